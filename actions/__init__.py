@@ -1,0 +1,1 @@
+"""Rasa custom actions and the back-office adapters they call."""
