@@ -117,3 +117,21 @@ def postcode_in_area(full_postcode: str, area: str) -> bool:
         district, sector = area.split(" ")
         return outward == district and inward[0] == sector
     return outward == area
+
+
+def address_sort_key(address_lines: tuple[str, ...] | list[str]) -> str:
+    """A string that sorts addresses by street, house number, then flat.
+
+    Lines are compared from the street line inwards, with numbers zero-padded,
+    so "Flat 2, 14 Foxglove Lane" sorts after "9 Foxglove Lane" and before
+    "Flat 10, 14 Foxglove Lane".
+    """
+    padded = [re.sub(r"\d+", lambda m: m.group(0).zfill(6), line.upper()) for line in address_lines]
+    street_first = [_street_first(line) for line in reversed(padded)]
+    return "|".join(street_first)
+
+
+def _street_first(line: str) -> str:
+    # "000014 FOXGLOVE LANE" -> "FOXGLOVE LANE 000014": street name before number.
+    match = re.match(r"^(\d{6}[A-Z]?)\s+(.*)$", line)
+    return f"{match.group(2)} {match.group(1)}" if match else line
