@@ -1,0 +1,233 @@
+"""Queues and assignment without I/O.
+
+Given snapshots of the teams, the advisors and the waiting conversations, these
+functions say who is where in the queue, how long they will wait, which offers
+have lapsed and who should be offered which chat next. The dispatcher loads the
+snapshots from the database, calls :func:`plan` and stores the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+DEFAULT_HANDLE_SECONDS = 480  # a typical chat, until there is history to average
+DEFAULT_TEAM = "general"
+
+
+class Priority(StrEnum):
+    URGENT = "urgent"  # a resident at risk: first in the queue
+    NORMAL = "normal"
+
+
+class RoutingMode(StrEnum):
+    DIRECT = "direct"  # offered to the least-busy advisor with the skill
+    POOL = "pool"  # shown to the whole team; the first to accept takes it
+
+
+class Availability(StrEnum):
+    AVAILABLE = "available"
+    AWAY = "away"
+
+
+class Serviceable(StrEnum):
+    OPEN = "open"
+    OUT_OF_HOURS = "out_of_hours"
+    NO_ADVISORS = "no_advisors"
+
+
+@dataclass(frozen=True)
+class TeamInfo:
+    slug: str
+    name: str
+    skills: frozenset[str]
+    is_open: bool = True
+    mode: RoutingMode = RoutingMode.DIRECT
+
+
+@dataclass(frozen=True)
+class AdvisorInfo:
+    user_id: int
+    teams: frozenset[str]
+    availability: Availability = Availability.AVAILABLE
+    connected: bool = True
+    cap: int = 3
+    active: int = 0  # chats in progress
+    offers: int = 0  # offers awaiting an answer (each holds a slot)
+    idle_since: datetime | None = None  # when their load last dropped
+
+    @property
+    def load(self) -> int:
+        return self.active + self.offers
+
+    @property
+    def free(self) -> int:
+        return max(self.cap - self.load, 0)
+
+    @property
+    def takes_chats(self) -> bool:
+        return self.availability is Availability.AVAILABLE and self.connected
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    conversation_id: str
+    team: str
+    queued_at: datetime
+    priority: Priority = Priority.NORMAL
+    requeued: bool = False  # came back (offer lapsed, advisor lost): goes to the front
+    offered_to: int | None = None
+    offer_expires_at: datetime | None = None
+    declined_by: frozenset[int] = frozenset()
+
+
+def sort_key(entry: QueueEntry) -> tuple[int, int, datetime, str]:
+    return (
+        0 if entry.priority is Priority.URGENT else 1,
+        0 if entry.requeued else 1,
+        entry.queued_at,
+        entry.conversation_id,
+    )
+
+
+def team_for(service_area: str | None, teams: Iterable[TeamInfo]) -> str:
+    """The team whose skills include the service area; ``general`` otherwise."""
+    wanted = (service_area or "").strip().lower()
+    for team in sorted(teams, key=lambda t: t.slug):
+        if wanted and (wanted == team.slug or wanted in team.skills):
+            return team.slug
+    return DEFAULT_TEAM
+
+
+def queue_of(team: str, entries: Iterable[QueueEntry]) -> list[QueueEntry]:
+    return sorted((e for e in entries if e.team == team), key=sort_key)
+
+
+def positions(entries: Iterable[QueueEntry]) -> dict[str, int]:
+    """1-based position of every waiting conversation within its team's queue."""
+    by_team: dict[str, list[QueueEntry]] = {}
+    for entry in entries:
+        by_team.setdefault(entry.team, []).append(entry)
+    found = {}
+    for team_entries in by_team.values():
+        for index, entry in enumerate(sorted(team_entries, key=sort_key), start=1):
+            found[entry.conversation_id] = index
+    return found
+
+
+def members(team: str, advisors: Iterable[AdvisorInfo]) -> list[AdvisorInfo]:
+    return [a for a in advisors if team in a.teams]
+
+
+def serviceable(team: TeamInfo, advisors: Iterable[AdvisorInfo]) -> Serviceable:
+    """Whether to queue a resident for ``team`` now, or tell them honestly why not."""
+    if not team.is_open:
+        return Serviceable.OUT_OF_HOURS
+    if not any(a.takes_chats for a in members(team.slug, advisors)):
+        return Serviceable.NO_ADVISORS
+    return Serviceable.OPEN
+
+
+def estimate_wait(
+    position: int,
+    team: str,
+    advisors: Iterable[AdvisorInfo],
+    handle_seconds: float = DEFAULT_HANDLE_SECONDS,
+) -> int | None:
+    """Seconds until someone takes the chat at ``position``; None when nobody can.
+
+    Free slots take the first few at once; beyond them each slot frees up every
+    ``handle_seconds`` on average, so the wait grows by handle time per slot.
+    """
+    serving = [a for a in members(team, advisors) if a.takes_chats]
+    slots = sum(a.cap for a in serving)
+    if slots == 0:
+        return None
+    free = sum(a.free for a in serving)
+    ahead = max(position - free, 0)
+    if ahead == 0:
+        return 30  # an offer is being answered
+    return int(round(ahead * handle_seconds / slots / 30.0) * 30) or 30
+
+
+def choose_advisor(
+    entry: QueueEntry, advisors: Iterable[AdvisorInfo], *, now: datetime
+) -> AdvisorInfo | None:
+    """The least-busy available team member with a free slot, longest idle first."""
+    candidates = [
+        a
+        for a in advisors
+        if entry.team in a.teams
+        and a.takes_chats
+        and a.free > 0
+        and a.user_id not in entry.declined_by
+    ]
+    if not candidates:
+        return None
+    return min(
+        candidates,
+        key=lambda a: (a.load / a.cap, a.load, a.idle_since or now, a.user_id),
+    )
+
+
+@dataclass
+class Plan:
+    """What the dispatcher should store."""
+
+    lapsed: list[QueueEntry] = field(default_factory=list)  # offers that timed out
+    offers: list[tuple[str, int]] = field(default_factory=list)  # (conversation, advisor)
+
+
+def plan(
+    entries: Sequence[QueueEntry],
+    advisors: Sequence[AdvisorInfo],
+    teams: Sequence[TeamInfo],
+    *,
+    now: datetime,
+) -> Plan:
+    """Lapse overdue offers (back to the front, not to the same advisor) and make
+    new offers in queue order, never beyond an advisor's cap."""
+    result = Plan()
+    team_by_slug = {t.slug: t for t in teams}
+    loads = {a.user_id: a for a in advisors}
+    current: list[QueueEntry] = []
+    for entry in entries:
+        if entry.offered_to is not None and entry.offer_expires_at and entry.offer_expires_at <= now:
+            result.lapsed.append(entry)
+            holder = loads.get(entry.offered_to)
+            if holder is not None:
+                loads[holder.user_id] = replace(holder, offers=max(holder.offers - 1, 0))
+            entry = replace(
+                entry,
+                requeued=True,
+                offered_to=None,
+                offer_expires_at=None,
+                declined_by=entry.declined_by | {entry.offered_to},
+            )
+        current.append(entry)
+    for entry in sorted(current, key=sort_key):
+        team = team_by_slug.get(entry.team)
+        if entry.offered_to is not None or team is None or team.mode is RoutingMode.POOL:
+            continue
+        if not team.is_open:
+            continue
+        chosen = choose_advisor(entry, loads.values(), now=now)
+        if chosen is None and entry.declined_by:
+            # Everyone free has let it lapse once: better offered again than left.
+            chosen = choose_advisor(replace(entry, declined_by=frozenset()), loads.values(), now=now)
+        if chosen is None:
+            continue
+        result.offers.append((entry.conversation_id, chosen.user_id))
+        loads[chosen.user_id] = replace(chosen, offers=chosen.offers + 1)
+    return result
+
+
+def lost_advisors(
+    last_seen: dict[int, datetime | None], *, now: datetime, grace: timedelta
+) -> list[int]:
+    """Advisors whose consoles have been silent for longer than ``grace``."""
+    return sorted(
+        user_id for user_id, seen in last_seen.items() if seen is None or now - seen > grace
+    )

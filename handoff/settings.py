@@ -1,0 +1,66 @@
+"""Settings of the handoff service (``FRONTDOOR_HANDOFF_*`` and the shared ones)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Self
+
+from pydantic import Field, model_validator
+from pydantic_settings import NoDecode
+
+from frontdoor.stack import StackSettings
+
+
+class HandoffSettings(StackSettings):
+    handoff_allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to open sockets (comma-separated); "
+        "empty means the website's origin on localhost and 127.0.0.1.",
+    )
+    handoff_advisor_cap: int = Field(default=3, ge=1, le=20, description="Default chats per advisor.")
+    handoff_accept_timeout_seconds: float = Field(default=30.0, gt=0)
+    handoff_advisor_grace_seconds: float = Field(
+        default=20.0, gt=0, description="How long an advisor may vanish before chats are requeued."
+    )
+    handoff_heartbeat_seconds: float = Field(default=25.0, gt=0)
+    handoff_dispatch_interval_seconds: float = Field(default=1.0, gt=0)
+    handoff_bot_timeout_seconds: float = Field(default=15.0, gt=0)
+    handoff_instance_id: str = Field(default="", description="Names this instance in presence.")
+    handoff_rasa_url: str = Field(default="", description="Overrides the stack's Rasa URL.")
+    handoff_knowledge_url: str = Field(default="", description="Overrides the stack's knowledge URL.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_origins(cls, values: dict) -> dict:  # type: ignore[type-arg]
+        raw = values.get("handoff_allowed_origins") if isinstance(values, dict) else None
+        if isinstance(raw, str):
+            values["handoff_allowed_origins"] = [o.strip() for o in raw.split(",") if o.strip()]
+        return values
+
+    @model_validator(mode="after")
+    def _defaults(self) -> Self:
+        if not self.handoff_allowed_origins:
+            port = self.knowledge_port
+            self.handoff_allowed_origins = [
+                f"http://localhost:{port}",
+                f"http://127.0.0.1:{port}",
+                f"http://{self.public_host}:{port}",
+                # the service's own pages (the console) open the advisor socket
+                f"http://localhost:{self.handoff_port}",
+                f"http://127.0.0.1:{self.handoff_port}",
+                f"http://{self.public_host}:{self.handoff_port}",
+            ]
+        for origin in self.handoff_allowed_origins:
+            if not origin.startswith(("http://", "https://")) or origin.endswith("/"):
+                raise ValueError(
+                    f"allowed origin {origin!r} must look like https://www.example.gov.uk"
+                )
+        self.handoff_allowed_origins = list(dict.fromkeys(self.handoff_allowed_origins))
+        return self
+
+    @property
+    def bot_url(self) -> str:
+        return (self.handoff_rasa_url or self.rasa_url).rstrip("/")
+
+    @property
+    def search_url(self) -> str:
+        return (self.handoff_knowledge_url or self.knowledge_url).rstrip("/")

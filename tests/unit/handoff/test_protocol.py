@@ -1,0 +1,136 @@
+import json
+
+import pytest
+
+from handoff import protocol
+from handoff.exceptions import FrameTooLarge, InvalidFrame, Throttled
+
+
+def frame(**fields):
+    return json.dumps(fields)
+
+
+def test_message_frame():
+    parsed = protocol.parse_frame(frame(type="message", client_id="c-1", text=" hello "))
+    assert parsed == protocol.Message(client_id="c-1", text="hello")
+
+
+def test_quick_reply_carries_payload():
+    parsed = protocol.parse_frame(
+        frame(type="message", client_id="c-2", text="Yes", payload="/affirm")
+    )
+    assert parsed.payload == "/affirm"
+
+
+@pytest.mark.parametrize(
+    ("raw", "code"),
+    [
+        ("not json", "invalid_json"),
+        ("[1,2]", "invalid_frame"),
+        (frame(type="dance"), "unknown_type"),
+        (frame(type="message", text="hi"), "invalid_frame"),  # no client_id
+        (frame(type="message", client_id="c", text="   "), "invalid_frame"),
+        (frame(type="message", client_id="bad id!", text="x"), "invalid_frame"),
+        (frame(type="ack", seq=-1), "invalid_frame"),
+        (frame(type="ack", seq=True), "invalid_frame"),
+        (frame(type="rate", stars=6), "invalid_frame"),
+    ],
+)
+def test_bad_frames_raise_invalid_frame_with_a_code(raw, code):
+    with pytest.raises(InvalidFrame) as caught:
+        protocol.parse_frame(raw)
+    assert caught.value.code == code
+
+
+def test_frames_over_16k_are_too_large():
+    big = frame(type="message", client_id="c", text="x" * 17000)
+    with pytest.raises(FrameTooLarge):
+        protocol.parse_frame(big)
+    protocol.check_size("é" * 8192)  # exactly 16 KB of UTF-8 is allowed
+    with pytest.raises(FrameTooLarge):
+        protocol.check_size("é" * 8193)
+
+
+def test_text_longer_than_limit_is_refused():
+    with pytest.raises(InvalidFrame):
+        protocol.parse_frame(frame(type="message", client_id="c", text="x" * 4001))
+
+
+def test_advisor_frames_name_a_conversation():
+    cid = "a" * 32
+    parsed = protocol.parse_frame(
+        frame(type="message", conversation_id=cid, client_id="m1", text="hi",
+              links=[{"title": "Bins", "url": "https://x.gov.uk/bins"}]),
+        role="advisor",
+    )
+    assert parsed.conversation_id == cid
+    assert parsed.links == ({"title": "Bins", "url": "https://x.gov.uk/bins"},)
+    with pytest.raises(InvalidFrame):
+        protocol.parse_frame(frame(type="typing", on=True), role="advisor")
+    with pytest.raises(InvalidFrame) as caught:
+        protocol.parse_frame(frame(type="request_human"), role="advisor")
+    assert caught.value.code == "unknown_type"
+
+
+def test_links_must_be_http():
+    with pytest.raises(InvalidFrame):
+        protocol.parse_frame(
+            frame(type="message", conversation_id="a" * 32, client_id="m", text="x",
+                  links=[{"title": "x", "url": "javascript:alert(1)"}]),
+            role="advisor",
+        )
+
+
+def test_resume_frames():
+    assert protocol.parse_frame(frame(type="resume", cursor=7)) == protocol.Resume({None: 7})
+    cid = "b" * 32
+    parsed = protocol.parse_frame(frame(type="resume", cursors={cid: 3}), role="advisor")
+    assert parsed == protocol.Resume({cid: 3})
+
+
+def test_cursor_params():
+    assert protocol.parse_cursor_param(None) == 0
+    assert protocol.parse_cursor_param("12") == 12
+    with pytest.raises(InvalidFrame):
+        protocol.parse_cursor_param("-1")
+    cid = "c" * 32
+    assert protocol.parse_cursors_param(f"{cid}:4") == {cid: 4}
+    with pytest.raises(InvalidFrame):
+        protocol.parse_cursors_param("nope:4")
+
+
+def test_rate_limiter_allows_20_in_10_seconds_then_throttles():
+    limiter = protocol.RateLimiter()
+    for i in range(20):
+        limiter.check(100.0 + i * 0.1)
+    with pytest.raises(Throttled) as caught:
+        limiter.check(102.5)
+    assert 0 < caught.value.retry_after <= 10
+    limiter.check(110.05)  # the first frame has left the window
+
+
+def test_refused_frames_do_not_extend_the_throttle():
+    limiter = protocol.RateLimiter(limit=2, window=10)
+    limiter.check(0)
+    limiter.check(1)
+    for t in (2, 3, 4):
+        with pytest.raises(Throttled):
+            limiter.check(t)
+    limiter.check(10.5)
+
+
+def test_heartbeat():
+    beat = protocol.Heartbeat(now=0, interval=25)
+    assert not beat.ping_due(10)
+    assert beat.ping_due(25)
+    beat.sent(25)
+    assert not beat.ping_due(30)
+    assert not beat.timed_out(75)
+    assert beat.timed_out(76)
+    beat.received(70)
+    assert not beat.timed_out(100)
+
+
+def test_encode_is_compact_utf8():
+    assert protocol.encode({"type": "pong"}) == '{"type":"pong"}'
+    assert protocol.encode({"t": "Croeso 👋"}) == '{"t":"Croeso 👋"}'
