@@ -1,0 +1,75 @@
+"""'Was this page helpful?' answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from knowledge.articles import find_article, utcnow
+from knowledge.exceptions import ArticleNotFound
+from knowledge.models import Article, Feedback
+
+
+def record_feedback(
+    session: Session,
+    *,
+    slug: str,
+    language: str,
+    helpful: bool,
+    comment: str = "",
+    now: datetime | None = None,
+) -> Feedback:
+    article = find_article(session, slug, language)
+    if article is None or article.live_revision_id is None:
+        raise ArticleNotFound(slug)
+    feedback = Feedback(
+        article_id=article.id,
+        slug=slug,
+        language=language,
+        helpful=helpful,
+        comment=comment.strip()[:2000],
+        created_at=now or utcnow(),
+    )
+    session.add(feedback)
+    session.flush()
+    return feedback
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    article_id: int
+    title: str
+    helpful: int
+    not_helpful: int
+
+
+def summary(session: Session, limit: int = 50) -> list[FeedbackSummary]:
+    """Articles with the most 'not helpful' answers first."""
+    not_helpful = func.sum(case((Feedback.helpful.is_(False), 1), else_=0))
+    rows = session.execute(
+        select(
+            Article.id,
+            Article.title,
+            func.sum(case((Feedback.helpful.is_(True), 1), else_=0)),
+            not_helpful,
+        )
+        .join(Feedback, Feedback.article_id == Article.id)
+        .group_by(Article.id, Article.title)
+        .order_by(not_helpful.desc(), Article.title)
+        .limit(limit)
+    )
+    return [FeedbackSummary(int(a), str(t), int(h or 0), int(n or 0)) for a, t, h, n in rows]
+
+
+def recent_comments(session: Session, article_id: int, limit: int = 20) -> list[Feedback]:
+    return list(
+        session.scalars(
+            select(Feedback)
+            .where(Feedback.article_id == article_id, Feedback.comment != "")
+            .order_by(Feedback.created_at.desc())
+            .limit(limit)
+        )
+    )

@@ -1,0 +1,218 @@
+"""Tables of the knowledge base (prefix ``kb_``), on their own ``metadata``.
+
+``kb_articles`` holds each article's newest revision (the working copy) and
+its workflow state; ``kb_revisions`` one full snapshot per save. The website
+and search read the *live* revision (``live_revision_id``), so editing a
+published article never takes it offline. ``kb_content_state`` is a single
+row with a monotonic counter bumped on every change that search must see;
+each article remembers the counter value of its last such change
+(``index_revision``), which is what ``changes_since`` reads.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = metadata
+
+
+class ContentState(Base):
+    """One row (id 1): the global content revision counter."""
+
+    __tablename__ = "kb_content_state"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Article(Base):
+    __tablename__ = "kb_articles"
+    __table_args__ = (
+        UniqueConstraint("language", "slug", name="uq_kb_articles_language_slug"),
+        Index("ix_kb_articles_index_revision", "index_revision"),
+        Index("ix_kb_articles_state", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(2))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    service_area: Mapped[str] = mapped_column(String(40))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    alternative_questions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    owner_team: Mapped[str] = mapped_column(String(120))
+    review_by: Mapped[date] = mapped_column(Date)
+    translation_of: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    related: Mapped[list[str]] = mapped_column(JSON, default=list)
+    links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=0)  # newest revision number
+    # No database foreign key: kb_articles and kb_revisions would reference each
+    # other, which SQLite cannot add after the fact; the service keeps it right.
+    live_revision_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    publish_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    unpublish_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    schedule_applied: Mapped[bool] = mapped_column(Boolean, default=True)
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    index_revision: Mapped[int] = mapped_column(BigInteger, default=0)
+    source_front_matter: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    live_revision: Mapped[Revision | None] = relationship(
+        primaryjoin="foreign(Article.live_revision_id) == Revision.id",
+        viewonly=True,
+        lazy="joined",
+    )
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    def metadata_dict(self) -> dict[str, Any]:
+        """The front-matter fields, in front-matter order."""
+        return {
+            "title": self.title,
+            "slug": self.slug,
+            "summary": self.summary,
+            "service_area": self.service_area,
+            "tags": list(self.tags),
+            "alternative_questions": list(self.alternative_questions),
+            "owner_team": self.owner_team,
+            "review_by": self.review_by,
+            "language": self.language,
+            "translation_of": self.translation_of,
+            "related": list(self.related),
+            "links": [dict(link) for link in self.links],
+        }
+
+
+class Revision(Base):
+    """A full snapshot of an article as saved (never changed afterwards)."""
+
+    __tablename__ = "kb_revisions"
+    __table_args__ = (
+        UniqueConstraint("article_id", "number", name="uq_kb_revisions_article_number"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text)
+    service_area: Mapped[str] = mapped_column(String(40))
+    owner_team: Mapped[str] = mapped_column(String(120))
+    review_by: Mapped[date] = mapped_column(Date)
+    # tags, alternative_questions, translation_of, related, links
+    extra: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    author_name: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class WorkflowEvent(Base):
+    """Who moved an article between states, when, and why (the review trail)."""
+
+    __tablename__ = "kb_workflow_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[str] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    revision_number: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    actor_name: Mapped[str] = mapped_column(String(120))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class Feedback(Base):
+    """An answer to "Was this page helpful?"."""
+
+    __tablename__ = "kb_feedback"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    slug: Mapped[str] = mapped_column(String(120))
+    language: Mapped[str] = mapped_column(String(2))
+    helpful: Mapped[bool] = mapped_column(Boolean)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class ContentGap(Base):
+    """A question a resident asked that nothing answered well."""
+
+    __tablename__ = "kb_content_gaps"
+    __table_args__ = (Index("ix_kb_content_gaps_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    question: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(2))
+    conversation_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | resolved
+    article_id: Mapped[int | None] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="SET NULL"), nullable=True
+    )
+    resolution: Mapped[str] = mapped_column(String(20), default="")  # drafted | attached
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

@@ -1,0 +1,56 @@
+"""Settings of the knowledge service (read once, at start-up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+
+from frontdoor.settings import CommonSettings, project_root
+
+
+class KnowledgeSettings(CommonSettings):
+    """``FRONTDOOR_KNOWLEDGE_*`` plus the common settings."""
+
+    council_name: str = "Bramblefield District Council"
+    knowledge_content_dir: Path = Field(
+        default_factory=lambda: project_root() / "knowledge" / "content",
+        description="The Markdown folder `knowledge.seed` imports.",
+    )
+    knowledge_index_dir: Path | None = Field(
+        default=None, description="Where the search index is persisted; default var_dir/search."
+    )
+    knowledge_api_tokens: list[SecretStr] = Field(
+        default_factory=list,
+        description="Bearer tokens for services (the bot, the console) that write articles "
+        "or workflow; comma-separated.",
+    )
+    knowledge_sync_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    knowledge_schedule_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
+    knowledge_max_article_bytes: int = Field(default=1_000_000, gt=0)
+    knowledge_good_answer_score: float = Field(
+        default=0.35, ge=0, description="Below this top score a search has no good answer."
+    )
+    knowledge_background_tasks: bool = Field(
+        default=True, description="Run the index sync and scheduling loops (off in some tests)."
+    )
+    knowledge_secure_cookies: bool | None = Field(
+        default=None, description="Send cookies only over HTTPS; default on in production."
+    )
+
+    @field_validator("knowledge_api_tokens", mode="before")
+    @classmethod
+    def _split_tokens(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @property
+    def index_dir(self) -> Path:
+        return self.knowledge_index_dir or (self.var_dir / "search")
+
+    @property
+    def secure_cookies(self) -> bool:
+        if self.knowledge_secure_cookies is not None:
+            return self.knowledge_secure_cookies
+        return self.environment == "production"
