@@ -1,0 +1,250 @@
+"""Account operations: users, password checks with throttling, sessions.
+
+Plain functions over a SQLAlchemy session; callers commit. Cookie values are
+random 256-bit tokens; only their sha256 is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from frontdoor.accounts.exceptions import (
+    InvalidCredentials,
+    LoginThrottled,
+    UserExists,
+    WeakPassword,
+)
+from frontdoor.accounts.models import AuthSession, LoginAttempt, Team, User
+from frontdoor.accounts.roles import Role, effective_roles, parse_roles
+
+SESSION_LIFETIME = timedelta(hours=8)
+SESSION_IDLE_LIMIT = timedelta(hours=2)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_IP = 20
+MIN_PASSWORD_LENGTH = 12
+
+_hasher = PasswordHasher()
+# Verified against when the email is unknown, so timing does not reveal it.
+_DUMMY_HASH = _hasher.hash("frontdoor-dummy-password")
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    id: int
+    email: str
+    display_name: str
+    roles: frozenset[Role]
+    teams: tuple[str, ...]
+    is_active: bool
+
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split()[0] if self.display_name.strip() else self.display_name
+
+    def has_role(self, *roles: Role) -> bool:
+        """True if the user holds any of ``roles`` (directly or implied)."""
+        held = effective_roles(self.roles)
+        return any(role in held for role in roles)
+
+
+@dataclass(frozen=True)
+class IssuedSession:
+    token: str
+    csrf_token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    user: UserInfo
+    csrf_token: str
+    expires_at: datetime
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(value: datetime) -> datetime:
+    # SQLite returns naive datetimes; everything stored here is UTC.
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _token_id(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password_policy(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+
+
+def to_info(user: User) -> UserInfo:
+    return UserInfo(
+        id=user.id,
+        email=user.email,
+        display_name=user.display_name,
+        roles=parse_roles(user.roles),
+        teams=tuple(sorted(team.name for team in user.teams)),
+        is_active=user.is_active,
+    )
+
+
+def ensure_team(session: Session, name: str, description: str = "") -> Team:
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name, description=description)
+        session.add(team)
+        session.flush()
+    return team
+
+
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    display_name: str,
+    password: str,
+    roles: Iterable[Role],
+    teams: Iterable[str] = (),
+) -> UserInfo:
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise WeakPassword(f"{email!r} is not an email address")
+    check_password_policy(password)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise UserExists(f"a user with email {email} already exists")
+    user = User(
+        email=email,
+        display_name=display_name.strip() or email,
+        password_hash=hash_password(password),
+        roles=",".join(sorted(role.value for role in roles)),
+        is_active=True,
+        created_at=_now(),
+    )
+    user.teams = [ensure_team(session, name) for name in teams]
+    session.add(user)
+    session.flush()
+    return to_info(user)
+
+
+def get_user(session: Session, user_id: int) -> UserInfo | None:
+    user = session.get(User, user_id)
+    return to_info(user) if user else None
+
+
+def list_users(session: Session) -> list[UserInfo]:
+    return [to_info(user) for user in session.scalars(select(User).order_by(User.email))]
+
+
+def _recent_failures(session: Session, column, value: str, since: datetime) -> int:  # type: ignore[no-untyped-def]
+    return (
+        session.scalar(
+            select(func.count(LoginAttempt.id)).where(
+                column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
+            )
+        )
+        or 0
+    )
+
+
+def authenticate(
+    session: Session, *, email: str, password: str, client_ip: str = "", now: datetime | None = None
+) -> UserInfo:
+    """Check a password, throttling repeated failures per email and per address.
+
+    Raises LoginThrottled before checking anything once the limit is reached,
+    and InvalidCredentials (one wording for unknown email and wrong password).
+    """
+    now = now or _now()
+    email = normalise_email(email)
+    since = now - THROTTLE_WINDOW
+    if (
+        _recent_failures(session, LoginAttempt.email, email, since) >= MAX_FAILURES_PER_EMAIL
+        or (client_ip and _recent_failures(session, LoginAttempt.client_ip, client_ip, since)
+            >= MAX_FAILURES_PER_IP)
+    ):
+        raise LoginThrottled(retry_after=int(THROTTLE_WINDOW.total_seconds()))
+    user = session.scalar(select(User).where(User.email == email))
+    ok = False
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok = user is not None and user.is_active
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        ok = False
+    session.add(LoginAttempt(email=email, client_ip=client_ip[:64], succeeded=ok, at=now))
+    session.flush()
+    if not ok or user is None:
+        raise InvalidCredentials()
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    return to_info(user)
+
+
+def start_session(
+    session: Session, *, user_id: int, user_agent: str = "", now: datetime | None = None
+) -> IssuedSession:
+    now = now or _now()
+    token = secrets.token_urlsafe(32)
+    record = AuthSession(
+        id=_token_id(token),
+        user_id=user_id,
+        csrf_token=secrets.token_urlsafe(32),
+        created_at=now,
+        expires_at=now + SESSION_LIFETIME,
+        last_seen_at=now,
+        user_agent=user_agent[:300],
+    )
+    session.add(record)
+    session.flush()
+    return IssuedSession(token=token, csrf_token=record.csrf_token, expires_at=record.expires_at)
+
+
+def resolve_session(
+    session: Session, token: str | None, *, now: datetime | None = None
+) -> SessionInfo | None:
+    """The signed-in user behind a cookie value, or None (expired, idle, unknown)."""
+    if not token or len(token) > 200:
+        return None
+    now = now or _now()
+    record = session.get(AuthSession, _token_id(token))
+    if record is None:
+        return None
+    if _aware(record.expires_at) <= now or _aware(record.last_seen_at) + SESSION_IDLE_LIMIT <= now:
+        session.delete(record)
+        session.flush()
+        return None
+    user = session.get(User, record.user_id)
+    if user is None or not user.is_active:
+        return None
+    if now - _aware(record.last_seen_at) > timedelta(minutes=1):
+        record.last_seen_at = now
+    return SessionInfo(user=to_info(user), csrf_token=record.csrf_token, expires_at=record.expires_at)
+
+
+def end_session(session: Session, token: str | None) -> None:
+    if token:
+        session.execute(delete(AuthSession).where(AuthSession.id == _token_id(token)))
+
+
+def csrf_matches(expected: str, submitted: str | None) -> bool:
+    return bool(submitted) and secrets.compare_digest(expected, submitted or "")

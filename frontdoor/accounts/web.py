@@ -1,0 +1,178 @@
+"""FastAPI glue for staff accounts: cookies, role checks, CSRF.
+
+Each app creates one :class:`AccountsGate`, stores it on ``app.state.accounts``
+and calls :func:`install_error_handlers`. Routes then depend on
+``require_roles(Role.EDITOR)`` (or the ``CurrentStaff`` alias for any signed-in
+user). The cookie is HttpOnly and SameSite=Lax, Secure outside development; the
+knowledge editor and the advisor console share it (cookies are per host).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy.orm import Session, sessionmaker
+
+from frontdoor.accounts import service
+from frontdoor.accounts.exceptions import (
+    AccountsError,
+    CsrfError,
+    LoginThrottled,
+    NotAuthenticated,
+    PermissionDenied,
+)
+from frontdoor.accounts.roles import Role
+
+SESSION_COOKIE = "fd_session"
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+class AccountsGate:
+    """Signs staff in and out and answers "who is this request?"."""
+
+    def __init__(self, session_factory: sessionmaker[Session], *, secure_cookies: bool) -> None:
+        self._factory = session_factory
+        self._secure = secure_cookies
+
+    def current(self, request: Request) -> service.SessionInfo | None:
+        cached = getattr(request.state, "staff_session", None)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        token = request.cookies.get(SESSION_COOKIE)
+        if not token:
+            return None
+        with self._factory() as db:
+            info = service.resolve_session(db, token)
+            db.commit()
+        request.state.staff_session = info
+        return info
+
+    def current_from_cookie(self, token: str | None) -> service.SessionInfo | None:
+        """For websockets, where there is no Request."""
+        with self._factory() as db:
+            info = service.resolve_session(db, token)
+            db.commit()
+        return info
+
+    def login(
+        self, response: Response, *, email: str, password: str, client_ip: str, user_agent: str
+    ) -> service.SessionInfo:
+        with self._factory() as db:
+            try:
+                user = service.authenticate(db, email=email, password=password, client_ip=client_ip)
+            except AccountsError:
+                db.commit()  # keep the failed attempt: it feeds the throttle
+                raise
+            issued = service.start_session(db, user_id=user.id, user_agent=user_agent)
+            db.commit()
+        response.set_cookie(
+            SESSION_COOKIE,
+            issued.token,
+            httponly=True,
+            samesite="lax",
+            secure=self._secure,
+            max_age=int(service.SESSION_LIFETIME.total_seconds()),
+            path="/",
+        )
+        return service.SessionInfo(user=user, csrf_token=issued.csrf_token, expires_at=issued.expires_at)
+
+    def logout(self, request: Request, response: Response) -> None:
+        with self._factory() as db:
+            service.end_session(db, request.cookies.get(SESSION_COOKIE))
+            db.commit()
+        response.delete_cookie(SESSION_COOKIE, path="/")
+
+    @staticmethod
+    def check_csrf(info: service.SessionInfo, submitted: str | None) -> None:
+        if not service.csrf_matches(info.csrf_token, submitted):
+            raise CsrfError()
+
+
+def _gate(request: Request) -> AccountsGate:
+    return request.app.state.accounts  # type: ignore[no-any-return]
+
+
+def require_roles(*roles: Role) -> Callable[[Request], service.SessionInfo]:
+    """A dependency: the signed-in staff member, holding any of ``roles``.
+
+    No roles means any signed-in, active user. Raises NotAuthenticated (401)
+    or PermissionDenied (403).
+    """
+
+    def dependency(request: Request) -> service.SessionInfo:
+        info = _gate(request).current(request)
+        if info is None:
+            raise NotAuthenticated()
+        if roles and not info.user.has_role(*roles):
+            raise PermissionDenied(" or ".join(role.value for role in roles))
+        return info
+
+    return dependency
+
+
+def optional_staff(request: Request) -> service.SessionInfo | None:
+    return _gate(request).current(request)
+
+
+async def require_csrf(request: Request) -> None:
+    """A dependency for state-changing requests: header or form field must match."""
+    info = _gate(request).current(request)
+    if info is None:
+        raise NotAuthenticated()
+    submitted = request.headers.get(CSRF_HEADER)
+    if submitted is None and request.headers.get("content-type", "").startswith(
+        ("application/x-www-form-urlencoded", "multipart/form-data")
+    ):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        submitted = value if isinstance(value, str) else None
+    AccountsGate.check_csrf(info, submitted)
+
+
+CurrentStaff = Annotated[service.SessionInfo, Depends(require_roles())]
+MaybeStaff = Annotated[service.SessionInfo | None, Depends(optional_staff)]
+
+
+def _wants_html(request: Request) -> bool:
+    return "text/html" in request.headers.get("accept", "") and not request.url.path.startswith(
+        "/api/"
+    )
+
+
+def install_error_handlers(app: FastAPI, *, login_path: str) -> None:
+    """401/403 as JSON for APIs; a redirect to the login page for browsers."""
+
+    @app.exception_handler(NotAuthenticated)
+    async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
+        if _wants_html(request):
+            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+            return RedirectResponse(f"{login_path}?next={target}", status_code=303)
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=401)
+
+    @app.exception_handler(PermissionDenied)
+    async def _denied(request: Request, exc: PermissionDenied) -> Response:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=403)
+
+    @app.exception_handler(CsrfError)
+    async def _csrf(request: Request, exc: CsrfError) -> Response:
+        return JSONResponse({"error": exc.code, "message": exc.message}, status_code=403)
+
+    @app.exception_handler(LoginThrottled)
+    async def _throttled(request: Request, exc: LoginThrottled) -> Response:
+        return JSONResponse(
+            {"error": exc.code, "message": exc.message},
+            status_code=429,
+            headers={"Retry-After": str(exc.retry_after)},
+        )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site relative paths may be redirected to after login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target
