@@ -1,0 +1,228 @@
+"""One search: embed, retrieve both ways, fuse, group per article, decide, snippet."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from knowledge.search.domain import (
+    AnswerSignals,
+    ArticleId,
+    ChunkHit,
+    Hit,
+    SearchResponse,
+)
+from knowledge.search.embedding import MAX_QUERY_CHARS, Embedder
+from knowledge.search.fusion import (
+    AnswerPolicy,
+    FusionWeights,
+    article_scores,
+    reciprocal_rank_fusion,
+)
+from knowledge.search.state import IndexState
+from knowledge.search.text import make_snippet, normalise_space, tokenize
+
+MAX_QUERY_TOKENS = 64
+MAX_LIMIT = 50
+CHUNKS_PER_HIT = 3
+UNKNOWN_WORD_IDF = 8.0  # a query word no article uses weighs like a very rare one
+
+
+@dataclass
+class _Candidate:
+    article_id: ArticleId
+    chunks: list[tuple[int, float]]  # (chunk id, fused score), best first
+    score: float = 0.0
+
+
+def clean_query(query: str) -> str:
+    """Whitespace collapsed, cut at a word boundary near MAX_QUERY_CHARS."""
+    text = normalise_space(query or "")
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS].rsplit(" ", 1)[0]
+    return text
+
+
+class Ranker:
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        policy: AnswerPolicy,
+        fusion: FusionWeights,
+        candidates: int = 40,
+    ) -> None:
+        self.embedder = embedder
+        self.policy = policy
+        self.fusion = fusion
+        self.candidates = candidates
+
+    def search(
+        self,
+        query: str,
+        *,
+        state: IndexState,
+        lock: threading.Lock,
+        language: str | None,
+        limit: int,
+        service_area: str | None,
+        revision: int,
+    ) -> SearchResponse:
+        started = time.perf_counter()
+        text = clean_query(query)
+        limit = max(0, min(limit, MAX_LIMIT))
+        if not any(ch.isalnum() for ch in text) or limit == 0:
+            return SearchResponse(text, [], True, _ms(started), None, revision, language)
+        vector = self.embedder.embed_query(text)  # outside the lock: the slow part
+        tokens = tokenize(text)[:MAX_QUERY_TOKENS]
+        languages = None if language is None else tuple(dict.fromkeys((language, "en")))
+        depth = max(self.candidates, limit * 4)
+        with lock:
+            allowed = state.allowed(languages, service_area)
+            dense = state.vectors.search(vector, depth, allowed)
+            lexical = state.bm25.search(tokens, depth, allowed)
+            ranked = self._rank(state, dense, lexical)
+            if language not in (None, "en"):
+                ranked = _prefer_language(state, ranked, language)
+            signals = self._signals(state, ranked, dense, lexical, tokens)
+            hits = [self._hit(state, c, dense, lexical, tokens) for c in ranked[:limit]]
+        good = bool(hits) and signals is not None and self.policy.has_good_answer(signals)
+        return SearchResponse(text, hits, not good, _ms(started), signals, revision, language)
+
+    # ---- fusion and grouping ----------------------------------------------
+
+    def _rank(
+        self,
+        state: IndexState,
+        dense: Sequence[tuple[int, float]],
+        lexical: Sequence[tuple[int, float]],
+    ) -> list[_Candidate]:
+        fused = reciprocal_rank_fusion(dense, lexical, self.fusion)
+        by_article: dict[ArticleId, _Candidate] = {}
+        for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
+            article_id = state.chunks[chunk_id].article_id
+            candidate = by_article.setdefault(article_id, _Candidate(article_id, []))
+            candidate.chunks.append((chunk_id, score))
+        best_possible = (self.fusion.dense + self.fusion.lexical) / (self.fusion.k + 1)
+        for candidate in by_article.values():
+            scores = [score for _, score in candidate.chunks]
+            raw = article_scores(scores, self.fusion.second_chunk_share)
+            candidate.score = raw / (best_possible * (1 + self.fusion.second_chunk_share))
+        return sorted(by_article.values(), key=lambda c: (-c.score, str(c.article_id)))
+
+    def _signals(
+        self,
+        state: IndexState,
+        ranked: list[_Candidate],
+        dense: Sequence[tuple[int, float]],
+        lexical: Sequence[tuple[int, float]],
+        tokens: list[str],
+    ) -> AnswerSignals | None:
+        if not ranked:
+            return None
+        top = ranked[0]
+        chunk_ids = set(state.articles[top.article_id].chunk_ids)
+        top_cosine = max((s for cid, s in dense if cid in chunk_ids), default=0.0)
+        lexical_articles: list[ArticleId] = []
+        for chunk_id, _ in lexical:
+            article_id = state.chunks[chunk_id].article_id
+            if article_id not in lexical_articles:
+                lexical_articles.append(article_id)
+            if len(lexical_articles) == 3:
+                break
+        return AnswerSignals(
+            top_cosine=round(top_cosine, 4),
+            lexical_agreement=top.article_id in lexical_articles,
+            lexical_coverage=round(_coverage(state, chunk_ids, tokens), 4),
+        )
+
+    # ---- presentation -------------------------------------------------------
+
+    def _hit(
+        self,
+        state: IndexState,
+        candidate: _Candidate,
+        dense: Sequence[tuple[int, float]],
+        lexical: Sequence[tuple[int, float]],
+        tokens: list[str],
+    ) -> Hit:
+        article = state.articles[candidate.article_id].article
+        dense_of, lexical_of = dict(dense), dict(lexical)
+        terms = state.bm25.resolve(tokens)
+        weight = state.bm25.idf
+        chunk_hits = []
+        for chunk_id, score in candidate.chunks[:CHUNKS_PER_HIT]:
+            chunk = state.chunks[chunk_id]
+            source = article.summary if chunk.kind == "overview" and article.summary else chunk.text
+            chunk_hits.append(
+                ChunkHit(
+                    chunk_id=chunk_id,
+                    section_anchor=chunk.section_anchor,
+                    section_title=chunk.section_title,
+                    snippet=make_snippet(source, terms, weight),
+                    score=round(score, 6),
+                    dense_score=_rounded(dense_of.get(chunk_id)),
+                    lexical_score=_rounded(lexical_of.get(chunk_id)),
+                )
+            )
+        best = chunk_hits[0]
+        return Hit(
+            article_id=article.id,
+            slug=article.slug,
+            title=article.title,
+            url=article.url,
+            language=article.language,
+            service_area=article.service_area,
+            section_anchor=best.section_anchor,
+            section_title=best.section_title,
+            snippet=best.snippet,
+            score=round(candidate.score, 4),
+            chunks=tuple(chunk_hits),
+        )
+
+
+def _prefer_language(
+    state: IndexState, ranked: list[_Candidate], language: str
+) -> list[_Candidate]:
+    """Show each article in ``language`` when a translation is indexed; drop the duplicates."""
+    result: list[_Candidate] = []
+    seen: set[ArticleId] = set()
+    by_id = {candidate.article_id: candidate for candidate in ranked}
+    for candidate in ranked:
+        article = state.articles[candidate.article_id].article
+        wanted = state.version_in(article, language) if article.language != language else None
+        if wanted is not None and wanted != candidate.article_id:
+            translated = by_id.get(wanted)
+            overview = state.articles[wanted].chunk_ids[0]
+            chunks = translated.chunks if translated else [(overview, 0.0)]
+            candidate = _Candidate(wanted, chunks, candidate.score)
+        if candidate.article_id not in seen:
+            seen.add(candidate.article_id)
+            result.append(candidate)
+    return result
+
+
+def _coverage(state: IndexState, chunk_ids: set[int], tokens: list[str]) -> float:
+    """Idf-weighted share of the query's words found in these chunks (a misspelt
+    word counts through its correction; a word no article uses counts against)."""
+    article_terms: set[str] = set()
+    for chunk_id in chunk_ids:
+        article_terms.update(state.bm25.terms_of(chunk_id).keys())
+    found = total = 0.0
+    for term in set(tokens):
+        resolved = next(iter(state.bm25.resolve([term])), None)
+        weight = state.bm25.idf(resolved) if resolved else UNKNOWN_WORD_IDF
+        total += weight
+        if resolved in article_terms:
+            found += weight
+    return found / total if total else 0.0
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
