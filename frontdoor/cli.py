@@ -9,7 +9,6 @@ is one line on stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import importlib
-import sys
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -32,15 +31,6 @@ _COMPONENT_GROUPS = (
     ("actions.bot_cli", "bot"),
     ("knowledge.cli", "knowledge"),
     ("handoff.cli", "handoff"),
-)
-
-# Seeders, in order; each module has `is_empty(session)` and
-# `seed(session, *, rng_seed, progress)` returning a one-line summary.
-SEEDERS = (
-    "frontdoor.accounts.seed",
-    "actions.backoffice.seed",
-    "knowledge.seed",
-    "handoff.seed",
 )
 
 
@@ -103,62 +93,29 @@ def db_check() -> None:
     typer.echo("database ok")
 
 
-def _available_seeders() -> list[Any]:
-    modules = []
-    for name in SEEDERS:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-    return modules
-
-
 @app.command()
 @guarded
 def seed(
-    rng_seed: Annotated[int, typer.Option("--seed", help="Random seed for the demo data.")] = 20261121,
+    rng_seed: Annotated[
+        int, typer.Option("--seed", help="Random seed for the demo data.")
+    ] = 20261121,
     if_empty: Annotated[
         bool, typer.Option("--if-empty", help="Do nothing (exit 0) when data is already there.")
     ] = False,
 ) -> None:
     """Build the Bramblefield demo council in one transaction."""
-    from frontdoor.db import make_session_factory
-    from frontdoor.exceptions import SeedError
     from frontdoor.migrate import pending
+    from frontdoor.seeding import seed_demo
 
     engine = _common_engine()
     if pending(engine):
         fail("migrations are pending; run `frontdoor db upgrade` first")
-    seeders = _available_seeders()
-    factory = make_session_factory(engine)
-    with factory() as session:
-        non_empty = [m.__name__ for m in seeders if not m.is_empty(session)]
-        if non_empty:
-            if if_empty:
-                typer.echo("demo data already present; not seeding")
-                return
-            raise SeedError(
-                "the database already holds data ("
-                + ", ".join(non_empty)
-                + "); seed only an empty database"
-            )
-        try:
-            for module in seeders:
-                summary = module.seed(session, rng_seed=rng_seed, progress=_progress)
-                typer.echo(f"  {summary}")
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    typer.echo("demo council seeded")
-
-
-def _progress(label: str, total: int | None = None):  # type: ignore[no-untyped-def]
-    from tqdm import tqdm
-
-    return tqdm(total=total, desc=label, unit="", leave=False, disable=not sys.stderr.isatty())
+    if seed_demo(
+        engine, rng_seed=rng_seed, if_empty=if_empty, report=lambda s: typer.echo(f"  {s}")
+    ):
+        typer.echo("demo council seeded")
+    else:
+        typer.echo("demo data already present; not seeding")
 
 
 @app.command()

@@ -22,7 +22,6 @@ from pydantic_settings import (
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
-from pydantic_settings.sources import parse_env_vars
 
 from frontdoor.exceptions import ConfigurationError
 
@@ -49,9 +48,14 @@ class _MappingEnvSource(EnvSettingsSource):
         super().__init__(settings_cls)
 
     def _load_env_vars(self) -> Mapping[str, str | None]:
-        return parse_env_vars(
-            dict(self._environ), self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
-        )
+        # Same rules as pydantic-settings applies to os.environ.
+        parsed: dict[str, str | None] = {}
+        for key, value in self._environ.items():
+            if self.env_ignore_empty and value == "":
+                continue
+            name = key if self.case_sensitive else key.lower()
+            parsed[name] = None if value == self.env_parse_none_str else value
+        return parsed
 
 
 class CommonSettings(BaseSettings):
@@ -86,7 +90,8 @@ class CommonSettings(BaseSettings):
             and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
         ):
             raise ValueError(
-                "secret_key is still the placeholder; set FRONTDOOR_SECRET_KEY to a long random value"
+                "secret_key is still the placeholder; "
+                "set FRONTDOOR_SECRET_KEY to a long random value"
             )
         return self
 

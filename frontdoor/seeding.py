@@ -1,0 +1,75 @@
+"""Seed the demo council: every component's seeder in ONE transaction."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import Engine
+
+from frontdoor.db import make_session_factory
+from frontdoor.exceptions import SeedError
+
+# Order matters: accounts first (teams), back office before knowledge and handoff.
+SEEDERS = (
+    "frontdoor.accounts.seed",
+    "actions.backoffice.seed",
+    "knowledge.seed",
+    "handoff.seed",
+    "actions.seed",
+)
+
+
+def available_seeders() -> list[ModuleType]:
+    modules = []
+    for name in SEEDERS:
+        try:
+            modules.append(importlib.import_module(name))
+        except ModuleNotFoundError as exc:
+            # Only a component that is absent is skipped; a broken import is an error.
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+    return modules
+
+
+def tqdm_progress(label: str, total: int | None = None) -> Any:
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=f"  {label}", leave=False, disable=not sys.stderr.isatty())
+
+
+def seed_demo(
+    engine: Engine,
+    *,
+    rng_seed: int,
+    if_empty: bool = False,
+    report: Callable[[str], None] = print,
+) -> bool:
+    """Seed every component. Returns False when skipped because data exists.
+
+    Refuses (SeedError) a database that already holds data unless ``if_empty``.
+    Nothing is committed unless every seeder succeeds.
+    """
+    seeders = available_seeders()
+    factory = make_session_factory(engine)
+    with factory() as session:
+        occupied = [m.__name__ for m in seeders if not m.is_empty(session)]
+        if occupied:
+            if if_empty:
+                return False
+            raise SeedError(
+                "the database already holds data (" + ", ".join(occupied) + "); "
+                "seed only an empty database, or delete var/frontdoor.db to start afresh"
+            )
+        try:
+            for module in seeders:
+                report(module.seed(session, rng_seed=rng_seed, progress=tqdm_progress))
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+    return True
