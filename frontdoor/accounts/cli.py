@@ -7,7 +7,9 @@ from typing import Annotated
 
 import typer
 
-app = typer.Typer(help="Staff accounts (editors, reviewers, admins, advisors).", no_args_is_help=True)
+app = typer.Typer(
+    help="Staff accounts (editors, reviewers, admins, advisors).", no_args_is_help=True
+)
 
 
 @app.command("create")

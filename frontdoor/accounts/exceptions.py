@@ -54,7 +54,9 @@ class CsrfError(AccountsError):
     code = "csrf_failed"
 
     def __init__(self) -> None:
-        super().__init__("The form expired or came from another site. Reload the page and try again.")
+        super().__init__(
+            "The form expired or came from another site. Reload the page and try again."
+        )
 
 
 class UserExists(AccountsError):

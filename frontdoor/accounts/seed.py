@@ -50,6 +50,11 @@ def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
         ensure_team(session, name)
     for email, name, roles, teams in DEMO_USERS:
         create_user(
-            session, email=email, display_name=name, password=DEMO_PASSWORD, roles=roles, teams=teams
+            session,
+            email=email,
+            display_name=name,
+            password=DEMO_PASSWORD,
+            roles=roles,
+            teams=teams,
         )
     return f"accounts: {len(DEMO_USERS)} demo staff, {len(TEAMS)} teams"

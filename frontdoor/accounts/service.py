@@ -177,10 +177,10 @@ def authenticate(
     now = now or _now()
     email = normalise_email(email)
     since = now - THROTTLE_WINDOW
-    if (
-        _recent_failures(session, LoginAttempt.email, email, since) >= MAX_FAILURES_PER_EMAIL
-        or (client_ip and _recent_failures(session, LoginAttempt.client_ip, client_ip, since)
-            >= MAX_FAILURES_PER_IP)
+    if _recent_failures(session, LoginAttempt.email, email, since) >= MAX_FAILURES_PER_EMAIL or (
+        client_ip
+        and _recent_failures(session, LoginAttempt.client_ip, client_ip, since)
+        >= MAX_FAILURES_PER_IP
     ):
         raise LoginThrottled(retry_after=int(THROTTLE_WINDOW.total_seconds()))
     user = session.scalar(select(User).where(User.email == email))
@@ -238,7 +238,9 @@ def resolve_session(
         return None
     if now - _aware(record.last_seen_at) > timedelta(minutes=1):
         record.last_seen_at = now
-    return SessionInfo(user=to_info(user), csrf_token=record.csrf_token, expires_at=record.expires_at)
+    return SessionInfo(
+        user=to_info(user), csrf_token=record.csrf_token, expires_at=record.expires_at
+    )
 
 
 def end_session(session: Session, token: str | None) -> None:

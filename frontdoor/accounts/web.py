@@ -79,7 +79,9 @@ class AccountsGate:
             max_age=int(service.SESSION_LIFETIME.total_seconds()),
             path="/",
         )
-        return service.SessionInfo(user=user, csrf_token=issued.csrf_token, expires_at=issued.expires_at)
+        return service.SessionInfo(
+            user=user, csrf_token=issued.csrf_token, expires_at=issued.expires_at
+        )
 
     def logout(self, request: Request, response: Response) -> None:
         with self._factory() as db:
@@ -150,7 +152,9 @@ def install_error_handlers(app: FastAPI, *, login_path: str) -> None:
     @app.exception_handler(NotAuthenticated)
     async def _not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
         if _wants_html(request):
-            target = quote(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
+            target = quote(
+                request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            )
             return RedirectResponse(f"{login_path}?next={target}", status_code=303)
         return JSONResponse({"error": exc.code, "message": exc.message}, status_code=401)
 

@@ -43,11 +43,15 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("team_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["auth_users.id"], name="fk_auth_user_teams_user_id_auth_users",
+            ["user_id"],
+            ["auth_users.id"],
+            name="fk_auth_user_teams_user_id_auth_users",
             ondelete="CASCADE",
         ),
         sa.ForeignKeyConstraint(
-            ["team_id"], ["auth_teams.id"], name="fk_auth_user_teams_team_id_auth_teams",
+            ["team_id"],
+            ["auth_teams.id"],
+            name="fk_auth_user_teams_team_id_auth_teams",
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("user_id", "team_id", name="pk_auth_user_teams"),
@@ -62,7 +66,9 @@ def upgrade() -> None:
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("user_agent", sa.String(300), nullable=False, server_default=""),
         sa.ForeignKeyConstraint(
-            ["user_id"], ["auth_users.id"], name="fk_auth_sessions_user_id_auth_users",
+            ["user_id"],
+            ["auth_users.id"],
+            name="fk_auth_sessions_user_id_auth_users",
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_auth_sessions"),
