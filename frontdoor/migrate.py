@@ -14,7 +14,7 @@ from sqlalchemy import Engine, MetaData
 from frontdoor.exceptions import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-COMPONENTS = ("accounts", "backoffice", "knowledge", "handoff")
+COMPONENTS = ("accounts", "backoffice", "knowledge", "handoff", "bot")
 
 # Where each component declares its tables (module exposing `metadata`).
 _METADATA_MODULES = {
@@ -22,6 +22,7 @@ _METADATA_MODULES = {
     "backoffice": "actions.backoffice.models",
     "knowledge": "knowledge.models",
     "handoff": "handoff.models",
+    "bot": "actions.models",
 }
 
 
