@@ -1,0 +1,53 @@
+// One transcript item as a list element. Text is always textContent; links
+// are vetted <a> elements (links.js); buttons are real <button>s.
+
+import { el } from "../dom.js";
+import { createLink } from "../links.js";
+
+export function authorName(item, t) {
+  if (item.author === "resident") return t("you");
+  if (item.author === "bot") return item.authorName || t("assistant");
+  if (item.author === "advisor") return item.authorName || t("advisor");
+  return item.authorName || t("council");
+}
+
+export function itemText(item, t) {
+  return item.textKey ? t(item.textKey, item.vars || {}) : item.text || "";
+}
+
+export function renderItem(doc, item, t, { base }) {
+  if (item.kind !== "message") {
+    const li = el(doc, "li", { className: "fd-system", "data-key": item.key });
+    li.append(el(doc, "p", { text: itemText(item, t) }));
+    if (item.notice && item.notice.openingHours) {
+      li.append(el(doc, "p", { text: t("openingHours", { hours: item.notice.openingHours }) }));
+    }
+    return li;
+  }
+  const li = el(doc, "li", {
+    className: `fd-message fd-from-${item.author}`,
+    "data-key": item.key,
+    "data-seq": item.seq == null ? null : String(item.seq),
+  });
+  li.append(el(doc, "p", { className: "fd-author", text: authorName(item, t) }));
+  li.append(el(doc, "p", { className: "fd-text", text: item.text }));
+  if (item.links && item.links.length) {
+    const list = el(doc, "ul", { className: "fd-links", "aria-label": t("relatedPages") });
+    for (const link of item.links) {
+      list.append(el(doc, "li", {}, [createLink(doc, link, { base, newTabText: t("newTab") })]));
+    }
+    li.append(list);
+  }
+  if (item.status === "sending") li.append(el(doc, "p", { className: "fd-meta", text: t("sending") }));
+  if (item.status === "failed") li.append(el(doc, "p", { className: "fd-meta fd-error", text: t("errorGeneric") }));
+  return li;
+}
+
+// What the live region says for a new item (null: say nothing).
+export function announcement(item, t) {
+  if (item.kind === "message") {
+    if (item.author === "resident") return null;
+    return `${authorName(item, t)}: ${item.text}`;
+  }
+  return itemText(item, t);
+}

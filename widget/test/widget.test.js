@@ -1,0 +1,248 @@
+// The whole widget in jsdom with a fake socket and fake fetch: the
+// resident's journey and the accessibility behaviour that does not need a
+// real browser (focus, Escape, live region, labels).
+import { test, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { createWidget } from "../src/widget.js";
+import { createStorage } from "../src/storage.js";
+import { readConfig } from "../src/config.js";
+import { FakeSocket, makeDom, manualTimers, message, event, flush } from "./helpers.js";
+
+beforeEach(() => FakeSocket.reset());
+
+function memoryArea() {
+  const map = new Map();
+  return { getItem: (k) => (map.has(k) ? map.get(k) : null), setItem: (k, v) => map.set(k, v), removeItem: (k) => map.delete(k) };
+}
+
+function mount({ win = makeDom(), session = memoryArea(), language = "en", fetchImpl } = {}) {
+  const timers = manualTimers();
+  const calls = [];
+  const fetchFake =
+    fetchImpl ||
+    (async (url, init) => {
+      calls.push({ url, init });
+      return { ok: true, status: 201, json: async () => ({ conversation_id: "c1", conversation_token: "tok", state: "bot", cursor: 0 }) };
+    });
+  const config = readConfig({ src: "", dataset: { frontdoorUrl: "http://localhost:8001", council: "Bramblefield District Council", language } }, win.location.href);
+  const widget = createWidget({
+    win,
+    doc: win.document,
+    config,
+    session: createStorage(() => session),
+    prefs: createStorage(() => memoryArea()),
+    WebSocketImpl: FakeSocket,
+    fetchImpl: fetchFake,
+    timers,
+  });
+  const $ = (selector) => win.document.querySelector(selector);
+  return { win, widget, timers, calls, session, $ };
+}
+
+async function connected(ctx) {
+  await flush();
+  const socket = FakeSocket.last;
+  socket.open();
+  socket.receive({ type: "welcome", conversation_id: "c1", state: "bot", last_seq: 0, heartbeat_seconds: 25 });
+  return socket;
+}
+
+test("launcher opens a labelled dialog, focuses the message box, Escape closes and returns focus", () => {
+  const { $, win } = mount();
+  const launcher = $("#fd-launcher");
+  assert.equal(launcher.getAttribute("aria-expanded"), "false");
+  launcher.click();
+  assert.equal($("#fd-panel").hidden, false);
+  assert.equal(launcher.getAttribute("aria-expanded"), "true");
+  assert.equal($("#fd-panel").getAttribute("role"), "dialog");
+  assert.equal($("#fd-title").textContent, "Bramblefield District Council");
+  assert.equal(win.document.activeElement, $("#fd-input"));
+  assert.equal($("label[for=fd-input]").textContent, "Your message");
+  $("#fd-input").dispatchEvent(new win.KeyboardEvent("keydown", { key: "Escape", bubbles: true }));
+  assert.equal($("#fd-panel").hidden, true);
+  assert.equal(win.document.activeElement, launcher);
+});
+
+test("no conversation is created until the resident writes", async () => {
+  const { $, calls } = mount();
+  $("#fd-launcher").click();
+  await flush();
+  assert.equal(calls.length, 0);
+  assert.equal(FakeSocket.instances.length, 0);
+});
+
+test("a message is shown at once, sent once connected, and confirmed", async () => {
+  const ctx = mount();
+  const { $, calls } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-input").value = "When is my bin day?";
+  $("#fd-composer").requestSubmit();
+  assert.match($("#fd-messages").textContent, /When is my bin day\?/);
+  assert.match($("#fd-messages").textContent, /Sending…/);
+  await flush();
+  assert.equal(calls.length, 1);
+  assert.deepEqual(JSON.parse(calls[0].init.body), { language: "en", page_url: "http://localhost:8000/bins" });
+  const socket = await connected(ctx);
+  assert.match(socket.url, /^ws:\/\/localhost:8001\/ws\/resident\?conversation_id=c1&token=tok&cursor=0$/);
+  const [sent] = socket.frames("message");
+  assert.equal(sent.text, "When is my bin day?");
+  socket.receive({ type: "ack", client_id: sent.client_id, seq: 2, duplicate: false });
+  socket.receive(message(2, "resident", "When is my bin day?", { client_id: sent.client_id }));
+  assert.doesNotMatch($("#fd-messages").textContent, /Sending…/);
+  assert.equal($("#fd-messages").children.length, 1);
+});
+
+test("bot replies are announced, quick replies and article links work", async () => {
+  const ctx = mount();
+  const { $, win } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-input").value = "bins";
+  $("#fd-composer").requestSubmit();
+  const socket = await connected(ctx);
+  socket.receive(message(2, "resident", "bins", { client_id: socket.frames("message")[0].client_id }));
+  socket.receive(
+    message(3, "bot", "Which bin?", {
+      buttons: [{ title: "Green bin", payload: "/bin{\"type\":\"green\"}" }],
+      links: [{ title: "Bin collections", url: "/articles/bins" }, { title: "Bad", url: "javascript:alert(1)" }],
+    }),
+  );
+  assert.match($("#fd-announcer").textContent, /Assistant: Which bin\?/);
+  const link = $("#fd-messages a");
+  assert.equal(link.getAttribute("href"), "http://localhost:8000/articles/bins");
+  assert.equal($("#fd-messages").querySelectorAll("a").length, 1, "the javascript: link is text");
+  const quick = $("#fd-quick button");
+  assert.equal(quick.textContent, "Green bin");
+  quick.click();
+  const sent = socket.frames("message").at(-1);
+  assert.equal(sent.text, "Green bin");
+  assert.equal(sent.payload, "/bin{\"type\":\"green\"}");
+  assert.equal($("#fd-quick").hidden, true);
+  assert.equal(win.document.activeElement, $("#fd-input"));
+});
+
+test("asking for a person: queue, advisor joins, leave the queue, end and rate", async () => {
+  const ctx = mount();
+  const { $, win } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-human").focus();
+  $("#fd-human").click();
+  const socket = await connected(ctx);
+  assert.equal(socket.frames("request_human").length, 1);
+  socket.receive(event(1, "state", { state: "waiting", previous: "bot" }));
+  socket.receive({ type: "queue", position: 2, estimated_wait_seconds: 240 });
+  assert.equal($("#fd-queue").hidden, false);
+  assert.match($("#fd-queue").textContent, /You are number 2 in the queue\..*about 4 minutes/);
+  assert.equal($("#fd-human").hidden, true);
+  assert.notEqual(win.document.activeElement, win.document.body, "focus was moved, not dropped");
+  socket.receive(event(2, "state", { state: "with_advisor", previous: "waiting" }));
+  socket.receive(event(3, "advisor_joined", { first_name: "Sam" }));
+  assert.match($("#fd-messages").textContent, /You are now talking to Sam from the council\./);
+  assert.equal($("#fd-subtitle").textContent, "Talking to Sam");
+  socket.receive({ type: "typing", author: "advisor", on: true });
+  assert.equal($("#fd-typing").textContent, "Sam is typing…");
+  $("#fd-end").click();
+  assert.equal(socket.frames("close").length, 1);
+  socket.receive(event(4, "state", { state: "closed", previous: "with_advisor" }));
+  socket.receive(event(5, "rating_request", { text: "How did we do?" }));
+  assert.equal($("#fd-composer").hidden, true);
+  const form = $(".fd-rating");
+  assert.ok(form);
+  form.requestSubmit();
+  assert.match(form.textContent, /Choose a rating/);
+  $(".fd-rating input[value='4']").click();
+  form.querySelector("textarea").value = "Quick and kind";
+  form.requestSubmit();
+  assert.deepEqual(socket.frames("rate")[0], { type: "rate", stars: 4, comment: "Quick and kind" });
+  assert.equal($(".fd-rating"), null);
+  assert.equal($("#fd-new-chat").hidden, false);
+});
+
+test("out of hours: leave a message with validation", async () => {
+  const ctx = mount();
+  const { $, win } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-human").click();
+  const socket = await connected(ctx);
+  socket.receive(event(1, "notice", { code: "out_of_hours", text: "We are closed now.", opening_hours: "Mon–Fri 09:00–17:00", can_leave_message: true }));
+  assert.match($("#fd-messages").textContent, /Opening hours: Mon–Fri 09:00–17:00/);
+  $("#fd-leave-message").click();
+  const form = $(".fd-leave");
+  assert.equal(win.document.activeElement, form.querySelector("h3"));
+  form.querySelector("textarea").value = "My bin was missed";
+  form.requestSubmit();
+  const contact = form.querySelector("input");
+  assert.equal(win.document.activeElement, contact);
+  assert.equal(contact.getAttribute("aria-invalid"), "true");
+  assert.match(win.document.getElementById(contact.getAttribute("aria-describedby").split(" ")[1]).textContent, /Enter an email/);
+  contact.value = "resident@example.org";
+  form.requestSubmit();
+  const [frame] = socket.frames("leave_message");
+  assert.equal(frame.text, "My bin was missed");
+  assert.equal(frame.contact, "resident@example.org");
+  socket.receive(event(2, "case_created", { reference: "BDC-W-0042" }));
+  assert.match($("#fd-messages").textContent, /Your reference is BDC-W-0042/);
+});
+
+test("a reload resumes the same conversation and does not re-announce history", async () => {
+  const session = memoryArea();
+  const first = mount({ session });
+  first.$("#fd-launcher").click();
+  first.$("#fd-input").value = "hello";
+  first.$("#fd-composer").requestSubmit();
+  const socket = await connected(first);
+  const sent = socket.frames("message")[0];
+  socket.receive(message(1, "resident", "hello", { client_id: sent.client_id }));
+  socket.receive(message(2, "bot", "Hi there"));
+
+  FakeSocket.reset();
+  const win = makeDom("http://localhost:8000/council-tax");
+  const second = mount({ win, session });
+  assert.equal(second.calls.length, 0, "no new conversation");
+  assert.equal(second.$("#fd-panel").hidden, false, "still open after the reload");
+  const again = FakeSocket.last;
+  assert.match(again.url, /conversation_id=c1&token=tok&cursor=0/);
+  again.open();
+  again.receive({ type: "welcome", state: "bot", last_seq: 2, heartbeat_seconds: 25 });
+  again.receive(message(1, "resident", "hello", { client_id: sent.client_id }));
+  again.receive(message(2, "bot", "Hi there"));
+  assert.equal(second.$("#fd-messages").children.length, 2);
+  assert.equal(second.$("#fd-announcer").textContent, "", "history is not read out again");
+  again.receive(message(3, "bot", "Anything else?"));
+  assert.match(second.$("#fd-announcer").textContent, /Anything else\?/);
+});
+
+test("connection loss is shown and announced; coming back is too", async () => {
+  const ctx = mount();
+  ctx.$("#fd-launcher").click();
+  ctx.$("#fd-human").click();
+  const socket = await connected(ctx);
+  socket.serverClose(1006);
+  assert.equal(ctx.$("#fd-connection").hidden, false);
+  assert.match(ctx.$("#fd-connection").textContent, /Connection lost/);
+  ctx.timers.advance(1000);
+  FakeSocket.last.open();
+  assert.match(ctx.$("#fd-announcer").textContent, /Connected again/);
+  assert.equal(ctx.$("#fd-connection").hidden, true);
+});
+
+test("Welsh: chosen by the page or by the toggle", () => {
+  const cy = mount({ language: "cy" });
+  assert.equal(cy.$("#fd-root").getAttribute("lang"), "cy");
+  assert.equal(cy.$("#fd-launcher").textContent.trim(), "Sgwrsio â ni");
+  cy.$("#fd-language").click();
+  assert.equal(cy.$("#fd-root").getAttribute("lang"), "en");
+  assert.equal(cy.$("#fd-launcher .fd-launcher-label").textContent, "Chat with us");
+  assert.equal(cy.$("#fd-language").getAttribute("lang"), "cy");
+});
+
+test("markup in messages is rendered as text", async () => {
+  const ctx = mount();
+  ctx.$("#fd-launcher").click();
+  ctx.$("#fd-human").click();
+  const socket = await connected(ctx);
+  socket.receive(message(1, "advisor", "<script>alert(1)</script><img src=x onerror=alert(2)>", { author_name: "<b>Sam</b>" }));
+  const item = ctx.$("#fd-messages li");
+  assert.equal(item.querySelectorAll("script, img, b").length, 0);
+  assert.equal(item.querySelector(".fd-text").textContent, "<script>alert(1)</script><img src=x onerror=alert(2)>");
+  assert.equal(item.querySelector(".fd-author").textContent, "<b>Sam</b>");
+});
