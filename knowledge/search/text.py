@@ -150,8 +150,16 @@ def _ends_cvc(word: str) -> bool:
 def stem(word: str) -> str:
     """Porter's step 1 (plurals, -ed, -ing, -y): enough to match "collections" to
     "collection" and "paying" to "pay" without a dependency."""
-    if len(word) <= 3 or word.isdigit():
+    if len(word) <= 2 or word.isdigit():
         return word
+    if len(word) > 3:
+        word = _strip_inflection(word)
+    if word.endswith("y") and len(word) > 2 and _has_vowel(word[:-1]):
+        word = word[:-1] + "i"
+    return word
+
+
+def _strip_inflection(word: str) -> str:
     if word.endswith(("sses", "ies")):
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
@@ -165,8 +173,6 @@ def stem(word: str) -> str:
             if word.endswith(suffix) and _has_vowel(base) and len(base) >= 2:
                 word = _tidy_after_suffix(base)
                 break
-    if word.endswith("y") and len(word) > 2 and _has_vowel(word[:-1]):
-        word = word[:-1] + "i"
     return word
 
 

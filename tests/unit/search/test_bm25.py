@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+import math
+import random
+
+import pytest
+
+from knowledge.search.bm25 import FUZZY_WEIGHT, BM25Index
+
+WORDS = ["bin", "tax", "pay", "rent", "repair", "noise", "pest", "vote", "park", "permit"]
+
+
+def _doc(rng: random.Random) -> list[str]:
+    return [rng.choice(WORDS) for _ in range(rng.randint(1, 12))]
+
+
+def _scores(index: BM25Index, query: list[str]) -> dict[int, float]:
+    return dict(index.search(query, limit=1000))
+
+
+def test_scores_follow_the_okapi_formula() -> None:
+    index = BM25Index(k1=1.2, b=0.75)
+    index.add(1, ["bin", "bin", "day"])
+    index.add(2, ["tax"])
+    idf = math.log(1 + (2 - 1 + 0.5) / (1 + 0.5))
+    avgdl = 2.0
+    expected = idf * 2 * 2.2 / (2 + 1.2 * (1 - 0.75 + 0.75 * 3 / avgdl))
+    assert _scores(index, ["bin"]) == {1: pytest.approx(expected, rel=1e-5)}
+
+
+def test_incremental_updates_equal_a_fresh_build() -> None:
+    rng = random.Random(7)
+    incremental = BM25Index()
+    live: dict[int, list[str]] = {}
+    for step in range(400):
+        doc_id = rng.randrange(60)
+        if doc_id in live and rng.random() < 0.4:
+            incremental.remove(doc_id)
+            del live[doc_id]
+        else:
+            live[doc_id] = _doc(rng)
+            incremental.add(doc_id, live[doc_id])  # add replaces an existing doc
+        if step % 50 == 0:
+            fresh = BM25Index()
+            for key, tokens in live.items():
+                fresh.add(key, tokens)
+            for query in (["bin"], ["tax", "pay"], ["dog", "tree", "fine"]):
+                got, want = _scores(incremental, query), _scores(fresh, query)
+                assert got.keys() == want.keys()
+                for key in want:
+                    assert got[key] == pytest.approx(want[key], rel=1e-5)
+    assert len(incremental) == len(live)
+
+
+def test_removed_documents_never_come_back_and_slots_are_reused() -> None:
+    index = BM25Index()
+    for i in range(10):
+        index.add(i, ["bin", f"word{i}"])
+    for i in range(5):
+        index.remove(i)
+    assert {doc for doc, _ in index.search(["bin"], 100)} == set(range(5, 10))
+    index.add(99, ["bin"])
+    assert index._high_water == 10
+    assert index.document_frequency("word0") == 0
+
+
+def test_allowed_restricts_results() -> None:
+    import numpy as np
+
+    index = BM25Index()
+    for i in range(6):
+        index.add(i, ["bin"])
+    found = index.search(["bin"], 10, allowed=np.array([1, 4], dtype=np.int64))
+    assert sorted(doc for doc, _ in found) == [1, 4]
+
+
+def test_limit_returns_the_best_in_order() -> None:
+    index = BM25Index()
+    for i in range(1, 30):
+        index.add(i, ["bin"] * i + ["other"] * (30 - i))
+    found = index.search(["bin"], 5)
+    assert [doc for doc, _ in found] == [29, 28, 27, 26, 25]
+
+
+def test_misspelt_query_words_match_their_nearest_indexed_spelling() -> None:
+    index = BM25Index()
+    index.add(1, ["recycl", "centr"])
+    index.add(2, ["council", "tax"])
+    assert index.resolve(["recyl"]) == {"recycl": FUZZY_WEIGHT}  # letter missing
+    assert index.resolve(["councel"]) == {"council": FUZZY_WEIGHT}  # letter wrong
+    assert index.resolve(["taz"]) == {}  # short words are not guessed
+    assert index.resolve(["taxx"]) == {"tax": FUZZY_WEIGHT}
+    assert [doc for doc, _ in index.search(["recycll"], 5)] == [1]  # letter too many
+
+
+def test_unknown_words_and_empty_index_give_nothing() -> None:
+    index = BM25Index()
+    assert index.search(["bin"], 5) == []
+    index.add(1, ["bin"])
+    assert index.search(["zebra"], 5) == []
+    assert index.search([], 5) == []

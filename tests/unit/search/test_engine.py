@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from knowledge.search import AnswerPolicy, IndexableArticle, SearchEngine
+from tests.unit.search.factories import FakeSource, corpus, fake_engine, make_article, tax_article
+
+ALWAYS = AnswerPolicy(confident_cosine=-1.0)
+
+
+def test_search_finds_the_article_and_its_section(engine: SearchEngine) -> None:
+    response = engine.search("which day is my bin collection", limit=5)
+    top = response.results[0]
+    assert top.slug == "bin-collection-day"
+    assert (top.article_id, top.language, top.service_area) == (1, "en", "waste")
+    assert top.url == "/articles/bin-collection-day"
+    assert top.snippet
+    assert len(top.snippet) <= 260
+    assert top.chunks[0].section_anchor == top.section_anchor
+    assert response.took_ms >= 0
+    assert len({hit.article_id for hit in response.results}) == len(response.results)
+
+
+def test_hit_links_to_the_section(engine: SearchEngine) -> None:
+    top = engine.search("spread payments over 12 months if you cannot pay").results[0]
+    assert top.slug == "pay-council-tax"
+    assert top.section_anchor == "if-you-cannot-pay"
+    assert top.link == "/articles/pay-council-tax#if-you-cannot-pay"
+    assert "12 months" in top.snippet
+
+
+def test_alternative_questions_are_searchable(engine: SearchEngine) -> None:
+    top = engine.search("when do the bin men come").results[0]
+    assert top.slug == "bin-collection-day"
+    assert top.section_anchor is None  # the overview chunk links to the page top
+    assert top.snippet == "Check which day your bins are collected."
+
+
+def test_empty_and_punctuation_queries_have_no_answer(engine: SearchEngine) -> None:
+    for query in ("", "   ", "?!"):
+        response = engine.search(query)
+        assert response.results == []
+        assert response.no_good_answer is True
+
+
+def test_huge_query_is_truncated_not_an_error(engine: SearchEngine) -> None:
+    response = engine.search("how do I pay my council tax " * 80)
+    assert len(response.query) <= 1000
+    assert response.results[0].slug == "pay-council-tax"
+
+
+def test_limit_and_service_area_filter(engine: SearchEngine) -> None:
+    assert len(engine.search("bin tax", limit=1).results) == 1
+    only_tax = engine.search("bin collection day", service_area="council_tax")
+    assert {hit.service_area for hit in only_tax.results} == {"council_tax"}
+    assert engine.search("bin", service_area="parking").results == []
+
+
+def test_upsert_replaces_an_article_and_remove_drops_it(engine: SearchEngine) -> None:
+    changed = make_article(body="## Garden waste\nGreen bins for grass cuttings.")
+    assert engine.upsert(changed) is True
+    assert engine.upsert(changed) is False  # same content: nothing to do
+    top = engine.search("grass cuttings green bin").results[0]
+    assert top.section_anchor == "garden-waste"
+    assert engine.remove(1) is True
+    assert engine.remove(1) is False
+    assert all(hit.article_id != 1 for hit in engine.search("bin collection").results)
+    assert len(engine) == 1
+
+
+def test_english_search_ignores_welsh_articles(engine: SearchEngine) -> None:
+    engine.upsert(welsh_bins())
+    hits = engine.search("bin collection day", language="en").results
+    assert {hit.language for hit in hits} == {"en"}
+
+
+def test_welsh_search_prefers_the_welsh_version_and_falls_back_to_english(
+    engine: SearchEngine,
+) -> None:
+    engine.upsert(welsh_bins())
+    by_welsh_words = engine.search("diwrnod casglu biniau", language="cy").results
+    assert by_welsh_words[0].slug == "diwrnod-casglu-biniau"
+    by_english_words = engine.search("bin collection day", language="cy").results
+    assert by_english_words[0].slug == "diwrnod-casglu-biniau"  # translation shown instead
+    assert "bin-collection-day" not in [hit.slug for hit in by_english_words]
+    untranslated = engine.search("pay council tax direct debit", language="cy").results
+    assert untranslated[0].slug == "pay-council-tax"  # no Welsh version: English one
+    everything = engine.search("bin collection day", language=None).results
+    assert {hit.language for hit in everything} == {"en", "cy"}
+
+
+def test_no_good_answer_follows_the_policy(index_dir: Path) -> None:
+    strict = fake_engine(index_dir, policy=AnswerPolicy(confident_cosine=2.0, minimum_cosine=2.0))
+    strict.rebuild(corpus(), progress=False)
+    response = strict.search("bin collection day")
+    assert response.results and response.no_good_answer is True
+    lenient = fake_engine(None, policy=ALWAYS)
+    lenient.rebuild(corpus(), progress=False)
+    lenient_response = lenient.search("bin collection day")
+    assert lenient_response.no_good_answer is False
+    assert lenient_response.signals is not None
+    assert lenient_response.signals.lexical_agreement is True
+
+
+def test_sync_reconciles_first_then_follows_changes() -> None:
+    source = FakeSource(corpus())
+    engine = fake_engine(None)
+    report = engine.sync(source)
+    assert (report.full, report.upserted, report.removed, engine.revision) == (True, 2, 0, 2)
+    assert engine.sync(source).upserted == 0  # nothing new: cheap
+    source.publish(make_article(3, "garden-waste", "Garden waste", body="## Prices\n£45 a year."))
+    source.unpublish(2)
+    report = engine.sync(source)
+    assert (report.full, report.upserted, report.removed, engine.revision) == (False, 1, 1, 4)
+    assert source.calls[-1] == "changes_since(2)"
+    assert 3 in engine and 2 not in engine
+
+
+def test_sync_reconciles_in_full_when_the_source_revision_goes_back() -> None:
+    engine = fake_engine(None)
+    engine.sync(FakeSource(corpus()))
+    engine.upsert(tax_article(), revision=50)
+    reset = FakeSource([make_article()])  # a re-created database
+    report = engine.sync(reset)
+    assert report.full is True
+    assert (len(engine), engine.revision) == (1, 1)
+
+
+def test_two_instances_converge_on_the_same_content(tmp_path: Path) -> None:
+    source = FakeSource(corpus())
+    first, second = fake_engine(tmp_path / "a"), fake_engine(tmp_path / "b")
+    first.sync(source)
+    second.sync(source)
+    source.publish(tax_article(summary="Changed summary about paying."))
+    for engine in (first, second):
+        engine.sync(source)
+    assert first.search("pay council tax").results == second.search("pay council tax").results
+    assert first.revision == second.revision == 3
+
+
+def test_concurrent_searches_during_upserts_see_consistent_results() -> None:
+    engine = fake_engine(None)  # in memory: this test is about locking, not disk
+    engine.rebuild(corpus(), progress=False)
+    allowed = {"bin-collection-day", "pay-council-tax"}
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def searcher() -> None:
+        while not stop.is_set():
+            try:
+                for hit in engine.search("bin collection day").results:
+                    assert hit.slug in allowed or hit.slug.startswith("extra-")
+                    assert hit.snippet is not None
+            except BaseException as error:
+                errors.append(error)
+                return
+
+    threads = [threading.Thread(target=searcher) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for i in range(30):
+        engine.upsert(make_article(100 + i % 5, f"extra-{i % 5}", f"Extra bins {i}"))
+        if i % 3 == 0:
+            engine.remove(100 + (i + 1) % 5)
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+
+
+def welsh_bins() -> IndexableArticle:
+    return make_article(
+        10,
+        "diwrnod-casglu-biniau",
+        "Diwrnod casglu biniau",
+        summary="Gwiriwch pa ddiwrnod y caiff eich biniau eu casglu.",
+        body="## Dod o hyd i'ch diwrnod casglu\nRhowch eich cod post.",
+        alternative_questions=("pryd mae'r biniau'n cael eu casglu",),
+        language="cy",
+        translation_of=1,
+    )

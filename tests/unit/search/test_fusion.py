@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge.search.domain import AnswerSignals
+from knowledge.search.fusion import (
+    AnswerPolicy,
+    FusionWeights,
+    article_scores,
+    reciprocal_rank_fusion,
+)
+
+
+def test_rrf_adds_reciprocal_ranks_from_both_lists() -> None:
+    fused = reciprocal_rank_fusion([(1, 0.9), (2, 0.8)], [(2, 12.0), (3, 4.0)], FusionWeights(k=60))
+    assert fused[2] == pytest.approx(1 / 62 + 1 / 61)
+    assert fused[1] == pytest.approx(1 / 61)
+    assert fused[3] == pytest.approx(1 / 62)
+    assert max(fused, key=fused.__getitem__) == 2
+
+
+def test_rrf_weights_each_ranking() -> None:
+    fused = reciprocal_rank_fusion([(1, 0.9)], [(2, 9.0)], FusionWeights(dense=2.0, lexical=1.0))
+    assert fused[1] > fused[2]
+
+
+def test_article_score_is_best_chunk_plus_a_share_of_the_second() -> None:
+    assert article_scores([0.5, 0.2, 0.1], 0.1) == pytest.approx(0.52)
+    assert article_scores([], 0.1) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("cosine", "agree", "coverage", "good"),
+    [
+        (0.80, False, 0.0, True),  # a confident dense match stands alone
+        (0.45, True, 0.9, True),  # a fair match the words agree with
+        (0.45, False, 0.9, False),
+        (0.45, True, 0.2, False),
+        (0.10, True, 1.0, False),  # words alone are not enough
+    ],
+)
+def test_answer_policy(cosine: float, agree: bool, coverage: float, good: bool) -> None:
+    policy = AnswerPolicy(confident_cosine=0.6, minimum_cosine=0.3, minimum_coverage=0.5)
+    assert policy.has_good_answer(AnswerSignals(cosine, agree, coverage)) is good
