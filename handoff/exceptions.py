@@ -164,7 +164,7 @@ _CLOSE_CODE: dict[type[HandoffError], int] = {
 def http_status(exc: HandoffError) -> int:
     for kind in type(exc).__mro__:
         if kind in _HTTP_STATUS:
-            return _HTTP_STATUS[kind]  # type: ignore[index]
+            return _HTTP_STATUS[kind]
     return 500
 
 
@@ -172,5 +172,5 @@ def close_code(exc: HandoffError) -> int | None:
     """The close code for an error that ends the socket, None if it stays open."""
     for kind in type(exc).__mro__:
         if kind in _CLOSE_CODE:
-            return _CLOSE_CODE[kind]  # type: ignore[index]
+            return _CLOSE_CODE[kind]
     return None

@@ -43,7 +43,9 @@ class OpeningHours:
             try:
                 start, end = time.fromisoformat(opens.strip()), time.fromisoformat(closes.strip())
             except ValueError:
-                raise ValueError(f"opening hours {part.strip()!r}: expected 'mon-fri 09:00-17:00'")
+                raise ValueError(
+                    f"opening hours {part.strip()!r}: expected 'mon-fri 09:00-17:00'"
+                ) from None
             if end <= start:
                 raise ValueError(f"opening hours {part.strip()!r}: closes before it opens")
             for weekday in _day_range(days):
@@ -57,9 +59,7 @@ class OpeningHours:
         if self.always:
             return True
         now = local.time()
-        return any(
-            w.weekday == local.weekday() and w.opens <= now < w.closes for w in self.windows
-        )
+        return any(w.weekday == local.weekday() and w.opens <= now < w.closes for w in self.windows)
 
     def next_open(self, at: datetime) -> datetime | None:
         """The next moment the team opens after ``at`` (None if it never does)."""
@@ -90,7 +90,7 @@ class OpeningHours:
             groups.setdefault((w.opens, w.closes), []).append(w.weekday)
         parts = []
         for (opens, closes), days in groups.items():
-            parts.append(f"{_describe_days(days)} {opens:%H:%M}–{closes:%H:%M}")
+            parts.append(f"{_describe_days(days)} {opens:%H:%M}–{closes:%H:%M}")  # noqa: RUF001
         return ", ".join(parts)
 
 
@@ -110,5 +110,5 @@ def _day_range(text: str) -> list[int]:
 def _describe_days(days: list[int]) -> str:
     days = sorted(set(days))
     if days == list(range(days[0], days[-1] + 1)) and len(days) > 2:
-        return f"{_LABELS[days[0]]}–{_LABELS[days[-1]]}"
+        return f"{_LABELS[days[0]]}–{_LABELS[days[-1]]}"  # noqa: RUF001
     return ", ".join(_LABELS[d] for d in days)

@@ -50,7 +50,9 @@ teams = Table(
 team_members = Table(
     "ho_team_members",
     metadata,
-    Column("team_slug", String(40), ForeignKey("ho_teams.slug", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "team_slug", String(40), ForeignKey("ho_teams.slug", ondelete="CASCADE"), primary_key=True
+    ),
     Column("user_id", Integer, primary_key=True),
 )
 
@@ -112,6 +114,7 @@ events = Table(
     Column("seq", Integer, nullable=False),
     Column("kind", String(24), nullable=False),
     Column("audience", String(10), nullable=False, default="all"),
+    Column("author", String(16), nullable=True),  # messages: resident, bot, advisor, system
     Column("data", JSON, nullable=False),
     Column("client_id", String(64), nullable=True),
     Column("at", Moment, nullable=False),

@@ -91,14 +91,30 @@ class Ping:
 
 
 Frame = (
-    Message | Ack | Resume | Typing | RequestHuman | LeaveQueue | LeaveMessage
-    | CloseConversation | Rate | Ping
+    Message
+    | Ack
+    | Resume
+    | Typing
+    | RequestHuman
+    | LeaveQueue
+    | LeaveMessage
+    | CloseConversation
+    | Rate
+    | Ping
 )
 
 _RESIDENT_TYPES = {
-    "message", "ack", "resume", "typing", "request_human", "leave_queue",
-    "leave_message", "close", "rate", "ping",
-}  # fmt: skip
+    "message",
+    "ack",
+    "resume",
+    "typing",
+    "request_human",
+    "leave_queue",
+    "leave_message",
+    "close",
+    "rate",
+    "ping",
+}
 _ADVISOR_TYPES = {"message", "ack", "resume", "typing", "ping"}
 
 
@@ -150,12 +166,13 @@ def parse_frame(raw: str | bytes, role: Role = "resident") -> Frame:
         if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
             raise InvalidFrame("stars must be a whole number from 1 to 5")
         return Rate(stars=stars, comment=_optional_str(data, "comment", 1000) or "")
-    return {
+    simple: dict[str, Frame] = {
         "request_human": RequestHuman(),
         "leave_queue": LeaveQueue(),
         "close": CloseConversation(),
         "ping": Ping(),
-    }[kind]
+    }
+    return simple[kind]
 
 
 def _client_id(data: dict[str, Any]) -> str:

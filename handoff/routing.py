@@ -194,7 +194,11 @@ def plan(
     loads = {a.user_id: a for a in advisors}
     current: list[QueueEntry] = []
     for entry in entries:
-        if entry.offered_to is not None and entry.offer_expires_at and entry.offer_expires_at <= now:
+        if (
+            entry.offered_to is not None
+            and entry.offer_expires_at
+            and entry.offer_expires_at <= now
+        ):
             result.lapsed.append(entry)
             holder = loads.get(entry.offered_to)
             if holder is not None:
@@ -216,7 +220,9 @@ def plan(
         chosen = choose_advisor(entry, loads.values(), now=now)
         if chosen is None and entry.declined_by:
             # Everyone free has let it lapse once: better offered again than left.
-            chosen = choose_advisor(replace(entry, declined_by=frozenset()), loads.values(), now=now)
+            chosen = choose_advisor(
+                replace(entry, declined_by=frozenset()), loads.values(), now=now
+            )
         if chosen is None:
             continue
         result.offers.append((entry.conversation_id, chosen.user_id))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import NoDecode
@@ -16,7 +16,9 @@ class HandoffSettings(StackSettings):
         description="Origins allowed to open sockets (comma-separated); "
         "empty means the website's origin on localhost and 127.0.0.1.",
     )
-    handoff_advisor_cap: int = Field(default=3, ge=1, le=20, description="Default chats per advisor.")
+    handoff_advisor_cap: int = Field(
+        default=3, ge=1, le=20, description="Default chats per advisor."
+    )
     handoff_accept_timeout_seconds: float = Field(default=30.0, gt=0)
     handoff_advisor_grace_seconds: float = Field(
         default=20.0, gt=0, description="How long an advisor may vanish before chats are requeued."
@@ -26,11 +28,13 @@ class HandoffSettings(StackSettings):
     handoff_bot_timeout_seconds: float = Field(default=15.0, gt=0)
     handoff_instance_id: str = Field(default="", description="Names this instance in presence.")
     handoff_rasa_url: str = Field(default="", description="Overrides the stack's Rasa URL.")
-    handoff_knowledge_url: str = Field(default="", description="Overrides the stack's knowledge URL.")
+    handoff_knowledge_url: str = Field(
+        default="", description="Overrides the stack's knowledge URL."
+    )
 
     @model_validator(mode="before")
     @classmethod
-    def _split_origins(cls, values: dict) -> dict:  # type: ignore[type-arg]
+    def _split_origins(cls, values: Any) -> Any:
         raw = values.get("handoff_allowed_origins") if isinstance(values, dict) else None
         if isinstance(raw, str):
             values["handoff_allowed_origins"] = [o.strip() for o in raw.split(",") if o.strip()]

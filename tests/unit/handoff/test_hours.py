@@ -39,7 +39,7 @@ def test_closed_days():
 
 def test_always_and_describe():
     assert OpeningHours.parse("always").is_open(london(2026, 3, 8, 3, 0))
-    assert WEEKDAYS.describe() == "Mon–Fri 09:00–17:00, Sat 09:00–12:30"
+    assert WEEKDAYS.describe() == "Mon–Fri 09:00–17:00, Sat 09:00–12:30"  # noqa: RUF001
 
 
 @pytest.mark.parametrize("spec", ["mon-fri 17:00-09:00", "someday 09:00-10:00", "mon 9-5"])

@@ -59,8 +59,13 @@ def test_text_longer_than_limit_is_refused():
 def test_advisor_frames_name_a_conversation():
     cid = "a" * 32
     parsed = protocol.parse_frame(
-        frame(type="message", conversation_id=cid, client_id="m1", text="hi",
-              links=[{"title": "Bins", "url": "https://x.gov.uk/bins"}]),
+        frame(
+            type="message",
+            conversation_id=cid,
+            client_id="m1",
+            text="hi",
+            links=[{"title": "Bins", "url": "https://x.gov.uk/bins"}],
+        ),
         role="advisor",
     )
     assert parsed.conversation_id == cid
@@ -75,8 +80,13 @@ def test_advisor_frames_name_a_conversation():
 def test_links_must_be_http():
     with pytest.raises(InvalidFrame):
         protocol.parse_frame(
-            frame(type="message", conversation_id="a" * 32, client_id="m", text="x",
-                  links=[{"title": "x", "url": "javascript:alert(1)"}]),
+            frame(
+                type="message",
+                conversation_id="a" * 32,
+                client_id="m",
+                text="x",
+                links=[{"title": "x", "url": "javascript:alert(1)"}],
+            ),
             role="advisor",
         )
 

@@ -106,7 +106,9 @@ def test_pending_offers_and_pool_teams_and_closed_teams_are_left_alone():
     entries = [
         entry("pool", team="waste"),
         entry("closed", team="housing"),
-        entry("pending", team="planning", offered_to=9, offer_expires_at=NOW + timedelta(seconds=5)),
+        entry(
+            "pending", team="planning", offered_to=9, offer_expires_at=NOW + timedelta(seconds=5)
+        ),
     ]
     advisors = [advisor(1, teams=("waste", "housing", "planning"))]
     assert plan(entries, advisors, teams, now=NOW).offers == []
@@ -115,7 +117,9 @@ def test_pending_offers_and_pool_teams_and_closed_teams_are_left_alone():
 def test_serviceable_is_honest():
     waste = TEAMS[0]
     assert serviceable(waste, [advisor(1)]) is Serviceable.OPEN
-    assert serviceable(waste, [advisor(1, availability=Availability.AWAY)]) is Serviceable.NO_ADVISORS
+    assert (
+        serviceable(waste, [advisor(1, availability=Availability.AWAY)]) is Serviceable.NO_ADVISORS
+    )
     assert serviceable(waste, []) is Serviceable.NO_ADVISORS
     closed = TeamInfo("waste", "Waste", frozenset(), is_open=False)
     assert serviceable(closed, [advisor(1)]) is Serviceable.OUT_OF_HOURS

@@ -34,8 +34,10 @@ def upgrade() -> None:
         sa.Column("team_slug", sa.String(40), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["team_slug"], ["ho_teams.slug"],
-            name="fk_ho_team_members_team_slug_ho_teams", ondelete="CASCADE",
+            ["team_slug"],
+            ["ho_teams.slug"],
+            name="fk_ho_team_members_team_slug_ho_teams",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("team_slug", "user_id", name="pk_ho_team_members"),
     )
@@ -89,14 +91,17 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(24), nullable=False),
         sa.Column("audience", sa.String(10), nullable=False),
+        sa.Column("author", sa.String(16), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("client_id", sa.String(64), nullable=True),
         sa.Column("at", Moment, nullable=False),
         sa.Column("bot_pending", sa.Boolean(), nullable=False),
         sa.Column("bot_claimed_at", Moment, nullable=True),
         sa.ForeignKeyConstraint(
-            ["conversation_id"], ["ho_conversations.id"],
-            name="fk_ho_events_conversation_id_ho_conversations", ondelete="CASCADE",
+            ["conversation_id"],
+            ["ho_conversations.id"],
+            name="fk_ho_events_conversation_id_ho_conversations",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_ho_events"),
         sa.UniqueConstraint("conversation_id", "seq", name="uq_ho_events_conversation_seq"),
@@ -116,14 +121,14 @@ def upgrade() -> None:
         sa.Column("end_reason", sa.String(40), nullable=True),
         sa.Column("read_seq", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["conversation_id"], ["ho_conversations.id"],
-            name="fk_ho_assignments_conversation_id_ho_conversations", ondelete="CASCADE",
+            ["conversation_id"],
+            ["ho_conversations.id"],
+            name="fk_ho_assignments_conversation_id_ho_conversations",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name="pk_ho_assignments"),
     )
-    op.create_index(
-        "ix_ho_assignments_conversation_id", "ho_assignments", ["conversation_id"]
-    )
+    op.create_index("ix_ho_assignments_conversation_id", "ho_assignments", ["conversation_id"])
     op.create_index("ix_ho_assignments_user_id", "ho_assignments", ["user_id"])
     op.create_table(
         "ho_transcripts",
@@ -132,8 +137,10 @@ def upgrade() -> None:
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("case_reference", sa.String(40), nullable=True),
         sa.ForeignKeyConstraint(
-            ["conversation_id"], ["ho_conversations.id"],
-            name="fk_ho_transcripts_conversation_id_ho_conversations", ondelete="CASCADE",
+            ["conversation_id"],
+            ["ho_conversations.id"],
+            name="fk_ho_transcripts_conversation_id_ho_conversations",
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("conversation_id", name="pk_ho_transcripts"),
     )
@@ -149,7 +156,13 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in (
-        "ho_router", "ho_transcripts", "ho_assignments", "ho_events",
-        "ho_conversations", "ho_advisors", "ho_team_members", "ho_teams",
-    ):  # fmt: skip
+        "ho_router",
+        "ho_transcripts",
+        "ho_assignments",
+        "ho_events",
+        "ho_conversations",
+        "ho_advisors",
+        "ho_team_members",
+        "ho_teams",
+    ):
         op.drop_table(table)

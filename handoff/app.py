@@ -1,0 +1,193 @@
+"""The handoff service's composition root.
+
+``create_app(settings, bot=..., backoffice=..., ...)`` builds the FastAPI app
+with the real adapters (Rasa over HTTP, the demo back office on the Frontdoor
+database, the knowledge service over HTTP, Redis when configured); tests pass
+fakes. ``uvicorn handoff.app:create_app --factory`` runs it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import anyio
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from frontdoor import __version__
+from frontdoor.accounts.web import AccountsGate, install_error_handlers
+from frontdoor.db import check_database, database_status, make_engine, make_session_factory
+from frontdoor.redis import redis_status
+from frontdoor.settings import Environment
+from handoff import api
+from handoff.bot import BotPort, RasaRestBot
+from handoff.deps import staff_of
+from handoff.desk import Desk
+from handoff.exceptions import CLOSE_RESTART, HandoffError, http_status
+from handoff.fanout import RedisWaker, Waker
+from handoff.hub import Hub
+from handoff.identity import ConversationTokens, IdentityVerifier, SignedIdentityVerifier
+from handoff.lifecycle import Limits
+from handoff.live import Live
+from handoff.search import HttpKnowledgeSearch, KnowledgeSearch
+from handoff.service import Handoff
+from handoff.settings import HandoffSettings
+from handoff.store import Store, utcnow
+from handoff.views import Staff
+from handoff.ws import advisor_endpoint, resident_endpoint
+
+log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+def create_app(
+    settings: HandoffSettings | None = None,
+    *,
+    bot: BotPort | None = None,
+    backoffice: Any = None,
+    identity: IdentityVerifier | None = None,
+    search: KnowledgeSearch | None = None,
+    waker: Waker | None = None,
+    engine: Engine | None = None,
+    clock: Callable[[], datetime] = utcnow,
+    intervals: dict[str, float] | None = None,
+) -> FastAPI:
+    settings = settings or HandoffSettings.load()
+    engine = engine or make_engine(settings.database_url)
+    instance_id = settings.handoff_instance_id or (
+        f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    )
+    secret = settings.secret_key.get_secret_value()
+    if backoffice is None:
+        from actions.backoffice import demo_backoffice
+
+        backoffice = demo_backoffice(engine)
+    bot = bot or RasaRestBot(settings.bot_url, timeout=settings.handoff_bot_timeout_seconds)
+    search = search or HttpKnowledgeSearch(
+        settings.search_url, public_url=settings.url(settings.knowledge_port)
+    )
+    if waker is None:
+        waker = RedisWaker(settings.redis_url, instance_id) if settings.redis_url else Waker()
+    store = Store(engine, clock=clock)
+    hub = Hub(store)
+    limits = Limits(
+        default_cap=settings.handoff_advisor_cap,
+        grace_seconds=settings.handoff_advisor_grace_seconds,
+        accept_timeout_seconds=settings.handoff_accept_timeout_seconds,
+    )
+    handoff = Handoff(
+        store=store,
+        hub=hub,
+        waker=waker,
+        bot=bot,
+        identity=identity or SignedIdentityVerifier(secret),
+        tokens=ConversationTokens(secret),
+        limits=limits,
+        instance_id=instance_id,
+        backoffice=backoffice,
+        heartbeat_seconds=settings.handoff_heartbeat_seconds,
+    )
+    desk = Desk(handoff, search)
+    live = Live(
+        handoff,
+        desk,
+        dispatch_interval=settings.handoff_dispatch_interval_seconds,
+        **(intervals or {}),
+    )
+    gate = AccountsGate(
+        make_session_factory(engine), secure_cookies=settings.environment == Environment.PRODUCTION
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(check_database, engine)
+        await live.start()
+        try:
+            yield
+        finally:
+            for connection in list(hub.connections):
+                connection.outbox.close_with(CLOSE_RESTART, "service restarting")
+            await live.stop()
+            await handoff.drain()
+            await bot.aclose()
+            await search.aclose()
+
+    app = FastAPI(title="Frontdoor handoff", version=__version__, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.handoff, app.state.desk, app.state.hub, app.state.live = handoff, desk, hub, live
+    app.state.accounts = gate
+    app.state.engine = engine
+
+    async def staff_from_cookie(token: str | None) -> Staff | None:
+        info = await anyio.to_thread.run_sync(gate.current_from_cookie, token)
+        return staff_of(info) if info is not None else None
+
+    app.state.staff_from_cookie = staff_from_cookie
+    install_error_handlers(app, login_path="/console/login")
+
+    @app.exception_handler(HandoffError)
+    async def _handoff_error(request: Request, exc: HandoffError) -> JSONResponse:
+        return JSONResponse(
+            {"error": exc.code, "message": exc.message}, status_code=http_status(exc)
+        )
+
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.handoff_allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type"],
+        allow_credentials=False,
+    )
+    app.include_router(api.residents)
+    app.include_router(api.advisors)
+    app.include_router(api.supervisors)
+    app.add_api_websocket_route("/ws/resident", resident_endpoint)
+    app.add_api_websocket_route("/ws/advisor", advisor_endpoint)
+
+    @app.get("/healthz", tags=["health"])
+    async def healthz() -> dict[str, Any]:
+        database = await anyio.to_thread.run_sync(database_status, engine)
+        redis = await anyio.to_thread.run_sync(redis_status, settings.redis_url)
+        bot_state = await bot.status()
+        problems = [
+            name
+            for name, state in (("database", database), ("redis", redis), ("bot", bot_state))
+            if state.get("status") == "error"
+        ]
+        return {
+            "service": "handoff",
+            "version": __version__,
+            "status": "degraded" if problems else "ok",
+            "dependencies": {"database": database, "redis": redis, "bot": bot_state},
+            "instance": instance_id,
+            "connections": len(hub.connections),
+        }
+
+    _mount_console(app)
+    return app
+
+
+def _mount_console(app: FastAPI) -> None:
+    """The console pages (handoff/console.py, the front-end's) and static files."""
+    try:
+        console: Any = importlib.import_module("handoff.console")
+    except ImportError:  # the console pages are optional
+        console = None
+    if console is not None and hasattr(console, "router"):
+        app.include_router(console.router)
+    if (STATIC / "widget").is_dir():
+        app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
+    if STATIC.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC), name="static")

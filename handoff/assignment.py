@@ -1,0 +1,453 @@
+"""The advisor's side of a conversation, as database transactions.
+
+Accepting, declining, transferring, handing back and closing all take the
+router lock first (then the conversation's), so two advisors, two instances
+or the dispatcher never both win the same chat, and no advisor goes beyond
+their cap. :func:`dispatch` is one tick of routing: lost advisors' chats go
+back to the front of the queue, lapsed offers move on, new offers are made,
+and residents waiting for a team that can no longer serve them are told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, func, or_, select, update
+
+from handoff import models as m
+from handoff.delivery import Kind
+from handoff.exceptions import AlreadyTaken, AtCapacity, InvalidRequest, NotAssigned, NotFound
+from handoff.lifecycle import Limits, state_data, unavailable_notice
+from handoff.routing import (
+    AdvisorInfo,
+    Serviceable,
+    TeamInfo,
+    lost_advisors,
+    plan,
+    serviceable,
+)
+from handoff.states import Reason, State, transition
+from handoff.store import Conversation, Store, Tx, aware
+
+OUTCOMES = ("resolved", "case_created", "resident_left", "no_response", "referred", "abusive")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The advisor acting (from the accounts session)."""
+
+    user_id: int
+    first_name: str
+    supervisor: bool = False
+
+
+def _mine(conversation: Conversation, actor: Actor) -> None:
+    if conversation.state != State.WITH_ADVISOR or conversation.assigned_to != actor.user_id:
+        raise NotAssigned()
+
+
+def _load(tx: Tx, user_id: int, *, excluding: str) -> int:
+    return tx.conn.execute(
+        select(func.count())
+        .select_from(m.conversations)
+        .where(
+            m.conversations.c.id != excluding,
+            or_(
+                and_(
+                    m.conversations.c.state == State.WITH_ADVISOR,
+                    m.conversations.c.assigned_to == user_id,
+                ),
+                and_(
+                    m.conversations.c.state == State.WAITING,
+                    m.conversations.c.offered_to == user_id,
+                ),
+            ),
+        )
+    ).scalar_one()
+
+
+def _cap(tx: Tx, user_id: int, default: int) -> int:
+    cap = tx.conn.execute(
+        select(m.advisors.c.cap).where(m.advisors.c.user_id == user_id)
+    ).scalar_one_or_none()
+    return cap or default
+
+
+def _in_team(tx: Tx, user_id: int, team: str | None) -> bool:
+    return (
+        tx.conn.execute(
+            select(m.team_members.c.user_id).where(
+                m.team_members.c.user_id == user_id,
+                m.team_members.c.team_slug == (team or "general"),
+            )
+        ).first()
+        is not None
+    )
+
+
+def accept(store: Store, conversation_id: str, actor: Actor, limits: Limits) -> Tx:
+    with store.transaction() as tx:
+        tx.lock_router()
+        conversation = tx.lock_conversation(conversation_id)
+        if conversation.state == State.WITH_ADVISOR:
+            if conversation.assigned_to == actor.user_id:
+                return tx  # accepting twice is harmless
+            raise AlreadyTaken()
+        if conversation.state != State.WAITING:
+            raise AlreadyTaken("This chat is no longer waiting.")
+        offer_live = (
+            conversation.offer_expires_at is not None and conversation.offer_expires_at > tx.now
+        )
+        if conversation.offered_to not in (None, actor.user_id) and offer_live:
+            raise AlreadyTaken("This chat has been offered to another advisor.")
+        if not actor.supervisor and not _in_team(tx, actor.user_id, conversation.team):
+            raise NotAssigned("This chat is for a team you are not in.")
+        if _load(tx, actor.user_id, excluding=conversation_id) >= _cap(
+            tx, actor.user_id, limits.default_cap
+        ):
+            raise AtCapacity()
+        transition(conversation.state, State.WITH_ADVISOR, Reason.ACCEPTED)
+        tx.update_conversation(
+            conversation.id,
+            state=State.WITH_ADVISOR,
+            assigned_to=actor.user_id,
+            offered_to=None,
+            offer_expires_at=None,
+            requeued=False,
+            declined_by="",
+        )
+        tx.open_assignment(conversation, actor.user_id)
+        if conversation.offered_to is not None:
+            tx.touched_advisors.add(conversation.offered_to)
+        tx.touched_teams.add(conversation.team or "general")
+        tx.append(
+            conversation,
+            Kind.STATE,
+            state_data(State.WITH_ADVISOR, conversation.state, Reason.ACCEPTED),
+        )
+        tx.append(conversation, Kind.ADVISOR_JOINED, {"first_name": actor.first_name})
+        return tx
+
+
+def decline(store: Store, conversation_id: str, actor: Actor) -> Tx:
+    with store.transaction() as tx:
+        tx.lock_router()
+        conversation = tx.lock_conversation(conversation_id)
+        if conversation.state != State.WAITING or conversation.offered_to != actor.user_id:
+            return tx
+        _return_offer(tx, conversation)
+        return tx
+
+
+def _return_offer(tx: Tx, conversation: Conversation) -> None:
+    holder = conversation.offered_to
+    if holder is None:
+        return
+    declined = conversation.declined | {holder}
+    tx.update_conversation(
+        conversation.id,
+        offered_to=None,
+        offer_expires_at=None,
+        requeued=True,
+        declined_by=",".join(str(u) for u in sorted(declined))[:400],
+    )
+    tx.touched_advisors.add(holder)
+    tx.touched_teams.add(conversation.team or "general")
+
+
+def requeue(tx: Tx, conversation: Conversation, reason: Reason, *, left: str, name: str) -> None:
+    """Back to the front of its team's queue (advisor lost, or transferred)."""
+    transition(conversation.state, State.WAITING, reason)
+    tx.end_assignment(conversation.id, conversation.assigned_to, left)
+    tx.update_conversation(
+        conversation.id,
+        state=State.WAITING,
+        assigned_to=None,
+        requeued=True,
+        offered_to=None,
+        offer_expires_at=None,
+        declined_by="",
+        last_notice=None,
+        queued_at=conversation.queued_at or tx.now,
+    )
+    tx.touched_teams.add(conversation.team or "general")
+    tx.append(conversation, Kind.ADVISOR_LEFT, {"first_name": name, "reason": left})
+    tx.append(conversation, Kind.STATE, state_data(State.WAITING, conversation.state, reason))
+
+
+def transfer(
+    store: Store,
+    conversation_id: str,
+    actor: Actor,
+    *,
+    limits: Limits,
+    team: str | None = None,
+    advisor_id: int | None = None,
+    note: str = "",
+) -> Tx:
+    if (team is None) == (advisor_id is None):
+        raise InvalidRequest("Transfer to a team or to an advisor, not both.")
+    with store.transaction() as tx:
+        tx.lock_router()
+        conversation = tx.lock_conversation(conversation_id)
+        _mine(conversation, actor)
+        tx.append(
+            conversation,
+            Kind.TRANSFER,
+            {
+                "from": actor.first_name,
+                "to_team": team,
+                "to_advisor": advisor_id,
+                "note": note,
+            },
+        )
+        if team is not None:
+            if team not in {t.slug for t in store.teams(tx.conn)}:
+                raise NotFound("No such team.")
+            tx.update_conversation(conversation.id, team=team)
+            conversation = tx.lock_conversation(conversation_id)
+            requeue(tx, conversation, Reason.TRANSFERRED, left="transferred", name=actor.first_name)
+            return tx
+        assert advisor_id is not None
+        target = next(
+            (
+                a
+                for a in store.advisors(
+                    tx.conn,
+                    default_cap=limits.default_cap,
+                    grace_seconds=limits.grace_seconds,
+                    now=tx.now,
+                )
+                if a.user_id == advisor_id
+            ),
+            None,
+        )
+        if target is None or not target.takes_chats:
+            raise InvalidRequest("That advisor is not available.")
+        if target.free <= 0:
+            raise AtCapacity("That advisor already has as many chats as they can take.")
+        name = tx.conn.execute(
+            select(m.advisors.c.display_name).where(m.advisors.c.user_id == advisor_id)
+        ).scalar_one()
+        tx.end_assignment(conversation.id, actor.user_id, "transferred")
+        tx.update_conversation(conversation.id, assigned_to=advisor_id)
+        tx.open_assignment(conversation, advisor_id)
+        tx.append(
+            conversation,
+            Kind.ADVISOR_LEFT,
+            {"first_name": actor.first_name, "reason": "transferred"},
+        )
+        tx.append(conversation, Kind.ADVISOR_JOINED, {"first_name": (name or "").split(" ")[0]})
+        return tx
+
+
+def hand_back(store: Store, conversation_id: str, actor: Actor, *, note: str = "") -> Tx:
+    with store.transaction() as tx:
+        tx.lock_router()
+        conversation = tx.lock_conversation(conversation_id)
+        _mine(conversation, actor)
+        transition(conversation.state, State.BOT, Reason.HANDED_BACK)
+        tx.end_assignment(conversation.id, actor.user_id, "handed_back")
+        tx.update_conversation(conversation.id, state=State.BOT, assigned_to=None, queued_at=None)
+        if note:
+            tx.append(
+                conversation,
+                Kind.NOTE,
+                {"author_name": actor.first_name, "text": note, "client_id": None},
+            )
+        tx.append(
+            conversation,
+            Kind.ADVISOR_LEFT,
+            {"first_name": actor.first_name, "reason": "handed_back"},
+        )
+        tx.append(
+            conversation, Kind.STATE, state_data(State.BOT, conversation.state, Reason.HANDED_BACK)
+        )
+        return tx
+
+
+def close(store: Store, conversation_id: str, actor: Actor, *, outcome: str, note: str = "") -> Tx:
+    if outcome not in OUTCOMES:
+        raise InvalidRequest(f"outcome must be one of {', '.join(OUTCOMES)}")
+    with store.transaction() as tx:
+        tx.lock_router()
+        conversation = tx.lock_conversation(conversation_id)
+        if not (actor.supervisor and conversation.state != State.CLOSED):
+            _mine(conversation, actor)
+        transition(conversation.state, State.CLOSED, Reason.CLOSED_BY_ADVISOR)
+        tx.end_assignment(conversation.id, conversation.assigned_to, "closed")
+        tx.update_conversation(
+            conversation.id, state=State.CLOSED, closed_at=tx.now, outcome=outcome, offered_to=None
+        )
+        tx.touched_teams.add(conversation.team or "general")
+        tx.append(conversation, Kind.CLOSED_OUTCOME, {"outcome": outcome, "note": note})
+        tx.append(
+            conversation, Kind.ADVISOR_LEFT, {"first_name": actor.first_name, "reason": "closed"}
+        )
+        tx.append(
+            conversation,
+            Kind.STATE,
+            state_data(State.CLOSED, conversation.state, Reason.CLOSED_BY_ADVISOR),
+        )
+        tx.append(conversation, Kind.RATING_REQUEST, {"text": "How did we do?"})
+        return tx
+
+
+def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
+    """One routing tick, under the router lock."""
+    with store.transaction() as tx:
+        tx.lock_router(instance_id)
+        advisors = store.advisors(
+            tx.conn, default_cap=limits.default_cap, grace_seconds=limits.grace_seconds, now=tx.now
+        )
+        names = dict(tx.conn.execute(select(m.advisors.c.user_id, m.advisors.c.display_name)).all())
+        lost = set(
+            lost_advisors(
+                {a.user_id: None if not a.connected else tx.now for a in advisors if a.load},
+                now=tx.now,
+                grace=timedelta(seconds=limits.grace_seconds),
+            )
+        )
+        if lost:
+            rows = tx.conn.execute(
+                select(m.conversations.c.id).where(
+                    m.conversations.c.state == State.WITH_ADVISOR,
+                    m.conversations.c.assigned_to.in_(lost),
+                )
+            ).all()
+            for row in rows:
+                conversation = tx.lock_conversation(row.id)
+                name = (names.get(conversation.assigned_to) or "Your advisor").split(" ")[0]
+                requeue(tx, conversation, Reason.ADVISOR_LOST, left="disconnected", name=name)
+                tx.append(
+                    conversation,
+                    Kind.NOTICE,
+                    {
+                        "code": "advisor_lost",
+                        "text": "Your advisor's connection dropped. You are back at the front "
+                        "of the queue.",
+                    },
+                )
+            for conversation in store.waiting(tx.conn):
+                if conversation.offered_to in lost:
+                    _return_offer(tx, conversation)
+            advisors = store.advisors(
+                tx.conn,
+                default_cap=limits.default_cap,
+                grace_seconds=limits.grace_seconds,
+                now=tx.now,
+            )
+        waiting = store.waiting(tx.conn)
+        teams = store.teams(tx.conn, now=tx.now)
+        result = plan([c.queue_entry() for c in waiting], advisors, teams, now=tx.now)
+        by_id = {c.id: c for c in waiting}
+        for entry in result.lapsed:
+            _return_offer(tx, by_id[entry.conversation_id])
+        expires = tx.now + timedelta(seconds=limits.accept_timeout_seconds)
+        for conversation_id, user_id in result.offers:
+            done = tx.conn.execute(
+                update(m.conversations)
+                .where(
+                    m.conversations.c.id == conversation_id,
+                    m.conversations.c.state == State.WAITING,
+                )
+                .values(offered_to=user_id, offer_expires_at=expires)
+            ).rowcount
+            if done:
+                tx.touched_advisors.add(user_id)
+                tx.touched_teams.add(by_id[conversation_id].team or "general")
+        _tell_the_stranded(store, tx, waiting, teams, advisors)
+        return tx
+
+
+def _tell_the_stranded(
+    store: Store,
+    tx: Tx,
+    waiting: list[Conversation],
+    teams: list[TeamInfo],
+    advisors: list[AdvisorInfo],
+) -> None:
+    """A resident waiting for a team that closed or emptied is told, once per reason."""
+    by_slug = {t.slug: t for t in teams}
+    for conversation in waiting:
+        team = by_slug.get(conversation.team or "general")
+        verdict = serviceable(team, advisors) if team else Serviceable.NO_ADVISORS
+        if verdict is Serviceable.OPEN or conversation.last_notice == verdict.value:
+            continue
+        locked = tx.lock_conversation(conversation.id)
+        tx.update_conversation(conversation.id, last_notice=verdict.value)
+        tx.append(
+            locked,
+            Kind.NOTICE,
+            unavailable_notice(store, verdict, locked.team or "general", tx.now),
+        )
+
+
+def advisor_write(
+    store: Store,
+    conversation_id: str,
+    actor: Actor,
+    *,
+    kind: Kind,
+    client_id: str,
+    text: str,
+    links: tuple[dict[str, str], ...] = (),
+) -> tuple[int, bool, Tx]:
+    """A message to the resident, or a private note; idempotent by ``client_id``."""
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        existing = tx.find_client_event(conversation_id, client_id)
+        if existing is not None:
+            return existing.seq, True, tx
+        if kind is Kind.MESSAGE:
+            _mine(conversation, actor)
+            data = {
+                "author": "advisor",
+                "author_name": actor.first_name,
+                "text": text,
+                "client_id": client_id,
+                "buttons": [],
+                "links": list(links),
+            }
+        else:
+            if conversation.assigned_to != actor.user_id and not actor.supervisor:
+                raise NotAssigned()
+            data = {"author_name": actor.first_name, "text": text, "client_id": client_id}
+        event = tx.append(conversation, kind, data, client_id=client_id)
+        return event.seq, False, tx
+
+
+def case_created(store: Store, conversation_id: str, actor: Actor, reference: str) -> Tx:
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        if conversation.assigned_to != actor.user_id and not actor.supervisor:
+            raise NotAssigned()
+        tx.append(
+            conversation,
+            Kind.CASE_CREATED,
+            {
+                "reference": reference,
+                "text": f"{actor.first_name} has opened a case for you: reference {reference}.",
+            },
+        )
+        return tx
+
+
+def mark_read(store: Store, conversation_id: str, actor: Actor, seq: int) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(m.assignments)
+            .where(
+                m.assignments.c.conversation_id == conversation_id,
+                m.assignments.c.user_id == actor.user_id,
+                m.assignments.c.ended_at.is_(None),
+                m.assignments.c.read_seq < seq,
+            )
+            .values(read_seq=seq)
+        )
+
+
+def offer_expiry(conversation: Conversation) -> str | None:
+    moment = aware(conversation.offer_expires_at)
+    return moment.isoformat() if moment else None

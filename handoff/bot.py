@@ -1,0 +1,225 @@
+"""The bot behind a port: the Rasa REST channel, and a fake for tests.
+
+``BotPort.send`` relays one resident message and returns the bot's replies;
+``pause``/``resume`` tell Rasa an advisor has taken over or handed back (the
+service never relays while an advisor is in charge, so these keep Rasa's own
+tracker honest rather than being what silences it).
+"""
+
+from __future__ import annotations
+
+import logging
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from handoff.exceptions import DependencyUnavailable
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class HandoffRequest:
+    """What the bot's handoff action asks for."""
+
+    reason: str = "bot_handoff"
+    service_area: str = "general"
+    priority: str = "normal"
+    summary: str = ""
+
+    @classmethod
+    def from_custom(cls, value: Any) -> HandoffRequest | None:
+        if not isinstance(value, dict):
+            return None
+        priority = str(value.get("priority") or "normal").lower()
+        return cls(
+            reason=str(value.get("reason") or "bot_handoff")[:200],
+            service_area=str(value.get("service_area") or "general")[:40].lower(),
+            priority="urgent" if priority in ("urgent", "high", "at_risk") else "normal",
+            summary=str(value.get("summary") or "")[:4000],
+        )
+
+
+@dataclass(frozen=True)
+class BotReply:
+    text: str = ""
+    buttons: tuple[dict[str, str], ...] = ()
+    links: tuple[dict[str, str], ...] = ()
+    handoff: HandoffRequest | None = None
+
+    def message_data(self) -> dict[str, Any]:
+        return {
+            "author": "bot",
+            "author_name": "Bramblefield assistant",
+            "text": self.text,
+            "client_id": None,
+            "buttons": list(self.buttons),
+            "links": list(self.links),
+        }
+
+
+@dataclass(frozen=True)
+class BotMetadata:
+    language: str = "en"
+    identity_token: str | None = None
+    page_url: str = ""
+
+    def as_rasa(self) -> dict[str, Any]:
+        return {
+            "language": self.language,
+            "frontdoor_identity_token": self.identity_token,
+            "page_url": self.page_url,
+        }
+
+
+class BotPort(ABC):
+    @abstractmethod
+    async def send(self, conversation_id: str, text: str, metadata: BotMetadata) -> list[BotReply]:
+        """Relay a message; raise DependencyUnavailable("bot") if the bot does not answer."""
+
+    @abstractmethod
+    async def pause(self, conversation_id: str) -> None: ...
+
+    @abstractmethod
+    async def resume(self, conversation_id: str) -> None: ...
+
+    @abstractmethod
+    async def status(self) -> dict[str, str]:
+        """For /healthz: {"status": "ok"} or {"status": "error", "detail": …}."""
+
+    async def aclose(self) -> None:
+        return None
+
+
+def parse_rasa_replies(body: Any) -> list[BotReply]:
+    """Rasa's REST channel answers a list of {text, buttons, custom, image, …}."""
+    if not isinstance(body, list):
+        raise DependencyUnavailable("bot", "the bot answered something that is not a list")
+    replies = []
+    for item in body:
+        if not isinstance(item, dict):
+            continue
+        custom: dict[str, Any] = item["custom"] if isinstance(item.get("custom"), dict) else {}
+        buttons = tuple(
+            {"title": str(b.get("title", ""))[:200], "payload": str(b.get("payload", ""))[:1000]}
+            for b in item.get("buttons") or []
+            if isinstance(b, dict)
+        )
+        links = tuple(
+            {"title": str(link.get("title", ""))[:200], "url": str(link.get("url", ""))[:2000]}
+            for link in custom.get("links") or []
+            if isinstance(link, dict) and str(link.get("url", "")).startswith(("http", "/"))
+        )
+        text = str(item.get("text") or custom.get("text") or "")
+        handoff = HandoffRequest.from_custom(custom.get("frontdoor_handoff"))
+        if text or buttons or links or handoff:
+            replies.append(BotReply(text=text, buttons=buttons, links=links, handoff=handoff))
+    return replies
+
+
+class RasaRestBot(BotPort):
+    """Rasa 3 over HTTP: the REST channel and the tracker events API."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 15.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
+        )
+
+    async def send(self, conversation_id: str, text: str, metadata: BotMetadata) -> list[BotReply]:
+        body = {"sender": conversation_id, "message": text, "metadata": metadata.as_rasa()}
+        try:
+            response = await self._client.post("/webhooks/rest/webhook", json=body)
+            response.raise_for_status()
+            return parse_rasa_replies(response.json())
+        except (httpx.HTTPError, ValueError) as exc:
+            raise DependencyUnavailable(
+                "bot", f"the bot did not answer: {type(exc).__name__}"
+            ) from None
+
+    async def _event(self, conversation_id: str, name: str) -> None:
+        try:
+            response = await self._client.post(
+                f"/conversations/{conversation_id}/tracker/events", json={"event": name}
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            # Not fatal: the service itself never relays while an advisor is in charge.
+            log.warning("could not %s the bot for %s: %s", name, conversation_id, exc)
+
+    async def pause(self, conversation_id: str) -> None:
+        await self._event(conversation_id, "pause")
+
+    async def resume(self, conversation_id: str) -> None:
+        await self._event(conversation_id, "resume")
+
+    async def status(self) -> dict[str, str]:
+        try:
+            response = await self._client.get("/", timeout=2.0)
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            return {"status": "error", "detail": type(exc).__name__}
+        return {"status": "ok"}
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+Script = Callable[[str, BotMetadata], list[BotReply]]
+
+
+def echo_script(text: str, metadata: BotMetadata) -> list[BotReply]:
+    """The fake's default: "human"/"advisor" escalates, anything else is echoed."""
+    lowered = text.lower()
+    if "human" in lowered or "advisor" in lowered or lowered == "/handoff":
+        area = "housing" if "housing" in lowered else "general"
+        priority = "urgent" if "urgent" in lowered else "normal"
+        return [
+            BotReply(text="I'll find someone to help you."),
+            BotReply(handoff=HandoffRequest("resident_asked", area, priority, f"Asked: {text}")),
+        ]
+    return [
+        BotReply(
+            text=f"You said: {text}",
+            buttons=({"title": "Talk to a person", "payload": "/handoff"},),
+            links=({"title": "Bins", "url": "http://localhost:8000/en/bins"},),
+        )
+    ]
+
+
+@dataclass
+class FakeBot(BotPort):
+    """In memory: scripted replies, a record of what it was sent and paused."""
+
+    script: Script = echo_script
+    healthy: bool = True
+    received: list[tuple[str, str, BotMetadata]] = field(default_factory=list)
+    paused: set[str] = field(default_factory=set)
+    events: list[tuple[str, str]] = field(default_factory=list)
+
+    async def send(self, conversation_id: str, text: str, metadata: BotMetadata) -> list[BotReply]:
+        if not self.healthy:
+            raise DependencyUnavailable("bot")
+        if conversation_id in self.paused:
+            raise AssertionError("the fake bot was sent a message while paused")
+        self.received.append((conversation_id, text, metadata))
+        return self.script(text, metadata)
+
+    async def pause(self, conversation_id: str) -> None:
+        self.paused.add(conversation_id)
+        self.events.append((conversation_id, "pause"))
+
+    async def resume(self, conversation_id: str) -> None:
+        self.paused.discard(conversation_id)
+        self.events.append((conversation_id, "resume"))
+
+    async def status(self) -> dict[str, str]:
+        return {"status": "ok" if self.healthy else "error", "detail": "fake"}

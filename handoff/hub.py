@@ -1,0 +1,275 @@
+"""Live connections on this instance and the delivery of stored events to them.
+
+Each conversation with someone connected here has a :class:`Channel`: the
+recent events in memory (a :class:`ChannelBuffer`) and the subscriptions of
+the connections following it. Events reach a channel three ways, all ending in
+the same ordered catch-up: published locally just after commit, woken by
+another instance through Redis, or found by the periodic poll (which is what
+makes a lost Redis message harmless). The store is the source of truth;
+memory only saves reads.
+
+Sending never waits on a client: frames go into each connection's bounded
+outbox, written by that connection's own task. A client that falls too far
+behind is closed (1013) and resumes from its cursor when it reconnects.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+
+from handoff import protocol
+from handoff.delivery import (
+    REPLAY_WINDOW,
+    Audience,
+    ChannelBuffer,
+    CursorVerdict,
+    Event,
+    Subscription,
+    judge_cursor,
+)
+from handoff.exceptions import CLOSE_TRY_AGAIN
+from handoff.store import Store
+
+log = logging.getLogger(__name__)
+OUTBOX_FRAMES = 2000
+
+
+class Outbox:
+    """A bounded queue of frames for one socket, drained by :meth:`run`."""
+
+    def __init__(
+        self,
+        send: Callable[[str], Awaitable[None]],
+        close: Callable[[int, str], Awaitable[None]],
+        *,
+        size: int = OUTBOX_FRAMES,
+    ) -> None:
+        self._send, self._close = send, close
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self._size = size
+        self.overflowed = False
+        self.closed = False
+        self._closing: tuple[int, str] | None = None
+
+    def put(self, frame: dict[str, Any]) -> bool:
+        if self.closed or self.overflowed:
+            return False
+        if self._queue.qsize() >= self._size:
+            self.overflowed = True
+            self._queue.put_nowait(None)  # wake the writer, which closes the socket
+            return False
+        self._queue.put_nowait(protocol.encode(frame))
+        return True
+
+    def stop(self) -> None:
+        self.closed = True
+        self._queue.put_nowait(None)
+
+    def close_with(self, code: int, reason: str) -> None:
+        """Close the socket after what is already queued (e.g. 1012 on shutdown)."""
+        self._closing = (code, reason)
+        self.closed = True
+        self._queue.put_nowait(None)
+
+    async def run(self) -> None:
+        while True:
+            text = await self._queue.get()
+            if self.overflowed:
+                await self._close(CLOSE_TRY_AGAIN, "too far behind; reconnect and resume")
+                return
+            if text is None:
+                if self._closing is not None:
+                    await self._close(*self._closing)
+                return
+            await self._send(text)
+
+
+@dataclass(eq=False)
+class Connection:
+    outbox: Outbox
+    audience: Audience
+    user_id: int | None = None  # advisors
+    subscriptions: dict[str, Subscription] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)  # what the views last sent
+
+    def send(self, frame: dict[str, Any]) -> bool:
+        return self.outbox.put(frame)
+
+
+@dataclass(eq=False)
+class Channel:
+    conversation_id: str
+    buffer: ChannelBuffer
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    connections: set[Connection] = field(default_factory=set)
+
+
+class Hub:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.channels: dict[str, Channel] = {}
+        self.advisors: dict[int, set[Connection]] = {}
+        self.connections: set[Connection] = set()
+
+    # --- membership ---------------------------------------------------------------------
+
+    def add(self, connection: Connection) -> None:
+        self.connections.add(connection)
+        if connection.user_id is not None:
+            self.advisors.setdefault(connection.user_id, set()).add(connection)
+
+    def remove(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+        for conversation_id in list(connection.subscriptions):
+            self._leave(connection, conversation_id)
+        if connection.user_id is not None:
+            peers = self.advisors.get(connection.user_id)
+            if peers is not None:
+                peers.discard(connection)
+                if not peers:
+                    del self.advisors[connection.user_id]
+        connection.outbox.stop()
+
+    def _leave(self, connection: Connection, conversation_id: str) -> None:
+        connection.subscriptions.pop(conversation_id, None)
+        channel = self.channels.get(conversation_id)
+        if channel is not None:
+            channel.connections.discard(connection)
+            if not channel.connections and not channel.lock.locked():
+                del self.channels[conversation_id]
+
+    async def subscribe(self, connection: Connection, conversation_id: str, cursor: int) -> None:
+        """Follow a conversation from ``cursor``: replay what is missing, then live."""
+        channel = self.channels.get(conversation_id)
+        if channel is None:
+            last = await anyio.to_thread.run_sync(self.store.last_seqs, [conversation_id])
+            channel = self.channels.setdefault(
+                conversation_id,
+                Channel(conversation_id, ChannelBuffer(head=last.get(conversation_id, 0))),
+            )
+        async with channel.lock:
+            await self._catch_up(channel)
+            verdict = judge_cursor(cursor, channel.buffer.head, REPLAY_WINDOW)
+            subscription = Subscription(conversation_id, connection.audience, cursor)
+            channel.connections.add(connection)
+            connection.subscriptions[conversation_id] = subscription
+            if verdict is not CursorVerdict.REPLAY:
+                subscription.sent_seq = channel.buffer.head
+                advisor_side = connection.audience is Audience.ADVISORS
+                connection.send(
+                    protocol.reload_frame(verdict.value, conversation_id if advisor_side else None)
+                )
+                return
+            await self._deliver(channel, [subscription_of(connection, conversation_id)])
+
+    def unsubscribe(self, connection: Connection, conversation_id: str) -> None:
+        self._leave(connection, conversation_id)
+
+    # --- delivery --------------------------------------------------------------------------
+
+    async def published(self, events: Iterable[Event]) -> None:
+        """Events this instance just committed."""
+        by_conversation: dict[str, list[Event]] = {}
+        for event in events:
+            by_conversation.setdefault(event.conversation_id, []).append(event)
+        for conversation_id, batch in by_conversation.items():
+            channel = self.channels.get(conversation_id)
+            if channel is None:
+                continue
+            async with channel.lock:
+                if not all(channel.buffer.offer(e) for e in sorted(batch, key=lambda e: e.seq)):
+                    await self._catch_up(channel)
+                await self._deliver(channel, self._subs(channel))
+
+    async def wake(self, conversation_id: str, seq: int | None = None) -> None:
+        """Another instance (or the poll) says the conversation has moved on."""
+        channel = self.channels.get(conversation_id)
+        if channel is None or (seq is not None and seq <= channel.buffer.head):
+            return
+        async with channel.lock:
+            await self._catch_up(channel)
+            await self._deliver(channel, self._subs(channel))
+
+    async def poll(self) -> None:
+        """Catch every local channel up with the store (covers lost wake-ups)."""
+        for conversation_id, channel in list(self.channels.items()):
+            if not channel.connections and not channel.lock.locked():
+                del self.channels[conversation_id]
+        if not self.channels:
+            return
+        heads = await anyio.to_thread.run_sync(self.store.last_seqs, list(self.channels))
+        for conversation_id, last_seq in heads.items():
+            live = self.channels.get(conversation_id)
+            if live is not None and last_seq > live.buffer.head:
+                await self.wake(conversation_id, last_seq)
+
+    async def _catch_up(self, channel: Channel) -> None:
+        while True:
+            fresh = await anyio.to_thread.run_sync(
+                self.store.events_after, channel.conversation_id, channel.buffer.head
+            )
+            channel.buffer.extend(fresh)
+            if len(fresh) < 2000:
+                return
+
+    async def _deliver(
+        self, channel: Channel, subscriptions: list[tuple[Connection, Subscription]]
+    ) -> None:
+        for connection, subscription in subscriptions:
+            events = channel.buffer.after(subscription.sent_seq)
+            if events is None:  # behind what memory holds: read the store
+                events = await anyio.to_thread.run_sync(
+                    self.store.events_after, channel.conversation_id, subscription.sent_seq
+                )
+                events = [e for e in events if e.seq <= channel.buffer.head]
+            for event in subscription.take(events):
+                connection.send(event.frame())
+
+    def _subs(self, channel: Channel) -> list[tuple[Connection, Subscription]]:
+        found = []
+        for connection in list(channel.connections):  # a copy: the set may change meanwhile
+            subscription = connection.subscriptions.get(channel.conversation_id)
+            if subscription is not None:
+                found.append((connection, subscription))
+        return found
+
+    # --- ephemeral frames ----------------------------------------------------------------
+
+    def to_conversation(
+        self,
+        conversation_id: str,
+        frame: dict[str, Any],
+        *,
+        audience: Audience | None = None,
+        skip: Connection | None = None,
+    ) -> None:
+        channel = self.channels.get(conversation_id)
+        if channel is None:
+            return
+        for connection in list(channel.connections):
+            if connection is not skip and (audience is None or connection.audience is audience):
+                connection.send(frame)
+
+    def to_advisor(self, user_id: int, frame: dict[str, Any]) -> None:
+        for connection in list(self.advisors.get(user_id, ())):
+            connection.send(frame)
+
+    def residents_waiting_here(self) -> list[tuple[str, Connection]]:
+        return [
+            (conversation_id, connection)
+            for conversation_id, channel in list(self.channels.items())
+            for connection in list(channel.connections)
+            if connection.audience is Audience.ALL
+        ]
+
+
+def subscription_of(
+    connection: Connection, conversation_id: str
+) -> tuple[Connection, Subscription]:
+    return connection, connection.subscriptions[conversation_id]

@@ -1,0 +1,340 @@
+"""The conversation's life on the resident's side, as database transactions.
+
+Each function runs one transaction on the :class:`Store` and returns the
+finished :class:`Tx` (its ``appended`` events are published after commit).
+State changes go through ``states.transition``; escalation asks ``routing``
+whether a team can serve the resident now, and says so honestly when not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import insert, select, update
+
+from handoff import models as m
+from handoff.bot import BotReply, HandoffRequest
+from handoff.delivery import Event, Kind
+from handoff.hours import OpeningHours
+from handoff.routing import Serviceable, serviceable, team_for
+from handoff.states import Reason, State, transition
+from handoff.store import Conversation, Store, Tx
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the store needs from settings to judge advisors."""
+
+    default_cap: int = 3
+    grace_seconds: float = 20.0
+    accept_timeout_seconds: float = 30.0
+
+
+@dataclass
+class Stored:
+    """A resident write: its event, whether it was a resend, the state then."""
+
+    event: Event
+    duplicate: bool
+    state: str
+    tx: Tx | None = None
+
+
+def resident_message(
+    store: Store, conversation_id: str, *, client_id: str, text: str, payload: str | None
+) -> Stored:
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        existing = tx.find_client_event(conversation_id, client_id)
+        if existing is not None:
+            return Stored(existing, True, conversation.state, tx)
+        store.require_open(conversation)
+        data: dict[str, Any] = {
+            "author": "resident",
+            "author_name": "You",
+            "text": text,
+            "client_id": client_id,
+            "buttons": [],
+            "links": [],
+        }
+        if payload:
+            data["payload"] = payload
+        event = tx.append(
+            conversation,
+            Kind.MESSAGE,
+            data,
+            client_id=client_id,
+            bot_pending=conversation.state == State.BOT,
+        )
+        return Stored(event, False, conversation.state, tx)
+
+
+def bot_answered(
+    store: Store, conversation_id: str, *, relayed_seq: int, replies: list[BotReply], limits: Limits
+) -> Tx:
+    """Store the bot's replies, unless someone else took over meanwhile: then it stays silent."""
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        tx.conn.execute(
+            update(m.events)
+            .where(m.events.c.conversation_id == conversation_id, m.events.c.seq <= relayed_seq)
+            .values(bot_pending=False)
+        )
+        if conversation.state != State.BOT:
+            return tx
+        handoff: HandoffRequest | None = None
+        for reply in replies:
+            if reply.text or reply.buttons or reply.links:
+                tx.append(conversation, Kind.MESSAGE, reply.message_data())
+            handoff = handoff or reply.handoff
+        if handoff is not None:
+            _escalate(store, tx, conversation, handoff, Reason.BOT_HANDOFF, limits)
+        return tx
+
+
+def bot_failed(store: Store, conversation_id: str, *, relayed_seq: int) -> Tx:
+    """Tell the resident the bot is not answering, and offer a person instead."""
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        tx.conn.execute(
+            update(m.events)
+            .where(m.events.c.conversation_id == conversation_id, m.events.c.seq <= relayed_seq)
+            .values(bot_pending=False)
+        )
+        if conversation.state == State.BOT:
+            tx.append(
+                conversation,
+                Kind.NOTICE,
+                {
+                    "code": "bot_unavailable",
+                    "text": "Sorry, the assistant is not answering at the moment. "
+                    "You can ask to talk to a person.",
+                    "can_request_human": True,
+                },
+            )
+        return tx
+
+
+def request_human(store: Store, conversation_id: str, *, limits: Limits) -> Tx:
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        store.require_open(conversation)
+        if conversation.state != State.BOT:
+            return tx  # already waiting or with someone: asking again changes nothing
+        request = HandoffRequest(
+            reason="resident_request",
+            service_area=conversation.service_area or "general",
+            priority=conversation.priority,
+            summary=conversation.summary or "",
+        )
+        _escalate(store, tx, conversation, request, Reason.RESIDENT_REQUEST, limits)
+        return tx
+
+
+def _escalate(
+    store: Store,
+    tx: Tx,
+    conversation: Conversation,
+    request: HandoffRequest,
+    reason: Reason,
+    limits: Limits,
+) -> Serviceable:
+    teams = store.teams(tx.conn, now=tx.now)
+    slug = team_for(request.service_area, teams)
+    team = next((t for t in teams if t.slug == slug), None)
+    routing = {
+        "team": slug,
+        "service_area": request.service_area,
+        "priority": request.priority,
+        "reason": request.reason,
+        "summary": request.summary or conversation.summary,
+    }
+    if team is None:
+        verdict = Serviceable.NO_ADVISORS
+    else:
+        advisors = store.advisors(
+            tx.conn, default_cap=limits.default_cap, grace_seconds=limits.grace_seconds, now=tx.now
+        )
+        verdict = serviceable(team, advisors)
+    if verdict is not Serviceable.OPEN:
+        tx.update_conversation(conversation.id, last_notice=verdict.value, **routing)
+        tx.append(conversation, Kind.NOTICE, unavailable_notice(store, verdict, slug, tx.now))
+        return verdict
+    transition(conversation.state, State.WAITING, reason)
+    tx.update_conversation(
+        conversation.id,
+        state=State.WAITING,
+        queued_at=tx.now,
+        requeued=False,
+        offered_to=None,
+        offer_expires_at=None,
+        declined_by="",
+        assigned_to=None,
+        last_notice=None,
+        **routing,
+    )
+    tx.append(conversation, Kind.HANDOFF, {k: routing[k] for k in routing if k != "team"})
+    tx.append(conversation, Kind.STATE, state_data(State.WAITING, conversation.state, reason))
+    tx.touched_teams.add(slug)
+    return verdict
+
+
+def unavailable_notice(
+    store: Store, verdict: Serviceable, slug: str, now: datetime
+) -> dict[str, Any]:
+    try:
+        name, hours = store.team_hours(slug)
+    except Exception:  # a team deleted meanwhile: still be honest
+        name, hours = slug, OpeningHours.parse("never")
+    next_open = hours.next_open(now)
+    if verdict is Serviceable.OUT_OF_HOURS:
+        text = (
+            f"Our {name} advisors are not available right now (opening hours: "
+            f"{hours.describe()}). You can leave a message and we will reply."
+        )
+    else:
+        text = (
+            f"Nobody from {name} is free to chat right now. "
+            "You can leave a message and we will get back to you."
+        )
+    return {
+        "code": verdict.value,
+        "text": text,
+        "team": slug,
+        "opening_hours": hours.describe(),
+        "next_open": next_open.isoformat() if next_open else None,
+        "can_leave_message": True,
+    }
+
+
+def state_data(state: State | str, previous: State | str, reason: Reason | str) -> dict[str, str]:
+    return {"state": str(state), "previous": str(previous), "reason": str(reason)}
+
+
+def leave_queue(store: Store, conversation_id: str) -> Tx:
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        transition(conversation.state, State.BOT, Reason.LEFT_QUEUE)
+        _dequeue(tx, conversation, Reason.LEFT_QUEUE)
+        return tx
+
+
+def _dequeue(tx: Tx, conversation: Conversation, reason: Reason) -> None:
+    tx.update_conversation(
+        conversation.id,
+        state=State.BOT,
+        offered_to=None,
+        offer_expires_at=None,
+        requeued=False,
+        queued_at=None,
+    )
+    if conversation.offered_to is not None:
+        tx.touched_advisors.add(conversation.offered_to)
+    tx.touched_teams.add(conversation.team or "general")
+    tx.append(conversation, Kind.STATE, state_data(State.BOT, conversation.state, reason))
+
+
+def left_message(
+    store: Store,
+    conversation_id: str,
+    *,
+    client_id: str,
+    text: str,
+    reference: str,
+    transcript: str,
+) -> Stored:
+    """Record a message left for the back office (the case already exists)."""
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        existing = tx.find_client_event(conversation_id, client_id)
+        if existing is not None:
+            return Stored(existing, True, conversation.state, tx)
+        store.require_open(conversation)
+        if conversation.state == State.WAITING:
+            transition(conversation.state, State.BOT, Reason.LEFT_MESSAGE)
+            _dequeue(tx, conversation, Reason.LEFT_MESSAGE)
+        elif conversation.state != State.BOT:
+            transition(conversation.state, State.BOT, Reason.LEFT_MESSAGE)  # raises
+        event = tx.append(
+            conversation,
+            Kind.MESSAGE,
+            {
+                "author": "resident",
+                "author_name": "You",
+                "text": text,
+                "client_id": client_id,
+                "buttons": [],
+                "links": [],
+                "left_message": True,
+            },
+            client_id=client_id,
+        )
+        tx.append(
+            conversation,
+            Kind.CASE_CREATED,
+            {
+                "reference": reference,
+                "text": f"Thank you. Your message has been passed on with reference {reference}.",
+            },
+        )
+        if not _has_transcript(tx, conversation_id):
+            tx.conn.execute(
+                insert(m.transcripts).values(
+                    conversation_id=conversation_id,
+                    created_at=tx.now,
+                    text=transcript,
+                    case_reference=reference,
+                )
+            )
+        return Stored(event, False, State.BOT, tx)
+
+
+def _has_transcript(tx: Tx, conversation_id: str) -> bool:
+    return (
+        tx.conn.execute(
+            select(m.transcripts.c.conversation_id).where(
+                m.transcripts.c.conversation_id == conversation_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def close_by_resident(store: Store, conversation_id: str) -> Tx:
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        if conversation.state == State.CLOSED:
+            return tx
+        if conversation.state == State.WAITING:
+            transition(conversation.state, State.CLOSED, Reason.CLOSED_BY_RESIDENT)
+            tx.touched_teams.add(conversation.team or "general")
+            if conversation.offered_to is not None:
+                tx.touched_advisors.add(conversation.offered_to)
+        else:
+            transition(conversation.state, State.CLOSED, Reason.CLOSED_BY_RESIDENT)
+        tx.end_assignment(conversation.id, conversation.assigned_to, "resident_left")
+        tx.update_conversation(
+            conversation.id,
+            state=State.CLOSED,
+            closed_at=tx.now,
+            offered_to=None,
+            offer_expires_at=None,
+            outcome=conversation.outcome or "resident_left",
+        )
+        tx.append(
+            conversation,
+            Kind.STATE,
+            state_data(State.CLOSED, conversation.state, Reason.CLOSED_BY_RESIDENT),
+        )
+        tx.append(conversation, Kind.RATING_REQUEST, {"text": "How did we do?"})
+        return tx
+
+
+def rate(store: Store, conversation_id: str, *, stars: int, comment: str) -> Tx:
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        tx.update_conversation(conversation.id, rating=stars)
+        tx.append(conversation, Kind.RATING, {"stars": stars, "comment": comment})
+        return tx

@@ -1,0 +1,265 @@
+"""Background work of one instance: routing ticks, catch-up polls, presence,
+bot recovery, and keeping every connected console and waiting resident's view
+(queue, chats, offers, position) current.
+
+Views are recomputed from the store and diffed against what each connection
+was last sent, so a lost wake-up only delays an update, never loses one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import or_, select, update
+
+from handoff import assignment, protocol, views
+from handoff import models as m
+from handoff.delivery import Audience
+from handoff.desk import Desk
+from handoff.hub import Connection
+from handoff.routing import estimate_wait, positions
+from handoff.service import Handoff, run
+from handoff.states import State
+
+log = logging.getLogger(__name__)
+
+
+class Live:
+    def __init__(
+        self,
+        handoff: Handoff,
+        desk: Desk,
+        *,
+        dispatch_interval: float = 1.0,
+        poll_interval: float = 1.0,
+        views_interval: float = 3.0,
+        presence_interval: float = 5.0,
+        recovery_interval: float = 10.0,
+    ) -> None:
+        self.h, self.desk = handoff, desk
+        self.intervals = {
+            "dispatch": dispatch_interval,
+            "poll": poll_interval,
+            "views": views_interval,
+            "presence": presence_interval,
+            "recovery": recovery_interval,
+        }
+        self._tasks: list[asyncio.Task[None]] = []
+        self._dispatch_now = asyncio.Event()
+        handoff.on_views_changed = self.refresh
+
+    async def start(self) -> None:
+        await self.h.waker.start(self.on_wake)
+        if hasattr(self.h.waker, "on_reconnect"):
+            self.h.waker.on_reconnect(self.h.hub.poll)
+        for name, step in (
+            ("dispatch", self.dispatch_once),
+            ("poll", self.h.hub.poll),
+            ("views", self.refresh_all),
+            ("presence", self.presence_once),
+            ("recovery", self.recover_bot_relays),
+        ):
+            self._tasks.append(asyncio.create_task(self._every(name, step), name=f"handoff-{name}"))
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task  # cancelled above
+        self._tasks.clear()
+        await self.h.waker.stop()
+
+    async def _every(self, name: str, step: Any) -> None:
+        interval = self.intervals[name]
+        while True:
+            if name == "dispatch":
+                with contextlib.suppress(TimeoutError):  # a tick without a nudge
+                    await asyncio.wait_for(self._dispatch_now.wait(), timeout=interval)
+                self._dispatch_now.clear()
+            else:
+                await asyncio.sleep(interval)
+            try:
+                await step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # keep the loop alive; the next tick retries
+                log.exception("handoff %s step failed", name)
+
+    # --- routing and presence ----------------------------------------------------------
+
+    async def dispatch_once(self) -> None:
+        tx = await run(
+            assignment.dispatch, self.h.store, self.h.limits, instance_id=self.h.instance_id
+        )
+        await self.h.commit(tx)
+
+    async def presence_once(self) -> None:
+        await run(views.touch_presence, self.h.store, list(self.h.hub.advisors), self.h.instance_id)
+
+    async def recover_bot_relays(self) -> None:
+        """Resident messages stored but never answered (a crash mid-relay): relay again."""
+        for conversation_id, seq, text in await run(claim_unrelayed, self.h.store):
+            self.h.spawn(self.h.relay(conversation_id, seq, text))
+
+    # --- wake-ups from other instances --------------------------------------------------
+
+    async def on_wake(self, message: dict[str, Any]) -> None:
+        kind = message.get("k")
+        if kind == "c":
+            await self.h.hub.wake(str(message.get("c")), int(message.get("s") or 0) or None)
+        elif kind == "v":
+            await self.refresh(
+                set(message.get("t") or ()), {int(u) for u in message.get("u") or ()}
+            )
+        elif kind == "t" and isinstance(message.get("f"), dict):
+            audience = Audience(message.get("a", "all"))
+            self.h.hub.to_conversation(str(message.get("c")), message["f"], audience=audience)
+
+    # --- views ---------------------------------------------------------------------------
+
+    async def refresh(self, teams: set[str], users: set[int]) -> None:
+        if teams:
+            self._dispatch_now.set()
+        for user_id, connections in list(self.h.hub.advisors.items()):
+            for connection in list(connections):
+                mine = connection.state.get("teams", set())
+                if user_id in users or mine & teams or connection.state.get("supervisor"):
+                    await self.refresh_advisor(connection)
+        if teams:
+            await self.refresh_positions()
+
+    async def refresh_all(self) -> None:
+        for connections in list(self.h.hub.advisors.values()):
+            for connection in list(connections):
+                await self.refresh_advisor(connection)
+        await self.refresh_positions()
+
+    async def refresh_advisor(self, connection: Connection) -> None:
+        staff: views.Staff = connection.state["staff"]
+        lock: asyncio.Lock = connection.state.setdefault("lock", asyncio.Lock())
+        async with lock:
+            connection.state["teams"] = {
+                t["slug"] for t in await run(views.teams_of, self.h.store, staff.user_id)
+            }
+            chats = await self.desk.chats(staff)
+            queue = await self.desk.queue(staff)
+            by_id = {item["conversation_id"]: item for item in queue}
+            before: dict[str, str] = connection.state.setdefault("chats", {})
+            now = {chat["conversation_id"]: chat["status"] for chat in chats}
+            for chat in chats:
+                cid, status = chat["conversation_id"], chat["status"]
+                if status == "active" and before.get(cid) != "active":
+                    connection.send({"type": "chat_added", "chat": chat})
+                    cursor = connection.state.get("cursors", {}).pop(cid, 0)
+                    await self.h.hub.subscribe(connection, cid, cursor)
+                elif status == "offered" and before.get(cid) != "offered":
+                    connection.send(
+                        {
+                            "type": "offer",
+                            "conversation_id": cid,
+                            "expires_at": chat["offer_expires_at"],
+                            "item": by_id.get(cid),
+                            "chat": chat,
+                        }
+                    )
+            for cid, status in before.items():
+                if now.get(cid) == status:
+                    continue
+                if status == "active":
+                    connection.send(
+                        {
+                            "type": "chat_removed",
+                            "conversation_id": cid,
+                            "reason": await self._why_gone(cid),
+                        }
+                    )
+                    self.h.hub.unsubscribe(connection, cid)
+                elif status == "offered" and now.get(cid) != "active":
+                    reason = await self._why_gone(cid)
+                    connection.send(
+                        {
+                            "type": "offer_withdrawn",
+                            "conversation_id": cid,
+                            "reason": {"requeued": "timeout"}.get(reason, reason),
+                        }
+                    )
+            connection.state["chats"] = now
+            snapshot = [
+                {k: v for k, v in item.items() if k not in ("wait_seconds",)} for item in queue
+            ]
+            if snapshot != connection.state.get("queue_snapshot"):
+                connection.state["queue_snapshot"] = snapshot
+                connection.send({"type": "queue", "items": queue})
+
+    async def _why_gone(self, conversation_id: str) -> str:
+        conversation = await run(self.h.store.get, conversation_id)
+        return {
+            State.CLOSED: "closed",
+            State.BOT: "handed_back",
+            State.WAITING: "requeued",
+            State.WITH_ADVISOR: "transferred",
+        }.get(State(conversation.state), "closed")
+
+    async def refresh_positions(self) -> None:
+        residents = self.h.hub.residents_waiting_here()
+        if not residents:
+            return
+        store = self.h.store
+        waiting = {c.id: c for c in await run(store.waiting)}
+        if not any(cid in waiting for cid, _ in residents):
+            for _, connection in residents:
+                connection.state.pop("queue", None)
+            return
+        where = positions([c.queue_entry() for c in waiting.values()])
+        advisors = await self.desk.advisors()
+        handle = await run(store.handle_seconds, 480.0)
+        for cid, connection in residents:
+            if cid not in waiting:
+                connection.state.pop("queue", None)
+                continue
+            team = waiting[cid].team or "general"
+            frame = protocol.queue_frame(
+                where[cid], estimate_wait(where[cid], team, advisors, handle)
+            )
+            if connection.state.get("queue") != frame:
+                connection.state["queue"] = frame
+                connection.send(frame)
+
+
+def claim_unrelayed(
+    store: Any, *, older_than: float = 15.0, stale_claim: float = 60.0, limit: int = 100
+) -> list[tuple[str, int, str]]:
+    """Claim resident messages the bot never answered (so one instance relays each)."""
+    now = store.clock()
+    with store.engine.begin() as conn:
+        conn.execute(update(m.router_lock).where(m.router_lock.c.id == 1).values(ticked_at=now))
+        rows = conn.execute(
+            select(m.events.c.id, m.events.c.conversation_id, m.events.c.seq, m.events.c.data)
+            .join(m.conversations, m.conversations.c.id == m.events.c.conversation_id)
+            .where(
+                m.events.c.bot_pending.is_(True),
+                m.events.c.at < now - timedelta(seconds=older_than),
+                m.events.c.at > now - timedelta(minutes=10),  # never revive stale talk
+                or_(
+                    m.events.c.bot_claimed_at.is_(None),
+                    m.events.c.bot_claimed_at < now - timedelta(seconds=stale_claim),
+                ),
+                m.conversations.c.state == State.BOT,
+            )
+            .order_by(m.events.c.id)
+            .limit(limit)
+        ).all()
+        if rows:
+            conn.execute(
+                update(m.events)
+                .where(m.events.c.id.in_([r.id for r in rows]))
+                .values(bot_claimed_at=now)
+            )
+    return [
+        (r.conversation_id, r.seq, r.data.get("payload") or r.data.get("text", "")) for r in rows
+    ]

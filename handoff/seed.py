@@ -1,0 +1,100 @@
+"""Demo teams, skills, opening hours and who is in them (Bramblefield).
+
+Called by ``frontdoor seed`` after the accounts seeder, in the same
+transaction: flush, never commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session
+
+from handoff import models as m
+
+# slug, name, skills (service areas), opening hours (Europe/London)
+TEAMS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "waste",
+        "Waste and recycling",
+        "waste,bins,recycling,bulky_waste,missed_bin,garden_waste",
+        "mon-fri 08:30-17:00",
+    ),
+    (
+        "revenues",
+        "Council tax and benefits",
+        "council_tax,benefits,revenues,business_rates",
+        "mon-fri 09:00-17:00",
+    ),
+    ("housing", "Housing", "housing,rent,repairs,tenancy,homelessness", "mon-fri 09:00-17:00"),
+    ("planning", "Planning", "planning,building_control,pre_application", "mon-fri 09:00-16:30"),
+    (
+        "general",
+        "Customer services",
+        "general,elections,parking,licensing,other",
+        "mon-fri 08:30-17:30; sat 09:00-12:00",
+    ),
+)
+
+# demo staff (frontdoor.accounts.seed) -> the chat teams they answer for
+MEMBERSHIPS: dict[str, tuple[str, ...]] = {
+    "advisor@bramblefield.gov.uk": ("general", "waste", "revenues"),
+    "advisor2@bramblefield.gov.uk": ("general", "housing", "planning", "revenues"),
+    "supervisor@bramblefield.gov.uk": ("general", "waste", "revenues", "housing", "planning"),
+}
+
+
+def is_empty(session: Session) -> bool:
+    return not session.scalar(select(func.count()).select_from(m.teams))
+
+
+def seed(session: Session, *, rng_seed: int = 0, progress: Any = None) -> str:
+    bar = progress("handoff teams", len(TEAMS) + len(MEMBERSHIPS)) if progress else None
+    for order, (slug, name, skills, hours) in enumerate(TEAMS):
+        session.execute(
+            insert(m.teams).values(
+                slug=slug,
+                name=name,
+                skills=skills,
+                opening_hours=hours,
+                routing_mode="direct",
+                sort_order=order,
+            )
+        )
+        if bar:
+            bar.update(1)
+    members = 0
+    users = _users(session)
+    for email, teams in MEMBERSHIPS.items():
+        user = users.get(email)
+        if user is not None:
+            user_id, display_name = user
+            session.execute(
+                insert(m.advisors).values(
+                    user_id=user_id,
+                    display_name=display_name,
+                    availability="away",
+                    connected=False,
+                )
+            )
+            for slug in teams:
+                session.execute(insert(m.team_members).values(team_slug=slug, user_id=user_id))
+                members += 1
+        if bar:
+            bar.update(1)
+    if bar:
+        bar.close()
+    session.flush()
+    return f"handoff: {len(TEAMS)} teams, {members} advisor team memberships"
+
+
+def _users(session: Session) -> dict[str, tuple[int, str]]:
+    try:
+        from frontdoor.accounts.models import User
+    except ImportError:
+        return {}
+    rows = session.execute(
+        select(User.email, User.id, User.display_name).where(User.email.in_(list(MEMBERSHIPS)))
+    ).all()
+    return {row.email: (row.id, row.display_name) for row in rows}

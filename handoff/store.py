@@ -1,0 +1,408 @@
+"""Persistence: conversations, events with sequence numbers, presence, teams.
+
+Synchronous SQLAlchemy Core, run in worker threads by the async service.
+Every write goes through a :class:`Tx`, which begins with a write so SQLite
+takes its write lock up front and PostgreSQL locks the row:
+
+* ``Tx.lock_conversation`` locks one conversation (all event appends for it
+  are then serialised, so seq numbers are committed in order, with no gaps);
+* ``Tx.lock_router`` serialises routing decisions across instances (taken
+  before any conversation lock, never after, so there is no deadlock).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, and_, func, insert, select, update
+
+from handoff import models as m
+from handoff.delivery import Event, audience_of
+from handoff.exceptions import ConversationClosed, NotFound
+from handoff.hours import OpeningHours
+from handoff.routing import (
+    AdvisorInfo,
+    Availability,
+    Priority,
+    QueueEntry,
+    RoutingMode,
+    TeamInfo,
+)
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite hands back naive datetimes; everything stored here is UTC."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    created_at: datetime
+    updated_at: datetime
+    state: str
+    last_seq: int
+    language: str
+    page_url: str
+    identity_token: str | None
+    verified_resident_id: str | None
+    verified_name: str | None
+    team: str | None
+    service_area: str | None
+    priority: str
+    reason: str | None
+    summary: str | None
+    queued_at: datetime | None
+    requeued: bool
+    offered_to: int | None
+    offer_expires_at: datetime | None
+    declined_by: str
+    assigned_to: int | None
+    last_notice: str | None
+    closed_at: datetime | None
+    outcome: str | None
+    rating: int | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> Conversation:
+        values = dict(row._mapping)
+        for name in ("created_at", "updated_at", "queued_at", "offer_expires_at", "closed_at"):
+            values[name] = aware(values[name])
+        return cls(**{f.name: values[f.name] for f in fields(cls)})
+
+    @property
+    def declined(self) -> frozenset[int]:
+        return frozenset(int(part) for part in self.declined_by.split(",") if part)
+
+    @property
+    def verified(self) -> bool:
+        return self.verified_resident_id is not None
+
+    def queue_entry(self) -> QueueEntry:
+        return QueueEntry(
+            conversation_id=self.id,
+            team=self.team or "general",
+            queued_at=self.queued_at or self.created_at,
+            priority=Priority(self.priority),
+            requeued=self.requeued,
+            offered_to=self.offered_to,
+            offer_expires_at=self.offer_expires_at,
+            declined_by=self.declined,
+        )
+
+
+def _event(row: Any) -> Event:
+    return Event(
+        conversation_id=row.conversation_id,
+        seq=row.seq,
+        kind=row.kind,
+        data=row.data,
+        at=aware(row.at),  # type: ignore[arg-type]
+        audience=row.audience,
+        client_id=row.client_id,
+    )
+
+
+@dataclass
+class Tx:
+    """One write transaction; ``appended`` collects the events to publish after commit."""
+
+    conn: Connection
+    now: datetime
+    appended: list[Event] = field(default_factory=list)
+    touched_teams: set[str] = field(default_factory=set)
+    touched_advisors: set[int] = field(default_factory=set)
+
+    def lock_router(self, instance_id: str = "") -> None:
+        self.conn.execute(
+            update(m.router_lock)
+            .where(m.router_lock.c.id == 1)
+            .values(ticked_at=self.now, ticked_by=instance_id[:80])
+        )
+
+    def lock_conversation(self, conversation_id: str) -> Conversation:
+        row = self.conn.execute(
+            update(m.conversations)
+            .where(m.conversations.c.id == conversation_id)
+            .values(updated_at=self.now)
+            .returning(*m.conversations.c)
+        ).first()
+        if row is None:
+            raise NotFound("No such conversation.")
+        return Conversation.from_row(row)
+
+    def update_conversation(self, conversation_id: str, **values: Any) -> None:
+        self.conn.execute(
+            update(m.conversations).where(m.conversations.c.id == conversation_id).values(**values)
+        )
+
+    def append(
+        self,
+        conversation: Conversation,
+        kind: str,
+        data: dict[str, Any],
+        *,
+        client_id: str | None = None,
+        bot_pending: bool = False,
+    ) -> Event:
+        """Store the conversation's next event (the conversation must be locked)."""
+        seq = self.conn.execute(
+            update(m.conversations)
+            .where(m.conversations.c.id == conversation.id)
+            .values(last_seq=m.conversations.c.last_seq + 1)
+            .returning(m.conversations.c.last_seq)
+        ).scalar_one()
+        audience = audience_of(kind)
+        self.conn.execute(
+            insert(m.events).values(
+                conversation_id=conversation.id,
+                seq=seq,
+                kind=kind,
+                audience=audience,
+                author=data.get("author") if kind == "message" else None,
+                data=data,
+                client_id=client_id,
+                at=self.now,
+                bot_pending=bot_pending,
+            )
+        )
+        event = Event(conversation.id, seq, kind, data, self.now, audience, client_id)
+        self.appended.append(event)
+        return event
+
+    def find_client_event(self, conversation_id: str, client_id: str) -> Event | None:
+        row = self.conn.execute(
+            select(m.events).where(
+                m.events.c.conversation_id == conversation_id, m.events.c.client_id == client_id
+            )
+        ).first()
+        return _event(row) if row else None
+
+    def open_assignment(self, conversation: Conversation, user_id: int) -> None:
+        self.conn.execute(
+            insert(m.assignments).values(
+                conversation_id=conversation.id,
+                user_id=user_id,
+                team=conversation.team,
+                started_at=self.now,
+                read_seq=conversation.last_seq,
+            )
+        )
+        self.touched_advisors.add(user_id)
+
+    def end_assignment(self, conversation_id: str, user_id: int | None, reason: str) -> None:
+        if user_id is None:
+            return
+        self.conn.execute(
+            update(m.assignments)
+            .where(
+                m.assignments.c.conversation_id == conversation_id,
+                m.assignments.c.user_id == user_id,
+                m.assignments.c.ended_at.is_(None),
+            )
+            .values(ended_at=self.now, end_reason=reason)
+        )
+        self.conn.execute(
+            update(m.advisors).where(m.advisors.c.user_id == user_id).values(idle_since=self.now)
+        )
+        self.touched_advisors.add(user_id)
+
+
+class Store:
+    def __init__(self, engine: Engine, *, clock: Clock = utcnow) -> None:
+        self.engine = engine
+        self.clock = clock
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        with self.engine.begin() as conn:
+            yield Tx(conn, self.clock())
+
+    # --- conversations and events ------------------------------------------------------
+
+    def create_conversation(
+        self,
+        *,
+        language: str,
+        page_url: str,
+        identity_token: str | None,
+        verified_resident_id: str | None = None,
+        verified_name: str | None = None,
+    ) -> Conversation:
+        conversation_id = uuid.uuid4().hex
+        now = self.clock()
+        with self.engine.begin() as conn:
+            conn.execute(
+                insert(m.conversations).values(
+                    id=conversation_id,
+                    created_at=now,
+                    updated_at=now,
+                    state="bot",
+                    last_seq=0,
+                    language=language,
+                    page_url=page_url,
+                    identity_token=identity_token,
+                    verified_resident_id=verified_resident_id,
+                    verified_name=verified_name,
+                    priority="normal",
+                    requeued=False,
+                    declined_by="",
+                )
+            )
+        return self.get(conversation_id)
+
+    def get(self, conversation_id: str) -> Conversation:
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(m.conversations).where(m.conversations.c.id == conversation_id)
+            ).first()
+        if row is None:
+            raise NotFound("No such conversation.")
+        return Conversation.from_row(row)
+
+    def events_after(self, conversation_id: str, seq: int, limit: int = 2000) -> list[Event]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(m.events)
+                .where(m.events.c.conversation_id == conversation_id, m.events.c.seq > seq)
+                .order_by(m.events.c.seq)
+                .limit(limit)
+            ).all()
+        return [_event(row) for row in rows]
+
+    def last_seqs(self, conversation_ids: Sequence[str]) -> dict[str, int]:
+        if not conversation_ids:
+            return {}
+        found: dict[str, int] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(conversation_ids), 500):
+                chunk = list(conversation_ids[start : start + 500])
+                rows = conn.execute(
+                    select(m.conversations.c.id, m.conversations.c.last_seq).where(
+                        m.conversations.c.id.in_(chunk)
+                    )
+                ).all()
+                found.update({row.id: row.last_seq for row in rows})
+        return found
+
+    def require_open(self, conversation: Conversation) -> None:
+        if conversation.state == "closed":
+            raise ConversationClosed()
+
+    # --- teams, advisors, queue ---------------------------------------------------------
+
+    def teams(
+        self, conn: Connection | None = None, *, now: datetime | None = None
+    ) -> list[TeamInfo]:
+        now = now or self.clock()
+        with self._conn(conn) as c:
+            rows = c.execute(select(m.teams).order_by(m.teams.c.sort_order, m.teams.c.slug)).all()
+        return [
+            TeamInfo(
+                slug=row.slug,
+                name=row.name,
+                skills=frozenset(s.strip() for s in row.skills.split(",") if s.strip()),
+                is_open=OpeningHours.parse(row.opening_hours).is_open(now),
+                mode=RoutingMode(row.routing_mode),
+            )
+            for row in rows
+        ]
+
+    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(m.teams).where(m.teams.c.slug == slug)).first()
+        if row is None:
+            raise NotFound("No such team.")
+        return row.name, OpeningHours.parse(row.opening_hours)
+
+    def advisors(
+        self,
+        conn: Connection | None = None,
+        *,
+        default_cap: int,
+        grace_seconds: float,
+        now: datetime | None = None,
+    ) -> list[AdvisorInfo]:
+        now = now or self.clock()
+        with self._conn(conn) as c:
+            people = c.execute(select(m.advisors)).all()
+            memberships = c.execute(select(m.team_members)).all()
+            active: dict[int, int] = dict(
+                c.execute(
+                    select(m.conversations.c.assigned_to, func.count())
+                    .where(m.conversations.c.state == "with_advisor")
+                    .group_by(m.conversations.c.assigned_to)
+                ).all()
+            )
+            offers: dict[int, int] = dict(
+                c.execute(
+                    select(m.conversations.c.offered_to, func.count())
+                    .where(
+                        and_(
+                            m.conversations.c.state == "waiting",
+                            m.conversations.c.offered_to.is_not(None),
+                        )
+                    )
+                    .group_by(m.conversations.c.offered_to)
+                ).all()
+            )
+        teams_of: dict[int, set[str]] = {}
+        for row in memberships:
+            teams_of.setdefault(row.user_id, set()).add(row.team_slug)
+        result = []
+        for row in people:
+            seen = aware(row.last_seen_at)
+            result.append(
+                AdvisorInfo(
+                    user_id=row.user_id,
+                    teams=frozenset(teams_of.get(row.user_id, ())),
+                    availability=Availability(row.availability),
+                    connected=seen is not None and (now - seen).total_seconds() <= grace_seconds,
+                    cap=row.cap or default_cap,
+                    active=active.get(row.user_id, 0),
+                    offers=offers.get(row.user_id, 0),
+                    idle_since=aware(row.idle_since),
+                )
+            )
+        return result
+
+    def waiting(self, conn: Connection | None = None) -> list[Conversation]:
+        with self._conn(conn) as c:
+            rows = c.execute(
+                select(m.conversations).where(m.conversations.c.state == "waiting")
+            ).all()
+        return [Conversation.from_row(row) for row in rows]
+
+    def handle_seconds(self, default: float) -> float:
+        """Average length of the last 50 finished assignments."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(m.assignments.c.started_at, m.assignments.c.ended_at)
+                .where(m.assignments.c.ended_at.is_not(None))
+                .order_by(m.assignments.c.id.desc())
+                .limit(50)
+            ).all()
+        spans = [(aware(r.ended_at) - aware(r.started_at)).total_seconds() for r in rows]  # type: ignore[operator]
+        spans = [s for s in spans if s > 0]
+        return sum(spans) / len(spans) if len(spans) >= 5 else default
+
+    @contextmanager
+    def _conn(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as fresh:
+            yield fresh

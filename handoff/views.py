@@ -1,0 +1,331 @@
+"""What the console shows, read from the store: the advisor, queues, chats,
+one conversation, the supervisor's overview. Plain dicts in the shapes of
+PROTOCOL.md §3; synchronous (called in worker threads)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, or_, select, update
+
+from handoff import models as m
+from handoff.delivery import iso
+from handoff.routing import AdvisorInfo, estimate_wait, members, positions
+from handoff.states import State
+from handoff.store import Conversation, Store, aware
+
+
+@dataclass(frozen=True)
+class Staff:
+    """The signed-in advisor, as far as the views need to know."""
+
+    user_id: int
+    display_name: str
+    roles: tuple[str, ...] = ("advisor",)
+
+    @property
+    def first_name(self) -> str:
+        return self.display_name.split(" ")[0] if self.display_name else "Advisor"
+
+    @property
+    def supervisor(self) -> bool:
+        return "supervisor" in self.roles
+
+
+def ensure_advisor(store: Store, staff: Staff) -> None:
+    """A presence row for every advisor who signs in (away until they say otherwise)."""
+    with store.engine.begin() as conn:
+        exists = conn.execute(
+            select(m.advisors.c.display_name).where(m.advisors.c.user_id == staff.user_id)
+        ).first()
+        if exists is None:
+            conn.execute(
+                insert(m.advisors).values(
+                    user_id=staff.user_id,
+                    display_name=staff.display_name,
+                    availability="away",
+                    connected=False,
+                )
+            )
+        elif exists.display_name != staff.display_name:
+            conn.execute(
+                update(m.advisors)
+                .where(m.advisors.c.user_id == staff.user_id)
+                .values(display_name=staff.display_name)
+            )
+
+
+def set_availability(store: Store, user_id: int, availability: str) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(m.advisors)
+            .where(m.advisors.c.user_id == user_id)
+            .values(availability=availability, idle_since=store.clock())
+        )
+
+
+def touch_presence(store: Store, user_ids: list[int], instance_id: str) -> None:
+    if not user_ids:
+        return
+    with store.engine.begin() as conn:
+        conn.execute(
+            update(m.advisors)
+            .where(m.advisors.c.user_id.in_(user_ids))
+            .values(last_seen_at=store.clock(), connected=True, instance_id=instance_id[:80])
+        )
+
+
+def teams_of(store: Store, user_id: int) -> list[dict[str, str]]:
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(m.teams.c.slug, m.teams.c.name)
+            .join(m.team_members, m.team_members.c.team_slug == m.teams.c.slug)
+            .where(m.team_members.c.user_id == user_id)
+            .order_by(m.teams.c.sort_order, m.teams.c.slug)
+        ).all()
+    return [{"slug": r.slug, "name": r.name} for r in rows]
+
+
+def me(store: Store, staff: Staff, *, default_cap: int) -> dict[str, Any]:
+    with store.engine.connect() as conn:
+        row = conn.execute(select(m.advisors).where(m.advisors.c.user_id == staff.user_id)).first()
+        active = conn.execute(
+            select(func.count())
+            .select_from(m.conversations)
+            .where(
+                m.conversations.c.state == State.WITH_ADVISOR,
+                m.conversations.c.assigned_to == staff.user_id,
+            )
+        ).scalar_one()
+    return {
+        "user_id": staff.user_id,
+        "display_name": staff.display_name,
+        "first_name": staff.first_name,
+        "roles": list(staff.roles),
+        "teams": teams_of(store, staff.user_id),
+        "availability": row.availability if row else "away",
+        "cap": (row.cap if row and row.cap else default_cap),
+        "active": active,
+    }
+
+
+def queue_items(
+    store: Store,
+    team_slugs: list[str],
+    *,
+    user_id: int | None,
+    advisors: list[AdvisorInfo],
+    handle_seconds: float,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    waiting = [c for c in store.waiting() if (c.team or "general") in team_slugs]
+    where = positions([c.queue_entry() for c in waiting])
+    items = [
+        queue_item(
+            c,
+            where[c.id],
+            user_id=user_id,
+            now=now,
+            estimate=estimate_wait(where[c.id], c.team or "general", advisors, handle_seconds),
+        )
+        for c in waiting
+    ]
+    return sorted(items, key=lambda i: (i["team"], i["position"]))
+
+
+def queue_item(
+    c: Conversation, position: int, *, user_id: int | None, now: datetime, estimate: int | None
+) -> dict[str, Any]:
+    since = c.queued_at or c.created_at
+    return {
+        "conversation_id": c.id,
+        "team": c.team or "general",
+        "service_area": c.service_area,
+        "priority": c.priority,
+        "reason": c.reason,
+        "summary": c.summary,
+        "language": c.language,
+        "waiting_since": iso(since),
+        "wait_seconds": max(int((now - since).total_seconds()), 0),
+        "position": position,
+        "estimated_wait_seconds": estimate,
+        "offered_to_me": user_id is not None and c.offered_to == user_id,
+        "offer_expires_at": iso(c.offer_expires_at) if c.offer_expires_at else None,
+        "verified": c.verified,
+    }
+
+
+def resident_label(c: Conversation) -> str:
+    return c.verified_name or f"Resident {c.id[:4].upper()}"
+
+
+def chats(store: Store, user_id: int) -> list[dict[str, Any]]:
+    """My active chats (with unread counts) and the offers waiting for my answer."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(m.conversations, m.assignments.c.read_seq)
+            .outerjoin(
+                m.assignments,
+                and_(
+                    m.assignments.c.conversation_id == m.conversations.c.id,
+                    m.assignments.c.user_id == user_id,
+                    m.assignments.c.ended_at.is_(None),
+                ),
+            )
+            .where(
+                or_(
+                    and_(
+                        m.conversations.c.state == State.WITH_ADVISOR,
+                        m.conversations.c.assigned_to == user_id,
+                    ),
+                    and_(
+                        m.conversations.c.state == State.WAITING,
+                        m.conversations.c.offered_to == user_id,
+                    ),
+                )
+            )
+            .order_by(m.conversations.c.created_at)
+        ).all()
+        result = []
+        for row in rows:
+            c = Conversation.from_row(row)
+            read_seq = row.read_seq or 0
+            unread = conn.execute(
+                select(func.count())
+                .select_from(m.events)
+                .where(
+                    m.events.c.conversation_id == c.id,
+                    m.events.c.seq > read_seq,
+                    m.events.c.author == "resident",
+                )
+            ).scalar_one()
+            last = conn.execute(
+                select(m.events.c.data, m.events.c.at)
+                .where(m.events.c.conversation_id == c.id, m.events.c.kind == "message")
+                .order_by(m.events.c.seq.desc())
+                .limit(1)
+            ).first()
+            result.append(
+                {
+                    "conversation_id": c.id,
+                    "state": c.state,
+                    "status": "active" if c.state == State.WITH_ADVISOR else "offered",
+                    "team": c.team,
+                    "resident_label": resident_label(c),
+                    "verified": c.verified,
+                    "unread": unread if c.state == State.WITH_ADVISOR else 0,
+                    "last_seq": c.last_seq,
+                    "last_message_at": iso(aware(last.at)) if last else None,  # type: ignore[arg-type]
+                    "last_message_preview": (last.data.get("text") or "")[:80] if last else "",
+                    "offer_expires_at": iso(c.offer_expires_at) if c.offer_expires_at else None,
+                }
+            )
+    return result
+
+
+def detail(store: Store, c: Conversation, *, user_id: int | None) -> dict[str, Any]:
+    with store.engine.connect() as conn:
+        adv = None
+        if c.assigned_to is not None:
+            name = conn.execute(
+                select(m.advisors.c.display_name).where(m.advisors.c.user_id == c.assigned_to)
+            ).scalar()
+            adv = {"user_id": c.assigned_to, "display_name": name or ""}
+        read_seq = 0
+        if user_id is not None:
+            read_seq = (
+                conn.execute(
+                    select(m.assignments.c.read_seq).where(
+                        m.assignments.c.conversation_id == c.id,
+                        m.assignments.c.user_id == user_id,
+                        m.assignments.c.ended_at.is_(None),
+                    )
+                ).scalar()
+                or 0
+            )
+        unread = conn.execute(
+            select(func.count())
+            .select_from(m.events)
+            .where(
+                m.events.c.conversation_id == c.id,
+                m.events.c.seq > read_seq,
+                m.events.c.author == "resident",
+            )
+        ).scalar_one()
+    return {
+        "conversation_id": c.id,
+        "state": c.state,
+        "team": c.team,
+        "service_area": c.service_area,
+        "priority": c.priority,
+        "reason": c.reason,
+        "summary": c.summary,
+        "language": c.language,
+        "page_url": c.page_url,
+        "verified": c.verified,
+        "resident_label": resident_label(c),
+        "assigned_advisor": adv,
+        "created_at": iso(c.created_at),
+        "last_seq": c.last_seq,
+        "unread": unread if c.assigned_to == user_id else 0,
+        "outcome": c.outcome,
+    }
+
+
+def overview(store: Store, *, advisors: list[AdvisorInfo], now: datetime) -> dict[str, Any]:
+    teams = store.teams(now=now)
+    waiting = store.waiting()
+    with store.engine.connect() as conn:
+        names = dict(conn.execute(select(m.advisors.c.user_id, m.advisors.c.display_name)).all())
+    result = []
+    for team in teams:
+        queue = [c for c in waiting if (c.team or "general") == team.slug]
+        waits = [max((now - (c.queued_at or c.created_at)).total_seconds(), 0) for c in queue]
+        result.append(
+            {
+                "slug": team.slug,
+                "name": team.name,
+                "open_now": team.is_open,
+                "queue_length": len(queue),
+                "urgent": sum(c.priority == "urgent" for c in queue),
+                "longest_wait_seconds": int(max(waits, default=0)),
+                "average_wait_seconds": int(sum(waits) / len(waits)) if waits else 0,
+                "advisors": [
+                    {
+                        "user_id": a.user_id,
+                        "display_name": names.get(a.user_id, ""),
+                        "availability": a.availability.value,
+                        "connected": a.connected,
+                        "active": a.active,
+                        "offers": a.offers,
+                        "cap": a.cap,
+                    }
+                    for a in members(team.slug, advisors)
+                ],
+            }
+        )
+    return {"teams": result, "generated_at": iso(now)}
+
+
+def team_directory(
+    store: Store, *, advisors: list[AdvisorInfo], now: datetime
+) -> list[dict[str, Any]]:
+    """Teams and their advisors, for transfers."""
+    data = overview(store, advisors=advisors, now=now)["teams"]
+    return [
+        {
+            "slug": t["slug"],
+            "name": t["name"],
+            "open_now": t["open_now"],
+            "available_advisors": sum(
+                a["availability"] == "available" and a["connected"] for a in t["advisors"]
+            ),
+            "advisors": [
+                {k: a[k] for k in ("user_id", "display_name", "availability", "active", "cap")}
+                for a in t["advisors"]
+            ],
+        }
+        for t in data
+    ]

@@ -1,0 +1,251 @@
+"""The two websocket endpoints: thin adapters over protocol, hub and service.
+
+Each socket has three tasks: the reader (this coroutine: size check, parse,
+rate limit, act), the writer (its outbox) and the heartbeat. Domain errors
+become an ``error`` frame, or a close code for the few that end the socket.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from handoff import protocol
+from handoff.delivery import Audience, Kind
+from handoff.exceptions import (
+    CLOSE_BAD_REQUEST,
+    CLOSE_FORBIDDEN,
+    CLOSE_HEARTBEAT,
+    CLOSE_NOT_AUTHENTICATED,
+    CLOSE_TOO_BIG,
+    HandoffError,
+    InvalidFrame,
+    Throttled,
+    close_code,
+)
+from handoff.hub import Connection, Outbox
+
+log = logging.getLogger(__name__)
+
+
+def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
+    return websocket.headers.get("origin", "") in allowed
+
+
+async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
+    """Accept, then close with an application code the browser can read."""
+    await websocket.accept()
+    await websocket.close(code=code, reason=reason[:120])
+
+
+async def resident_endpoint(websocket: WebSocket) -> None:
+    app = websocket.app.state
+    if not origin_allowed(websocket, app.settings.handoff_allowed_origins):
+        await websocket.close(code=1008)  # before accept: the handshake is refused (HTTP 403)
+        return
+    params = websocket.query_params
+    conversation_id = params.get("conversation_id", "")
+    try:
+        cursor = protocol.parse_cursor_param(params.get("cursor"))
+        if not conversation_id:
+            raise InvalidFrame("conversation_id is required")
+        conversation = await app.handoff.authorize(conversation_id, params.get("token"))
+    except HandoffError as exc:
+        await refuse(websocket, close_code(exc) or CLOSE_BAD_REQUEST, exc.message)
+        return
+    await websocket.accept()
+    connection = _connection(websocket, Audience.ALL)
+    connection.send(
+        {
+            "type": "welcome",
+            "conversation_id": conversation_id,
+            "state": conversation.state,
+            "last_seq": conversation.last_seq,
+            "heartbeat_seconds": app.settings.handoff_heartbeat_seconds,
+            "max_frame_bytes": protocol.MAX_FRAME_BYTES,
+        }
+    )
+
+    async def on_open() -> None:
+        await app.hub.subscribe(connection, conversation_id, cursor)
+        await app.live.refresh_positions()
+
+    async def on_frame(frame: Any) -> None:
+        await app.handoff.resident_frame(connection, conversation_id, frame)
+
+    await serve(
+        websocket,
+        connection,
+        "resident",
+        on_open,
+        on_frame,
+        heartbeat=app.settings.handoff_heartbeat_seconds,
+    )
+
+
+async def advisor_endpoint(websocket: WebSocket) -> None:
+    app = websocket.app.state
+    if not origin_allowed(websocket, app.settings.handoff_allowed_origins):
+        await websocket.close(code=1008)
+        return
+    staff = await app.staff_from_cookie(websocket.cookies.get("fd_session"))
+    if staff is None:
+        await refuse(websocket, CLOSE_NOT_AUTHENTICATED, "sign in first")
+        return
+    if not ({"advisor", "supervisor"} & set(staff.roles)):
+        await refuse(websocket, CLOSE_FORBIDDEN, "the advisor role is needed")
+        return
+    try:
+        cursors = protocol.parse_cursors_param(websocket.query_params.get("cursors"))
+    except HandoffError as exc:
+        await refuse(websocket, CLOSE_BAD_REQUEST, exc.message)
+        return
+    await websocket.accept()
+    connection = _connection(websocket, Audience.ADVISORS, user_id=staff.user_id)
+    connection.state.update(staff=staff, cursors=cursors, supervisor=staff.supervisor)
+    desk = app.desk
+    me = await desk.me(staff)
+    connection.send(
+        {
+            "type": "welcome",
+            "advisor": me,
+            "heartbeat_seconds": app.settings.handoff_heartbeat_seconds,
+        }
+    )
+
+    async def on_open() -> None:
+        await app.live.refresh_advisor(connection)
+        await app.live.presence_once()
+
+    async def on_frame(frame: Any) -> None:
+        if isinstance(frame, protocol.Message):
+            result = await desk.write(
+                staff,
+                frame.conversation_id,
+                kind=Kind.MESSAGE,
+                client_id=frame.client_id,
+                text=frame.text,
+                links=frame.links,
+            )
+            connection.send(protocol.ack_frame(frame.client_id, result["seq"], result["duplicate"]))
+        elif isinstance(frame, protocol.Typing):
+            await desk.typing(staff, frame.conversation_id, frame.on)
+        elif isinstance(frame, protocol.Ack):
+            await desk.read(staff, frame.conversation_id, frame.seq)
+        elif isinstance(frame, protocol.Resume):
+            for cid, seq in frame.cursors.items():
+                if cid in connection.subscriptions:
+                    await app.hub.subscribe(connection, cid, seq)
+                else:
+                    connection.send(protocol.error_frame("not_assigned", f"{cid} is not your chat"))
+        elif isinstance(frame, protocol.Ping):
+            connection.send({"type": "pong"})
+
+    await serve(
+        websocket,
+        connection,
+        "advisor",
+        on_open,
+        on_frame,
+        heartbeat=app.settings.handoff_heartbeat_seconds,
+    )
+
+
+def _connection(websocket: WebSocket, audience: Audience, user_id: int | None = None) -> Connection:
+    async def close(code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):  # the peer may already be gone
+            await websocket.close(code=code, reason=reason)
+
+    return Connection(Outbox(websocket.send_text, close), audience, user_id=user_id)
+
+
+async def serve(
+    websocket: WebSocket,
+    connection: Connection,
+    role: protocol.Role,
+    on_open: Callable[[], Awaitable[None]],
+    on_frame: Callable[[Any], Awaitable[None]],
+    *,
+    heartbeat: float,
+) -> None:
+    hub = websocket.app.state.hub
+    hub.add(connection)
+    writer = asyncio.create_task(connection.outbox.run())
+    beat = protocol.Heartbeat(time.monotonic(), heartbeat)
+    pulse = asyncio.create_task(_heartbeat(connection, beat))
+    limiter = protocol.RateLimiter()
+    try:
+        await on_open()
+        while True:
+            message = await websocket.receive()
+            if message["type"] == "websocket.disconnect":
+                break
+            raw = message.get("text") if message.get("text") is not None else message.get("bytes")
+            beat.received(time.monotonic())
+            if raw is None:
+                continue
+            if len(raw.encode() if isinstance(raw, str) else raw) > protocol.MAX_FRAME_BYTES:
+                connection.outbox.close_with(CLOSE_TOO_BIG, "frame too big")
+                break
+            await _one_frame(connection, raw, role, limiter, on_frame)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        hub.remove(connection)
+        pulse.cancel()
+        try:
+            await asyncio.wait_for(writer, timeout=5)
+        except (TimeoutError, Exception):
+            writer.cancel()
+
+
+async def _one_frame(
+    connection: Connection,
+    raw: str | bytes,
+    role: protocol.Role,
+    limiter: protocol.RateLimiter,
+    on_frame: Callable[[Any], Awaitable[None]],
+) -> None:
+    frame: Any = None
+    try:
+        frame = protocol.parse_frame(raw, role)
+        limiter.check(time.monotonic())
+        await on_frame(frame)
+    except Throttled as exc:
+        connection.send(protocol.throttled_frame(exc.retry_after, protocol.client_id_of(frame)))
+    except InvalidFrame as exc:
+        try:
+            limiter.check(time.monotonic())  # junk counts towards the limit too
+        except Throttled as throttled:
+            connection.send(protocol.throttled_frame(throttled.retry_after))
+            return
+        connection.send(protocol.error_frame(exc.code, exc.message))
+    except HandoffError as exc:  # the socket stays open: the client may correct itself
+        connection.send(protocol.error_frame(exc.code, exc.message, protocol.client_id_of(frame)))
+    except Exception:
+        log.exception("handling a %s frame failed", role)
+        connection.send(
+            protocol.error_frame(
+                "internal_error",
+                "Sorry, something went wrong. Please try again.",
+                protocol.client_id_of(frame),
+            )
+        )
+
+
+async def _heartbeat(connection: Connection, beat: protocol.Heartbeat) -> None:
+    while True:
+        await asyncio.sleep(min(beat.interval / 5, 5.0))
+        now = time.monotonic()
+        if beat.timed_out(now):
+            connection.outbox.close_with(CLOSE_HEARTBEAT, "heartbeat timeout")
+            return
+        if beat.ping_due(now):
+            connection.send({"type": "ping"})
+            beat.sent(now)

@@ -1,0 +1,222 @@
+"""A composed handoff service on a real database, with fake bot, back office,
+identity and knowledge search, driven through starlette's TestClient (HTTP
+and websockets in one event loop)."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import anyio
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+from starlette.testclient import TestClient
+
+from actions.backoffice import fake_backoffice
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.service import create_user, start_session
+from handoff import models as m
+from handoff.app import create_app
+from handoff.bot import FakeBot
+from handoff.identity import FakeIdentityVerifier, VerifiedResident
+from handoff.search import Article, FakeKnowledgeSearch
+from handoff.settings import HandoffSettings
+
+ORIGIN = "http://localhost:8000"
+PASSWORD = "correct horse battery staple"
+STAFF = {
+    "sam": ("sam@example.gov.uk", "Sam Okafor", (Role.ADVISOR,), ("general", "waste")),
+    "priya": ("priya@example.gov.uk", "Priya Nair", (Role.ADVISOR,), ("general", "housing")),
+    "morgan": ("morgan@example.gov.uk", "Morgan Hale", (Role.SUPERVISOR,), ("general",)),
+    "eddie": ("eddie@example.gov.uk", "Eddie Marsh", (Role.EDITOR,), ()),
+}
+TEAMS = (
+    ("waste", "Waste and recycling", "waste,bins"),
+    ("housing", "Housing", "housing,rent"),
+    ("general", "Customer services", "general"),
+)
+
+
+def seed_world(engine, hours: str = "always") -> dict[str, int]:  # type: ignore[no-untyped-def]
+    ids = {}
+    with Session(engine) as session:
+        for order, (slug, name, skills) in enumerate(TEAMS):
+            session.execute(
+                insert(m.teams).values(
+                    slug=slug,
+                    name=name,
+                    skills=skills,
+                    opening_hours=hours,
+                    routing_mode="direct",
+                    sort_order=order,
+                )
+            )
+        for key, (email, name, roles, teams) in STAFF.items():
+            user = create_user(
+                session, email=email, display_name=name, password=PASSWORD, roles=roles
+            )
+            ids[key] = user.id
+            for slug in teams:
+                session.execute(insert(m.team_members).values(team_slug=slug, user_id=user.id))
+        session.commit()
+    return ids
+
+
+def test_settings(url: str, **extra: str) -> HandoffSettings:
+    return HandoffSettings.load(
+        {
+            "FRONTDOOR_DATABASE_URL": url,
+            "FRONTDOOR_ENVIRONMENT": "test",
+            "FRONTDOOR_SECRET_KEY": "test-secret-" + "x" * 32,
+            "FRONTDOOR_HANDOFF_ACCEPT_TIMEOUT_SECONDS": "30",
+            "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
+            **extra,
+        }
+    )
+
+
+def receive(ws: Any, timeout: float = 5.0) -> dict[str, Any]:
+    """The next frame other than a server ping; fails instead of hanging."""
+    while True:
+
+        async def get() -> Any:
+            with anyio.fail_after(timeout):
+                return await ws._send_rx.receive()
+
+        message = ws.portal.call(get)
+        if message["type"] == "websocket.close":
+            return {"type": "__closed__", "code": message.get("code")}
+        frame = json.loads(message["text"])
+        if frame.get("type") != "ping":
+            return frame
+
+
+def until(
+    ws: Any, predicate: Any, timeout: float = 5.0, limit: int = 200
+) -> tuple[dict, list[dict]]:
+    """Read frames until one matches; return it and everything read before it."""
+    seen: list[dict] = []
+    for _ in range(limit):
+        frame = receive(ws, timeout)
+        if predicate(frame):
+            return frame, seen
+        seen.append(frame)
+        if frame["type"] == "__closed__":
+            break
+    raise AssertionError(f"no matching frame; saw {seen}")
+
+
+def is_event(kind: str, **data: Any) -> Any:
+    return lambda f: (
+        f.get("type") == "event"
+        and f["kind"] == kind
+        and all(f["data"].get(k) == v for k, v in data.items())
+    )
+
+
+@dataclass
+class Advisor:
+    world: World
+    user_id: int
+    cookie: str
+    csrf: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"cookie": f"fd_session={self.cookie}", "x-csrf-token": self.csrf}
+
+    def get(self, path: str, **kw: Any) -> Any:
+        return self.world.client.get(f"/api/v1/advisor{path}", headers=self.headers, **kw)
+
+    def post(self, path: str, body: dict | None = None) -> Any:
+        return self.world.client.post(
+            f"/api/v1/advisor{path}", json=body or {}, headers=self.headers
+        )
+
+    def available(self) -> None:
+        response = self.world.client.put(
+            "/api/v1/advisor/availability", json={"status": "available"}, headers=self.headers
+        )
+        assert response.status_code == 200, response.text
+
+    def socket(self, query: str = "") -> Any:
+        return self.world.client.websocket_connect(
+            f"/ws/advisor{query}", headers={"origin": ORIGIN, "cookie": f"fd_session={self.cookie}"}
+        )
+
+    def say(self, conversation_id: str, text: str) -> Any:
+        return self.post(
+            f"/conversations/{conversation_id}/messages",
+            {"client_id": uuid.uuid4().hex, "text": text},
+        )
+
+
+@dataclass
+class World:
+    client: TestClient
+    app: Any
+    bot: FakeBot
+    backoffice: Any
+    search: FakeKnowledgeSearch
+    ids: dict[str, int]
+    engine: Any
+    advisors: dict[str, Advisor] = field(default_factory=dict)
+
+    def start(self, **body: Any) -> dict[str, Any]:
+        response = self.client.post(
+            "/api/v1/conversations",
+            json={"language": "en", "page_url": "http://localhost:8000/bins", **body},
+            headers={"origin": ORIGIN},
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def resident_socket(self, started: dict[str, Any], cursor: int = 0) -> Any:
+        return self.client.websocket_connect(
+            f"/ws/resident?conversation_id={started['conversation_id']}"
+            f"&token={started['conversation_token']}&cursor={cursor}",
+            headers={"origin": ORIGIN},
+        )
+
+    def advisor(self, key: str) -> Advisor:
+        if key not in self.advisors:
+            with Session(self.engine) as session:
+                issued = start_session(session, user_id=self.ids[key])
+                session.commit()
+            self.advisors[key] = Advisor(self, self.ids[key], issued.token, issued.csrf_token)
+        return self.advisors[key]
+
+
+def message(text: str, client_id: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"type": "message", "client_id": client_id or uuid.uuid4().hex, "text": text, **extra}
+
+
+@pytest.fixture
+def world(database) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    ids = seed_world(database.engine)
+    bot = FakeBot()
+    backoffice = fake_backoffice()
+    search = FakeKnowledgeSearch(
+        [Article("Bin collection days", "http://localhost:8000/en/bins", "Find your bin day.")]
+    )
+    identity = FakeIdentityVerifier({"verified-token": VerifiedResident("R-1", "Alex Smith")})
+    app = create_app(
+        test_settings(database.url),
+        bot=bot,
+        backoffice=backoffice,
+        search=search,
+        identity=identity,
+        engine=database.engine,
+        intervals={
+            "poll_interval": 0.2,
+            "views_interval": 0.3,
+            "presence_interval": 0.5,
+            "recovery_interval": 0.5,
+        },
+    )
+    with TestClient(app) as client:
+        yield World(client, app, bot, backoffice, search, ids, database.engine)
