@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite, as `make test` runs it (and CI, through .ci/run).
+# Expects scripts/bootstrap.sh --test to have run. FRONTDOOR_TEST_POSTGRES_URL
+# and FRONTDOOR_TEST_REDIS_URL (set by the Makefile) add the PostgreSQL and
+# Redis halves; every database test then runs on SQLite and on PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+say "lint (ruff)"
+.venv/bin/ruff check .
+
+if [[ -d widget/test ]]; then
+  say "widget unit tests (node --test)"
+  node --test widget/test/
+fi
+
+if .venv/bin/frontdoor bot --help >/dev/null 2>&1; then
+  say "bot model (trains only when the training data changed)"
+  .venv/bin/frontdoor bot train
+fi
+
+say "python tests (SQLite${FRONTDOOR_TEST_POSTGRES_URL:+ and PostgreSQL}${FRONTDOOR_TEST_REDIS_URL:+, Redis})"
+.venv/bin/pytest -p no:cacheprovider "$@"
