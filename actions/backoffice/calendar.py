@@ -131,12 +131,15 @@ def is_working_day(day: date, holidays: Iterable[BankHoliday]) -> bool:
 
 
 def add_working_days(day: date, count: int, holidays: Iterable[BankHoliday]) -> date:
-    """The working day ``count`` working days after ``day`` (count >= 0; with 0,
-    ``day`` itself if it is a working day, else the next one)."""
+    """The ``count``-th working day after ``day`` (with 0: ``day`` itself if it is a
+    working day, else the next one). A case opened on Friday evening or on
+    Saturday with a 2-day target is due on Tuesday either way."""
     holiday_days = {holiday.day for holiday in holidays}
     current = day
-    while current.weekday() >= 5 or current in holiday_days:
-        current += timedelta(days=1)
+    if count == 0:
+        while current.weekday() >= 5 or current in holiday_days:
+            current += timedelta(days=1)
+        return current
     remaining = count
     while remaining > 0:
         current += timedelta(days=1)

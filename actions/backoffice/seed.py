@@ -179,10 +179,11 @@ def seed(session: Session, *, rng_seed: int, progress: Progress, today: date | N
 
 
 def seeded_fake(
-    *, rng_seed: int = DEFAULT_RNG_SEED, today: date | None = None
+    *, rng_seed: int = DEFAULT_RNG_SEED, today: date | None = None, properties: int = 2000
 ) -> tuple[BackOffice, World]:
-    """In-memory fakes holding the same Bramblefield as a seeded database."""
-    world = build_world(rng_seed=rng_seed, today=today or date.today())
+    """In-memory fakes holding the same Bramblefield as a seeded database (pass
+    fewer ``properties`` for quicker tests; the demo identities are always there)."""
+    world = build_world(rng_seed=rng_seed, today=today or date.today(), properties=properties)
     store = MemoryStore()
     load_world(MemoryLoader(store), world)
     return fake_backoffice(store), world

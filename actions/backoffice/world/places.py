@@ -147,8 +147,9 @@ def build_households(rng: random.Random, *, target: int = 2000) -> list[Househol
     streets = _street_names(rng, len(SECTORS) * 3)
     per_sector = (target - len(households)) // len(SECTORS)
     for index, sector in enumerate(SECTORS):
-        first = rng.randint(20, per_sector - 40)
-        second = rng.randint(first + 20, per_sector - 20)
+        shortest = max(per_sector // 5, 1)  # three streets, none tiny
+        first = rng.randint(shortest, per_sector - 2 * shortest)
+        second = rng.randint(first + shortest, per_sector - shortest)
         sizes = (first, second - first, per_sector - second)
         for street, size in zip(streets[index * 3 : index * 3 + 3], sizes, strict=True):
             addresses = _addresses(rng, street, size)

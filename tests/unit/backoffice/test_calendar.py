@@ -110,7 +110,7 @@ def test_empty_range() -> None:
     [
         (date(2026, 6, 1), 2, date(2026, 6, 3)),  # Monday + 2
         (date(2026, 6, 5), 2, date(2026, 6, 9)),  # Friday + 2 skips the weekend
-        (date(2026, 6, 6), 2, date(2026, 6, 10)),  # Saturday counts from Monday
+        (date(2026, 6, 6), 2, date(2026, 6, 9)),  # Saturday: Monday is day 1
         (date(2026, 4, 2), 2, date(2026, 4, 8)),  # Good Friday and Easter Monday
         (date(2026, 12, 24), 1, date(2026, 12, 29)),
         (date(2026, 6, 6), 0, date(2026, 6, 8)),
