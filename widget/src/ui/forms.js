@@ -84,7 +84,7 @@ export function ratingForm(doc, t, { onSubmit, onSkip }) {
   };
   stars.addEventListener("change", paint);
   const error = el(doc, "p", { className: "fd-error", id: uid("rating-error"), hidden: true });
-  const comment = el(doc, "textarea", { id: uid("rating-comment"), rows: "3", maxlength: "2000" });
+  const comment = el(doc, "textarea", { id: uid("rating-comment"), rows: "3", maxlength: "1000" });
   const fieldset = el(doc, "fieldset", { className: "fd-field", "aria-describedby": error.id }, [
     el(doc, "legend", { id: legendId, text: t("ratingLegend") }),
     error,
@@ -104,7 +104,7 @@ export function ratingForm(doc, t, { onSubmit, onSkip }) {
     error.hidden = Boolean(chosen);
     error.textContent = chosen ? "" : `${t("errorPrefix")} ${t("errorRatingMissing")}`;
     if (!chosen) return inputs[0].focus();
-    onSubmit({ stars: Number(chosen.value), comment: comment.value.trim().slice(0, 2000) });
+    onSubmit({ stars: Number(chosen.value), comment: comment.value.trim().slice(0, 1000) });
   });
   return { form, focus: () => inputs[0].focus() };
 }
