@@ -140,8 +140,9 @@ def create_article(
     check_size(data.body, max_bytes)
     _check_schedule(None, data.publish_at, data.unpublish_at)
     language = data.language.value
-    if find_article(session, data.slug, language) is not None:
-        raise SlugTaken(data.slug, language)
+    existing = find_article(session, data.slug)
+    if existing is not None:
+        raise SlugTaken(data.slug, existing.language)
     now = now or utcnow()
     meta = data.as_front_matter()
     article = Article(
@@ -298,8 +299,11 @@ def get_article(session: Session, article_id: int, *, for_update: bool = False) 
     return article
 
 
-def find_article(session: Session, slug: str, language: str = "en") -> Article | None:
-    statement = select(Article).where(Article.slug == slug, Article.language == language)
+def find_article(session: Session, slug: str, language: str | None = None) -> Article | None:
+    """By slug (unique across languages); ``language`` narrows it if given."""
+    statement = select(Article).where(Article.slug == slug)
+    if language:
+        statement = statement.where(Article.language == language)
     return session.scalars(statement).unique().one_or_none()
 
 

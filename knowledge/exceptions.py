@@ -2,7 +2,7 @@
 
 KnowledgeError                  base (code, message); HTTP status at the edge
 ├── ArticleNotFound             no such article (404)
-├── SlugTaken                   slug already used in that language (409)
+├── SlugTaken                   slug already used, in any language (409)
 ├── EditConflict                save based on an old revision (409, carries newer)
 ├── IllegalTransition           workflow move not in the transition table (409)
 ├── SelfApproval                a reviewer tried to approve their own change (403)
@@ -46,7 +46,10 @@ class SlugTaken(KnowledgeError):
     status_code = 409
 
     def __init__(self, slug: str, language: str) -> None:
-        super().__init__(f"The slug {slug!r} is already used by a {language} article.")
+        super().__init__(
+            f"The slug {slug!r} is already used (by a {language} article); "
+            "slugs are unique across languages."
+        )
 
 
 class EditConflict(KnowledgeError):

@@ -17,18 +17,18 @@ def record_feedback(
     session: Session,
     *,
     slug: str,
-    language: str,
+    language: str | None = None,
     helpful: bool,
     comment: str = "",
     now: datetime | None = None,
 ) -> Feedback:
-    article = find_article(session, slug, language)
+    article = find_article(session, slug)  # slugs are unique across languages
     if article is None or article.live_revision_id is None:
         raise ArticleNotFound(slug)
     feedback = Feedback(
         article_id=article.id,
         slug=slug,
-        language=language,
+        language=article.language,
         helpful=helpful,
         comment=comment.strip()[:2000],
         created_at=now or utcnow(),

@@ -78,7 +78,7 @@ class ContentState(Base):
 class Article(Base):
     __tablename__ = "kb_articles"
     __table_args__ = (
-        UniqueConstraint("language", "slug", name="uq_kb_articles_language_slug"),
+        UniqueConstraint("slug", name="uq_kb_articles_slug"),  # unique across languages
         Index("ix_kb_articles_index_revision", "index_revision"),
         Index("ix_kb_articles_state", "state"),
     )

@@ -21,7 +21,8 @@ from knowledge.publishing import visible_clause
 
 
 def article_url(slug: str, language: str = "en") -> str:
-    return f"/articles/{slug}" if language == "en" else f"/{language}/articles/{slug}"
+    """Slugs are unique across languages, so every article lives at /articles/<slug>."""
+    return f"/articles/{slug}"
 
 
 @dataclass(frozen=True)
@@ -101,17 +102,12 @@ def published(
 
 
 def published_article(
-    session: Session, slug: str, language: str = "en", *, now: datetime | None = None
+    session: Session, slug: str, language: str | None = None, *, now: datetime | None = None
 ) -> LiveArticle:
-    article = (
-        session.scalars(
-            select(Article).where(
-                Article.slug == slug, Article.language == language, visible_clause(now or utcnow())
-            )
-        )
-        .unique()
-        .one_or_none()
-    )
+    statement = select(Article).where(Article.slug == slug, visible_clause(now or utcnow()))
+    if language:
+        statement = statement.where(Article.language == language)
+    article = session.scalars(statement).unique().one_or_none()
     if article is None:
         raise ArticleNotFound(slug)
     return live(article)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import NoDecode
 
 from frontdoor.settings import CommonSettings, project_root
 
@@ -20,19 +22,20 @@ class KnowledgeSettings(CommonSettings):
     knowledge_index_dir: Path | None = Field(
         default=None, description="Where the search index is persisted; default var_dir/search."
     )
-    knowledge_api_tokens: list[SecretStr] = Field(
+    knowledge_api_tokens: Annotated[list[SecretStr], NoDecode] = Field(
         default_factory=list,
         description="Bearer tokens for services (the bot, the console) that write articles "
         "or workflow; comma-separated.",
     )
     knowledge_sync_interval_seconds: float = Field(default=1.0, gt=0, le=60)
-    knowledge_schedule_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
     knowledge_max_article_bytes: int = Field(default=1_000_000, gt=0)
-    knowledge_good_answer_score: float = Field(
-        default=0.35, ge=0, description="Below this top score a search has no good answer."
-    )
     knowledge_background_tasks: bool = Field(
-        default=True, description="Run the index sync and scheduling loops (off in some tests)."
+        default=True, description="Run the search sync / scheduling loop (off in some tests)."
+    )
+    knowledge_embedder: str = Field(
+        default="minilm",
+        pattern="^(minilm|hashing)$",
+        description="minilm (the real model) or hashing (a fast fake for tests and demos).",
     )
     knowledge_secure_cookies: bool | None = Field(
         default=None, description="Send cookies only over HTTPS; default on in production."

@@ -1,6 +1,7 @@
 """Import a folder of Markdown articles, and export the knowledge base back to one.
 
-Layout: ``<dir>/<language>/<service_area>/<slug>.md``. Import validates every
+Layout: ``<dir>/<language>/<service_area>/<slug>.md`` (Markdown files directly
+in ``<dir>``, such as a README, are notes and are skipped). Import validates every
 file first and reports each bad one with its path and reason; if any is bad,
 or anything fails while writing, nothing is imported (the caller's
 transaction rolls back). Export writes the live revision of every published
@@ -75,9 +76,11 @@ def read_folder(folder: Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[Par
         raise ImportFailed([(str(folder), "not a folder")])
     parsed: list[ParsedFile] = []
     problems: list[tuple[str, str]] = []
-    seen: dict[tuple[str, str], str] = {}
+    seen: dict[str, str] = {}
     for path in sorted(folder.rglob("*.md")):
         relative = path.relative_to(folder).as_posix()
+        if "/" not in relative:  # README.md and other notes beside the language folders
+            continue
         try:
             raw = path.read_bytes()
             if len(raw) > max_bytes:
@@ -98,7 +101,7 @@ def read_folder(folder: Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[Par
         if relative != expected:
             problems.append((relative, f"front matter says it belongs at {expected}"))
             continue
-        key = (metadata.language.value, metadata.slug)
+        key = metadata.slug  # unique across languages
         if key in seen:
             problems.append((relative, f"slug {metadata.slug!r} is also used by {seen[key]}"))
             continue
@@ -110,16 +113,16 @@ def read_folder(folder: Path, *, max_bytes: int = MAX_ARTICLE_BYTES) -> list[Par
 
 
 def _cross_check(session: Session, files: list[ParsedFile]) -> list[str]:
-    known = {(f.metadata.language.value, f.metadata.slug) for f in files}
-    known |= set(session.execute(select(Article.language, Article.slug)).tuples())
+    rows = session.execute(select(Article.slug, Article.language))
+    languages = {slug: language for slug, language in rows}
+    languages.update({f.metadata.slug: f.metadata.language.value for f in files})
     warnings = []
     for item in files:
-        language = item.metadata.language.value
-        if item.metadata.translation_of and ("en", item.metadata.translation_of) not in known:
+        if item.metadata.translation_of and languages.get(item.metadata.translation_of) != "en":
             warnings.append(f"{item.relative}: translation_of {item.metadata.translation_of!r} "
                             "is not an English article")  # fmt: skip
         for slug in item.metadata.related:
-            if (language, slug) not in known:
+            if slug not in languages:
                 warnings.append(f"{item.relative}: related article {slug!r} does not exist")
     return warnings
 
@@ -155,7 +158,9 @@ def _import_one(
     now: datetime,
 ) -> None:  # fmt: skip
     meta = item.metadata
-    article = find_article(session, meta.slug, meta.language.value)
+    article = find_article(session, meta.slug)
+    if article is not None and article.language != meta.language.value:
+        raise ImportFailed([(item.relative, f"slug {meta.slug!r} is a {article.language} article")])
     if article is None:
         data = ArticleCreate(**meta.model_dump(), body=item.body)
         article = create_article(

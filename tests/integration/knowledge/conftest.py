@@ -55,3 +55,93 @@ def publish(session: Session, **overrides: Any) -> Article:
     publishing.submit(session, article.id, actor=EDITOR)
     publishing.approve(session, article.id, actor=REVIEWER)
     return article
+
+
+# -- the composed app -------------------------------------------------------------------
+
+API_TOKEN = "test-service-token-0123456789"
+PASSWORD = "correct horse battery staple"
+
+
+def make_settings(database, tmp_path, **extra: str):  # type: ignore[no-untyped-def]
+    from knowledge.settings import KnowledgeSettings
+
+    environ = {
+        "FRONTDOOR_ENVIRONMENT": "test",
+        "FRONTDOOR_DATABASE_URL": database.url,
+        "FRONTDOOR_VAR_DIR": str(tmp_path / "var"),
+        "FRONTDOOR_KNOWLEDGE_API_TOKENS": API_TOKEN,
+        "FRONTDOOR_KNOWLEDGE_BACKGROUND_TASKS": "false",
+        "FRONTDOOR_KNOWLEDGE_EMBEDDER": "hashing",
+        **extra,
+    }
+    return KnowledgeSettings.load(environ)
+
+
+def hashing_engine():  # type: ignore[no-untyped-def]
+    from knowledge.search import HashingEmbedder, NumpyVectorIndex, SearchEngine
+
+    return SearchEngine(None, HashingEmbedder(128), vector_index=NumpyVectorIndex, progress=False)
+
+
+@pytest.fixture
+def settings(database, tmp_path):  # type: ignore[no-untyped-def]
+    return make_settings(database, tmp_path)
+
+
+@pytest.fixture
+def client(settings, database):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from knowledge.app import create_app
+
+    app = create_app(settings, search_engine=hashing_engine(), engine=database.engine)
+    with TestClient(app, base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def staff(factory):  # type: ignore[no-untyped-def]
+    """Real accounts: an editor, a second editor, a reviewer and an admin."""
+    from frontdoor.accounts import service
+    from frontdoor.accounts.roles import Role
+
+    people = {}
+    with factory() as session:
+        for key, email, name, role in (
+            ("editor", "editor@example.gov.uk", "Eddie Editor", Role.EDITOR),
+            ("editor2", "editor2@example.gov.uk", "Esme Editor", Role.EDITOR),
+            ("reviewer", "reviewer@example.gov.uk", "Rita Reviewer", Role.REVIEWER),
+            ("admin", "admin@example.gov.uk", "Ada Admin", Role.ADMIN),
+        ):
+            people[key] = service.create_user(
+                session, email=email, display_name=name, password=PASSWORD, roles=[role],
+                teams=["Waste Services"],
+            )  # fmt: skip
+        session.commit()
+    return people
+
+
+def login(client, email: str) -> str:  # type: ignore[no-untyped-def]
+    """Sign in through the editor's login form; returns the CSRF token."""
+    import re
+
+    client.cookies.clear()
+    response = client.post(
+        "/editor/login", data={"email": email, "password": PASSWORD, "next": "/editor"},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert response.status_code == 303, response.text
+    page = client.get("/editor", headers={"accept": "text/html"})
+    match = re.search(r'name="csrf-token" content="([^"]+)"', page.text)
+    assert match, page.text[:500]
+    return match.group(1)
+
+
+def bearer() -> dict[str, str]:
+    return {"authorization": f"Bearer {API_TOKEN}"}
+
+
+def api_article(**overrides: Any) -> dict[str, Any]:
+    data = article_data(**overrides).model_dump(mode="json", exclude_none=True)
+    return data

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from knowledge import articles, content_revision, publishing, public
+from knowledge import articles, content_revision, public, publishing
 from knowledge.exceptions import (
     ArticleTooLarge,
     EditConflict,
@@ -36,7 +36,9 @@ def update_from(article, **changes):
 
 def test_every_save_is_a_revision_and_drafts_are_not_public(session):
     article = articles.create_article(session, article_data(), actor=EDITOR)
-    articles.save_article(session, article.id, update_from(article, title="Missed bins"), actor=EDITOR)
+    articles.save_article(
+        session, article.id, update_from(article, title="Missed bins"), actor=EDITOR
+    )
     assert article.version == 2
     assert [r.number for r in articles.list_revisions(session, article.id)] == [2, 1]
     assert articles.get_revision(session, article.id, 1).title == "Report a missed bin"
@@ -73,7 +75,11 @@ def test_roles_are_enforced(session):
     with pytest.raises(NotAllowed):
         publishing.approve(session, article.id, actor=OTHER_EDITOR)
     with pytest.raises(NotAllowed):
-        articles.create_article(session, article_data(slug="x"), actor=REVIEWER.__class__(1, "Adv", frozenset({"advisor"})))
+        articles.create_article(
+            session,
+            article_data(slug="x"),
+            actor=REVIEWER.__class__(1, "Adv", frozenset({"advisor"})),
+        )
 
 
 def test_illegal_transition_raises(session):
@@ -106,7 +112,9 @@ def test_stale_save_is_refused_with_the_newer_revision(session):
 
 def test_editing_a_published_article_keeps_the_live_revision_online(session):
     article = publish(session)
-    articles.save_article(session, article.id, update_from(article, title="Work in progress"), actor=EDITOR)
+    articles.save_article(
+        session, article.id, update_from(article, title="Work in progress"), actor=EDITOR
+    )
     assert article.state == "draft"
     shown = public.published_article(session, "missed-bin")
     assert shown.title == "Report a missed bin" and shown.revision == 1
@@ -117,7 +125,9 @@ def test_editing_a_published_article_keeps_the_live_revision_online(session):
 
 def test_restore_makes_an_old_revision_newest(session):
     article = articles.create_article(session, article_data(), actor=EDITOR)
-    articles.save_article(session, article.id, update_from(article, body="New body\n"), actor=EDITOR)
+    articles.save_article(
+        session, article.id, update_from(article, body="New body\n"), actor=EDITOR
+    )
     articles.restore_revision(session, article.id, 1, base_version=2, actor=EDITOR)
     assert article.version == 3 and article.body == article_data().body
     with pytest.raises(EditConflict):
@@ -133,12 +143,16 @@ def test_archive_takes_it_offline_and_reopen_brings_back_a_draft(session):
     assert article.state == "draft"
 
 
-def test_slug_is_unique_per_language(session):
+def test_slug_is_unique_across_languages(session):
     articles.create_article(session, article_data(), actor=EDITOR)
     with pytest.raises(SlugTaken):
         articles.create_article(session, article_data(), actor=EDITOR)
+    with pytest.raises(SlugTaken):
+        articles.create_article(session, article_data(language="cy"), actor=EDITOR)
     articles.create_article(
-        session, article_data(language="cy", translation_of="missed-bin"), actor=EDITOR
+        session,
+        article_data(slug="rhoi-gwybod-am-fin", language="cy", translation_of="missed-bin"),
+        actor=EDITOR,
     )
 
 
@@ -157,7 +171,9 @@ def test_scheduled_publish_and_unpublish_apply_on_read_and_by_the_task(session):
     publishing.submit(session, article.id, actor=EDITOR)
     publishing.approve(session, article.id, actor=REVIEWER)
     assert public.published(session) == []
-    assert [a.slug for a in public.published(session, now=now + timedelta(minutes=61))] == ["missed-bin"]
+    assert [a.slug for a in public.published(session, now=now + timedelta(minutes=61))] == [
+        "missed-bin"
+    ]
     before = content_revision.current(session)
     assert publishing.apply_schedule(session, now + timedelta(minutes=61)) == [article.id]
     assert content_revision.current(session) == before + 1
@@ -173,4 +189,6 @@ def test_schedule_must_be_timezone_aware_and_ordered(session):
             session, article_data(publish_at=now, unpublish_at=now - timedelta(1)), actor=EDITOR
         )
     with pytest.raises(InvalidArticle, match="time zone"):
-        articles.create_article(session, article_data(publish_at=now.replace(tzinfo=None)), actor=EDITOR)
+        articles.create_article(
+            session, article_data(publish_at=now.replace(tzinfo=None)), actor=EDITOR
+        )

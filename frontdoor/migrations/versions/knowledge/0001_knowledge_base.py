@@ -62,7 +62,7 @@ def upgrade() -> None:
         _ts("updated_at"),
         sa.Column("lock_version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_kb_articles"),
-        sa.UniqueConstraint("language", "slug", name="uq_kb_articles_language_slug"),
+        sa.UniqueConstraint("slug", name="uq_kb_articles_slug"),
     )
     op.create_index("ix_kb_articles_index_revision", "kb_articles", ["index_revision"])
     op.create_index("ix_kb_articles_state", "kb_articles", ["state"])

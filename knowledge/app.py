@@ -1,0 +1,118 @@
+"""Composition root of the knowledge service: ``create_app(settings, search_engine=...)``.
+
+Wires the database, the search engine (kept in step by ``SearchRuntime``),
+staff sign-in from ``frontdoor.accounts``, the website, the editor and the
+API. Tests pass settings and a search engine with a fake embedder.
+
+    uvicorn knowledge.app:create_app --factory
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+
+from frontdoor import __version__
+from frontdoor.accounts.web import AccountsGate, install_error_handlers
+from frontdoor.db import check_database, make_engine, make_session_factory
+from frontdoor.exceptions import ConfigurationError
+from frontdoor.migrate import pending
+from frontdoor.stack import StackSettings
+from knowledge import errors
+from knowledge.routes import (
+    api_editorial,
+    api_public,
+    api_search,
+    api_signals,
+    editor,
+    editor_auth,
+    editor_views,
+    health,
+    site,
+)
+from knowledge.search import SearchEngine
+from knowledge.search_runtime import SearchRuntime
+from knowledge.settings import KnowledgeSettings
+from knowledge.web import STATIC_DIR, RequestSizeLimit, SecurityHeaders, make_templates, origin_of
+
+
+def build_search_engine(settings: KnowledgeSettings) -> SearchEngine:
+    from knowledge.search import HashingEmbedder, SentenceTransformerEmbedder
+
+    if settings.knowledge_embedder == "hashing":
+        return SearchEngine(settings.index_dir, HashingEmbedder(256), progress=False)
+    return SearchEngine(settings.index_dir, SentenceTransformerEmbedder(), progress=False)
+
+
+def create_app(
+    settings: KnowledgeSettings | None = None,
+    *,
+    search_engine: SearchEngine | None = None,
+    stack: StackSettings | None = None,
+    engine: Engine | None = None,
+) -> FastAPI:
+    settings = settings or KnowledgeSettings.load()
+    stack = stack or StackSettings.load()
+    engine = engine or make_engine(settings.database_url)
+    check_database(engine)
+    if pending(engine):
+        raise ConfigurationError("database migrations are pending; run `frontdoor db upgrade`")
+    factory = make_session_factory(engine)
+    runtime = SearchRuntime(
+        search_engine or build_search_engine(settings),
+        factory,
+        interval=settings.knowledge_sync_interval_seconds,
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await runtime.start(background=settings.knowledge_background_tasks)
+        try:
+            yield
+        finally:
+            await runtime.stop()
+
+    app = FastAPI(
+        title=f"{settings.council_name} knowledge base",
+        version=__version__,
+        description="Published articles, search, feedback and content gaps; the editorial API.",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = factory
+    app.state.search = runtime
+    app.state.templates = make_templates()
+    app.state.handoff_url = stack.handoff_url
+    app.state.accounts = AccountsGate(factory, secure_cookies=settings.secure_cookies)
+
+    install_error_handlers(app, login_path="/editor/login")
+    errors.install(app)
+    request_limit = 3 * settings.knowledge_max_article_bytes + 65_536
+    app.add_middleware(RequestSizeLimit, limit=request_limit)
+    app.add_middleware(
+        SecurityHeaders,
+        widget_origin=origin_of(stack.handoff_url),
+        hsts=settings.environment == "production",
+    )
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    for module in (
+        health,
+        api_public,
+        api_search,
+        api_signals,
+        api_editorial,
+        editor_auth,
+        editor,
+        editor_views,
+        site,
+    ):
+        app.include_router(module.router)
+    return app

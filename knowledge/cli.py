@@ -1,0 +1,110 @@
+"""`frontdoor knowledge ...`: import, export and reindex the knowledge base.
+
+frontdoor knowledge import knowledge/content     # all or nothing
+frontdoor knowledge export /tmp/content           # byte-identical round trip
+frontdoor knowledge reindex                       # rebuild the search index
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+app = typer.Typer(help="Knowledge base: import, export and search index.", no_args_is_help=True)
+
+FOLDER = typer.Argument(help="Folder of <language>/<service_area>/<slug>.md files.")
+
+
+def _session_factory() -> tuple[Any, Any]:
+    from frontdoor.cli import fail
+    from frontdoor.db import check_database, make_engine, make_session_factory
+    from frontdoor.migrate import pending
+    from knowledge.settings import KnowledgeSettings
+
+    settings = KnowledgeSettings.load()
+    engine = make_engine(settings.database_url)
+    check_database(engine)
+    if pending(engine):
+        fail("migrations are pending; run `frontdoor db upgrade` first")
+    return settings, make_session_factory(engine)
+
+
+@app.command("import")
+def import_command(
+    folder: Annotated[Path, FOLDER],
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Import as drafts instead of publishing.")
+    ] = False,
+    as_name: Annotated[str, typer.Option("--as", help="Name recorded in revisions.")] = (
+        "Content import"
+    ),
+) -> None:
+    """Import a folder; an invalid file is reported and nothing is imported."""
+    from frontdoor.cli import guarded
+    from frontdoor.seeding import tqdm_progress
+    from knowledge.actors import Actor
+    from knowledge.transfer import import_folder
+
+    @guarded
+    def run() -> None:
+        settings, factory = _session_factory()
+        actor = Actor(id=None, name=as_name, roles=frozenset({"admin"}))
+        with factory() as session:
+            try:
+                report = import_folder(
+                    session, folder, actor=actor, publish=not draft, progress=tqdm_progress,
+                    max_bytes=settings.knowledge_max_article_bytes,
+                )  # fmt: skip
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+        for warning in report.warnings:
+            typer.secho(f"warning: {warning}", err=True, fg=typer.colors.YELLOW)
+        typer.echo(f"imported {folder}: {report}")
+
+    run()
+
+
+@app.command("export")
+def export_command(
+    folder: Annotated[Path, FOLDER],
+    drafts: Annotated[
+        bool, typer.Option("--drafts", help="Export newest revisions, not the live ones.")
+    ] = False,
+) -> None:
+    """Write every published article (or every newest revision) as Markdown files."""
+    from frontdoor.cli import guarded
+    from knowledge.transfer import export_folder
+
+    @guarded
+    def run() -> None:
+        _settings, factory = _session_factory()
+        with factory() as session:
+            count = export_folder(session, folder, drafts=drafts)
+        typer.echo(f"exported {count} article(s) to {folder}")
+
+    run()
+
+
+@app.command("reindex")
+def reindex_command() -> None:
+    """Rebuild the persisted search index from the published articles (with progress)."""
+    from frontdoor.cli import guarded
+    from knowledge.app import build_search_engine
+    from knowledge.indexing import DatabaseArticleSource
+
+    @guarded
+    def run() -> None:
+        settings, factory = _session_factory()
+        engine = build_search_engine(settings)
+        articles, revision = DatabaseArticleSource(factory).all_published()
+        engine.rebuild(list(articles), progress=True, revision=revision)
+        typer.echo(
+            f"indexed {len(engine)} article(s), {engine.chunk_count} chunk(s), "
+            f"at content revision {revision} in {settings.index_dir}"
+        )
+
+    run()

@@ -1,0 +1,100 @@
+"""Domain errors become HTTP answers here, and only here.
+
+APIs (``/api/...``) answer JSON ``{"error": code, "message": ...}``; pages
+answer a proper HTML page (the 404 page for anything missing). Validation
+errors name the field; nobody ever sees a stack trace.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm.exc import StaleDataError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from knowledge.exceptions import EditConflict, KnowledgeError
+
+logger = logging.getLogger(__name__)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _field_message(exc: RequestValidationError) -> str:
+    parts = []
+    for error in exc.errors():
+        location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
+        parts.append(f"{'.'.join(location) or 'request'}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+def page(request: Request, status: int, *, title: str, message: str) -> Response:
+    from knowledge.routes.site import render_error_page
+
+    return render_error_page(request, status, title=title, message=message)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(EditConflict)
+    async def _conflict(request: Request, exc: EditConflict) -> Response:
+        if not _is_api(request):
+            return page(request, 409, title="Your changes were not saved", message=exc.message)
+        content = {"error": exc.code, "message": exc.message, "base_version": exc.base_version,
+                   "current": jsonable_encoder(exc.current)}  # fmt: skip
+        return JSONResponse(content, status_code=409)
+
+    @app.exception_handler(StaleDataError)
+    async def _stale(request: Request, exc: StaleDataError) -> Response:
+        # two saves raced past the revision check; the loser gets the same answer
+        message = "This article changed while you were saving; reload it and try again."
+        if _is_api(request):
+            return JSONResponse({"error": "edit_conflict", "message": message}, status_code=409)
+        return page(request, 409, title="Your changes were not saved", message=message)
+
+    @app.exception_handler(KnowledgeError)
+    async def _domain(request: Request, exc: KnowledgeError) -> Response:
+        if _is_api(request):
+            body = {"error": exc.code, "message": exc.message}
+            field = getattr(exc, "field", None)
+            if field:
+                body["field"] = field
+            return JSONResponse(body, status_code=exc.status_code)
+        if exc.status_code == 404:
+            return page(request, 404, title="Page not found", message="")
+        return page(request, exc.status_code, title="Sorry, that did not work", message=exc.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        message = _field_message(exc)
+        if not _is_api(request):
+            return page(request, 422, title="Check your answers", message=message)
+        detail = jsonable_encoder(exc.errors(), exclude={"ctx", "url", "input"})
+        return JSONResponse(
+            {"error": "invalid_request", "message": message, "detail": detail}, status_code=422
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _is_api(request) or exc.status_code not in (404, 405):
+            return JSONResponse(
+                {"error": "http_error", "message": str(exc.detail)},
+                status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
+            )
+        return page(request, 404, title="Page not found", message="")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        logger.exception("unhandled error on %s", request.url.path)
+        if _is_api(request):
+            return JSONResponse(
+                {"error": "internal_error", "message": "Something went wrong on our side."},
+                status_code=500,
+            )
+        return page(request, 500, title="Sorry, there is a problem with the service",
+                    message="Try again later.")  # fmt: skip

@@ -1,0 +1,87 @@
+"""Finding articles for editors: filters, the review queue and stale content."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from knowledge.models import Article
+from knowledge.workflow import ArticleState
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    state: str | None = None
+    service_area: str | None = None
+    owner_team: str | None = None
+    language: str | None = None
+    stale: bool = False
+    needs_review: bool = False
+    text: str | None = None
+
+
+def list_articles(
+    session: Session, filters: ArticleFilter, *, today: date | None = None, limit: int = 500
+) -> Sequence[Article]:
+    today = today or date.today()
+    statement = select(Article)
+    if filters.state:
+        statement = statement.where(Article.state == filters.state)
+    if filters.service_area:
+        statement = statement.where(Article.service_area == filters.service_area)
+    if filters.owner_team:
+        statement = statement.where(Article.owner_team == filters.owner_team)
+    if filters.language:
+        statement = statement.where(Article.language == filters.language)
+    if filters.stale:
+        statement = statement.where(
+            Article.review_by < today, Article.state != ArticleState.ARCHIVED.value
+        )
+    if filters.needs_review:
+        statement = statement.where(Article.state == ArticleState.IN_REVIEW.value)
+    if filters.text:
+        pattern = f"%{filters.text.strip().lower()}%"
+        statement = statement.where(
+            or_(func.lower(Article.title).like(pattern), func.lower(Article.slug).like(pattern))
+        )
+    statement = statement.order_by(Article.updated_at.desc(), Article.id.desc()).limit(limit)
+    return session.scalars(statement).unique().all()
+
+
+def review_queue(session: Session) -> Sequence[Article]:
+    return (
+        session.scalars(
+            select(Article)
+            .where(Article.state == ArticleState.IN_REVIEW.value)
+            .order_by(Article.updated_at)
+        )
+        .unique()
+        .all()
+    )
+
+
+def stale_by_team(session: Session, *, today: date | None = None) -> dict[str, list[Article]]:
+    """Articles past their review-by date, oldest first, grouped by owner team."""
+    today = today or date.today()
+    rows = session.scalars(
+        select(Article)
+        .where(Article.review_by < today, Article.state != ArticleState.ARCHIVED.value)
+        .order_by(Article.owner_team, Article.review_by)
+    ).unique()
+    teams: dict[str, list[Article]] = {}
+    for article in rows:
+        teams.setdefault(article.owner_team, []).append(article)
+    return teams
+
+
+def owner_teams(session: Session) -> list[str]:
+    return list(session.scalars(select(Article.owner_team).distinct().order_by(Article.owner_team)))
+
+
+def counts_by_state(session: Session) -> dict[str, int]:
+    rows = session.execute(select(Article.state, func.count(Article.id)).group_by(Article.state))
+    return {state: int(count) for state, count in rows}

@@ -1,0 +1,1 @@
+"""HTTP routes: one APIRouter per resource; logic lives in the service modules."""

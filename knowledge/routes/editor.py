@@ -1,0 +1,206 @@
+"""Editor pages: list and filter, write with live preview, workflow, history and diff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from frontdoor.accounts.models import Team
+from knowledge import articles, diffs, listing, publishing
+from knowledge.deps import CsrfDep, SearchDep, SessionDep, StaffActor
+from knowledge.editor_forms import parse, values_from_article
+from knowledge.exceptions import EditConflict, KnowledgeError
+from knowledge.models import Article
+from knowledge.routes.editor_pages import render
+from knowledge.workflow import Action, ArticleState, allowed_actions
+
+router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
+
+
+def _teams(session: SessionDep) -> list[str]:
+    names = set(session.scalars(select(Team.name))) | set(listing.owner_teams(session))
+    return sorted(names)
+
+
+@router.get("", response_class=HTMLResponse)
+def article_list(
+    request: Request,
+    session: SessionDep,
+    actor: StaffActor,
+    state: str = "",
+    service_area: str = "",
+    owner_team: str = "",
+    language: str = "",
+    stale: bool = False,
+    needs_review: bool = False,
+    q: Annotated[str, Query(max_length=200)] = "",
+) -> HTMLResponse:
+    filters = listing.ArticleFilter(
+        state=state or None, service_area=service_area or None, owner_team=owner_team or None,
+        language=language or None, stale=stale, needs_review=needs_review, text=q or None,
+    )  # fmt: skip
+    return render(
+        request, "editor/articles.html", items=listing.list_articles(session, filters),
+        filters=filters, teams=_teams(session), states=[s.value for s in ArticleState],
+        counts=listing.counts_by_state(session), title="Articles",
+    )  # fmt: skip
+
+
+def _edit_page(
+    request: Request, session: SessionDep, actor: StaffActor, *, article_id: int | None,
+    values: dict[str, str], errors: dict[str, str] | None = None, status: int = 200,
+    conflict: EditConflict | None = None,
+) -> HTMLResponse:  # fmt: skip
+    record = articles.get_article(session, article_id) if article_id else None
+    authors = publishing.authors_since_live(session, record) if record else set()
+    return render(
+        request, "editor/edit.html", status=status, article=record, values=values,
+        errors=errors or {}, teams=_teams(session), conflict=conflict,
+        actions=[a.value for a in allowed_actions(record.state)] if record else [],
+        own_change=actor.id in authors,
+        events=articles.list_events(session, record.id)[:10] if record else [],
+        title=f"Edit: {record.title}" if record else "New article",
+    )  # fmt: skip
+
+
+@router.get("/articles/new", response_class=HTMLResponse)
+def new_article(request: Request, session: SessionDep, actor: StaffActor) -> HTMLResponse:
+    values = {"language": "en", "service_area": "general", "base_version": "0"}
+    if actor.teams:
+        values["owner_team"] = actor.teams[0]
+    return _edit_page(request, session, actor, article_id=None, values=values)
+
+
+@router.post("/articles", dependencies=[CsrfDep])
+async def create_article(request: Request, session: SessionDep, actor: StaffActor) -> Response:
+    form = parse(dict(await request.form()), creating=True)
+    if form.data is None:
+        return _edit_page(request, session, actor, article_id=None, values=form.values,
+                          errors=form.errors, status=422)  # fmt: skip
+    try:
+        record = articles.create_article(session, form.data, actor=actor)  # type: ignore[arg-type]
+    except KnowledgeError as exc:
+        field = getattr(exc, "field", None) or ("slug" if exc.code == "slug_taken" else "form")
+        return _edit_page(request, session, actor, article_id=None, values=form.values,
+                          errors={field: exc.message}, status=exc.status_code)  # fmt: skip
+    session.commit()
+    return RedirectResponse(f"/editor/articles/{record.id}?done=created", status_code=303)
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def edit_article(
+    article_id: int, request: Request, session: SessionDep, actor: StaffActor
+) -> HTMLResponse:
+    record = articles.get_article(session, article_id)
+    values = values_from_article(articles.editorial_view(record))
+    return _edit_page(request, session, actor, article_id=article_id, values=values)
+
+
+@router.post("/articles/{article_id}", dependencies=[CsrfDep])
+async def save_article(
+    article_id: int, request: Request, session: SessionDep, actor: StaffActor, runtime: SearchDep
+) -> Response:
+    form = parse(dict(await request.form()), creating=False)
+    if form.data is None:
+        return _edit_page(request, session, actor, article_id=article_id, values=form.values,
+                          errors=form.errors, status=422)  # fmt: skip
+    try:
+        articles.save_article(session, article_id, form.data, actor=actor)  # type: ignore[arg-type]
+    except EditConflict as exc:
+        session.rollback()
+        return _edit_page(request, session, actor, article_id=article_id, values=form.values,
+                          conflict=exc, status=409)  # fmt: skip
+    except KnowledgeError as exc:
+        if exc.status_code == 404:
+            raise
+        session.rollback()
+        return _edit_page(request, session, actor, article_id=article_id, values=form.values,
+                          errors={getattr(exc, "field", "form"): exc.message},
+                          status=exc.status_code)  # fmt: skip
+    session.commit()
+    runtime.sync_now()
+    return RedirectResponse(f"/editor/articles/{article_id}?done=saved", status_code=303)
+
+
+_MOVES: dict[Action, Callable[..., Article]] = {
+    Action.SUBMIT: publishing.submit,
+    Action.APPROVE: publishing.approve,
+    Action.SEND_BACK: publishing.send_back,
+    Action.ARCHIVE: publishing.archive,
+    Action.REOPEN: publishing.reopen,
+}
+
+
+@router.post("/articles/{article_id}/workflow", dependencies=[CsrfDep])
+def workflow(
+    article_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: StaffActor,
+    runtime: SearchDep,
+    action: Annotated[Literal["submit", "approve", "send_back", "archive", "reopen"], Form()],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    move = Action(action)
+    try:
+        _MOVES[move](session, article_id, actor=actor, comment=comment)
+    except KnowledgeError as exc:
+        if exc.status_code == 404:
+            raise
+        session.rollback()
+        record = articles.get_article(session, article_id)
+        return _edit_page(request, session, actor, article_id=article_id,
+                          values=values_from_article(articles.editorial_view(record)),
+                          errors={"workflow": exc.message}, status=exc.status_code)  # fmt: skip
+    session.commit()
+    runtime.sync_now()
+    return RedirectResponse(f"/editor/articles/{article_id}?done={move.value}", status_code=303)
+
+
+@router.get("/articles/{article_id}/history", response_class=HTMLResponse)
+def history(
+    article_id: int, request: Request, session: SessionDep, actor: StaffActor
+) -> HTMLResponse:
+    record = articles.get_article(session, article_id)
+    return render(
+        request, "editor/history.html", article=record,
+        revisions=articles.list_revisions(session, article_id),
+        events=articles.list_events(session, article_id), title=f"History: {record.title}",
+    )  # fmt: skip
+
+
+@router.get("/articles/{article_id}/diff", response_class=HTMLResponse)
+def diff(
+    article_id: int,
+    request: Request,
+    session: SessionDep,
+    actor: StaffActor,
+    from_revision: Annotated[int, Query(alias="from", ge=1)],
+    to_revision: Annotated[int, Query(alias="to", ge=1)],
+    style: Literal["html", "unified"] = "html",
+) -> HTMLResponse:
+    record = articles.get_article(session, article_id)
+    old = articles.get_revision(session, article_id, from_revision)
+    new = articles.get_revision(session, article_id, to_revision)
+    text = diffs.compare(old, new, slug=record.slug, language=record.language, style=style)
+    return render(request, "editor/diff.html", article=record, old=old, new=new, style=style,
+                  diff=text, title=f"Compare revisions: {record.title}")  # fmt: skip
+
+
+@router.post("/articles/{article_id}/revisions/{number}/restore", dependencies=[CsrfDep])
+def restore(
+    article_id: int,
+    number: int,
+    session: SessionDep,
+    actor: StaffActor,
+    runtime: SearchDep,
+    base_version: Annotated[int, Form()],
+) -> Response:
+    articles.restore_revision(session, article_id, number, base_version=base_version, actor=actor)
+    session.commit()
+    runtime.sync_now()
+    return RedirectResponse(f"/editor/articles/{article_id}?done=restored", status_code=303)

@@ -1,0 +1,51 @@
+"""Editor sign-in and sign-out, using frontdoor.accounts sessions."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
+from frontdoor.accounts.web import safe_next
+from knowledge.deps import CsrfDep
+from knowledge.routes.editor_pages import render
+
+router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/editor") -> Response:
+    if request.app.state.accounts.current(request) is not None:
+        return RedirectResponse(safe_next(next, "/editor"), status_code=303)
+    return render(request, "editor/login.html", next=safe_next(next, "/editor"), email="")
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    email: Annotated[str, Form(max_length=254)] = "",
+    password: Annotated[str, Form(max_length=1000)] = "",
+    next: Annotated[str, Form()] = "/editor",
+) -> Response:
+    target = safe_next(next, "/editor")
+    response = RedirectResponse(target, status_code=303)
+    client_ip = request.client.host if request.client else ""
+    try:
+        request.app.state.accounts.login(
+            response, email=email, password=password, client_ip=client_ip,
+            user_agent=request.headers.get("user-agent", ""),
+        )  # fmt: skip
+    except (InvalidCredentials, LoginThrottled) as exc:
+        status = 429 if isinstance(exc, LoginThrottled) else 401
+        return render(request, "editor/login.html", status=status, next=target, email=email,
+                      error=exc.message)  # fmt: skip
+    return response
+
+
+@router.post("/logout", dependencies=[CsrfDep])
+def logout(request: Request) -> Response:
+    response = RedirectResponse("/editor/login", status_code=303)
+    request.app.state.accounts.logout(request, response)
+    return response

@@ -1,0 +1,160 @@
+"""The public council website: home by service area, articles, search, help pages.
+
+English pages live at ``/...``, Welsh at ``/cy/...``. Only published articles
+appear. Every page carries the chat widget (one script tag, in base.html).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from knowledge import feedback, gaps, public
+from knowledge.deps import SearchDep, SessionDep
+from knowledge.exceptions import ArticleNotFound
+from knowledge.rendering import render
+from knowledge.searching import run_search
+from knowledge.site_text import prefix, text_for
+from knowledge.vocabulary import ServiceArea, service_area_name
+
+router = APIRouter(tags=["website"], include_in_schema=False)
+
+LANGUAGES = ("en", "cy")
+
+
+def _context(request: Request, language: str, **values: Any) -> dict[str, Any]:
+    state = request.app.state
+    return {
+        "request": request,
+        "lang": language,
+        "t": text_for(language),
+        "prefix": prefix(language),
+        "council_name": state.settings.council_name,
+        "handoff_url": state.handoff_url,
+        "alternate_url": None,
+        **values,
+    }
+
+
+def _page(
+    request: Request, template: str, language: str, status: int = 200, **values: Any
+) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, template, _context(request, language, **values), status_code=status
+    )
+
+
+def render_error_page(request: Request, status: int, *, title: str, message: str) -> HTMLResponse:
+    language = "cy" if request.url.path.startswith("/cy/") or request.url.path == "/cy" else "en"
+    template = "site/404.html" if status == 404 else "site/error.html"
+    if status == 404:
+        title = text_for(language)["not_found"]
+    return _page(request, template, language, status=status, title=title, message=message)
+
+
+def _home(request: Request, session: SessionDep, language: str) -> HTMLResponse:
+    items = public.published(session, language=language)
+    by_area: dict[str, list[public.LiveArticle]] = {}
+    for item in items:
+        by_area.setdefault(item.service_area, []).append(item)
+    areas = [(area.value, by_area[area.value]) for area in ServiceArea if area.value in by_area]
+    other = "en" if language == "cy" else "cy"
+    return _page(request, "site/home.html", language, areas=areas,
+                 alternate_url=prefix(other) + "/" if language == "en" else "/")  # fmt: skip
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, session: SessionDep) -> HTMLResponse:
+    return _home(request, session, "en")
+
+
+@router.get("/cy", response_class=HTMLResponse)
+@router.get("/cy/", response_class=HTMLResponse)
+def home_welsh(request: Request, session: SessionDep) -> HTMLResponse:
+    return _home(request, session, "cy")
+
+
+def _area(request: Request, session: SessionDep, area: str, language: str) -> HTMLResponse:
+    try:
+        ServiceArea(area)
+    except ValueError:
+        raise ArticleNotFound(area) from None
+    items = public.published(session, language=language, service_area=area)
+    other = "cy" if language == "en" else "en"
+    return _page(request, "site/area.html", language, area=area, items=items,
+                 title=service_area_name(area, language),
+                 alternate_url=f"{prefix(other)}/services/{area}")  # fmt: skip
+
+
+@router.get("/services/{area}", response_class=HTMLResponse)
+def area_page(area: str, request: Request, session: SessionDep) -> HTMLResponse:
+    return _area(request, session, area, "en")
+
+
+@router.get("/cy/services/{area}", response_class=HTMLResponse)
+def area_page_welsh(area: str, request: Request, session: SessionDep) -> HTMLResponse:
+    return _area(request, session, area, "cy")
+
+
+@router.get("/articles/{slug}", response_class=HTMLResponse)
+def article(
+    slug: str, request: Request, session: SessionDep, feedback: str | None = None
+) -> HTMLResponse:
+    item = public.published_article(session, slug)
+    body_html, headings = render(item.body)
+    translations = public.translations(session, item)
+    return _page(
+        request, "site/article.html", item.language, item=item, body_html=body_html,
+        headings=[h for h in headings if h.level == 2], related=public.related(session, item),
+        alternate_url=next(iter(translations.values()), None), thanks=feedback == "thanks",
+        title=item.title,
+    )  # fmt: skip
+
+
+@router.post("/articles/{slug}/feedback")
+def article_feedback(
+    slug: str,
+    session: SessionDep,
+    helpful: Annotated[str, Form(pattern="^(yes|no)$")],
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    feedback.record_feedback(session, slug=slug, helpful=helpful == "yes", comment=comment)
+    session.commit()
+    return RedirectResponse(f"{public.article_url(slug)}?feedback=thanks#feedback", status_code=303)
+
+
+def _search(
+    request: Request, session: SessionDep, runtime: SearchDep, q: str, language: str
+) -> HTMLResponse:
+    response = run_search(session, runtime, q, language=language, limit=10)
+    if q.strip() and response.no_good_answer:
+        gaps.record_gap(session, question=q[:2000], source="site_search", language=language)
+        session.commit()
+    other = "cy" if language == "en" else "en"
+    return _page(request, "site/search.html", language, q=q, response=response,
+                 title=text_for(language)["search"],
+                 alternate_url=f"{prefix(other)}/search")  # fmt: skip
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(
+    request: Request, session: SessionDep, runtime: SearchDep,
+    q: Annotated[str, Query(max_length=20_000)] = "",
+) -> HTMLResponse:  # fmt: skip
+    return _search(request, session, runtime, q, "en")
+
+
+@router.get("/cy/search", response_class=HTMLResponse)
+def search_welsh(
+    request: Request, session: SessionDep, runtime: SearchDep,
+    q: Annotated[str, Query(max_length=20_000)] = "",
+) -> HTMLResponse:  # fmt: skip
+    return _search(request, session, runtime, q, "cy")
+
+
+@router.get("/accessibility", response_class=HTMLResponse)
+def accessibility(request: Request) -> HTMLResponse:
+    return _page(request, "site/accessibility.html", "en", title="Accessibility statement")

@@ -1,0 +1,167 @@
+"""Web plumbing shared by the website and the editor: templates and HTTP hygiene.
+
+- one Jinja2 environment (autoescape on) with the few filters the pages use;
+- security headers on every response: a CSP with no inline scripts (the
+  widget's origin is allowed for its script and connections), nosniff,
+  frame-ancestors, referrer and permissions policies;
+- a request-size guard, so an oversized upload is a 413 before it is parsed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from fastapi.templating import Jinja2Templates
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from knowledge.vocabulary import service_area_name
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+
+
+MONTHS_EN = "January February March April May June July August September October November December"
+MONTHS_CY = "Ionawr Chwefror Mawrth Ebrill Mai Mehefin Gorffennaf Awst Medi Hydref Tachwedd Rhagfyr"
+
+
+def _long_date(value: date | datetime | None, language: str = "en") -> str:
+    if value is None:
+        return ""
+    months = (MONTHS_CY if language == "cy" else MONTHS_EN).split()
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    env = templates.env
+    env.filters["long_date"] = _long_date
+    env.filters["area_name"] = service_area_name
+    env.globals["today"] = date.today
+    return templates
+
+
+def origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+def content_security_policy(widget_origin: str) -> str:
+    widget = f" {widget_origin}" if widget_origin else ""
+    sockets = ""
+    if widget_origin.startswith("http"):
+        sockets = " " + widget_origin.replace("http", "ws", 1)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src 'self'{widget}",
+            # the chat widget sets styles on the elements it creates
+            f"style-src 'self'{widget} 'unsafe-inline'",
+            "img-src 'self' data:",
+            "font-src 'self'",
+            f"connect-src 'self'{widget}{sockets}",
+            f"frame-src 'self'{widget}",
+            f"frame-ancestors 'self'{widget}",
+            "form-action 'self'",
+            "base-uri 'none'",
+            "object-src 'none'",
+        ]
+    )
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware (no buffering) adding the security headers."""
+
+    def __init__(self, app: ASGIApp, *, widget_origin: str, hsts: bool = False) -> None:
+        self.app = app
+        self.headers = {
+            "Content-Security-Policy": content_security_policy(widget_origin),
+            "X-Content-Type-Options": "nosniff",
+            "X-Frame-Options": "SAMEORIGIN",
+            "Referrer-Policy": "strict-origin-when-cross-origin",
+            "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
+            "Cross-Origin-Opener-Policy": "same-origin",
+        }
+        if hsts:
+            self.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.headers.items():
+                    if name not in headers:
+                        headers[name] = value
+                path = scope.get("path", "")
+                if path.startswith(("/editor", "/api/v1/editorial")):
+                    headers["Cache-Control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class RequestSizeLimit:
+    """Refuse request bodies over ``limit`` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.limit:
+                await _too_large(send, self.limit)
+                return
+        received = 0
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, counting_receive, send)
+        except _BodyTooLarge:
+            await _too_large(send, self.limit)
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send, limit: int) -> None:
+    body = (
+        b'{"error":"request_too_large","message":"The request is larger than the '
+        + f"{limit:,}".encode()
+        + b'-byte limit."}'
+    )
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def template_context(**values: Any) -> dict[str, Any]:
+    return values
