@@ -377,6 +377,19 @@ class Store:
                     idle_since=aware(row.idle_since),
                 )
             )
+        known = {row.user_id for row in people}
+        for user_id in sorted(set(teams_of) - known):  # members who never opened the console
+            result.append(
+                AdvisorInfo(
+                    user_id=user_id,
+                    teams=frozenset(teams_of[user_id]),
+                    availability=Availability.AWAY,
+                    connected=False,
+                    cap=default_cap,
+                    active=active.get(user_id, 0),
+                    offers=offers.get(user_id, 0),
+                )
+            )
         return result
 
     def waiting(self, conn: Connection | None = None) -> list[Conversation]:

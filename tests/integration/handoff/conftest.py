@@ -4,6 +4,7 @@ and websockets in one event loop)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import shutil
@@ -20,7 +21,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from actions.backoffice import fake_backoffice
+from actions.backoffice.memory import fake_with_loader
 from frontdoor.accounts import service as accounts_service
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import create_user, start_session
@@ -182,6 +183,7 @@ class World:
     search: FakeKnowledgeSearch
     ids: dict[str, int]
     engine: Any
+    loader: Any = None
     advisors: dict[str, Advisor] = field(default_factory=dict)
 
     def start(self, **body: Any) -> dict[str, Any]:
@@ -237,17 +239,18 @@ def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Pa
         handle.drop()
 
 
-@pytest.fixture
-def world(database) -> Iterator[World]:  # type: ignore[no-untyped-def]
-    ids = seed_world(database.engine)
+def build_world(
+    database, stack: contextlib.ExitStack, *, hours: str = "always", **settings: str
+) -> World:  # type: ignore[no-untyped-def]
+    ids = seed_world(database.engine, hours)
     bot = FakeBot()
-    backoffice = fake_backoffice()
+    backoffice, loader = fake_with_loader()
     search = FakeKnowledgeSearch(
         [Article("Bin collection days", "http://localhost:8000/en/bins", "Find your bin day.")]
     )
     identity = FakeIdentityVerifier({"verified-token": VerifiedResident("R-1", "Alex Smith")})
     app = create_app(
-        test_settings(database.url),
+        test_settings(database.url, **settings),
         bot=bot,
         backoffice=backoffice,
         search=search,
@@ -256,9 +259,34 @@ def world(database) -> Iterator[World]:  # type: ignore[no-untyped-def]
         intervals={
             "poll_interval": 0.2,
             "views_interval": 0.3,
-            "presence_interval": 0.5,
+            "presence_interval": 0.3,
             "recovery_interval": 0.5,
         },
     )
-    with TestClient(app) as client:
-        yield World(client, app, bot, backoffice, search, ids, database.engine)
+    client = stack.enter_context(TestClient(app))
+    return World(client, app, bot, backoffice, search, ids, database.engine, loader)
+
+
+@pytest.fixture
+def world(database) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    with contextlib.ExitStack() as stack:
+        yield build_world(database, stack)
+
+
+@pytest.fixture
+def quick_world(database) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    """Offers lapse after 1 s and a vanished advisor is given up after 1.5 s."""
+    with contextlib.ExitStack() as stack:
+        yield build_world(
+            database,
+            stack,
+            FRONTDOOR_HANDOFF_ACCEPT_TIMEOUT_SECONDS="1",
+            FRONTDOOR_HANDOFF_ADVISOR_GRACE_SECONDS="1.5",
+        )
+
+
+@pytest.fixture
+def closed_world(database) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    """Every team is out of hours."""
+    with contextlib.ExitStack() as stack:
+        yield build_world(database, stack, hours="never")

@@ -63,10 +63,13 @@ def test_bad_frames_get_an_error_and_the_socket_stays_up(world, raw, code):
 
 def test_a_foreign_origin_is_refused_at_the_handshake(world):
     started = world.start()
-    with pytest.raises(WebSocketDisconnect) as refused, world.client.websocket_connect(
-        f"/ws/resident?conversation_id={started['conversation_id']}"
-        f"&token={started['conversation_token']}",
-        headers={"origin": "https://evil.example"},
+    with (
+        pytest.raises(WebSocketDisconnect) as refused,
+        world.client.websocket_connect(
+            f"/ws/resident?conversation_id={started['conversation_id']}"
+            f"&token={started['conversation_token']}",
+            headers={"origin": "https://evil.example"},
+        ),
     ):
         pass
     assert refused.value.code == 1008
