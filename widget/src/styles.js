@@ -70,6 +70,6 @@ font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;font-size
 .fd-body{overflow:visible;}
 .fd-composer{flex-wrap:wrap;}
 }
-@media (prefers-reduced-motion:reduce){.fd-root *{animation:none !important;transition:none !important;scroll-behavior:auto !important;}}
+@media (prefers-reduced-motion:reduce){.fd-root *,.fd-root *::before,.fd-root *::after{animation:none !important;transition:none !important;scroll-behavior:auto !important;}}
 @media (forced-colors:active){.fd-root button,.fd-panel{border:2px solid ButtonText;}.fd-badge{border:1px solid CanvasText;}}
 `;

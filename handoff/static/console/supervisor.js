@@ -43,7 +43,7 @@ function render(data) {
   $("advisors-body").replaceChildren(
     ...[...people.values()].map((a) =>
       el("tr", {}, [
-        cell(a.display_name, { header: true }),
+        cell(a.display_name || `Advisor ${a.user_id}`, { header: true }),
         cell(a.teams.join(", ")),
         cell(a.availability === "available" ? "Available" : "Away"),
         cell(a.connected ? "Connected" : "Not connected", { warn: a.availability === "available" && !a.connected }),

@@ -84,6 +84,9 @@ def seed(engine: Any) -> dict[str, int]:
                 session, email=email, display_name=name, password=PASSWORD, roles=roles
             )
             ids[key] = user.id
+            session.execute(insert(m.advisors).values(
+                user_id=user.id, display_name=name, availability="away", connected=False,
+            ))  # fmt: skip
             for slug in teams:
                 session.execute(insert(m.team_members).values(team_slug=slug, user_id=user.id))
         session.commit()
