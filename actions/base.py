@@ -1,0 +1,301 @@
+"""What every Frontdoor action shares: injected services, tracker helpers,
+error handling at the edge and the task/form bookkeeping.
+
+One ``Action`` class per action (see the modules beside this one); each gets a
+``Services`` bundle in its constructor, so tests pass fakes and the server
+passes the real adapters (``actions.registry``). Actions do their (blocking)
+back-office and HTTP work in ``act``, which ``run`` calls in a worker thread so
+the action server's event loop keeps serving other conversations.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import messages
+from actions.backoffice.calendar import london
+from actions.backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
+from actions.backoffice.ports import BackOffice
+from actions.knowledge_client import KnowledgeClient
+from actions.settings import BotSettings
+from actions.verification import Identity, Verifier
+
+logger = logging.getLogger("frontdoor.bot")
+
+IDENTITY_TOKEN_KEY = "frontdoor_identity_token"  # noqa: S105 - a metadata key
+
+# Tasks the resident can start, the form that collects each one's details,
+# and the slots that belong to one run of it (cleared when it starts afresh).
+TASK_FORMS = {
+    "bin_day": "bin_day_form",
+    "missed_bin": "missed_bin_form",
+    "bulky": "bulky_waste_form",
+    "case": "case_form",
+    "planning": "planning_form",
+    "verify": "verify_form",
+}
+FORM_TASKS = {form: task for task, form in TASK_FORMS.items()}
+INTENT_TASKS = {
+    "ask_bin_day": "bin_day",
+    "report_missed_bin": "missed_bin",
+    "book_bulky_waste": "bulky",
+    "ask_case_status": "case",
+    "ask_planning_status": "planning",
+}
+TASK_SLOTS = {
+    "bin_day": (),
+    "missed_bin": ("bin_type", "missed_day", "dispute_reason"),
+    "bulky": ("bulky_items", "bulky_slot", "payment_confirmed", "offered_slots"),
+    "case": ("case_reference",),
+    "planning": ("planning_query",),
+    "verify": ("verify_reference", "verify_postcode", "verify_fact"),
+}
+# The team (handoff service area) for each task; see handoff/PROTOCOL.md §4.
+TASK_SERVICE_AREAS = {
+    "bin_day": "waste",
+    "missed_bin": "waste",
+    "bulky": "waste",
+    "planning": "planning",
+    "council_tax": "revenues",
+    "rent": "housing",
+}
+
+_AREA_KEYWORDS = (
+    ("waste", ("waste", "bin", "recycl", "refuse", "street")),
+    ("revenues", ("tax", "benefit", "revenue", "business rate")),
+    ("housing", ("housing", "rent", "homeless", "tenan")),
+    ("planning", ("planning", "building control")),
+)
+TEAMS = ("waste", "revenues", "housing", "planning", "general")
+
+
+def team_for_area(area: str | None) -> str:
+    """A knowledge article's service area (or a task) as a handoff team slug."""
+    if not area:
+        return "general"
+    lowered = area.lower()
+    if lowered in TEAMS:
+        return lowered
+    for team, keys in _AREA_KEYWORDS:
+        if any(key in lowered for key in keys):
+            return team
+    return "general"
+
+
+@dataclass
+class Services:
+    """The adapters an action may use (the composition root builds this)."""
+
+    backoffice: BackOffice
+    knowledge: KnowledgeClient
+    verifier: Verifier
+    settings: BotSettings
+    clock: Callable[[], datetime]
+
+    def now(self) -> datetime:
+        return london(self.clock())
+
+    def today(self) -> date:
+        return self.now().date()
+
+
+# --- tracker helpers --------------------------------------------------------------------
+
+
+def latest_text(tracker: Tracker) -> str:
+    text = (tracker.latest_message or {}).get("text") or ""
+    return text if isinstance(text, str) else ""
+
+
+def latest_intent(tracker: Tracker) -> str | None:
+    intent = (tracker.latest_message or {}).get("intent") or {}
+    return intent.get("name")
+
+
+def entity_values(tracker: Tracker, entity: str) -> list[str]:
+    found = []
+    for item in (tracker.latest_message or {}).get("entities") or []:
+        if item.get("entity") == entity and isinstance(item.get("value"), str):
+            found.append(item["value"])
+    return found
+
+
+def message_metadata(tracker: Tracker) -> dict[str, Any]:
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    return metadata if isinstance(metadata, dict) else {}
+
+
+def identity_token(tracker: Tracker) -> str | None:
+    """The token the widget forwarded with the latest message that carried one."""
+    token = message_metadata(tracker).get(IDENTITY_TOKEN_KEY)
+    if isinstance(token, str) and token:
+        return token
+    for event in reversed(tracker.events):
+        if event.get("event") != "user":
+            continue
+        metadata = event.get("metadata") or {}
+        if isinstance(metadata, dict):
+            token = metadata.get(IDENTITY_TOKEN_KEY)
+            if isinstance(token, str) and token:
+                return token
+    return None
+
+
+def language(tracker: Tracker) -> str:
+    value = message_metadata(tracker).get("language")
+    return value if value in {"en", "cy"} else "en"
+
+
+def current_identity(services: Services, tracker: Tracker) -> Identity:
+    """Re-derived on every use: a valid token and/or a live server-side session."""
+    return services.verifier.identity(
+        tracker.sender_id,
+        token=identity_token(tracker),
+        secret=tracker.get_slot("verified_session"),
+    )
+
+
+def slot_list(tracker: Tracker, name: str) -> list[Any]:
+    value = tracker.get_slot(name)
+    return list(value) if isinstance(value, list) else []
+
+
+def remember_references(tracker: Tracker, *references: str) -> list[EventType]:
+    known = slot_list(tracker, "references_seen")
+    added = [ref for ref in references if ref and ref not in known]
+    if not added:
+        return []
+    return [SlotSet("references_seen", (known + added)[-20:])]
+
+
+def button(title: str, payload: str) -> dict[str, str]:
+    return {"title": title, "payload": payload}
+
+
+def finish_task(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """End the current task; go back to a paused one if there is one."""
+    events: list[EventType] = [SlotSet("task", None)]
+    paused = tracker.get_slot("paused_task")
+    if paused in TASK_FORMS and paused != tracker.get_slot("task"):
+        dispatcher.utter_message(text=messages.RESUME.format(task=messages.TASK_LABELS[paused]))
+        events += [
+            SlotSet("paused_task", None),
+            SlotSet("task", paused),
+            FollowupAction(TASK_FORMS[paused]),
+        ]
+    else:
+        events.append(SlotSet("paused_task", None))
+    return events
+
+
+def resume_active_form(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """After answering an aside in the middle of a form, go back to the form."""
+    form = tracker.active_loop_name
+    if form and form in FORM_TASKS:
+        dispatcher.utter_message(
+            text=messages.RESUME.format(task=messages.TASK_LABELS[FORM_TASKS[form]])
+        )
+        return [FollowupAction(form)]
+    return []
+
+
+def stop_form_events(tracker: Tracker) -> list[EventType]:
+    if tracker.active_loop_name:
+        return [ActiveLoop(None), SlotSet("requested_slot", None)]
+    return []
+
+
+# --- base classes ---------------------------------------------------------------------------
+
+
+class FrontdoorAction(Action):
+    """A custom action with injected services and a polite edge."""
+
+    NAME: ClassVar[str] = ""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def name(self) -> str:
+        return self.NAME
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
+        except BackOfficeUnavailable:
+            logger.warning("action %s: back office unavailable", self.NAME)
+            dispatcher.utter_message(text=messages.SYSTEM_DOWN, buttons=[messages.HUMAN_BUTTON])
+            return [SlotSet("awaiting", None), *stop_form_events(tracker)]
+        except Exception as exc:  # the resident never sees a stack trace
+            logger.error(
+                "action %s failed: %s",
+                self.NAME,
+                type(exc).__name__,
+                exc_info=not isinstance(exc, BackOfficeError),
+            )
+            dispatcher.utter_message(
+                text=messages.SOMETHING_WENT_WRONG, buttons=[messages.HUMAN_BUTTON]
+            )
+            return [SlotSet("awaiting", None), *stop_form_events(tracker)]
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        raise NotImplementedError
+
+
+class AskAction(FrontdoorAction):
+    """A form question with fixed wording (``action_ask_<slot>``)."""
+
+    TEXT: ClassVar[str] = ""
+    BUTTONS: ClassVar[list[dict[str, str]]] = []
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=self.TEXT, buttons=list(self.BUTTONS) or None)
+        return []
+
+
+class FrontdoorFormValidation(FormValidationAction):
+    """A form's ``validate_<slot>`` methods, with injected services.
+
+    Validators only check and normalise; they never create anything in the back
+    office, so an abandoned form leaves nothing half-made behind.
+    """
+
+    FORM: ClassVar[str] = ""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    def name(self) -> str:
+        return f"validate_{self.FORM}"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except BackOfficeUnavailable:
+            logger.warning("validation %s: back office unavailable", self.FORM)
+            dispatcher.utter_message(text=messages.SYSTEM_DOWN, buttons=[messages.HUMAN_BUTTON])
+            return []
+        except Exception as exc:
+            logger.error("validation %s failed: %s", self.FORM, type(exc).__name__, exc_info=True)
+            dispatcher.utter_message(
+                text=messages.SOMETHING_WENT_WRONG, buttons=[messages.HUMAN_BUTTON]
+            )
+            return []

@@ -1,0 +1,160 @@
+"""Handover to a person: one structured event for the handoff service.
+
+The handoff service relays the REST channel and watches each reply's
+``custom`` payload for ``frontdoor_handoff`` (handoff/PROTOCOL.md §5). This
+action emits exactly one such payload per handover, with a text telling the
+resident what happens next, and records the handover in slots.
+
+Payload::
+
+    {"frontdoor_handoff": {
+        "reason": "requested" | "repeated_failure" | "at_risk",
+        "service_area": "waste" | "revenues" | "housing" | "planning" | "general",
+        "priority": "normal" | "urgent",
+        "summary": {"topic", "references": [...], "verified_identity": {...} | null,
+                    "articles_shown": [...], "failed_questions": [...], "risk": kind | null}}}
+
+The summary names what was verified (method and references), never balances,
+tokens or identity facts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions import messages
+from actions.backoffice import references
+from actions.backoffice.exceptions import InvalidReference
+from actions.base import (
+    TASK_SERVICE_AREAS,
+    FrontdoorAction,
+    current_identity,
+    latest_intent,
+    latest_text,
+    slot_list,
+    stop_form_events,
+    team_for_area,
+)
+from actions.risk import RiskKind, RiskSignal, detect_risk
+from actions.verification import classify_reference
+
+HANDOFF_KEY = "frontdoor_handoff"
+REQUESTED = "requested"
+REPEATED_FAILURE = "repeated_failure"
+AT_RISK = "at_risk"
+
+_REFERENCE_SLOTS = ("case_reference", "planning_query", "verify_reference")
+
+
+def risk_signal(tracker: Tracker) -> RiskSignal | None:
+    signal = detect_risk(latest_text(tracker))
+    if signal is None and latest_intent(tracker) == "at_risk":
+        signal = RiskSignal(RiskKind.OTHER)
+    return signal
+
+
+def handoff_reason(tracker: Tracker, signal: RiskSignal | None) -> str:
+    if signal is not None:
+        return AT_RISK
+    offered = tracker.get_slot("awaiting") == "offer_human"
+    if tracker.get_slot("handoff_reason") == REPEATED_FAILURE and (
+        offered or latest_intent(tracker) == "affirm"
+    ):
+        return REPEATED_FAILURE
+    if int(tracker.get_slot("failed_answers") or 0) >= 2 and offered:
+        return REPEATED_FAILURE
+    return REQUESTED
+
+
+def topic_of(tracker: Tracker, signal: RiskSignal | None) -> str:
+    if signal is not None:
+        return signal.kind.value
+    task = tracker.get_slot("task") or tracker.get_slot("paused_task")
+    if task == "verify" or (not task and tracker.get_slot("account_kind")):
+        return tracker.get_slot("account_kind") or "account"
+    if task:
+        return str(task)
+    if slot_list(tracker, "failed_questions") or slot_list(tracker, "articles_shown"):
+        return "question"
+    return "general"
+
+
+def service_area_of(tracker: Tracker, signal: RiskSignal | None, topic: str) -> str:
+    if signal is not None:
+        return signal.service_area
+    if topic in TASK_SERVICE_AREAS:
+        return TASK_SERVICE_AREAS[topic]
+    if topic == "case":
+        return "general"
+    return team_for_area(tracker.get_slot("service_area"))
+
+
+def _canonical(value: object) -> str | None:
+    if not isinstance(value, str) or not value:
+        return None
+    found = classify_reference(value)
+    if found is not None:
+        return found[1]
+    for normalise in (references.planning_reference, references.booking_reference):
+        try:
+            return normalise(value)
+        except InvalidReference:
+            continue
+    return None
+
+
+def references_of(tracker: Tracker) -> list[str]:
+    """Canonical references met in the conversation (for the advisor)."""
+    found = [ref for ref in slot_list(tracker, "references_seen") if isinstance(ref, str)]
+    for name in _REFERENCE_SLOTS:
+        canonical = _canonical(tracker.get_slot(name))
+        if canonical and canonical not in found:
+            found.append(canonical)
+    return found[-10:]
+
+
+class Handoff(FrontdoorAction):
+    """``action_handoff``: pass the conversation to a person, once, with a summary."""
+
+    NAME = "action_handoff"
+
+    def act(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        signal = risk_signal(tracker)
+        reason = handoff_reason(tracker, signal)
+        topic = topic_of(tracker, signal)
+        identity = current_identity(self.services, tracker)
+        payload: dict[str, Any] = {
+            HANDOFF_KEY: {
+                "reason": reason,
+                "service_area": service_area_of(tracker, signal, topic),
+                "priority": "urgent" if reason == AT_RISK else "normal",
+                "summary": {
+                    "topic": topic,
+                    "references": references_of(tracker),
+                    "verified_identity": identity.summary(),
+                    "articles_shown": slot_list(tracker, "articles_shown"),
+                    "failed_questions": slot_list(tracker, "failed_questions"),
+                    "risk": signal.kind.value if signal else None,
+                },
+            }
+        }
+        if signal is not None:
+            text = f"{messages.RISK_ADVICE[signal.kind.value]}\n{messages.HANDOFF_URGENT}"
+        else:
+            text = messages.HANDOFF
+        dispatcher.utter_message(text=text, json_message=payload)
+        return [
+            SlotSet("handoff_requested", True),
+            SlotSet("handoff_reason", reason),
+            SlotSet("awaiting", None),
+            SlotSet("paused_task", None),
+            SlotSet("task", None),
+            *stop_form_events(tracker),
+        ]

@@ -1,0 +1,288 @@
+"""The knowledge base behind a port: search articles, report content gaps.
+
+- ``KnowledgeClient``: the interface the bot's actions use;
+- ``HttpKnowledgeClient``: the knowledge service's HTTP API (httpx);
+- ``FakeKnowledgeClient``: in memory, for tests (word-overlap scoring).
+
+API (the knowledge service, ``{knowledge_url}``):
+
+    GET  /api/v1/search?q=...&lang=en&limit=3
+         -> {"query", "results": [{"slug", "title", "url", "section_anchor",
+             "section_title", "snippet", "score", "service_area", "language"}],
+             "no_good_answer": bool, "took_ms"}
+    POST /api/v1/content-gaps  {"question", "source": "bot", "language", "conversation_id"}
+
+Failures (timeouts, 5xx, malformed bodies) become ``KnowledgeUnavailable``.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+
+from actions.exceptions import KnowledgeUnavailable
+
+MAX_QUERY_CHARS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeHit:
+    slug: str
+    title: str
+    url: str
+    snippet: str
+    score: float
+    section_anchor: str | None = None
+    section_title: str | None = None
+    service_area: str | None = None
+    language: str = "en"
+
+    @property
+    def link(self) -> str:
+        """The article URL, at the section when there is one."""
+        if self.section_anchor and "#" not in self.url:
+            return f"{self.url}#{self.section_anchor}"
+        return self.url
+
+    @property
+    def link_title(self) -> str:
+        if self.section_title and self.section_title != self.title:
+            return f"{self.title}: {self.section_title}"
+        return self.title
+
+
+@dataclass(frozen=True, slots=True)
+class SearchAnswer:
+    query: str
+    hits: tuple[KnowledgeHit, ...]
+    no_good_answer: bool
+    took_ms: float = 0.0
+
+    @property
+    def best(self) -> KnowledgeHit | None:
+        return self.hits[0] if self.hits else None
+
+
+class KnowledgeClient(ABC):
+    @abstractmethod
+    def search(self, query: str, *, language: str = "en", limit: int = 3) -> SearchAnswer:
+        """Raises KnowledgeUnavailable."""
+
+    @abstractmethod
+    def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
+        """Tell the content team a question went unanswered. Raises KnowledgeUnavailable."""
+
+    @abstractmethod
+    def health(self) -> dict[str, str]:
+        """{"status": "ok"} or {"status": "error", "detail": ...}; never raises."""
+
+
+def clip_query(text: str) -> str:
+    return " ".join(text.split())[:MAX_QUERY_CHARS]
+
+
+def _hit(raw: dict[str, Any], base_url: str) -> KnowledgeHit:
+    url = str(raw.get("url") or "")
+    if url and not url.startswith(("http://", "https://")):
+        url = urljoin(base_url.rstrip("/") + "/", url.lstrip("/"))
+    return KnowledgeHit(
+        slug=str(raw.get("slug") or ""),
+        title=str(raw.get("title") or ""),
+        url=url,
+        snippet=str(raw.get("snippet") or ""),
+        score=float(raw.get("score") or 0.0),
+        section_anchor=raw.get("section_anchor") or None,
+        section_title=raw.get("section_title") or None,
+        service_area=raw.get("service_area") or None,
+        language=str(raw.get("language") or "en"),
+    )
+
+
+class HttpKnowledgeClient(KnowledgeClient):
+    """The knowledge service over HTTP. ``public_url`` turns relative article
+    URLs into links a resident can open (the website is the knowledge service)."""
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        timeout: float = 2.5,
+        public_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._public_url = public_url or base_url
+        self._client = httpx.Client(
+            base_url=base_url,
+            timeout=timeout,
+            transport=transport,
+            headers={"User-Agent": "frontdoor-bot"},
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def search(self, query: str, *, language: str = "en", limit: int = 3) -> SearchAnswer:
+        try:
+            response = self._client.get(
+                "/api/v1/search", params={"q": clip_query(query), "lang": language, "limit": limit}
+            )
+            response.raise_for_status()
+            body = response.json()
+            hits = tuple(_hit(raw, self._public_url) for raw in body.get("results") or [])
+            return SearchAnswer(
+                query=str(body.get("query", query)),
+                hits=hits,
+                no_good_answer=bool(body.get("no_good_answer", not hits)),
+                took_ms=float(body.get("took_ms") or 0.0),
+            )
+        except (httpx.HTTPError, ValueError, TypeError, AttributeError) as exc:
+            raise KnowledgeUnavailable(f"knowledge search failed: {type(exc).__name__}") from None
+
+    def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
+        try:
+            response = self._client.post(
+                "/api/v1/content-gaps",
+                json={
+                    "question": clip_query(question),
+                    "source": "bot",
+                    "language": language,
+                    "conversation_id": conversation_id,
+                },
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise KnowledgeUnavailable(f"content gap report failed: {type(exc).__name__}") from None
+
+    def health(self) -> dict[str, str]:
+        try:
+            response = self._client.get("/healthz", timeout=1.5)
+        except httpx.HTTPError as exc:
+            return {"status": "error", "detail": type(exc).__name__}
+        if response.status_code != 200:
+            return {"status": "error", "detail": f"HTTP {response.status_code}"}
+        return {"status": "ok"}
+
+
+# --- the fake -----------------------------------------------------------------------
+
+_WORD = re.compile(r"[a-z0-9]+")
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "can",
+        "do",
+        "does",
+        "for",
+        "how",
+        "i",
+        "in",
+        "is",
+        "it",
+        "me",
+        "my",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "what",
+        "when",
+        "where",
+        "who",
+        "why",
+        "will",
+        "with",
+        "you",
+        "your",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+
+
+@dataclass
+class FakeArticle:
+    slug: str
+    title: str
+    body: str
+    service_area: str = "general"
+    section_anchor: str | None = None
+    section_title: str | None = None
+    language: str = "en"
+
+
+@dataclass
+class FakeKnowledgeClient(KnowledgeClient):
+    """Scores articles by the share of query words they contain."""
+
+    articles: list[FakeArticle] = field(default_factory=list)
+    threshold: float = 0.34
+    available: bool = True
+    base_url: str = "http://localhost:8000"
+    gaps: list[dict[str, str]] = field(default_factory=list)
+    searches: list[str] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def add(self, articles: Iterable[FakeArticle]) -> FakeKnowledgeClient:
+        self.articles.extend(articles)
+        return self
+
+    def search(self, query: str, *, language: str = "en", limit: int = 3) -> SearchAnswer:
+        if not self.available:
+            raise KnowledgeUnavailable("knowledge search failed: fake is down")
+        with self._lock:
+            self.searches.append(query)
+        wanted = _words(query)
+        scored = []
+        for article in self.articles:
+            if article.language != language:
+                continue
+            have = _words(f"{article.title} {article.body}")
+            score = len(wanted & have) / len(wanted) if wanted else 0.0
+            if score > 0:
+                scored.append((score, article))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].slug))
+        hits = tuple(
+            KnowledgeHit(
+                slug=a.slug,
+                title=a.title,
+                url=f"{self.base_url}/articles/{a.slug}",
+                snippet=a.body[:240],
+                score=round(s, 3),
+                section_anchor=a.section_anchor,
+                section_title=a.section_title,
+                service_area=a.service_area,
+                language=a.language,
+            )
+            for s, a in scored[:limit]
+        )
+        best = hits[0].score if hits else 0.0
+        return SearchAnswer(query=query, hits=hits, no_good_answer=best < self.threshold)
+
+    def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
+        if not self.available:
+            raise KnowledgeUnavailable("content gap report failed: fake is down")
+        with self._lock:
+            self.gaps.append(
+                {
+                    "question": clip_query(question),
+                    "source": "bot",
+                    "language": language,
+                    "conversation_id": conversation_id,
+                }
+            )
+
+    def health(self) -> dict[str, str]:
+        return {"status": "ok"} if self.available else {"status": "error", "detail": "down"}
