@@ -1,0 +1,390 @@
+"""Questions, handover, small talk and control, and bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.backoffice.seed import DEMO_IDENTITIES
+from tests.unit.bot.harness import BotHarness
+
+CT = DEMO_IDENTITIES["council_tax"]
+
+
+# --- questions ----------------------------------------------------------------------------
+
+
+def test_a_question_is_answered_with_a_snippet_a_link_and_did_that_help(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question",
+        bot.tracker(text="how do I pay council tax by direct debit", intent="ask_question"),
+    )
+    assert "Direct Debit" in result.texts[0]
+    assert "http://localhost:8000/articles/pay-council-tax#direct-debit" in result.texts[0]
+    assert result.custom == [
+        {
+            "links": [
+                {
+                    "title": "Pay your council tax: Direct Debit",
+                    "url": "http://localhost:8000/articles/pay-council-tax#direct-debit",
+                }
+            ]
+        }
+    ]
+    assert result.texts[-1] == "Did that help?"
+    assert [b["payload"] for b in result.buttons] == ["/affirm", "/deny"]
+    assert result.slot("awaiting") == "answer_feedback"
+    assert result.slot("articles_shown") == ["pay-council-tax"]
+    assert result.slot("service_area") == "revenues"
+
+
+def test_yes_it_helped_resets_the_failures(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_yes",
+        bot.tracker(intent="affirm", slots={"awaiting": "answer_feedback", "failed_answers": 1.0}),
+    )
+    assert "glad" in result.text and result.slot("failed_answers") == 0.0
+
+
+def test_no_asks_to_rephrase_and_reports_a_content_gap(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_no",
+        bot.tracker(
+            intent="deny",
+            sender_id="conv-9",
+            slots={"awaiting": "answer_feedback", "last_question": "can I pay in cash"},
+        ),
+    )
+    assert "another way" in result.text
+    assert result.slot("awaiting") == "rephrase"
+    assert bot.knowledge.gaps == [
+        {
+            "question": "can I pay in cash",
+            "source": "bot",
+            "language": "en",
+            "conversation_id": "conv-9",
+        }
+    ]
+
+
+def test_a_low_confidence_search_asks_to_rephrase(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question",
+        bot.tracker(text="can I keep chickens on an allotment", intent="nlu_fallback"),
+    )
+    assert "another way" in result.text
+    assert result.slot("failed_answers") == 1.0
+    assert result.slot("failed_questions") == ["can I keep chickens on an allotment"]
+    assert len(bot.knowledge.gaps) == 1
+
+
+def test_a_second_failure_offers_a_person(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question",
+        bot.tracker(
+            text="allotment chickens rules",
+            intent="nlu_fallback",
+            slots={"failed_answers": 1.0, "failed_questions": ["chickens?"]},
+        ),
+    )
+    assert "talk to a person" in result.text
+    assert result.slot("awaiting") == "offer_human"
+    assert result.slot("handoff_reason") == "repeated_failure"
+
+
+def test_the_knowledge_service_being_down_is_said_plainly(bot: BotHarness) -> None:
+    bot.knowledge.available = False
+    result = bot.run(
+        "action_answer_question", bot.tracker(text="register to vote", intent="ask_question")
+    )
+    assert "can't search our help pages" in result.text
+    assert result.slot("failed_answers", None) is None  # not the resident's failure
+
+
+def test_out_of_scope_is_declined_politely_without_a_gap(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question", bot.tracker(text="who won the football", intent="out_of_scope")
+    )
+    assert "only help with Bramblefield" in result.text
+    assert bot.knowledge.gaps == []
+
+
+def test_an_aside_in_a_form_is_answered_then_the_form_resumes(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question",
+        bot.tracker(
+            text="what goes in the blue recycling bin",
+            intent="ask_question",
+            active_loop="missed_bin_form",
+        ),
+    )
+    assert "plastic bottles" in result.text
+    assert "Did that help?" not in result.text
+    assert result.followup == "missed_bin_form"
+
+
+# --- handover ------------------------------------------------------------------------------
+
+
+def _handoff(result) -> dict:
+    (custom,) = result.custom
+    return custom["frontdoor_handoff"]
+
+
+def test_asking_for_a_person_emits_one_structured_event(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_handoff",
+        bot.tracker(
+            text="talk to a person",
+            intent="human",
+            slots={
+                "task": "missed_bin",
+                "references_seen": ["BDC-104233"],
+                "articles_shown": ["recycling"],
+            },
+        ),
+    )
+    handoff = _handoff(result)
+    assert handoff == {
+        "reason": "requested",
+        "service_area": "waste",
+        "priority": "normal",
+        "summary": {
+            "topic": "missed_bin",
+            "references": ["BDC-104233"],
+            "verified_identity": None,
+            "articles_shown": ["recycling"],
+            "failed_questions": [],
+            "risk": None,
+        },
+    }
+    assert "passing you to a member of our customer services team" in result.text
+    assert result.slot("handoff_requested") is True
+    assert len(result.messages) == 1
+
+
+def test_two_failed_answers_then_yes_hands_over_as_repeated_failure(bot: BotHarness) -> None:
+    slots = {
+        "awaiting": "offer_human",
+        "handoff_reason": "repeated_failure",
+        "failed_answers": 2.0,
+        "failed_questions": ["chickens?", "allotment chickens rules"],
+    }
+    yes = bot.run("action_yes", bot.tracker(intent="affirm", slots=slots))
+    assert yes.followup == "action_handoff"
+    result = bot.run("action_handoff", bot.tracker(text="yes", intent="affirm", slots=slots))
+    handoff = _handoff(result)
+    assert handoff["reason"] == "repeated_failure" and handoff["priority"] == "normal"
+    assert handoff["summary"]["failed_questions"] == ["chickens?", "allotment chickens rules"]
+    assert handoff["summary"]["topic"] == "question"
+
+
+@pytest.mark.parametrize(
+    ("text", "risk", "area"),
+    [
+        ("my landlord is evicting me next week", "homelessness", "housing"),
+        ("I don't want to be alive any more", "suicide", "general"),
+        ("my partner hits me", "domestic_abuse", "housing"),
+        ("my dad passed away, what about his council tax", "bereavement", "revenues"),
+    ],
+)
+def test_a_resident_at_risk_goes_first_in_the_queue(
+    bot: BotHarness, text: str, risk: str, area: str
+) -> None:
+    result = bot.run("action_handoff", bot.tracker(text=text, intent="at_risk"))
+    handoff = _handoff(result)
+    assert handoff["reason"] == "at_risk" and handoff["priority"] == "urgent"
+    assert handoff["service_area"] == area and handoff["summary"]["risk"] == risk
+    assert "ahead of the queue" in result.text
+
+
+def test_the_handoff_says_what_was_verified_but_no_data(bot: BotHarness) -> None:
+    token = bot.token(council_tax=[CT["reference"]])
+    result = bot.run(
+        "action_handoff",
+        bot.tracker(
+            text="person please",
+            intent="human",
+            metadata={"frontdoor_identity_token": token},
+            slots={"account_kind": "council_tax", "task": "verify"},
+        ),
+    )
+    handoff = _handoff(result)
+    assert handoff["summary"]["verified_identity"] == {
+        "method": "token",
+        "references": ["CT40012345"],
+    }
+    assert handoff["service_area"] == "revenues"
+    assert token not in str(result.messages)
+    assert "£" not in str(result.messages)
+
+
+def test_a_risk_inside_a_question_is_handed_over(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question",
+        bot.tracker(text="I'm homeless tonight, can you help", intent="ask_question"),
+    )
+    assert result.followup == "action_handoff"
+
+
+def test_a_handoff_in_a_form_ends_the_form(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_handoff", bot.tracker(text="agent", intent="human", active_loop="bulky_waste_form")
+    )
+    assert result.active_loop_ended
+
+
+# --- small talk and control ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("intent", "expected"),
+    [
+        ("greet", "Bramblefield District Council assistant"),
+        ("goodbye", "Goodbye"),
+        ("thank", "You're welcome"),
+        ("bot_challenge", "computer program"),
+        ("what_can_you_do", "find your bin collection day"),
+    ],
+)
+def test_small_talk(bot: BotHarness, intent: str, expected: str) -> None:
+    assert expected in bot.run("action_smalltalk", bot.tracker(intent=intent)).text
+
+
+def test_small_talk_in_a_form_goes_back_to_the_form(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_smalltalk", bot.tracker(intent="bot_challenge", active_loop="missed_bin_form")
+    )
+    assert "computer program" in result.text and result.followup == "missed_bin_form"
+
+
+def test_stop_leaves_the_form_and_forgets_its_answers(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_stop",
+        bot.tracker(
+            intent="stop",
+            active_loop="missed_bin_form",
+            slots={"bin_type": "refuse", "paused_task": "bulky"},
+        ),
+    )
+    assert result.active_loop_ended
+    assert result.slot("bin_type") is None and result.slot("paused_task") is None
+    assert "nothing has been sent" in result.text
+
+
+def test_starting_another_task_mid_form_pauses_and_later_resumes(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_start_task",
+        bot.tracker(
+            text="when is my bin day",
+            intent="ask_bin_day",
+            active_loop="missed_bin_form",
+            slots={"task": "missed_bin"},
+        ),
+    )
+    assert result.slot("paused_task") == "missed_bin"
+    assert result.followup == "bin_day_form"
+    assert "come back to your missed bin report" in result.text
+
+
+def test_a_new_task_keeps_what_the_message_said(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_start_task",
+        bot.tracker(
+            text="my green bin was missed yesterday",
+            intent="report_missed_bin",
+            entities=[("bin_type", "garden")],
+            slots={"bin_type": "refuse", "missed_day": "2026-11-01"},
+        ),
+    )
+    assert result.slot("bin_type") == "garden"
+    assert result.slot("missed_day") == "my green bin was missed yesterday"
+    assert result.followup == "missed_bin_form"
+
+
+def test_start_over_forgets_everything_including_verification(bot: BotHarness) -> None:
+    from actions.verification import Purpose
+
+    check = bot.services.verifier.knowledge_check(
+        conversation_id="conversation-1",
+        reference=CT["reference"],
+        postcode="BF3 2QX",
+        fact="Whitlock",
+        purpose=Purpose.BALANCE,
+    )
+    result = bot.run(
+        "action_start_over",
+        bot.tracker(intent="start_over", slots={"verified_session": check.secret}),
+    )
+    assert any(e["event"] == "reset_slots" for e in result.events)
+    assert bot.services.verifier.session("conversation-1", check.secret) is None
+
+
+def test_a_reference_on_its_own_is_routed(bot: BotHarness) -> None:
+    case = bot.run(
+        "action_route_inform",
+        bot.tracker(
+            text="BDC-104233", intent="inform", entities=[("case_reference", "BDC-104233")]
+        ),
+    )
+    assert case.slot("task") == "case" and case.followup == "action_start_task"
+    balance = bot.run(
+        "action_route_inform",
+        bot.tracker(
+            text="CT40012345", intent="inform", entities=[("council_tax_reference", "CT40012345")]
+        ),
+    )
+    assert balance.followup == "action_start_balance"
+    postcode = bot.run(
+        "action_route_inform",
+        bot.tracker(
+            text="BF3 2QX",
+            intent="inform",
+            entities=[("postcode", "BF3 2QX")],
+            slots={"postcode": "BF3 2QX"},
+        ),
+    )
+    assert "/ask_bin_day" in [b["payload"] for b in postcode.buttons]
+
+
+# --- bad input --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "x" * 10_000,
+        "🙂🙂🙂",
+        "<script>alert('x')</script><b>bold</b>",
+        "'; DROP TABLE bo_cases; --",
+        "Pryd mae fy miniau yn cael eu casglu?",
+        "\x00\x1b[31m",
+    ],
+)
+def test_bad_input_gets_a_polite_reply_and_is_never_echoed(bot: BotHarness, text: str) -> None:
+    for intent in ("nlu_fallback", "inform", None):
+        tracker = bot.tracker(text=text, intent=intent)
+        result = bot.run(
+            "action_answer_question" if intent != "inform" else "action_route_inform", tracker
+        )
+        assert result.messages, text
+        for message in result.messages:
+            body = message.get("text") or ""
+            assert "<script>" not in body and "<b>" not in body and "DROP TABLE" not in body
+            assert ("x" * 100) not in body
+    assert not any(
+        c.channel == "bot"
+        for c in bot.backoffice.cases.list_cases(uprn=CT["uprn"])
+        if c.created_at.date().isoformat() == "2026-11-18"
+    )
+
+
+def test_welsh_gets_a_bilingual_reply_and_a_person(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question",
+        bot.tracker(text="Pryd mae fy miniau yn cael eu casglu?", intent="nlu_fallback"),
+    )
+    assert "Mae'n ddrwg gen i" in result.text and "Sorry" in result.text
+    assert result.buttons[0]["payload"] == "/human"
+    assert bot.knowledge.gaps[0]["language"] == "cy"

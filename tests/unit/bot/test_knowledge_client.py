@@ -1,0 +1,115 @@
+"""The knowledge port: the httpx adapter against MockTransport, and the fake."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+
+from actions.exceptions import KnowledgeUnavailable
+from actions.knowledge_client import FakeArticle, FakeKnowledgeClient, HttpKnowledgeClient
+
+SEARCH_BODY = {
+    "query": "pay council tax",
+    "results": [
+        {
+            "slug": "pay-council-tax",
+            "title": "Pay your council tax",
+            "url": "/articles/pay-council-tax",
+            "section_anchor": "direct-debit",
+            "section_title": "Direct Debit",
+            "snippet": "Pay by Direct Debit on the 1st, 15th or 28th.",
+            "score": 0.82,
+            "service_area": "revenues",
+            "language": "en",
+        }
+    ],
+    "no_good_answer": False,
+    "took_ms": 12.5,
+}
+
+
+def client(handler) -> HttpKnowledgeClient:
+    return HttpKnowledgeClient(
+        "http://knowledge.test",
+        public_url="https://www.bramblefield.example",
+        transport=httpx.MockTransport(handler),
+    )
+
+
+def test_search_sends_the_documented_query_and_reads_the_answer() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=SEARCH_BODY)
+
+    answer = client(handler).search("  pay   council tax  ", language="en", limit=3)
+    (request,) = seen
+    assert request.url.path == "/api/v1/search"
+    assert dict(request.url.params) == {"q": "pay council tax", "lang": "en", "limit": "3"}
+    hit = answer.best
+    assert hit is not None and not answer.no_good_answer
+    assert hit.link == "https://www.bramblefield.example/articles/pay-council-tax#direct-debit"
+    assert hit.link_title == "Pay your council tax: Direct Debit"
+    assert hit.service_area == "revenues" and hit.score == 0.82
+
+
+def test_long_queries_are_clipped() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert len(request.url.params["q"]) == 500
+        return httpx.Response(200, json={"query": "", "results": [], "no_good_answer": True})
+
+    assert client(handler).search("x" * 10_000).no_good_answer
+
+
+@pytest.mark.parametrize(
+    "handler",
+    [
+        lambda r: httpx.Response(500),
+        lambda r: httpx.Response(200, text="not json"),
+        lambda r: httpx.Response(200, json=["not", "an", "object"]),
+    ],
+)
+def test_failures_become_knowledge_unavailable(handler) -> None:
+    with pytest.raises(KnowledgeUnavailable):
+        client(handler).search("bins")
+
+
+def test_timeouts_become_knowledge_unavailable() -> None:
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("slow", request=request)
+
+    with pytest.raises(KnowledgeUnavailable):
+        client(handler).search("bins")
+
+
+def test_content_gaps_are_posted_as_documented() -> None:
+    bodies = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        assert request.method == "POST" and request.url.path == "/api/v1/content-gaps"
+        bodies.append(json.loads(request.content))
+        return httpx.Response(201, json={"id": 1})
+
+    client(handler).report_gap(question="can I keep bees", language="en", conversation_id="c1")
+    assert bodies == [
+        {"question": "can I keep bees", "source": "bot", "language": "en", "conversation_id": "c1"}
+    ]
+
+
+def test_health_reports_without_raising() -> None:
+    assert client(lambda r: httpx.Response(200, json={"status": "ok"})).health() == {"status": "ok"}
+    assert client(lambda r: httpx.Response(503)).health()["status"] == "error"
+
+
+def test_the_fake_scores_by_shared_words() -> None:
+    fake = FakeKnowledgeClient().add(
+        [FakeArticle("vote", "Register to vote", "Register online with your NI number.")]
+    )
+    assert fake.search("how do I register to vote").best.slug == "vote"
+    assert fake.search("pet crocodile licence").no_good_answer
+    fake.available = False
+    with pytest.raises(KnowledgeUnavailable):
+        fake.search("vote")
