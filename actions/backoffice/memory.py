@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
 from actions.backoffice import bulky_rules, calendar, casework, references
 from actions.backoffice.exceptions import InvalidRequest, NotFound, PaymentRequired, SlotFull
@@ -441,7 +442,7 @@ class MemoryLoader(BackOfficeLoader):
         self._store = store
 
     @staticmethod
-    def _put(target: dict, key: object, value: object, kind: str) -> None:  # type: ignore[type-arg]
+    def _put(target: dict[Any, Any], key: object, value: object, kind: str) -> None:
         if key in target:
             raise ValueError(f"duplicate {kind}: {key}")
         target[key] = value

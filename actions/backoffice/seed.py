@@ -34,83 +34,81 @@ from frontdoor.exceptions import SeedError
 DEFAULT_RNG_SEED = 20260105
 
 _FOXGLOVE = "Foxglove Lane, Bramblefield, BF3 2QX"
+_IDENTITY_FACTS: dict[str, dict[str, Any]] = {
+    "postcode": {
+        "postcode": "BF3 2QX",
+        "addresses": 12,
+        "detail": "Foxglove Lane: numbers 2 to 16 (even) and flats 1 to 4 at number 9",
+    },
+    "council_tax": {
+        "reference": "CT40012345",
+        "forename": "Ann",
+        "surname": "Whitlock",
+        "resident_id": "R000001",
+        "uprn": "990000000001",
+        "address": f"14 {_FOXGLOVE}",
+        "last_payment_pence": 16_875,
+        "detail": "Band D, single person discount, 10 direct debits of £168.75 on the 1st",
+    },
+    "tenancy": {
+        "reference": "TEN-004512",
+        "forename": "Grace",
+        "surname": "Okafor",
+        "resident_id": "R000002",
+        "uprn": "990000000002",
+        "address": f"Flat 2, 9 {_FOXGLOVE}",
+        "weekly_rent_pence": 10_650,
+        "detail": "two missed weeks in the last twelve, so in arrears",
+    },
+    "bulky_concession": {
+        "council_tax_reference": "CT40012346",
+        "resident_id": "R000002",
+        "uprn": "990000000002",
+        "address": f"Flat 2, 9 {_FOXGLOVE}",
+        "detail": "receives council tax support: bulky waste is half price",
+    },
+    "case_in_progress": {
+        "reference": "BDC-104233",
+        "surname": "Whitlock",
+        "resident_id": "R000001",
+        "uprn": "990000000001",
+        "case_type": "fly_tipping",
+        "detail": "opened 3 days before the seed date, assigned the next day",
+    },
+    "planning": {
+        "reference": "26/01234/FUL",
+        "postcode": "BF3 2QX",
+        "site_address": f"Land rear of 12 {_FOXGLOVE}",
+        "status": "under_consideration",
+        "detail": "received 20 days before the seed date, 8-week target",
+    },
+    "bin_not_presented": {
+        "uprn": "990000000003",
+        "address": f"6 {_FOXGLOVE}",
+        "surname": "Marsh",
+        "bin_type": "recycling",
+        "day": "the last working day before the seed date",
+        "detail": "crew logged 'not presented' at 09:42; the round completed",
+    },
+    "genuine_missed_bin": {
+        "uprn": "990000000004",
+        "address": f"8 {_FOXGLOVE}",
+        "surname": "Adeyemi",
+        "bin_type": "recycling",
+        "day": "the last working day before the seed date",
+        "detail": "round completed, no crew log, not yet reported: a case is created",
+    },
+    "round_in_progress": {
+        "uprn": "990000000005",
+        "address": "3 Campion Close, Bramblefield, BF1 3NW",
+        "surname": "Hallam",
+        "bin_type": "refuse",
+        "day": "the seed date (or the next collection day when it has none)",
+        "detail": "the round is in progress and has not reached this address",
+    },
+}
 DEMO_IDENTITIES: MappingProxyType[str, MappingProxyType[str, Any]] = MappingProxyType(
-    {
-        name: MappingProxyType(facts)
-        for name, facts in {
-            "postcode": {
-                "postcode": "BF3 2QX",
-                "addresses": 12,
-                "detail": "Foxglove Lane: numbers 2 to 16 (even) and flats 1 to 4 at number 9",
-            },
-            "council_tax": {
-                "reference": "CT40012345",
-                "forename": "Ann",
-                "surname": "Whitlock",
-                "resident_id": "R000001",
-                "uprn": "990000000001",
-                "address": f"14 {_FOXGLOVE}",
-                "last_payment_pence": 16_875,
-                "detail": "Band D, single person discount, 10 direct debits of £168.75 on the 1st",
-            },
-            "tenancy": {
-                "reference": "TEN-004512",
-                "forename": "Grace",
-                "surname": "Okafor",
-                "resident_id": "R000002",
-                "uprn": "990000000002",
-                "address": f"Flat 2, 9 {_FOXGLOVE}",
-                "weekly_rent_pence": 10_650,
-                "detail": "two missed weeks in the last twelve, so in arrears",
-            },
-            "bulky_concession": {
-                "council_tax_reference": "CT40012346",
-                "resident_id": "R000002",
-                "uprn": "990000000002",
-                "address": f"Flat 2, 9 {_FOXGLOVE}",
-                "detail": "receives council tax support: bulky waste is half price",
-            },
-            "case_in_progress": {
-                "reference": "BDC-104233",
-                "surname": "Whitlock",
-                "resident_id": "R000001",
-                "uprn": "990000000001",
-                "case_type": "fly_tipping",
-                "detail": "opened 3 days before the seed date, assigned the next day",
-            },
-            "planning": {
-                "reference": "26/01234/FUL",
-                "postcode": "BF3 2QX",
-                "site_address": f"Land rear of 12 {_FOXGLOVE}",
-                "status": "under_consideration",
-                "detail": "received 20 days before the seed date, 8-week target",
-            },
-            "bin_not_presented": {
-                "uprn": "990000000003",
-                "address": f"6 {_FOXGLOVE}",
-                "surname": "Marsh",
-                "bin_type": "recycling",
-                "day": "the last working day before the seed date",
-                "detail": "crew logged 'not presented' at 09:42; the round completed",
-            },
-            "genuine_missed_bin": {
-                "uprn": "990000000004",
-                "address": f"8 {_FOXGLOVE}",
-                "surname": "Adeyemi",
-                "bin_type": "recycling",
-                "day": "the last working day before the seed date",
-                "detail": "round completed, no crew log, not yet reported: a case is created",
-            },
-            "round_in_progress": {
-                "uprn": "990000000005",
-                "address": "3 Campion Close, Bramblefield, BF1 3NW",
-                "surname": "Hallam",
-                "bin_type": "refuse",
-                "day": "the seed date (or the next collection day when it has none)",
-                "detail": "the round is in progress and has not reached this address",
-            },
-        }.items()
-    }
+    {name: MappingProxyType(facts) for name, facts in _IDENTITY_FACTS.items()}
 )
 
 

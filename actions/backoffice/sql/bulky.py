@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import CursorResult, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -91,49 +93,73 @@ def _bookings(session: Session, rows: Sequence[BulkyBookingRow]) -> list[BulkyBo
 
 
 class SqlBulkyWaste(SqlPort, BulkyWaste):
+    # Session-level helpers, so that booking prices a collection in one read.
+
+    @staticmethod
+    def _item_types(session: Session) -> list[BulkyItemType]:
+        rows = session.scalars(select(BulkyItemTypeRow))
+        items = [BulkyItemType(code=r.code, name=r.name, counts_as=r.counts_as) for r in rows]
+        return sorted(items, key=lambda item: (item.name, item.code))
+
+    @staticmethod
+    def _price_list(session: Session) -> BulkyPriceList:
+        row = session.get(BulkyPriceListRow, 1)
+        if row is None:
+            raise NotFound("bulky waste price list", "current")
+        return BulkyPriceList(
+            base_pence=row.base_pence,
+            base_items=row.base_items,
+            extra_item_pence=row.extra_item_pence,
+            max_items=row.max_items,
+            concession_percent=row.concession_percent,
+        )
+
+    def _concession(
+        self, session: Session, home_uprn: str, resident_id: str | None
+    ) -> Concession | None:
+        accounts = CouncilTaxAccountRow
+        at_home_or_held = [accounts.uprn == home_uprn]
+        if resident_id is not None:
+            held = select(CouncilTaxHolderRow.reference).where(
+                CouncilTaxHolderRow.resident_id == resident_id
+            )
+            at_home_or_held.append(accounts.reference.in_(held))
+        supported = session.scalars(
+            select(accounts.reference)
+            .where(accounts.receives_support.is_(True), or_(*at_home_or_held))
+            .limit(1)
+        ).first()
+        if supported is None:
+            return None
+        percent = self._price_list(session).concession_percent
+        return Concession(bulky_rules.COUNCIL_TAX_SUPPORT, percent)
+
+    def _quote(
+        self, session: Session, home_uprn: str, items: Mapping[str, int], resident_id: str | None
+    ) -> BulkyQuote:
+        concession = self._concession(session, home_uprn, resident_id)
+        return bulky_rules.quote(
+            self._price_list(session), self._item_types(session), items, concession
+        )
+
     def item_types(self) -> list[BulkyItemType]:
         with self._reading() as session:
-            rows = session.scalars(select(BulkyItemTypeRow))
-            items = [BulkyItemType(code=r.code, name=r.name, counts_as=r.counts_as) for r in rows]
-        return sorted(items, key=lambda item: (item.name, item.code))
+            return self._item_types(session)
 
     def price_list(self) -> BulkyPriceList:
         with self._reading() as session:
-            row = session.get(BulkyPriceListRow, 1)
-            if row is None:
-                raise NotFound("bulky waste price list", "current")
-            return BulkyPriceList(
-                base_pence=row.base_pence,
-                base_items=row.base_items,
-                extra_item_pence=row.extra_item_pence,
-                max_items=row.max_items,
-                concession_percent=row.concession_percent,
-            )
+            return self._price_list(session)
 
     def concession_for(self, uprn: str, resident_id: str | None = None) -> Concession | None:
         with self._reading() as session:
-            home = require_property(session, uprn)
-            accounts = CouncilTaxAccountRow
-            at_home_or_held = [accounts.uprn == home.uprn]
-            if resident_id is not None:
-                held = select(CouncilTaxHolderRow.reference).where(
-                    CouncilTaxHolderRow.resident_id == resident_id
-                )
-                at_home_or_held.append(accounts.reference.in_(held))
-            supported = session.scalars(
-                select(accounts.reference)
-                .where(accounts.receives_support.is_(True), or_(*at_home_or_held))
-                .limit(1)
-            ).first()
-        if supported is None:
-            return None
-        return Concession(bulky_rules.COUNCIL_TAX_SUPPORT, self.price_list().concession_percent)
+            return self._concession(session, require_property(session, uprn).uprn, resident_id)
 
     def quote(
         self, *, uprn: str, items: Mapping[str, int], resident_id: str | None = None
     ) -> BulkyQuote:
-        concession = self.concession_for(uprn, resident_id)
-        return bulky_rules.quote(self.price_list(), self.item_types(), items, concession)
+        with self._reading() as session:
+            home = require_property(session, uprn)
+            return self._quote(session, home.uprn, items, resident_id)
 
     def available_slots(self, uprn: str, *, start: date, end: date) -> list[BulkySlot]:
         with self._reading() as session:
@@ -168,77 +194,83 @@ class SqlBulkyWaste(SqlPort, BulkyWaste):
         resident_id: str | None = None,
         payment_reference: str | None = None,
     ) -> BulkyBooking:
-        existing = self._by_key(idempotency_key)
-        if existing is not None:
-            return existing
         with self._reading() as session:
+            existing = session.scalars(
+                select(BulkyBookingRow).where(BulkyBookingRow.idempotency_key == idempotency_key)
+            ).one_or_none()
+            if existing is not None:
+                return _bookings(session, [existing])[0]
             home = property_from_row(require_property(session, uprn))
             slot_row = session.get(BulkySlotRow, slot_id)
             if slot_row is None:
                 raise NotFound("bulky waste slot", slot_id)
             slot = slot_from_row(slot_row)
-        bulky_rules.check_slot_bookable(slot, home, now)
-        priced = self.quote(uprn=home.uprn, items=items, resident_id=resident_id)
+            bulky_rules.check_slot_bookable(slot, home, now)
+            priced = self._quote(session, home.uprn, items, resident_id)
         if priced.price_pence > 0 and not payment_reference:
             raise PaymentRequired(priced.price_pence)
+        booking = BulkyBooking(
+            reference="",  # assigned inside the booking transaction
+            uprn=home.uprn,
+            resident_id=resident_id,
+            slot_id=slot.slot_id,
+            collection_day=slot.day,
+            lines=priced.lines,
+            price_pence=priced.price_pence,
+            status=BookingStatus.CONFIRMED,
+            booked_at=calendar.london(now),
+            idempotency_key=idempotency_key,
+            concession=priced.concession,
+            payment_reference=payment_reference,
+        )
         try:
-            reference = self._insert_booking(
-                slot, home.uprn, priced, idempotency_key, now, resident_id, payment_reference
-            )
+            return self._insert_booking(booking)
         except IntegrityError:
             winner = self._by_key(idempotency_key)
             if winner is None:
                 raise
             return winner
-        return self.get_booking(reference)
 
-    def _insert_booking(
-        self,
-        slot: BulkySlot,
-        uprn: str,
-        priced: BulkyQuote,
-        idempotency_key: str,
-        now: datetime,
-        resident_id: str | None,
-        payment_reference: str | None,
-    ) -> str:
+    def _insert_booking(self, booking: BulkyBooking) -> BulkyBooking:
         with self._writing() as session:
-            taken = session.execute(
+            taken: CursorResult[Any] = session.execute(  # type: ignore[assignment]
                 update(BulkySlotRow)
-                .where(BulkySlotRow.slot_id == slot.slot_id)
+                .where(BulkySlotRow.slot_id == booking.slot_id)
                 .where(BulkySlotRow.booked < BulkySlotRow.capacity)
                 .values(booked=BulkySlotRow.booked + 1)
             )
             if taken.rowcount != 1:
-                raise SlotFull(slot.slot_id)
-            reference = f"BW-{next_number(session, 'bulky'):06d}"
+                raise SlotFull(booking.slot_id)
+            booking = replace(booking, reference=f"BW-{next_number(session, 'bulky'):06d}")
+            concession = booking.concession
             session.add(
                 BulkyBookingRow(
-                    reference=reference,
-                    uprn=uprn,
-                    resident_id=resident_id,
-                    slot_id=slot.slot_id,
-                    collection_day=slot.day,
-                    price_pence=priced.price_pence,
-                    status=BookingStatus.CONFIRMED.value,
-                    booked_at=calendar.london(now),
-                    idempotency_key=idempotency_key,
-                    concession_reason=priced.concession.reason if priced.concession else None,
-                    concession_percent=(
-                        priced.concession.discount_percent if priced.concession else None
-                    ),
-                    payment_reference=payment_reference,
+                    reference=booking.reference,
+                    uprn=booking.uprn,
+                    resident_id=booking.resident_id,
+                    slot_id=booking.slot_id,
+                    collection_day=booking.collection_day,
+                    price_pence=booking.price_pence,
+                    status=booking.status.value,
+                    booked_at=booking.booked_at,
+                    idempotency_key=booking.idempotency_key,
+                    concession_reason=concession.reason if concession else None,
+                    concession_percent=concession.discount_percent if concession else None,
+                    payment_reference=booking.payment_reference,
                     notes="",
                 )
             )
             session.flush()
             session.add_all(
                 BulkyBookingLineRow(
-                    reference=reference, code=line.code, name=line.name, quantity=line.quantity
+                    reference=booking.reference,
+                    code=line.code,
+                    name=line.name,
+                    quantity=line.quantity,
                 )
-                for line in priced.lines
+                for line in booking.lines
             )
-        return reference
+        return booking
 
     def get_booking(self, reference: str) -> BulkyBooking:
         key = references.booking_reference(reference)
@@ -265,7 +297,7 @@ class SqlBulkyWaste(SqlPort, BulkyWaste):
         bulky_rules.check_cancellable(booking, now)
         with self._writing() as session:
             # Conditional on the status, so two cancellations free one place only.
-            changed = session.execute(
+            changed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
                 update(BulkyBookingRow)
                 .where(
                     BulkyBookingRow.reference == booking.reference,
