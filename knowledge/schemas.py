@@ -75,7 +75,7 @@ class ArticleMetadata(BaseModel):
 
 
 class ArticleCreate(ArticleMetadata):
-    body: Annotated[str, StringConstraints(min_length=1)]
+    body: Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
     publish_at: datetime | None = None
     unpublish_at: datetime | None = None
 
@@ -96,7 +96,7 @@ class ArticleUpdate(BaseModel):
     translation_of: Slug | None = None
     related: list[Slug] = Field(default_factory=list, max_length=30)
     links: list[Link] = Field(default_factory=list, max_length=30)
-    body: Annotated[str, StringConstraints(min_length=1)]
+    body: Annotated[str, StringConstraints(min_length=1, strip_whitespace=False)]
     publish_at: datetime | None = None
     unpublish_at: datetime | None = None
     note: Annotated[str, StringConstraints(max_length=500)] = ""

@@ -37,9 +37,7 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
         "notice": NOTICES.get(request.query_params.get("done", "")),
         **values,
     }
-    return state.templates.TemplateResponse(
-        request, template, context, status_code=status
-    )
+    return state.templates.TemplateResponse(request, template, context, status_code=status)
 
 
 def _review_roles() -> tuple[Any, ...]:

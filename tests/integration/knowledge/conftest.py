@@ -115,9 +115,13 @@ def staff(factory):  # type: ignore[no-untyped-def]
             ("admin", "admin@example.gov.uk", "Ada Admin", Role.ADMIN),
         ):
             people[key] = service.create_user(
-                session, email=email, display_name=name, password=PASSWORD, roles=[role],
+                session,
+                email=email,
+                display_name=name,
+                password=PASSWORD,
+                roles=[role],
                 teams=["Waste Services"],
-            )  # fmt: skip
+            )
         session.commit()
     return people
 
@@ -128,9 +132,10 @@ def login(client, email: str) -> str:  # type: ignore[no-untyped-def]
 
     client.cookies.clear()
     response = client.post(
-        "/editor/login", data={"email": email, "password": PASSWORD, "next": "/editor"},
+        "/editor/login",
+        data={"email": email, "password": PASSWORD, "next": "/editor"},
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303, response.text
     page = client.get("/editor", headers={"accept": "text/html"})
     match = re.search(r'name="csrf-token" content="([^"]+)"', page.text)

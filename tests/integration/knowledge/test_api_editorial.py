@@ -12,8 +12,19 @@ def create(client, **overrides):
 
 
 def update_payload(article, **changes):
-    keep = ("title", "summary", "service_area", "tags", "alternative_questions", "owner_team",
-            "review_by", "translation_of", "related", "links", "body")  # fmt: skip
+    keep = (
+        "title",
+        "summary",
+        "service_area",
+        "tags",
+        "alternative_questions",
+        "owner_team",
+        "review_by",
+        "translation_of",
+        "related",
+        "links",
+        "body",
+    )
     payload = {name: article[name] for name in keep}
     payload["base_version"] = article["version"]
     payload.update(changes)
@@ -44,7 +55,7 @@ def test_invalid_metadata_is_422_naming_the_field(client):
         "/api/v1/editorial/articles",
         json=api_article() | {"service_area": "bins"},
         headers=bearer(),
-    )  # fmt: skip
+    )
     assert bad_area.status_code == 422 and bad_area.json()["message"].startswith("service_area:")
     extra = client.post(
         "/api/v1/editorial/articles", json=api_article() | {"colour": "red"}, headers=bearer()
@@ -71,11 +82,17 @@ def test_article_over_one_megabyte_is_413(client):
 
 def test_stale_save_is_409_with_the_newer_revision(client):
     article = create(client)
-    first = client.put(f"/api/v1/editorial/articles/{article['id']}",
-                       json=update_payload(article, title="First"), headers=bearer())  # fmt: skip
+    first = client.put(
+        f"/api/v1/editorial/articles/{article['id']}",
+        json=update_payload(article, title="First"),
+        headers=bearer(),
+    )
     assert first.status_code == 200 and first.json()["version"] == 2
-    second = client.put(f"/api/v1/editorial/articles/{article['id']}",
-                        json=update_payload(article, title="Second"), headers=bearer())  # fmt: skip
+    second = client.put(
+        f"/api/v1/editorial/articles/{article['id']}",
+        json=update_payload(article, title="Second"),
+        headers=bearer(),
+    )
     assert second.status_code == 409
     body = second.json()
     assert body["error"] == "edit_conflict" and body["base_version"] == 1

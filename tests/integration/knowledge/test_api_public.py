@@ -8,15 +8,21 @@ def seed_articles(factory):
     with factory() as session:
         publish(session)
         publish(
-            session, slug="bin-collection-day", title="Find your bin collection day",
+            session,
+            slug="bin-collection-day",
+            title="Find your bin collection day",
             summary="Check which day your bins are collected.",
             body="Enter your postcode.\n\n## Garden waste\n\nGarden bins go out every other week.\n",  # noqa: E501
-        )  # fmt: skip
+        )
         publish(
-            session, slug="diwrnod-casglu-biniau", language="cy", title="Diwrnod casglu biniau",
-            translation_of="bin-collection-day", summary="Gwiriwch eich diwrnod casglu.",
+            session,
+            slug="diwrnod-casglu-biniau",
+            language="cy",
+            title="Diwrnod casglu biniau",
+            translation_of="bin-collection-day",
+            summary="Gwiriwch eich diwrnod casglu.",
             body="Rhowch eich cod post.\n",
-        )  # fmt: skip
+        )
         draft = articles.create_article(
             session, article_data(slug="secret-draft", title="Secret draft"), actor=EDITOR
         )
@@ -49,9 +55,16 @@ def test_search_answers_in_the_agreed_shape(client, factory):
     assert set(data) == {"query", "results", "no_good_answer", "took_ms"}
     top = data["results"][0]
     assert set(top) == {
-        "slug", "title", "url", "section_anchor", "section_title", "snippet", "score",
-        "service_area", "language",
-    }  # fmt: skip
+        "slug",
+        "title",
+        "url",
+        "section_anchor",
+        "section_title",
+        "snippet",
+        "score",
+        "service_area",
+        "language",
+    }
     assert top["slug"] == "bin-collection-day"
     assert top["url"] == "/articles/bin-collection-day"
     assert all(r["slug"] != "secret-draft" for r in data["results"])

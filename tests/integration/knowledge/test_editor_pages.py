@@ -1,0 +1,181 @@
+"""Editor pages: sign-in, filters, edit conflicts, stale content and content gaps."""
+
+import re
+
+from knowledge import gaps
+from tests.integration.knowledge.conftest import PASSWORD, login, publish
+
+HTML = {"accept": "text/html"}
+
+
+def test_pages_need_sign_in_and_bad_passwords_are_refused(client, staff):
+    response = client.get("/editor/stale", headers=HTML, follow_redirects=False)
+    assert (
+        response.status_code == 303
+        and response.headers["location"] == "/editor/login?next=/editor/stale"
+    )
+    wrong = client.post(
+        "/editor/login", data={"email": "editor@example.gov.uk", "password": "nope"}
+    )
+    assert wrong.status_code == 401 and "The email address or password is not right." in wrong.text
+    ok = client.post(
+        "/editor/login",
+        data={
+            "email": "editor@example.gov.uk",
+            "password": PASSWORD,
+            "next": "https://evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/editor"
+
+
+def test_forms_need_the_csrf_token(client, staff, factory):
+    login(client, "editor@example.gov.uk")
+    refused = client.post("/editor/articles", data={"title": "x"}, follow_redirects=False)
+    assert refused.status_code == 403
+
+
+def test_list_filters(client, staff, factory):
+    with factory() as session:
+        publish(session)
+        publish(
+            session,
+            slug="old-tax-page",
+            title="Old tax page",
+            review_by="2020-01-01",
+            owner_team="Revenues",
+            service_area="council_tax",
+        )
+        session.commit()
+    login(client, "editor@example.gov.uk")
+    everything = client.get("/editor").text
+    assert "Report a missed bin" in everything and "Old tax page" in everything
+    stale = client.get("/editor", params={"stale": "true"}).text
+    assert "Old tax page" in stale and "Report a missed bin" not in stale
+    team = client.get("/editor", params={"owner_team": "Waste Services"}).text
+    assert "Old tax page" not in team
+    area = client.get("/editor", params={"service_area": "council_tax", "state": "published"}).text
+    assert "Old tax page" in area and "Report a missed bin" not in area
+
+
+def test_conflicting_save_keeps_the_editors_text_and_explains(client, staff, factory):
+    with factory() as session:
+        article = publish(session)
+        session.commit()
+    token = login(client, "editor@example.gov.uk")
+    page = client.get(f"/editor/articles/{article.id}").text
+    form = {
+        name: value for name, value in re.findall(r'name="(\w+)" type="text" value="([^"]*)"', page)
+    }
+    form |= {
+        "csrf_token": token,
+        "base_version": "1",
+        "summary": "s",
+        "service_area": "waste",
+        "owner_team": "Waste Services",
+        "review_by": "2027-01-01",
+        "body": "Mine\n",
+    }
+    assert (
+        client.post(f"/editor/articles/{article.id}", data=form, follow_redirects=False).status_code
+        == 303
+    )
+    late = client.post(f"/editor/articles/{article.id}", data=form | {"body": "My other text\n"})
+    assert late.status_code == 409
+    assert "Your changes were not saved" in late.text and "My other text" in late.text
+    assert f"/editor/articles/{article.id}/diff?from=1&amp;to=2" in late.text
+
+
+def test_invalid_form_shows_errors_beside_fields(client, staff):
+    token = login(client, "editor@example.gov.uk")
+    response = client.post(
+        "/editor/articles",
+        data={
+            "csrf_token": token,
+            "title": "",
+            "slug": "Bad Slug",
+            "body": "x",
+            "review_by": "2027-01-01",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="slug-error"' in response.text and 'aria-invalid="true"' in response.text
+
+
+def test_stale_view_groups_by_owner_team(client, staff, factory):
+    with factory() as session:
+        publish(session, slug="a", title="Old waste page", review_by="2021-01-01")
+        publish(
+            session,
+            slug="b",
+            title="Old revenues page",
+            review_by="2022-01-01",
+            owner_team="Revenues",
+        )
+        publish(session, slug="c", title="Fresh page", review_by="2099-01-01")
+        session.commit()
+    login(client, "editor@example.gov.uk")
+    page = client.get("/editor/stale").text
+    assert "Waste Services" in page and "Revenues" in page
+    assert "Old waste page" in page and "Fresh page" not in page
+
+
+def test_gaps_become_drafts_or_alternative_questions(client, staff, factory):
+    with factory() as session:
+        target = publish(session)
+        ids = [
+            gaps.record_gap(session, question=q, source="bot").id
+            for q in ("skip permit on the road", "road skip permit", "bins left on pavement")
+        ]
+        session.commit()
+    token = login(client, "editor@example.gov.uk")
+    page = client.get("/editor/gaps").text
+    assert "asked 2 times" in page and "skip permit on the road" in page
+    drafted = client.post(
+        "/editor/gaps/draft",
+        data={
+            "csrf_token": token,
+            "gap_ids": f"{ids[0]},{ids[1]}",
+            "title": "Skip permits",
+            "slug": "skip-permits",
+            "service_area": "parking",
+            "owner_team": "Parking Services",
+        },
+        follow_redirects=False,
+    )
+    assert drafted.status_code == 303
+    draft_page = client.get(drafted.headers["location"]).text
+    assert "road skip permit" in draft_page
+    attached = client.post(
+        "/editor/gaps/attach",
+        data={"csrf_token": token, "gap_ids": str(ids[2]), "article_id": str(target.id)},
+        follow_redirects=False,
+    )
+    assert attached.status_code == 303
+    with factory() as session:
+        assert gaps.open_gaps(session) == []
+        from knowledge.articles import get_article
+
+        article = get_article(session, target.id)
+        assert "bins left on pavement" in article.alternative_questions
+        assert article.state == "draft" and article.live_revision_id is not None
+    assert "No open content gaps." in client.get("/editor/gaps").text
+
+
+def test_history_and_diff_pages_escape_content(client, staff, factory):
+    with factory() as session:
+        article = publish(session, body="<script>alert(1)</script>\nHello\n")
+        from knowledge.articles import edit_fields
+        from tests.integration.knowledge.conftest import EDITOR
+
+        edit_fields(session, article, actor=EDITOR, note="tidy", body="Hello there\n")
+        session.commit()
+    login(client, "reviewer@example.gov.uk")
+    history = client.get(f"/editor/articles/{article.id}/history").text
+    assert "tidy" in history and "Restore" in history
+    for style in ("html", "unified"):
+        diff = client.get(
+            f"/editor/articles/{article.id}/diff", params={"from": 1, "to": 2, "style": style}
+        ).text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in diff and "<script>alert(1)" not in diff
