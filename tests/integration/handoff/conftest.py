@@ -85,7 +85,7 @@ def seed_world(engine, hours: str = "always") -> dict[str, int]:  # type: ignore
     return ids
 
 
-def test_settings(url: str, **extra: str) -> HandoffSettings:
+def settings_for(url: str, **extra: str) -> HandoffSettings:
     return HandoffSettings.load(
         {
             "FRONTDOOR_DATABASE_URL": url,
@@ -250,7 +250,7 @@ def build_world(
     )
     identity = FakeIdentityVerifier({"verified-token": VerifiedResident("R-1", "Alex Smith")})
     app = create_app(
-        test_settings(database.url, **settings),
+        settings_for(database.url, **settings),
         bot=bot,
         backoffice=backoffice,
         search=search,

@@ -91,13 +91,13 @@ def test_a_restart_loses_nothing(database):
 
     from handoff.app import create_app
     from handoff.bot import FakeBot
-    from tests.integration.handoff.conftest import ORIGIN, seed_world, test_settings
+    from tests.integration.handoff.conftest import ORIGIN, seed_world, settings_for
 
     seed_world(database.engine)
 
     def app():
         return create_app(
-            test_settings(database.url), bot=FakeBot(), engine=database.engine, backoffice=None
+            settings_for(database.url), bot=FakeBot(), engine=database.engine, backoffice=None
         )
 
     with TestClient(app()) as client:
