@@ -75,7 +75,9 @@ def test_duplicate_and_weak_users_are_refused(factory):
                 db, email="ED@example.org", display_name="x", password=PASSWORD, roles=()
             )
         with pytest.raises(WeakPassword):
-            service.create_user(db, email="new@example.org", display_name="x", password="short", roles=())
+            service.create_user(
+                db, email="new@example.org", display_name="x", password="short", roles=()
+            )
 
 
 def test_login_is_throttled_after_repeated_failures_even_with_the_right_password(factory):
@@ -83,7 +85,9 @@ def test_login_is_throttled_after_repeated_failures_even_with_the_right_password
     with factory() as db:
         for _ in range(service.MAX_FAILURES_PER_EMAIL):
             with pytest.raises(InvalidCredentials):
-                service.authenticate(db, email="ed@example.org", password="bad", client_ip="10.0.0.1")
+                service.authenticate(
+                    db, email="ed@example.org", password="bad", client_ip="10.0.0.1"
+                )
         with pytest.raises(LoginThrottled):
             service.authenticate(db, email="ed@example.org", password=PASSWORD)
         later = datetime.now(UTC) + service.THROTTLE_WINDOW + timedelta(seconds=1)
@@ -171,8 +175,13 @@ def test_web_gate_401_403_csrf_and_cookie_flags(factory):
 
 @pytest.mark.parametrize(
     ("target", "expected"),
-    [("/editor/articles", "/editor/articles"), ("//evil.example", "/"), ("https://evil", "/"),
-     (None, "/"), ("/\\evil", "/")],
+    [
+        ("/editor/articles", "/editor/articles"),
+        ("//evil.example", "/"),
+        ("https://evil", "/"),
+        (None, "/"),
+        ("/\\evil", "/"),
+    ],
 )
 def test_safe_next(target, expected):
     assert safe_next(target, "/") == expected
