@@ -8,10 +8,28 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const OUTFILE = join(here, "..", "handoff", "static", "widget", "frontdoor-widget.js");
+const OUTDIR = join(here, "..", "handoff", "static", "widget");
+export const OUTFILE = join(OUTDIR, "frontdoor-widget.js");
+export const CSS_OUTFILE = join(OUTDIR, "frontdoor-widget.css");
 
 const BANNER =
   "/*! Frontdoor resident chat widget. AGPL-3.0-or-later. Built from widget/src by `npm run build:widget`; do not edit. */";
+
+const CSS_BANNER = "/*! Frontdoor resident chat widget styles. AGPL-3.0-or-later. Built from widget/src/styles.css. */";
+
+export async function bundleCss() {
+  const result = await build({
+    entryPoints: [join(here, "src", "styles.css")],
+    bundle: true,
+    minify: true,
+    legalComments: "none",
+    banner: { css: CSS_BANNER },
+    write: false,
+    logLevel: "silent",
+    outfile: CSS_OUTFILE,
+  });
+  return result.outputFiles[0].text;
+}
 
 export async function bundle() {
   const result = await build({
@@ -30,9 +48,10 @@ export async function bundle() {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const text = await bundle();
-  mkdirSync(dirname(OUTFILE), { recursive: true });
-  writeFileSync(OUTFILE, text);
   const { gzipSync } = await import("node:zlib");
-  console.log(`wrote ${OUTFILE}: ${text.length} bytes, ${gzipSync(text, { level: 9 }).length} gzipped`);
+  mkdirSync(OUTDIR, { recursive: true });
+  for (const [file, text] of [[OUTFILE, await bundle()], [CSS_OUTFILE, await bundleCss()]]) {
+    writeFileSync(file, text);
+    console.log(`wrote ${file}: ${text.length} bytes, ${gzipSync(text, { level: 9 }).length} gzipped`);
+  }
 }

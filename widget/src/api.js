@@ -19,7 +19,7 @@ async function errorFrom(response) {
   return new ApiError(response.status, code);
 }
 
-export function createApi(serviceUrl, fetchImpl = globalThis.fetch.bind(globalThis)) {
+export function createApi(serviceUrl, fetchImpl = (...args) => globalThis.fetch(...args)) {
   const url = (path) => new URL(path, serviceUrl + "/").href;
 
   return {

@@ -8,44 +8,68 @@
 //           data-language="en" defer></script>
 
 import { readConfig } from "./config.js";
-import { CSS } from "./styles.js";
 import { sessionStore, preferenceStore } from "./storage.js";
 import { createWidget } from "./widget.js";
 
 export const VERSION = "1.0.0";
 
-function addStyles(doc, nonce) {
-  if (doc.getElementById("fd-styles")) return;
-  const style = doc.createElement("style");
-  style.id = "fd-styles";
-  // A page with a strict Content-Security-Policy can allow the widget's
-  // styles by giving the script tag a nonce; we pass it on.
-  if (nonce) style.setAttribute("nonce", nonce);
-  style.textContent = CSS;
-  doc.head.append(style);
+// The stylesheet is a file next to the script, not an injected <style>, so
+// a council page's Content-Security-Policy needs only the service origin in
+// style-src (no 'unsafe-inline'). The widget appears once it has loaded (or
+// after a short wait, unstyled but usable, if it cannot).
+const STYLE_WAIT_MS = 3000;
+
+function stylesheetUrl(script, serviceUrl) {
+  try {
+    if (script && script.src) return new URL("frontdoor-widget.css", script.src).href;
+  } catch {
+    // fall through
+  }
+  return `${serviceUrl}/widget/frontdoor-widget.css`;
+}
+
+function withStyles(win, href, then) {
+  const doc = win.document;
+  if (doc.getElementById("fd-styles")) return then();
+  const link = doc.createElement("link");
+  link.id = "fd-styles";
+  link.rel = "stylesheet";
+  link.href = href;
+  let done = false;
+  const go = () => {
+    if (!done) {
+      done = true;
+      then();
+    }
+  };
+  link.addEventListener("load", go);
+  link.addEventListener("error", go);
+  win.setTimeout(go, STYLE_WAIT_MS);
+  doc.head.append(link);
 }
 
 function boot(win, script, overrides = {}) {
   const existing = win.Frontdoor;
-  if (existing && existing.widget) return existing.widget;
+  if (existing && (existing.widget || existing.starting)) return existing.widget;
   const doc = win.document;
   const config = readConfig(script, win.location.href, overrides);
   if (!config.serviceUrl) {
     win.console.warn("Frontdoor: data-frontdoor-url is missing or not an http(s) URL; the chat widget is off.");
     return null;
   }
-  addStyles(doc, script && script.nonce);
-  const widget = createWidget({
-    win,
-    doc,
-    config,
-    session: sessionStore(win),
-    prefs: preferenceStore(win),
-    WebSocketImpl: win.WebSocket,
-    fetchImpl: win.fetch.bind(win),
+  win.Frontdoor.starting = true;
+  withStyles(win, stylesheetUrl(script, config.serviceUrl), () => {
+    win.Frontdoor.widget = createWidget({
+      win,
+      doc,
+      config,
+      session: sessionStore(win),
+      prefs: preferenceStore(win),
+      WebSocketImpl: win.WebSocket,
+      fetchImpl: (...args) => win.fetch(...args),
+    });
   });
-  win.Frontdoor.widget = widget;
-  return widget;
+  return null;
 }
 
 (function install(win) {

@@ -116,6 +116,14 @@ class _Website(BaseHTTPRequestHandler):
         page = host_page(self.handoff_url, title, "Information for residents.")
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
+        # A strict policy, as a council site should have: the widget must work
+        # with only the service's origin allowed (no 'unsafe-inline').
+        origin, ws = self.handoff_url, self.handoff_url.replace("http", "ws", 1)
+        self.send_header(
+            "Content-Security-Policy",
+            f"default-src 'self'; script-src 'self' {origin}; style-src 'self' {origin}; "
+            f"connect-src 'self' {origin} {ws}; img-src 'self' data:; base-uri 'none'",
+        )
         self.send_header("Content-Length", str(len(page)))
         self.end_headers()
         self.wfile.write(page)

@@ -1,0 +1,65 @@
+// The built bundle as a page gets it: one script tag with data attributes.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { JSDOM } from "jsdom";
+import { bundle } from "../build.mjs";
+
+const loaded = (dom) =>
+  new Promise((resolve) => (dom.window.document.readyState === "complete" ? resolve() : dom.window.addEventListener("load", resolve)));
+
+async function page() {
+  const code = await bundle();
+  const dom = new JSDOM("<!doctype html><html lang='en'><head></head><body><h1>Bins</h1></body></html>", {
+    url: "http://localhost:8000/bins",
+    runScripts: "dangerously",
+    pretendToBeVisual: true,
+  });
+  await loaded(dom);
+  const before = new Set(Object.keys(dom.window));
+  const add = () => {
+    const script = dom.window.document.createElement("script");
+    script.dataset.frontdoorUrl = "http://localhost:8001";
+    script.dataset.council = "Bramblefield District Council";
+    script.dataset.language = "cy";
+    script.textContent = code;
+    dom.window.document.body.append(script);
+  };
+  return { dom, add, before };
+}
+
+test("one script tag makes one widget and one global, however often it runs", async () => {
+  const { dom, add, before } = await page();
+  add();
+  add();
+  const doc = dom.window.document;
+  const links = doc.querySelectorAll("link#fd-styles");
+  assert.equal(links.length, 1);
+  assert.equal(links[0].href, "http://localhost:8001/widget/frontdoor-widget.css");
+  assert.equal(doc.getElementById("fd-root"), null, "waits for its stylesheet");
+  links[0].dispatchEvent(new dom.window.Event("load"));
+  dom.window.Frontdoor.init();
+  assert.equal(doc.querySelectorAll("#fd-root").length, 1);
+  assert.equal(doc.querySelectorAll("#fd-launcher").length, 1);
+  assert.equal(doc.getElementById("fd-root").getAttribute("lang"), "cy");
+  const added = Object.keys(dom.window).filter((key) => !before.has(key));
+  assert.deepEqual(added, ["Frontdoor"]);
+  assert.equal(typeof dom.window.Frontdoor.open, "function");
+  dom.window.Frontdoor.open();
+  assert.equal(doc.getElementById("fd-panel").hidden, false);
+  dom.window.close();
+});
+
+test("no service URL: the widget stays off and says why in the console", async () => {
+  const code = await bundle();
+  const dom = new JSDOM("<!doctype html><html><head></head><body></body></html>", { url: "http://localhost:8000/", runScripts: "dangerously" });
+  await loaded(dom);
+  const warnings = [];
+  dom.window.console.warn = (text) => warnings.push(text);
+  const script = dom.window.document.createElement("script");
+  script.dataset.frontdoorUrl = "javascript:alert(1)";
+  script.textContent = code;
+  dom.window.document.body.append(script);
+  assert.equal(dom.window.document.getElementById("fd-styles"), null);
+  assert.match(warnings.join(" "), /data-frontdoor-url/);
+  dom.window.close();
+});
