@@ -1,0 +1,171 @@
+"""The action server: rasa-sdk's Sanic app with our actions and ``GET /healthz``.
+
+Composition root for the bot's custom actions. Run it with the main (3.11)
+environment::
+
+    .venv/bin/python -m actions.server --port 5055
+
+It reads ``BotSettings`` (``FRONTDOOR_*``) once, opens the database (the demo
+back office and the ``bot_`` tables) and talks to the knowledge service at
+``knowledge_url``. Rasa reaches it through ``bot/endpoints.yml``
+(``action_endpoint``: ``http://127.0.0.1:5055/webhook``).
+
+``GET /healthz`` answers 200 ``{"service": "actions", "version", "status":
+"ok"|"degraded"|"error", "dependencies": {"database": {...}, "knowledge": {...}}}``
+(the knowledge service being down degrades answers to questions, nothing else).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+import warnings
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rasa_sdk.endpoint import create_app as create_sdk_app
+from sanic import Sanic, response
+from sanic.request import Request
+
+from actions.backoffice.ports import BackOffice
+from actions.base import Services
+from actions.knowledge_client import HttpKnowledgeClient, KnowledgeClient
+from actions.registry import build_executor
+from actions.settings import BotSettings
+from actions.verification import SqlVerificationStore, VerificationStore, Verifier
+from frontdoor import __version__
+from frontdoor.db import database_status, make_engine
+from frontdoor.exceptions import FrontdoorError
+
+logger = logging.getLogger("frontdoor.bot")
+
+# Rasa 3.6 calls this rasa-sdk 3.21 server; the webhook protocol is unchanged
+# (proven by tests/e2e/bot), so the per-call version warning is only noise.
+warnings.filterwarnings("ignore", message=r".*versions of rasa and rasa_sdk.*")
+warnings.filterwarnings("ignore", message=r".*old version of rasa.*")
+
+
+def build_services(
+    settings: BotSettings,
+    *,
+    backoffice: BackOffice | None = None,
+    knowledge: KnowledgeClient | None = None,
+    verification_store: VerificationStore | None = None,
+    clock: Callable[[], datetime] | None = None,
+    engine: Any = None,
+) -> Services:
+    """Wire the real adapters, or the ones a test passes in."""
+    if backoffice is None or verification_store is None:
+        engine = engine or make_engine(settings.database_url)
+    if backoffice is None:
+        from actions.backoffice import demo_backoffice
+
+        backoffice = demo_backoffice(engine)
+    if verification_store is None:
+        verification_store = SqlVerificationStore(engine)
+    if knowledge is None:
+        knowledge = HttpKnowledgeClient(
+            settings.knowledge_url,
+            timeout=settings.knowledge_timeout_seconds,
+            public_url=settings.url(settings.knowledge_port),
+        )
+    now = clock or (lambda: datetime.now(UTC))
+    verifier = Verifier(
+        verification_store,
+        backoffice,
+        signing_key=settings.identity_signing_key.get_secret_value().encode("utf-8"),
+        clock=now,
+        max_failures=settings.verification_max_failures,
+        window=timedelta(minutes=settings.verification_window_minutes),
+        session_length=timedelta(minutes=settings.verified_session_minutes),
+        token_audience=settings.identity_token_audience,
+        token_max_lifetime=timedelta(minutes=settings.identity_token_max_minutes),
+    )
+    return Services(
+        backoffice=backoffice, knowledge=knowledge, verifier=verifier, settings=settings, clock=now
+    )
+
+
+def create_app(
+    settings: BotSettings | None = None,
+    *,
+    backoffice: BackOffice | None = None,
+    knowledge: KnowledgeClient | None = None,
+    verification_store: VerificationStore | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> Sanic:
+    """The action server's Sanic app (rasa-sdk's, plus ``/healthz``)."""
+    settings = settings or BotSettings.load()
+    engine = make_engine(settings.database_url)
+    services = build_services(
+        settings,
+        backoffice=backoffice,
+        knowledge=knowledge,
+        verification_store=verification_store,
+        clock=clock,
+        engine=engine,
+    )
+    app = create_sdk_app(build_executor(services), cors_origins=[], auto_reload=False)
+    app.ctx.services = services
+
+    @app.get("/healthz")
+    async def healthz(_: Request) -> response.HTTPResponse:
+        database, knowledge_state = await asyncio.gather(
+            asyncio.to_thread(database_status, engine),
+            asyncio.to_thread(services.knowledge.health),
+        )
+        status = "ok"
+        if knowledge_state.get("status") != "ok":
+            status = "degraded"
+        if database.get("status") != "ok":
+            status = "error"
+        return response.json(
+            {
+                "service": "actions",
+                "version": __version__,
+                "status": status,
+                "dependencies": {"database": database, "knowledge": knowledge_state},
+            },
+            status=200 if status != "error" else 503,
+        )
+
+    return app
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Frontdoor's Rasa action server.")
+    parser.add_argument(
+        "--port", type=int, default=None, help="default: FRONTDOOR_ACTIONS_PORT (5055)"
+    )
+    parser.add_argument("--host", default=None, help="default: FRONTDOOR_HOST (127.0.0.1)")
+    args = parser.parse_args(argv)
+    try:
+        settings = BotSettings.load()
+    except FrontdoorError as exc:
+        print(f"frontdoor actions: {exc.message}", file=sys.stderr)
+        return 1
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    # rasa-sdk logs whole requests at DEBUG (trackers carry identity tokens).
+    logging.getLogger("rasa_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
+    try:
+        app = create_app(settings)
+    except FrontdoorError as exc:
+        print(f"frontdoor actions: {exc.message}", file=sys.stderr)
+        return 1
+    app.config.MOTD = False
+    app.run(
+        host=args.host or settings.host,
+        port=args.port if args.port is not None else settings.actions_port,
+        single_process=True,
+        access_log=False,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
