@@ -101,13 +101,15 @@ class SearchEngine:
         language: str | None = "en",
         limit: int = 5,
         service_area: str | None = None,
+        mode: str = "hybrid",
     ) -> SearchResponse:
         """Best articles for ``query``, each with its best sections.
 
         ``language="en"`` searches English articles. Any other language also
         searches English ones (the model reads English best) and shows the
         article in the requested language wherever a translation is indexed.
-        ``language=None`` searches every language as is.
+        ``language=None`` searches every language as is. ``mode`` "dense" or
+        "lexical" uses one retriever alone (benchmarks, diagnosis).
         """
         return self._ranker.search(
             query,
@@ -117,6 +119,7 @@ class SearchEngine:
             limit=limit,
             service_area=service_area,
             revision=self._revision,
+            mode=mode,
         )
 
     # ---- writing ------------------------------------------------------------

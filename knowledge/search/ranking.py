@@ -25,6 +25,7 @@ from knowledge.search.state import IndexState
 from knowledge.search.text import make_snippet, normalise_space, tokenize
 
 MAX_QUERY_TOKENS = 64
+MODES = ("hybrid", "dense", "lexical")  # the last two exist for benchmarks and diagnosis
 MAX_LIMIT = 50
 CHUNKS_PER_HIT = 3
 UNKNOWN_WORD_IDF = 8.0  # a query word no article uses weighs like a very rare one
@@ -69,20 +70,24 @@ class Ranker:
         limit: int,
         service_area: str | None,
         revision: int,
+        mode: str = "hybrid",
     ) -> SearchResponse:
         started = time.perf_counter()
         text = clean_query(query)
         limit = max(0, min(limit, MAX_LIMIT))
         if not any(ch.isalnum() for ch in text) or limit == 0:
             return SearchResponse(text, [], True, _ms(started), None, revision, language)
-        vector = self.embedder.embed_query(text)  # outside the lock: the slow part
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
+        # Embedding happens outside the lock: it is the slow part.
+        vector = self.embedder.embed_query(text) if mode != "lexical" else None
         tokens = tokenize(text)[:MAX_QUERY_TOKENS]
         languages = None if language is None else tuple(dict.fromkeys((language, "en")))
         depth = max(self.candidates, limit * 4)
         with lock:
             allowed = state.allowed(languages, service_area)
-            dense = state.vectors.search(vector, depth, allowed)
-            lexical = state.bm25.search(tokens, depth, allowed)
+            dense = state.vectors.search(vector, depth, allowed) if vector is not None else []
+            lexical = state.bm25.search(tokens, depth, allowed) if mode != "dense" else []
             ranked = self._rank(state, dense, lexical)
             if language not in (None, "en"):
                 ranked = _prefer_language(state, ranked, language)

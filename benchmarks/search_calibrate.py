@@ -1,0 +1,69 @@
+"""Calibrate the "no good answer" thresholds on the calibration set only.
+
+    .venv/bin/python benchmarks/search_calibrate.py
+
+Uses benchmarks/data/search_calibration.yaml (in-scope questions with their
+slugs, and out-of-scope questions), never the evaluation set. A search has a
+good answer when a labelled slug is in its top 3; out-of-scope questions never
+do. Grid-searches ``AnswerPolicy`` for the best balanced accuracy (ties: the
+stricter policy) and prints the policy to paste into knowledge/search/fusion.py.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+from search_common import load_content, load_questions, machine
+
+from knowledge.search import AnswerPolicy, SearchEngine, SentenceTransformerEmbedder
+from knowledge.search.domain import AnswerSignals
+
+
+def collect(engine: SearchEngine, data: dict) -> list[tuple[AnswerSignals, bool]]:
+    rows = []
+    for item in data["in_scope"]:
+        response = engine.search(item["q"], limit=3)
+        good = any(hit.slug in item["slugs"] for hit in response.results)
+        assert response.signals is not None
+        rows.append((response.signals, good))
+    for question in data["out_of_scope"]:
+        response = engine.search(question, limit=3)
+        if response.signals is not None:
+            rows.append((response.signals, False))
+    return rows
+
+
+def balanced_accuracy(policy: AnswerPolicy, rows: list[tuple[AnswerSignals, bool]]) -> float:
+    good = [policy.has_good_answer(s) for s, label in rows if label]
+    bad = [not policy.has_good_answer(s) for s, label in rows if not label]
+    return (sum(good) / len(good) + sum(bad) / len(bad)) / 2
+
+
+def main() -> None:
+    engine = SearchEngine(None, SentenceTransformerEmbedder(), progress=False)
+    engine.rebuild(load_content(), progress=True)
+    print(f"machine: {machine()}")
+    rows = collect(engine, load_questions("search_calibration.yaml"))
+    print(f"{sum(1 for _, g in rows if g)} answerable, {sum(1 for _, g in rows if not g)} not")
+    for signals, good in sorted(rows, key=lambda r: r[0].top_cosine):
+        print(f"  {'GOOD' if good else 'none'} {signals}")
+    grid = itertools.product(
+        [x / 100 for x in range(30, 80, 2)],  # confident cosine
+        [x / 100 for x in range(10, 60, 2)],  # minimum cosine
+        [x / 20 for x in range(0, 21)],  # minimum coverage
+    )
+    scored = []
+    for confident, minimum, coverage in grid:
+        if minimum > confident:
+            continue
+        policy = AnswerPolicy(confident, minimum, coverage)
+        scored.append((balanced_accuracy(policy, rows), confident, minimum, coverage, policy))
+    scored.sort(key=lambda s: (-s[0], -s[1], -s[2], -s[3]))
+    best = scored[0]
+    print(f"\nbest balanced accuracy {best[0]:.3f}: {best[4]}")
+    for row in scored[1:6]:
+        print(f"  next {row[0]:.3f}: {row[4]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Search quality on labelled resident questions: BM25 alone, dense alone, hybrid.
+
+    .venv/bin/python benchmarks/search_quality.py [--show-misses]
+
+Reads benchmarks/data/search_questions.yaml (never used for tuning) and indexes
+knowledge/content in memory with the real model. Prints recall@1, recall@3 and
+MRR per mode, the Welsh questions, and the precision and recall of the
+"no good answer" signal on in-scope versus out-of-scope questions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+from search_common import load_content, load_questions, machine
+
+from knowledge.search import SearchEngine, SentenceTransformerEmbedder
+
+MODES = ("lexical", "dense", "hybrid")
+LABELS = {"lexical": "BM25 alone", "dense": "dense alone", "hybrid": "hybrid (RRF)"}
+
+
+def rank_of(slugs: list[str], wanted: set[str]) -> int | None:
+    for position, slug in enumerate(slugs, start=1):
+        if slug in wanted:
+            return position
+    return None
+
+
+def evaluate(engine: SearchEngine, questions: list[dict], mode: str, language: str) -> dict:
+    ranks, misses = [], []
+    for item in questions:
+        found = engine.search(item["q"], language=language, limit=10, mode=mode).results
+        slugs = [hit.slug for hit in found]
+        rank = rank_of(slugs, set(item["slugs"]))
+        ranks.append(rank)
+        if rank is None or rank > 3:
+            misses.append((item["q"], item["slugs"], slugs[:3]))
+    n = len(ranks)
+    return {
+        "n": n,
+        "r1": sum(1 for r in ranks if r == 1) / n,
+        "r3": sum(1 for r in ranks if r and r <= 3) / n,
+        "mrr": sum(1 / r for r in ranks if r) / n,
+        "misses": misses,
+    }
+
+
+def no_answer_figures(engine: SearchEngine, in_scope: list[dict], out_of_scope: list[str]) -> dict:
+    flagged_in = [engine.search(item["q"]).no_good_answer for item in in_scope]
+    flagged_out = [engine.search(q).no_good_answer for q in out_of_scope]
+    true_pos = sum(flagged_out)  # out of scope and flagged
+    false_pos = sum(flagged_in)  # in scope but flagged
+    precision = true_pos / (true_pos + false_pos) if true_pos + false_pos else float("nan")
+    return {
+        "oos_precision": precision,
+        "oos_recall": true_pos / len(out_of_scope),
+        "in_scope_answered": 1 - false_pos / len(in_scope),
+        "n_in": len(in_scope),
+        "n_out": len(out_of_scope),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--show-misses", action="store_true")
+    args = parser.parse_args()
+    questions = load_questions("search_questions.yaml")
+    articles = load_content()
+    started = time.perf_counter()
+    embedder = SentenceTransformerEmbedder()
+    engine = SearchEngine(None, embedder, progress=False)
+    engine.rebuild(articles, progress=True)
+    print(f"machine: {machine()}")
+    print(
+        f"corpus: {len(articles)} articles, {engine.chunk_count} chunks; "
+        f"indexed in {time.perf_counter() - started:.1f} s (model load included)"
+    )
+    in_scope = questions["in_scope"]
+    print(f"\nEnglish in-scope questions: {len(in_scope)}")
+    print(f"{'mode':<14} {'recall@1':>9} {'recall@3':>9} {'MRR':>7}")
+    results = {}
+    for mode in MODES:
+        results[mode] = figures = evaluate(engine, in_scope, mode, "en")
+        print(
+            f"{LABELS[mode]:<14} {figures['r1']:>9.3f} {figures['r3']:>9.3f} {figures['mrr']:>7.3f}"
+        )
+    gain = (results["hybrid"]["r3"] - results["lexical"]["r3"]) * 100
+    print(f"hybrid recall@3 minus BM25 recall@3: {gain:+.1f} points")
+
+    welsh = questions.get("welsh", [])
+    if welsh:
+        print(f"\nWelsh questions (language='cy'): {len(welsh)}")
+        for mode in MODES:
+            figures = evaluate(engine, welsh, mode, "cy")
+            print(
+                f"{LABELS[mode]:<14} {figures['r1']:>9.3f} {figures['r3']:>9.3f} "
+                f"{figures['mrr']:>7.3f}"
+            )
+
+    signal = no_answer_figures(engine, in_scope, questions["out_of_scope"])
+    print(
+        f"\n'no good answer' on {signal['n_in']} in-scope + {signal['n_out']} out-of-scope "
+        "questions (positive = out of scope):"
+    )
+    print(f"  precision {signal['oos_precision']:.3f}  recall {signal['oos_recall']:.3f}  ")
+    print(f"  in-scope questions answered (not flagged): {signal['in_scope_answered']:.3f}")
+
+    if args.show_misses:
+        for mode in MODES:
+            print(f"\nmisses at 3, {LABELS[mode]}:")
+            for question, wanted, got in results[mode]["misses"]:
+                print(f"  {question!r}: want {wanted}, got {got}")
+
+
+if __name__ == "__main__":
+    main()
