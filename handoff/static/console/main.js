@@ -48,7 +48,10 @@ function connectionStatus(status, detail) {
   }
 }
 
-function showMe(data) {
+let choosing = 0; // availability changes in flight: the server's older view must not undo them
+
+function showMe(data, { fromChoice = false } = {}) {
+  if (choosing && !fromChoice && "availability" in data) data = { ...data, availability: me ? me.availability : data.availability };
   me = { ...(me || {}), ...data };
   if (data.csrf_token) setCsrfToken(data.csrf_token);
   const radio = document.querySelector(`input[name=availability][value=${me.availability === "available" ? "available" : "away"}]`);
@@ -190,12 +193,17 @@ async function decline(conversationId) {
 
 for (const radio of document.querySelectorAll("input[name=availability]")) {
   radio.addEventListener("change", async () => {
+    choosing += 1;
+    if (me) me.availability = radio.value;
     try {
-      showMe(await api("PUT", "/advisor/availability", { status: radio.value }));
+      showMe(await api("PUT", "/advisor/availability", { status: radio.value }), { fromChoice: true });
       notifier.announce(radio.value === "available" ? "You are available for chats." : "You are away. No new chats will be offered.");
       showError("");
     } catch (failure) {
       showError(failure.message);
+      api("GET", "/advisor/me").then((fresh) => showMe(fresh, { fromChoice: true }), () => {});
+    } finally {
+      choosing -= 1;
     }
   });
 }

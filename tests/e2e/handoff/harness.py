@@ -93,7 +93,7 @@ def seed(engine: Any) -> dict[str, int]:
     return ids
 
 
-def host_page(handoff_url: str, title: str, body: str) -> bytes:
+def host_page(handoff_url: str, title: str, body: str, identity: str = "") -> bytes:
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -102,7 +102,7 @@ def host_page(handoff_url: str, title: str, body: str) -> bytes:
 <main><h1>{title}</h1><p>{body}</p>
 <p><a href="/en/bins">Bin collection days</a> · <a href="/en/council-tax">Council tax</a></p></main>
 <script src="{handoff_url}/widget/frontdoor-widget.js" data-frontdoor-url="{handoff_url}"
- data-council="{COUNCIL}" data-language="en" defer></script>
+ data-council="{COUNCIL}" data-language="en"{identity} defer></script>
 </body></html>""".encode()
 
 
@@ -110,10 +110,14 @@ class _Website(BaseHTTPRequestHandler):
     handoff_url = ""
 
     def do_GET(self) -> None:
-        title = {"/en/bins": "Bin collection days", "/en/council-tax": "Council tax"}.get(
-            self.path.split("?")[0], "Bramblefield District Council"
-        )
-        page = host_page(self.handoff_url, title, "Information for residents.")
+        title = {
+            "/en/bins": "Bin collection days",
+            "/en/council-tax": "Council tax",
+            "/en/my-account": "My account",
+        }.get(self.path.split("?")[0], "Bramblefield District Council")
+        # "My account" pages pass the resident's verified-account token.
+        identity = ' data-identity-token="verified-token"' if "/my-account" in self.path else ""
+        page = host_page(self.handoff_url, title, "Information for residents.", identity)
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         # A strict policy, as a council site should have: the widget must work

@@ -100,3 +100,27 @@ def test_supervisor_view(stack: Stack, advisor: Any) -> None:
     expect(table).to_contain_text("Waste and recycling")
     expect(advisor.locator("#advisors-table")).to_contain_text("Morgan Hale")
     assert axe_violations(advisor) == []
+
+
+def test_verified_resident_and_console_reload(stack: Stack, resident: Any, advisor: Any) -> None:
+    sign_in(advisor, stack)
+    advisor.get_by_label("Available for chats").check()
+    open_widget(resident, stack, "/en/my-account")
+    resident.locator("#fd-human").click()
+    advisor.locator(".offer").get_by_role("button", name="Accept").click()
+    chat = advisor.locator("article.chat")
+    expect(chat.locator(".tag--verified")).to_be_visible()
+    chat.locator("summary", has_text="Resident details").click()
+    expect(chat.locator(".tools")).to_contain_text("Alex Smith")
+    say(resident, "Can you see my account?")
+    expect(chat.locator(".transcript")).to_contain_text("Can you see my account?")
+
+    # The advisor reloads the console: the chat and its history come back.
+    advisor.reload()
+    chat = advisor.locator("article.chat")
+    expect(chat).to_have_count(1)
+    expect(chat.locator(".transcript")).to_contain_text("Can you see my account?")
+    expect(chat.locator(".badge")).to_be_hidden()
+    chat.get_by_label("Message to the resident").fill("Yes, I can see it.")
+    chat.get_by_role("button", name="Send").click()
+    expect(messages(resident)).to_contain_text("Yes, I can see it.")
