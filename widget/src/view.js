@@ -107,7 +107,7 @@ export function createView(doc, refs, { base }) {
     show(refs.badgeLong, count > 0);
     if (count > 0) {
       setText(refs.badge, t("unread", { count }));
-      setText(refs.badgeLong, t("unreadLong", { count }));
+      setText(refs.badgeLong, count === 1 ? t("unreadLongOne") : t("unreadLong", { count }));
     }
   }
 

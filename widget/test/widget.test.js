@@ -246,3 +246,21 @@ test("markup in messages is rendered as text", async () => {
   assert.equal(item.querySelector(".fd-text").textContent, "<script>alert(1)</script><img src=x onerror=alert(2)>");
   assert.equal(item.querySelector(".fd-author").textContent, "<b>Sam</b>");
 });
+
+test("while the window is closed, new replies show on the launcher and are still announced", async () => {
+  const ctx = mount();
+  const { $ } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-human").click();
+  const socket = await connected(ctx);
+  $("#fd-close").click();
+  socket.receive(message(1, "advisor", "Are you still there?", { author_name: "Sam" }));
+  assert.equal($("#fd-launcher .fd-badge").hidden, false);
+  assert.equal($("#fd-launcher .fd-badge").textContent, "1 new");
+  assert.match($("#fd-launcher").textContent, /1 new message$/);
+  assert.match($("#fd-announcer").textContent, /Sam: Are you still there\?/);
+  $("#fd-launcher").click();
+  assert.equal($("#fd-launcher .fd-badge").hidden, true);
+  ctx.timers.advance(1000);
+  assert.deepEqual(socket.frames("ack").at(-1), { type: "ack", seq: 1 });
+});

@@ -30,7 +30,7 @@ function describe(kind, data) {
     case "rating":
       return `Resident rated the chat ${data.stars} out of 5${data.comment ? `: “${data.comment}”` : "."}`;
     case "handoff":
-      return `Bot handed over: ${[data.reason, data.service_area && humanise(data.service_area), data.priority, data.summary].filter(Boolean).join(" · ")}`;
+      return `Bot handed over: ${[data.reason && humanise(data.reason), data.service_area && humanise(data.service_area), data.priority, data.summary].filter(Boolean).join(" · ")}`;
     case "transfer": {
       const to = data.to_advisor ? `advisor ${data.to_advisor}` : `team ${humanise(data.to_team)}`;
       return `Transferred by ${data.from || "an advisor"} to ${to}${data.note ? `. Note: ${data.note}` : "."}`;

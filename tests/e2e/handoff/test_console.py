@@ -124,3 +124,8 @@ def test_verified_resident_and_console_reload(stack: Stack, resident: Any, advis
     chat.get_by_label("Message to the resident").fill("Yes, I can see it.")
     chat.get_by_role("button", name="Send").click()
     expect(messages(resident)).to_contain_text("Yes, I can see it.")
+
+    # 400% zoom on a 1280 px screen is a 320 CSS px viewport: no sideways scrolling.
+    advisor.set_viewport_size({"width": 320, "height": 256})
+    chat.locator("summary", has_text="Transfer").click()
+    assert advisor.evaluate("document.documentElement.scrollWidth") == 320
