@@ -157,6 +157,14 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
       view.renderConnection(t("offline"));
     } else if (status === "connecting") {
       if (flags.lost) view.renderConnection(t("connecting"));
+    } else if (status === "stopped" && detail.reason !== "closed" && refs.panel.hidden) {
+      // The stored chat no longer exists (say, the service's data was reset)
+      // and the resident is not looking: start afresh without a fuss.
+      forget();
+      model = createConversation();
+      flags.lost = false;
+      view.renderConnection("");
+      renderEverything();
     } else if (status === "stopped" && detail.reason !== "closed") {
       flags.gone = true;
       view.renderConnection(t("gone"));

@@ -264,3 +264,31 @@ test("while the window is closed, new replies show on the launcher and are still
   ctx.timers.advance(1000);
   assert.deepEqual(socket.frames("ack").at(-1), { type: "ack", seq: 1 });
 });
+
+test("a stored chat the service no longer knows is dropped quietly when the window is closed", async () => {
+  const session = memoryArea();
+  session.setItem("fd-conversation", JSON.stringify({ id: "old", token: "t", cursor: 5, seen: 5, outbox: [], open: false }));
+  const ctx = mount({ session });
+  const socket = FakeSocket.last;
+  assert.match(socket.url, /conversation_id=old/);
+  socket.open();
+  socket.serverClose(4404);
+  assert.equal(session.getItem("fd-conversation"), null);
+  assert.equal(ctx.$("#fd-connection").hidden, true);
+  assert.equal(ctx.$("#fd-announcer").textContent, "");
+  ctx.$("#fd-launcher").click();
+  assert.equal(ctx.$("#fd-composer").hidden, false, "ready for a new chat");
+});
+
+test("if the resident is looking, a lost chat says so and offers a new one", async () => {
+  const session = memoryArea();
+  session.setItem("fd-conversation", JSON.stringify({ id: "old", token: "t", cursor: 5, seen: 5, outbox: [], open: true }));
+  const ctx = mount({ session });
+  FakeSocket.last.open();
+  FakeSocket.last.serverClose(4403);
+  assert.match(ctx.$("#fd-connection").textContent, /no longer available/);
+  assert.equal(ctx.$("#fd-new-chat").hidden, false);
+  ctx.$("#fd-new-chat").click();
+  assert.equal(ctx.$("#fd-connection").hidden, true);
+  assert.equal(ctx.win.document.activeElement, ctx.$("#fd-input"));
+});
