@@ -9,12 +9,14 @@ fresh schema, dropped afterwards, so runs never see each other's data.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
 
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
@@ -36,22 +38,34 @@ def _postgres_schema_url(schema: str) -> str:
 
 
 class DatabaseHandle:
-    """A throwaway database: its URL and a migrated engine."""
+    """A throwaway database: its URL and an engine.
 
-    def __init__(self, backend: str, tmp_path: Path) -> None:
+    ``DatabaseHandle(backend, tmp_path).migrate()`` builds one from scratch;
+    the ``database`` fixture clones a template migrated once per session
+    instead (a file copy for SQLite, CREATE DATABASE ... TEMPLATE for
+    PostgreSQL), which is many times faster than migrating for every test.
+    """
+
+    def __init__(self, backend: str, tmp_path: Path, *, template: str = "") -> None:
         self.backend = backend
         self._schema = ""
+        self._database = ""
         if backend == "sqlite":
-            self.url = f"sqlite:///{(tmp_path / 'frontdoor-test.db').as_posix()}"
+            path = tmp_path / "frontdoor-test.db"
+            if template:
+                shutil.copy(template, path)
+            self.url = f"sqlite:///{path.as_posix()}"
         else:
             if not POSTGRES_URL:
                 pytest.skip("FRONTDOOR_TEST_POSTGRES_URL is not set")
-            self._schema = f"t_{uuid.uuid4().hex[:12]}"
-            admin = make_engine(POSTGRES_URL)
-            with admin.begin() as connection:
-                connection.execute(text(f'CREATE SCHEMA "{self._schema}"'))
-            admin.dispose()
-            self.url = _postgres_schema_url(self._schema)
+            if template:
+                self._database = f"fdt_{uuid.uuid4().hex[:12]}"
+                _postgres_admin(f'CREATE DATABASE "{self._database}" TEMPLATE "{template}"')
+                self.url = _postgres_database_url(self._database)
+            else:
+                self._schema = f"t_{uuid.uuid4().hex[:12]}"
+                _postgres_admin(f'CREATE SCHEMA "{self._schema}"')
+                self.url = _postgres_schema_url(self._schema)
         self.engine: Engine = make_engine(self.url)
 
     def migrate(self) -> DatabaseHandle:
@@ -61,16 +75,76 @@ class DatabaseHandle:
     def drop(self) -> None:
         self.engine.dispose()
         if self._schema:
-            admin = make_engine(POSTGRES_URL)
-            with admin.begin() as connection:
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{self._schema}" CASCADE'))
-            admin.dispose()
+            _postgres_admin(f'DROP SCHEMA IF EXISTS "{self._schema}" CASCADE')
+        if self._database:
+            _postgres_admin(f'DROP DATABASE IF EXISTS "{self._database}" WITH (FORCE)')
+
+
+def _postgres_admin(statement: str) -> None:
+    admin = make_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+def _postgres_database_url(name: str) -> str:
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+class _Templates:
+    """Migrated template databases, built on first use and dropped at the end."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._sqlite = ""
+        self._postgres = ""
+
+    def for_backend(self, backend: str) -> str:
+        if backend == "sqlite":
+            if not self._sqlite:
+                path = self._folder / "template.db"
+                engine = make_engine(f"sqlite:///{path.as_posix()}")
+                upgrade(engine)
+                with engine.connect() as connection:
+                    connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                engine.dispose()
+                self._sqlite = str(path)
+            return self._sqlite
+        if not POSTGRES_URL:
+            pytest.skip("FRONTDOOR_TEST_POSTGRES_URL is not set")
+        if not self._postgres:
+            name = f"fdtmpl_{uuid.uuid4().hex[:12]}"
+            _postgres_admin(f'CREATE DATABASE "{name}"')
+            engine = make_engine(_postgres_database_url(name))
+            upgrade(engine)
+            engine.dispose()
+            self._postgres = name
+        return self._postgres
+
+    def drop(self) -> None:
+        if self._postgres:
+            _postgres_admin(f'DROP DATABASE IF EXISTS "{self._postgres}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[_Templates]:
+    templates = _Templates(tmp_path_factory.mktemp("database-templates"))
+    try:
+        yield templates
+    finally:
+        templates.drop()
 
 
 @pytest.fixture(params=_backends())
-def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[DatabaseHandle]:
+def database(
+    request: pytest.FixtureRequest, tmp_path: Path, database_templates: _Templates
+) -> Iterator[DatabaseHandle]:
     """A migrated, empty database on every configured backend."""
-    handle = DatabaseHandle(request.param, tmp_path).migrate()
+    handle = DatabaseHandle(
+        request.param, tmp_path, template=database_templates.for_backend(request.param)
+    )
     try:
         yield handle
     finally:
@@ -78,8 +152,8 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 
 @pytest.fixture
-def sqlite_database(tmp_path: Path) -> Iterator[DatabaseHandle]:
-    handle = DatabaseHandle("sqlite", tmp_path).migrate()
+def sqlite_database(tmp_path: Path, database_templates: _Templates) -> Iterator[DatabaseHandle]:
+    handle = DatabaseHandle("sqlite", tmp_path, template=database_templates.for_backend("sqlite"))
     try:
         yield handle
     finally:
