@@ -18,7 +18,13 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.events import (
+    ActionExecutionRejected,
+    ActiveLoop,
+    EventType,
+    FollowupAction,
+    SlotSet,
+)
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -27,6 +33,7 @@ from actions.backoffice.calendar import london
 from actions.backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
 from actions.backoffice.ports import BackOffice
 from actions.knowledge_client import KnowledgeClient
+from actions.risk import detect_risk
 from actions.settings import BotSettings
 from actions.verification import Identity, Verifier
 
@@ -109,7 +116,7 @@ class Services:
         return self.now().date()
 
 
-# --- tracker helpers --------------------------------------------------------------------
+# --- tracker helpers ------------------------------------------------
 
 
 def latest_text(tracker: Tracker) -> str:
@@ -215,13 +222,25 @@ def stop_form_events(tracker: Tracker) -> list[EventType]:
     return []
 
 
-# --- base classes ---------------------------------------------------------------------------
+# --- base classes ------------------------------------------------
+
+
+def risk_in_new_message(tracker: Tracker) -> bool:
+    """The resident's message that this action answers shows signs of risk.
+
+    The backstop behind the ``at_risk`` intent: whatever the NLU made of the
+    message, a resident at risk reaches a person first."""
+    return (
+        tracker.latest_action_name == "action_listen"
+        and detect_risk(latest_text(tracker)) is not None
+    )
 
 
 class FrontdoorAction(Action):
     """A custom action with injected services and a polite edge."""
 
     NAME: ClassVar[str] = ""
+    RISK_GUARD: ClassVar[bool] = True  # hand over at once when the message shows risk
 
     def __init__(self, services: Services) -> None:
         self.services = services
@@ -232,6 +251,8 @@ class FrontdoorAction(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if self.RISK_GUARD and risk_in_new_message(tracker):
+            return [FollowupAction("action_handoff")]
         try:
             return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
         except BackOfficeUnavailable:
@@ -287,6 +308,9 @@ class FrontdoorFormValidation(FormValidationAction):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if risk_in_new_message(tracker):
+            # Reject the form (it does not ask again) and hand over instead.
+            return [ActionExecutionRejected(self.FORM), FollowupAction("action_handoff")]
         try:
             return await super().run(dispatcher, tracker, domain)
         except BackOfficeUnavailable:

@@ -56,7 +56,7 @@ def train(
     from frontdoor.exceptions import FrontdoorError
 
     started = time.monotonic()
-    bar: tqdm | None = None  # type: ignore[type-arg]
+    bar: tqdm | None = None
 
     def phase(name: str) -> None:
         nonlocal bar

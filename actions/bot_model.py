@@ -32,15 +32,21 @@ MODELS = Path("models")
 MODEL_PREFIX = "frontdoor-"
 RASA_VERSION = "3.6.21"
 # For every Rasa subprocess: no telemetry or error reports leave the machine,
-# no training cache in the working tree, quiet TensorFlow, two CPU threads.
+# quiet TensorFlow, two CPU threads. (The training cache goes under models/,
+# see rasa_env.)
 RASA_ENV = {
     "RASA_TELEMETRY_ENABLED": "false",
-    "RASA_MAX_CACHE_SIZE": "0",
     "TF_CPP_MIN_LOG_LEVEL": "3",
     "TF_INTER_OP_PARALLELISM_THREADS": "1",
     "TF_INTRA_OP_PARALLELISM_THREADS": "2",
     "PYTHONWARNINGS": "ignore",
 }
+
+
+def rasa_env(root: Path | None = None) -> dict[str, str]:
+    """Environment variables for a Rasa subprocess (on top of os.environ)."""
+    root = root or project_root()
+    return {**RASA_ENV, "RASA_CACHE_DIRECTORY": str(root / MODELS / ".rasa-cache")}
 
 
 def rasa_environment(root: Path | None = None) -> Path:
@@ -151,7 +157,7 @@ def train(
         "--fixed-model-name",
         target.name.removesuffix(".tar.gz"),
     ]
-    env = {**os.environ, **RASA_ENV}
+    env = {**os.environ, **rasa_env(root)}
     on_phase("checking the training data")
     process = subprocess.Popen(  # noqa: S603 - fixed executable and arguments
         command,

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
+from actions.addresses import find_postcode
 from actions.balances import case_verification, retry_verification
 from actions.base import (
     FORM_TASKS,
@@ -134,6 +135,8 @@ class StartTask(FrontdoorAction):
         """Clear the task's slots, then pre-fill what this message already says."""
         events = clear_task_events(task)
         text = latest_text(tracker)
+        if task in {"bin_day", "missed_bin", "bulky"}:
+            events += postcode_events(tracker)
         if task == "missed_bin":
             for value in entity_values(tracker, "bin_type"):
                 if parse_bin_type(value):
@@ -154,6 +157,19 @@ class StartTask(FrontdoorAction):
         elif task == "bulky" and entity_values(tracker, "bulky_item"):
             events.append(SlotSet("bulky_items", text[:1000]))
         return events
+
+
+def postcode_events(tracker: Tracker) -> list[EventType]:
+    """Remember a postcode the message gave (the form checks it); forget the
+    address if it was at another postcode."""
+    for value in entity_values(tracker, "postcode"):
+        postcode = find_postcode(value)
+        if postcode:
+            events: list[EventType] = [SlotSet("postcode", postcode)]
+            if postcode != tracker.get_slot("postcode"):
+                events.append(SlotSet("uprn", None))
+            return events
+    return []
 
 
 class Yes(FrontdoorAction):
@@ -240,9 +256,9 @@ class RouteInform(FrontdoorAction):
             return [FollowupAction("action_start_balance")]
         if tracker.get_slot("awaiting") == "rephrase" and latest_text(tracker).strip():
             return [FollowupAction("action_answer_question")]
-        postcodes = entity_values(tracker, "postcode")
-        if postcodes:
-            postcode = tracker.get_slot("postcode") or ""
+        remembered = postcode_events(tracker)
+        if remembered:
+            postcode = remembered[0]["value"]
             dispatcher.utter_message(
                 text="What would you like to do for that postcode?",
                 buttons=[
@@ -254,7 +270,7 @@ class RouteInform(FrontdoorAction):
                     },
                 ],
             )
-            return []
+            return remembered
         if entity_values(tracker, "bin_type"):
             dispatcher.utter_message(
                 text="Would you like to know when it's collected, or report it missed?",

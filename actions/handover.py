@@ -122,6 +122,7 @@ class Handoff(FrontdoorAction):
     """``action_handoff``: pass the conversation to a person, once, with a summary."""
 
     NAME = "action_handoff"
+    RISK_GUARD = False
 
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -63,7 +63,7 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-# --- days --------------------------------------------------------------------------------
+# --- days ------------------------------------------------
 
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})(?:[/.-](\d{2,4}))?\b")
 _DAY_OF_MONTH = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b")
@@ -133,7 +133,7 @@ def _safe_date(year: int, month: int, day_number: int) -> date | None:
         return None
 
 
-# --- bins ---------------------------------------------------------------------------------
+# --- bins ------------------------------------------------
 
 _BIN_WORDS: tuple[tuple[BinType, tuple[str, ...]], ...] = (
     (BinType.FOOD, ("food", "caddy", "kitchen")),
@@ -160,7 +160,7 @@ def parse_bin_type(text: str) -> BinType | None:
     return None
 
 
-# --- addresses -------------------------------------------------------------------------------
+# --- addresses ------------------------------------------------
 
 
 def choose_address(text: str, candidates: Sequence[Property]) -> Property | None:
@@ -170,10 +170,10 @@ def choose_address(text: str, candidates: Sequence[Property]) -> Property | None
     if not candidates:
         return None
     cleaned = text.strip()
-    for home in candidates:
-        if cleaned == home.uprn:
-            return home
     tokens = words(cleaned)
+    for home in candidates:
+        if cleaned == home.uprn or (len(home.uprn) >= 6 and home.uprn in tokens):
+            return home
     position = _position(tokens, len(candidates))
     if position is not None and not _looks_like_house_number(tokens, candidates):
         return candidates[position]
@@ -220,7 +220,7 @@ def _looks_like_house_number(tokens: list[str], candidates: Sequence[Property]) 
     return any(numbers & set(words(" ".join(home.address_lines))) for home in candidates)
 
 
-# --- bulky items ------------------------------------------------------------------------------
+# --- bulky items ------------------------------------------------
 
 ITEM_SYNONYMS = {
     "couch": "sofa",
@@ -306,7 +306,7 @@ def parse_bulky_items(text: str, catalogue: Sequence[BulkyItemType]) -> ItemPars
     return ItemParse(items=found, unknown=tuple(unknown))
 
 
-# --- bulky slots --------------------------------------------------------------------------------
+# --- bulky slots ------------------------------------------------
 
 
 def choose_slot(text: str, offered: Sequence[BulkySlot], *, today: date) -> BulkySlot | None:
@@ -314,7 +314,7 @@ def choose_slot(text: str, offered: Sequence[BulkySlot], *, today: date) -> Bulk
     ("the first one"), a weekday or a date."""
     cleaned = text.strip()
     for slot in offered:
-        if cleaned == slot.slot_id:
+        if slot.slot_id.lower() in cleaned.lower():
             return slot
     tokens = words(cleaned)
     weekday = next((i for t in tokens if (i := _weekday_index(t)) is not None), None)

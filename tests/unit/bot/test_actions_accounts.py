@@ -106,7 +106,7 @@ def test_a_bulky_booking_reference_shows_its_status(bot: BotHarness, world) -> N
     assert booking.reference in result.text
 
 
-# --- balances ---------------------------------------------------------------------------
+# --- balances ------------------------------------------------
 
 
 def test_a_balance_request_goes_to_the_identity_check(bot: BotHarness) -> None:
@@ -302,7 +302,7 @@ def test_a_case_check_does_not_ask_for_the_extra_fact(bot: BotHarness) -> None:
     assert result.slot("requested_slot") is None
 
 
-# --- planning ---------------------------------------------------------------------------------
+# --- planning ------------------------------------------------
 
 
 def test_planning_by_reference(bot: BotHarness) -> None:

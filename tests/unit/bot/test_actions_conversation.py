@@ -10,7 +10,7 @@ from tests.unit.bot.harness import BotHarness
 CT = DEMO_IDENTITIES["council_tax"]
 
 
-# --- questions ----------------------------------------------------------------------------
+# --- questions ------------------------------------------------
 
 
 def test_a_question_is_answered_with_a_snippet_a_link_and_did_that_help(bot: BotHarness) -> None:
@@ -122,7 +122,7 @@ def test_an_aside_in_a_form_is_answered_then_the_form_resumes(bot: BotHarness) -
     assert result.followup == "missed_bin_form"
 
 
-# --- handover ------------------------------------------------------------------------------
+# --- handover ------------------------------------------------
 
 
 def _handoff(result) -> dict:
@@ -233,7 +233,7 @@ def test_a_handoff_in_a_form_ends_the_form(bot: BotHarness) -> None:
     assert result.active_loop_ended
 
 
-# --- small talk and control ----------------------------------------------------------------------
+# --- small talk and control ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -346,7 +346,7 @@ def test_a_reference_on_its_own_is_routed(bot: BotHarness) -> None:
     assert "/ask_bin_day" in [b["payload"] for b in postcode.buttons]
 
 
-# --- bad input --------------------------------------------------------------------------------------
+# --- bad input ------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -388,3 +388,18 @@ def test_welsh_gets_a_bilingual_reply_and_a_person(bot: BotHarness) -> None:
     assert "Mae'n ddrwg gen i" in result.text and "Sorry" in result.text
     assert result.buttons[0]["payload"] == "/human"
     assert bot.knowledge.gaps[0]["language"] == "cy"
+
+
+def test_any_entry_action_hands_over_a_message_showing_risk(bot: BotHarness) -> None:
+    result = bot.run("action_stop", bot.tracker(text="my mother has just died", intent="stop"))
+    assert result.followup == "action_handoff" and result.messages == []
+
+
+def test_a_form_answer_showing_risk_rejects_the_form_and_hands_over(bot: BotHarness) -> None:
+    result = bot.validate(
+        "missed_bin_form",
+        {"postcode": "i've got nowhere to sleep tonight"},
+        text="i've got nowhere to sleep tonight",
+    )
+    assert [e["event"] for e in result.events] == ["action_execution_rejected", "followup"]
+    assert result.followup == "action_handoff"

@@ -14,7 +14,7 @@ IN_PROGRESS = DEMO_IDENTITIES["round_in_progress"]
 ANN = DEMO_IDENTITIES["council_tax"]
 
 
-# --- addresses ----------------------------------------------------------------------
+# --- addresses ------------------------------------------------
 
 
 def test_a_postcode_is_normalised_and_checked(bot: BotHarness) -> None:
@@ -51,7 +51,7 @@ def test_an_address_is_chosen_by_button_or_by_typing(bot: BotHarness) -> None:
     assert elsewhere.slot("uprn") is None  # a UPRN that is not at this postcode
 
 
-# --- bin day ----------------------------------------------------------------------------
+# --- bin day ------------------------------------------------
 
 
 def test_bin_day_lists_the_next_collection_of_each_bin(bot: BotHarness) -> None:
@@ -89,7 +89,7 @@ def test_bin_day_returns_to_a_paused_task(bot: BotHarness) -> None:
     assert "back to your missed bin report" in result.text
 
 
-# --- missed bin ----------------------------------------------------------------------------
+# --- missed bin ------------------------------------------------
 
 
 def test_the_missed_day_is_read_and_checked(bot: BotHarness, today: date) -> None:
@@ -193,7 +193,7 @@ def test_a_bin_not_due_that_day_is_explained(bot: BotHarness) -> None:
     assert "was not a collection day" in result.text
 
 
-# --- bulky waste ---------------------------------------------------------------------------
+# --- bulky waste ------------------------------------------------
 
 
 def test_prices_and_items_are_listed_with_an_offer_to_book(bot: BotHarness) -> None:

@@ -73,7 +73,7 @@ def test_the_spacy_patterns_cover_every_reference_kind() -> None:
         assert re.search(rf"\({label}, \[", source), label
 
 
-# --- settings ---------------------------------------------------------------------------------
+# --- settings ------------------------------------------------
 
 
 def test_the_placeholder_signing_key_is_refused_outside_development() -> None:
@@ -86,7 +86,7 @@ def test_the_placeholder_signing_key_is_refused_outside_development() -> None:
         )
 
 
-# --- frontdoor token mint -------------------------------------------------------------------------
+# --- frontdoor token mint ------------------------------------------------
 
 
 def test_token_mint_prints_a_verifiable_token(monkeypatch: pytest.MonkeyPatch) -> None:

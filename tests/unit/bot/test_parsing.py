@@ -153,3 +153,10 @@ SLOTS = [
 def test_slots(text: str, slot_id: str | None) -> None:
     chosen = choose_slot(text, SLOTS, today=TODAY)
     assert (chosen.slot_id if chosen else None) == slot_id
+
+
+def test_button_payloads_typed_as_text_still_choose() -> None:
+    homes = [*HOMES, Property("990000000001", ("14 Foxglove Lane",), "B", "BF3 2QX", "W")]
+    assert choose_address('/inform{"uprn":"990000000001"}', homes).uprn == "990000000001"
+    chosen = choose_slot('/inform{"slot_id":"BF3-20261124"}', SLOTS, today=TODAY)
+    assert chosen is not None and chosen.slot_id == "BF3-20261124"

@@ -1,0 +1,317 @@
+"""Start the composed bot and talk to it over Rasa's REST channel.
+
+Used by the end-to-end tests (tests/e2e/bot/conftest.py) and by
+benchmarks/bot_latency.py:
+
+- ``knowledge_stub()``: a small HTTP server speaking the knowledge API
+  (search + content gaps) over the fake's articles, so answers are fixed;
+- ``seed_database(path, world)``: a migrated SQLite file holding Bramblefield;
+- ``running_bot(...)``: the action server (``python -m actions.server``, 3.11)
+  and Rasa (``bot/serve.py``, 3.10), started, health-checked, stopped;
+- ``Chat``: one resident's conversation (a fresh sender id).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+from sqlalchemy.orm import Session
+
+from actions import bot_model
+from actions.backoffice.seed import load_world
+from actions.backoffice.sql.loader import SqlLoader
+from actions.backoffice.world import World
+from actions.identity import mint_token
+from actions.knowledge_client import FakeKnowledgeClient
+from frontdoor.db import make_engine
+from frontdoor.migrate import upgrade
+from tests.unit.bot.harness import ARTICLES, ROOT, SIGNING_KEY
+
+STARTUP_SECONDS = 300
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, timeout: float, process: subprocess.Popen[bytes] | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise TimeoutError(f"{url} did not become healthy in {timeout} s")
+
+
+# --- the knowledge API stub ---------------------------------------------------------------
+
+
+@dataclass
+class KnowledgeStub:
+    fake: FakeKnowledgeClient
+    url: str = ""
+    gaps: list[dict[str, Any]] = field(default_factory=list)
+    external: bool = False
+
+
+def _search_body(stub: KnowledgeStub, query: dict[str, list[str]]) -> dict[str, Any]:
+    answer = stub.fake.search(
+        query.get("q", [""])[0],
+        language=query.get("lang", ["en"])[0],
+        limit=int(query.get("limit", ["3"])[0]),
+    )
+    return {
+        "query": answer.query,
+        "results": [
+            {
+                "slug": hit.slug,
+                "title": hit.title,
+                "url": f"/articles/{hit.slug}",
+                "section_anchor": hit.section_anchor,
+                "section_title": hit.section_title,
+                "snippet": hit.snippet,
+                "score": hit.score,
+                "service_area": hit.service_area,
+                "language": hit.language,
+            }
+            for hit in answer.hits
+        ],
+        "no_good_answer": answer.no_good_answer,
+        "took_ms": 1.0,
+    }
+
+
+def _handler(stub: KnowledgeStub) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def _json(self, status: int, body: Any) -> None:
+            raw = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_GET(self) -> None:
+            parsed = urlparse(self.path)
+            if parsed.path == "/healthz":
+                self._json(200, {"service": "knowledge", "status": "ok"})
+            elif parsed.path == "/api/v1/search":
+                self._json(200, _search_body(stub, parse_qs(parsed.query)))
+            else:
+                self._json(404, {"error": "not_found"})
+
+        def do_POST(self) -> None:
+            if urlparse(self.path).path != "/api/v1/content-gaps":
+                self._json(404, {"error": "not_found"})
+                return
+            length = int(self.headers.get("Content-Length", "0"))
+            stub.gaps.append(json.loads(self.rfile.read(length)))
+            self._json(201, {"status": "recorded"})
+
+        def log_message(self, *args: Any) -> None:
+            return
+
+    return Handler
+
+
+@contextmanager
+def knowledge_stub() -> Iterator[KnowledgeStub]:
+    """The stub, or the service at FRONTDOOR_E2E_KNOWLEDGE_URL when that is set."""
+    stub = KnowledgeStub(FakeKnowledgeClient().add(ARTICLES))
+    external = os.environ.get("FRONTDOOR_E2E_KNOWLEDGE_URL")
+    if external:
+        stub.url, stub.external = external.rstrip("/"), True
+        yield stub
+        return
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    stub.url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        yield stub
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- database and processes --------------------------------------------------------------------
+
+
+def seed_database(path: Path, world: World) -> str:
+    url = f"sqlite:///{path.as_posix()}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        load_world(SqlLoader(session), world)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+
+
+@dataclass
+class BotStack:
+    rasa_url: str
+    actions_url: str
+    knowledge: KnowledgeStub
+    world: World
+
+    def chat(self, **metadata: Any) -> Chat:
+        return Chat(self.rasa_url, metadata=metadata)
+
+    def token(
+        self,
+        *,
+        council_tax: tuple[str, ...] = (),
+        tenancies: tuple[str, ...] = (),
+        minutes: int = 30,
+    ) -> str:
+        return mint_token(
+            SIGNING_KEY.encode(), council_tax=council_tax, tenancies=tenancies, minutes=minutes
+        )
+
+
+@contextmanager
+def running_bot(
+    *, model: Path, database_url: str, knowledge: KnowledgeStub, world: World, logs: Path
+) -> Iterator[BotStack]:
+    """The action server and Rasa, up and healthy; stopped afterwards."""
+    rasa_bin = bot_model.rasa_environment(ROOT)
+    actions_port, rasa_port = free_port(), free_port()
+    env = {
+        **os.environ,
+        "FRONTDOOR_ENVIRONMENT": "test",
+        "FRONTDOOR_DATABASE_URL": database_url,
+        "FRONTDOOR_IDENTITY_SIGNING_KEY": SIGNING_KEY,
+        "FRONTDOOR_KNOWLEDGE_PORT": str(urlparse(knowledge.url).port or 80),
+        "FRONTDOOR_HOST": "127.0.0.1",
+        "FRONTDOOR_LOG_LEVEL": "WARNING",
+    }
+    logs.mkdir(parents=True, exist_ok=True)
+    with (
+        (logs / "actions.log").open("wb") as actions_log,
+        (logs / "rasa.log").open("wb") as rasa_log,
+    ):
+        actions = subprocess.Popen(
+            [sys.executable, "-m", "actions.server", "--port", str(actions_port)],
+            cwd=ROOT,
+            env=env,
+            stdout=actions_log,
+            stderr=subprocess.STDOUT,
+        )
+        rasa = subprocess.Popen(
+            [
+                str(rasa_bin / "python"),
+                str(ROOT / "bot" / "serve.py"),
+                "--model",
+                str(model),
+                "--port",
+                str(rasa_port),
+                "--actions-url",
+                f"http://127.0.0.1:{actions_port}",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **bot_model.rasa_env(ROOT)},
+            stdout=rasa_log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"http://127.0.0.1:{actions_port}/healthz", 60, actions)
+            wait_for(f"http://127.0.0.1:{rasa_port}/healthz", STARTUP_SECONDS, rasa)
+            yield BotStack(
+                f"http://127.0.0.1:{rasa_port}",
+                f"http://127.0.0.1:{actions_port}",
+                knowledge,
+                world,
+            )
+        finally:
+            _stop(rasa)
+            _stop(actions)
+
+
+# --- talking to it ----------------------------------------------------------------------------
+
+
+class Replies(list):  # type: ignore[type-arg]
+    @property
+    def text(self) -> str:
+        return "\n".join(m["text"] for m in self if m.get("text"))
+
+    @property
+    def buttons(self) -> list[dict[str, str]]:
+        return [b for m in self for b in (m.get("buttons") or [])]
+
+    @property
+    def payloads(self) -> list[str]:
+        return [b["payload"] for b in self.buttons]
+
+    @property
+    def custom(self) -> list[dict[str, Any]]:
+        return [m["custom"] for m in self if m.get("custom")]
+
+    @property
+    def handoffs(self) -> list[dict[str, Any]]:
+        return [c["frontdoor_handoff"] for c in self.custom if "frontdoor_handoff" in c]
+
+
+class Chat:
+    """One resident's conversation over the REST channel."""
+
+    def __init__(
+        self, rasa_url: str, *, sender: str | None = None, metadata: dict[str, Any] | None = None
+    ) -> None:
+        self.url = f"{rasa_url}/webhooks/rest/webhook"
+        self.sender = sender or f"e2e-{uuid.uuid4().hex}"
+        self.metadata = dict(metadata or {})
+        self.transcript: list[tuple[str, Replies]] = []
+        self._client = httpx.Client(timeout=30)
+
+    def say(self, text: str, **metadata: Any) -> Replies:
+        body = {"sender": self.sender, "message": text, "metadata": {**self.metadata, **metadata}}
+        answer = self._client.post(self.url, json=body)
+        assert answer.status_code == 200, answer.text
+        replies = Replies(answer.json())
+        self.transcript.append((text, replies))
+        return replies
+
+    def press(self, replies: Replies, title_part: str) -> Replies:
+        """Press the button with this title (or, failing that, containing it)."""
+        for item in replies.buttons:
+            if item["title"].lower() == title_part.lower():
+                return self.say(item["payload"])
+        for item in replies.buttons:
+            if title_part.lower() in item["title"].lower():
+                return self.say(item["payload"])
+        raise AssertionError(f"no button containing {title_part!r} in {replies.buttons}")
