@@ -87,8 +87,17 @@ function paintChatList() {
 }
 
 function paintQueue() {
+  // The queue is rebuilt on every change; keep keyboard focus where it was
+  // (the same button of the same chat), or on the heading if that chat went.
+  const active = document.activeElement;
+  const item = active && active.closest && active.closest("#queue-list [data-conversation], #offers [data-conversation]");
+  const focusKey = item ? [item.getAttribute("data-conversation"), active.textContent] : null;
   renderQueue({ list: $("queue-list"), empty: $("queue-empty"), count: $("queue-count") }, queueItems, { onAccept: accept, offers });
   renderOffers($("offers"), offers, { onAccept: accept, onDecline: decline });
+  if (focusKey && !document.activeElement.closest("#queue-list, #offers, article.chat")) {
+    const again = [...document.querySelectorAll(`[data-conversation="${CSS.escape(focusKey[0])}"] button`)].find((b) => b.textContent === focusKey[1]);
+    (again || $("queue-heading")).focus();
+  }
   paintLoad();
 }
 
