@@ -50,6 +50,7 @@ class Live:
         }
         self._tasks: list[asyncio.Task[None]] = []
         self._dispatch_now = asyncio.Event()
+        self._stopping = asyncio.Event()
         handoff.on_views_changed = self.refresh
 
     async def start(self) -> None:
@@ -66,23 +67,26 @@ class Live:
             self._tasks.append(asyncio.create_task(self._every(name, step), name=f"handoff-{name}"))
 
     async def stop(self) -> None:
-        for task in self._tasks:
+        """Let each loop finish its step, then end. Cancelling a task does not stop the
+        worker thread it waits on, which would touch the database after shutdown."""
+        self._stopping.set()
+        self._dispatch_now.set()
+        _, late = await asyncio.wait(self._tasks, timeout=30) if self._tasks else (set(), set())
+        for task in late:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task  # cancelled above
         self._tasks.clear()
         await self.h.waker.stop()
 
     async def _every(self, name: str, step: Any) -> None:
         interval = self.intervals[name]
-        while True:
+        wake = self._dispatch_now if name == "dispatch" else self._stopping
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):  # a tick without a nudge
+                await asyncio.wait_for(wake.wait(), timeout=interval)
             if name == "dispatch":
-                with contextlib.suppress(TimeoutError):  # a tick without a nudge
-                    await asyncio.wait_for(self._dispatch_now.wait(), timeout=interval)
                 self._dispatch_now.clear()
-            else:
-                await asyncio.sleep(interval)
+            if self._stopping.is_set():
+                return
             try:
                 await step()
             except asyncio.CancelledError:
