@@ -10,11 +10,6 @@ say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 say "lint (ruff)"
 .venv/bin/ruff check .
 
-if [[ -d widget/test ]]; then
-  say "widget unit tests (node --test)"
-  node --test widget/test/
-fi
-
 if .venv/bin/frontdoor bot --help >/dev/null 2>&1; then
   say "bot model (trains only when the training data changed)"
   .venv/bin/frontdoor bot train
