@@ -62,8 +62,10 @@ def create_app(
     if pending(engine):
         raise ConfigurationError("database migrations are pending; run `frontdoor db upgrade`")
     factory = make_session_factory(engine)
+    if search_engine is None:  # not `or`: an empty engine has len() 0 and is falsy
+        search_engine = build_search_engine(settings)
     runtime = SearchRuntime(
-        search_engine or build_search_engine(settings),
+        search_engine,
         factory,
         interval=settings.knowledge_sync_interval_seconds,
     )

@@ -1,0 +1,79 @@
+"""axe-core on the website and the editor: no serious or critical violations."""
+
+import pytest
+
+from tests.e2e.knowledge.conftest import EDITOR, axe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+SITE_PAGES = [
+    "/",
+    "/services/waste",
+    "/articles/missed-bin",
+    "/articles/council-tax-bands",
+    "/search?q=when+is+my+bin+day",
+    "/search?q=zzzz+qqqq",
+    "/accessibility",
+    "/cy/",
+    "/no-such-page",
+]
+
+
+@pytest.mark.parametrize("path", SITE_PAGES)
+def test_website_pages(site, page, path):
+    page.goto(site.url + path)
+    assert axe_violations(page) == []
+
+
+def test_website_on_a_phone(site, browser):
+    from tests.e2e.knowledge.conftest import new_page
+
+    phone = new_page(browser, is_mobile=True)
+    phone.set_viewport_size({"width": 375, "height": 740})
+    try:
+        phone.goto(site.url + "/articles/missed-bin")
+        assert axe_violations(phone) == []
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375  # no sideways scrolling on a phone
+    finally:
+        phone.context.close()
+
+
+def test_welsh_article(site, page):
+    page.goto(site.url + "/cy/")
+    page.locator("main a[href^='/articles/']").first.click()
+    assert page.evaluate("document.documentElement.lang") == "cy"
+    assert axe_violations(page) == []
+
+
+EDITOR_PAGES = [
+    "/editor",
+    "/editor/articles/new",
+    "/editor/review",
+    "/editor/stale",
+    "/editor/gaps",
+]
+
+
+def test_editor_login_page(site, page):
+    page.goto(site.url + "/editor/login")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", EDITOR_PAGES)
+def test_editor_pages(site, page, path):
+    sign_in(page, site, EDITOR)
+    page.goto(site.url + path)
+    assert axe_violations(page) == []
+
+
+def test_editor_edit_history_and_diff(site, page):
+    sign_in(page, site, EDITOR)
+    page.goto(site.url + "/editor/review")
+    page.locator("main table a").first.click()
+    page.wait_for_selector("#preview h2")  # the live preview has rendered
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="History and compare").click()
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Compare").click()
+    assert axe_violations(page) == []
