@@ -38,6 +38,13 @@ class _Candidate:
     score: float = 0.0
 
 
+@dataclass(frozen=True)
+class _Found:
+    dense: dict[int, float]  # chunk id -> cosine
+    lexical: dict[int, float]  # chunk id -> BM25
+    terms: dict[str, float]  # the query's words as indexed (spelling corrected)
+
+
 def clean_query(query: str) -> str:
     """Whitespace collapsed, cut at a word boundary near MAX_QUERY_CHARS."""
     text = normalise_space(query or "")
@@ -92,7 +99,8 @@ class Ranker:
             if language not in (None, "en"):
                 ranked = _prefer_language(state, ranked, language)
             signals = self._signals(state, ranked, dense, lexical, tokens)
-            hits = [self._hit(state, c, dense, lexical, tokens) for c in ranked[:limit]]
+            found = _Found(dict(dense), dict(lexical), state.bm25.resolve(tokens))
+            hits = [self._hit(state, candidate, found) for candidate in ranked[:limit]]
         good = bool(hits) and signals is not None and self.policy.has_good_answer(signals)
         return SearchResponse(text, hits, not good, _ms(started), signals, revision, language)
 
@@ -145,22 +153,14 @@ class Ranker:
 
     # ---- presentation -------------------------------------------------------
 
-    def _hit(
-        self,
-        state: IndexState,
-        candidate: _Candidate,
-        dense: Sequence[tuple[int, float]],
-        lexical: Sequence[tuple[int, float]],
-        tokens: list[str],
-    ) -> Hit:
+    def _hit(self, state: IndexState, candidate: _Candidate, found: _Found) -> Hit:
         article = state.articles[candidate.article_id].article
-        dense_of, lexical_of = dict(dense), dict(lexical)
-        terms = state.bm25.resolve(tokens)
+        dense_of, lexical_of, terms = found.dense, found.lexical, found.terms
         weight = state.bm25.idf
         chunk_hits = []
         for chunk_id, score in candidate.chunks[:CHUNKS_PER_HIT]:
             chunk = state.chunks[chunk_id]
-            source = article.summary if chunk.kind == "overview" and article.summary else chunk.text
+            source = state.snippet_source(chunk_id)
             chunk_hits.append(
                 ChunkHit(
                     chunk_id=chunk_id,

@@ -15,7 +15,7 @@ from knowledge.search.chunking import chunk_article
 from knowledge.search.domain import ArticleId, Chunk, IndexableArticle
 from knowledge.search.embedding import Embedder
 from knowledge.search.store import StoredArticle
-from knowledge.search.text import tokenize
+from knowledge.search.text import SnippetUnits, snippet_units, tokenize
 from knowledge.search.vectors import VectorIndex
 
 
@@ -57,6 +57,7 @@ class IndexState:
         self.next_chunk_id = next_chunk_id
         self._versions: dict[tuple[ArticleId, str], ArticleId] = {}
         self._filters: dict[tuple[tuple[str, ...] | None, str | None], np.ndarray | None] = {}
+        self._snippet_units: dict[int, SnippetUnits] = {}
 
     def apply(self, prepared: PreparedArticle, chunk_ids: list[int] | None = None) -> None:
         """Replace (or add) the article; ``chunk_ids`` reuses ids from a saved index."""
@@ -97,6 +98,7 @@ class IndexState:
             return False
         for chunk_id in stored.chunk_ids:
             self.chunks.pop(chunk_id, None)
+            self._snippet_units.pop(chunk_id, None)
             self.bm25.remove(chunk_id)
         self.vectors.remove(np.asarray(stored.chunk_ids, dtype=np.int64))
         key = (translation_group(stored.article), stored.article.language)
@@ -122,6 +124,16 @@ class IndexState:
                 ]
                 self._filters[key] = np.array(sorted(ids), dtype=np.int64)
         return self._filters[key]
+
+    def snippet_source(self, chunk_id: int) -> SnippetUnits:
+        """The chunk's sentences for snippets (an overview chunk shows the summary)."""
+        units = self._snippet_units.get(chunk_id)
+        if units is None:
+            chunk = self.chunks[chunk_id]
+            summary = self.articles[chunk.article_id].article.summary
+            text = summary if chunk.kind == "overview" and summary else chunk.text
+            units = self._snippet_units[chunk_id] = snippet_units(text)
+        return units
 
     def version_in(self, article: IndexableArticle, language: str) -> ArticleId | None:
         """The id of this article's version in ``language``, if indexed."""

@@ -209,18 +209,27 @@ def sentences(text: str) -> list[str]:
     return found
 
 
+SnippetUnits = list[tuple[str, frozenset[str]]]
+
+
+def snippet_units(text: str) -> SnippetUnits:
+    """Sentences with their token sets: computed once per chunk and cached by the index."""
+    return [(unit, frozenset(tokenize(unit))) for unit in sentences(text)]
+
+
 def make_snippet(
-    text: str,
+    text: str | SnippetUnits,
     query_terms: Iterable[str],
     weight: Callable[[str], float] = lambda _term: 1.0,
     limit: int = 250,
 ) -> str:
     """Plain text of about ``limit`` characters around the best matching sentence."""
-    units = sentences(text)
-    if not units:
+    split = snippet_units(text) if isinstance(text, str) else text
+    if not split:
         return ""
+    units = [unit for unit, _ in split]
     wanted = set(query_terms)
-    scores = [sum(weight(t) for t in set(tokenize(unit)) & wanted) for unit in units]
+    scores = [sum(weight(t) for t in terms & wanted) for _, terms in split]
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if len(units[best]) >= limit:
         return _cut_around(units[best], wanted, limit, leading=best > 0)
