@@ -294,6 +294,28 @@ def close(store: Store, conversation_id: str, actor: Actor, *, outcome: str, not
         return tx
 
 
+def needs_dispatch(store: Store, limits: Limits) -> bool:
+    """A read-only look: is anyone waiting, or has an advisor with chats gone quiet?
+    Most ticks find nothing, and then take no write lock at all."""
+    stale = store.clock() - timedelta(seconds=limits.grace_seconds)
+    with store.engine.connect() as conn:
+        waiting = conn.execute(
+            select(m.conversations.c.id).where(m.conversations.c.state == State.WAITING).limit(1)
+        ).first()
+        if waiting is not None:
+            return True
+        quiet = conn.execute(
+            select(m.conversations.c.id)
+            .join(m.advisors, m.advisors.c.user_id == m.conversations.c.assigned_to)
+            .where(
+                m.conversations.c.state == State.WITH_ADVISOR,
+                or_(m.advisors.c.last_seen_at.is_(None), m.advisors.c.last_seen_at < stale),
+            )
+            .limit(1)
+        ).first()
+        return quiet is not None
+
+
 def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
     """One routing tick, under the router lock."""
     with store.transaction() as tx:

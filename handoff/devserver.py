@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import httpx
 import uvicorn
@@ -65,6 +66,64 @@ def main(argv: list[str] | None = None) -> None:
         ws_ping_timeout=20,
         timeout_graceful_shutdown=3,
     )
+
+
+@dataclass(frozen=True)
+class StaffLogin:
+    user_id: int
+    cookie: str
+    csrf: str
+
+
+def prepare_database(url: str, *, advisors: int, hours: str = "always") -> list[StaffLogin]:
+    """Migrate, create the chat teams (open ``hours``) and ``advisors`` signed-in advisors
+    in every team. For benchmarks; one password hash shared by all (argon2 is slow)."""
+    from sqlalchemy import insert
+    from sqlalchemy.orm import Session
+
+    from frontdoor.accounts import service as accounts
+    from frontdoor.accounts.roles import Role
+    from frontdoor.db import make_engine
+    from frontdoor.migrate import upgrade
+    from handoff import models as m
+    from handoff.seed import TEAMS
+
+    engine = make_engine(url)
+    upgrade(engine)
+    hashed = accounts.hash_password("benchmark-password-not-secret")
+    logins = []
+    with Session(engine) as session:
+        for order, (slug, name, skills, _hours) in enumerate(TEAMS):
+            session.execute(
+                insert(m.teams).values(
+                    slug=slug,
+                    name=name,
+                    skills=skills,
+                    opening_hours=hours,
+                    routing_mode="direct",
+                    sort_order=order,
+                )
+            )
+        original = accounts.hash_password
+        accounts.hash_password = lambda _password: hashed  # type: ignore[assignment]
+        try:
+            for number in range(advisors):
+                user = accounts.create_user(
+                    session,
+                    email=f"advisor{number}@bench.invalid",
+                    display_name=f"Advisor {number}",
+                    password="x" * 12,
+                    roles=[Role.ADVISOR],
+                )
+                for slug, *_ in TEAMS:
+                    session.execute(insert(m.team_members).values(team_slug=slug, user_id=user.id))
+                issued = accounts.start_session(session, user_id=user.id)
+                logins.append(StaffLogin(user.id, issued.token, issued.csrf_token))
+        finally:
+            accounts.hash_password = original
+        session.commit()
+    engine.dispose()
+    return logins
 
 
 def free_port() -> int:

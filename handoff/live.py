@@ -97,6 +97,8 @@ class Live:
     # --- routing and presence ----------------------------------------------------------
 
     async def dispatch_once(self) -> None:
+        if not await run(assignment.needs_dispatch, self.h.store, self.h.limits):
+            return
         tx = await run(
             assignment.dispatch, self.h.store, self.h.limits, instance_id=self.h.instance_id
         )
@@ -240,8 +242,11 @@ def claim_unrelayed(
 ) -> list[tuple[str, int, str]]:
     """Claim resident messages the bot never answered (so one instance relays each)."""
     now = store.clock()
-    with store.engine.begin() as conn:
-        conn.execute(update(m.router_lock).where(m.router_lock.c.id == 1).values(ticked_at=now))
+    unclaimed = or_(
+        m.events.c.bot_claimed_at.is_(None),
+        m.events.c.bot_claimed_at < now - timedelta(seconds=stale_claim),
+    )
+    with store.engine.connect() as conn:  # a read first: usually there is nothing to claim
         rows = conn.execute(
             select(m.events.c.id, m.events.c.conversation_id, m.events.c.seq, m.events.c.data)
             .join(m.conversations, m.conversations.c.id == m.events.c.conversation_id)
@@ -249,21 +254,21 @@ def claim_unrelayed(
                 m.events.c.bot_pending.is_(True),
                 m.events.c.at < now - timedelta(seconds=older_than),
                 m.events.c.at > now - timedelta(minutes=10),  # never revive stale talk
-                or_(
-                    m.events.c.bot_claimed_at.is_(None),
-                    m.events.c.bot_claimed_at < now - timedelta(seconds=stale_claim),
-                ),
+                unclaimed,
                 m.conversations.c.state == State.BOT,
             )
             .order_by(m.events.c.id)
             .limit(limit)
         ).all()
-        if rows:
-            conn.execute(
+    claimed = []
+    for row in rows:
+        with store.engine.begin() as conn:
+            won = conn.execute(
                 update(m.events)
-                .where(m.events.c.id.in_([r.id for r in rows]))
+                .where(m.events.c.id == row.id, m.events.c.bot_pending.is_(True), unclaimed)
                 .values(bot_claimed_at=now)
-            )
-    return [
-        (r.conversation_id, r.seq, r.data.get("payload") or r.data.get("text", "")) for r in rows
-    ]
+            ).rowcount
+        if won:  # another instance may have claimed it meanwhile
+            text = row.data.get("payload") or row.data.get("text", "")
+            claimed.append((row.conversation_id, row.seq, text))
+    return claimed
