@@ -74,3 +74,29 @@ def test_training_reuses_the_model_for_unchanged_data(trained_model: Path) -> No
     assert trained_model == bot_model.model_path(ROOT)
     again = bot_model.train(ROOT)
     assert not again.trained and again.model == trained_model
+
+
+def test_rasa_test_stories_pass(rasa_bin: Path, trained_model: Path, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            str(rasa_bin / "rasa"),
+            "test",
+            "core",
+            "--stories",
+            "training_data/tests",
+            "--model",
+            str(trained_model),
+            "--out",
+            str(tmp_path),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **bot_model.rasa_env(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=900,
+    )
+    failed = tmp_path / "failed_test_stories.yml"
+    detail = failed.read_text() if failed.exists() else (result.stdout + result.stderr)[-3000:]
+    assert result.returncode == 0, detail

@@ -22,6 +22,8 @@ from actions.risk import RiskKind, detect_risk, looks_welsh
         ("I'm homeless", RiskKind.HOMELESSNESS),
         ("got a section 21 today", RiskKind.HOMELESSNESS),
         ("I have nowhere to sleep tonight", RiskKind.HOMELESSNESS),
+        ("the landlord says we have to be out by friday", RiskKind.HOMELESSNESS),
+        ("my letting agent gave us notice to quit", RiskKind.HOMELESSNESS),
         ("my mum passed away last week", RiskKind.BEREAVEMENT),
         ("my husband died and I need to change the council tax", RiskKind.BEREAVEMENT),
     ],
