@@ -83,7 +83,7 @@ def create_app(
         version=__version__,
         description="Published articles, search, feedback and content gaps; the editorial API.",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url="/docs",
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )

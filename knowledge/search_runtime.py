@@ -1,7 +1,8 @@
 """Keeps the search engine in step with the database, in this process.
 
 - at start-up the engine opens its persisted index and the first ``sync``
-  reconciles it with what is published (re-embedding only what differs);
+  reconciles it with what is published (re-embedding only what differs); until
+  then /healthz reports search as "starting";
 - after a request publishes or unpublishes, ``sync_now`` runs before the
   response, so this instance's search shows the change at once;
 - a background loop applies due publish/unpublish schedules and calls
@@ -64,8 +65,13 @@ class SearchRuntime:
             self.last_error = None
 
     async def start(self, *, background: bool = True) -> None:
-        await asyncio.to_thread(self.sync_now)
-        if background and self._task is None:
+        """Begin keeping up. In the background the first sync does not hold up start-up:
+        a first-ever start embeds every article (minutes on a small machine), while a
+        restart reuses the persisted index and catches up in a moment."""
+        if not background:
+            await asyncio.to_thread(self.sync_now)
+            return
+        if self._task is None:
             self._task = asyncio.create_task(self._loop(), name="knowledge-search-sync")
 
     async def stop(self) -> None:
@@ -77,8 +83,8 @@ class SearchRuntime:
 
     async def _loop(self) -> None:
         while True:
-            await asyncio.sleep(self._interval)
             await asyncio.to_thread(self.sync_now)
+            await asyncio.sleep(self._interval)
 
     # -- answering ----------------------------------------------------------------------
 

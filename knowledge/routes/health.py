@@ -21,13 +21,14 @@ def healthz(request: Request) -> dict[str, Any]:
         "search": state.search.status(),
         "redis": redis_status(state.settings.redis_url),
     }
-    healthy = dependencies["database"]["status"] == "ok" and dependencies["search"]["status"] in (
-        "ok",
-        "starting",
-    )
+    search = dependencies["search"]["status"]
+    if dependencies["database"]["status"] != "ok" or search not in ("ok", "starting"):
+        status = "degraded"
+    else:
+        status = "starting" if search == "starting" else "ok"
     return {
         "service": "knowledge",
         "version": __version__,
-        "status": "ok" if healthy else "degraded",
+        "status": status,
         "dependencies": dependencies,
     }

@@ -84,10 +84,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                break
+            health = httpx.get(f"{base}/healthz", timeout=1)
+            if health.status_code == 200 and health.json()["status"] == "ok":
+                break  # search has caught up with the seeded content
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.1)
     else:  # pragma: no cover
         raise RuntimeError("the knowledge service did not start")
     try:
