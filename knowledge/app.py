@@ -29,6 +29,7 @@ from knowledge.routes import (
     api_search,
     api_signals,
     editor,
+    editor_admin,
     editor_auth,
     editor_views,
     health,
@@ -113,7 +114,8 @@ def create_app(
         api_editorial,
         editor_auth,
         editor,
-        editor_views,
+        editor_admin,
+    editor_views,
         site,
     ):
         app.include_router(module.router)

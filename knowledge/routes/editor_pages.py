@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from frontdoor.accounts.roles import Role
 from knowledge.vocabulary import ServiceArea, service_area_name
 
 NOTICES = {
@@ -18,6 +19,9 @@ NOTICES = {
     "archive": "The article was archived and taken off the website.",
     "reopen": "The article was reopened as a draft.",
     "restored": "The old revision was restored as a new draft revision.",
+    "user_created": "The account was created. Give the person their password securely.",
+    "user_updated": "The account was changed.",
+    "team_created": "The team was added.",
     "attached": "The questions were added to the article as alternative questions "
     "(a new draft revision).",
 }
@@ -32,15 +36,10 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
         "council_name": state.settings.council_name,
         "staff": info.user if info else None,
         "csrf_token": info.csrf_token if info else "",
-        "is_reviewer": bool(info and info.user.has_role(*_review_roles())),
+        "is_reviewer": bool(info and info.user.has_role(Role.REVIEWER, Role.ADMIN)),
+        "is_admin": bool(info and info.user.has_role(Role.ADMIN)),
         "service_areas": [(area.value, service_area_name(area.value)) for area in ServiceArea],
         "notice": NOTICES.get(request.query_params.get("done", "")),
         **values,
     }
     return state.templates.TemplateResponse(request, template, context, status_code=status)
-
-
-def _review_roles() -> tuple[Any, ...]:
-    from frontdoor.accounts.roles import Role
-
-    return (Role.REVIEWER, Role.ADMIN)

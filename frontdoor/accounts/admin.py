@@ -1,0 +1,61 @@
+"""Managing staff accounts after creation: roles, teams, active flag; team lists.
+
+Added for the knowledge editor's admin page (admins manage users and teams);
+plain functions like ``service``, callers commit. Deactivating a user stops
+their sessions at once, because ``resolve_session`` checks ``is_active``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from frontdoor.accounts.exceptions import AccountsError
+from frontdoor.accounts.models import Team, User
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.service import UserInfo, ensure_team, to_info
+
+
+class UnknownUser(AccountsError):
+    code = "unknown_user"
+
+
+def list_teams(session: Session) -> list[Team]:
+    return list(session.scalars(select(Team).order_by(Team.name)))
+
+
+def create_team(session: Session, name: str, description: str = "") -> Team:
+    name = " ".join(name.split())
+    if not name or len(name) > 120:
+        raise AccountsError("a team name must be 1 to 120 characters long")
+    return ensure_team(session, name, description)
+
+
+def update_user(
+    session: Session,
+    user_id: int,
+    *,
+    roles: Iterable[Role] | None = None,
+    teams: Iterable[str] | None = None,
+    is_active: bool | None = None,
+    acting_user_id: int | None = None,
+) -> UserInfo:
+    """Change what is given; an admin cannot deactivate or demote themselves."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise UnknownUser(f"no user {user_id}")
+    if acting_user_id == user_id:
+        if is_active is False:
+            raise AccountsError("you cannot deactivate your own account")
+        if roles is not None and Role.ADMIN not in set(roles):
+            raise AccountsError("you cannot remove your own admin role")
+    if roles is not None:
+        user.roles = ",".join(sorted(role.value for role in set(roles)))
+    if teams is not None:
+        user.teams = [ensure_team(session, name) for name in sorted(set(teams))]
+    if is_active is not None:
+        user.is_active = is_active
+    session.flush()
+    return to_info(user)

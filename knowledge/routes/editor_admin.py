@@ -1,0 +1,97 @@
+"""Admins manage staff and teams (frontdoor.accounts), from the editor."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from frontdoor.accounts import admin, service
+from frontdoor.accounts.exceptions import AccountsError
+from frontdoor.accounts.roles import Role, parse_roles
+from frontdoor.accounts.service import SessionInfo
+from frontdoor.accounts.web import require_roles
+from knowledge.deps import CsrfDep, SessionDep
+from knowledge.routes.editor_pages import render
+
+router = APIRouter(prefix="/editor/admin", tags=["editor"], include_in_schema=False)
+AdminDep = Annotated[SessionInfo, Depends(require_roles(Role.ADMIN))]
+ROLES = [role.value for role in Role]
+
+
+def _overview(request: Request, session: SessionDep, *, error: str = "", status: int = 200,
+              values: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    return render(request, "editor/admin.html", status=status, users=service.list_users(session),
+                  teams=admin.list_teams(session), roles=ROLES, error=error,
+                  values=values or {}, title="Staff and teams")  # fmt: skip
+
+
+@router.get("", response_class=HTMLResponse)
+def overview(request: Request, session: SessionDep, info: AdminDep) -> HTMLResponse:
+    return _overview(request, session)
+
+
+@router.post("/users", dependencies=[CsrfDep])
+async def create_user(request: Request, session: SessionDep, info: AdminDep) -> Response:
+    form = await request.form()
+    values = {k: str(form.get(k, "")) for k in ("email", "display_name")}
+    try:
+        roles = parse_roles(",".join(str(r) for r in form.getlist("roles")))
+        service.create_user(
+            session, email=values["email"], display_name=values["display_name"],
+            password=str(form.get("password", "")), roles=roles,
+            teams=[str(t) for t in form.getlist("teams")],
+        )  # fmt: skip
+    except (AccountsError, ValueError) as exc:
+        session.rollback()
+        message = getattr(exc, "message", str(exc))
+        return _overview(request, session, error=message, status=422, values=values)
+    session.commit()
+    return RedirectResponse("/editor/admin?done=user_created", status_code=303)
+
+
+@router.get("/users/{user_id}", response_class=HTMLResponse)
+def edit_user(user_id: int, request: Request, session: SessionDep, info: AdminDep) -> HTMLResponse:
+    user = service.get_user(session, user_id)
+    if user is None:
+        from knowledge.exceptions import ArticleNotFound
+
+        raise ArticleNotFound(user_id)
+    return render(request, "editor/admin_user.html", user=user, teams=admin.list_teams(session),
+                  roles=ROLES, error="", title=f"Change {user.display_name}")  # fmt: skip
+
+
+@router.post("/users/{user_id}", dependencies=[CsrfDep])
+async def update_user(
+    user_id: int, request: Request, session: SessionDep, info: AdminDep
+) -> Response:
+    form = await request.form()
+    try:
+        admin.update_user(
+            session, user_id, roles=parse_roles(",".join(str(r) for r in form.getlist("roles"))),
+            teams=[str(t) for t in form.getlist("teams")], is_active=form.get("active") == "yes",
+            acting_user_id=info.user.id,
+        )  # fmt: skip
+    except (AccountsError, ValueError) as exc:
+        session.rollback()
+        user = service.get_user(session, user_id)
+        return render(request, "editor/admin_user.html", status=422, user=user,
+                      teams=admin.list_teams(session), roles=ROLES,
+                      error=getattr(exc, "message", str(exc)), title="Change user")  # fmt: skip
+    session.commit()
+    return RedirectResponse("/editor/admin?done=user_updated", status_code=303)
+
+
+@router.post("/teams", dependencies=[CsrfDep])
+def create_team(
+    request: Request, session: SessionDep, info: AdminDep,
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:  # fmt: skip
+    try:
+        admin.create_team(session, name)
+    except AccountsError as exc:
+        session.rollback()
+        return _overview(request, session, error=exc.message, status=422)
+    session.commit()
+    return RedirectResponse("/editor/admin?done=team_created", status_code=303)
