@@ -24,6 +24,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 DEMO_PASSWORD = "bramblefield-demo"
 EDITOR = "editor@bramblefield.gov.uk"
 REVIEWER = "reviewer@bramblefield.gov.uk"
+ADMIN = "admin@bramblefield.gov.uk"
 API_TOKEN = "e2e-service-token-0123456789"
 
 

@@ -77,3 +77,12 @@ def test_editor_edit_history_and_diff(site, page):
     assert axe_violations(page) == []
     page.get_by_role("button", name="Compare").click()
     assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("path", ["/editor/admin", "/editor/admin/users/1"])
+def test_admin_pages(site, page, path):
+    from tests.e2e.knowledge.conftest import ADMIN
+
+    sign_in(page, site, ADMIN)
+    page.goto(site.url + path)
+    assert axe_violations(page) == []
