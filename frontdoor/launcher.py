@@ -228,12 +228,13 @@ def prepare(settings: StackSettings) -> None:
     if not seed_demo(engine, rng_seed=20261121, if_empty=True, report=lambda s: print(f"    {s}")):
         print("    demo data already present")
     engine.dispose()
-    try:
-        from actions.training import train_if_needed
-    except ModuleNotFoundError:
-        return
-    print("==> checking the bot model")
-    train_if_needed(progress=True)
+    print("==> checking the bot model (trains only when its training data changed)")
+    # The bot's own command shows phases and progress; reuse it rather than re-implement.
+    result = subprocess.run(
+        [sys.executable, "-m", "frontdoor.cli", "bot", "train"], cwd=project_root(), check=False
+    )
+    if result.returncode != 0:
+        raise FrontdoorError("the bot could not be trained (see the lines above)")
 
 
 def run_stack(only: list[str] | None = None, environ: dict[str, str] | None = None) -> int:
