@@ -19,9 +19,17 @@ def search(
     session: SessionDep,
     runtime: SearchDep,
     q: Annotated[str, Query(max_length=20_000)] = "",
-    lang: Language = Language.ENGLISH,
+    lang: Language | None = None,
+    language: Annotated[Language | None, Query(description="Alias of lang.")] = None,
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
     service_area: ServiceArea | None = None,
 ) -> SearchResponse:
+    """Published articles best answering ``q``; ``no_good_answer`` says when none does well.
+
+    ``url`` is a site path (``/articles/<slug>``); add ``#section_anchor`` to
+    land on the matching section. Empty or very long queries get an answer,
+    never an error.
+    """
     area = service_area.value if service_area else None
-    return run_search(session, runtime, q, language=lang.value, limit=limit, service_area=area)
+    chosen = (lang or language or Language.ENGLISH).value
+    return run_search(session, runtime, q, language=chosen, limit=limit, service_area=area)

@@ -68,6 +68,8 @@ def test_search_answers_in_the_agreed_shape(client, factory):
     assert top["slug"] == "bin-collection-day"
     assert top["url"] == "/articles/bin-collection-day"
     assert all(r["slug"] != "secret-draft" for r in data["results"])
+    welsh = client.get("/api/v1/search", params={"q": "cod post", "language": "cy"}).json()
+    assert welsh["results"][0]["language"] == "cy"  # `language` is accepted as well as `lang`
 
 
 def test_empty_and_huge_queries_get_sensible_answers(client, factory):
