@@ -115,7 +115,7 @@ def create_app(
         editor_auth,
         editor,
         editor_admin,
-    editor_views,
+        editor_views,
         site,
     ):
         app.include_router(module.router)
