@@ -64,6 +64,17 @@ def summary(session: Session, limit: int = 50) -> list[FeedbackSummary]:
     return [FeedbackSummary(int(a), str(t), int(h or 0), int(n or 0)) for a, t, h, n in rows]
 
 
+def counts_for(session: Session, article_id: int) -> tuple[int, int]:
+    """(helpful, not helpful) answers for one article."""
+    rows = session.execute(
+        select(Feedback.helpful, func.count(Feedback.id))
+        .where(Feedback.article_id == article_id)
+        .group_by(Feedback.helpful)
+    )
+    counts = {bool(helpful): int(count) for helpful, count in rows}
+    return counts.get(True, 0), counts.get(False, 0)
+
+
 def recent_comments(session: Session, article_id: int, limit: int = 20) -> list[Feedback]:
     return list(
         session.scalars(

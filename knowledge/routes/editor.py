@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from frontdoor.accounts.models import Team
-from knowledge import articles, diffs, listing, publishing
+from knowledge import articles, diffs, feedback, listing, publishing
 from knowledge.deps import CsrfDep, SearchDep, SessionDep, StaffActor
 from knowledge.editor_forms import parse, values_from_article
 from knowledge.exceptions import EditConflict, KnowledgeError
@@ -63,6 +63,9 @@ def _edit_page(
         actions=[a.value for a in allowed_actions(record.state)] if record else [],
         own_change=actor.id in authors,
         events=articles.list_events(session, record.id)[:10] if record else [],
+        feedback_counts=feedback.counts_for(session, record.id) if record else (0, 0),
+        comments=feedback.recent_comments(session, record.id, limit=5) if record else [],
+        scheduled=bool(record and record.publish_at and record.publish_at > articles.utcnow()),
         title=f"Edit: {record.title}" if record else "New article",
     )  # fmt: skip
 

@@ -179,3 +179,17 @@ def test_history_and_diff_pages_escape_content(client, staff, factory):
             f"/editor/articles/{article.id}/diff", params={"from": 1, "to": 2, "style": style}
         ).text
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in diff and "<script>alert(1)" not in diff
+
+
+def test_edit_page_shows_what_residents_said(client, staff, factory):
+    with factory() as session:
+        article = publish(session)
+        session.commit()
+    client.post("/api/v1/feedback", json={"slug": "missed-bin", "helpful": True})
+    client.post(
+        "/api/v1/feedback",
+        json={"slug": "missed-bin", "helpful": False, "comment": "No <b>times</b>"},
+    )
+    login(client, "editor@example.gov.uk")
+    page = client.get(f"/editor/articles/{article.id}").text
+    assert "Yes: 1, no: 1." in page and "No &lt;b&gt;times&lt;/b&gt;" in page
