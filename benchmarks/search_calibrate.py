@@ -15,7 +15,12 @@ import itertools
 
 from search_common import load_content, load_questions, machine
 
-from knowledge.search import AnswerPolicy, SearchEngine, SentenceTransformerEmbedder
+from knowledge.search import (
+    AnswerPolicy,
+    FusionWeights,
+    SearchEngine,
+    SentenceTransformerEmbedder,
+)
 from knowledge.search.domain import AnswerSignals
 
 
@@ -39,11 +44,33 @@ def balanced_accuracy(policy: AnswerPolicy, rows: list[tuple[AnswerSignals, bool
     return (sum(good) / len(good) + sum(bad) / len(bad)) / 2
 
 
+def welsh(engine: SearchEngine, data: dict) -> None:
+    """Welsh questions: recall by dense weight, then the signals they produce."""
+    print("\nWelsh calibration questions (language='cy'):")
+    for weight in (1.0, 0.5, 0.25, 0.0):
+        engine.configure(fusion=FusionWeights(other_language_dense=weight))
+        ranks = []
+        for item in data["welsh"]:
+            slugs = [h.slug for h in engine.search(item["q"], language="cy", limit=3).results]
+            ranks.append(next((i for i, s in enumerate(slugs, 1) if s in item["slugs"]), None))
+        r1 = sum(1 for r in ranks if r == 1) / len(ranks)
+        r3 = sum(1 for r in ranks if r) / len(ranks)
+        print(f"  dense weight {weight:.2f}: recall@1 {r1:.3f} recall@3 {r3:.3f}")
+    engine.configure(fusion=FusionWeights())
+    for question in [i["q"] for i in data["welsh"]] + data["welsh_out_of_scope"]:
+        response = engine.search(question, language="cy", limit=3)
+        top = response.results[0].slug if response.results else None
+        print(
+            f"  {question!r:45} {top!s:35} no_answer={response.no_good_answer} {response.signals}"
+        )
+
+
 def main() -> None:
     engine = SearchEngine(None, SentenceTransformerEmbedder(), progress=False)
     engine.rebuild(load_content(), progress=True)
     print(f"machine: {machine()}")
-    rows = collect(engine, load_questions("search_calibration.yaml"))
+    data = load_questions("search_calibration.yaml")
+    rows = collect(engine, data)
     print(f"{sum(1 for _, g in rows if g)} answerable, {sum(1 for _, g in rows if not g)} not")
     for signals, good in sorted(rows, key=lambda r: r[0].top_cosine):
         print(f"  {'GOOD' if good else 'none'} {signals}")
@@ -63,6 +90,7 @@ def main() -> None:
     print(f"\nbest balanced accuracy {best[0]:.3f}: {best[4]}")
     for row in scored[1:6]:
         print(f"  next {row[0]:.3f}: {row[4]}")
+    welsh(engine, data)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,12 @@ from knowledge.search.engine import SearchEngine, SyncReport
 from knowledge.search.exceptions import CorruptIndex, EmbedderError, SearchError
 from knowledge.search.fusion import DEFAULT_POLICY, AnswerPolicy, FusionWeights
 from knowledge.search.text import heading_anchor
-from knowledge.search.vectors import FaissVectorIndex, NumpyVectorIndex, VectorIndex
+from knowledge.search.vectors import (
+    ExactFaissVectorIndex,
+    FaissVectorIndex,
+    NumpyVectorIndex,
+    VectorIndex,
+)
 
 __all__ = [
     "CHUNKER_VERSION",
@@ -45,6 +50,7 @@ __all__ = [
     "CorruptIndex",
     "Embedder",
     "EmbedderError",
+    "ExactFaissVectorIndex",
     "FaissVectorIndex",
     "FusionWeights",
     "HashingEmbedder",

@@ -34,7 +34,7 @@ from knowledge.search.ranking import Ranker
 from knowledge.search.state import IndexState, PreparedArticle, prepare
 from knowledge.search.store import Identity, IndexStore, Snapshot
 from knowledge.search.text import tokenize
-from knowledge.search.vectors import FaissVectorIndex, VectorIndex
+from knowledge.search.vectors import FaissVectorIndex, PartitionedVectors, VectorIndex
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ class SearchEngine:
         self._ranker = Ranker(embedder, policy=policy, fusion=fusion or FusionWeights())
         self._mutation = threading.RLock()
         self._state_lock = threading.Lock()
-        self._state = IndexState(vector_index(embedder.dimension))
+        self._state = IndexState(PartitionedVectors(vector_index, embedder.dimension))
         self._revision = 0
         self._reconciled = False  # the first sync compares everything published
         self.load_status = "empty"  # empty | loaded | re-embedded | corrupt (for /healthz)
@@ -122,6 +122,15 @@ class SearchEngine:
             mode=mode,
         )
 
+    def configure(
+        self, *, policy: AnswerPolicy | None = None, fusion: FusionWeights | None = None
+    ) -> None:
+        """Change the answer policy or fusion weights (calibration scripts use this)."""
+        if policy is not None:
+            self._ranker.policy = policy
+        if fusion is not None:
+            self._ranker.fusion = fusion
+
     # ---- writing ------------------------------------------------------------
 
     def rebuild(
@@ -133,7 +142,7 @@ class SearchEngine:
     ) -> None:
         """Replace the whole index with ``articles`` (embedding everything)."""
         with self._mutation:
-            fresh = IndexState(self._vector_index(self.embedder.dimension))
+            fresh = IndexState(PartitionedVectors(self._vector_index, self.embedder.dimension))
             for prepared in self._prepare_many(list(articles), progress=progress):
                 fresh.apply(prepared)
             with self._state_lock:
@@ -298,7 +307,9 @@ class SearchEngine:
     def _restore(self, snapshot: Snapshot) -> bool:
         assert snapshot.vectors is not None
         try:
-            vectors = self._vector_index.from_bytes(snapshot.vectors, self.embedder.dimension)
+            vectors = PartitionedVectors.from_bytes(
+                snapshot.vectors, self._vector_index, self.embedder.dimension
+            )
         except ValueError:
             return False
         state = IndexState(vectors, next_chunk_id=snapshot.next_chunk_id)

@@ -17,7 +17,7 @@ benchmarks/search_calibrate.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from knowledge.search.domain import AnswerSignals
 
@@ -28,6 +28,15 @@ class FusionWeights:
     lexical: float = 1.0
     k: float = 60.0
     second_chunk_share: float = 0.1
+    # all-MiniLM-L6-v2 was trained on English: for other languages its ranking is
+    # weaker than the words', so it counts for less (0.25 was best of 1, 0.5, 0.25
+    # and 0 on the Welsh calibration questions; benchmarks/search_calibrate.py).
+    other_language_dense: float = 0.25
+
+    def for_language(self, language: str | None) -> FusionWeights:
+        if language in (None, "en"):
+            return self
+        return replace(self, dense=self.other_language_dense)
 
 
 def reciprocal_rank_fusion(

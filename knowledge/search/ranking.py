@@ -92,10 +92,15 @@ class Ranker:
         languages = None if language is None else tuple(dict.fromkeys((language, "en")))
         depth = max(self.candidates, limit * 4)
         with lock:
-            allowed = state.allowed(languages, service_area)
-            dense = state.vectors.search(vector, depth, allowed) if vector is not None else []
-            lexical = state.bm25.search(tokens, depth, allowed) if mode != "dense" else []
-            ranked = self._rank(state, dense, lexical)
+            dense: list[tuple[int, float]] = []
+            if vector is not None:  # languages are partitions; only an area needs a filter
+                in_area = state.allowed(None, service_area) if service_area else None
+                dense = state.vectors.search(vector, depth, languages, in_area)
+            lexical: list[tuple[int, float]] = []
+            if mode != "dense":
+                allowed = state.allowed(languages, service_area)
+                lexical = state.bm25.search(tokens, depth, allowed)
+            ranked = self._rank(state, dense, lexical, self.fusion.for_language(language))
             if language not in (None, "en"):
                 ranked = _prefer_language(state, ranked, language)
             signals = self._signals(state, ranked, dense, lexical, tokens)
@@ -111,18 +116,19 @@ class Ranker:
         state: IndexState,
         dense: Sequence[tuple[int, float]],
         lexical: Sequence[tuple[int, float]],
+        fusion: FusionWeights,
     ) -> list[_Candidate]:
-        fused = reciprocal_rank_fusion(dense, lexical, self.fusion)
+        fused = reciprocal_rank_fusion(dense, lexical, fusion)
         by_article: dict[ArticleId, _Candidate] = {}
         for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
             article_id = state.chunks[chunk_id].article_id
             candidate = by_article.setdefault(article_id, _Candidate(article_id, []))
             candidate.chunks.append((chunk_id, score))
-        best_possible = (self.fusion.dense + self.fusion.lexical) / (self.fusion.k + 1)
+        best_possible = (fusion.dense + fusion.lexical) / (fusion.k + 1)
         for candidate in by_article.values():
             scores = [score for _, score in candidate.chunks]
-            raw = article_scores(scores, self.fusion.second_chunk_share)
-            candidate.score = raw / (best_possible * (1 + self.fusion.second_chunk_share))
+            raw = article_scores(scores, fusion.second_chunk_share)
+            candidate.score = raw / (best_possible * (1 + fusion.second_chunk_share))
         return sorted(by_article.values(), key=lambda c: (-c.score, str(c.article_id)))
 
     def _signals(

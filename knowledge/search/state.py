@@ -16,7 +16,7 @@ from knowledge.search.domain import ArticleId, Chunk, IndexableArticle
 from knowledge.search.embedding import Embedder
 from knowledge.search.store import StoredArticle
 from knowledge.search.text import SnippetUnits, snippet_units, tokenize
-from knowledge.search.vectors import VectorIndex
+from knowledge.search.vectors import PartitionedVectors
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def translation_group(article: IndexableArticle) -> ArticleId:
 
 
 class IndexState:
-    def __init__(self, vectors: VectorIndex, *, next_chunk_id: int = 1) -> None:
+    def __init__(self, vectors: PartitionedVectors, *, next_chunk_id: int = 1) -> None:
         self.vectors = vectors
         self.bm25 = BM25Index()
         self.articles: dict[ArticleId, StoredArticle] = {}
@@ -69,8 +69,8 @@ class IndexState:
         for chunk_id, chunk, tokens in rows:
             self.chunks[chunk_id] = chunk
             self.bm25.add(chunk_id, tokens)
-        self.vectors.add(np.asarray(chunk_ids, dtype=np.int64), prepared.vectors)
         article = prepared.article
+        self.vectors.add(article.language, np.asarray(chunk_ids, dtype=np.int64), prepared.vectors)
         self.articles[article.id] = StoredArticle(article, prepared.content_hash, tuple(chunk_ids))
         self._versions[(translation_group(article), article.language)] = article.id
         self._filters.clear()
@@ -100,7 +100,8 @@ class IndexState:
             self.chunks.pop(chunk_id, None)
             self._snippet_units.pop(chunk_id, None)
             self.bm25.remove(chunk_id)
-        self.vectors.remove(np.asarray(stored.chunk_ids, dtype=np.int64))
+        ids = np.asarray(stored.chunk_ids, dtype=np.int64)
+        self.vectors.remove(stored.article.language, ids)
         key = (translation_group(stored.article), stored.article.language)
         if self._versions.get(key) == article_id:
             del self._versions[key]
@@ -110,19 +111,21 @@ class IndexState:
     def allowed(
         self, languages: tuple[str, ...] | None, service_area: str | None
     ) -> np.ndarray | None:
-        """Sorted chunk ids matching the filters; None means every chunk."""
+        """Sorted chunk ids matching the filters; None when every chunk matches.
+
+        The same array object comes back until the index changes (the FAISS
+        adapter caches its selector by it).
+        """
         key = (languages, service_area)
         if key not in self._filters:
-            if languages is None and service_area is None:
-                self._filters[key] = None
-            else:
-                ids = [
-                    chunk_id
-                    for chunk_id, chunk in self.chunks.items()
-                    if (languages is None or chunk.language in languages)
-                    and (service_area is None or chunk.service_area == service_area)
-                ]
-                self._filters[key] = np.array(sorted(ids), dtype=np.int64)
+            ids = [
+                chunk_id
+                for chunk_id, chunk in self.chunks.items()
+                if (languages is None or chunk.language in languages)
+                and (service_area is None or chunk.service_area == service_area)
+            ]
+            everything = len(ids) == len(self.chunks)
+            self._filters[key] = None if everything else np.array(sorted(ids), dtype=np.int64)
         return self._filters[key]
 
     def snippet_source(self, chunk_id: int) -> SnippetUnits:

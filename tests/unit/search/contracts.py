@@ -55,6 +55,7 @@ def _unit(rows: np.ndarray) -> np.ndarray:
 
 class VectorIndexContract:
     DIM = 8
+    TOLERANCE = 1e-5  # how far a score may be from the exact inner product
 
     @pytest.fixture
     def vectors(self) -> np.ndarray:
@@ -68,10 +69,10 @@ class VectorIndexContract:
         index.add(ids, vectors)
         found = index.search(vectors[4], 3)
         assert found[0][0] == 104
-        assert found[0][1] == pytest.approx(1.0, abs=1e-5)
+        assert found[0][1] == pytest.approx(1.0, abs=self.TOLERANCE)
         assert [s for _, s in found] == sorted((s for _, s in found), reverse=True)
         expected = sorted(vectors @ vectors[4], reverse=True)[:3]
-        assert [s for _, s in found] == pytest.approx(expected, abs=1e-5)
+        assert [s for _, s in found] == pytest.approx(expected, abs=self.TOLERANCE)
         assert len(index) == 20
 
     def test_remove_and_add_incrementally(
