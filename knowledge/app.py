@@ -24,6 +24,7 @@ from frontdoor.migrate import pending
 from frontdoor.stack import StackSettings
 from knowledge import errors
 from knowledge.routes import (
+    api_docs,
     api_editorial,
     api_public,
     api_search,
@@ -84,7 +85,7 @@ def create_app(
         version=__version__,
         description="Published articles, search, feedback and content gaps; the editorial API.",
         lifespan=lifespan,
-        docs_url="/docs",
+        docs_url=None,  # /docs is our own page (routes/api_docs.py): no CDN, no inline script
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
@@ -108,6 +109,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (
         health,
+        api_docs,
         api_public,
         api_search,
         api_signals,

@@ -16,6 +16,7 @@ SITE_PAGES = [
     "/accessibility",
     "/cy/",
     "/no-such-page",
+    "/docs",
 ]
 
 

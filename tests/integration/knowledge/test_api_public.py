@@ -170,3 +170,12 @@ def test_site_search_records_unanswered_questions_as_gaps(client, factory):
     with factory() as session:
         questions = [g.question for g in gaps.open_gaps(session)]
     assert questions == ["zebra crossing paint colour"]
+
+
+def test_api_reference_and_openapi(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/search" in schema["paths"] and "/api/v1/editorial/articles" in schema["paths"]
+    names = set(schema["components"]["schemas"])
+    assert {"ArticleCreate", "ArticleUpdate", "ArticlePublic"} <= names
+    page = client.get("/docs")
+    assert page.status_code == 200 and "GET /api/v1/search" in page.text
