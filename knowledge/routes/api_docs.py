@@ -42,7 +42,7 @@ def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
 def api_reference(request: Request) -> HTMLResponse:
     schema = request.app.openapi()
     state = request.app.state
-    return state.templates.TemplateResponse(  # type: ignore[no-any-return]
+    return state.templates.TemplateResponse(
         request,
         "api_docs.html",
         {
