@@ -31,6 +31,12 @@ from frontdoor.stack import StackSettings
 COLOURS = ("\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m")
 RESET = "\033[0m"
 STOP_GRACE_SECONDS = 10
+# Rasa 3.6's dependencies print pages of deprecation warnings; nothing leaves the machine.
+RASA_QUIET = {
+    "PYTHONWARNINGS": "ignore",
+    "TF_CPP_MIN_LOG_LEVEL": "3",
+    "RASA_TELEMETRY_ENABLED": "false",
+}
 
 
 @dataclass
@@ -107,7 +113,7 @@ def build_services(settings: StackSettings) -> list[Service]:
             ],
             settings.rasa_port,
             "FRONTDOOR_RASA_PORT",
-            env=shared_env,
+            env={**shared_env, **RASA_QUIET},
         ),
         Service(
             "handoff",
