@@ -311,6 +311,13 @@ class FrontdoorFormValidation(FormValidationAction):
         if risk_in_new_message(tracker):
             # Reject the form (it does not ask again) and hand over instead.
             return [ActionExecutionRejected(self.FORM), FollowupAction("action_handoff")]
+        # A slot an action has just cleared (value None) is not an answer to check.
+        candidates = tracker.slots_to_validate
+
+        def answered() -> dict[str, Any]:
+            return {name: value for name, value in candidates().items() if value is not None}
+
+        tracker.slots_to_validate = answered  # type: ignore[method-assign]
         try:
             return await super().run(dispatcher, tracker, domain)
         except BackOfficeUnavailable:

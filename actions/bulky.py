@@ -107,11 +107,10 @@ class ValidateBulkyWasteForm(AddressValidation, FrontdoorFormValidation):
         uprn = tracker.get_slot("uprn")
         if uprn:
             try:
-                quote = bulky.quote(uprn=uprn, items=items)
+                bulky.quote(uprn=uprn, items=items)
             except InvalidRequest as exc:
                 dispatcher.utter_message(text=f"Sorry, {exc.message}. Please tell me again.")
                 return {"bulky_items": None}
-            dispatcher.utter_message(text=describe_quote(quote))
         return {"bulky_items": items}
 
     def validate_bulky_slot(
@@ -175,6 +174,10 @@ class AskBulkySlot(FrontdoorAction):
         buttons = [
             button(short_day(slot.day), f'/inform{{"slot_id":"{slot.slot_id}"}}') for slot in slots
         ]
+        items = tracker.get_slot("bulky_items")
+        if isinstance(items, dict) and items:
+            quote = self.services.backoffice.bulky.quote(uprn=tracker.get_slot("uprn"), items=items)
+            dispatcher.utter_message(text=describe_quote(quote))
         dispatcher.utter_message(text=messages.ASK_BULKY_SLOT, buttons=buttons)
         return [SlotSet("offered_slots", [slot.slot_id for slot in slots])]
 

@@ -115,7 +115,7 @@ class StartTask(FrontdoorAction):
             dispatcher.utter_message(
                 text=messages.OK_WHAT_NEXT, buttons=messages.CAPABILITY_BUTTONS
             )
-            return []
+            return [FollowupAction("action_listen")]
         events: list[EventType] = [SlotSet("task", task), SlotSet("awaiting", None)]
         active = tracker.active_loop_name
         active_task = FORM_TASKS.get(active or "")
@@ -292,5 +292,9 @@ class CoreFallback(FrontdoorAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        if tracker.latest_action_name != "action_listen":
+            # The bot has already answered this message; no rule says what
+            # comes next, so wait for the resident rather than guess.
+            return [FollowupAction("action_listen")]
         dispatcher.utter_message(text=messages.NOT_FOLLOWED)
         return resume_active_form(dispatcher, tracker)

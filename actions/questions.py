@@ -101,7 +101,8 @@ class AnswerQuestion(FrontdoorAction):
             and best.score >= self.services.settings.knowledge_min_score
         )
         if not good or best is None:
-            if latest_intent(tracker) == "out_of_scope":
+            rephrasing = tracker.get_slot("awaiting") == "rephrase"
+            if latest_intent(tracker) == "out_of_scope" and not rephrasing:
                 dispatcher.utter_message(text=messages.OUT_OF_SCOPE)
                 return resume_active_form(dispatcher, tracker)
             if tracker.active_loop_name:

@@ -334,3 +334,12 @@ def test_an_unknown_planning_reference(bot: BotHarness) -> None:
         "action_planning_status", bot.tracker(slots={"planning_query": "26/99999/FUL"})
     )
     assert "can't find" in result.text
+
+
+def test_slots_cleared_by_an_action_are_not_validated(bot: BotHarness) -> None:
+    result = bot.validate(
+        "verify_form",
+        {"verify_reference": None, "verify_postcode": None, "verify_fact": None},
+        slots={"verify_purpose": "balance"},
+    )
+    assert result.messages == []

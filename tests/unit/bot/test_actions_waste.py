@@ -212,8 +212,13 @@ def test_items_are_parsed_and_priced_with_the_concession(bot: BotHarness) -> Non
         slots={"uprn": grace["uprn"], "postcode": FOXGLOVE},
     )
     assert result.slot("bulky_items") == {"sofa": 1, "mattress": 2, "fridge": 1}
-    assert "£17.50" in result.text  # (£28 + £7) half price
-    assert "council tax support" in result.text
+    asked = bot.run(
+        "action_ask_bulky_slot",
+        bot.tracker(slots={"uprn": grace["uprn"], "bulky_items": result.slot("bulky_items")}),
+    )
+    assert "£17.50" in asked.text  # (£28 + £7) half price
+    assert "council tax support" in asked.text
+    assert asked.texts[-1].startswith("Which day")
 
 
 def test_unknown_or_too_many_items_are_asked_again(bot: BotHarness) -> None:
