@@ -68,12 +68,22 @@ class Resident:
         self.joined = asyncio.Event()
         self.conversation_id = ""
 
-    async def open(self, client: httpx.AsyncClient) -> None:
-        body = (await client.post("/api/v1/conversations", json={"language": "en"})).json()
-        self.conversation_id = body["conversation_id"]
+    async def create(self, client: httpx.AsyncClient) -> None:
+        for attempt in range(5):  # a keep-alive connection the server just closed
+            try:
+                response = await client.post("/api/v1/conversations", json={"language": "en"})
+                break
+            except httpx.TransportError:
+                if attempt == 4:
+                    raise
+                await asyncio.sleep(0.2)
+        self.body = response.json()
+        self.conversation_id = self.body["conversation_id"]
+
+    async def open(self) -> None:
         self.ws = await connect(
-            f"{self.ws_base}/ws/resident?conversation_id={body['conversation_id']}"
-            f"&token={body['conversation_token']}",
+            f"{self.ws_base}/ws/resident?conversation_id={self.conversation_id}"
+            f"&token={self.body['conversation_token']}",
             origin=ORIGIN,  # type: ignore[arg-type]
             max_queue=None,
         )
@@ -186,21 +196,28 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
         "FRONTDOOR_HANDOFF_ADVISOR_CAP": str(args.cap),
     }
-    server = ServerProcess(env, log_path=str(workdir / "server.log")).start()
+    server = ServerProcess(env, log_path=str(workdir / "server.log"), ws=args.ws).start()
     stats = Stats()
     try:
-        rss_before = server.rss_bytes()
         residents = [Resident(server.url, server.ws_url, stats) for _ in range(args.residents)]
         gate = asyncio.Semaphore(50)
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
 
-            async def open_one(resident: Resident) -> None:
+            async def create_one(resident: Resident) -> None:
                 async with gate:
-                    await resident.open(client)
+                    await resident.create(client)
 
-            started = time.perf_counter()
-            await asyncio.gather(*(open_one(r) for r in residents))
-            connect_seconds = time.perf_counter() - started
+            await asyncio.gather(*(create_one(r) for r in residents))
+        await asyncio.sleep(3)
+        rss_before = server.rss_bytes()  # conversations exist; no socket yet
+
+        async def open_one(resident: Resident) -> None:
+            async with gate:
+                await resident.open()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(open_one(r) for r in residents))
+        connect_seconds = time.perf_counter() - started
         await asyncio.sleep(3)
         rss_idle = server.rss_bytes()
         advisors = [Advisor(server.url, server.ws_url, login, stats) for login in logins]
@@ -209,6 +226,10 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         for resident in live:
             await resident.send({"type": "request_human"})
         await asyncio.wait_for(asyncio.gather(*(r.joined.wait() for r in live)), timeout=120)
+        for _ in range(100):  # and every console has been told (chat_added)
+            if sum(len(a.chats) for a in advisors) >= len(live):
+                break
+            await asyncio.sleep(0.1)
         by_conversation = {r.conversation_id: r for r in live}
         stop = time.perf_counter() + args.duration
         stats.to_advisor.clear()
@@ -382,9 +403,12 @@ def main() -> None:
     parser.add_argument("--interval", type=float, default=3.0, help="seconds between messages")
     parser.add_argument("--duration", type=float, default=60.0)
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument("--ws", default="websockets-sansio", help="uvicorn websocket protocol")
     args = parser.parse_args()
     args.residents = max(args.residents, args.advisors * args.cap)
     print(describe_machine())
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average at start: {load} (other work on this machine skews the figures)")
     backend = "PostgreSQL" if args.database_url.startswith("postgresql") else "SQLite"
     print(
         f"handoff load: {args.residents} residents, {args.advisors} advisors (cap {args.cap}), "
@@ -401,9 +425,9 @@ def main() -> None:
         result = asyncio.run(run_handoff(args, Path(workdir)))
     relay = asyncio.run(run_relay(args))
     mib = 1024 * 1024
-    print(f"  connect {args.residents} residents: {result['connect_seconds']:.1f} s")
+    print(f"  open {args.residents} resident sockets: {result['connect_seconds']:.1f} s")
     print(
-        f"  server RSS: {result['rss_before'] / mib:.0f} MiB at start, "
+        f"  server RSS: {result['rss_before'] / mib:.0f} MiB with {args.residents} conversations, "
         f"{result['rss_idle'] / mib:.0f} MiB with {args.residents} idle residents, "
         f"{result['rss_loaded'] / mib:.0f} MiB after the load"
     )

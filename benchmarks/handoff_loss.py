@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import os
 import random
 import sys
 import tempfile
@@ -366,6 +367,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     print(describe_machine())
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"load average at start: {load} (other work on this machine skews the figures)")
     print(
         f"handoff loss: {args.conversations} conversations, {args.messages} resident messages, "
         "3 x SIGKILL and restart, loopback"

@@ -103,8 +103,11 @@ def create_app(
     live = Live(
         handoff,
         desk,
-        dispatch_interval=settings.handoff_dispatch_interval_seconds,
-        **(intervals or {}),
+        **{
+            "dispatch_interval": settings.handoff_dispatch_interval_seconds,
+            "heartbeat_interval": min(settings.handoff_heartbeat_seconds / 5, 5.0),
+            **(intervals or {}),
+        },
     )
     gate = AccountsGate(
         make_session_factory(engine), secure_cookies=settings.environment == Environment.PRODUCTION

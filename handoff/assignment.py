@@ -437,6 +437,16 @@ def advisor_write(
                 raise NotAssigned()
             data = {"author_name": actor.first_name, "text": text, "client_id": client_id}
         event = tx.append(conversation, kind, data, client_id=client_id)
+        if kind is Kind.MESSAGE:  # answering means having read everything before
+            tx.conn.execute(
+                update(m.assignments)
+                .where(
+                    m.assignments.c.conversation_id == conversation_id,
+                    m.assignments.c.user_id == actor.user_id,
+                    m.assignments.c.ended_at.is_(None),
+                )
+                .values(read_seq=event.seq)
+            )
         return event.seq, False, tx
 
 
@@ -457,7 +467,7 @@ def case_created(store: Store, conversation_id: str, actor: Actor, reference: st
 
 
 def mark_read(store: Store, conversation_id: str, actor: Actor, seq: int) -> None:
-    with store.engine.begin() as conn:
+    with store.writing() as conn:
         conn.execute(
             update(m.assignments)
             .where(

@@ -135,7 +135,6 @@ class Desk:
         )
         if not duplicate:
             await self.h.commit(tx)
-            await run(assignment.mark_read, self.store, conversation_id, actor(staff), seq)
         return {"seq": seq, "duplicate": duplicate}
 
     async def typing(self, staff: Staff, conversation_id: str, on: bool) -> None:

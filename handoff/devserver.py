@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--bot-delay", type=float, default=0.0)
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument("--ws", default="websockets-sansio", help="uvicorn's websocket protocol")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper())
     from actions.backoffice import fake_backoffice
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         log_level=args.log_level,
+        ws=args.ws,
         ws_max_size=1 << 20,
         ws_ping_interval=20,
         ws_ping_timeout=20,
@@ -142,7 +144,9 @@ class ServerProcess:
         port: int | None = None,
         bot_delay: float = 0.0,
         log_path: str | None = None,
+        ws: str = "websockets-sansio",
     ) -> None:
+        self.ws = ws
         self.port = port or free_port()
         self.env = {**os.environ, **env}
         self.bot_delay = bot_delay
@@ -167,6 +171,8 @@ class ServerProcess:
             str(self.port),
             "--bot-delay",
             str(self.bot_delay),
+            "--ws",
+            self.ws,
         ]
         # our own interpreter running our own module: no untrusted input
         self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)  # noqa: S603

@@ -33,7 +33,7 @@ from handoff.delivery import (
     Subscription,
     judge_cursor,
 )
-from handoff.exceptions import CLOSE_TRY_AGAIN
+from handoff.exceptions import CLOSE_HEARTBEAT, CLOSE_TRY_AGAIN
 from handoff.store import Store
 
 log = logging.getLogger(__name__)
@@ -97,6 +97,7 @@ class Connection:
     user_id: int | None = None  # advisors
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     state: dict[str, Any] = field(default_factory=dict)  # what the views last sent
+    beat: protocol.Heartbeat | None = None
 
     def send(self, frame: dict[str, Any]) -> bool:
         return self.outbox.put(frame)
@@ -259,6 +260,18 @@ class Hub:
     def to_advisor(self, user_id: int, frame: dict[str, Any]) -> None:
         for connection in list(self.advisors.get(user_id, ())):
             connection.send(frame)
+
+    def sweep_heartbeats(self, now: float) -> None:
+        """Ping quiet sockets; close the ones that stopped answering (4408)."""
+        for connection in list(self.connections):
+            beat = connection.beat
+            if beat is None:
+                continue
+            if beat.timed_out(now):
+                connection.outbox.close_with(CLOSE_HEARTBEAT, "heartbeat timeout")
+            elif beat.ping_due(now):
+                connection.send({"type": "ping"})
+                beat.sent(now)
 
     def residents_waiting_here(self) -> list[tuple[str, Connection]]:
         return [

@@ -11,17 +11,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import or_, select, update
 
-from handoff import assignment, protocol, views
+from handoff import assignment, views
 from handoff import models as m
+from handoff.consoles import Refresher
 from handoff.delivery import Audience
 from handoff.desk import Desk
-from handoff.hub import Connection
-from handoff.routing import estimate_wait, positions
 from handoff.service import Handoff, run
 from handoff.states import State
 
@@ -36,7 +36,8 @@ class Live:
         *,
         dispatch_interval: float = 1.0,
         poll_interval: float = 1.0,
-        views_interval: float = 3.0,
+        views_interval: float = 10.0,
+        heartbeat_interval: float = 5.0,
         presence_interval: float = 5.0,
         recovery_interval: float = 10.0,
     ) -> None:
@@ -47,10 +48,12 @@ class Live:
             "views": views_interval,
             "presence": presence_interval,
             "recovery": recovery_interval,
+            "heartbeat": heartbeat_interval,
         }
         self._tasks: list[asyncio.Task[None]] = []
         self._dispatch_now = asyncio.Event()
         self._stopping = asyncio.Event()
+        self.refresher = Refresher(handoff)
         handoff.on_views_changed = self.refresh
 
     async def start(self) -> None:
@@ -60,9 +63,10 @@ class Live:
         for name, step in (
             ("dispatch", self.dispatch_once),
             ("poll", self.h.hub.poll),
-            ("views", self.refresh_all),
+            ("views", self.views_once),
             ("presence", self.presence_once),
             ("recovery", self.recover_bot_relays),
+            ("heartbeat", self.heartbeat_once),
         ):
             self._tasks.append(asyncio.create_task(self._every(name, step), name=f"handoff-{name}"))
 
@@ -71,6 +75,7 @@ class Live:
         worker thread it waits on, which would touch the database after shutdown."""
         self._stopping.set()
         self._dispatch_now.set()
+        self.refresher.pending.set()
         _, late = await asyncio.wait(self._tasks, timeout=30) if self._tasks else (set(), set())
         for task in late:
             task.cancel()
@@ -79,7 +84,9 @@ class Live:
 
     async def _every(self, name: str, step: Any) -> None:
         interval = self.intervals[name]
-        wake = self._dispatch_now if name == "dispatch" else self._stopping
+        wake = {"dispatch": self._dispatch_now, "views": self.refresher.pending}.get(
+            name, self._stopping
+        )
         while not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):  # a tick without a nudge
                 await asyncio.wait_for(wake.wait(), timeout=interval)
@@ -103,6 +110,9 @@ class Live:
             assignment.dispatch, self.h.store, self.h.limits, instance_id=self.h.instance_id
         )
         await self.h.commit(tx)
+
+    async def heartbeat_once(self) -> None:
+        self.h.hub.sweep_heartbeats(time.monotonic())
 
     async def presence_once(self) -> None:
         await run(views.touch_presence, self.h.store, list(self.h.hub.advisors), self.h.instance_id)
@@ -129,112 +139,16 @@ class Live:
     # --- views ---------------------------------------------------------------------------
 
     async def refresh(self, teams: set[str], users: set[int]) -> None:
+        """Something moved: mark it; the views loop refreshes it in one pass."""
         if teams:
             self._dispatch_now.set()
-        for user_id, connections in list(self.h.hub.advisors.items()):
-            for connection in list(connections):
-                mine = connection.state.get("teams", set())
-                if user_id in users or mine & teams or connection.state.get("supervisor"):
-                    await self.refresh_advisor(connection)
-        if teams:
-            await self.refresh_positions()
+        self.refresher.mark(teams, users)
 
-    async def refresh_all(self) -> None:
-        for connections in list(self.h.hub.advisors.values()):
-            for connection in list(connections):
-                await self.refresh_advisor(connection)
-        await self.refresh_positions()
-
-    async def refresh_advisor(self, connection: Connection) -> None:
-        staff: views.Staff = connection.state["staff"]
-        lock: asyncio.Lock = connection.state.setdefault("lock", asyncio.Lock())
-        async with lock:
-            connection.state["teams"] = {
-                t["slug"] for t in await run(views.teams_of, self.h.store, staff.user_id)
-            }
-            chats = await self.desk.chats(staff)
-            queue = await self.desk.queue(staff)
-            by_id = {item["conversation_id"]: item for item in queue}
-            before: dict[str, str] = connection.state.setdefault("chats", {})
-            now = {chat["conversation_id"]: chat["status"] for chat in chats}
-            for chat in chats:
-                cid, status = chat["conversation_id"], chat["status"]
-                if status == "active" and before.get(cid) != "active":
-                    connection.send({"type": "chat_added", "chat": chat})
-                    cursor = connection.state.get("cursors", {}).pop(cid, 0)
-                    await self.h.hub.subscribe(connection, cid, cursor)
-                elif status == "offered" and before.get(cid) != "offered":
-                    connection.send(
-                        {
-                            "type": "offer",
-                            "conversation_id": cid,
-                            "expires_at": chat["offer_expires_at"],
-                            "item": by_id.get(cid),
-                            "chat": chat,
-                        }
-                    )
-            for cid, status in before.items():
-                if now.get(cid) == status:
-                    continue
-                if status == "active":
-                    connection.send(
-                        {
-                            "type": "chat_removed",
-                            "conversation_id": cid,
-                            "reason": await self._why_gone(cid),
-                        }
-                    )
-                    self.h.hub.unsubscribe(connection, cid)
-                elif status == "offered" and now.get(cid) != "active":
-                    reason = await self._why_gone(cid)
-                    connection.send(
-                        {
-                            "type": "offer_withdrawn",
-                            "conversation_id": cid,
-                            "reason": {"requeued": "timeout"}.get(reason, reason),
-                        }
-                    )
-            connection.state["chats"] = now
-            snapshot = [
-                {k: v for k, v in item.items() if k not in ("wait_seconds",)} for item in queue
-            ]
-            if snapshot != connection.state.get("queue_snapshot"):
-                connection.state["queue_snapshot"] = snapshot
-                connection.send({"type": "queue", "items": queue})
-
-    async def _why_gone(self, conversation_id: str) -> str:
-        conversation = await run(self.h.store.get, conversation_id)
-        return {
-            State.CLOSED: "closed",
-            State.BOT: "handed_back",
-            State.WAITING: "requeued",
-            State.WITH_ADVISOR: "transferred",
-        }.get(State(conversation.state), "closed")
-
-    async def refresh_positions(self) -> None:
-        residents = self.h.hub.residents_waiting_here()
-        if not residents:
-            return
-        store = self.h.store
-        waiting = {c.id: c for c in await run(store.waiting)}
-        if not any(cid in waiting for cid, _ in residents):
-            for _, connection in residents:
-                connection.state.pop("queue", None)
-            return
-        where = positions([c.queue_entry() for c in waiting.values()])
-        advisors = await self.desk.advisors()
-        handle = await run(store.handle_seconds, 480.0)
-        for cid, connection in residents:
-            if cid not in waiting:
-                connection.state.pop("queue", None)
-                continue
-            team = waiting[cid].team or "general"
-            frame = protocol.queue_frame(
-                where[cid], estimate_wait(where[cid], team, advisors, handle)
-            )
-            if connection.state.get("queue") != frame:
-                connection.state["queue"] = frame
-                connection.send(frame)
+    async def views_once(self) -> None:
+        if not self.refresher.pending.is_set():  # the periodic safety net
+            self.refresher.mark(everything=True)
+        await asyncio.sleep(0.03)  # let a burst of changes gather into one pass
+        await self.refresher.run_once()
 
 
 def claim_unrelayed(
@@ -262,7 +176,7 @@ def claim_unrelayed(
         ).all()
     claimed = []
     for row in rows:
-        with store.engine.begin() as conn:
+        with store.writing() as conn:
             won = conn.execute(
                 update(m.events)
                 .where(m.events.c.id == row.id, m.events.c.bot_pending.is_(True), unclaimed)

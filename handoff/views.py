@@ -36,7 +36,7 @@ class Staff:
 
 def ensure_advisor(store: Store, staff: Staff) -> None:
     """A presence row for every advisor who signs in (away until they say otherwise)."""
-    with store.engine.begin() as conn:
+    with store.writing() as conn:
         exists = conn.execute(
             select(m.advisors.c.display_name).where(m.advisors.c.user_id == staff.user_id)
         ).first()
@@ -58,7 +58,7 @@ def ensure_advisor(store: Store, staff: Staff) -> None:
 
 
 def set_availability(store: Store, user_id: int, availability: str) -> None:
-    with store.engine.begin() as conn:
+    with store.writing() as conn:
         conn.execute(
             update(m.advisors)
             .where(m.advisors.c.user_id == user_id)
@@ -69,7 +69,7 @@ def set_availability(store: Store, user_id: int, availability: str) -> None:
 def touch_presence(store: Store, user_ids: list[int], instance_id: str) -> None:
     if not user_ids:
         return
-    with store.engine.begin() as conn:
+    with store.writing() as conn:
         conn.execute(
             update(m.advisors)
             .where(m.advisors.c.user_id.in_(user_ids))
@@ -120,7 +120,27 @@ def queue_items(
     handle_seconds: float,
     now: datetime,
 ) -> list[dict[str, Any]]:
-    waiting = [c for c in store.waiting() if (c.team or "general") in team_slugs]
+    return queue_from(
+        store.waiting(),
+        team_slugs,
+        user_id=user_id,
+        advisors=advisors,
+        handle_seconds=handle_seconds,
+        now=now,
+    )
+
+
+def queue_from(
+    everyone_waiting: list[Conversation],
+    team_slugs: list[str] | set[str],
+    *,
+    user_id: int | None,
+    advisors: list[AdvisorInfo],
+    handle_seconds: float,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    """The queue items of some teams, from a list of waiting conversations (no I/O)."""
+    waiting = [c for c in everyone_waiting if (c.team or "general") in team_slugs]
     where = positions([c.queue_entry() for c in waiting])
     items = [
         queue_item(
@@ -161,7 +181,27 @@ def resident_label(c: Conversation) -> str:
     return c.verified_name or f"Resident {c.id[:4].upper()}"
 
 
-def chats(store: Store, user_id: int) -> list[dict[str, Any]]:
+def chat_statuses(store: Store, user_id: int) -> dict[str, str]:
+    """{conversation id: "active" | "offered"}: one cheap query, for diffing."""
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(m.conversations.c.id, m.conversations.c.state).where(
+                or_(
+                    and_(
+                        m.conversations.c.state == State.WITH_ADVISOR,
+                        m.conversations.c.assigned_to == user_id,
+                    ),
+                    and_(
+                        m.conversations.c.state == State.WAITING,
+                        m.conversations.c.offered_to == user_id,
+                    ),
+                )
+            )
+        ).all()
+    return {row.id: "active" if row.state == State.WITH_ADVISOR else "offered" for row in rows}
+
+
+def chats(store: Store, user_id: int, only: set[str] | None = None) -> list[dict[str, Any]]:
     """My active chats (with unread counts) and the offers waiting for my answer."""
     with store.engine.connect() as conn:
         rows = conn.execute(
@@ -190,6 +230,8 @@ def chats(store: Store, user_id: int) -> list[dict[str, Any]]:
         ).all()
         result = []
         for row in rows:
+            if only is not None and row.id not in only:
+                continue
             c = Conversation.from_row(row)
             read_seq = row.read_seq or 0
             unread = conn.execute(

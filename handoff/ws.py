@@ -1,7 +1,8 @@
 """The two websocket endpoints: thin adapters over protocol, hub and service.
 
-Each socket has three tasks: the reader (this coroutine: size check, parse,
-rate limit, act), the writer (its outbox) and the heartbeat. Domain errors
+Each socket has two tasks: the reader (this coroutine: size check, parse, rate
+limit, act) and the writer (its outbox); one sweeper in ``live`` keeps the
+heartbeat of every socket. Domain errors
 become an ``error`` frame, or a close code for the few that end the socket.
 """
 
@@ -21,7 +22,6 @@ from handoff.delivery import Audience, Kind
 from handoff.exceptions import (
     CLOSE_BAD_REQUEST,
     CLOSE_FORBIDDEN,
-    CLOSE_HEARTBEAT,
     CLOSE_NOT_AUTHENTICATED,
     CLOSE_TOO_BIG,
     HandoffError,
@@ -74,7 +74,7 @@ async def resident_endpoint(websocket: WebSocket) -> None:
 
     async def on_open() -> None:
         await app.hub.subscribe(connection, conversation_id, cursor)
-        await app.live.refresh_positions()
+        app.live.refresher.mark(positions=True)
 
     async def on_frame(frame: Any) -> None:
         await app.handoff.resident_frame(connection, conversation_id, frame)
@@ -120,7 +120,7 @@ async def advisor_endpoint(websocket: WebSocket) -> None:
     )
 
     async def on_open() -> None:
-        await app.live.refresh_advisor(connection)
+        await app.live.refresher.refresh_advisor(connection)
         await app.live.presence_once()
 
     async def on_frame(frame: Any) -> None:
@@ -177,8 +177,7 @@ async def serve(
     hub = websocket.app.state.hub
     hub.add(connection)
     writer = asyncio.create_task(connection.outbox.run())
-    beat = protocol.Heartbeat(time.monotonic(), heartbeat)
-    pulse = asyncio.create_task(_heartbeat(connection, beat))
+    beat = connection.beat = protocol.Heartbeat(time.monotonic(), heartbeat)
     limiter = protocol.RateLimiter()
     try:
         await on_open()
@@ -198,7 +197,6 @@ async def serve(
         pass
     finally:
         hub.remove(connection)
-        pulse.cancel()
         try:
             await asyncio.wait_for(writer, timeout=5)
         except (TimeoutError, Exception):
@@ -237,15 +235,3 @@ async def _one_frame(
                 protocol.client_id_of(frame),
             )
         )
-
-
-async def _heartbeat(connection: Connection, beat: protocol.Heartbeat) -> None:
-    while True:
-        await asyncio.sleep(min(beat.interval / 5, 5.0))
-        now = time.monotonic()
-        if beat.timed_out(now):
-            connection.outbox.close_with(CLOSE_HEARTBEAT, "heartbeat timeout")
-            return
-        if beat.ping_due(now):
-            connection.send({"type": "ping"})
-            beat.sent(now)
