@@ -1,0 +1,206 @@
+"""The hub without sockets or a database: ordering, catch-up, slow clients, heartbeats."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+
+from handoff.delivery import Audience, Event, Kind, audience_of
+from handoff.exceptions import CLOSE_HEARTBEAT, CLOSE_TRY_AGAIN
+from handoff.hub import Connection, Hub, Outbox
+from handoff.protocol import Heartbeat
+
+CID = "c" * 32
+AT = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+
+class MemoryStore:
+    """Just the reads the hub makes."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+        self.reads = 0
+
+    def add(self, kind: str = Kind.MESSAGE) -> Event:
+        event = Event(CID, len(self.events) + 1, kind, {"text": "x"}, AT, audience_of(kind))
+        self.events.append(event)
+        return event
+
+    def last_seqs(self, ids: list[str]) -> dict[str, int]:
+        return {CID: len(self.events)} if CID in ids else {}
+
+    def events_after(self, conversation_id: str, seq: int, limit: int = 2000) -> list[Event]:
+        self.reads += 1
+        return [e for e in self.events if e.seq > seq][:limit]
+
+
+class Socket:
+    def __init__(self, delay: float = 0.0) -> None:
+        self.frames: list[dict] = []
+        self.closed: tuple[int, str] | None = None
+        self.delay = delay
+
+    async def send(self, text: str) -> None:
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        self.frames.append(json.loads(text))
+
+    async def close(self, code: int, reason: str) -> None:
+        self.closed = (code, reason)
+
+
+def connect(hub: Hub, audience: Audience = Audience.ALL, *, delay: float = 0.0, size: int = 2000):
+    socket = Socket(delay)
+    connection = Connection(Outbox(socket.send, socket.close, size=size), audience)
+    hub.add(connection)
+    writer = asyncio.create_task(connection.outbox.run())
+    return socket, connection, writer
+
+
+def seqs(socket: Socket) -> list[int]:
+    return [f["seq"] for f in socket.frames if f.get("type") == "event"]
+
+
+async def settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_subscribe_replays_then_delivers_live_in_order():
+    store = MemoryStore()
+    for _ in range(3):
+        store.add()
+    hub = Hub(store)
+    socket, connection, writer = connect(hub)
+    await hub.subscribe(connection, CID, 1)
+    await hub.published([store.add(), store.add()])
+    await settle()
+    assert seqs(socket) == [2, 3, 4, 5]
+    hub.remove(connection)
+    await writer
+
+
+async def test_out_of_order_publishes_are_read_from_the_store_never_skipped():
+    store = MemoryStore()
+    hub = Hub(store)
+    socket, connection, writer = connect(hub)
+    await hub.subscribe(connection, CID, 0)
+    first, second = store.add(), store.add()
+    await hub.published([second])  # 1 has not been announced yet: the hub reads the store
+    await hub.published([first])
+    await settle()
+    assert seqs(socket) == [1, 2]
+    hub.remove(connection)
+    await writer
+
+
+async def test_residents_never_receive_advisor_only_events():
+    store = MemoryStore()
+    hub = Hub(store)
+    resident, r, w1 = connect(hub, Audience.ALL)
+    advisor, a, w2 = connect(hub, Audience.ADVISORS)
+    await hub.subscribe(r, CID, 0)
+    await hub.subscribe(a, CID, 0)
+    await hub.published([store.add(), store.add(Kind.NOTE), store.add()])
+    await settle()
+    assert seqs(resident) == [1, 3] and seqs(advisor) == [1, 2, 3]
+    for c in (r, a):
+        hub.remove(c)
+    await asyncio.gather(w1, w2)
+
+
+async def test_unknown_cursor_asks_for_a_reload_and_keeps_the_socket():
+    store = MemoryStore()
+    store.add()
+    hub = Hub(store)
+    socket, connection, writer = connect(hub)
+    await hub.subscribe(connection, CID, 9)
+    await hub.published([store.add()])
+    await settle()
+    assert socket.frames[0] == {"type": "reload_required", "reason": "unknown_cursor"}
+    assert seqs(socket) == [2]
+    hub.remove(connection)
+    await writer
+
+
+async def test_a_wake_up_or_the_poll_catches_up_with_other_instances():
+    store = MemoryStore()
+    hub = Hub(store)
+    socket, connection, writer = connect(hub)
+    await hub.subscribe(connection, CID, 0)
+    store.add()
+    store.add()  # written by another instance: nothing published here
+    await hub.poll()
+    await settle()
+    assert seqs(socket) == [1, 2]
+    hub.remove(connection)
+    await writer
+
+
+async def test_one_slow_client_never_blocks_the_others():
+    store = MemoryStore()
+    hub = Hub(store)
+    slow, s, w1 = connect(hub, delay=10.0)  # a client that takes 10 s per frame
+    fast, f, w2 = connect(hub)
+    await hub.subscribe(s, CID, 0)
+    await hub.subscribe(f, CID, 0)
+    started = asyncio.get_running_loop().time()
+    for _ in range(50):
+        await hub.published([store.add()])
+    await settle()
+    assert seqs(fast) == list(range(1, 51))
+    assert asyncio.get_running_loop().time() - started < 1.0
+    assert len(slow.frames) == 0
+    for c in (s, f):
+        hub.remove(c)
+    w1.cancel()
+    await w2
+
+
+async def test_a_client_too_far_behind_is_closed_to_resume_later():
+    store = MemoryStore()
+    hub = Hub(store)
+    socket, connection, writer = connect(hub, delay=0.01, size=5)
+    await hub.subscribe(connection, CID, 0)
+    for _ in range(20):
+        await hub.published([store.add()])
+    await asyncio.wait_for(writer, timeout=2)
+    assert socket.closed is not None and socket.closed[0] == CLOSE_TRY_AGAIN
+
+
+async def test_broadcast_survives_connections_leaving_midway():
+    store = MemoryStore()
+    hub = Hub(store)
+    sockets = [connect(hub) for _ in range(5)]
+    for _, connection, _ in sockets:
+        await hub.subscribe(connection, CID, 0)
+    hub.remove(sockets[2][1])  # one leaves; the others still get everything
+    await hub.published([store.add()])
+    hub.to_conversation(CID, {"type": "typing", "author": "advisor", "on": True})
+    await settle()
+    for index, (socket, connection, writer) in enumerate(sockets):
+        expected = [] if index == 2 else [1]
+        assert seqs(socket) == expected
+        if index != 2:
+            hub.remove(connection)
+        await writer
+
+
+async def test_heartbeat_sweep_pings_and_closes_silent_sockets():
+    store = MemoryStore()
+    hub = Hub(store)
+    quiet, q, w1 = connect(hub)
+    chatty, c, w2 = connect(hub)
+    q.beat = Heartbeat(now=0, interval=25)
+    c.beat = Heartbeat(now=0, interval=25)
+    hub.sweep_heartbeats(30)
+    c.beat.received(70)
+    hub.sweep_heartbeats(80)
+    await settle()
+    assert quiet.frames[0] == {"type": "ping"}
+    await asyncio.wait_for(w1, timeout=1)
+    assert quiet.closed == (CLOSE_HEARTBEAT, "heartbeat timeout")
+    assert chatty.closed is None
+    hub.remove(c)
+    await w2
