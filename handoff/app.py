@@ -38,7 +38,7 @@ from handoff.desk import Desk
 from handoff.exceptions import CLOSE_RESTART, HandoffError, http_status
 from handoff.fanout import RedisWaker, Waker
 from handoff.hub import Hub
-from handoff.identity import ConversationTokens, IdentityVerifier, SignedIdentityVerifier
+from handoff.identity import ConversationTokens, IdentityVerifier, TokenIdentityVerifier
 from handoff.lifecycle import Limits
 from handoff.live import Live
 from handoff.search import HttpKnowledgeSearch, KnowledgeSearch
@@ -92,7 +92,11 @@ def create_app(
         hub=hub,
         waker=waker,
         bot=bot,
-        identity=identity or SignedIdentityVerifier(secret),
+        identity=identity
+        or TokenIdentityVerifier(
+            settings.identity_signing_key.get_secret_value(),
+            audience=settings.identity_token_audience,
+        ),
         tokens=ConversationTokens(secret),
         limits=limits,
         instance_id=instance_id,

@@ -23,24 +23,70 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class HandoffRequest:
-    """What the bot's handoff action asks for."""
+    """What the bot's handoff action asks for (``actions.handover``)."""
 
     reason: str = "bot_handoff"
     service_area: str = "general"
     priority: str = "normal"
-    summary: str = ""
+    summary: str = ""  # for people: one paragraph
+    details: dict[str, Any] | None = None  # the bot's structured summary, as sent
 
     @classmethod
     def from_custom(cls, value: Any) -> HandoffRequest | None:
         if not isinstance(value, dict):
             return None
         priority = str(value.get("priority") or "normal").lower()
+        raw = value.get("summary")
+        details = raw if isinstance(raw, dict) else None
         return cls(
             reason=str(value.get("reason") or "bot_handoff")[:200],
             service_area=str(value.get("service_area") or "general")[:40].lower(),
             priority="urgent" if priority in ("urgent", "high", "at_risk") else "normal",
-            summary=str(value.get("summary") or "")[:4000],
+            summary=(render_summary(details) if details else str(raw or ""))[:4000],
+            details=details,
         )
+
+    @property
+    def verified_references(self) -> tuple[str, ...]:
+        identity = (self.details or {}).get("verified_identity")
+        if not isinstance(identity, dict):
+            return ()
+        return tuple(str(r) for r in identity.get("references") or () if isinstance(r, str))
+
+    @property
+    def verified_method(self) -> str | None:
+        identity = (self.details or {}).get("verified_identity")
+        return str(identity.get("method")) if isinstance(identity, dict) else None
+
+
+def _words(value: Any) -> str:
+    return str(value).replace("_", " ")
+
+
+def render_summary(details: dict[str, Any]) -> str:
+    """The bot's structured summary as a sentence or two for the console."""
+    parts = []
+    if details.get("risk"):
+        parts.append(f"At risk: {_words(details['risk'])}.")
+    if details.get("topic"):
+        parts.append(f"Topic: {_words(details['topic'])}.")
+    if details.get("references"):
+        parts.append("References: " + ", ".join(map(str, details["references"])) + ".")
+    identity = details.get("verified_identity")
+    if isinstance(identity, dict):
+        how = _words(identity.get("method") or "verified")
+        parts.append(
+            f"Verified ({how}) for " + ", ".join(map(str, identity.get("references") or [])) + "."
+        )
+    else:
+        parts.append("Not verified.")
+    if details.get("failed_questions"):
+        parts.append(
+            "Could not answer: " + "; ".join(map(str, details["failed_questions"][-3:])) + "."
+        )
+    if details.get("articles_shown"):
+        parts.append("Articles shown: " + ", ".join(map(str, details["articles_shown"][-3:])) + ".")
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)

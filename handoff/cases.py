@@ -12,7 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from actions.backoffice.exceptions import BackOfficeError, NotFound
+from actions.backoffice import references
+from actions.backoffice.exceptions import BackOfficeError, InvalidReference, NotFound
 from actions.backoffice.ports import BackOffice, CaseType, NewCase
 from handoff.delivery import Event, iso
 from handoff.exceptions import DependencyUnavailable, InvalidRequest, NotVerified
@@ -99,27 +100,71 @@ def open_case_by_advisor(
     return _create(backoffice, new, now)
 
 
+def resident_name(backoffice: BackOffice | None, resident_id: str | None) -> str | None:
+    """The verified resident's name from the back office, if it knows them."""
+    if backoffice is None or not resident_id:
+        return None
+    try:
+        return backoffice.properties.get_resident(resident_id).full_name
+    except BackOfficeError:
+        return None
+
+
+def _in_scope(references_: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Split verified references into council tax accounts and tenancies."""
+    tax: list[str] = []
+    tenancies: list[str] = []
+    for value in references_:
+        for normalise, bucket in (
+            (references.council_tax_reference, tax),
+            (references.tenancy_reference, tenancies),
+        ):
+            try:
+                bucket.append(normalise(value))
+                break
+            except InvalidReference:
+                continue
+    return tax, tenancies
+
+
 def resident_summary(backoffice: BackOffice | None, conversation: Conversation) -> dict[str, Any]:
-    """Identity, cases and balances: only for a verified resident."""
+    """Identity, cases and balances: only for a verified resident, and only within
+    the accounts they proved they hold (the token's or the bot's check's references)."""
     if not conversation.verified:
         return {"verified": False}
-    resident_id = conversation.verified_resident_id
-    assert resident_id is not None
     office = _require(backoffice)
+    resident_id = conversation.verified_resident_id
+    tax_refs, tenancy_refs = _in_scope(conversation.references)
     try:
-        try:
-            resident = office.properties.get_resident(resident_id)
-            name, account_ref = resident.full_name, resident.resident_id
-            address = office.properties.get_property(resident.uprn).single_line
-        except NotFound:
-            name, account_ref, address = conversation.verified_name or "", resident_id, ""
-        cases = office.cases.list_cases(resident_id=resident_id, limit=10)
-        tax = office.council_tax.accounts_for_resident(resident_id)
-        rents = office.rents.accounts_for_resident(resident_id)
+        tax = [office.council_tax.get_account(ref) for ref in tax_refs]
+        rents = [office.rents.get_account(ref) for ref in tenancy_refs]
+        resident = None
+        if resident_id:
+            try:
+                resident = office.properties.get_resident(resident_id)
+            except NotFound:
+                resident = None
+        uprns = {a.uprn for a in tax} | {a.uprn for a in rents}
+        if resident is not None:
+            uprns.add(resident.uprn)
+        address = office.properties.get_property(sorted(uprns)[0]).single_line if uprns else ""
+        if resident_id:
+            cases = office.cases.list_cases(resident_id=resident_id, limit=10)
+        else:
+            cases = [
+                c for uprn in sorted(uprns) for c in office.cases.list_cases(uprn=uprn, limit=10)
+            ]
     except NotFound:
-        raise NotVerified("The verified resident is not known to the back office.") from None
+        raise NotVerified("The verified accounts are not known to the back office.") from None
     except BackOfficeError as exc:
         raise DependencyUnavailable("backoffice", exc.message) from None
+    holders = [h for a in tax for h in a.holders] + [t for a in rents for t in a.tenants]
+    name = (
+        resident.full_name
+        if resident
+        else conversation.verified_name
+        or (f"{holders[0].forename} {holders[0].surname}" if holders else "")
+    )
     balances = [
         {
             "account": a.reference,
@@ -141,8 +186,11 @@ def resident_summary(backoffice: BackOffice | None, conversation: Conversation) 
     ]
     return {
         "verified": True,
+        "method": conversation.verified_method,
         "name": name,
-        "account_ref": account_ref,
+        "account_ref": resident_id
+        or (conversation.references[0] if conversation.references else ""),
+        "references": list(conversation.references),
         "address": address,
         "cases": [
             {

@@ -1,12 +1,12 @@
-"""Who the resident is, when they have proved it.
+"""Who the resident is, when they have proved it; and conversation tokens.
 
-The widget passes the verified-account token it got from "my account" (or the
-bot's verification flow). ``IdentityVerifier.verify`` turns it into a
-:class:`VerifiedResident` or None; the console shows personal data only for a
-verified resident. The real verifier checks an itsdangerous signature made
-with the shared ``FRONTDOOR_SECRET_KEY`` (salt ``frontdoor-identity``) over
-``{"resident_id": "...", "name": "..."}``, valid for ``max_age`` seconds;
-:func:`issue_identity_token` makes one (used by tests and the demo).
+The widget passes the identity token the council's account system issued
+("my account"); the same token goes to the bot as
+``metadata.frontdoor_identity_token``. It is the JWT-shaped HS256 token of
+``actions.identity`` (claims: ``sub`` the resident id, ``refs`` the council tax
+accounts and tenancies it covers), signed with ``FRONTDOOR_IDENTITY_SIGNING_KEY``.
+:class:`TokenIdentityVerifier` checks it with ``actions.identity.verify_token``;
+the console shows personal data only within what it covers.
 """
 
 from __future__ import annotations
@@ -14,16 +14,14 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
-
-IDENTITY_SALT = "frontdoor-identity"
-IDENTITY_MAX_AGE_SECONDS = 8 * 3600
+from itsdangerous import BadSignature, URLSafeSerializer
 
 
 @dataclass(frozen=True)
 class VerifiedResident:
-    resident_id: str
-    name: str
+    resident_id: str | None
+    name: str = ""
+    references: tuple[str, ...] = ()  # accounts the resident proved they hold
 
 
 class IdentityVerifier(ABC):
@@ -31,26 +29,24 @@ class IdentityVerifier(ABC):
     def verify(self, token: str | None) -> VerifiedResident | None: ...
 
 
-class SignedIdentityVerifier(IdentityVerifier):
-    def __init__(self, secret: str, *, max_age: int = IDENTITY_MAX_AGE_SECONDS) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt=IDENTITY_SALT)
-        self._max_age = max_age
+class TokenIdentityVerifier(IdentityVerifier):
+    def __init__(self, key: str, *, audience: str = "frontdoor-bot") -> None:
+        self._key = key.encode("utf-8")
+        self._audience = audience
 
     def verify(self, token: str | None) -> VerifiedResident | None:
-        if not token or len(token) > 2000:
+        from actions.exceptions import IdentityTokenError
+        from actions.identity import verify_token
+
+        if not token:
             return None
         try:
-            data = self._serializer.loads(token, max_age=self._max_age)
-        except BadSignature:
+            claims = verify_token(token, self._key, audience=self._audience)
+        except IdentityTokenError:
             return None
-        if not isinstance(data, dict) or not isinstance(data.get("resident_id"), str):
+        if not claims.references and not claims.subject:
             return None
-        return VerifiedResident(str(data["resident_id"]), str(data.get("name") or ""))
-
-
-def issue_identity_token(secret: str, resident_id: str, name: str = "") -> str:
-    serializer = URLSafeTimedSerializer(secret, salt=IDENTITY_SALT)
-    return serializer.dumps({"resident_id": resident_id, "name": name})
+        return VerifiedResident(claims.subject, "", claims.references)
 
 
 @dataclass
@@ -70,10 +66,10 @@ class ConversationTokens:
     """HMAC-signed tokens naming one conversation (no expiry while it exists)."""
 
     def __init__(self, secret: str) -> None:
-        self._serializer = URLSafeTimedSerializer(secret, salt=CONVERSATION_SALT)
+        self._serializer = URLSafeSerializer(secret, salt=CONVERSATION_SALT)
 
     def issue(self, conversation_id: str) -> str:
-        return self._serializer.dumps(conversation_id)
+        return str(self._serializer.dumps(conversation_id))
 
     def check(self, token: str | None, conversation_id: str) -> bool:
         if not token or len(token) > 500:
@@ -82,4 +78,4 @@ class ConversationTokens:
             named = self._serializer.loads(token)
         except BadSignature:
             return False
-        return named == conversation_id
+        return bool(named == conversation_id)

@@ -141,6 +141,7 @@ def _escalate(
     reason: Reason,
     limits: Limits,
 ) -> Serviceable:
+    _note_bot_verification(tx, conversation, request)
     teams = store.teams(tx.conn, now=tx.now)
     slug = team_for(request.service_area, teams)
     team = next((t for t in teams if t.slug == slug), None)
@@ -175,10 +176,27 @@ def _escalate(
         last_notice=None,
         **routing,
     )
-    tx.append(conversation, Kind.HANDOFF, {k: routing[k] for k in routing if k != "team"})
+    handoff_data: dict[str, Any] = {k: routing[k] for k in routing if k != "team"}
+    if request.details is not None:
+        handoff_data["details"] = request.details
+    tx.append(conversation, Kind.HANDOFF, handoff_data)
     tx.append(conversation, Kind.STATE, state_data(State.WAITING, conversation.state, reason))
     tx.touched_teams.add(slug)
     return verdict
+
+
+def _note_bot_verification(tx: Tx, conversation: Conversation, request: HandoffRequest) -> None:
+    """The bot checked who the resident is in the chat: the console may use those accounts.
+    (The bot's replies come from Rasa, server side, never from the widget.)"""
+    found = [r for r in request.verified_references if r not in conversation.references]
+    if not found:
+        return
+    method = conversation.verified_method or f"bot:{request.verified_method or 'check'}"
+    tx.update_conversation(
+        conversation.id,
+        verified_refs=",".join((*conversation.references, *found))[:400],
+        verified_method=method[:40],
+    )
 
 
 def unavailable_notice(

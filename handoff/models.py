@@ -82,6 +82,8 @@ conversations = Table(
     Column("identity_token", Text, nullable=True),
     Column("verified_resident_id", String(40), nullable=True),
     Column("verified_name", String(200), nullable=True),
+    Column("verified_refs", String(400), nullable=False, default="", server_default=""),
+    Column("verified_method", String(40), nullable=True),
     # routing
     Column("team", String(40), nullable=True, index=True),
     Column("service_area", String(40), nullable=True),

@@ -117,13 +117,21 @@ class Handoff:
 
     async def start(self, *, language: str, page_url: str, identity_token: str | None) -> Started:
         verified = self.identity.verify(identity_token)
+        name: str | None = None
+        if verified is not None:
+            from handoff.cases import resident_name
+
+            name = verified.name or None
+            if name is None:
+                name = await run(resident_name, self.backoffice, verified.resident_id)
         conversation = await run(
             self.store.create_conversation,
             language=language,
             page_url=page_url,
             identity_token=identity_token,
             verified_resident_id=verified.resident_id if verified else None,
-            verified_name=verified.name if verified else None,
+            verified_name=name,
+            verified_refs=verified.references if verified else (),
         )
         return Started(conversation, self.tokens.issue(conversation.id))
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Self
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import NoDecode
 
+from actions.settings import PLACEHOLDER_SIGNING_KEY
+from frontdoor.settings import Environment
 from frontdoor.stack import StackSettings
 
 
@@ -31,6 +33,9 @@ class HandoffSettings(StackSettings):
     handoff_knowledge_url: str = Field(
         default="", description="Overrides the stack's knowledge URL."
     )
+    # the same variables the action server reads: one key for the account system's tokens
+    identity_signing_key: SecretStr = SecretStr(PLACEHOLDER_SIGNING_KEY)
+    identity_token_audience: str = "frontdoor-bot"  # noqa: S105 - not a secret
 
     @model_validator(mode="before")
     @classmethod
@@ -59,6 +64,14 @@ class HandoffSettings(StackSettings):
                     f"allowed origin {origin!r} must look like https://www.example.gov.uk"
                 )
         self.handoff_allowed_origins = list(dict.fromkeys(self.handoff_allowed_origins))
+        if (
+            self.environment == Environment.PRODUCTION
+            and self.identity_signing_key.get_secret_value() == PLACEHOLDER_SIGNING_KEY
+        ):
+            raise ValueError(
+                "identity_signing_key is still the placeholder; set FRONTDOOR_IDENTITY_SIGNING_KEY "
+                "to the key shared with the account system"
+            )
         return self
 
     @property

@@ -61,6 +61,8 @@ class Conversation:
     identity_token: str | None
     verified_resident_id: str | None
     verified_name: str | None
+    verified_refs: str
+    verified_method: str | None
     team: str | None
     service_area: str | None
     priority: str
@@ -89,8 +91,12 @@ class Conversation:
         return frozenset(int(part) for part in self.declined_by.split(",") if part)
 
     @property
+    def references(self) -> tuple[str, ...]:
+        return tuple(ref for ref in self.verified_refs.split(",") if ref)
+
+    @property
     def verified(self) -> bool:
-        return self.verified_resident_id is not None
+        return self.verified_resident_id is not None or bool(self.references)
 
     def queue_entry(self) -> QueueEntry:
         return QueueEntry(
@@ -256,6 +262,7 @@ class Store:
         identity_token: str | None,
         verified_resident_id: str | None = None,
         verified_name: str | None = None,
+        verified_refs: tuple[str, ...] = (),
     ) -> Conversation:
         conversation_id = uuid.uuid4().hex
         now = self.clock()
@@ -272,6 +279,8 @@ class Store:
                     identity_token=identity_token,
                     verified_resident_id=verified_resident_id,
                     verified_name=verified_name,
+                    verified_refs=",".join(verified_refs)[:400],
+                    verified_method="token" if verified_refs else None,
                     priority="normal",
                     requeued=False,
                     declined_by="",

@@ -248,7 +248,9 @@ def build_world(
     search = FakeKnowledgeSearch(
         [Article("Bin collection days", "http://localhost:8000/en/bins", "Find your bin day.")]
     )
-    identity = FakeIdentityVerifier({"verified-token": VerifiedResident("R-1", "Alex Smith")})
+    identity = FakeIdentityVerifier(
+        {"verified-token": VerifiedResident("R-1", "Alex Smith", ("CT40012345",))}
+    )
     app = create_app(
         settings_for(database.url, **settings),
         bot=bot,

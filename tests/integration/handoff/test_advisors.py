@@ -282,26 +282,27 @@ def load_alex(loader) -> None:  # type: ignore[no-untyped-def]
         [Property("100001", ("14 Foxglove Lane",), "Bramblefield", "BF3 2QX", "Foxglove")]
     )
     loader.add_residents([Resident("R-1", "100001", "Alex", "Smith")])
-    loader.add_council_tax_accounts(
-        [
-            CouncilTaxRecord(
-                CouncilTaxAccount(
-                    reference="CT40012345",
-                    uprn="100001",
-                    holders=(AccountHolder("R-1", "Alex", "Smith"),),
-                    band=CouncilTaxBand.C,
-                    financial_year="2026/27",
-                    annual_charge_pence=180000,
-                    balance_pence=15000,
-                    payment_method=PaymentMethod.DIRECT_DEBIT,
-                    recovery_stage=RecoveryStage.NONE,
-                    next_instalment=None,
-                    instalments_remaining=0,
-                    receives_support=False,
-                )
+
+    def account(reference: str, balance: int) -> CouncilTaxRecord:
+        return CouncilTaxRecord(
+            CouncilTaxAccount(
+                reference=reference,
+                uprn="100001",
+                holders=(AccountHolder("R-1", "Alex", "Smith"),),
+                band=CouncilTaxBand.C,
+                financial_year="2026/27",
+                annual_charge_pence=180000,
+                balance_pence=balance,
+                payment_method=PaymentMethod.DIRECT_DEBIT,
+                recovery_stage=RecoveryStage.NONE,
+                next_instalment=None,
+                instalments_remaining=0,
+                receives_support=False,
             )
-        ]
-    )
+        )
+
+    # the second account is Alex's too, but the token does not cover it
+    loader.add_council_tax_accounts([account("CT40012345", 15000), account("CT40099999", 999)])
 
 
 def test_resident_details_only_when_verified(world):
@@ -321,7 +322,7 @@ def test_resident_details_only_when_verified(world):
         details = sam.get(f"/conversations/{verified['conversation_id']}/resident").json()
         assert details["verified"] is True and details["name"] == "Alex Smith"
         assert details["address"] == "14 Foxglove Lane, Bramblefield, BF3 2QX"
-        assert details["balances"][0]["account"] == "CT40012345"
+        assert [b["account"] for b in details["balances"]] == ["CT40012345"]  # only in scope
         assert details["balances"][0]["amount_pence"] == 15000
         chats = {c["conversation_id"]: c for c in sam.get("/conversations").json()["items"]}
         assert chats[verified["conversation_id"]]["resident_label"] == "Alex Smith"
@@ -364,5 +365,55 @@ def test_knowledge_search_case_creation_and_read_counts(world):
         until(ws, is_event("case_created", reference=case.json()["reference"]))
         bad = sam.post(f"/conversations/{cid}/close", {"outcome": "shrug"})
         assert bad.status_code == 422
+    finally:
+        cm.__exit__(None, None, None)
+
+
+def test_the_bots_own_identity_check_lets_the_advisor_see_those_accounts(world):
+    from handoff.bot import BotReply, HandoffRequest
+
+    load_alex(world.loader)
+    details = {
+        "topic": "council_tax",
+        "references": ["CT40012345"],
+        "verified_identity": {"method": "knowledge_check", "references": ["CT40012345"]},
+        "articles_shown": [],
+        "failed_questions": [],
+        "risk": None,
+    }
+
+    def script(text, metadata):
+        return [
+            BotReply(text="Passing you to a colleague."),
+            BotReply(
+                handoff=HandoffRequest.from_custom(
+                    {
+                        "reason": "requested",
+                        "service_area": "general",
+                        "priority": "normal",
+                        "summary": details,
+                    }
+                )
+            ),
+        ]
+
+    world.bot.script = script
+    sam = world.advisor("sam")
+    sam.available()
+    started, _ws, cm = escalate(world, text="my council tax please")
+    cid = started["conversation_id"]
+    try:
+        queue = sam.get("/queue").json()["items"]
+        assert "Verified (knowledge check) for CT40012345." in queue[0]["summary"]
+        assert sam.post(f"/conversations/{cid}/accept").status_code == 200
+        summary = sam.get(f"/conversations/{cid}/resident").json()
+        assert summary["verified"] is True and summary["method"] == "bot:knowledge_check"
+        assert [b["account"] for b in summary["balances"]] == ["CT40012345"]
+        handoff = next(
+            e
+            for e in sam.get(f"/conversations/{cid}/transcript").json()["events"]
+            if e["kind"] == "handoff"
+        )
+        assert handoff["data"]["details"] == details
     finally:
         cm.__exit__(None, None, None)

@@ -7,9 +7,10 @@ import json
 import httpx
 import pytest
 
-from handoff.bot import BotMetadata, FakeBot, RasaRestBot, parse_rasa_replies
+from actions.identity import mint_token
+from handoff.bot import BotMetadata, FakeBot, HandoffRequest, RasaRestBot, parse_rasa_replies
 from handoff.exceptions import DependencyUnavailable
-from handoff.identity import ConversationTokens, SignedIdentityVerifier, issue_identity_token
+from handoff.identity import ConversationTokens, TokenIdentityVerifier
 from handoff.search import HttpKnowledgeSearch
 
 
@@ -157,9 +158,36 @@ def test_conversation_tokens_name_one_conversation():
     assert not tokens.check(None, "a" * 32)
 
 
-def test_identity_tokens():
-    verifier = SignedIdentityVerifier("secret")
-    token = issue_identity_token("secret", "R-1", "Alex Smith")
-    assert verifier.verify(token).resident_id == "R-1"
-    assert verifier.verify(issue_identity_token("wrong", "R-1")) is None
+def test_identity_tokens_are_the_account_systems():
+    key = b"k" * 32
+    verifier = TokenIdentityVerifier(key.decode())
+    token = mint_token(key, council_tax=["CT40012345"], tenancies=["TEN-004512"], subject="R-1")
+    found = verifier.verify(token)
+    assert found is not None and found.resident_id == "R-1"
+    assert found.references == ("CT40012345", "TEN-004512")
+    assert verifier.verify(mint_token(b"x" * 32, council_tax=["CT40012345"])) is None
+    assert verifier.verify(mint_token(key, council_tax=["CT40012345"], audience="other")) is None
     assert verifier.verify("garbage") is None and verifier.verify(None) is None
+
+
+def test_the_bots_structured_summary_is_kept_and_put_into_words():
+    request = HandoffRequest.from_custom(
+        {
+            "reason": "at_risk",
+            "service_area": "housing",
+            "priority": "urgent",
+            "summary": {
+                "topic": "rent",
+                "references": ["TEN-004512"],
+                "verified_identity": {"method": "knowledge_check", "references": ["TEN-004512"]},
+                "articles_shown": ["Paying your rent"],
+                "failed_questions": ["can I pay late"],
+                "risk": "homelessness",
+            },
+        }
+    )
+    assert request is not None and request.priority == "urgent"
+    assert request.summary.startswith("At risk: homelessness. Topic: rent.")
+    assert "Verified (knowledge check) for TEN-004512." in request.summary
+    assert request.verified_references == ("TEN-004512",)
+    assert request.details["articles_shown"] == ["Paying your rent"]
