@@ -36,7 +36,6 @@ class Actor:
 
 
 SYSTEM = Actor(id=None, name="Frontdoor scheduler", roles=frozenset(), is_service=True)
-IMPORTER = Actor(id=None, name="Content import", roles=frozenset({"admin"}), is_service=False)
 
 
 def from_user(user: object) -> Actor:

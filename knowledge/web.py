@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi.templating import Jinja2Templates
@@ -161,7 +160,3 @@ async def _too_large(send: Send, limit: int) -> None:
         }
     )
     await send({"type": "http.response.body", "body": body})
-
-
-def template_context(**values: Any) -> dict[str, Any]:
-    return values
