@@ -13,7 +13,6 @@ import hashlib
 import os
 import re
 import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,10 +49,16 @@ def rasa_env(root: Path | None = None) -> dict[str, str]:
 
 
 def rasa_environment(root: Path | None = None) -> Path:
-    """The Rasa environment's ``bin`` folder (``FRONTDOOR_RASA_VENV`` overrides)."""
+    """The Rasa environment's ``bin`` folder: ``FRONTDOOR_RASA_PYTHON`` (the
+    interpreter, as the launcher uses) or ``FRONTDOOR_RASA_VENV`` override
+    ``.venv-rasa``."""
     root = root or project_root()
+    python = os.environ.get("FRONTDOOR_RASA_PYTHON")
     configured = os.environ.get("FRONTDOOR_RASA_VENV")
-    venv = Path(configured) if configured else root / ".venv-rasa"
+    if python:
+        venv = Path(python).parent.parent
+    else:
+        venv = Path(configured) if configured else root / ".venv-rasa"
     bin_dir = venv / "bin"
     if not (bin_dir / "rasa").exists():
         raise ConfigurationError(
@@ -198,5 +203,3 @@ def _follow(line: str, on_phase: Callable[[str], None], on_progress: Callable[[i
             on_phase(phase)
 
 
-def python_for_rasa() -> str:
-    return str(rasa_environment() / "python") if sys.platform != "win32" else "python"
