@@ -47,7 +47,7 @@ def balanced_accuracy(policy: AnswerPolicy, rows: list[tuple[AnswerSignals, bool
 def welsh(engine: SearchEngine, data: dict) -> None:
     """Welsh questions: recall by dense weight, then the signals they produce."""
     print("\nWelsh calibration questions (language='cy'):")
-    for weight in (1.0, 0.5, 0.25, 0.0):
+    for weight in (0.7, 0.5, 0.3, 0.15, 0.0):
         engine.configure(fusion=FusionWeights(other_language_dense=weight))
         ranks = []
         for item in data["welsh"]:
@@ -65,11 +65,32 @@ def welsh(engine: SearchEngine, data: dict) -> None:
         )
 
 
+def fusion_choice(engine: SearchEngine, data: dict) -> None:
+    """Recall on the calibration questions for each fusion tried."""
+    print("\nfusion on the calibration questions (English):")
+    options = [FusionWeights(method="rrf", k=k) for k in (10, 30, 60)] + [
+        FusionWeights(method="convex", dense=a, lexical=1 - a) for a in (0.3, 0.5, 0.6, 0.7, 0.8)
+    ]
+    for fusion in options:
+        engine.configure(fusion=fusion)
+        ranks = []
+        for item in data["in_scope"]:
+            slugs = [h.slug for h in engine.search(item["q"], limit=10).results]
+            ranks.append(next((i for i, s in enumerate(slugs, 1) if s in item["slugs"]), None))
+        r1 = sum(1 for r in ranks if r == 1) / len(ranks)
+        r3 = sum(1 for r in ranks if r and r <= 3) / len(ranks)
+        mrr = sum(1 / r for r in ranks if r) / len(ranks)
+        label = f"rrf k={fusion.k:g}" if fusion.method == "rrf" else f"convex a={fusion.dense:.1f}"
+        print(f"  {label:<16} recall@1 {r1:.3f} recall@3 {r3:.3f} MRR {mrr:.3f}")
+    engine.configure(fusion=FusionWeights())
+
+
 def main() -> None:
     engine = SearchEngine(None, SentenceTransformerEmbedder(), progress=False)
     engine.rebuild(load_content(), progress=True)
     print(f"machine: {machine()}")
     data = load_questions("search_calibration.yaml")
+    fusion_choice(engine, data)
     rows = collect(engine, data)
     print(f"{sum(1 for _, g in rows if g)} answerable, {sum(1 for _, g in rows if not g)} not")
     for signals, good in sorted(rows, key=lambda r: r[0].top_cosine):

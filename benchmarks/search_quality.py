@@ -18,7 +18,7 @@ from search_common import load_content, load_questions, machine
 from knowledge.search import SearchEngine, SentenceTransformerEmbedder
 
 MODES = ("lexical", "dense", "hybrid")
-LABELS = {"lexical": "BM25 alone", "dense": "dense alone", "hybrid": "hybrid (RRF)"}
+LABELS = {"lexical": "BM25 alone", "dense": "dense alone", "hybrid": "hybrid"}
 
 
 def rank_of(slugs: list[str], wanted: set[str]) -> int | None:

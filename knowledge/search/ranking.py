@@ -19,7 +19,7 @@ from knowledge.search.fusion import (
     AnswerPolicy,
     FusionWeights,
     article_scores,
-    reciprocal_rank_fusion,
+    fuse,
 )
 from knowledge.search.state import IndexState
 from knowledge.search.text import make_snippet, normalise_space, tokenize
@@ -118,13 +118,13 @@ class Ranker:
         lexical: Sequence[tuple[int, float]],
         fusion: FusionWeights,
     ) -> list[_Candidate]:
-        fused = reciprocal_rank_fusion(dense, lexical, fusion)
+        fused = fuse(dense, lexical, fusion)
         by_article: dict[ArticleId, _Candidate] = {}
         for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
             article_id = state.chunks[chunk_id].article_id
             candidate = by_article.setdefault(article_id, _Candidate(article_id, []))
             candidate.chunks.append((chunk_id, score))
-        best_possible = (fusion.dense + fusion.lexical) / (fusion.k + 1)
+        best_possible = fusion.best_possible()
         for candidate in by_article.values():
             scores = [score for _, score in candidate.chunks]
             raw = article_scores(scores, fusion.second_chunk_share)

@@ -7,12 +7,18 @@ from knowledge.search.fusion import (
     AnswerPolicy,
     FusionWeights,
     article_scores,
+    convex_fusion,
+    fuse,
     reciprocal_rank_fusion,
 )
 
 
 def test_rrf_adds_reciprocal_ranks_from_both_lists() -> None:
-    fused = reciprocal_rank_fusion([(1, 0.9), (2, 0.8)], [(2, 12.0), (3, 4.0)], FusionWeights(k=60))
+    fused = reciprocal_rank_fusion(
+        [(1, 0.9), (2, 0.8)],
+        [(2, 12.0), (3, 4.0)],
+        FusionWeights(method="rrf", dense=1.0, lexical=1.0, k=60),
+    )
     assert fused[2] == pytest.approx(1 / 62 + 1 / 61)
     assert fused[1] == pytest.approx(1 / 61)
     assert fused[3] == pytest.approx(1 / 62)
@@ -20,8 +26,28 @@ def test_rrf_adds_reciprocal_ranks_from_both_lists() -> None:
 
 
 def test_rrf_weights_each_ranking() -> None:
-    fused = reciprocal_rank_fusion([(1, 0.9)], [(2, 9.0)], FusionWeights(dense=2.0, lexical=1.0))
+    fused = reciprocal_rank_fusion(
+        [(1, 0.9)], [(2, 9.0)], FusionWeights(method="rrf", dense=2.0, lexical=1.0)
+    )
     assert fused[1] > fused[2]
+
+
+def test_convex_fusion_combines_cosine_and_relative_bm25() -> None:
+    weights = FusionWeights(method="convex", dense=0.7, lexical=0.3)
+    fused = convex_fusion([(1, 0.8), (2, 0.4)], [(2, 10.0), (3, 5.0)], weights)
+    assert fused[1] == pytest.approx(0.7 * 0.8 + 0.3 * 0.5)  # missed by BM25: its floor
+    assert fused[2] == pytest.approx(0.7 * 0.4 + 0.3 * 1.0)
+    assert fused[3] == pytest.approx(0.7 * 0.4 + 0.3 * 0.5)  # missed by dense: its floor
+    assert fuse([(1, 0.8)], [], weights) == {1: pytest.approx(0.56)}
+
+
+def test_a_rare_word_only_bm25_finds_keeps_its_page_first() -> None:
+    dense = [(chunk, 0.30 - chunk / 1000) for chunk in range(10, 50)]  # a vague query
+    lexical = [(99, 15.0)] + [(chunk, 4.0) for chunk in range(10, 20)]
+    convex = fuse(dense, lexical, FusionWeights())
+    assert max(convex, key=convex.__getitem__) == 99
+    rrf = fuse(dense, lexical, FusionWeights(method="rrf"))
+    assert max(rrf, key=rrf.__getitem__) != 99  # why convex is the default
 
 
 def test_article_score_is_best_chunk_plus_a_share_of_the_second() -> None:
