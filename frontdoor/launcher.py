@@ -234,13 +234,19 @@ def prepare(settings: StackSettings) -> None:
     if not seed_demo(engine, rng_seed=20261121, if_empty=True, report=lambda s: print(f"    {s}")):
         print("    demo data already present")
     engine.dispose()
+    print("==> bringing the search index up to date (first run embeds every article)")
+    _frontdoor("knowledge", "reindex", "--if-needed", failure="the search index could not be built")
     print("==> checking the bot model (trains only when its training data changed)")
     # The bot's own command shows phases and progress; reuse it rather than re-implement.
-    result = subprocess.run(
-        [sys.executable, "-m", "frontdoor.cli", "bot", "train"], cwd=project_root(), check=False
-    )
+    _frontdoor("bot", "train", failure="the bot could not be trained")
+
+
+def _frontdoor(*args: str, failure: str) -> None:
+    """Run a `frontdoor` sub-command in a child process, its output shown as it comes."""
+    command = [sys.executable, "-m", "frontdoor.cli", *args]
+    result = subprocess.run(command, cwd=project_root(), check=False)  # noqa: S603 - our own CLI
     if result.returncode != 0:
-        raise FrontdoorError("the bot could not be trained (see the lines above)")
+        raise FrontdoorError(f"{failure} (see the lines above)")
 
 
 def run_stack(only: list[str] | None = None, environ: dict[str, str] | None = None) -> int:

@@ -90,7 +90,16 @@ def export_command(
 
 
 @app.command("reindex")
-def reindex_command() -> None:
+def reindex_command(
+    if_needed: Annotated[
+        bool,
+        typer.Option(
+            "--if-needed",
+            help="Only bring the saved index up to date (re-embeds what changed; "
+            "instant when nothing did) instead of rebuilding it.",
+        ),
+    ] = False,
+) -> None:
     """Rebuild the persisted search index from the published articles (with progress)."""
     from frontdoor.cli import guarded
     from knowledge.app import build_search_engine
@@ -100,7 +109,15 @@ def reindex_command() -> None:
     def run() -> None:
         settings, factory = _session_factory()
         engine = build_search_engine(settings)
-        articles, revision = DatabaseArticleSource(factory).all_published()
+        source = DatabaseArticleSource(factory)
+        if if_needed:
+            report = engine.sync(source, progress=True)
+            typer.echo(
+                f"search index up to date: {report.upserted} article(s) embedded, "
+                f"{report.removed} removed, content revision {report.revision}"
+            )
+            return
+        articles, revision = source.all_published()
         engine.rebuild(list(articles), progress=True, revision=revision)
         typer.echo(
             f"indexed {len(engine)} article(s), {engine.chunk_count} chunk(s), "
