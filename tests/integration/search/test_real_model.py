@@ -12,27 +12,23 @@ import pytest
 
 from knowledge.search import (
     Embedder,
-    FaissVectorIndex,
     IndexableArticle,
     SearchEngine,
     SentenceTransformerEmbedder,
     model_folder,
 )
-from tests.unit.search.contracts import EmbedderContract, VectorIndexContract
+from tests.unit.search.contracts import EmbedderContract
 
 pytestmark = pytest.mark.slow  # loads all-MiniLM-L6-v2 (once per session)
+
+# The FAISS adapters pass their contract in tests/unit/search/test_contracts.py
+# (FAISS loads in milliseconds); here the real embedder passes the embedder one.
 
 
 class TestSentenceTransformerEmbedder(EmbedderContract):
     @pytest.fixture
     def embedder(self, real_embedder: SentenceTransformerEmbedder) -> Embedder:
         return real_embedder
-
-
-class TestFaissAdapter(VectorIndexContract):
-    @pytest.fixture
-    def make_index(self) -> type[FaissVectorIndex]:
-        return FaissVectorIndex
 
 
 def test_model_comes_from_the_installed_package_offline(
