@@ -15,7 +15,7 @@ from typing import Any
 from actions.backoffice import references
 from actions.backoffice.exceptions import BackOfficeError, InvalidReference, NotFound
 from actions.backoffice.ports import BackOffice, CaseType, NewCase
-from handoff.delivery import Event, iso
+from handoff.delivery import Event, iso, render_transcript
 from handoff.exceptions import DependencyUnavailable, InvalidRequest, NotVerified
 from handoff.store import Conversation
 
@@ -52,8 +52,6 @@ def open_case_for_message(
     contact: str,
     now: datetime,
 ) -> str:
-    from handoff.service import render_transcript
-
     description = "\n\n".join(
         part
         for part in (
@@ -85,8 +83,6 @@ def open_case_by_advisor(
     client_id: str,
     now: datetime,
 ) -> str:
-    from handoff.service import render_transcript
-
     if case_type not in CASE_TYPES:
         raise InvalidRequest(f"case_type must be one of {', '.join(CASE_TYPES)}")
     new = NewCase(

@@ -164,3 +164,15 @@ class ChannelBuffer:
         self.head = event.seq
         while len(self._events) > self.capacity:
             self._events.popleft()
+
+
+def render_transcript(events: Iterable[Event]) -> str:
+    """Plain text for a back-office case: who said what, when (UTC)."""
+    lines = []
+    for event in events:
+        if event.kind != Kind.MESSAGE:
+            continue
+        author = event.data.get("author") or "?"
+        who = {"resident": "Resident", "bot": "Bot"}.get(author) or event.data.get("author_name")
+        lines.append(f"[{event.at:%Y-%m-%d %H:%M}] {who}: {event.data.get('text', '')}")
+    return "\n".join(lines)

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import or_, select, update
 
-from handoff import assignment, views
+from handoff import dispatcher, views
 from handoff import models as m
 from handoff.consoles import Refresher
 from handoff.delivery import Audience
@@ -104,10 +104,10 @@ class Live:
     # --- routing and presence ----------------------------------------------------------
 
     async def dispatch_once(self) -> None:
-        if not await run(assignment.needs_dispatch, self.h.store, self.h.limits):
+        if not await run(dispatcher.needs_dispatch, self.h.store, self.h.limits):
             return
         tx = await run(
-            assignment.dispatch, self.h.store, self.h.limits, instance_id=self.h.instance_id
+            dispatcher.dispatch, self.h.store, self.h.limits, instance_id=self.h.instance_id
         )
         await self.h.commit(tx)
 

@@ -20,7 +20,8 @@ import anyio
 
 from handoff import lifecycle, protocol
 from handoff.bot import BotMetadata, BotPort
-from handoff.delivery import Audience, Event, Kind
+from handoff.cases import open_case_for_message, resident_name
+from handoff.delivery import Audience, Event, Kind, render_transcript
 from handoff.exceptions import ConversationClosed, DependencyUnavailable, InvalidToken
 from handoff.fanout import Waker
 from handoff.hub import Connection, Hub
@@ -119,8 +120,6 @@ class Handoff:
         verified = self.identity.verify(identity_token)
         name: str | None = None
         if verified is not None:
-            from handoff.cases import resident_name
-
             name = verified.name or None
             if name is None:
                 name = await run(resident_name, self.backoffice, verified.resident_id)
@@ -247,8 +246,6 @@ class Handoff:
     async def leave_message(
         self, connection: Connection | None, conversation_id: str, frame: protocol.LeaveMessage
     ) -> None:
-        from handoff.cases import open_case_for_message
-
         conversation = await run(self.store.get, conversation_id)
         if conversation.state == State.CLOSED:
             raise ConversationClosed()
@@ -289,14 +286,3 @@ class Handoff:
             if len(batch) < 2000:
                 break
         return conversation, [e for e in events if e.visible_to(audience)]
-
-
-def render_transcript(events: list[Event]) -> str:
-    """Plain text for a back-office case: who said what, when (UTC)."""
-    lines = []
-    for event in events:
-        if event.kind != Kind.MESSAGE:
-            continue
-        who = event.data.get("author_name") or event.data.get("author") or "?"
-        lines.append(f"[{event.at:%Y-%m-%d %H:%M}] {who}: {event.data.get('text', '')}")
-    return "\n".join(lines)

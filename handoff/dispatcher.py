@@ -1,0 +1,141 @@
+"""One routing tick, under the router lock.
+
+Lost advisors' chats go back to the front of the queue, lapsed offers move on
+to someone else, new offers are made in queue order within every cap, and a
+resident waiting for a team that closed or emptied is told so, once.
+:func:`needs_dispatch` is a read-only look first, so an idle tick takes no
+write lock.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+
+from handoff import models as m
+from handoff.assignment import _return_offer, requeue
+from handoff.delivery import Kind
+from handoff.lifecycle import Limits, unavailable_notice
+from handoff.routing import (
+    AdvisorInfo,
+    Serviceable,
+    TeamInfo,
+    lost_advisors,
+    plan,
+    serviceable,
+)
+from handoff.states import Reason, State
+from handoff.store import Conversation, Store, Tx
+
+
+def needs_dispatch(store: Store, limits: Limits) -> bool:
+    """A read-only look: is anyone waiting, or has an advisor with chats gone quiet?
+    Most ticks find nothing, and then take no write lock at all."""
+    stale = store.clock() - timedelta(seconds=limits.grace_seconds)
+    with store.engine.connect() as conn:
+        waiting = conn.execute(
+            select(m.conversations.c.id).where(m.conversations.c.state == State.WAITING).limit(1)
+        ).first()
+        if waiting is not None:
+            return True
+        quiet = conn.execute(
+            select(m.conversations.c.id)
+            .join(m.advisors, m.advisors.c.user_id == m.conversations.c.assigned_to)
+            .where(
+                m.conversations.c.state == State.WITH_ADVISOR,
+                or_(m.advisors.c.last_seen_at.is_(None), m.advisors.c.last_seen_at < stale),
+            )
+            .limit(1)
+        ).first()
+        return quiet is not None
+
+
+def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
+    """One routing tick, under the router lock."""
+    with store.transaction() as tx:
+        tx.lock_router(instance_id)
+        advisors = store.advisors(
+            tx.conn, default_cap=limits.default_cap, grace_seconds=limits.grace_seconds, now=tx.now
+        )
+        names = dict(tx.conn.execute(select(m.advisors.c.user_id, m.advisors.c.display_name)).all())
+        lost = set(
+            lost_advisors(
+                {a.user_id: None if not a.connected else tx.now for a in advisors if a.load},
+                now=tx.now,
+                grace=timedelta(seconds=limits.grace_seconds),
+            )
+        )
+        if lost:
+            rows = tx.conn.execute(
+                select(m.conversations.c.id).where(
+                    m.conversations.c.state == State.WITH_ADVISOR,
+                    m.conversations.c.assigned_to.in_(lost),
+                )
+            ).all()
+            for row in rows:
+                conversation = tx.lock_conversation(row.id)
+                name = (names.get(conversation.assigned_to) or "Your advisor").split(" ")[0]
+                requeue(tx, conversation, Reason.ADVISOR_LOST, left="disconnected", name=name)
+                tx.append(
+                    conversation,
+                    Kind.NOTICE,
+                    {
+                        "code": "advisor_lost",
+                        "text": "Your advisor's connection dropped. You are back at the front "
+                        "of the queue.",
+                    },
+                )
+            for conversation in store.waiting(tx.conn):
+                if conversation.offered_to in lost:
+                    _return_offer(tx, conversation)
+            advisors = store.advisors(
+                tx.conn,
+                default_cap=limits.default_cap,
+                grace_seconds=limits.grace_seconds,
+                now=tx.now,
+            )
+        waiting = store.waiting(tx.conn)
+        teams = store.teams(tx.conn, now=tx.now)
+        result = plan([c.queue_entry() for c in waiting], advisors, teams, now=tx.now)
+        by_id = {c.id: c for c in waiting}
+        for entry in result.lapsed:
+            _return_offer(tx, by_id[entry.conversation_id])
+        expires = tx.now + timedelta(seconds=limits.accept_timeout_seconds)
+        for conversation_id, user_id in result.offers:
+            done = tx.conn.execute(
+                update(m.conversations)
+                .where(
+                    m.conversations.c.id == conversation_id,
+                    m.conversations.c.state == State.WAITING,
+                )
+                .values(offered_to=user_id, offer_expires_at=expires)
+            ).rowcount
+            if done:
+                tx.touched_advisors.add(user_id)
+                tx.touched_teams.add(by_id[conversation_id].team or "general")
+        _tell_the_stranded(store, tx, waiting, teams, advisors)
+        return tx
+
+
+def _tell_the_stranded(
+    store: Store,
+    tx: Tx,
+    waiting: list[Conversation],
+    teams: list[TeamInfo],
+    advisors: list[AdvisorInfo],
+) -> None:
+    """A resident waiting for a team that closed or emptied is told, once per reason."""
+    by_slug = {t.slug: t for t in teams}
+    for conversation in waiting:
+        team = by_slug.get(conversation.team or "general")
+        verdict = serviceable(team, advisors) if team else Serviceable.NO_ADVISORS
+        if verdict is Serviceable.OPEN or conversation.last_notice == verdict.value:
+            continue
+        locked = tx.lock_conversation(conversation.id)
+        tx.update_conversation(conversation.id, last_notice=verdict.value)
+        tx.append(
+            locked,
+            Kind.NOTICE,
+            unavailable_notice(store, verdict, locked.team or "general", tx.now),
+        )
