@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -62,7 +63,10 @@ def build_services(settings: StackSettings) -> list[Service]:
     """Every service of the stack, in start order (dependencies first)."""
     py = sys.executable
     host = settings.host
+    # One token per run unless the operator fixed one; handoff reads it from its environment.
+    rasa_token = os.environ.get("FRONTDOOR_RASA_API_TOKEN") or secrets.token_urlsafe(24)
     shared_env = {
+        "FRONTDOOR_RASA_API_TOKEN": rasa_token,
         "FRONTDOOR_KNOWLEDGE_PORT": str(settings.knowledge_port),
         "FRONTDOOR_HANDOFF_PORT": str(settings.handoff_port),
         "FRONTDOOR_RASA_PORT": str(settings.rasa_port),
@@ -110,6 +114,10 @@ def build_services(settings: StackSettings) -> list[Service]:
                 str(settings.rasa_port),
                 "--actions-url",
                 f"{settings.actions_url}/webhook",
+                # Rasa's HTTP API lets handoff pause and resume the bot; never open without a token.
+                "--enable-api",
+                "--auth-token",
+                rasa_token,
             ],
             settings.rasa_port,
             "FRONTDOOR_RASA_PORT",
@@ -266,6 +274,8 @@ def launch(services: list[Service], settings: StackSettings) -> int:
     """Start the services in order, wait for health, then supervise until told to stop."""
     stack = Stack(services, settings)
     previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    # A shell that starts us in the background may have set SIGINT to "ignore".
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         for index, service in enumerate(services):
             print(f"==> starting {service.name} on port {service.port}", flush=True)
@@ -293,6 +303,7 @@ def launch(services: list[Service], settings: StackSettings) -> int:
     finally:
         stack.stop()
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def _raise_interrupt(*_: object) -> None:

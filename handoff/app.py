@@ -74,7 +74,11 @@ def create_app(
         from actions.backoffice import demo_backoffice
 
         backoffice = demo_backoffice(engine)
-    bot = bot or RasaRestBot(settings.bot_url, timeout=settings.handoff_bot_timeout_seconds)
+    bot = bot or RasaRestBot(
+        settings.bot_url,
+        timeout=settings.handoff_bot_timeout_seconds,
+        api_token=settings.rasa_api_token.get_secret_value() if settings.rasa_api_token else None,
+    )
     search = search or HttpKnowledgeSearch(
         settings.search_url, public_url=settings.url(settings.knowledge_port)
     )

@@ -174,11 +174,14 @@ class RasaRestBot(BotPort):
         base_url: str,
         *,
         timeout: float = 15.0,
+        api_token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
         )
+        # Rasa's API (tracker events) is only enabled with --auth-token; never logged.
+        self._api_params = {"token": api_token} if api_token else {}
 
     async def send(self, conversation_id: str, text: str, metadata: BotMetadata) -> list[BotReply]:
         body = {"sender": conversation_id, "message": text, "metadata": metadata.as_rasa()}
@@ -194,12 +197,15 @@ class RasaRestBot(BotPort):
     async def _event(self, conversation_id: str, name: str) -> None:
         try:
             response = await self._client.post(
-                f"/conversations/{conversation_id}/tracker/events", json={"event": name}
+                f"/conversations/{conversation_id}/tracker/events",
+                json={"event": name},
+                params=self._api_params,
             )
             response.raise_for_status()
         except httpx.HTTPError as exc:
             # Not fatal: the service itself never relays while an advisor is in charge.
-            log.warning("could not %s the bot for %s: %s", name, conversation_id, exc)
+            status = getattr(getattr(exc, "response", None), "status_code", type(exc).__name__)
+            log.warning("could not %s the bot for %s: %s", name, conversation_id, status)
 
     async def pause(self, conversation_id: str) -> None:
         await self._event(conversation_id, "pause")

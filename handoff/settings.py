@@ -30,6 +30,10 @@ class HandoffSettings(StackSettings):
     handoff_bot_timeout_seconds: float = Field(default=15.0, gt=0)
     handoff_instance_id: str = Field(default="", description="Names this instance in presence.")
     handoff_rasa_url: str = Field(default="", description="Overrides the stack's Rasa URL.")
+    rasa_api_token: SecretStr | None = Field(
+        default=None,
+        description="Token for Rasa's HTTP API (pause/resume); the launcher sets one per run.",
+    )
     handoff_knowledge_url: str = Field(
         default="", description="Overrides the stack's knowledge URL."
     )

@@ -100,6 +100,22 @@ async def test_pause_resume_and_status():
     await down.pause("c1")  # logged, never raised
 
 
+async def test_pause_carries_the_api_token_and_never_logs_it(caplog):
+    seen = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request.url.params.get("token"))
+        return httpx.Response(401, json={})
+
+    bot = RasaRestBot(
+        "http://rasa.test", api_token="s3cret-token", transport=httpx.MockTransport(handler)
+    )
+    await bot.pause("c1")
+    assert seen == ["s3cret-token"]
+    assert "could not pause" in caplog.text and "401" in caplog.text
+    assert "s3cret-token" not in caplog.text
+
+
 def test_unknown_reply_shapes_are_ignored():
     assert parse_rasa_replies([{"image": "x.png"}, "junk", {"text": "ok"}])[0].text == "ok"
 
