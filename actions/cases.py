@@ -49,6 +49,17 @@ def find_case_reference(text: str) -> str | None:
     return None
 
 
+def case_exists(services: Services, reference: str) -> bool:
+    try:
+        if reference.startswith("BW-"):
+            services.backoffice.bulky.get_booking(reference)
+        else:
+            services.backoffice.cases.get_case(reference)
+    except (NotFound, InvalidReference):
+        return False
+    return True
+
+
 def identity_covers_case(services: Services, identity: Identity, case: Case) -> bool:
     """Verified for this case itself, or for an account at the same property."""
     if not identity.verified:
@@ -90,12 +101,7 @@ class ValidateCaseForm(FrontdoorFormValidation):
         if reference is None:
             dispatcher.utter_message(text=messages.BAD_CASE_REFERENCE)
             return {"case_reference": None}
-        try:
-            if reference.startswith("BW-"):
-                self.services.backoffice.bulky.get_booking(reference)
-            else:
-                self.services.backoffice.cases.get_case(reference)
-        except NotFound:
+        if not case_exists(self.services, reference):
             dispatcher.utter_message(text=messages.CASE_NOT_FOUND)
             return {"case_reference": None}
         return {"case_reference": reference}

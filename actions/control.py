@@ -23,7 +23,9 @@ from actions.base import (
     resume_active_form,
     stop_form_events,
 )
+from actions.cases import case_exists, find_case_reference
 from actions.parsing import parse_bin_type, parse_day
+from actions.planning import find_planning_reference
 from actions.questions import record_failure
 
 
@@ -128,8 +130,34 @@ class StartTask(FrontdoorAction):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         if task != active_task:
             events += self._fresh_slots(task, tracker)
+            ready = self._answer_at_once(task, tracker)
+            if ready is not None:
+                return [*events, *ready]
         events.append(FollowupAction(TASK_FORMS[task]))
         return events
+
+    def _answer_at_once(self, task: str, tracker: Tracker) -> list[EventType] | None:
+        """When the first message already holds a valid reference, answer it
+        without the form's round trips (a resident chasing a request should get
+        the status in one step)."""
+        if task == "case":
+            for entity in ("case_reference", "booking_reference"):
+                for value in entity_values(tracker, entity):
+                    reference = find_case_reference(value)
+                    if reference and case_exists(self.services, reference):
+                        return [
+                            SlotSet("case_reference", reference),
+                            FollowupAction("action_case_status"),
+                        ]
+        if task == "planning":
+            for value in entity_values(tracker, "planning_reference"):
+                reference = find_planning_reference(value)
+                if reference:
+                    return [
+                        SlotSet("planning_query", reference),
+                        FollowupAction("action_planning_status"),
+                    ]
+        return None
 
     def _fresh_slots(self, task: str, tracker: Tracker) -> list[EventType]:
         """Clear the task's slots, then pre-fill what this message already says."""

@@ -403,3 +403,27 @@ def test_a_form_answer_showing_risk_rejects_the_form_and_hands_over(bot: BotHarn
     )
     assert [e["event"] for e in result.events] == ["action_execution_rejected", "followup"]
     assert result.followup == "action_handoff"
+
+
+def test_a_valid_reference_in_the_first_message_is_answered_without_the_form(
+    bot: BotHarness,
+) -> None:
+    result = bot.run(
+        "action_start_task",
+        bot.tracker(
+            text="what's the status of bdc 104233",
+            intent="ask_case_status",
+            entities=[("case_reference", "bdc 104233")],
+        ),
+    )
+    assert result.slot("case_reference") == "BDC-104233"
+    assert result.followup == "action_case_status"
+    unknown = bot.run(
+        "action_start_task",
+        bot.tracker(
+            text="status of BDC-999999",
+            intent="ask_case_status",
+            entities=[("case_reference", "BDC-999999")],
+        ),
+    )
+    assert unknown.followup == "case_form"
