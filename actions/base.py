@@ -317,7 +317,7 @@ class FrontdoorFormValidation(FormValidationAction):
         def answered() -> dict[str, Any]:
             return {name: value for name, value in candidates().items() if value is not None}
 
-        tracker.slots_to_validate = answered  # type: ignore[method-assign]
+        tracker.slots_to_validate = answered
         try:
             return await super().run(dispatcher, tracker, domain)
         except BackOfficeUnavailable:

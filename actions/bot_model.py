@@ -201,5 +201,3 @@ def _follow(line: str, on_phase: Callable[[str], None], on_progress: Callable[[i
     for marker, phase in _PHASES:
         if marker in line:
             on_phase(phase)
-
-

@@ -70,7 +70,8 @@ _PATTERNS: tuple[tuple[RiskKind, re.Pattern[str]], ...] = (
             r"\b(homeless\w*|sleep(?:ing)? rough|rough sleep\w*|nowhere to (?:sleep|stay|live|go)|"
             r"sofa[- ]surf\w*|evict\w*|section 21|kicked (?:me |us )?out|thrown (?:me |us )?out|"
             r"changed the locks|bailiffs?|(?:have|got|need) to (?:be|move|get) out by|"
-            r"(?:landlord|letting agent)\b.{0,40}\b(?:wants? (?:me|us) out|notice to (?:leave|quit))|"
+            r"(?:landlord|letting agent)\b.{0,40}\b"
+            r"(?:wants? (?:me|us) out|notice to (?:leave|quit))|"
             r"(?:lose|losing) (?:my|our) home)",
             re.I,
         ),
