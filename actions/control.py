@@ -23,9 +23,9 @@ from actions.base import (
     resume_active_form,
     stop_form_events,
 )
-from actions.cases import case_exists, find_case_reference
+from actions.cases import CaseStatus, case_exists, find_case_reference
 from actions.parsing import parse_bin_type, parse_day
-from actions.planning import find_planning_reference
+from actions.planning import PlanningStatus, find_planning_reference
 from actions.questions import record_failure
 
 
@@ -130,34 +130,41 @@ class StartTask(FrontdoorAction):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         if task != active_task:
             events += self._fresh_slots(task, tracker)
-            ready = self._answer_at_once(task, tracker)
+            tracker.slots.update({e["name"]: e["value"] for e in events if e["event"] == "slot"})
+            ready = self._answer_at_once(task, tracker, dispatcher, domain)
             if ready is not None:
                 return [*events, *ready]
         events.append(FollowupAction(TASK_FORMS[task]))
         return events
 
-    def _answer_at_once(self, task: str, tracker: Tracker) -> list[EventType] | None:
-        """When the first message already holds a valid reference, answer it
-        without the form's round trips (a resident chasing a request should get
-        the status in one step)."""
+    def _answer_at_once(
+        self, task: str, tracker: Tracker, dispatcher: CollectingDispatcher, domain: DomainDict
+    ) -> list[EventType] | None:
+        """When the first message already holds a valid reference, answer it here
+        rather than through the form: each extra action costs a round trip to
+        Rasa, and a resident chasing a request should get the status at once."""
+        answer: FrontdoorAction | None = None
+        slot = ""
+        reference = None
         if task == "case":
+            slot, answer = "case_reference", CaseStatus(self.services)
             for entity in ("case_reference", "booking_reference"):
                 for value in entity_values(tracker, entity):
-                    reference = find_case_reference(value)
-                    if reference and case_exists(self.services, reference):
-                        return [
-                            SlotSet("case_reference", reference),
-                            FollowupAction("action_case_status"),
-                        ]
-        if task == "planning":
+                    found = find_case_reference(value)
+                    if found and case_exists(self.services, found):
+                        reference = found
+        elif task == "planning":
+            slot, answer = "planning_query", PlanningStatus(self.services)
             for value in entity_values(tracker, "planning_reference"):
-                reference = find_planning_reference(value)
-                if reference:
-                    return [
-                        SlotSet("planning_query", reference),
-                        FollowupAction("action_planning_status"),
-                    ]
-        return None
+                reference = find_planning_reference(value) or reference
+        if answer is None or reference is None:
+            return None
+        tracker.slots[slot] = reference
+        events = [SlotSet(slot, reference), *answer.act(dispatcher, tracker, domain)]
+        if not any(event.get("event") == "followup" for event in events):
+            # The rules would start the form next; the answer is given, so listen.
+            events.append(FollowupAction("action_listen"))
+        return events
 
     def _fresh_slots(self, task: str, tracker: Tracker) -> list[EventType]:
         """Clear the task's slots, then pre-fill what this message already says."""

@@ -417,7 +417,8 @@ def test_a_valid_reference_in_the_first_message_is_answered_without_the_form(
         ),
     )
     assert result.slot("case_reference") == "BDC-104233"
-    assert result.followup == "action_case_status"
+    assert result.followup == "action_listen"
+    assert "Request BDC-104233 (fly tipping): in progress." in result.text
     unknown = bot.run(
         "action_start_task",
         bot.tracker(
