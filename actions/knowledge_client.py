@@ -170,7 +170,7 @@ class HttpKnowledgeClient(KnowledgeClient):
         return {"status": "ok"}
 
 
-# --- the fake -----------------------------------------------------------------------
+# --- the fake ------------------------------------------------
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset(

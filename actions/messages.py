@@ -72,7 +72,7 @@ SOMETHING_WENT_WRONG = (
     "Sorry, something went wrong on our side. Please try again, or talk to a person."
 )
 
-# --- addresses ---------------------------------------------------------------------------
+# --- addresses ------------------------------------------------
 ASK_POSTCODE = "What is your postcode? For example BF3 2QX."
 BAD_POSTCODE = "That doesn't look like a full postcode. Please type it like this: BF3 2QX."
 UNKNOWN_POSTCODE = (
@@ -88,7 +88,7 @@ NO_ADDRESS_MATCH = (
     "addresses, or type your house number."
 )
 
-# --- bin day ---------------------------------------------------------------------------------
+# --- bin day ------------------------------------------------
 BIN_DAY_HEADER = "Next collections for {address}:"
 BIN_DAY_LINE = "- {label}: {day}"
 BIN_DAY_MOVED = " (moved from {usual} because of {reason})"
@@ -100,7 +100,7 @@ BANK_HOLIDAY_NOTE = "{name} is on {day}: collections that week move one day late
 DISRUPTION_NOTE = "Service update: {title}. {description}"
 DISRUPTION_CATCH_UP = " We plan to catch up on {day}."
 
-# --- missed bin ----------------------------------------------------------------------------
+# --- missed bin ------------------------------------------------
 ASK_BIN_TYPE = "Which bin was missed?"
 BAD_BIN_TYPE = "Sorry, which bin do you mean? Please choose one."
 ASK_MISSED_DAY = "Which day was it missed? For example 'today', 'yesterday' or 'Monday'."
@@ -129,7 +129,7 @@ ASK_DISPUTE_REASON = "Please tell me briefly what happened, for example 'my bin 
 BAD_DISPUTE_REASON = "Please tell me in a few words what happened (up to 500 characters)."
 DISPUTE_DECLINED = "OK. Please put your bin out by 6am on your next collection day."
 
-# --- bulky waste --------------------------------------------------------------------------
+# --- bulky waste ------------------------------------------------
 BULKY_PRICES = (
     "We collect up to {max_items} large items in one visit. It costs {base} for up to "
     "{base_items} items, then {extra} for each extra item. Households that get council tax "
@@ -165,7 +165,7 @@ BULKY_BOOKED = (
 )
 BULKY_PAID = " Paid {price} (demo payment {payment})."
 
-# --- cases -----------------------------------------------------------------------------------
+# --- cases ------------------------------------------------
 ASK_CASE_REFERENCE = "What is your reference? It starts with BDC, for example BDC-104233."
 BAD_CASE_REFERENCE = (
     "That doesn't look like one of our references. Request references start with BDC and "
@@ -197,7 +197,7 @@ CASE_NEXT = {
 }
 BOOKING_STATUS = "Bulky waste booking {reference}: {status}, collection day {day}."
 
-# --- planning -----------------------------------------------------------------------------------
+# --- planning ------------------------------------------------
 ASK_PLANNING_QUERY = (
     "What is the planning application reference (for example 26/01234/FUL), or the "
     "postcode or street of the site?"
@@ -218,7 +218,7 @@ PLANNING_LIST_LINE = "- {reference}, {site}: {status}"
 PLANNING_LIST_MORE = "Choose one to see the details."
 PLANNING_PUBLIC = "The planning register is public, so anyone can see these details."
 
-# --- identity and balances ------------------------------------------------------------------------
+# --- identity and balances ------------------------------------------------
 VERIFY_INTRO = (
     "Before I show your {what}, I need to check it's you. I'll ask for your account "
     "reference, the postcode and one more detail. (If you're signed in to My Account, open "
@@ -288,7 +288,7 @@ PAYMENT_METHODS = {
     "cash": "cash",
 }
 
-# --- questions ---------------------------------------------------------------------
+# --- questions ------------------------------------------------
 ANSWER_LINK = "Read more: {title}\n{url}"
 DID_THAT_HELP = "Did that help?"
 HELPFUL_BUTTONS = [
@@ -324,7 +324,7 @@ WELSH = (
 )
 WELSH_HUMAN_BUTTON = {"title": "Siarad â pherson / Talk to a person", "payload": "/human"}
 
-# --- handover ----------------------------------------------------------------------
+# --- handover ------------------------------------------------
 HANDOFF = (
     "I'm passing you to a member of our customer services team. They'll see what we've "
     "talked about, so you won't need to repeat it. Please keep this window open: you'll "

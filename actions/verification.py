@@ -69,7 +69,7 @@ def classify_reference(text: str) -> tuple[ReferenceKind, str] | None:
     return None
 
 
-# --- storage port ---------------------------------------------------------------------
+# --- storage port ------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,7 +242,7 @@ class MemoryVerificationStore(VerificationStore):
                     )
 
 
-# --- the checks ----------------------------------------------------------------------
+# --- the checks ------------------------------------------------
 
 
 class CheckOutcome(StrEnum):

@@ -100,7 +100,7 @@ def _disruption_note(disruption: Disruption) -> str:
     return note
 
 
-# --- missed bin -------------------------------------------------------------------------------
+# --- missed bin ------------------------------------------------
 
 
 class ValidateMissedBinForm(AddressValidation, FrontdoorFormValidation):
