@@ -409,3 +409,18 @@ def test_a_bad_reference_creates_no_case(chat, bot_stack) -> None:
         or "didn't understand" in chat.transcript[-1][1].text
     )
     assert "stopped" in chat.say("stop").text
+
+
+# --- health ------------------------------------------------
+
+
+def test_both_servers_answer_healthz(bot_stack) -> None:
+    import httpx
+
+    rasa = httpx.get(f"{bot_stack.rasa_url}/healthz", timeout=10).json()
+    assert rasa["service"] == "rasa" and rasa["status"] == "ok"
+    assert rasa["dependencies"]["model"]["status"] == "ok"
+    assert rasa["dependencies"]["action_server"]["status"] == "ok"
+    actions = httpx.get(f"{bot_stack.actions_url}/healthz", timeout=10).json()
+    assert actions["service"] == "actions" and actions["status"] == "ok"
+    assert set(actions["dependencies"]) == {"database", "knowledge"}
