@@ -14,13 +14,19 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.addresses import AddressValidation, property_for
-from actions.backoffice.exceptions import InvalidRequest, PaymentRequired, SlotFull
+from actions.backoffice.exceptions import (
+    BackOfficeError,
+    InvalidRequest,
+    PaymentRequired,
+    SlotFull,
+)
 from actions.backoffice.ports import BulkyQuote, BulkySlot
 from actions.base import (
     FrontdoorAction,
     FrontdoorFormValidation,
     Services,
     button,
+    current_identity,
     finish_task,
     remember_references,
     resume_active_form,
@@ -37,7 +43,7 @@ def catalogue_names(services: Services) -> str:
     return join_words([item.name.lower() for item in services.backoffice.bulky.item_types()])
 
 
-def describe_quote(quote: BulkyQuote) -> str:
+def describe_quote(quote: BulkyQuote, *, verified: bool = True) -> str:
     lines = join_words([f"{line.quantity} {line.name.lower()}" for line in quote.lines])
     text = messages.BULKY_QUOTE.format(lines=lines, price=money(quote.price_pence))
     if quote.concession is not None and quote.price_pence != quote.full_price_pence:
@@ -46,7 +52,35 @@ def describe_quote(quote: BulkyQuote) -> str:
             percent=quote.concession.discount_percent,
             full=money(quote.full_price_pence),
         )
+    elif not verified and quote.price_pence > 0:
+        text += messages.BULKY_CONCESSION_NEEDS_VERIFICATION
     return text
+
+
+def verified_resident(services: Services, tracker: Tracker, uprn: str | None) -> str | None:
+    """The verified resident at ``uprn``, if this conversation is verified for one.
+
+    Whether a household receives council tax support is personal data, so the
+    concession is only priced in for a resident whose identity was checked
+    (a token or the knowledge check), never from an address alone.
+    """
+    if not uprn:
+        return None
+    identity = current_identity(services, tracker)
+    backoffice = services.backoffice
+    for reference in sorted(identity.references):
+        try:
+            if reference.startswith("CT"):
+                account = backoffice.council_tax.get_account(reference)
+                holders, home = account.holders, account.uprn
+            else:
+                rent = backoffice.rents.get_account(reference)
+                holders, home = rent.tenants, rent.uprn
+        except BackOfficeError:
+            continue
+        if home == uprn and holders:
+            return holders[0].resident_id
+    return None
 
 
 def open_slots(services: Services, uprn: str) -> list[BulkySlot]:
@@ -176,8 +210,12 @@ class AskBulkySlot(FrontdoorAction):
         ]
         items = tracker.get_slot("bulky_items")
         if isinstance(items, dict) and items:
-            quote = self.services.backoffice.bulky.quote(uprn=tracker.get_slot("uprn"), items=items)
-            dispatcher.utter_message(text=describe_quote(quote))
+            uprn = tracker.get_slot("uprn")
+            resident = verified_resident(self.services, tracker, uprn)
+            quote = self.services.backoffice.bulky.quote(
+                uprn=uprn, items=items, resident_id=resident
+            )
+            dispatcher.utter_message(text=describe_quote(quote, verified=resident is not None))
         dispatcher.utter_message(text=messages.ASK_BULKY_SLOT, buttons=buttons)
         return [SlotSet("offered_slots", [slot.slot_id for slot in slots])]
 
@@ -191,7 +229,9 @@ class AskPaymentConfirmed(FrontdoorAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         bulky = self.services.backoffice.bulky
-        quote = bulky.quote(uprn=tracker.get_slot("uprn"), items=tracker.get_slot("bulky_items"))
+        uprn = tracker.get_slot("uprn")
+        resident = verified_resident(self.services, tracker, uprn)
+        quote = bulky.quote(uprn=uprn, items=tracker.get_slot("bulky_items"), resident_id=resident)
         slot = _slot_by_id(self.services, tracker)
         when = nice_day(slot.day) if slot else "that day"
         if quote.price_pence > 0:
@@ -239,7 +279,8 @@ class BookBulky(FrontdoorAction):
             dispatcher.utter_message(text=messages.SOMETHING_WENT_WRONG)
             return [*clear, *finish_task(dispatcher, tracker)]
         bulky = self.services.backoffice.bulky
-        quote = bulky.quote(uprn=home.uprn, items=items)
+        resident = verified_resident(self.services, tracker, home.uprn)
+        quote = bulky.quote(uprn=home.uprn, items=items, resident_id=resident)
         payment = f"DEMO-{secrets.token_hex(5).upper()}" if quote.price_pence > 0 else None
         key = _booking_key(tracker.sender_id, home.uprn, slot_id, items)
         try:
@@ -249,6 +290,7 @@ class BookBulky(FrontdoorAction):
                 items=items,
                 idempotency_key=key,
                 now=self.services.now(),
+                resident_id=resident,
                 payment_reference=payment,
             )
         except SlotFull:

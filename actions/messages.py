@@ -144,6 +144,10 @@ BULKY_UNKNOWN_ITEMS = (
 )
 BULKY_QUOTE = "That's {lines}: {price}."
 BULKY_CONCESSION = " This includes the {reason} discount ({percent}% off {full})."
+BULKY_CONCESSION_NEEDS_VERIFICATION = (
+    " If you get council tax support you pay half price: check your council tax balance "
+    "with me first (so I know it's you), or ask to talk to a person."
+)
 ASK_BULKY_SLOT = (
     "Which day would suit you? We collect from 7am, so put the items out the night before."
 )

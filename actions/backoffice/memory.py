@@ -339,12 +339,12 @@ class MemoryBulkyWaste(_MemoryPort, BulkyWaste):
         return self._store.price_list
 
     def concession_for(self, uprn: str, resident_id: str | None = None) -> Concession | None:
-        key = self._store.property(uprn).uprn
+        self._store.property(uprn)  # NotFound for an unknown property
+        if resident_id is None:  # support is personal data: only for a named resident
+            return None
         for account in self._store.council_tax.values():
-            holder = resident_id is not None and any(
-                h.resident_id == resident_id for h in account.holders
-            )
-            if account.receives_support and (account.uprn == key or holder):
+            holder = any(h.resident_id == resident_id for h in account.holders)
+            if account.receives_support and holder:
                 return Concession(
                     bulky_rules.COUNCIL_TAX_SUPPORT, self.price_list().concession_percent
                 )

@@ -330,8 +330,10 @@ class BulkyWaste(ABC):
 
     @abstractmethod
     def concession_for(self, uprn: str, resident_id: str | None = None) -> Concession | None:
-        """The concession a household is entitled to (e.g. half price when a
-        council tax account at the property receives council tax support)."""
+        """The concession ``resident_id`` is entitled to (half price when a council
+        tax account they hold receives council tax support). Without a resident,
+        None: whether a household gets support is personal data, so callers pass
+        a resident only once that resident's identity is verified."""
 
     @abstractmethod
     def quote(

@@ -416,7 +416,12 @@ class BackOfficeContract:
     def test_quotes_and_concessions(self, bo: BackOffice) -> None:
         three = bo.bulky.quote(uprn=s.HOME, items={"sofa": 1, "fridge": 1, "mattress": 1})
         assert (three.item_count, three.price_pence, three.concession) == (3, 2_800, None)
-        five = bo.bulky.quote(uprn=s.FLAT_2, items={"sofa": 2, "wardrobe": 1, "fridge": 1})
+        items = {"sofa": 2, "wardrobe": 1, "fridge": 1}
+        anonymous = bo.bulky.quote(uprn=s.FLAT_2, items=items)
+        # Support is personal data: an address alone never reveals it through the price.
+        assert (anonymous.price_pence, anonymous.concession) == (4_200, None)
+        assert bo.bulky.concession_for(s.FLAT_2) is None
+        five = bo.bulky.quote(uprn=s.FLAT_2, items=items, resident_id=s.PRIYA)
         assert (five.item_count, five.full_price_pence, five.price_pence) == (5, 4_200, 2_100)
         assert five.concession.reason == "council tax support"
         assert [line.code for line in five.lines] == ["fridge", "sofa", "wardrobe"]

@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -117,16 +117,17 @@ class SqlBulkyWaste(SqlPort, BulkyWaste):
     def _concession(
         self, session: Session, home_uprn: str, resident_id: str | None
     ) -> Concession | None:
+        # Whether a household gets council tax support is personal data: the
+        # concession is only ever worked out for a named (verified) resident.
+        if resident_id is None:
+            return None
         accounts = CouncilTaxAccountRow
-        at_home_or_held = [accounts.uprn == home_uprn]
-        if resident_id is not None:
-            held = select(CouncilTaxHolderRow.reference).where(
-                CouncilTaxHolderRow.resident_id == resident_id
-            )
-            at_home_or_held.append(accounts.reference.in_(held))
+        held = select(CouncilTaxHolderRow.reference).where(
+            CouncilTaxHolderRow.resident_id == resident_id
+        )
         supported = session.scalars(
             select(accounts.reference)
-            .where(accounts.receives_support.is_(True), or_(*at_home_or_held))
+            .where(accounts.receives_support.is_(True), accounts.reference.in_(held))
             .limit(1)
         ).first()
         if supported is None:

@@ -156,7 +156,11 @@ def test_demo_identities_hold_on_any_day(today: date) -> None:
     assert tenancy.tenants[0].surname == ids["tenancy"]["surname"]
     assert tenancy.weekly_rent_pence == ids["tenancy"]["weekly_rent_pence"] and tenancy.in_arrears
     concession = ids["bulky_concession"]
-    assert backoffice.bulky.concession_for(concession["uprn"]) is not None
+    assert backoffice.bulky.concession_for(concession["uprn"]) is None  # never by address alone
+    assert (
+        backoffice.bulky.concession_for(concession["uprn"], resident_id=concession["resident_id"])
+        is not None
+    )
     case = backoffice.cases.get_case(ids["case_in_progress"]["reference"])
     assert case.status is CaseStatus.IN_PROGRESS and case.uprn == ids["case_in_progress"]["uprn"]
     planning = backoffice.planning.get_application(ids["planning"]["reference"])

@@ -204,7 +204,7 @@ def test_prices_and_items_are_listed_with_an_offer_to_book(bot: BotHarness) -> N
     assert result.slot("awaiting") == "offer_bulky_booking"
 
 
-def test_items_are_parsed_and_priced_with_the_concession(bot: BotHarness) -> None:
+def test_items_are_parsed_and_priced_without_revealing_a_concession(bot: BotHarness) -> None:
     grace = DEMO_IDENTITIES["bulky_concession"]
     result = bot.validate(
         "bulky_waste_form",
@@ -216,9 +216,24 @@ def test_items_are_parsed_and_priced_with_the_concession(bot: BotHarness) -> Non
         "action_ask_bulky_slot",
         bot.tracker(slots={"uprn": grace["uprn"], "bulky_items": result.slot("bulky_items")}),
     )
+    # An address alone must not reveal that the household gets council tax support.
+    assert "£35.00" in asked.text and "£17.50" not in asked.text
+    assert "If you get council tax support you pay half price" in asked.text
+    assert asked.texts[-1].startswith("Which day")
+
+
+def test_a_verified_resident_gets_the_concession(bot: BotHarness) -> None:
+    grace = DEMO_IDENTITIES["bulky_concession"]
+    token = bot.token(council_tax=[grace["council_tax_reference"]])
+    asked = bot.run(
+        "action_ask_bulky_slot",
+        bot.tracker(
+            slots={"uprn": grace["uprn"], "bulky_items": {"sofa": 1, "mattress": 2, "fridge": 1}},
+            metadata={"frontdoor_identity_token": token},
+        ),
+    )
     assert "£17.50" in asked.text  # (£28 + £7) half price
     assert "council tax support" in asked.text
-    assert asked.texts[-1].startswith("Which day")
 
 
 def test_unknown_or_too_many_items_are_asked_again(bot: BotHarness) -> None:
