@@ -67,6 +67,7 @@ fi
 
 make_venv .venv-rasa "$py310" requirements/rasa310.lock
 if [[ -f .venv-rasa/.frontdoor-stamp.pending ]]; then
+  .venv-rasa/bin/python -m pip check >/dev/null || die "the .venv-rasa environment is inconsistent: $(.venv-rasa/bin/python -m pip check | head -n3)"
   finish_venv .venv-rasa
 fi
 
