@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import tempfile
 import time
@@ -29,7 +30,17 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-VERSION = "0.1.0"
+
+
+def _project_version() -> str:
+    """Frontdoor's version, read from the source (this runs in the Rasa environment,
+    where the frontdoor package is not installed)."""
+    text = (ROOT / "frontdoor" / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r'^__version__ = "([^"]+)"', text, re.M)
+    return match.group(1) if match else "unknown"
+
+
+VERSION = _project_version()
 STARTED = time.monotonic()
 
 
