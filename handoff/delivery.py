@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 REPLAY_WINDOW = 1000  # events; a client further behind reloads the transcript
-CHANNEL_BUFFER = 256  # recent events kept in memory per live conversation
+CHANNEL_BUFFER = 64  # recent events kept in memory per live conversation
 
 
 class Audience(StrEnum):
