@@ -265,7 +265,15 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
             f"(still unacknowledged: {pending})",
             flush=True,
         )
-        await asyncio.sleep(args.settle)  # bot relays recovered after the kills, last deliveries
+        waited = time.perf_counter()
+        while time.perf_counter() - waited < args.settle and unanswered(url) > 0:
+            await asyncio.sleep(1)  # relays that died with a killed process are recovered
+        print(
+            f"  the bot had answered every message {time.perf_counter() - waited:.0f} s later "
+            f"({unanswered(url)} still unanswered)",
+            flush=True,
+        )
+        await quiesce(url, residents, advisors)
         report(url, residents, advisors, workdir)
         for peer in (*residents, *advisors):
             peer.done = True  # type: ignore[attr-defined]
@@ -277,6 +285,65 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
             await advisor.http.aclose()
     finally:
         server.stop()
+
+
+def unanswered(url: str) -> int:
+    """Resident messages waiting for the bot in conversations the bot is in charge of."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        count = conn.execute(
+            select(func.count())
+            .select_from(m.events)
+            .join(m.conversations, m.conversations.c.id == m.events.c.conversation_id)
+            .where(m.events.c.bot_pending.is_(True), m.conversations.c.state == "bot")
+        ).scalar_one()
+    engine.dispose()
+    return int(count)
+
+
+def latest(url: str) -> dict[tuple[str, str], int]:
+    """(conversation, audience) -> the last seq a client of that audience should see."""
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(
+                m.events.c.conversation_id, m.events.c.audience, func.max(m.events.c.seq)
+            ).group_by(m.events.c.conversation_id, m.events.c.audience)
+        ).all()
+    engine.dispose()
+    found: dict[tuple[str, str], int] = {}
+    for cid, audience, seq in rows:
+        found[(cid, "all")] = max(found.get((cid, "all"), 0), seq if audience == "all" else 0)
+        found[(cid, "advisors")] = max(found.get((cid, "advisors"), 0), seq)
+    return found
+
+
+async def quiesce(url: str, residents: list[Resident], advisors: list[Advisor]) -> None:
+    """Wait until every client has what the database holds (the bot may still be answering
+    messages recovered after the kills), so a late delivery is not counted as a loss."""
+    started = time.perf_counter()
+    behind = -1
+    while time.perf_counter() - started < 90:
+        heads = latest(url)
+        behind = sum(
+            1
+            for r in residents
+            if r.cursors.get(r.conversation_id, 0) < heads.get((r.conversation_id, "all"), 0)
+        )
+        behind += sum(
+            1
+            for a in advisors
+            for cid in a.chats - a.removed
+            if a.cursors.get(cid, 0) < heads.get((cid, "advisors"), 0)
+        )
+        if behind == 0:
+            break
+        await asyncio.sleep(1)
+    print(
+        f"  clients caught up with the database after {time.perf_counter() - started:.0f} s "
+        f"({behind} still behind)",
+        flush=True,
+    )
 
 
 def report(url: str, residents: list[Resident], advisors: list[Advisor], workdir: Path) -> None:
@@ -362,7 +429,7 @@ def main() -> None:
     parser.add_argument(
         "--interval", type=float, default=1.0, help="seconds between a chat's messages"
     )
-    parser.add_argument("--settle", type=float, default=20.0)
+    parser.add_argument("--settle", type=float, default=120.0, help="max wait for the bot")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()

@@ -77,12 +77,20 @@ def bot_answered(
     """Store the bot's replies, unless someone else took over meanwhile: then it stays silent."""
     with store.transaction() as tx:
         conversation = tx.lock_conversation(conversation_id)
+        # Answered: this message. Someone else in charge now: every earlier one too, since
+        # the bot will not be asked about them. (Never "everything up to here" while the
+        # bot is in charge: an earlier message whose relay died in a crash must still be
+        # picked up by the recovery.)
+        in_charge = conversation.state == State.BOT
         tx.conn.execute(
             update(m.events)
-            .where(m.events.c.conversation_id == conversation_id, m.events.c.seq <= relayed_seq)
+            .where(
+                m.events.c.conversation_id == conversation_id,
+                m.events.c.seq == relayed_seq if in_charge else m.events.c.seq <= relayed_seq,
+            )
             .values(bot_pending=False)
         )
-        if conversation.state != State.BOT:
+        if not in_charge:
             return tx
         handoff: HandoffRequest | None = None
         for reply in replies:
@@ -100,7 +108,7 @@ def bot_failed(store: Store, conversation_id: str, *, relayed_seq: int) -> Tx:
         conversation = tx.lock_conversation(conversation_id)
         tx.conn.execute(
             update(m.events)
-            .where(m.events.c.conversation_id == conversation_id, m.events.c.seq <= relayed_seq)
+            .where(m.events.c.conversation_id == conversation_id, m.events.c.seq == relayed_seq)
             .values(bot_pending=False)
         )
         if conversation.state == State.BOT:

@@ -26,6 +26,7 @@ from handoff.service import Handoff, run
 from handoff.states import State
 
 log = logging.getLogger(__name__)
+RECOVERY_BATCH = 200
 
 
 class Live:
@@ -39,7 +40,7 @@ class Live:
         views_interval: float = 10.0,
         heartbeat_interval: float = 5.0,
         presence_interval: float = 5.0,
-        recovery_interval: float = 10.0,
+        recovery_interval: float = 5.0,
     ) -> None:
         self.h, self.desk = handoff, desk
         self.intervals = {
@@ -118,9 +119,14 @@ class Live:
         await run(views.touch_presence, self.h.store, list(self.h.hub.advisors), self.h.instance_id)
 
     async def recover_bot_relays(self) -> None:
-        """Resident messages stored but never answered (a crash mid-relay): relay again."""
-        for conversation_id, seq, text in await run(claim_unrelayed, self.h.store):
-            self.h.spawn(self.h.relay(conversation_id, seq, text))
+        """Resident messages stored but never answered (a crash mid-relay): relay again,
+        in batches until none is left."""
+        while not self._stopping.is_set():
+            claimed = await run(claim_unrelayed, self.h.store, limit=RECOVERY_BATCH)
+            for conversation_id, seq, text in claimed:
+                self.h.spawn(self.h.relay(conversation_id, seq, text))
+            if len(claimed) < RECOVERY_BATCH:
+                return
 
     # --- wake-ups from other instances --------------------------------------------------
 
@@ -151,10 +157,14 @@ class Live:
         await self.refresher.run_once()
 
 
+STALE_CLAIM_SECONDS = 30.0  # twice the bot's default timeout: the relay has surely died
+
+
 def claim_unrelayed(
-    store: Any, *, older_than: float = 15.0, stale_claim: float = 60.0, limit: int = 100
+    store: Any, *, stale_claim: float = STALE_CLAIM_SECONDS, limit: int = 100
 ) -> list[tuple[str, int, str]]:
-    """Claim resident messages the bot never answered (so one instance relays each)."""
+    """Claim resident messages whose relay died with its instance (each message is
+    claimed by the instance that stored it; a claim not answered in time is stale)."""
     now = store.clock()
     unclaimed = or_(
         m.events.c.bot_claimed_at.is_(None),
@@ -166,7 +176,6 @@ def claim_unrelayed(
             .join(m.conversations, m.conversations.c.id == m.events.c.conversation_id)
             .where(
                 m.events.c.bot_pending.is_(True),
-                m.events.c.at < now - timedelta(seconds=older_than),
                 m.events.c.at > now - timedelta(minutes=10),  # never revive stale talk
                 unclaimed,
                 m.conversations.c.state == State.BOT,
@@ -174,15 +183,17 @@ def claim_unrelayed(
             .order_by(m.events.c.id)
             .limit(limit)
         ).all()
-    claimed = []
-    for row in rows:
-        with store.writing() as conn:
+    claimed: list[tuple[str, int, str]] = []
+    if not rows:
+        return claimed
+    with store.writing() as conn:
+        for row in rows:
             won = conn.execute(
                 update(m.events)
                 .where(m.events.c.id == row.id, m.events.c.bot_pending.is_(True), unclaimed)
                 .values(bot_claimed_at=now)
             ).rowcount
-        if won:  # another instance may have claimed it meanwhile
-            text = row.data.get("payload") or row.data.get("text", "")
-            claimed.append((row.conversation_id, row.seq, text))
+            if won:  # another instance may have claimed it meanwhile
+                text = row.data.get("payload") or row.data.get("text", "")
+                claimed.append((row.conversation_id, row.seq, text))
     return claimed

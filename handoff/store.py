@@ -184,6 +184,8 @@ class Tx:
                 client_id=client_id,
                 at=self.now,
                 bot_pending=bot_pending,
+                # the instance storing it relays it: claimed from the start
+                bot_claimed_at=self.now if bot_pending else None,
             )
         )
         event = Event(conversation.id, seq, kind, data, self.now, audience, client_id)
