@@ -418,7 +418,6 @@ def report(url: str, residents: list[Resident], advisors: list[Advisor], workdir
     print(f"  resident messages the bot has not answered (yet): {unanswered}")
     ok = sum(lost.values()) == never_stored == duplicated == stored_twice == disorder == 0
     print(f"  target 0 lost / 0 duplicated / 0 out of order: {'met' if ok else 'NOT met'}")
-    print(f"  (server log: {workdir / 'server.log'})")
 
 
 def main() -> None:
@@ -442,7 +441,9 @@ def main() -> None:
     )
     workdir = Path(tempfile.mkdtemp(prefix="handoff-loss-"))
     asyncio.run(run(args, workdir))
-    if not args.keep:
+    if args.keep:
+        print(f"  (database and server log kept in {workdir})")
+    else:
         import shutil
 
         shutil.rmtree(workdir, ignore_errors=True)
