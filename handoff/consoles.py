@@ -129,6 +129,11 @@ class Refresher:
                 if now.get(cid) != status:
                     await self._retract(connection, cid, status, now.get(cid))
             connection.state["chats"] = now
+            me = next((a for a in snap.advisors if a.user_id == staff.user_id), None)
+            availability = me.availability.value if me else "away"
+            if connection.state.setdefault("availability", availability) != availability:
+                connection.state["availability"] = availability
+                connection.send({"type": "presence", "availability": availability})
             shown = [{k: v for k, v in i.items() if k != "wait_seconds"} for i in queue]
             if shown != connection.state.get("queue_snapshot"):
                 connection.state["queue_snapshot"] = shown
@@ -165,7 +170,9 @@ class Refresher:
                 {
                     "type": "offer_withdrawn",
                     "conversation_id": cid,
-                    "reason": {"requeued": "timeout"}.get(reason, reason),
+                    "reason": {"requeued": "timeout", "transferred": "taken"}.get(
+                        reason, "resident_left"
+                    ),
                 }
             )
 

@@ -76,3 +76,12 @@ def test_supervisor_console_sees_every_queue(world):
             assert queue["items"][0]["team"] == "housing"
     finally:
         cm.__exit__(None, None, None)
+
+
+def test_availability_changed_elsewhere_reaches_every_console(world):
+    sam = world.advisor("sam")
+    with sam.socket() as console:
+        assert receive(console)["type"] == "welcome"
+        sam.available()
+        presence, _ = until(console, lambda f: f["type"] == "presence")
+        assert presence == {"type": "presence", "availability": "available"}
