@@ -99,3 +99,21 @@ def set_cap(email: str, cap: Annotated[int, typer.Argument(min=1, max=20)]) -> N
                 )
             )
     typer.echo(f"{email}: up to {cap} chats at once")
+
+
+@app.command("set-mode")
+def set_mode(
+    team: str,
+    mode: Annotated[str, typer.Argument(help="direct (least-busy advisor) or pool (whole team)")],
+) -> None:
+    """Offer a team's chats to its least-busy advisor, or show them to the whole team."""
+    if mode not in ("direct", "pool"):
+        typer.secho("frontdoor: mode must be direct or pool", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
+    with _engine().begin() as conn:
+        if not conn.execute(
+            update(m.teams).where(m.teams.c.slug == team).values(routing_mode=mode)
+        ).rowcount:
+            typer.secho(f"frontdoor: no team {team}", err=True, fg=typer.colors.RED)
+            raise typer.Exit(1)
+    typer.echo(f"{team}: {mode}")

@@ -72,6 +72,8 @@ def test_cli_lists_teams_and_changes_hours(database, monkeypatch):
     assert changed.exit_code == 0 and "Mon–Fri 08:00–18:00" in changed.output  # noqa: RUF001
     bad = runner.invoke(app, ["set-hours", "waste", "whenever"])
     assert bad.exit_code == 1
+    assert runner.invoke(app, ["set-mode", "waste", "pool"]).exit_code == 0
+    assert runner.invoke(app, ["set-mode", "waste", "sometimes"]).exit_code == 1
     capped = runner.invoke(app, ["set-cap", "sam@example.gov.uk", "5"])
     assert capped.exit_code == 0
     with database.engine.connect() as conn:
@@ -84,3 +86,21 @@ def test_healthz_reports_each_dependency(world):
     assert health["dependencies"]["database"]["status"] == "ok"
     assert health["dependencies"]["redis"] == {"status": "not configured"}
     assert health["dependencies"]["bot"]["status"] == "ok"
+
+
+def test_the_website_may_start_conversations_across_origins(world):
+    preflight = world.client.options(
+        "/api/v1/conversations",
+        headers={
+            "origin": "http://localhost:8000",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "content-type",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:8000"
+    foreign = world.client.options(
+        "/api/v1/conversations",
+        headers={"origin": "https://evil.example", "access-control-request-method": "POST"},
+    )
+    assert "access-control-allow-origin" not in foreign.headers
