@@ -10,6 +10,7 @@ repairs anything a lost wake-up missed.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Set
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -60,9 +61,9 @@ class Refresher:
 
     def mark(
         self,
-        teams: set[str] = frozenset(),
-        users: set[int] = frozenset(),
-        *,  # type: ignore[assignment]
+        teams: Set[str] = frozenset(),
+        users: Set[int] = frozenset(),
+        *,
         everything: bool = False,
         positions: bool = False,
     ) -> None:

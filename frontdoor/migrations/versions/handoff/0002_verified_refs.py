@@ -18,7 +18,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("ho_conversations") as batch:
-        batch.add_column(sa.Column("verified_refs", sa.String(400), nullable=False, server_default=""))
+        batch.add_column(
+            sa.Column("verified_refs", sa.String(400), nullable=False, server_default="")
+        )
         batch.add_column(sa.Column("verified_method", sa.String(40), nullable=True))
 
 
