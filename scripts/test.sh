@@ -16,4 +16,8 @@ if .venv/bin/frontdoor bot --help >/dev/null 2>&1; then
 fi
 
 say "python tests (SQLite${FRONTDOOR_TEST_POSTGRES_URL:+ and PostgreSQL}${FRONTDOOR_TEST_REDIS_URL:+, Redis})"
+# Fast suites first; the browser and whole-stack suites last.
+if [[ $# -eq 0 ]]; then
+  set -- tests/unit tests/contract tests/integration tests/e2e
+fi
 .venv/bin/pytest -p no:cacheprovider "$@"

@@ -11,22 +11,6 @@ import pytest
 from tests.e2e.handoff.harness import PASSWORD, STAFF, Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 @pytest.fixture
@@ -69,26 +53,3 @@ def sign_in(page: Any, stack: Stack, who: str = "sam", path: str = "/console/") 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{stack.handoff_url}{path}")
-
-
-def axe_violations(page: Any, selector: str | None = None) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations (WCAG 2.x A/AA and 2.2 rules)."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci)")
-    # evaluate(), not a <script> tag: the console's CSP rightly refuses inline scripts.
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    result = page.evaluate(
-        """async (selector) => {
-            const context = selector ? document.querySelector(selector) : document;
-            return await axe.run(context, {runOnly: {type: "tag",
-                values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}});
-        }""",
-        selector,
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]  # fmt: skip

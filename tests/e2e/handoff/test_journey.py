@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.handoff.conftest import axe_violations, sign_in
+from tests.e2e.browser import axe_violations
+from tests.e2e.handoff.conftest import sign_in
 from tests.e2e.handoff.harness import Stack
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -18,9 +18,6 @@ import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[3]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DEMO_PASSWORD = "bramblefield-demo"
 EDITOR = "editor@bramblefield.gov.uk"
 REVIEWER = "reviewer@bramblefield.gov.uk"
@@ -101,19 +98,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed at /usr/bin/chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 def new_page(browser: Any, **options: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 900}, **options)
     context.route("**/widget/frontdoor-widget.js", lambda route: route.abort())
@@ -137,21 +121,3 @@ def sign_in(page: Any, site: Site, email: str) -> None:
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(f"{site.url}/editor")
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """Serious and critical axe-core violations (WCAG 2.0, 2.1 and 2.2 A/AA rules)."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci)")
-    # evaluate(), not a <script> tag: our CSP rightly refuses inline scripts.
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
-    results = page.evaluate(
-        """async () => {
-            const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
-            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }"""
-    )
-    return [v for v in results if v["impact"] in ("serious", "critical")]

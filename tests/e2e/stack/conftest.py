@@ -33,7 +33,6 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.handoff.conftest import browser  # noqa: F401 - the shared Playwright fixture
 from tests.e2e.handoff.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -262,7 +261,7 @@ def frontdoor_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
 
 
 @pytest.fixture
-def resident(browser: Any, frontdoor_stack: RunningStack) -> Iterator[Any]:  # noqa: F811
+def resident(browser: Any, frontdoor_stack: RunningStack) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     page.set_default_timeout(30_000)  # the real bot on a busy machine
@@ -273,7 +272,7 @@ def resident(browser: Any, frontdoor_stack: RunningStack) -> Iterator[Any]:  # n
 
 
 @pytest.fixture
-def advisor(browser: Any, frontdoor_stack: RunningStack) -> Iterator[Any]:  # noqa: F811
+def advisor(browser: Any, frontdoor_stack: RunningStack) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1400, "height": 900})
     page = context.new_page()
     page.set_default_timeout(30_000)

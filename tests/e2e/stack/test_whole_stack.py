@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import expect
 
 from frontdoor import __version__
-from tests.e2e.handoff.conftest import axe_violations
+from tests.e2e.browser import axe_violations
 from tests.e2e.handoff.test_journey import messages, open_widget, say
 from tests.e2e.stack.conftest import (
     ADVISOR_EMAIL,
