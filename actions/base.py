@@ -274,7 +274,7 @@ class FrontdoorAction(Action):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement act()")
 
 
 class AskAction(FrontdoorAction):

@@ -7,11 +7,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import shutil
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -25,15 +23,12 @@ from actions.backoffice.memory import fake_with_loader
 from frontdoor.accounts import service as accounts_service
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import create_user, start_session
-from frontdoor.db import make_engine
-from frontdoor.migrate import upgrade
 from handoff import models as m
 from handoff.app import create_app
 from handoff.bot import FakeBot
 from handoff.identity import FakeIdentityVerifier, VerifiedResident
 from handoff.search import Article, FakeKnowledgeSearch
 from handoff.settings import HandoffSettings
-from tests.conftest import DatabaseHandle, _backends
 
 ORIGIN = "http://localhost:8000"
 PASSWORD = "correct horse battery staple"
@@ -213,30 +208,6 @@ class World:
 
 def message(text: str, client_id: str | None = None, **extra: Any) -> dict[str, Any]:
     return {"type": "message", "client_id": client_id or uuid.uuid4().hex, "text": text, **extra}
-
-
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once per session; each SQLite test copies the file (migrations take seconds)."""
-    path = tmp_path_factory.mktemp("handoff-template") / "template.db"
-    engine = make_engine(f"sqlite:///{path.as_posix()}")
-    upgrade(engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture(params=_backends())
-def database(request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path):  # type: ignore[no-untyped-def]
-    """Like the shared ``database`` fixture, but SQLite starts from a migrated copy."""
-    if request.param == "sqlite":
-        shutil.copy(sqlite_template, tmp_path / "frontdoor-test.db")
-        handle = DatabaseHandle("sqlite", tmp_path)
-    else:
-        handle = DatabaseHandle(request.param, tmp_path).migrate()
-    try:
-        yield handle
-    finally:
-        handle.drop()
 
 
 def build_world(
