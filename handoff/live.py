@@ -46,6 +46,7 @@ class Live:
         self.intervals = {
             "dispatch": dispatch_interval,
             "poll": poll_interval,
+            "offers": poll_interval,
             "views": views_interval,
             "presence": presence_interval,
             "recovery": recovery_interval,
@@ -55,6 +56,7 @@ class Live:
         self._dispatch_now = asyncio.Event()
         self._stopping = asyncio.Event()
         self.refresher = Refresher(handoff)
+        self._known_offers: set[tuple[str, int]] = set()
         handoff.on_views_changed = self.refresh
 
     async def start(self) -> None:
@@ -64,6 +66,7 @@ class Live:
         for name, step in (
             ("dispatch", self.dispatch_once),
             ("poll", self.h.hub.poll),
+            ("offers", self.offers_once),
             ("views", self.views_once),
             ("presence", self.presence_once),
             ("recovery", self.recover_bot_relays),
@@ -143,6 +146,17 @@ class Live:
             self.h.hub.to_conversation(str(message.get("c")), message["f"], audience=audience)
 
     # --- views ---------------------------------------------------------------------------
+
+    async def offers_once(self) -> None:
+        """An offer made on another instance reaches this one's advisor within a poll,
+        wake-up or not: an offer lapses in seconds, so the views safety net (every
+        ``views`` interval) would be too late."""
+        here = list(self.h.hub.advisors)
+        offers = await run(views.open_offers, self.h.store, here) if here else set()
+        fresh = offers - self._known_offers
+        self._known_offers = offers
+        if fresh:
+            self.refresher.mark(users={user_id for _, user_id in fresh})
 
     async def refresh(self, teams: set[str], users: set[int]) -> None:
         """Something moved: mark it; the views loop refreshes it in one pass."""

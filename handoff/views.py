@@ -201,6 +201,22 @@ def chat_statuses(store: Store, user_id: int) -> dict[str, str]:
     return {row.id: "active" if row.state == State.WITH_ADVISOR else "offered" for row in rows}
 
 
+def open_offers(store: Store, user_ids: list[int]) -> set[tuple[str, int]]:
+    """(conversation id, advisor) for every offer now waiting on one of ``user_ids``:
+    one indexed query, so an instance can notice offers another instance made
+    without hearing a wake-up."""
+    if not user_ids:
+        return set()
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(m.conversations.c.id, m.conversations.c.offered_to).where(
+                m.conversations.c.state == State.WAITING,
+                m.conversations.c.offered_to.in_(user_ids),
+            )
+        ).all()
+    return {(row.id, row.offered_to) for row in rows}
+
+
 def chats(store: Store, user_id: int, only: set[str] | None = None) -> list[dict[str, Any]]:
     """My active chats (with unread counts) and the offers waiting for my answer."""
     with store.engine.connect() as conn:

@@ -211,7 +211,12 @@ def message(text: str, client_id: str | None = None, **extra: Any) -> dict[str, 
 
 
 def build_world(
-    database, stack: contextlib.ExitStack, *, hours: str = "always", **settings: str
+    database,
+    stack: contextlib.ExitStack,
+    *,
+    hours: str = "always",
+    intervals: dict[str, float] | None = None,
+    **settings: str,
 ) -> World:  # type: ignore[no-untyped-def]
     ids = seed_world(database.engine, hours)
     bot = FakeBot()
@@ -234,6 +239,7 @@ def build_world(
             "views_interval": 0.3,
             "presence_interval": 0.3,
             "recovery_interval": 0.5,
+            **(intervals or {}),
         },
     )
     client = stack.enter_context(TestClient(app))
