@@ -7,8 +7,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
-say "lint (ruff)"
+say "lint and format (ruff)"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
+
+say "types (mypy)"
+.venv/bin/mypy frontdoor actions knowledge handoff
 
 if .venv/bin/frontdoor bot --help >/dev/null 2>&1; then
   say "bot model (trains only when the training data changed)"
@@ -20,4 +24,7 @@ say "python tests (SQLite${FRONTDOOR_TEST_POSTGRES_URL:+ and PostgreSQL}${FRONTD
 if [[ $# -eq 0 ]]; then
   set -- tests/unit tests/contract tests/integration tests/e2e
 fi
-.venv/bin/pytest -p no:cacheprovider "$@"
+# Coverage of the application packages (in-process code only: the servers that
+# tests start as child processes are not measured). The floor in pyproject.toml
+# only ever rises.
+.venv/bin/pytest -p no:cacheprovider --cov --cov-report=term:skip-covered "$@"

@@ -42,7 +42,7 @@ class AccountsGate:
     def current(self, request: Request) -> service.SessionInfo | None:
         cached = getattr(request.state, "staff_session", None)
         if cached is not None:
-            return cached  # type: ignore[no-any-return]
+            return cached
         token = request.cookies.get(SESSION_COOKIE)
         if not token:
             return None
@@ -96,7 +96,7 @@ class AccountsGate:
 
 
 def _gate(request: Request) -> AccountsGate:
-    return request.app.state.accounts  # type: ignore[no-any-return]
+    return request.app.state.accounts
 
 
 def require_roles(*roles: Role) -> Callable[[Request], service.SessionInfo]:
