@@ -8,59 +8,18 @@ is one line on stderr and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from frontdoor import __version__
-from frontdoor.exceptions import FrontdoorError
+from frontdoor.commands import common_engine, fail, guarded
 
 app = typer.Typer(
     help="Frontdoor: a council's digital front door.", no_args_is_help=True, add_completion=False
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-
-# Component command groups: (module, name). A module that does not exist yet
-# is skipped, so the CLI works while components are being built.
-_COMPONENT_GROUPS = (
-    ("frontdoor.accounts.cli", "user"),
-    ("actions.cli", "token"),
-    ("actions.bot_cli", "bot"),
-    ("knowledge.cli", "knowledge"),
-    ("handoff.cli", "handoff"),
-)
-
-
-def fail(message: str, code: int = 1) -> None:
-    typer.secho(f"frontdoor: {message}", err=True, fg=typer.colors.RED)
-    raise typer.Exit(code)
-
-
-def guarded(function: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn FrontdoorError into one line and exit code 1."""
-    import functools
-
-    @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return function(*args, **kwargs)
-        except FrontdoorError as exc:
-            fail(exc.message)
-
-    return wrapper
-
-
-def _common_engine():  # type: ignore[no-untyped-def]
-    from frontdoor.db import check_database, make_engine
-    from frontdoor.settings import CommonSettings
-
-    settings = CommonSettings.load()
-    engine = make_engine(settings.database_url)
-    check_database(engine)
-    return engine
 
 
 @app.command()
@@ -75,7 +34,7 @@ def db_upgrade() -> None:
     """Apply every pending migration (all components)."""
     from frontdoor.migrate import upgrade
 
-    engine = _common_engine()
+    engine = common_engine()
     upgrade(engine)
     typer.echo(f"database at {engine.url.render_as_string(hide_password=True)} is up to date")
 
@@ -87,7 +46,7 @@ def db_check() -> None:
     from frontdoor.migrate import check_heads, pending
 
     check_heads()
-    engine = _common_engine()
+    engine = common_engine()
     if pending(engine):
         fail("migrations are pending; run `frontdoor db upgrade`")
     typer.echo("database ok")
@@ -107,7 +66,7 @@ def seed(
     from frontdoor.migrate import pending
     from frontdoor.seeding import seed_demo
 
-    engine = _common_engine()
+    engine = common_engine()
     if pending(engine):
         fail("migrations are pending; run `frontdoor db upgrade` first")
     if seed_demo(
@@ -131,19 +90,19 @@ def run(
     raise typer.Exit(run_stack(only=only or None))
 
 
-def _register_component_groups() -> None:
-    for module_name, group in _COMPONENT_GROUPS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name and module_name.startswith(exc.name):
-                continue
-            raise
-        app.add_typer(module.app, name=group)
+def register_component_groups() -> None:
+    """Each component's command group, from the registry (once)."""
+    from frontdoor.components import components
+
+    present = {group.name for group in app.registered_groups}
+    for component in components():
+        for name, group in component.commands:
+            if name not in present:
+                app.add_typer(group, name=name)
 
 
 def main() -> None:
-    _register_component_groups()
+    register_component_groups()
     app()
 
 

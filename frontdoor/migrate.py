@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
 from alembic import command
@@ -11,33 +10,16 @@ from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import Engine, MetaData
 
+from frontdoor.components import COMPONENT_NAMES, components
 from frontdoor.exceptions import DatabaseError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-COMPONENTS = ("accounts", "backoffice", "knowledge", "handoff", "bot")
-
-# Where each component declares its tables (module exposing `metadata`).
-_METADATA_MODULES = {
-    "accounts": "frontdoor.accounts.models",
-    "backoffice": "actions.backoffice.models",
-    "knowledge": "knowledge.models",
-    "handoff": "handoff.models",
-    "bot": "actions.models",
-}
+COMPONENTS = COMPONENT_NAMES
 
 
 def component_metadata() -> list[MetaData]:
-    """The metadata of every component that exists (for autogenerate)."""
-    found = []
-    for module_name in _METADATA_MODULES.values():
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError:
-            continue
-        metadata = getattr(module, "metadata", None)
-        if isinstance(metadata, MetaData):
-            found.append(metadata)
-    return found
+    """The metadata of every component (for autogenerate)."""
+    return [component.metadata for component in components()]
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Callable
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Engine
 
+from frontdoor.components import Seeder, components
 from frontdoor.db import make_session_factory
 from frontdoor.exceptions import SeedError
 
-# Order matters: accounts first (teams), back office before knowledge and handoff.
-SEEDERS = (
-    "frontdoor.accounts.seed",
-    "actions.backoffice.seed",
-    "knowledge.seed",
-    "handoff.seed",
-    "actions.seed",
-)
 
-
-def available_seeders() -> list[ModuleType]:
-    modules = []
-    for name in SEEDERS:
-        try:
-            modules.append(importlib.import_module(name))
-        except ModuleNotFoundError as exc:
-            # Only a component that is absent is skipped; a broken import is an error.
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
-    return modules
+def available_seeders() -> list[tuple[str, Seeder]]:
+    """(component, seeder) for every component that seeds, in the registry's order
+    (accounts first)."""
+    return [(c.name, c.seeder) for c in components() if c.seeder is not None]
 
 
 def tqdm_progress(label: str, total: int | None = None) -> Any:
@@ -57,7 +40,7 @@ def seed_demo(
     seeders = available_seeders()
     factory = make_session_factory(engine)
     with factory() as session:
-        occupied = [m.__name__ for m in seeders if not m.is_empty(session)]
+        occupied = [name for name, seeder in seeders if not seeder.is_empty(session)]
         if occupied:
             if if_empty:
                 return False
@@ -66,8 +49,8 @@ def seed_demo(
                 "seed only an empty database, or delete var/frontdoor.db to start afresh"
             )
         try:
-            for module in seeders:
-                report(module.seed(session, rng_seed=rng_seed, progress=tqdm_progress))
+            for _name, seeder in seeders:
+                report(seeder.seed(session, rng_seed=rng_seed, progress=tqdm_progress))
             session.commit()
         except BaseException:
             session.rollback()

@@ -9,7 +9,6 @@ fakes. ``uvicorn handoff.app:create_app --factory`` runs it.
 from __future__ import annotations
 
 import gc
-import importlib
 import logging
 import os
 import socket
@@ -32,7 +31,7 @@ from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.db import check_database, database_status, make_engine, make_session_factory
 from frontdoor.redis import redis_status
 from frontdoor.settings import Environment
-from handoff import api
+from handoff import api, console
 from handoff.bot import BotPort, RasaRestBot
 from handoff.deps import staff_of
 from handoff.desk import Desk
@@ -199,14 +198,7 @@ def create_app(
 
 
 def _mount_console(app: FastAPI) -> None:
-    """The console pages (handoff/console.py, the front-end's) and static files."""
-    try:
-        console: Any = importlib.import_module("handoff.console")
-    except ImportError:  # the console pages are optional
-        console = None
-    if console is not None and hasattr(console, "router"):
-        app.include_router(console.router)
-    if (STATIC / "widget").is_dir():
-        app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
-    if STATIC.is_dir():
-        app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    """The console pages and the static files (console and widget)."""
+    app.include_router(console.router)
+    app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -18,7 +18,7 @@ FOLDER = typer.Argument(help="Folder of <language>/<service_area>/<slug>.md file
 
 
 def _session_factory() -> tuple[Any, Any]:
-    from frontdoor.cli import fail
+    from frontdoor.commands import fail
     from frontdoor.db import check_database, make_engine, make_session_factory
     from frontdoor.migrate import pending
     from knowledge.settings import KnowledgeSettings
@@ -42,7 +42,7 @@ def import_command(
     ),
 ) -> None:
     """Import a folder; an invalid file is reported and nothing is imported."""
-    from frontdoor.cli import guarded
+    from frontdoor.commands import guarded
     from frontdoor.seeding import tqdm_progress
     from knowledge.actors import Actor
     from knowledge.transfer import import_folder
@@ -76,7 +76,7 @@ def export_command(
     ] = False,
 ) -> None:
     """Write every published article (or every newest revision) as Markdown files."""
-    from frontdoor.cli import guarded
+    from frontdoor.commands import guarded
     from knowledge.transfer import export_folder
 
     @guarded
@@ -101,7 +101,7 @@ def reindex_command(
     ] = False,
 ) -> None:
     """Rebuild the persisted search index from the published articles (with progress)."""
-    from frontdoor.cli import guarded
+    from frontdoor.commands import guarded
     from knowledge.app import build_search_engine
     from knowledge.indexing import DatabaseArticleSource
 

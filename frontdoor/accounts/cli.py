@@ -24,7 +24,7 @@ def create(
     """Create a user. The password comes from FRONTDOOR_NEW_USER_PASSWORD or a prompt."""
     from frontdoor.accounts.exceptions import AccountsError
     from frontdoor.accounts.roles import parse_roles
-    from frontdoor.cli import _common_engine, fail
+    from frontdoor.commands import common_engine, fail
     from frontdoor.db import make_session_factory
     from frontdoor.exceptions import FrontdoorError
 
@@ -36,7 +36,7 @@ def create(
         "Password", hide_input=True, confirmation_prompt=True
     )
     try:
-        engine = _common_engine()
+        engine = common_engine()
         from frontdoor.accounts import service
 
         with make_session_factory(engine)() as db:
@@ -53,10 +53,10 @@ def create(
 def list_users() -> None:
     """List users and their roles."""
     from frontdoor.accounts import service
-    from frontdoor.cli import _common_engine
+    from frontdoor.commands import common_engine
     from frontdoor.db import make_session_factory
 
-    with make_session_factory(_common_engine())() as db:
+    with make_session_factory(common_engine())() as db:
         for user in service.list_users(db):
             roles = ",".join(sorted(r.value for r in user.roles))
             typer.echo(f"{user.email}\t{user.display_name}\t{roles}\t{';'.join(user.teams)}")

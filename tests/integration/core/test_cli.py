@@ -90,8 +90,6 @@ def test_a_failing_seeder_leaves_nothing_behind(database, monkeypatch):
     real = seeding.available_seeders()
 
     class Exploding:
-        __name__ = "exploding"
-
         @staticmethod
         def is_empty(session):
             return True
@@ -100,7 +98,7 @@ def test_a_failing_seeder_leaves_nothing_behind(database, monkeypatch):
         def seed(session, *, rng_seed, progress):
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(seeding, "available_seeders", lambda: [real[0], Exploding])
+    monkeypatch.setattr(seeding, "available_seeders", lambda: [real[0], ("exploding", Exploding)])
     with pytest.raises(RuntimeError):
         seed_demo(database.engine, rng_seed=7, report=lambda _: None)
     with database.engine.connect() as connection:

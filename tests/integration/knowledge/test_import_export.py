@@ -93,12 +93,12 @@ def test_a_failure_while_writing_rolls_everything_back(session, tmp_path, monkey
 
 
 def test_cli_import_export_and_errors(database, tmp_path, monkeypatch):
-    from frontdoor.cli import _register_component_groups, app
+    from frontdoor.cli import app, register_component_groups
 
     monkeypatch.setenv("FRONTDOOR_DATABASE_URL", database.url)
     monkeypatch.setenv("FRONTDOOR_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("FRONTDOOR_KNOWLEDGE_EMBEDDER", "hashing")
-    _register_component_groups()
+    register_component_groups()
     runner = CliRunner()
     bad = tmp_path / "bad"
     (bad / "en" / "waste").mkdir(parents=True)

@@ -1,0 +1,89 @@
+"""The components Frontdoor is composed of, named once and imported explicitly.
+
+Migrations (autogenerate needs every component's tables), the demo seed (one
+transaction across components, in this order) and the ``frontdoor`` command
+line all read this registry. A component that cannot be imported is an error
+here, never silently skipped: a typo must not drop a component's tables from
+autogenerate or its commands from the CLI. (cosmicpython's ``bootstrap`` is the
+model: one composition root that imports what it composes.)
+
+Imports happen inside :func:`components` so that importing core does not
+import every component, and components may import core freely.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import typer
+from sqlalchemy import MetaData
+from sqlalchemy.orm import Session
+
+
+class Seeder(Protocol):
+    """What each component's ``seed`` module provides to ``frontdoor seed``."""
+
+    def is_empty(self, session: Session) -> bool: ...
+
+    def seed(self, session: Session, *, rng_seed: int, progress: Any) -> str: ...
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str  # also its Alembic branch label and migrations/versions/<name> folder
+    metadata: MetaData
+    seeder: Seeder | None = None
+    commands: tuple[tuple[str, typer.Typer], ...] = ()
+
+
+def components() -> tuple[Component, ...]:
+    """Every component, in seeding order: accounts first (teams), the back office
+    before knowledge and handoff."""
+    import actions.backoffice.models
+    import actions.backoffice.seed
+    import actions.bot_cli
+    import actions.cli
+    import actions.models
+    import frontdoor.accounts.cli
+    import frontdoor.accounts.models
+    import frontdoor.accounts.seed
+    import handoff.cli
+    import handoff.models
+    import handoff.seed
+    import knowledge.cli
+    import knowledge.models
+    import knowledge.seed
+
+    return (
+        Component(
+            "accounts",
+            frontdoor.accounts.models.metadata,
+            frontdoor.accounts.seed,
+            (("user", frontdoor.accounts.cli.app),),
+        ),
+        Component(
+            "backoffice",
+            actions.backoffice.models.metadata,
+            actions.backoffice.seed,
+            (("token", actions.cli.app),),
+        ),
+        Component(
+            "knowledge",
+            knowledge.models.metadata,
+            knowledge.seed,
+            (("knowledge", knowledge.cli.app),),
+        ),
+        Component(
+            "handoff",
+            handoff.models.metadata,
+            handoff.seed,
+            (("handoff", handoff.cli.app),),
+        ),
+        Component("bot", actions.models.metadata, None, (("bot", actions.bot_cli.app),)),
+    )
+
+
+# The names alone, for what must not import every component (Alembic's version
+# locations); a test keeps them equal to :func:`components`.
+COMPONENT_NAMES = ("accounts", "backoffice", "knowledge", "handoff", "bot")
