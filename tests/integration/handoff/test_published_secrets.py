@@ -25,6 +25,8 @@ from handoff.identity import CONVERSATION_SALT
 from handoff.settings import HandoffSettings
 from tests.integration.handoff.conftest import (
     ORIGIN,
+    PASSWORD,
+    STAFF,
     TEST_SECRETS,
     receive,
     seed_world,
@@ -89,3 +91,27 @@ def test_a_conversation_token_made_with_the_published_secret_is_refused(client):
         headers={"authorization": f"Bearer {forged}"},
     )
     assert answer.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("public_url", "secure"),
+    [("https://chat.bramblefield.gov.uk", True), ("http://localhost:8001", False)],
+)
+def test_the_staff_session_cookie_is_secure_whenever_the_public_url_is_https(  # type: ignore[no-untyped-def]
+    database, public_url, secure
+):
+    seed_world(database.engine)
+    backoffice, _ = fake_with_loader()
+    settings = settings_for(database.url, FRONTDOOR_PUBLIC_URL=public_url)
+    app = create_app(settings, bot=FakeBot(), backoffice=backoffice, engine=database.engine)
+    with TestClient(app, base_url="https://testserver") as client:
+        email = STAFF["sam"][0]
+        answer = client.post(
+            "/console/login",
+            data={"email": email, "password": PASSWORD},
+            follow_redirects=False,
+        )
+    assert answer.status_code == 303
+    cookie = answer.headers["set-cookie"]
+    assert cookie.startswith("fd_session=")
+    assert ("secure" in cookie.lower()) is secure
