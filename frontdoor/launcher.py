@@ -29,7 +29,13 @@ from pathlib import Path
 import httpx
 
 from frontdoor.exceptions import ConfigurationError, FrontdoorError, PortInUseError
-from frontdoor.secrets import GENERATED_VARIABLES, ensure_secrets_file, secrets_file
+from frontdoor.secrets import (
+    GENERATED_VARIABLES,
+    SECRET_FIELDS,
+    check_secrets,
+    ensure_secrets_file,
+    secrets_file,
+)
 from frontdoor.settings import Environment, project_root
 from frontdoor.stack import StackSettings
 
@@ -77,7 +83,15 @@ def installation_secrets(
         dotenv = {k: v for k, v in dotenv_values(".env").items() if v}
         environ = {**dotenv, **os.environ}
     generated = ensure_secrets_file(settings.var_dir)
-    return {name: environ.get(name) or generated[name] for name in GENERATED_VARIABLES}
+    chosen = {name: environ.get(name) or generated[name] for name in GENERATED_VARIABLES}
+    # Refuse here, once, before any service starts (Rasa cannot apply the rule itself).
+    problems = check_secrets(
+        {name.removeprefix("FRONTDOOR_").lower(): value for name, value in chosen.items()},
+        required=SECRET_FIELDS,
+    )
+    if problems:
+        raise ConfigurationError("; ".join(problems))
+    return chosen
 
 
 def build_services(

@@ -158,3 +158,13 @@ def test_https_public_url_wins_over_an_insecure_cookie_override() -> None:
         }
     )
     assert settings.secure_cookies is True
+
+
+def test_the_launcher_refuses_a_published_secret_before_starting_anything(tmp_path: Path) -> None:
+    environ = {
+        "FRONTDOOR_VAR_DIR": str(tmp_path / "var"),
+        "FRONTDOOR_BOT_SECRET": "change-me-in-production",
+    }
+    with pytest.raises(ConfigurationError) as refused:
+        installation_secrets(StackSettings.load(environ), environ)
+    assert refused.value.message.startswith("FRONTDOOR_BOT_SECRET")
