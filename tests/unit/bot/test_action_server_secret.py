@@ -16,13 +16,23 @@ import pytest
 from sanic import Sanic
 from sanic_testing.testing import SanicASGITestClient
 
+from actions.backoffice.seed import DEMO_IDENTITIES
 from actions.backoffice.world import World
+from actions.identity import mint_token
 from actions.knowledge_client import FakeKnowledgeClient
 from actions.server import create_app
 from actions.settings import BotSettings
 from actions.verification import MemoryVerificationStore
 from frontdoor.secrets import BOT_SECRET_HEADER
-from tests.unit.bot.harness import ARTICLES, BOT_SECRET, NOW, TEST_SETTINGS, domain, make_harness
+from tests.unit.bot.harness import (
+    ARTICLES,
+    BOT_SECRET,
+    NOW,
+    TEST_SETTINGS,
+    BotHarness,
+    domain,
+    make_harness,
+)
 
 
 @pytest.fixture
@@ -103,3 +113,22 @@ async def test_health_stays_open(
     _, answer = await client.get("/healthz")
     assert answer.status in (200, 503)
     assert answer.json["service"] == "actions"
+
+
+def test_an_identity_token_signed_with_the_published_key_shows_no_balance(
+    bot: BotHarness,
+) -> None:
+    """Issue 10, finding 4: the placeholder key used to be the default, and its tokens worked."""
+    reference = DEMO_IDENTITIES["council_tax"]["reference"]
+    forged = mint_token(
+        b"change-me-identity-signing-key", council_tax=[reference], now=bot.services.clock()
+    )
+    genuine = bot.token(council_tax=[reference])
+    slots = {"account_kind": "council_tax", "verify_reference": reference}
+    for token, shown in ((forged, False), (genuine, True)):
+        result = bot.run(
+            "action_show_balance",
+            bot.tracker(metadata={"frontdoor_identity_token": token}, slots=slots),
+        )
+        assert (f"Council tax account {reference}" in result.text) is shown
+        assert ("£" in result.text) is shown
