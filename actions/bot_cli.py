@@ -97,6 +97,10 @@ def shell() -> None:
         _fail("no model for the current training data; run `frontdoor bot train` first")
     try:
         rasa = bot_model.rasa_environment(root) / "rasa"
+        # bot/endpoints.yml shows the action server this secret (it refuses calls without it)
+        from actions.settings import BotSettings
+
+        os.environ["FRONTDOOR_BOT_SECRET"] = BotSettings.load().require_secret("bot_secret")
     except FrontdoorError as exc:
         _fail(exc.message)
     os.chdir(root)

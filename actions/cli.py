@@ -2,7 +2,8 @@
 
 ``frontdoor token mint --council-tax CT40012345 --tenancy TEN-004512 --minutes 30``
 prints a token signed with ``FRONTDOOR_IDENTITY_SIGNING_KEY`` (the council's
-account system does this for real). Pass it to the bot as message metadata
+account system does this for real; after the first ``make run`` the key is the
+one in ``var/secrets.env``). Pass it to the bot as message metadata
 ``frontdoor_identity_token``. The token goes to stdout alone, so it can be
 captured: ``TOKEN=$(frontdoor token mint --council-tax CT40012345)``.
 """
@@ -35,24 +36,18 @@ def mint(
     """Mint a signed identity token naming the accounts it covers."""
     from actions.backoffice.exceptions import InvalidReference
     from actions.identity import mint_token
-    from actions.settings import PLACEHOLDER_SIGNING_KEY, BotSettings
+    from actions.settings import IdentityKeySettings
     from frontdoor.exceptions import FrontdoorError
 
     if not council_tax and not tenancy:
         typer.secho("frontdoor: name at least one --council-tax or --tenancy", err=True, fg="red")
         raise typer.Exit(2)
     try:
-        settings = BotSettings.load()
+        settings = IdentityKeySettings.load()
     except FrontdoorError as exc:
         typer.secho(f"frontdoor: {exc.message}", err=True, fg="red")
         raise typer.Exit(1) from None
-    key = settings.identity_signing_key.get_secret_value()
-    if key == PLACEHOLDER_SIGNING_KEY:
-        typer.secho(
-            "note: signed with the development placeholder key (FRONTDOOR_IDENTITY_SIGNING_KEY "
-            "is not set); production refuses it",
-            err=True,
-        )
+    key = settings.require_secret("identity_signing_key")
     try:
         token = mint_token(
             key.encode("utf-8"),

@@ -10,6 +10,12 @@ back office and the ``bot_`` tables) and talks to the knowledge service at
 ``knowledge_url``. Rasa reaches it through ``bot/endpoints.yml``
 (``action_endpoint``: ``http://127.0.0.1:5055/webhook``).
 
+Only Rasa may call the actions: every request except ``GET /healthz`` must
+carry the installation's bot secret (``FRONTDOOR_BOT_SECRET``) in the
+``X-Frontdoor-Bot-Secret`` header, which ``bot/serve.py`` writes into Rasa's
+``action_endpoint.headers``; anything else gets 401 before an action runs, so
+invented slots in a forged tracker never reach the verifier.
+
 ``GET /healthz`` answers 200 ``{"service": "actions", "version", "status":
 "ok"|"degraded"|"error", "dependencies": {"database": {...}, "knowledge": {...}}}``
 (the knowledge service being down degrades answers to questions, nothing else).
@@ -39,6 +45,7 @@ from actions.verification import SqlVerificationStore, VerificationStore, Verifi
 from frontdoor import __version__
 from frontdoor.db import database_status, make_engine
 from frontdoor.exceptions import FrontdoorError
+from frontdoor.secrets import BOT_SECRET_HEADER, same_secret
 
 logger = logging.getLogger("frontdoor.bot")
 
@@ -76,7 +83,7 @@ def build_services(
     verifier = Verifier(
         verification_store,
         backoffice,
-        signing_key=settings.identity_signing_key.get_secret_value().encode("utf-8"),
+        signing_key=settings.require_secret("identity_signing_key").encode("utf-8"),
         clock=now,
         max_failures=settings.verification_max_failures,
         window=timedelta(minutes=settings.verification_window_minutes),
@@ -110,6 +117,18 @@ def create_app(
     )
     app = create_sdk_app(build_executor(services), cors_origins=[], auto_reload=False)
     app.ctx.services = services
+    bot_secret = settings.require_secret("bot_secret")
+
+    @app.on_request
+    async def only_rasa(request: Request) -> response.HTTPResponse | None:
+        if request.path == "/healthz":
+            return None
+        if same_secret(request.headers.get(BOT_SECRET_HEADER), bot_secret):
+            return None
+        return response.json(
+            {"error": "unauthorised", "message": "only the bot may call the action server"},
+            status=401,
+        )
 
     @app.get("/healthz")
     async def healthz(_: Request) -> response.HTTPResponse:

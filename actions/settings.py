@@ -2,29 +2,39 @@
 
 Read once at start-up by ``actions.server.create_app``; tests pass a dict to
 ``BotSettings.load({...})``. The identity signing key is shared with the
-council's account system, which signs the tokens the widget forwards; the
-placeholder is refused outside development, like ``secret_key``.
+council's account system, which signs the tokens the widget forwards; the bot
+secret is what Rasa must show to call the actions. Both are required and
+checked by the one rule in :mod:`frontdoor.secrets` (no published value, in
+any environment).
 """
 
 from __future__ import annotations
 
-from typing import Self
+from typing import ClassVar
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr
 
-from frontdoor.settings import Environment
 from frontdoor.stack import StackSettings
 
-PLACEHOLDER_SIGNING_KEY = "change-me-identity-signing-key"
-MIN_SIGNING_KEY_LENGTH = 32
 
+class IdentityKeySettings(StackSettings):
+    """Enough to sign and check identity tokens (``frontdoor token mint``)."""
 
-class BotSettings(StackSettings):
-    identity_signing_key: SecretStr = Field(
-        default=SecretStr(PLACEHOLDER_SIGNING_KEY),
+    required_secrets: ClassVar[tuple[str, ...]] = ("identity_signing_key",)
+
+    identity_signing_key: SecretStr | None = Field(
+        default=None,
         description="HMAC-SHA256 key for identity tokens (shared with the account system).",
     )
     identity_token_audience: str = "frontdoor-bot"  # noqa: S105 - not a secret
+
+
+class BotSettings(IdentityKeySettings):
+    required_secrets: ClassVar[tuple[str, ...]] = ("identity_signing_key", "bot_secret")
+
+    bot_secret: SecretStr | None = Field(
+        default=None, description="Rasa shows it to call the actions (frontdoor.secrets)."
+    )
     identity_token_max_minutes: int = Field(default=24 * 60, gt=0)
     verification_max_failures: int = Field(default=3, gt=0)
     verification_window_minutes: int = Field(default=60, gt=0)
@@ -34,18 +44,3 @@ class BotSettings(StackSettings):
         default=0.35, ge=0, le=1, description="Below this the answer counts as a failure."
     )
     actions_host: str = "127.0.0.1"
-
-    @model_validator(mode="after")
-    def _check_signing_key(self) -> Self:
-        key = self.identity_signing_key.get_secret_value()
-        if self.environment != Environment.DEVELOPMENT:
-            if key == PLACEHOLDER_SIGNING_KEY:
-                raise ValueError(
-                    "identity_signing_key is still the placeholder; set "
-                    "FRONTDOOR_IDENTITY_SIGNING_KEY to the key shared with the account system"
-                )
-            if len(key) < MIN_SIGNING_KEY_LENGTH:
-                raise ValueError(
-                    f"identity_signing_key must be at least {MIN_SIGNING_KEY_LENGTH} characters"
-                )
-        return self

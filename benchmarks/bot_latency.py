@@ -39,7 +39,9 @@ sys.path.insert(0, str(ROOT))
 from actions import bot_model  # noqa: E402
 from actions.backoffice.world import build_world  # noqa: E402
 from benchmarks.machine import describe_machine, percentile  # noqa: E402
+from frontdoor.secrets import BOT_SECRET_HEADER  # noqa: E402
 from tests.e2e.bot.stack import knowledge_stub, running_bot, seed_database  # noqa: E402
+from tests.unit.bot.harness import BOT_SECRET  # noqa: E402 - running_bot gives Rasa this one
 
 SCENARIOS = {
     "bare": "/restart",
@@ -57,7 +59,8 @@ def measure(
     message but a resident's first."""
     timings = []
     url = f"{rasa_url}/webhooks/rest/webhook"
-    with httpx.Client(timeout=30) as client:
+    # Posts as the handoff service does: Rasa refuses anyone without the bot secret.
+    with httpx.Client(timeout=30, headers={BOT_SECRET_HEADER: BOT_SECRET}) as client:
         for index in range(count + warmup):
             sender = f"bench-{uuid.uuid4().hex}"
             if not first:

@@ -18,6 +18,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -192,7 +193,9 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
     env = {
         "FRONTDOOR_DATABASE_URL": url,
         "FRONTDOOR_ENVIRONMENT": "test",
-        "FRONTDOOR_SECRET_KEY": "benchmark-" + "k" * 40,
+        "FRONTDOOR_SECRET_KEY": secrets.token_urlsafe(48),
+        "FRONTDOOR_IDENTITY_SIGNING_KEY": secrets.token_urlsafe(48),
+        "FRONTDOOR_BOT_SECRET": secrets.token_urlsafe(48),
         "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
         "FRONTDOOR_HANDOFF_ADVISOR_CAP": str(args.cap),
     }

@@ -26,6 +26,7 @@ import itertools
 import json
 import os
 import random
+import secrets
 import sys
 import tempfile
 import time
@@ -184,7 +185,9 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
     env = {
         "FRONTDOOR_DATABASE_URL": url,
         "FRONTDOOR_ENVIRONMENT": "test",
-        "FRONTDOOR_SECRET_KEY": "benchmark-" + "k" * 40,
+        "FRONTDOOR_SECRET_KEY": secrets.token_urlsafe(48),
+        "FRONTDOOR_IDENTITY_SIGNING_KEY": secrets.token_urlsafe(48),
+        "FRONTDOOR_BOT_SECRET": secrets.token_urlsafe(48),
         "FRONTDOOR_HANDOFF_ADVISOR_CAP": "3",
         # a restart (even a slow one on a busy machine) must not count as advisors leaving
         "FRONTDOOR_HANDOFF_ADVISOR_GRACE_SECONDS": "90",

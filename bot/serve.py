@@ -4,8 +4,9 @@
         [--port 5005] [--host 127.0.0.1] [--actions-url http://127.0.0.1:5055/webhook]
         [-- extra `rasa run` arguments, e.g. --enable-api --auth-token SECRET]
 
-This is ``rasa run`` (REST channel from bot/credentials.yml, action server from
-bot/endpoints.yml) with one route added to Rasa's own Sanic app::
+This is ``rasa run`` (the secret-guarded REST channel from bot/credentials.yml,
+action server from bot/endpoints.yml) with one route added to Rasa's own Sanic
+app::
 
     GET /healthz -> 200 {"service": "rasa", "version", "status": "ok",
                          "dependencies": {"model": {...}, "action_server": {...}}}
@@ -13,7 +14,10 @@ bot/endpoints.yml) with one route added to Rasa's own Sanic app::
 
 Defaults come from the same variables as the rest of Frontdoor
 (``FRONTDOOR_RASA_PORT``, ``FRONTDOOR_HOST``, ``FRONTDOOR_ACTIONS_PORT``,
-``FRONTDOOR_ACTIONS_URL``). Without ``--model`` it serves the newest
+``FRONTDOOR_ACTIONS_URL``). ``FRONTDOOR_BOT_SECRET`` is required: the REST
+channel (``bot/secret_channel.py``) refuses any request without it, and Rasa
+shows it to the action server in the ``X-Frontdoor-Bot-Secret`` header (the
+endpoints file written here, mode 0600, holds it). Without ``--model`` it serves the newest
 ``models/frontdoor-*.tar.gz``. It runs from the project root, where Rasa's
 SpacyNLP finds ``models/spacy/frontdoor_en``.
 """
@@ -30,6 +34,15 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+BOT_DIR = ROOT / "bot"
+if str(BOT_DIR) not in sys.path:  # credentials.yml names secret_channel.SharedSecretRestInput
+    sys.path.insert(0, str(BOT_DIR))
+
+from secret_channel import (  # noqa: E402 - needs bot/ on sys.path
+    BOT_SECRET_HEADER,
+    BOT_SECRET_VARIABLE,
+    MIN_SECRET_LENGTH,
+)
 
 
 def _project_version() -> str:
@@ -49,13 +62,25 @@ def newest_model(folder: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def endpoints_file(actions_url: str) -> Path:
-    """bot/endpoints.yml with the action server URL replaced."""
+def endpoints_file(actions_url: str, bot_secret: str) -> Path:
+    """bot/endpoints.yml with the action server URL and the bot secret header.
+
+    The temporary file is created 0600 (tempfile's default), so the secret in
+    it is readable only by this user; it is deleted when Rasa stops.
+    """
+    import json
+
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - must outlive this function
         "w", prefix="frontdoor-endpoints-", suffix=".yml", delete=False
     )
     with handle:
-        handle.write(f'action_endpoint:\n  url: "{actions_url}"\n')
+        # JSON strings are valid YAML scalars: quoting stays right whatever the value holds.
+        handle.write(
+            "action_endpoint:\n"
+            f"  url: {json.dumps(actions_url)}\n"
+            "  headers:\n"
+            f"    {BOT_SECRET_HEADER}: {json.dumps(bot_secret)}\n"
+        )
     return Path(handle.name)
 
 
@@ -119,8 +144,16 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    bot_secret = os.environ.get(BOT_SECRET_VARIABLE, "")
+    if len(bot_secret) < MIN_SECRET_LENGTH:
+        print(
+            f"frontdoor rasa: {BOT_SECRET_VARIABLE} is not set (or shorter than "
+            f"{MIN_SECRET_LENGTH} characters); `make run` passes the one in var/secrets.env",
+            file=sys.stderr,
+        )
+        return 1
     base = args.actions_url.rstrip("/").removesuffix("/webhook")
-    endpoints = endpoints_file(f"{base}/webhook")
+    endpoints = endpoints_file(f"{base}/webhook", bot_secret)
 
     import rasa.core.run as rasa_run
 

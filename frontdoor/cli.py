@@ -65,12 +65,18 @@ def seed(
     """Build the Bramblefield demo council in one transaction."""
     from frontdoor.migrate import pending
     from frontdoor.seeding import seed_demo
+    from frontdoor.settings import CommonSettings
 
+    environment = CommonSettings.load().environment
     engine = common_engine()
     if pending(engine):
         fail("migrations are pending; run `frontdoor db upgrade` first")
     if seed_demo(
-        engine, rng_seed=rng_seed, if_empty=if_empty, report=lambda s: typer.echo(f"  {s}")
+        engine,
+        rng_seed=rng_seed,
+        if_empty=if_empty,
+        report=lambda s: typer.echo(f"  {s}"),
+        environment=environment,
     ):
         typer.echo("demo council seeded")
     else:

@@ -1,7 +1,10 @@
 """`frontdoor run`: prepare the data, start every service, watch them.
 
-Preparation (migrate, seed an empty database, build the spaCy pipeline and
-train the bot when its inputs changed) runs first, in this process. Then each
+Preparation (create the installation's secrets on the first run, migrate,
+seed an empty database, build the spaCy pipeline and train the bot when its
+inputs changed) runs first, in this process. The secrets come from
+``var/secrets.env`` (see :mod:`frontdoor.secrets`) and reach every service
+through its environment; a ``FRONTDOOR_*`` variable set by the operator wins. Then each
 service starts as a child process in its own process group; its output is
 prefixed with its name; the launcher waits for each health check, prints the
 URLs, and stops everything cleanly on Ctrl-C, SIGTERM or when any one dies
@@ -19,14 +22,21 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
 
 from frontdoor.exceptions import ConfigurationError, FrontdoorError, PortInUseError
-from frontdoor.settings import project_root
+from frontdoor.secrets import (
+    GENERATED_VARIABLES,
+    SECRET_FIELDS,
+    check_secrets,
+    ensure_secrets_file,
+    secrets_file,
+)
+from frontdoor.settings import Environment, project_root
 from frontdoor.stack import StackSettings
 
 COLOURS = ("\033[36m", "\033[35m", "\033[33m", "\033[32m", "\033[34m")
@@ -59,13 +69,41 @@ def rasa_python(settings: StackSettings) -> Path:
     return Path(configured) if configured else project_root() / ".venv-rasa" / "bin" / "python"
 
 
-def build_services(settings: StackSettings) -> list[Service]:
+def installation_secrets(
+    settings: StackSettings, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The secrets every service gets: the operator's variables, else var/secrets.env.
+
+    The file is created (mode 0600) on the first run and reused afterwards. A
+    value the operator set (environment, or the ``.env`` the settings read) wins.
+    """
+    if environ is None:
+        from dotenv import dotenv_values
+
+        dotenv = {k: v for k, v in dotenv_values(".env").items() if v}
+        environ = {**dotenv, **os.environ}
+    generated = ensure_secrets_file(settings.var_dir)
+    chosen = {name: environ.get(name) or generated[name] for name in GENERATED_VARIABLES}
+    # Refuse here, once, before any service starts (Rasa cannot apply the rule itself).
+    problems = check_secrets(
+        {name.removeprefix("FRONTDOOR_").lower(): value for name, value in chosen.items()},
+        required=SECRET_FIELDS,
+    )
+    if problems:
+        raise ConfigurationError("; ".join(problems))
+    return chosen
+
+
+def build_services(
+    settings: StackSettings, secret_env: Mapping[str, str] | None = None
+) -> list[Service]:
     """Every service of the stack, in start order (dependencies first)."""
     py = sys.executable
     host = settings.host
     # One token per run unless the operator fixed one; handoff reads it from its environment.
     rasa_token = os.environ.get("FRONTDOOR_RASA_API_TOKEN") or secrets.token_urlsafe(24)
     shared_env = {
+        **(secret_env or {}),
         "FRONTDOOR_RASA_API_TOKEN": rasa_token,
         "FRONTDOOR_KNOWLEDGE_PORT": str(settings.knowledge_port),
         "FRONTDOOR_HANDOFF_PORT": str(settings.handoff_port),
@@ -231,7 +269,7 @@ def _signal_group(service: Service, sig: signal.Signals) -> None:
 
 
 def prepare(settings: StackSettings) -> None:
-    """Migrate, seed an empty database, and train the bot if needed."""
+    """Migrate, seed an empty database (development only), and train the bot if needed."""
     from frontdoor.db import check_database, make_engine
     from frontdoor.migrate import upgrade
     from frontdoor.seeding import seed_demo
@@ -240,9 +278,18 @@ def prepare(settings: StackSettings) -> None:
     engine = make_engine(settings.database_url)
     check_database(engine)
     upgrade(engine)
-    print("==> seeding the Bramblefield demo council (first run only)")
-    if not seed_demo(engine, rng_seed=20261121, if_empty=True, report=lambda s: print(f"    {s}")):
-        print("    demo data already present")
+    if settings.environment == Environment.DEVELOPMENT:
+        print("==> seeding the Bramblefield demo council (first run only)")
+        if not seed_demo(
+            engine, rng_seed=20261121, if_empty=True, report=lambda s: print(f"    {s}")
+        ):
+            print("    demo data already present")
+    else:
+        print(
+            f"==> not seeding the demo council (FRONTDOOR_ENVIRONMENT={settings.environment}; "
+            "its staff share a published password); create the first admin with "
+            "`frontdoor user create`"
+        )
     engine.dispose()
     print("==> bringing the search index up to date (first run embeds every article)")
     _frontdoor("knowledge", "reindex", "--if-needed", failure="the search index could not be built")
@@ -261,7 +308,9 @@ def _frontdoor(*args: str, failure: str) -> None:
 
 def run_stack(only: list[str] | None = None, environ: dict[str, str] | None = None) -> int:
     settings = StackSettings.load(environ)
-    services = build_services(settings)
+    secret_env = installation_secrets(settings, environ)
+    print(f"==> secrets: {secrets_file(settings.var_dir)} (created on the first run, mode 0600)")
+    services = build_services(settings, secret_env)
     if only:
         unknown = sorted(set(only) - {s.name for s in services})
         if unknown:
@@ -328,12 +377,14 @@ def _print_urls(settings: StackSettings, services: Sequence[Service]) -> None:
             f"  advisor console                         {base}/console/",
             f"  supervisor view                         {base}/console/supervisor",
         ]
+    internal = []
     if "rasa" in names:
-        rasa = settings.url(settings.rasa_port)
-        lines.append(f"  Rasa (REST channel)                     {rasa}/webhooks/rest/webhook")
+        internal.append(f"Rasa {settings.rasa_url}")
     if "actions" in names:
-        actions = settings.url(settings.actions_port)
-        lines.append(f"  action server                           {actions}/healthz")
+        internal.append(f"action server {settings.actions_url}")
+    if internal:
+        # Only the handoff service may talk to them (they refuse requests without the bot secret).
+        lines.append("  internal, for the handoff service only: " + ", ".join(internal))
     lines += [
         "  demo sign-in: editor@, reviewer@, admin@, advisor@, supervisor@bramblefield.gov.uk",
         "  password: bramblefield-demo (see README)",

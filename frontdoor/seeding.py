@@ -11,6 +11,7 @@ from sqlalchemy import Engine
 from frontdoor.components import Seeder, components
 from frontdoor.db import make_session_factory
 from frontdoor.exceptions import SeedError
+from frontdoor.settings import Environment
 
 
 def available_seeders() -> list[tuple[str, Seeder]]:
@@ -31,12 +32,21 @@ def seed_demo(
     rng_seed: int,
     if_empty: bool = False,
     report: Callable[[str], None] = print,
+    environment: Environment = Environment.DEVELOPMENT,
 ) -> bool:
     """Seed every component. Returns False when skipped because data exists.
 
-    Refuses (SeedError) a database that already holds data unless ``if_empty``.
-    Nothing is committed unless every seeder succeeds.
+    Refuses (SeedError) a database that already holds data unless ``if_empty``,
+    and any environment but development: the demo staff accounts share the
+    password the README publishes. Nothing is committed unless every seeder
+    succeeds.
     """
+    if environment != Environment.DEVELOPMENT:
+        raise SeedError(
+            f"the demo council is seeded only in development (FRONTDOOR_ENVIRONMENT is "
+            f"{environment}): its staff accounts share the password the README publishes; "
+            "create the first admin with `frontdoor user create`"
+        )
     seeders = available_seeders()
     factory = make_session_factory(engine)
     with factory() as session:

@@ -1,8 +1,9 @@
 """Typed settings shared by every service.
 
 Each service subclasses :class:`CommonSettings` with its own fields. Settings
-are read once, at start-up, from ``FRONTDOOR_*`` environment variables (and a
-``.env`` file in the working directory). Tests pass a plain dict instead of
+are read once, at start-up, from ``FRONTDOOR_*`` environment variables, a
+``.env`` file in the working directory and, last, the installation's generated
+secrets file (``var/secrets.env``, see :mod:`frontdoor.secrets`). Tests pass a plain dict instead of
 touching ``os.environ``: ``KnowledgeSettings.load({"FRONTDOOR_PORT": "0"})``.
 """
 
@@ -13,7 +14,7 @@ import os
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
@@ -24,9 +25,9 @@ from pydantic_settings import (
 )
 
 from frontdoor.exceptions import ConfigurationError
+from frontdoor.secrets import SECRET_FIELDS, check_secrets, read_secrets_file, secrets_file
 
 ENV_PREFIX = "FRONTDOOR_"
-PLACEHOLDER_SECRET = "change-me-in-production"  # noqa: S105 - a marker, refused outside development
 
 # The environment a `load()` call was given; None means os.environ.
 _injected_environ: contextvars.ContextVar[Mapping[str, str] | None] = contextvars.ContextVar(
@@ -58,6 +59,14 @@ class _MappingEnvSource(EnvSettingsSource):
         return parsed
 
 
+class _SecretsFileSource(_MappingEnvSource):
+    """The generated ``<var_dir>/secrets.env``: below every other source."""
+
+    def __init__(self, settings_cls: type[BaseSettings]) -> None:
+        var_dir = Path(os.environ.get(ENV_PREFIX + "VAR_DIR") or "var")
+        super().__init__(settings_cls, read_secrets_file(secrets_file(var_dir)))
+
+
 class CommonSettings(BaseSettings):
     """Settings every service reads."""
 
@@ -71,8 +80,17 @@ class CommonSettings(BaseSettings):
         default="", description="SQLAlchemy URL; empty means SQLite under var_dir."
     )
     redis_url: str | None = Field(default=None, description="Redis URL for scale-out.")
-    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signs conversation tokens; see frontdoor.secrets."
+    )
+    public_url: str = Field(
+        default="",
+        description="The address residents and staff use (https://... makes cookies Secure).",
+    )
     log_level: str = "INFO"
+
+    # Secret fields this service cannot start without (frontdoor.secrets.SECRET_FIELDS).
+    required_secrets: ClassVar[tuple[str, ...]] = ()
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -84,16 +102,37 @@ class CommonSettings(BaseSettings):
             self.redis_url = None
         if self.redis_url and not self.redis_url.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("redis_url must start with redis://, rediss:// or unix://")
-        if (
-            self.environment != Environment.DEVELOPMENT
-            and self.environment != Environment.TEST
-            and self.secret_key.get_secret_value() == PLACEHOLDER_SECRET
-        ):
-            raise ValueError(
-                "secret_key is still the placeholder; "
-                "set FRONTDOOR_SECRET_KEY to a long random value"
-            )
+        if self.public_url and not self.public_url.startswith(("http://", "https://")):
+            raise ValueError("FRONTDOOR_PUBLIC_URL must start with http:// or https://")
+        problems = check_secrets(
+            {
+                name: self.secret_value(name)
+                for name in SECRET_FIELDS
+                if name in type(self).model_fields
+            },
+            required=type(self).required_secrets,
+        )
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def secret_value(self, name: str) -> str | None:
+        """A secret field's value (None when unset)."""
+        value = getattr(self, name, None)
+        return value.get_secret_value() if isinstance(value, SecretStr) else value
+
+    def require_secret(self, name: str) -> str:
+        """A secret the caller cannot work without (validated, so never a placeholder)."""
+        value = self.secret_value(name)
+        if not value:
+            problem = check_secrets({name: None}, required=(name,))
+            raise ConfigurationError(problem[0])
+        return value
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies are Secure whenever the public address is https, and in production."""
+        return self.public_url.startswith("https://") or self.environment == Environment.PRODUCTION
 
     @classmethod
     def settings_customise_sources(
@@ -106,8 +145,15 @@ class CommonSettings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         environ = _injected_environ.get()
         if environ is not None:
+            # An injected environment (tests) is the whole truth: no files are read.
             return (init_settings, _MappingEnvSource(settings_cls, environ))
-        return (init_settings, env_settings, dotenv_settings, file_secret_settings)
+        return (
+            init_settings,
+            env_settings,
+            dotenv_settings,
+            file_secret_settings,
+            _SecretsFileSource(settings_cls),
+        )
 
     @classmethod
     def load(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> Self:
@@ -134,9 +180,11 @@ def describe_validation_error(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors():
         location = [str(part) for part in error.get("loc", ()) if part != "__root__"]
-        name = ENV_PREFIX + "_".join(location).upper() if location else "settings"
         message = error.get("msg", "invalid value").removeprefix("Value error, ")
-        parts.append(f"{name}: {message}")
+        if not location:  # a rule across fields: its message names the variables itself
+            parts.append(message)
+            continue
+        parts.append(f"{ENV_PREFIX}{'_'.join(location).upper()}: {message}")
     return "; ".join(parts) or str(exc)
 
 

@@ -30,7 +30,6 @@ from frontdoor import __version__
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.db import check_database, database_status, make_engine, make_session_factory
 from frontdoor.redis import redis_status
-from frontdoor.settings import Environment
 from handoff import api, console
 from handoff.bot import BotPort, RasaRestBot
 from handoff.deps import staff_of
@@ -69,7 +68,7 @@ def create_app(
     instance_id = settings.handoff_instance_id or (
         f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     )
-    secret = settings.secret_key.get_secret_value()
+    secret = settings.require_secret("secret_key")
     if backoffice is None:
         from actions.backoffice import demo_backoffice
 
@@ -78,6 +77,7 @@ def create_app(
         settings.bot_url,
         timeout=settings.handoff_bot_timeout_seconds,
         api_token=settings.rasa_api_token.get_secret_value() if settings.rasa_api_token else None,
+        bot_secret=settings.require_secret("bot_secret"),
     )
     search = search or HttpKnowledgeSearch(
         settings.search_url, public_url=settings.url(settings.knowledge_port)
@@ -98,7 +98,7 @@ def create_app(
         bot=bot,
         identity=identity
         or TokenIdentityVerifier(
-            settings.identity_signing_key.get_secret_value(),
+            settings.require_secret("identity_signing_key"),
             audience=settings.identity_token_audience,
         ),
         tokens=ConversationTokens(secret),
@@ -118,9 +118,7 @@ def create_app(
             **(intervals or {}),
         },
     )
-    gate = AccountsGate(
-        make_session_factory(engine), secure_cookies=settings.environment == Environment.PRODUCTION
-    )
+    gate = AccountsGate(make_session_factory(engine), secure_cookies=settings.secure_cookies)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from frontdoor.secrets import BOT_SECRET_HEADER
 from handoff.exceptions import DependencyUnavailable
 
 log = logging.getLogger(__name__)
@@ -167,7 +168,11 @@ def parse_rasa_replies(body: Any) -> list[BotReply]:
 
 
 class RasaRestBot(BotPort):
-    """Rasa 3 over HTTP: the REST channel and the tracker events API."""
+    """Rasa 3 over HTTP: the REST channel and the tracker events API.
+
+    Rasa's webhook answers only requests carrying the installation's bot secret
+    (``bot/secret_channel.py``): the handoff service is the bot's only client.
+    """
 
     def __init__(
         self,
@@ -175,18 +180,22 @@ class RasaRestBot(BotPort):
         *,
         timeout: float = 15.0,
         api_token: str | None = None,
+        bot_secret: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"), timeout=timeout, transport=transport
         )
+        self._webhook_headers = {BOT_SECRET_HEADER: bot_secret} if bot_secret else {}
         # Rasa's API (tracker events) is only enabled with --auth-token; never logged.
         self._api_params = {"token": api_token} if api_token else {}
 
     async def send(self, conversation_id: str, text: str, metadata: BotMetadata) -> list[BotReply]:
         body = {"sender": conversation_id, "message": text, "metadata": metadata.as_rasa()}
         try:
-            response = await self._client.post("/webhooks/rest/webhook", json=body)
+            response = await self._client.post(
+                "/webhooks/rest/webhook", json=body, headers=self._webhook_headers
+            )
             response.raise_for_status()
             return parse_rasa_replies(response.json())
         except (httpx.HTTPError, ValueError) as exc:

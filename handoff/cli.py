@@ -15,9 +15,9 @@ app = typer.Typer(help="Live chat: teams, opening hours, advisors.", no_args_is_
 
 def _engine() -> Engine:
     from frontdoor.db import check_database, make_engine
-    from handoff.settings import HandoffSettings
+    from frontdoor.settings import CommonSettings
 
-    engine = make_engine(HandoffSettings.load().database_url)
+    engine = make_engine(CommonSettings.load().database_url)  # needs no secrets
     check_database(engine)
     return engine
 

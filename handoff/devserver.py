@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import httpx
 import uvicorn
 
+from frontdoor.secrets import GENERATED_VARIABLES, new_secret
 from handoff.bot import BotMetadata, BotReply, FakeBot, echo_script
 from handoff.search import Article, FakeKnowledgeSearch
 from handoff.settings import HandoffSettings
@@ -148,7 +149,8 @@ class ServerProcess:
     ) -> None:
         self.ws = ws
         self.port = port or free_port()
-        self.env = {**os.environ, **env}
+        # Secrets the caller does not fix are fresh for this process (never a published value).
+        self.env = {**{name: new_secret() for name in GENERATED_VARIABLES}, **os.environ, **env}
         self.bot_delay = bot_delay
         self.log_path = log_path
         self.process: subprocess.Popen[bytes] | None = None

@@ -1,18 +1,26 @@
-"""Settings of the handoff service (``FRONTDOOR_HANDOFF_*`` and the shared ones)."""
+"""Settings of the handoff service (``FRONTDOOR_HANDOFF_*`` and the shared ones).
+
+Its secrets (conversation tokens, identity tokens, the bot secret it shows
+Rasa) are required and checked by the one rule in :mod:`frontdoor.secrets`.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import NoDecode
 
-from actions.settings import PLACEHOLDER_SIGNING_KEY
-from frontdoor.settings import Environment
 from frontdoor.stack import StackSettings
 
 
 class HandoffSettings(StackSettings):
+    required_secrets: ClassVar[tuple[str, ...]] = (
+        "secret_key",
+        "identity_signing_key",
+        "bot_secret",
+    )
+
     handoff_allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Origins allowed to open sockets (comma-separated); "
@@ -38,7 +46,10 @@ class HandoffSettings(StackSettings):
         default="", description="Overrides the stack's knowledge URL."
     )
     # the same variables the action server reads: one key for the account system's tokens
-    identity_signing_key: SecretStr = SecretStr(PLACEHOLDER_SIGNING_KEY)
+    identity_signing_key: SecretStr | None = None
+    bot_secret: SecretStr | None = Field(
+        default=None, description="Shown to Rasa's webhook with every relayed message."
+    )
     identity_token_audience: str = "frontdoor-bot"  # noqa: S105 - not a secret
 
     @model_validator(mode="before")
@@ -68,14 +79,6 @@ class HandoffSettings(StackSettings):
                     f"allowed origin {origin!r} must look like https://www.example.gov.uk"
                 )
         self.handoff_allowed_origins = list(dict.fromkeys(self.handoff_allowed_origins))
-        if (
-            self.environment == Environment.PRODUCTION
-            and self.identity_signing_key.get_secret_value() == PLACEHOLDER_SIGNING_KEY
-        ):
-            raise ValueError(
-                "identity_signing_key is still the placeholder; set FRONTDOOR_IDENTITY_SIGNING_KEY "
-                "to the key shared with the account system"
-            )
         return self
 
     @property

@@ -38,7 +38,9 @@ class KnowledgeSettings(CommonSettings):
         description="minilm (the real model) or hashing (a fast fake for tests and demos).",
     )
     knowledge_secure_cookies: bool | None = Field(
-        default=None, description="Send cookies only over HTTPS; default on in production."
+        default=None,
+        description="Send cookies only over HTTPS; default on when FRONTDOOR_PUBLIC_URL is "
+        "https and in production.",
     )
 
     @field_validator("knowledge_api_tokens", mode="before")
@@ -54,6 +56,8 @@ class KnowledgeSettings(CommonSettings):
 
     @property
     def secure_cookies(self) -> bool:
+        if self.public_url.startswith("https://"):
+            return True  # never a session cookie in clear beside an https site
         if self.knowledge_secure_cookies is not None:
             return self.knowledge_secure_cookies
-        return self.environment == "production"
+        return super().secure_cookies

@@ -40,7 +40,8 @@ from actions.identity import mint_token
 from actions.knowledge_client import FakeKnowledgeClient
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
-from tests.unit.bot.harness import ARTICLES, ROOT, SIGNING_KEY
+from frontdoor.secrets import BOT_SECRET_HEADER
+from tests.unit.bot.harness import ARTICLES, BOT_SECRET, ROOT, SIGNING_KEY
 
 STARTUP_SECONDS = 300
 
@@ -189,7 +190,8 @@ class BotStack:
     world: World
 
     def chat(self, **metadata: Any) -> Chat:
-        return Chat(self.rasa_url, metadata=metadata)
+        """A conversation as the handoff service holds it (it shows the bot secret)."""
+        return Chat(self.rasa_url, metadata=metadata, bot_secret=BOT_SECRET)
 
     def token(
         self,
@@ -215,6 +217,7 @@ def running_bot(
         "FRONTDOOR_ENVIRONMENT": "test",
         "FRONTDOOR_DATABASE_URL": database_url,
         "FRONTDOOR_IDENTITY_SIGNING_KEY": SIGNING_KEY,
+        "FRONTDOOR_BOT_SECRET": BOT_SECRET,
         "FRONTDOOR_KNOWLEDGE_PORT": str(urlparse(knowledge.url).port or 80),
         "FRONTDOOR_HOST": "127.0.0.1",
         "FRONTDOOR_LOG_LEVEL": "WARNING",
@@ -243,7 +246,7 @@ def running_bot(
                 f"http://127.0.0.1:{actions_port}",
             ],
             cwd=ROOT,
-            env={**os.environ, **bot_model.rasa_env(ROOT)},
+            env={**os.environ, **bot_model.rasa_env(ROOT), "FRONTDOOR_BOT_SECRET": BOT_SECRET},
             stdout=rasa_log,
             stderr=subprocess.STDOUT,
         )
@@ -287,20 +290,33 @@ class Replies(list):  # type: ignore[type-arg]
 
 
 class Chat:
-    """One resident's conversation over the REST channel."""
+    """One resident's conversation over the REST channel.
+
+    With ``bot_secret`` it posts as the handoff service does; without it, as any
+    other client would (and Rasa refuses it).
+    """
 
     def __init__(
-        self, rasa_url: str, *, sender: str | None = None, metadata: dict[str, Any] | None = None
+        self,
+        rasa_url: str,
+        *,
+        sender: str | None = None,
+        metadata: dict[str, Any] | None = None,
+        bot_secret: str | None = None,
     ) -> None:
         self.url = f"{rasa_url}/webhooks/rest/webhook"
         self.sender = sender or f"e2e-{uuid.uuid4().hex}"
         self.metadata = dict(metadata or {})
         self.transcript: list[tuple[str, Replies]] = []
+        self._headers = {BOT_SECRET_HEADER: bot_secret} if bot_secret else {}
         self._client = httpx.Client(timeout=30)
 
-    def say(self, text: str, **metadata: Any) -> Replies:
+    def post(self, text: str, **metadata: Any) -> httpx.Response:
         body = {"sender": self.sender, "message": text, "metadata": {**self.metadata, **metadata}}
-        answer = self._client.post(self.url, json=body)
+        return self._client.post(self.url, json=body, headers=self._headers)
+
+    def say(self, text: str, **metadata: Any) -> Replies:
+        answer = self.post(text, **metadata)
         assert answer.status_code == 200, answer.text
         replies = Replies(answer.json())
         self.transcript.append((text, replies))

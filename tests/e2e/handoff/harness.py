@@ -8,6 +8,7 @@ The bot is a parameter so a real-Rasa variant can reuse all of this.
 
 from __future__ import annotations
 
+import secrets
 import socket
 import threading
 import time
@@ -154,7 +155,9 @@ def running_stack(database_url: str, engine: Any, *, bot: Any = None) -> Iterato
     settings = HandoffSettings.load({
         "FRONTDOOR_DATABASE_URL": database_url,
         "FRONTDOOR_ENVIRONMENT": "test",
-        "FRONTDOOR_SECRET_KEY": "e2e-secret-" + "x" * 32,
+        "FRONTDOOR_SECRET_KEY": secrets.token_urlsafe(48),
+        "FRONTDOOR_IDENTITY_SIGNING_KEY": secrets.token_urlsafe(48),
+        "FRONTDOOR_BOT_SECRET": secrets.token_urlsafe(48),
         "FRONTDOOR_HANDOFF_ALLOWED_ORIGINS": f"{website_url},{handoff_url}",
         "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
         "FRONTDOOR_HANDOFF_PORT": str(handoff_port),

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from tests.unit.bot.harness import ROOT, SIGNING_KEY, domain
+from frontdoor.secrets import BOT_SECRET_HEADER
+from tests.unit.bot.harness import BOT_SECRET, ROOT, SIGNING_KEY, domain
 
 
 def free_port() -> int:
@@ -43,6 +44,7 @@ def action_server(seeded_database) -> Iterator[str]:
         "FRONTDOOR_ENVIRONMENT": "test",
         "FRONTDOOR_DATABASE_URL": seeded_database.url,
         "FRONTDOOR_IDENTITY_SIGNING_KEY": SIGNING_KEY,
+        "FRONTDOOR_BOT_SECRET": BOT_SECRET,
         "FRONTDOOR_KNOWLEDGE_PORT": str(free_port()),  # nothing listens: degraded
     }
     process = subprocess.Popen(
@@ -94,6 +96,8 @@ def test_the_webhook_runs_an_action(action_server: str) -> None:
             "latest_action_name": "action_listen",
         },
     }
-    answer = httpx.post(f"{action_server}/webhook", json=call, timeout=10)
+    answer = httpx.post(
+        f"{action_server}/webhook", json=call, headers={BOT_SECRET_HEADER: BOT_SECRET}, timeout=10
+    )
     assert answer.status_code == 200
     assert "computer program" in answer.json()["responses"][0]["text"]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import secrets
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -80,12 +81,20 @@ def seed_world(engine, hours: str = "always") -> dict[str, int]:  # type: ignore
     return ids
 
 
+# Fresh per test run, never published (frontdoor.secrets refuses published values).
+TEST_SECRETS = {
+    "FRONTDOOR_SECRET_KEY": secrets.token_urlsafe(48),
+    "FRONTDOOR_IDENTITY_SIGNING_KEY": secrets.token_urlsafe(48),
+    "FRONTDOOR_BOT_SECRET": secrets.token_urlsafe(48),
+}
+
+
 def settings_for(url: str, **extra: str) -> HandoffSettings:
     return HandoffSettings.load(
         {
             "FRONTDOOR_DATABASE_URL": url,
             "FRONTDOOR_ENVIRONMENT": "test",
-            "FRONTDOOR_SECRET_KEY": "test-secret-" + "x" * 32,
+            **TEST_SECRETS,
             "FRONTDOOR_HANDOFF_ACCEPT_TIMEOUT_SECONDS": "30",
             "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
             **extra,

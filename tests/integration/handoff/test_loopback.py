@@ -13,7 +13,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from handoff.devserver import ServerProcess
-from tests.integration.handoff.conftest import seed_world, settings_for
+from tests.integration.handoff.conftest import TEST_SECRETS, seed_world
 from tests.integration.handoff.live_clients import (
     LiveAdvisor,
     LiveResident,
@@ -25,10 +25,9 @@ pytestmark = pytest.mark.slow
 
 
 def server_env(url: str, **extra: str) -> dict[str, str]:
-    settings = settings_for(url)
     return {
         "FRONTDOOR_DATABASE_URL": url, "FRONTDOOR_ENVIRONMENT": "test",
-        "FRONTDOOR_SECRET_KEY": settings.secret_key.get_secret_value(),
+        **TEST_SECRETS,
         "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
         "FRONTDOOR_HANDOFF_ADVISOR_GRACE_SECONDS": "30", **extra,
     }  # fmt: skip

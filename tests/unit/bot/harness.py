@@ -10,6 +10,7 @@ active loop.
 from __future__ import annotations
 
 import asyncio
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -34,10 +35,13 @@ from actions.verification import MemoryVerificationStore, Verifier
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 18)  # a Wednesday; the seed's "last working day" is Tue 17th
 NOW = datetime(2026, 11, 18, 14, 30, tzinfo=LONDON)
-SIGNING_KEY = "test-signing-key-0123456789-abcdefghijklmnop"
+# Fresh per test run: a published key would be refused (frontdoor.secrets).
+SIGNING_KEY = secrets.token_urlsafe(48)
+BOT_SECRET = secrets.token_urlsafe(48)
 TEST_SETTINGS = {
     "FRONTDOOR_ENVIRONMENT": "test",
     "FRONTDOOR_IDENTITY_SIGNING_KEY": SIGNING_KEY,
+    "FRONTDOOR_BOT_SECRET": BOT_SECRET,
     "FRONTDOOR_DATABASE_URL": "sqlite:///:memory:",
 }
 

@@ -12,7 +12,7 @@ from actions.identity import verify_token
 from actions.registry import ACTION_CLASSES
 from actions.settings import BotSettings
 from frontdoor.exceptions import ConfigurationError
-from tests.unit.bot.harness import ROOT, SIGNING_KEY, domain
+from tests.unit.bot.harness import BOT_SECRET, ROOT, SIGNING_KEY, domain
 
 
 def _rules() -> list[dict]:
@@ -76,14 +76,21 @@ def test_the_spacy_patterns_cover_every_reference_kind() -> None:
 # --- settings ------------------------------------------------
 
 
-def test_the_placeholder_signing_key_is_refused_outside_development() -> None:
-    assert BotSettings.load({"FRONTDOOR_ENVIRONMENT": "development"})
-    with pytest.raises(ConfigurationError, match="FRONTDOOR_IDENTITY_SIGNING_KEY"):
-        BotSettings.load({"FRONTDOOR_ENVIRONMENT": "production", "FRONTDOOR_SECRET_KEY": "s" * 40})
-    with pytest.raises(ConfigurationError, match="at least 32"):
+@pytest.mark.parametrize("environment", ["development", "test", "production"])
+def test_the_published_signing_key_is_refused_in_every_environment(environment: str) -> None:
+    base = {"FRONTDOOR_ENVIRONMENT": environment, "FRONTDOOR_BOT_SECRET": BOT_SECRET}
+    for published in ("change-me-identity-signing-key", "change-me-in-production"):
+        with pytest.raises(ConfigurationError, match="FRONTDOOR_IDENTITY_SIGNING_KEY"):
+            BotSettings.load({**base, "FRONTDOOR_IDENTITY_SIGNING_KEY": published})
+    with pytest.raises(ConfigurationError, match=r"FRONTDOOR_IDENTITY_SIGNING_KEY.*at least 32"):
+        BotSettings.load({**base, "FRONTDOOR_IDENTITY_SIGNING_KEY": "short"})
+    with pytest.raises(ConfigurationError, match=r"FRONTDOOR_IDENTITY_SIGNING_KEY.*not set"):
+        BotSettings.load(base)
+    with pytest.raises(ConfigurationError, match=r"FRONTDOOR_BOT_SECRET.*not set"):
         BotSettings.load(
-            {"FRONTDOOR_ENVIRONMENT": "test", "FRONTDOOR_IDENTITY_SIGNING_KEY": "short"}
+            {"FRONTDOOR_ENVIRONMENT": environment, "FRONTDOOR_IDENTITY_SIGNING_KEY": SIGNING_KEY}
         )
+    assert BotSettings.load({**base, "FRONTDOOR_IDENTITY_SIGNING_KEY": SIGNING_KEY})
 
 
 # --- frontdoor token mint ------------------------------------------------

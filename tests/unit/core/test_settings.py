@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 
 from frontdoor.exceptions import ConfigurationError
@@ -44,13 +46,18 @@ def test_malformed_settings_name_the_variable(environ, variable):
     assert variable in caught.value.message
 
 
-def test_placeholder_secret_is_refused_in_production_only():
-    with pytest.raises(ConfigurationError, match="FRONTDOOR_SECRET_KEY"):
-        CommonSettings.load({"FRONTDOOR_ENVIRONMENT": "production"})
-    production = CommonSettings.load(
-        {"FRONTDOOR_ENVIRONMENT": "production", "FRONTDOOR_SECRET_KEY": "x" * 40}
+@pytest.mark.parametrize("environment", ["development", "test", "production"])
+def test_a_published_secret_key_is_refused_in_every_environment(environment):
+    for published in ("change-me-in-production", "test-secret-" + "x" * 32, "x" * 40):
+        with pytest.raises(ConfigurationError, match="FRONTDOOR_SECRET_KEY"):
+            CommonSettings.load(
+                {"FRONTDOOR_ENVIRONMENT": environment, "FRONTDOOR_SECRET_KEY": published}
+            )
+    key = secrets.token_urlsafe(48)
+    settings = CommonSettings.load(
+        {"FRONTDOOR_ENVIRONMENT": environment, "FRONTDOOR_SECRET_KEY": key}
     )
-    assert production.secret_key.get_secret_value() == "x" * 40
+    assert settings.secret_key is not None and settings.secret_key.get_secret_value() == key
 
 
 def test_postgres_and_redis_urls_are_accepted():
