@@ -46,7 +46,7 @@ from limits.strategies import MovingWindowRateLimiter
 from pydantic import AfterValidator
 from starlette.requests import HTTPConnection
 
-from frontdoor.exceptions import FrontdoorError
+from frontdoor.exceptions import ConfigurationError, FrontdoorError
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +125,10 @@ class LimitsRateLimiter(RateLimiter):
     def __init__(
         self, storage_url: str | None = None, *, salt: str = "", namespace: str = "frontdoor"
     ) -> None:
-        self.storage: Storage = storage_from_string(
-            storage_url or "memory://", key_prefix=f"{namespace}-limits"
-        )
+        storage = storage_from_string(storage_url or "memory://", key_prefix=f"{namespace}-limits")
+        if not isinstance(storage, Storage):  # an async scheme (async+redis://) is not for us
+            raise ConfigurationError(f"rate limit storage {storage_url!r} is not a sync storage")
+        self.storage = storage
         self._strategy = MovingWindowRateLimiter(self.storage)
         self._salt = salt.encode()
 

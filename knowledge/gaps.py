@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from knowledge.actors import Actor
@@ -113,8 +113,8 @@ class GapGroup:
         return list(seen.values())
 
 
-def _open(language: str | None = None) -> list[object]:
-    clauses: list[object] = [ContentGap.status == "open"]
+def _open(language: str | None = None) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [ContentGap.status == "open"]
     if language:
         clauses.append(ContentGap.language == language)
     return clauses

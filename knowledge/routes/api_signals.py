@@ -6,6 +6,8 @@ with ``Retry-After`` beyond the limit.
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Request, status
 
 from knowledge import feedback, gaps, throttle
@@ -13,7 +15,9 @@ from knowledge.deps import SessionDep, SettingsDep
 from knowledge.schemas import Accepted, ContentGapCreate, FeedbackCreate
 
 router = APIRouter(prefix="/api/v1", tags=["feedback"])
-TOO_MANY = {429: {"description": "Too many from this client; wait Retry-After seconds."}}
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many from this client; wait Retry-After seconds."}
+}
 
 
 @router.post(
