@@ -125,7 +125,13 @@ class LimitsRateLimiter(RateLimiter):
     def __init__(
         self, storage_url: str | None = None, *, salt: str = "", namespace: str = "frontdoor"
     ) -> None:
-        storage = storage_from_string(storage_url or "memory://", key_prefix=f"{namespace}-limits")
+        options: dict[str, Any] = {"key_prefix": f"{namespace}-limits"}
+        if storage_url and storage_url.startswith("unix://"):  # limits spells it redis+unix
+            storage_url = "redis+" + storage_url
+        if storage_url and storage_url.startswith(("redis://", "rediss://", "redis+unix://")):
+            # a stalled Redis must not stall the writes it guards (they are then allowed)
+            options.update(socket_timeout=0.5, socket_connect_timeout=0.5)
+        storage = storage_from_string(storage_url or "memory://", **options)
         if not isinstance(storage, Storage):  # an async scheme (async+redis://) is not for us
             raise ConfigurationError(f"rate limit storage {storage_url!r} is not a sync storage")
         self.storage = storage

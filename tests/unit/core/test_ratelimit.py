@@ -159,3 +159,11 @@ def test_client_keys_are_stable_and_keyed_by_the_secret():
     assert client_key("secret", who) == client_key("secret", who)
     assert client_key("secret", who) != client_key("other", who)
     assert "203.0.113.9" not in client_key("secret", who)
+
+
+def test_storage_follows_the_redis_setting():
+    from limits.storage import MemoryStorage, RedisStorage
+
+    assert isinstance(LimitsRateLimiter(None).storage, MemoryStorage)
+    assert isinstance(LimitsRateLimiter("redis://127.0.0.1:1/0").storage, RedisStorage)
+    assert isinstance(LimitsRateLimiter("unix:///tmp/no-redis.sock").storage, RedisStorage)
