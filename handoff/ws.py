@@ -15,6 +15,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from frontdoor.ratelimit import Check, RateLimited, client_address
@@ -80,7 +81,10 @@ async def resident_endpoint(websocket: WebSocket) -> None:
     address = client_address(websocket)
 
     async def on_frame(frame: Any) -> None:
-        limit_resident_write(app, address, conversation_id, frame)
+        if type(frame) in _WRITE_LIMITS:  # counted off the loop: the count may live in Redis
+            await anyio.to_thread.run_sync(
+                limit_resident_write, app, address, conversation_id, frame
+            )
         await app.handoff.resident_frame(connection, conversation_id, frame)
 
     await serve(
