@@ -7,7 +7,8 @@ normalised words. Who asked is kept as a keyed hash (``client_key``, never an
 address), and a client asking the same thing again adds nothing, so a group's
 weight is its number of distinct askers: one client's flood of junk counts
 once per group and cannot push many residents' real questions off the screen
-(issue #10).
+(issue #10). One client also holds at most ``MAX_OPEN_PER_CLIENT`` open gaps
+(a setting), so even slow junk cannot fill the pages.
 
 The editor's screen pages through the groups, most askers first and newest
 first among equals, and turns a group into a new draft, attaches its
@@ -44,6 +45,7 @@ MAX_KEY_CHARS = 200
 FUZZY_CANDIDATES = 500  # the most recently asked open groups a new question may join
 OPEN_DAYS = 180  # older open gaps leave the screen
 PER_PAGE = 20
+MAX_OPEN_PER_CLIENT = 50  # open gaps one client (address or conversation) may hold
 
 
 def tokens(question: str) -> frozenset[str]:
@@ -143,12 +145,16 @@ def record_gap(
     language: str = "en",
     conversation_id: str | None = None,
     client_key: str | None = None,
+    max_open_per_client: int = MAX_OPEN_PER_CLIENT,
     now: datetime | None = None,
 ) -> ContentGap:
     """Record a question in its group; the same client asking again returns its open gap.
 
     ``client_key`` is ``frontdoor.ratelimit.client_key`` of who asked; without
-    one (the seed, old rows) the gap counts as an asker of its own.
+    one (the seed, old rows) the gap counts as an asker of its own. A client
+    already holding ``max_open_per_client`` open gaps has said enough: its
+    newest open gap is returned and nothing is added, so no one client can
+    fill the screen, however slowly it writes.
     """
     text = " ".join(question.split())[:2000]
     key = _group_of(session, text, language)
@@ -162,6 +168,16 @@ def record_gap(
         ).first()
         if asked is not None:
             return asked
+        held = select(ContentGap).where(*_open(), ContentGap.client_key == client_key)
+        newest = session.scalars(
+            held.order_by(ContentGap.created_at.desc(), ContentGap.id.desc())
+            .offset(max_open_per_client - 1)
+            .limit(1)
+        ).first()
+        if newest is not None:
+            return session.scalars(
+                held.order_by(ContentGap.created_at.desc(), ContentGap.id.desc()).limit(1)
+            ).one()
     gap = ContentGap(
         question=text,
         source=source,

@@ -198,6 +198,7 @@ class ContentGap(Base):
     __table_args__ = (
         Index("ix_kb_content_gaps_status_created", "status", "created_at"),
         Index("ix_kb_content_gaps_group", "status", "group_key", "language", "client_key"),
+        Index("ix_kb_content_gaps_client", "client_key", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

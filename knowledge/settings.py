@@ -57,6 +57,13 @@ class KnowledgeSettings(CommonSettings):
         default="10/minute;100/hour",
         description="Content gaps per conversation, for services holding an API token (the bot).",
     )
+    knowledge_gaps_open_per_client: int = Field(
+        default=50,
+        ge=1,
+        le=10_000,
+        description="Open content gaps one client (address, or the bot's conversation) may "
+        "hold; beyond it their questions add nothing until editors resolve some.",
+    )
 
     @field_validator("knowledge_api_tokens", mode="before")
     @classmethod

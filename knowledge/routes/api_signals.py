@@ -51,6 +51,7 @@ def post_content_gap(
     record = gaps.record_gap(
         session, question=data.question, source=data.source, language=data.language.value,
         conversation_id=data.conversation_id, client_key=who.key(settings),
+        max_open_per_client=settings.knowledge_gaps_open_per_client,
     )  # fmt: skip
     session.commit()
     return Accepted(id=record.id)

@@ -132,7 +132,8 @@ def _record_gap(request: Request, session: SessionDep, q: str, language: str) ->
     who = throttle.writer(request)
     if throttle.limiter(request).allows(*throttle.gap_checks(settings, who)):
         gaps.record_gap(session, question=q[:2000], source="site_search", language=language,
-                        client_key=who.key(settings))  # fmt: skip
+                        client_key=who.key(settings),
+                        max_open_per_client=settings.knowledge_gaps_open_per_client)  # fmt: skip
         session.commit()
 
 

@@ -174,8 +174,9 @@ def test_one_clients_flood_counts_once_and_real_gaps_stay_on_top(make_client, fa
         )
         assert response.status_code == 201
     with factory() as session:
-        # 800 injection repeats are two groups of one row each; 200 distinct junk rows
-        assert session.scalar(select(func.count(ContentGap.id))) == 2 + 200 + 5
+        # 800 injection repeats are two rows (two groups); of the 200 distinct junk
+        # questions only 48 more are kept: one client holds at most 50 open gaps
+        assert session.scalar(select(func.count(ContentGap.id))) == 50 + 5
         stored = " ".join(session.scalars(select(ContentGap.client_key)).all())
         assert "203.0.113.66" not in stored and "198.51.100" not in stored
         first = gaps.page_of_groups(session, page=1)
@@ -184,7 +185,7 @@ def test_one_clients_flood_counts_once_and_real_gaps_stay_on_top(make_client, fa
         ("allotment waiting list", 2),
     ]
     assert all(g.count == 1 for g in first.groups[2:])
-    assert first.total == 2 + 200 + 2
+    assert first.total == 50 + 2
 
 
 def test_the_gap_screen_pages_most_asked_then_newest(client, staff, factory):
@@ -323,3 +324,24 @@ def test_the_migration_groups_the_gaps_already_stored(database):
         assert list(keys) == ["permit road skip", "permit road skip", "fox garden"]
     migrate(command.downgrade, "kb_0001")
     migrate(command.upgrade, "heads")
+
+
+def test_one_client_holds_a_bounded_number_of_open_gaps(make_client, factory):
+    client = make_client(
+        FRONTDOOR_KNOWLEDGE_LIMIT_GAPS_PER_ADDRESS="1000/minute",
+        FRONTDOOR_KNOWLEDGE_GAPS_OPEN_PER_CLIENT="5",
+    )
+    answers = [
+        client.post(
+            "/api/v1/content-gaps", json={"question": f"qq{n} zz{n}", "source": "bot"}
+        ).json()["id"]
+        for n in range(8)
+    ]
+    with factory() as session:
+        stored = [g.question for g in gaps.open_gaps(session)]
+    assert sorted(stored) == [f"qq{n} zz{n}" for n in range(5)]
+    assert answers[5:] == [answers[4]] * 3  # accepted, but nothing more recorded
+    other = elsewhere(client, "198.51.100.31")
+    response = other.post("/api/v1/content-gaps", json={"question": "skip permit", "source": "bot"})
+    assert response.status_code == 201
+    assert count(factory, ContentGap) == 6

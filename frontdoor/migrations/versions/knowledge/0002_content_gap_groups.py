@@ -32,6 +32,9 @@ def upgrade() -> None:
         "kb_content_gaps",
         ["status", "group_key", "language", "client_key"],
     )
+    op.create_index(
+        "ix_kb_content_gaps_client", "kb_content_gaps", ["client_key", "status", "created_at"]
+    )
     _group_existing()
 
 
@@ -59,6 +62,7 @@ def _group_existing() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_kb_content_gaps_client", table_name="kb_content_gaps")
     op.drop_index("ix_kb_content_gaps_group", table_name="kb_content_gaps")
     with op.batch_alter_table("kb_content_gaps") as batch:
         batch.drop_column("resolved_by")
