@@ -205,7 +205,7 @@ def test_the_gap_screen_pages_most_asked_then_newest(client, staff, factory):
     ordered = [g for p in pages for g in p.groups]
     assert len({g.key for g in ordered}) == 45
     assert [g.count for g in ordered] == sorted((g.count for g in ordered), reverse=True)
-    # among equals, newest first: topic44 (3 askers... index 44 % 3 == 2) was asked last
+    # three askers each for indexes 2, 5, ... 44; among those, topic44 was asked last
     assert ordered[0].representative == "topic44 subject44"
     assert ordered[-1].representative == "topic0 subject0"
     login(client, "editor@example.gov.uk")
