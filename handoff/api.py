@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
+from frontdoor.ratelimit import Check, client_address
 from handoff.delivery import Audience, Kind
 from handoff.deps import AdvisorDep, CsrfChecked, DeskDep, HandoffDep, SupervisorDep
 from handoff.exceptions import InvalidToken
@@ -27,11 +28,31 @@ from handoff.schemas import (
 )
 
 residents = APIRouter(prefix="/api/v1/conversations", tags=["residents"])
+
+
+def _limit_new_conversations(request: Request) -> None:
+    """Anyone may start a chat, but not hundreds a second (429 + Retry-After)."""
+    state = request.app.state
+    state.limiter.hit(
+        Check(
+            state.settings.handoff_limit_conversations,
+            "handoff:conversations",
+            client_address(request),
+        )
+    )
+
+
 advisors = APIRouter(prefix="/api/v1/advisor", tags=["advisors"])
 supervisors = APIRouter(prefix="/api/v1/supervisor", tags=["supervisors"])
 
 
-@residents.post("", status_code=201, response_model=ConversationStarted)
+@residents.post(
+    "",
+    status_code=201,
+    response_model=ConversationStarted,
+    dependencies=[Depends(_limit_new_conversations)],
+    responses={429: {"description": "Too many conversations from this client; see Retry-After."}},
+)
 async def start_conversation(body: ConversationCreate, handoff: HandoffDep) -> dict[str, Any]:
     started = await handoff.start(
         language=body.language, page_url=body.page_url, identity_token=body.identity_token

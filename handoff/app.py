@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 from frontdoor import __version__
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.db import check_database, database_status, make_engine, make_session_factory
+from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.redis import redis_status
 from handoff import api, console
 from handoff.bot import BotPort, RasaRestBot
@@ -62,6 +63,7 @@ def create_app(
     engine: Engine | None = None,
     clock: Callable[[], datetime] = utcnow,
     intervals: dict[str, float] | None = None,
+    limiter: RateLimiter | None = None,
 ) -> FastAPI:
     settings = settings or HandoffSettings.load()
     engine = engine or make_engine(settings.database_url)
@@ -145,6 +147,7 @@ def create_app(
     app.state.handoff, app.state.desk, app.state.hub, app.state.live = handoff, desk, hub, live
     app.state.accounts = gate
     app.state.engine = engine
+    app.state.limiter = limiter or limiter_for(settings, namespace="handoff")
 
     async def staff_from_cookie(token: str | None) -> Staff | None:
         info = await anyio.to_thread.run_sync(gate.current_from_cookie, token)
@@ -152,6 +155,7 @@ def create_app(
 
     app.state.staff_from_cookie = staff_from_cookie
     install_error_handlers(app, login_path="/console/login")
+    install_handler(app)
 
     @app.exception_handler(HandoffError)
     async def _handoff_error(request: Request, exc: HandoffError) -> JSONResponse:

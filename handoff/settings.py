@@ -11,6 +11,7 @@ from typing import Annotated, Any, ClassVar, Self
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import NoDecode
 
+from frontdoor.ratelimit import RateLimit
 from frontdoor.stack import StackSettings
 
 
@@ -44,6 +45,29 @@ class HandoffSettings(StackSettings):
     )
     handoff_knowledge_url: str = Field(
         default="", description="Overrides the stack's knowledge URL."
+    )
+    # Limits on what anonymous residents write (429 / a ``throttled`` frame beyond them).
+    # A benchmark or test that needs more sets its own, never switches them off.
+    handoff_limit_conversations: RateLimit = Field(
+        default="10/minute;60/hour", description="Conversations started per client address."
+    )
+    handoff_limit_messages_per_conversation: RateLimit = Field(
+        default="30/minute;300/hour", description="Resident messages per conversation."
+    )
+    handoff_limit_messages_per_address: RateLimit = Field(
+        default="120/minute;1200/hour", description="Resident messages per client address."
+    )
+    handoff_limit_ratings_per_conversation: RateLimit = Field(
+        default="3/hour", description="Chat ratings per conversation."
+    )
+    handoff_limit_ratings_per_address: RateLimit = Field(
+        default="30/hour", description="Chat ratings per client address."
+    )
+    handoff_limit_left_messages_per_conversation: RateLimit = Field(
+        default="3/hour", description="'Leave a message' cases per conversation."
+    )
+    handoff_limit_left_messages_per_address: RateLimit = Field(
+        default="10/hour", description="'Leave a message' cases per client address."
     )
     # the same variables the action server reads: one key for the account system's tokens
     identity_signing_key: SecretStr | None = None

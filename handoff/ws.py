@@ -15,8 +15,10 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from frontdoor.ratelimit import Check, RateLimited, client_address
 from handoff import protocol
 from handoff.delivery import Audience, Kind
 from handoff.exceptions import (
@@ -76,7 +78,13 @@ async def resident_endpoint(websocket: WebSocket) -> None:
         await app.hub.subscribe(connection, conversation_id, cursor)
         app.live.refresher.mark(positions=True)
 
+    address = client_address(websocket)
+
     async def on_frame(frame: Any) -> None:
+        if type(frame) in _WRITE_LIMITS:  # counted off the loop: the count may live in Redis
+            await anyio.to_thread.run_sync(
+                limit_resident_write, app, address, conversation_id, frame
+            )
         await app.handoff.resident_frame(connection, conversation_id, frame)
 
     await serve(
@@ -87,6 +95,46 @@ async def resident_endpoint(websocket: WebSocket) -> None:
         on_frame,
         heartbeat=app.settings.handoff_heartbeat_seconds,
     )
+
+
+# frame type -> the settings naming its limits (per conversation, per client address)
+_WRITE_LIMITS: dict[type, tuple[str, str, str]] = {
+    protocol.Message: (
+        "messages",
+        "handoff_limit_messages_per_conversation",
+        "handoff_limit_messages_per_address",
+    ),
+    protocol.Rate: (
+        "ratings",
+        "handoff_limit_ratings_per_conversation",
+        "handoff_limit_ratings_per_address",
+    ),
+    protocol.LeaveMessage: (
+        "left-messages",
+        "handoff_limit_left_messages_per_conversation",
+        "handoff_limit_left_messages_per_address",
+    ),
+}
+
+
+def limit_resident_write(state: Any, address: str, conversation_id: str, frame: Any) -> None:
+    """Count a resident's write (message, rating, leave-a-message) or raise ``Throttled``.
+
+    Counted per conversation and per client address, in the service's shared
+    limiter (Redis when configured, so every instance sees the same counts).
+    """
+    names = _WRITE_LIMITS.get(type(frame))
+    if names is None:
+        return
+    scope, per_conversation, per_address = names
+    settings = state.settings
+    try:
+        state.limiter.hit(
+            Check(getattr(settings, per_conversation), f"handoff:{scope}:c", conversation_id),
+            Check(getattr(settings, per_address), f"handoff:{scope}:a", address),
+        )
+    except RateLimited as exc:
+        raise Throttled(retry_after=float(exc.retry_after)) from None
 
 
 async def advisor_endpoint(websocket: WebSocket) -> None:

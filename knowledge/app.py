@@ -21,6 +21,7 @@ from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.db import check_database, make_engine, make_session_factory
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.migrate import pending
+from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.stack import StackSettings
 from knowledge import errors
 from knowledge.routes import (
@@ -56,6 +57,7 @@ def create_app(
     search_engine: SearchEngine | None = None,
     stack: StackSettings | None = None,
     engine: Engine | None = None,
+    limiter: RateLimiter | None = None,
 ) -> FastAPI:
     settings = settings or KnowledgeSettings.load()
     stack = stack or StackSettings.load()
@@ -96,9 +98,11 @@ def create_app(
     app.state.templates = make_templates()
     app.state.handoff_url = stack.handoff_url
     app.state.accounts = AccountsGate(factory, secure_cookies=settings.secure_cookies)
+    app.state.limiter = limiter or limiter_for(settings, namespace="knowledge")
 
     install_error_handlers(app, login_path="/editor/login")
     errors.install(app)
+    install_handler(app, html=errors.page)
     request_limit = 3 * settings.knowledge_max_article_bytes + 65_536
     app.add_middleware(RequestSizeLimit, limit=request_limit)
     app.add_middleware(

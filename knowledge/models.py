@@ -195,17 +195,26 @@ class ContentGap(Base):
     """A question a resident asked that nothing answered well."""
 
     __tablename__ = "kb_content_gaps"
-    __table_args__ = (Index("ix_kb_content_gaps_status_created", "status", "created_at"),)
+    __table_args__ = (
+        Index("ix_kb_content_gaps_status_created", "status", "created_at"),
+        Index("ix_kb_content_gaps_group", "status", "group_key", "language", "client_key"),
+        Index("ix_kb_content_gaps_client", "client_key", "status", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     question: Mapped[str] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(2))
     conversation_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    status: Mapped[str] = mapped_column(String(20), default="open")  # open | resolved
+    # the normalised question of the group it joined (knowledge.gaps.group_key)
+    group_key: Mapped[str] = mapped_column(String(200), default="")
+    # a keyed hash of who asked (never the address itself); NULL: unknown, counts alone
+    client_key: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open|resolved|dismissed
     article_id: Mapped[int | None] = mapped_column(
         ForeignKey("kb_articles.id", ondelete="SET NULL"), nullable=True
     )
-    resolution: Mapped[str] = mapped_column(String(20), default="")  # drafted | attached
+    resolution: Mapped[str] = mapped_column(String(20), default="")  # drafted|attached|dismissed
+    resolved_by: Mapped[str] = mapped_column(String(120), default="")  # Actor.key
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)

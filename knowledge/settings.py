@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import NoDecode
 
+from frontdoor.ratelimit import RateLimit
 from frontdoor.settings import CommonSettings, project_root
 
 
@@ -41,6 +42,29 @@ class KnowledgeSettings(CommonSettings):
         default=None,
         description="Send cookies only over HTTPS; default on when FRONTDOOR_PUBLIC_URL is "
         "https and in production.",
+    )
+
+    # Limits on anonymous writes (429 + Retry-After beyond them; frontdoor/ratelimit.py).
+    # A benchmark or test that needs more sets its own, never switches them off.
+    knowledge_limit_feedback: RateLimit = Field(
+        default="10/minute;100/hour",
+        description="'Was this page helpful?' answers per client address (API and website).",
+    )
+    knowledge_limit_gaps_per_address: RateLimit = Field(
+        default="20/minute;200/hour",
+        description="Content gaps per client address: reported through the API, or recorded by "
+        "the website search (beyond it the search still answers but records nothing).",
+    )
+    knowledge_limit_gaps_per_conversation: RateLimit = Field(
+        default="10/minute;100/hour",
+        description="Content gaps per conversation, for services holding an API token (the bot).",
+    )
+    knowledge_gaps_open_per_client: int = Field(
+        default=50,
+        ge=1,
+        le=10_000,
+        description="Open content gaps one client (address, or the bot's conversation) may "
+        "hold; beyond it their questions add nothing until editors resolve some.",
     )
 
     @field_validator("knowledge_api_tokens", mode="before")

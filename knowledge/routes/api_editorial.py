@@ -51,7 +51,7 @@ class DiffResponse(BaseModel):
 class GapGroupPublic(BaseModel):
     representative: str
     language: str
-    count: int
+    count: int = Field(description="Distinct people who asked (a client asking again counts once).")
     gap_ids: list[int]
     questions: list[str]
     sources: dict[str, int]
@@ -192,9 +192,16 @@ def preview(data: PreviewRequest, actor: ApiActor) -> PreviewResponse:
 
 @router.get("/content-gaps", response_model=list[GapGroupPublic])
 def content_gaps(
-    session: SessionDep, actor: ApiActor, language: Language | None = None
+    session: SessionDep,
+    actor: ApiActor,
+    language: Language | None = None,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=100)] = gaps.PER_PAGE,
 ) -> list[GapGroupPublic]:
-    groups = gaps.grouped(session, language=language.value if language else None)
+    """Open groups, most distinct askers first, then newest; one page at a time."""
+    groups = gaps.page_of_groups(
+        session, language=language.value if language else None, page=page, per_page=per_page
+    ).groups
     return [
         GapGroupPublic(
             representative=g.representative,

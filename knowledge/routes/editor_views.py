@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -38,10 +38,12 @@ def _gap_page(
     request: Request,
     session: SessionDep,
     *,
+    page: int = 1,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    done: str | None = None,
 ) -> HTMLResponse:
-    groups = gaps.grouped(session)
+    listing_page = gaps.page_of_groups(session, page=page)
     targets = (
         session.scalars(
             select(Article)
@@ -51,13 +53,20 @@ def _gap_page(
         .unique()
         .all()
     )
-    return render(request, "editor/gaps.html", status=status, groups=groups, targets=targets,
-                  teams=_teams(session), errors=errors or {}, title="Content gaps")  # fmt: skip
+    return render(request, "editor/gaps.html", status=status, groups=listing_page.groups,
+                  listing=listing_page, targets=targets, teams=_teams(session),
+                  errors=errors or {}, done=done, title="Content gaps")  # fmt: skip
 
 
 @router.get("/gaps", response_class=HTMLResponse)
-def content_gaps(request: Request, session: SessionDep, actor: StaffActor) -> HTMLResponse:
-    return _gap_page(request, session)
+def content_gaps(
+    request: Request,
+    session: SessionDep,
+    actor: StaffActor,
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+    done: Annotated[str | None, Query(pattern="^dismissed$")] = None,
+) -> HTMLResponse:
+    return _gap_page(request, session, page=page, done=done)
 
 
 def _ids(text: str) -> list[int]:
@@ -100,6 +109,19 @@ def gap_to_article(
     gaps.attach_to_article(session, _ids(gap_ids), article_id, actor=actor)
     session.commit()
     return RedirectResponse(f"/editor/articles/{article_id}?done=attached", status_code=303)
+
+
+@router.post("/gaps/dismiss", dependencies=[CsrfDep])
+def dismiss_gaps(
+    session: SessionDep,
+    actor: StaffActor,
+    gap_ids: Annotated[str, Form(max_length=200_000)],
+    page: Annotated[int, Form(ge=1, le=100_000)] = 1,
+) -> Response:
+    """Off the screen without an article; who and when are kept on each gap."""
+    gaps.dismiss(session, _ids(gap_ids), actor=actor)
+    session.commit()
+    return RedirectResponse(f"/editor/gaps?page={page}&done=dismissed", status_code=303)
 
 
 def _validation_message(exc: Exception) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from knowledge import feedback, gaps, public
+from knowledge import feedback, gaps, public, throttle
 from knowledge.deps import SearchDep, SessionDep
 from knowledge.exceptions import ArticleNotFound
 from knowledge.rendering import render
@@ -114,7 +114,7 @@ def article(
     )  # fmt: skip
 
 
-@router.post("/articles/{slug}/feedback")
+@router.post("/articles/{slug}/feedback", dependencies=[Depends(throttle.limit_feedback)])
 def article_feedback(
     slug: str,
     session: SessionDep,
@@ -126,13 +126,23 @@ def article_feedback(
     return RedirectResponse(f"{public.article_url(slug)}?feedback=thanks#feedback", status_code=303)
 
 
+def _record_gap(request: Request, session: SessionDep, q: str, language: str) -> None:
+    """Beyond the client's gap limit the search still answers; it just records nothing."""
+    settings = request.app.state.settings
+    who = throttle.writer(request)
+    if throttle.limiter(request).allows(*throttle.gap_checks(settings, who)):
+        gaps.record_gap(session, question=q[:2000], source="site_search", language=language,
+                        client_key=who.key(settings),
+                        max_open_per_client=settings.knowledge_gaps_open_per_client)  # fmt: skip
+        session.commit()
+
+
 def _search(
     request: Request, session: SessionDep, runtime: SearchDep, q: str, language: str
 ) -> HTMLResponse:
     response = run_search(session, runtime, q, language=language, limit=10)
     if q.strip() and response.no_good_answer:
-        gaps.record_gap(session, question=q[:2000], source="site_search", language=language)
-        session.commit()
+        _record_gap(request, session, q, language)
     other = "cy" if language == "en" else "en"
     return _page(request, "site/search.html", language, q=q, response=response,
                  title=text_for(language)["search"],

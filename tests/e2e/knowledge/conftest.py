@@ -6,6 +6,7 @@ it so they check the knowledge pages alone, whatever else runs on the machine.
 
 from __future__ import annotations
 
+import secrets
 import socket
 import threading
 import time
@@ -62,6 +63,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         session.commit()
     environ = {
         "FRONTDOOR_ENVIRONMENT": "test",
+        "FRONTDOOR_SECRET_KEY": secrets.token_urlsafe(48),
         "FRONTDOOR_DATABASE_URL": url,
         "FRONTDOOR_VAR_DIR": str(folder / "var"),
         "FRONTDOOR_KNOWLEDGE_API_TOKENS": API_TOKEN,

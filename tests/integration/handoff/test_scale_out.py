@@ -26,7 +26,14 @@ pytestmark = [pytest.mark.slow, pytest.mark.postgres, pytest.mark.redis]
 def cluster(tmp_path, redis_url):  # type: ignore[no-untyped-def]
     database = DatabaseHandle("postgresql", tmp_path).migrate()
     ids = seed_world(database.engine)
-    env = server_env(database.url, FRONTDOOR_REDIS_URL=redis_url)
+    # the instances share rate-limit counts through Redis, which keeps them between runs;
+    # this test is about delivery, so it sets limits no run of it reaches
+    env = server_env(
+        database.url,
+        FRONTDOOR_REDIS_URL=redis_url,
+        FRONTDOOR_HANDOFF_LIMIT_CONVERSATIONS="1000/minute",
+        FRONTDOOR_HANDOFF_LIMIT_MESSAGES_PER_ADDRESS="1000/minute",
+    )
     servers = {
         name: ServerProcess(
             {**env, "FRONTDOOR_HANDOFF_INSTANCE_ID": name}, log_path=str(tmp_path / f"{name}.log")

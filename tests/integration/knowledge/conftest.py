@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -60,6 +61,7 @@ def publish(session: Session, **overrides: Any) -> Article:
 # -- the composed app -------------------------------------------------------------------
 
 API_TOKEN = "test-service-token-0123456789"
+TEST_SECRET_KEY = secrets.token_urlsafe(48)
 PASSWORD = "correct horse battery staple"
 
 
@@ -68,6 +70,7 @@ def make_settings(database, tmp_path, **extra: str):  # type: ignore[no-untyped-
 
     environ = {
         "FRONTDOOR_ENVIRONMENT": "test",
+        "FRONTDOOR_SECRET_KEY": TEST_SECRET_KEY,
         "FRONTDOOR_DATABASE_URL": database.url,
         "FRONTDOOR_VAR_DIR": str(tmp_path / "var"),
         "FRONTDOOR_KNOWLEDGE_API_TOKENS": API_TOKEN,

@@ -168,9 +168,19 @@ def test_editorial_listing_filters(client):
         "/api/v1/editorial/articles", params={"owner_team": "Waste Services"}, headers=bearer()
     )
     assert [a["slug"] for a in team.json()] == ["missed-bin"]
-    client.post("/api/v1/content-gaps", json={"question": "skip permit", "source": "bot"})
-    client.post(
-        "/api/v1/content-gaps", json={"question": "a skip permit please", "source": "site_search"}
-    )
+    # two conversations reported by the bot (a service token) are two askers; the same
+    # anonymous client asking again counts once (issue #10)
+    for conversation in ("c1", "c2"):
+        client.post(
+            "/api/v1/content-gaps",
+            json={"question": "skip permit", "source": "bot", "conversation_id": conversation},
+            headers=bearer(),
+        )
+    for _ in range(2):
+        client.post(
+            "/api/v1/content-gaps",
+            json={"question": "a skip permit please", "source": "site_search"},
+        )
     groups = client.get("/api/v1/editorial/content-gaps", headers=bearer()).json()
-    assert groups[0]["count"] == 2
+    assert groups[0]["count"] == 3
+    assert len(groups[0]["gap_ids"]) == 3

@@ -131,7 +131,7 @@ def test_gaps_become_drafts_or_alternative_questions(client, staff, factory):
         session.commit()
     token = login(client, "editor@example.gov.uk")
     page = client.get("/editor/gaps").text
-    assert "asked 2 times" in page and "skip permit on the road" in page
+    assert "asked by 2 people" in page and "skip permit on the road" in page
     drafted = client.post(
         "/editor/gaps/draft",
         data={

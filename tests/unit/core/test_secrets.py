@@ -12,6 +12,7 @@ import pytest
 from actions.settings import BotSettings
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.launcher import build_services, installation_secrets
+from frontdoor.ratelimit import limiter_for
 from frontdoor.secrets import (
     BOT_SECRET_HEADER,
     GENERATED_VARIABLES,
@@ -67,7 +68,9 @@ def test_what_is_not_a_secret_says_why(value: str, reason: str) -> None:
 
 
 def test_each_service_requires_its_own_secrets() -> None:
-    assert KnowledgeSettings.load({})  # the knowledge service holds no shared secret
+    knowledge = KnowledgeSettings.load({})  # its commands need no secret, but its service
+    with pytest.raises(ConfigurationError, match="FRONTDOOR_SECRET_KEY"):
+        limiter_for(knowledge, namespace="knowledge")  # salts limits' and gaps' client keys
     assert StackSettings.load({})  # nor does the launcher before it creates them
     with pytest.raises(ConfigurationError) as caught:
         HandoffSettings.load({})
@@ -146,13 +149,14 @@ def test_cookies_are_secure_whenever_the_public_url_is_https(
     environ: dict[str, str], secure: bool
 ) -> None:
     assert CommonSettings.load(environ).secure_cookies is secure
-    assert KnowledgeSettings.load(environ).secure_cookies is secure
+    assert KnowledgeSettings.load({**fresh(), **environ}).secure_cookies is secure
     assert HandoffSettings.load({**fresh(), **environ}).secure_cookies is secure
 
 
 def test_https_public_url_wins_over_an_insecure_cookie_override() -> None:
     settings = KnowledgeSettings.load(
         {
+            **fresh(),
             "FRONTDOOR_PUBLIC_URL": "https://www.bramblefield.gov.uk",
             "FRONTDOOR_KNOWLEDGE_SECURE_COOKIES": "false",
         }
