@@ -109,8 +109,8 @@ def test_the_verifier_refuses_an_account_reference_for_case_details(
         fact=None,
         purpose=Purpose.CASE_DETAILS,
     )
-    assert result.outcome is CheckOutcome.FAILED
-    assert bot.services.verifier.identity("c1", token=None, secret=result.secret).verified is False
+    assert result.outcome is CheckOutcome.WRONG_KIND and result.secret is None
+    assert bot.services.verifier.recorded_identity("c1").verified is False
 
 
 def test_a_case_reference_at_the_balance_step_is_explained(bot: BotHarness) -> None:
