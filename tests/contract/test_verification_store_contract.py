@@ -128,5 +128,5 @@ class TestMemoryVerificationStore(VerificationStoreContract):
 
 class TestSqlVerificationStore(VerificationStoreContract):
     @pytest.fixture
-    def store(self, database) -> VerificationStore:  # noqa: ANN001 - the shared fixture
+    def store(self, database) -> VerificationStore:
         return SqlVerificationStore(database.engine)
