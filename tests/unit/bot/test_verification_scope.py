@@ -119,3 +119,66 @@ def test_a_case_reference_at_the_balance_step_is_explained(bot: BotHarness) -> N
     reply = chat.say(CASE["reference"])
     assert "council tax" in reply.lower() and "CT" in reply
     assert chat.slots.get("verify_reference") is None
+
+
+# --- finding 6 (the bot's half): nobody is locked out by others or by a button ---------
+
+
+def _at_the_surname_question(bot: BotHarness, sender_id: str = "resident-1") -> Conversation:
+    chat = Conversation(bot, sender_id=sender_id)
+    chat.say("what is my council tax balance?", intent="ask_council_tax_balance")
+    chat.say(CT["reference"])
+    chat.say(postcode_of(bot.backoffice, CT["reference"]))
+    assert chat.slots["requested_slot"] == "verify_fact"
+    return chat
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("/affirm", "affirm"), ("/deny", "deny"), ("Yes", "affirm"), ("no", "deny"), ("/human", None)],
+)
+def test_a_button_at_the_surname_question_is_asked_again_not_counted(
+    bot: BotHarness, text: str, intent: str | None
+) -> None:
+    chat = _at_the_surname_question(bot)
+    reply = chat.say(text, intent=intent)
+    assert "surname" in reply and "couldn't confirm" not in reply
+    assert bot.store.attempts == []
+    assert chat.slots["requested_slot"] == "verify_fact"
+    assert chat.active_loop == "verify_form"
+    chat.say(CT["surname"])
+    assert "Council tax account CT40012345" in chat.transcript
+
+
+def test_strangers_cannot_lock_a_resident_out_of_their_account(bot: BotHarness) -> None:
+    for n in range(8):  # eight strangers, each with wrong answers in their own chat
+        stranger = _at_the_surname_question(bot, sender_id=f"stranger-{n}")
+        stranger.say("Smith")
+    resident = Conversation(bot, sender_id="resident")
+    reply = resident.say("what is my council tax balance?", intent="ask_council_tax_balance")
+    reply += resident.say(CT["reference"])
+    reply += resident.say(postcode_of(bot.backoffice, CT["reference"]))
+    reply += resident.say(CT["surname"])
+    # delayed (told how long, offered a person), not locked, not shown
+    assert "try again in" in resident.transcript and "£" not in resident.transcript
+    assert "can't check any more" not in resident.transcript
+    later = make_later(bot, minutes=16)
+    again = Conversation(later, sender_id="resident")
+    again.say("what is my council tax balance?", intent="ask_council_tax_balance")
+    again.say(CT["reference"])
+    again.say(postcode_of(bot.backoffice, CT["reference"]))
+    again.say(CT["surname"])
+    assert "Council tax account CT40012345" in again.transcript
+
+
+def make_later(bot: BotHarness, *, minutes: int) -> BotHarness:
+    """The same back office and verification store, ``minutes`` later."""
+    from datetime import timedelta
+
+    from tests.unit.bot.harness import harness_for
+
+    return harness_for(
+        bot.backoffice,
+        now=bot.services.clock() + timedelta(minutes=minutes),
+        verification=bot.store,
+    )
