@@ -40,6 +40,7 @@ class Conversation:
     active_loop: str | None = None
     shown: list[str] = field(default_factory=list)  # every text the bot showed
     results: list[Result] = field(default_factory=list)
+    said: list[str] = field(default_factory=list)  # for callers that keep score
 
     # --- what the resident does ---------------------------------------------------
 
@@ -83,6 +84,7 @@ class Conversation:
             "ask_council_tax_balance": "action_start_balance",
             "ask_rent_balance": "action_start_balance",
             "human": "action_handoff",
+            "start_over": "action_start_over",
             "ask_case_status": "case_form",
         }.get(intent or "")
 
