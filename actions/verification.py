@@ -47,7 +47,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
-from sqlalchemy import Engine, and_, func, insert, select, update
+from sqlalchemy import Connection, Engine, and_, func, insert, inspect, select, update
 
 from actions.backoffice import references
 from actions.backoffice.exceptions import InvalidReference, NotFound
@@ -246,21 +246,8 @@ class SqlVerificationStore(VerificationStore):
         )
 
     def _grants(self, where: object) -> list[Grant]:
-        query = select(verification_grants).where(where).order_by(_g.id)  # type: ignore[arg-type]
         with self._engine.connect() as connection:
-            rows = connection.execute(query).mappings().all()
-        return [
-            Grant(
-                kind=ReferenceKind(row["reference_kind"]),
-                reference=row["reference"],
-                purpose=Purpose(row["purpose"]),
-                method=row["method"],
-                facts=tuple(f for f in row["facts"].split(",") if f),
-                verified_at=_aware(row["verified_at"]),
-                expires_at=_aware(row["expires_at"]),
-            )
-            for row in rows
-        ]
+            return _select_grants(connection, where)
 
     def end_sessions(self, conversation_id: str, *, at: datetime) -> None:
         with self._engine.begin() as connection:
@@ -269,6 +256,41 @@ class SqlVerificationStore(VerificationStore):
                 .where(and_(_g.conversation_id == conversation_id, _g.expires_at > at))
                 .values(expires_at=at.astimezone(UTC))
             )
+
+
+def _select_grants(connection: Connection, where: object) -> list[Grant]:
+    query = select(verification_grants).where(where).order_by(_g.id)  # type: ignore[arg-type]
+    return [
+        Grant(
+            kind=ReferenceKind(row["reference_kind"]),
+            reference=row["reference"],
+            purpose=Purpose(row["purpose"]),
+            method=row["method"],
+            facts=tuple(f for f in row["facts"].split(",") if f),
+            verified_at=_aware(row["verified_at"]),
+            expires_at=_aware(row["expires_at"]),
+        )
+        for row in connection.execute(query).mappings().all()
+    ]
+
+
+def recorded_account_grants(
+    connection: Connection, conversation_id: str, *, at: datetime
+) -> list[Grant]:
+    """The conversation's live grants *for account use*, read with the caller's
+    connection (the handoff service, inside its own transaction, on the same
+    database). This, not the bot's handover payload, is what the advisor's
+    console may treat as "verified". [] when the bot's table is not there."""
+    if not conversation_id or not inspect(connection).has_table(verification_grants.name):
+        return []
+    return _select_grants(
+        connection,
+        and_(
+            _g.conversation_id == conversation_id,
+            _g.expires_at > at.astimezone(UTC),
+            _g.purpose == Purpose.BALANCE.value,
+        ),
+    )
 
 
 @dataclass
