@@ -25,7 +25,7 @@ from actions.base import (
 )
 from actions.formatting import day as nice_day
 from actions.formatting import humanise, plain
-from actions.verification import Identity, Purpose, ReferenceKind
+from actions.verification import Identity, Purpose, ReferenceKind, classify_reference
 
 _CASE_IN_TEXT = re.compile(r"\b(bdc)\s*[-\u2013]?\s*(\d{3})\s*(\d{3})\b", re.I)
 _BOOKING_IN_TEXT = re.compile(r"\b(bw)\s*[-\u2013]?\s*(\d{6})\b", re.I)
@@ -95,7 +95,16 @@ class ValidateCaseForm(FrontdoorFormValidation):
     ) -> dict[str, Any]:
         reference = find_case_reference(slot_value) if isinstance(slot_value, str) else None
         if reference is None:
-            dispatcher.utter_message(text=messages.BAD_CASE_REFERENCE)
+            other = classify_reference(slot_value) if isinstance(slot_value, str) else None
+            if other is not None and other[0] is not ReferenceKind.CASE:
+                # An account reference where a request's is needed: say so.
+                dispatcher.utter_message(
+                    text=messages.WRONG_KIND_FOR_CASE.format(
+                        kind=messages.REFERENCE_KIND_NAMES[other[0].value]
+                    )
+                )
+            else:
+                dispatcher.utter_message(text=messages.BAD_CASE_REFERENCE)
             return {"case_reference": None}
         if not case_exists(self.services, reference):
             dispatcher.utter_message(text=messages.CASE_NOT_FOUND)

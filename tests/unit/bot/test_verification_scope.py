@@ -182,3 +182,14 @@ def make_later(bot: BotHarness, *, minutes: int) -> BotHarness:
         now=bot.services.clock() + timedelta(minutes=minutes),
         verification=bot.store,
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"), [(CT["reference"], "council tax account"), (TEN["reference"], "tenancy")]
+)
+def test_an_account_reference_where_a_request_is_asked_is_explained(
+    bot: BotHarness, typed: str, kind: str
+) -> None:
+    result = bot.validate("case_form", {"case_reference": typed})
+    assert result.slot("case_reference") is None
+    assert f"looks like a {kind} reference" in result.text and "BDC-" in result.text
