@@ -2,8 +2,13 @@
 
 Nothing here logs an amount, a name or a token. The verified state is
 re-derived on every use (``current_identity``): a valid signed token in the
-message metadata, or a live server-side session matching this conversation id
-and the secret in the ``verified_session`` slot.
+message metadata, or live server-side grants matching this conversation id and
+the secret in the ``verified_session`` slot. A balance needs a grant *for
+account use* (``Purpose.BALANCE``); what a case-details check proved never
+opens an account. The identity form takes only the kinds of reference its
+purpose names and explains any other kind; "Try again" restarts the whole
+check; a button or a bare yes/no where an identity answer is expected is
+asked again and never counted as a failure.
 """
 
 from __future__ import annotations

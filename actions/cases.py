@@ -1,5 +1,6 @@
 """Where is my request? Status for anyone with the reference; history, target
-date and next steps only for a verified resident."""
+date and next steps only for a resident verified for that case (a case check
+of this very case, or a signed-in token for an account at its property)."""
 
 from __future__ import annotations
 
