@@ -193,3 +193,42 @@ def test_an_account_reference_where_a_request_is_asked_is_explained(
     result = bot.validate("case_form", {"case_reference": typed})
     assert result.slot("case_reference") is None
     assert f"looks like a {kind} reference" in result.text and "BDC-" in result.text
+
+
+def test_a_delayed_account_is_told_how_long_and_offered_a_person(bot: BotHarness) -> None:
+    verifier = bot.services.verifier
+    for n in range(5):
+        verifier.knowledge_check(
+            conversation_id=f"stranger-{n}",
+            reference=CT["reference"],
+            postcode="BF3 2QX",
+            fact="Smith",
+            purpose=Purpose.BALANCE,
+        )
+    result = bot.run(
+        "action_start_balance",
+        bot.tracker(
+            intent="ask_council_tax_balance",
+            entities=[("council_tax_reference", CT["reference"])],
+            sender_id="resident",
+        ),
+    )
+    assert "try again in 1 minute" in result.text
+    assert result.followup is None and result.slot("awaiting") == "offer_human"
+    assert [b["payload"] for b in result.buttons] == ["/human"]
+
+
+def test_action_verify_explains_a_wrong_kind_and_asks_again(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_verify",
+        bot.tracker(
+            slots={
+                "verify_purpose": "case_details",
+                "verify_reference": CT["reference"],
+                "verify_postcode": "BF3 2QX",
+            }
+        ),
+    )
+    assert "case reference" in result.text and result.slot("verified_session") == "<unset>"
+    assert result.followup == "verify_form" and result.slot("verify_reference") is None
+    assert bot.store.attempts == []
