@@ -253,7 +253,9 @@ class SqlVerificationStore(VerificationStore):
         with self._engine.begin() as connection:
             connection.execute(
                 update(verification_grants)
-                .where(and_(_g.conversation_id == conversation_id, _g.expires_at > at))
+                .where(
+                    and_(_g.conversation_id == conversation_id, _g.expires_at > at.astimezone(UTC))
+                )
                 .values(expires_at=at.astimezone(UTC))
             )
 
