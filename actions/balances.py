@@ -2,12 +2,19 @@
 
 Nothing here logs an amount, a name or a token. The verified state is
 re-derived on every use (``current_identity``): a valid signed token in the
-message metadata, or a live server-side session matching this conversation id
-and the secret in the ``verified_session`` slot.
+message metadata, or live server-side grants matching this conversation id and
+the secret in the ``verified_session`` slot. A balance needs a grant *for
+account use* (``Purpose.BALANCE``); what a case-details check proved never
+opens an account. The identity form takes only the kinds of reference its
+purpose names and explains any other kind; "Try again" restarts the whole
+check; a button or a bare yes/no where an identity answer is expected is
+asked again and never counted as a failure.
 """
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -33,11 +40,13 @@ from actions.base import (
 from actions.formatting import day as nice_day
 from actions.formatting import money
 from actions.verification import (
+    PURPOSE_KINDS,
     CheckOutcome,
     Identity,
     Purpose,
     ReferenceKind,
     classify_reference,
+    purpose_of,
 )
 
 KIND_BY_INTENT = {"ask_council_tax_balance": "council_tax", "ask_rent_balance": "rent"}
@@ -47,13 +56,43 @@ _VERIFY_SLOTS = ("verify_reference", "verify_postcode", "verify_fact")
 
 
 def covered_accounts(identity: Identity, kind: str) -> list[str]:
-    wanted = REFERENCE_KIND[kind]
-    found = []
-    for reference in sorted(identity.references):
-        classified = classify_reference(reference)
-        if classified and classified[0] is wanted:
-            found.append(classified[1])
-    return found
+    """The accounts of this kind the conversation proved *for account use*."""
+    return identity.references_for(Purpose.BALANCE, REFERENCE_KIND[kind])
+
+
+def _wait_words(wait: timedelta) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def _is_button_or_yes_no(tracker: Tracker, text: str) -> bool:
+    """A button's payload ("/affirm") or a bare yes/no is not an answer to a question
+    about identity: it is asked again and never counted as a failed check."""
+    if text.startswith("/"):
+        return True
+    return latest_intent(tracker) in {"affirm", "deny"} and _fold(text) in _YES_NO_WORDS
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.casefold().strip(" .!?").split())
+
+
+_YES_NO_WORDS = {
+    "yes",
+    "y",
+    "yeah",
+    "yep",
+    "ok",
+    "okay",
+    "sure",
+    "please",
+    "yes please",
+    "no",
+    "n",
+    "nope",
+    "no thanks",
+    "try again",
+}
 
 
 def pause_events(tracker: Tracker) -> list[EventType]:
@@ -98,8 +137,15 @@ class StartBalance(FrontdoorAction):
                 SlotSet("verify_reference", covered[0]),
                 FollowupAction("action_show_balance"),
             ]
-        if self.services.verifier.locked(tracker.sender_id, given):
+        gate = self.services.verifier.gate(tracker.sender_id, given)
+        if gate.outcome is CheckOutcome.LOCKED:
             dispatcher.utter_message(text=messages.VERIFY_LOCKED, buttons=[messages.HUMAN_BUTTON])
+            return [*events, SlotSet("awaiting", "offer_human"), *stop_form_events(tracker)]
+        if gate.outcome is CheckOutcome.DELAYED:
+            dispatcher.utter_message(
+                text=messages.VERIFY_DELAYED.format(wait=_wait_words(gate.wait)),
+                buttons=[messages.HUMAN_BUTTON],
+            )
             return [*events, SlotSet("awaiting", "offer_human"), *stop_form_events(tracker)]
         dispatcher.utter_message(text=messages.VERIFY_INTRO.format(what=WHAT[kind]))
         return [
@@ -134,11 +180,17 @@ class ValidateVerifyForm(FrontdoorFormValidation):
         domain: DomainDict,
     ) -> dict[str, Any]:
         classified = classify_reference(slot_value) if isinstance(slot_value, str) else None
-        purpose = tracker.get_slot("verify_purpose")
-        if classified is None or (
-            purpose != Purpose.CASE_DETAILS.value and classified[0] is ReferenceKind.CASE
-        ):
-            dispatcher.utter_message(text=messages.BAD_VERIFY_REFERENCE)
+        purpose = purpose_of(tracker.get_slot("verify_purpose"))
+        if classified is None:
+            dispatcher.utter_message(
+                text=messages.BAD_CASE_REFERENCE
+                if purpose is Purpose.CASE_DETAILS
+                else messages.BAD_VERIFY_REFERENCE
+            )
+            return {"verify_reference": None}
+        if classified[0] not in PURPOSE_KINDS[purpose]:
+            # Say what this step needs; never take a reference it does not name.
+            dispatcher.utter_message(text=wrong_kind_message(purpose, classified[0]))
             return {"verify_reference": None}
         result: dict[str, Any] = {"verify_reference": classified[1]}
         if classified[0] is ReferenceKind.COUNCIL_TAX:
@@ -167,6 +219,9 @@ class ValidateVerifyForm(FrontdoorFormValidation):
         domain: DomainDict,
     ) -> dict[str, Any]:
         text = " ".join(str(slot_value or "").split())
+        if _is_button_or_yes_no(tracker, text):
+            dispatcher.utter_message(text=messages.VERIFY_FACT_NOT_A_BUTTON)
+            return {"verify_fact": None}
         if not text or len(text) > 100:
             dispatcher.utter_message(text=messages.BAD_VERIFY_FACT)
             return {"verify_fact": None}
@@ -216,7 +271,7 @@ class Verify(FrontdoorAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        purpose = Purpose(tracker.get_slot("verify_purpose") or Purpose.BALANCE.value)
+        purpose = purpose_of(tracker.get_slot("verify_purpose"))
         result = self.services.verifier.knowledge_check(
             conversation_id=tracker.sender_id,
             reference=tracker.get_slot("verify_reference") or "",
@@ -236,6 +291,27 @@ class Verify(FrontdoorAction):
                 SlotSet("verified_session", result.secret),
                 SlotSet("awaiting", None),
                 FollowupAction(follow),
+            ]
+        if result.outcome is CheckOutcome.WRONG_KIND:
+            found = classify_reference(tracker.get_slot("verify_reference") or "")
+            kind = found[0] if found else ReferenceKind.CASE
+            dispatcher.utter_message(text=wrong_kind_message(purpose, kind))
+            return [
+                *forget,
+                SlotSet("verify_reference", None),
+                SlotSet("requested_slot", None),
+                FollowupAction("verify_form"),
+            ]
+        if result.outcome is CheckOutcome.DELAYED:
+            dispatcher.utter_message(
+                text=messages.VERIFY_DELAYED.format(wait=_wait_words(result.wait)),
+                buttons=[messages.HUMAN_BUTTON],
+            )
+            return [
+                *forget,
+                SlotSet("verify_reference", None),
+                SlotSet("awaiting", "offer_human"),
+                *finish_task(dispatcher, tracker),
             ]
         if result.outcome is CheckOutcome.LOCKED:
             dispatcher.utter_message(text=messages.VERIFY_FAILED)
@@ -350,11 +426,23 @@ class ShowBalance(FrontdoorAction):
         return "\n".join(lines)
 
 
+def wrong_kind_message(purpose: Purpose, kind: ReferenceKind) -> str:
+    """A polite word on what this step needs, for a reference of another kind."""
+    if purpose is Purpose.CASE_DETAILS:
+        return messages.WRONG_KIND_FOR_CASE.format(kind=messages.REFERENCE_KIND_NAMES[kind.value])
+    return messages.WRONG_KIND_FOR_BALANCE
+
+
 def retry_verification(tracker: Tracker) -> list[EventType]:
-    """Events to start the identity check again (after "try again")."""
+    """Events to start the identity check again (after "try again"): the whole check
+    is reset (reference, facts, the question in progress) and it starts afresh
+    for the same purpose, asking for the reference first."""
+    purpose = purpose_of(tracker.get_slot("verify_purpose"))
     return [
         SlotSet("awaiting", None),
+        SlotSet("verify_purpose", purpose.value),
         *[SlotSet(name, None) for name in _VERIFY_SLOTS],
+        SlotSet("requested_slot", None),
         FollowupAction("verify_form"),
     ]
 

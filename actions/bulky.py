@@ -34,6 +34,7 @@ from actions.base import (
 from actions.formatting import day as nice_day
 from actions.formatting import join_words, money, short_day
 from actions.parsing import choose_slot, parse_bulky_items
+from actions.verification import Purpose
 
 SLOT_HORIZON_DAYS = 28
 MAX_SLOT_BUTTONS = 6
@@ -68,7 +69,8 @@ def verified_resident(services: Services, tracker: Tracker, uprn: str | None) ->
         return None
     identity = current_identity(services, tracker)
     backoffice = services.backoffice
-    for reference in sorted(identity.references):
+    # Support with council tax is account data: only an account proved for that use counts.
+    for reference in identity.references_for(Purpose.BALANCE):
         try:
             if reference.startswith("CT"):
                 account = backoffice.council_tax.get_account(reference)

@@ -1,5 +1,6 @@
 """Where is my request? Status for anyone with the reference; history, target
-date and next steps only for a verified resident."""
+date and next steps only for a resident verified for that case (a case check
+of this very case, or a signed-in token for an account at its property)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from actions.base import (
 )
 from actions.formatting import day as nice_day
 from actions.formatting import humanise, plain
-from actions.verification import Identity, ReferenceKind, classify_reference
+from actions.verification import Identity, Purpose, ReferenceKind, classify_reference
 
 _CASE_IN_TEXT = re.compile(r"\b(bdc)\s*[-\u2013]?\s*(\d{3})\s*(\d{3})\b", re.I)
 _BOOKING_IN_TEXT = re.compile(r"\b(bw)\s*[-\u2013]?\s*(\d{6})\b", re.I)
@@ -61,23 +62,19 @@ def case_exists(services: Services, reference: str) -> bool:
 
 
 def identity_covers_case(services: Services, identity: Identity, case: Case) -> bool:
-    """Verified for this case itself, or for an account at the same property."""
-    if not identity.verified:
-        return False
-    if identity.covers(case.reference):
+    """Verified for this case's details (a case check of this very case), or signed in
+    with a token for an account at the case's property. An account proved by a
+    knowledge check is for its balance only, and a case check for that case only."""
+    if identity.covers(case.reference, Purpose.CASE_DETAILS):
         return True
     if case.uprn is None:
         return False
-    for reference in identity.references:
-        found = classify_reference(reference)
-        if found is None:
-            continue
-        kind, canonical = found
+    for grant in identity.token_accounts():
         try:
-            if kind is ReferenceKind.COUNCIL_TAX:
-                uprn = services.backoffice.council_tax.get_account(canonical).uprn
-            elif kind is ReferenceKind.TENANCY:
-                uprn = services.backoffice.rents.get_account(canonical).uprn
+            if grant.kind is ReferenceKind.COUNCIL_TAX:
+                uprn = services.backoffice.council_tax.get_account(grant.reference).uprn
+            elif grant.kind is ReferenceKind.TENANCY:
+                uprn = services.backoffice.rents.get_account(grant.reference).uprn
             else:
                 continue
         except (NotFound, InvalidReference):
@@ -99,7 +96,16 @@ class ValidateCaseForm(FrontdoorFormValidation):
     ) -> dict[str, Any]:
         reference = find_case_reference(slot_value) if isinstance(slot_value, str) else None
         if reference is None:
-            dispatcher.utter_message(text=messages.BAD_CASE_REFERENCE)
+            other = classify_reference(slot_value) if isinstance(slot_value, str) else None
+            if other is not None and other[0] is not ReferenceKind.CASE:
+                # An account reference where a request's is needed: say so.
+                dispatcher.utter_message(
+                    text=messages.WRONG_KIND_FOR_CASE.format(
+                        kind=messages.REFERENCE_KIND_NAMES[other[0].value]
+                    )
+                )
+            else:
+                dispatcher.utter_message(text=messages.BAD_CASE_REFERENCE)
             return {"case_reference": None}
         if not case_exists(self.services, reference):
             dispatcher.utter_message(text=messages.CASE_NOT_FOUND)

@@ -12,10 +12,15 @@ Payload::
         "service_area": "waste" | "revenues" | "housing" | "planning" | "general",
         "priority": "normal" | "urgent",
         "summary": {"topic", "references": [...], "verified_identity": {...} | null,
-                    "articles_shown": [...], "failed_questions": [...], "risk": kind | null}}}
+                    "verified_cases": [...], "articles_shown": [...],
+                    "failed_questions": [...], "risk": kind | null}}}
 
-The summary names what was verified (method and references), never balances,
-tokens or identity facts.
+``verified_identity`` comes from the server-side grants (``actions.verification``)
+and lists only accounts proved for account use (a token, or the full knowledge
+check); a case-details check is listed apart in ``verified_cases`` and never
+makes the resident "verified" in the console. Each grant says what was proved,
+for what, how (method and which facts, never their values) and until when;
+never balances or tokens.
 """
 
 from __future__ import annotations
@@ -140,6 +145,7 @@ class Handoff(FrontdoorAction):
                     "topic": topic,
                     "references": references_of(tracker),
                     "verified_identity": identity.summary(),
+                    "verified_cases": identity.case_summary(),
                     "articles_shown": slot_list(tracker, "articles_shown"),
                     "failed_questions": slot_list(tracker, "failed_questions"),
                     "risk": signal.kind.value if signal else None,

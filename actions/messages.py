@@ -233,8 +233,32 @@ ASK_VERIFY_REFERENCE = {
         "What is your council tax account reference? It starts with CT, for example CT40012345."
     ),
     "rent": "What is your tenancy reference? It starts with TEN, for example TEN-004512.",
-    "case": "What is your reference?",
+    "case": "What is your case reference? It starts with BDC, for example BDC-104233.",
 }
+REFERENCE_KIND_NAMES = {
+    "council_tax": "council tax account",
+    "tenancy": "tenancy",
+    "case": "case",
+}
+WRONG_KIND_FOR_CASE = (
+    "That looks like a {kind} reference. To show the details of a request I need its case "
+    "reference, which starts with BDC, for example BDC-104233. If you'd like a balance "
+    "instead, just ask me for it."
+)
+WRONG_KIND_FOR_BALANCE = (
+    "That looks like a case reference, for a request you made. To show a balance I need "
+    "your council tax account reference (like CT40012345) or your tenancy reference (like "
+    "TEN-004512); they are on your bill or rent statement. To check on a request, ask me "
+    '"where is my request?".'
+)
+VERIFY_FACT_NOT_A_BUTTON = (
+    "Please type your answer: the amount of your last payment (like £98.50), or the "
+    "surname of a person named on the account."
+)
+VERIFY_DELAYED = (
+    "For your security, details for that account can't be checked again just yet. Please "
+    "try again in {wait}, or one of our advisors can help you now."
+)
 BAD_VERIFY_REFERENCE = (
     "That doesn't look like an account reference. Council tax references look like "
     "CT40012345 and tenancy references like TEN-004512."

@@ -3,16 +3,18 @@
 - ``bot_verification_attempts``: one row per knowledge-based identity check,
   for the lock-out (at most N failures per conversation, and per account in a
   window). The account is stored as a keyed hash, never as the reference.
-- ``bot_verified_sessions``: the server-side record of a successful check. The
-  conversation holds only a random secret in a slot; the row holds its SHA-256,
-  the conversation id, what was verified and when it expires. Both must match,
-  so neither a client-invented conversation id nor a client-sent slot value
-  grants anything on its own.
+- ``bot_verification_grants``: the server-side record of what a conversation
+  proved: one row per grant (reference kind and reference, purpose, method and
+  the facts that matched, when, until when). The conversation holds only a
+  random secret in a slot; the rows hold its SHA-256 and the conversation id.
+  Both must match, so neither a client-invented conversation id nor a
+  client-sent slot value grants anything on its own. (Replaces
+  ``bot_verified_sessions``, whose rows named references without a purpose.)
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, DateTime, Index, Integer, MetaData, String, Table
 
 metadata = MetaData(
     naming_convention={
@@ -34,14 +36,19 @@ verification_attempts = Table(
     Index(None, "account_key", "attempted_at"),
 )
 
-verified_sessions = Table(
-    "bot_verified_sessions",
+verification_grants = Table(
+    "bot_verification_grants",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(255), nullable=False, index=True),
-    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("conversation_id", String(255), nullable=False),
+    Column("secret_hash", String(64), nullable=False),
+    Column("reference_kind", String(20), nullable=False),
+    Column("reference", String(40), nullable=False),
+    Column("purpose", String(20), nullable=False),
     Column("method", String(32), nullable=False),
-    Column("account_refs", Text, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("facts", String(100), nullable=False),
+    Column("verified_at", DateTime(timezone=True), nullable=False),
     Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index(None, "conversation_id", "secret_hash"),
+    Index(None, "conversation_id", "expires_at"),
 )

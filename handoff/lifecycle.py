@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from actions.verification import recorded_account_grants
 from handoff import models as m
 from handoff.bot import BotReply, HandoffRequest
 from handoff.delivery import Event, Kind
@@ -195,11 +196,20 @@ def _escalate(
 
 def _note_bot_verification(tx: Tx, conversation: Conversation, request: HandoffRequest) -> None:
     """The bot checked who the resident is in the chat: the console may use those accounts.
-    (The bot's replies come from Rasa, server side, never from the widget.)"""
-    found = [r for r in request.verified_references if r not in conversation.references]
+
+    Which accounts, and how, come only from the bot's server-side record of what
+    this conversation proved for account use (``actions.verification``, the same
+    database, keyed by the conversation id the relay sends to Rasa as the
+    sender); the handover payload is not trusted for it. A case-details check
+    never appears there, so it never makes the resident "verified"."""
+    grants = recorded_account_grants(tx.conn, conversation.id, at=tx.now)
+    found = list(
+        dict.fromkeys(g.reference for g in grants if g.reference not in conversation.references)
+    )
     if not found:
         return
-    method = conversation.verified_method or f"bot:{request.verified_method or 'check'}"
+    how = "+".join(sorted({g.method for g in grants}))
+    method = conversation.verified_method or f"bot:{how}"
     tx.update_conversation(
         conversation.id,
         verified_refs=",".join((*conversation.references, *found))[:400],

@@ -112,12 +112,17 @@ def test_the_lock_out_survives_a_restart_of_the_action_server(seeded_database) -
             purpose=Purpose.BALANCE,
         )
 
+    # one conversation: three failures and it may not check any more
     assert attempt(verifier(), "c1", "wrong").outcome is CheckOutcome.FAILED
+    assert attempt(verifier(), "c1", "wrong").outcome is CheckOutcome.FAILED
+    assert attempt(verifier(), "c1", "wrong").outcome is CheckOutcome.LOCKED
+    assert attempt(verifier(), "c1", "Whitlock").outcome is CheckOutcome.LOCKED
+    # strangers in other conversations: the account is delayed, never locked
     assert attempt(verifier(), "c2", "wrong").outcome is CheckOutcome.FAILED
-    assert attempt(verifier(), "c3", "wrong").outcome is CheckOutcome.LOCKED
-    assert attempt(verifier(), "c4", "Whitlock").outcome is CheckOutcome.LOCKED
-    later = verifier(NOW + timedelta(minutes=61))
-    assert attempt(later, "c5", "Whitlock").outcome is CheckOutcome.VERIFIED
+    assert attempt(verifier(), "c3", "wrong").outcome is CheckOutcome.FAILED
+    assert attempt(verifier(), "resident", "Whitlock").outcome is CheckOutcome.DELAYED
+    later = verifier(NOW + timedelta(minutes=1))
+    assert attempt(later, "resident", "Whitlock").outcome is CheckOutcome.VERIFIED
 
 
 def test_a_verified_session_is_bound_to_its_conversation(seeded_database) -> None:
@@ -141,11 +146,12 @@ def test_a_verified_session_is_bound_to_its_conversation(seeded_database) -> Non
         signing_key=SIGNING_KEY.encode(),
         clock=lambda: NOW,
     )
-    assert fresh.session("real", result.secret) is not None
-    assert fresh.session("invented", result.secret) is None
+    assert fresh.grants("real", result.secret)
+    assert fresh.grants("invented", result.secret) == []
+    assert fresh.recorded_identity("real").references_for(Purpose.BALANCE) == [ANN["reference"]]
     with seeded_database.engine.connect() as connection:
         stored = connection.exec_driver_sql(
-            "SELECT secret_hash, account_refs FROM bot_verified_sessions"
+            "SELECT secret_hash, reference, purpose, facts FROM bot_verification_grants"
         ).all()
     assert stored and result.secret not in str(stored)
 

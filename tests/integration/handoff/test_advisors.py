@@ -369,20 +369,36 @@ def test_knowledge_search_case_creation_and_read_counts(world):
         cm.__exit__(None, None, None)
 
 
-def test_the_bots_own_identity_check_lets_the_advisor_see_those_accounts(world):
+def _bot_grant(reference: str, purpose: str):
+    """What the bot's action server stores after a check (actions.verification)."""
+    from datetime import UTC, datetime
+
+    from actions.verification import Grant, Purpose, ReferenceKind
+
+    kind = {"CT": ReferenceKind.COUNCIL_TAX, "TE": ReferenceKind.TENANCY}.get(
+        reference[:2], ReferenceKind.CASE
+    )
+    return Grant(
+        kind=kind,
+        reference=reference,
+        purpose=Purpose(purpose),
+        method="knowledge_check",
+        facts=("postcode", "surname") if purpose == "balance" else ("postcode",),
+        verified_at=datetime(2000, 1, 1, tzinfo=UTC),
+        expires_at=datetime(2100, 1, 1, tzinfo=UTC),
+    )
+
+
+def _escalate_with_bot_summary(world, details, grants=()):
+    """The bot hands over with ``details``; its server-side record holds ``grants``."""
+    from actions.verification import SqlVerificationStore
     from handoff.bot import BotReply, HandoffRequest
 
-    load_alex(world.loader)
-    details = {
-        "topic": "council_tax",
-        "references": ["CT40012345"],
-        "verified_identity": {"method": "knowledge_check", "references": ["CT40012345"]},
-        "articles_shown": [],
-        "failed_questions": [],
-        "risk": None,
-    }
-
     def script(text, metadata):
+        conversation_id = world.bot.received[-1][0]  # the Rasa sender id
+        store = SqlVerificationStore(world.engine)
+        for grant in grants:
+            store.save_grant(conversation_id=conversation_id, secret_hash="h" * 64, grant=grant)
         return [
             BotReply(text="Passing you to a colleague."),
             BotReply(
@@ -398,9 +414,24 @@ def test_the_bots_own_identity_check_lets_the_advisor_see_those_accounts(world):
         ]
 
     world.bot.script = script
+    return escalate(world, text="my council tax please")
+
+
+def test_the_bots_own_identity_check_lets_the_advisor_see_those_accounts(world):
+    load_alex(world.loader)
+    details = {
+        "topic": "council_tax",
+        "references": ["CT40012345"],
+        "verified_identity": {"method": "knowledge_check", "references": ["CT40012345"]},
+        "articles_shown": [],
+        "failed_questions": [],
+        "risk": None,
+    }
     sam = world.advisor("sam")
     sam.available()
-    started, _ws, cm = escalate(world, text="my council tax please")
+    started, _ws, cm = _escalate_with_bot_summary(
+        world, details, [_bot_grant("CT40012345", "balance")]
+    )
     cid = started["conversation_id"]
     try:
         queue = sam.get("/queue").json()["items"]
@@ -415,5 +446,34 @@ def test_the_bots_own_identity_check_lets_the_advisor_see_those_accounts(world):
             if e["kind"] == "handoff"
         )
         assert handoff["data"]["details"] == details
+    finally:
+        cm.__exit__(None, None, None)
+
+
+@pytest.mark.parametrize(
+    "grants",
+    [
+        (),  # the payload claims it; the bot's record has nothing
+        (("BDC-104233", "case_details"),),  # a case check is not an account check
+    ],
+)
+def test_the_console_is_verified_only_by_the_bots_server_side_record(world, grants):
+    """Issue #10 finding 1: "verified" in the console came from the handover payload."""
+    load_alex(world.loader)
+    details = {
+        "topic": "council_tax",
+        "references": ["CT40012345"],
+        "verified_identity": {"method": "knowledge_check", "references": ["CT40012345"]},
+    }
+    sam = world.advisor("sam")
+    sam.available()
+    started, _ws, cm = _escalate_with_bot_summary(
+        world, details, [_bot_grant(ref, purpose) for ref, purpose in grants]
+    )
+    cid = started["conversation_id"]
+    try:
+        assert sam.post(f"/conversations/{cid}/accept").status_code == 200
+        summary = sam.get(f"/conversations/{cid}/resident").json()
+        assert summary == {"verified": False}
     finally:
         cm.__exit__(None, None, None)

@@ -152,6 +152,7 @@ def test_asking_for_a_person_emits_one_structured_event(bot: BotHarness) -> None
             "topic": "missed_bin",
             "references": ["BDC-104233"],
             "verified_identity": None,
+            "verified_cases": [],
             "articles_shown": ["recycling"],
             "failed_questions": [],
             "risk": None,
@@ -209,10 +210,11 @@ def test_the_handoff_says_what_was_verified_but_no_data(bot: BotHarness) -> None
         ),
     )
     handoff = _handoff(result)
-    assert handoff["summary"]["verified_identity"] == {
-        "method": "token",
-        "references": ["CT40012345"],
-    }
+    verified = handoff["summary"]["verified_identity"]
+    assert verified["method"] == "token" and verified["references"] == ["CT40012345"]
+    assert [(g["reference"], g["purpose"]) for g in verified["grants"]] == [
+        ("CT40012345", "balance")
+    ]
     assert handoff["service_area"] == "revenues"
     assert token not in str(result.messages)
     assert "£" not in str(result.messages)
@@ -316,7 +318,7 @@ def test_start_over_forgets_everything_including_verification(bot: BotHarness) -
         bot.tracker(intent="start_over", slots={"verified_session": check.secret}),
     )
     assert any(e["event"] == "reset_slots" for e in result.events)
-    assert bot.services.verifier.session("conversation-1", check.secret) is None
+    assert bot.services.verifier.grants("conversation-1", check.secret) == []
 
 
 def test_a_reference_on_its_own_is_routed(bot: BotHarness) -> None:
