@@ -26,7 +26,8 @@ from actions.backoffice.seed import DEMO_IDENTITIES
 from actions.knowledge_client import FakeKnowledgeClient
 from actions.server import create_app
 from actions.settings import BotSettings
-from tests.unit.bot.harness import NOW, TEST_SETTINGS, domain
+from frontdoor.secrets import BOT_SECRET_HEADER
+from tests.unit.bot.harness import BOT_SECRET, NOW, TEST_SETTINGS, domain
 
 CT = DEMO_IDENTITIES["council_tax"]
 TEN = DEMO_IDENTITIES["tenancy"]
@@ -64,8 +65,14 @@ def call(action: str, slots: dict[str, Any], *, sender_id: str = "attacker") -> 
 
 
 def post(app: Sanic, body: dict[str, Any]) -> dict[str, Any]:
+    """As if past the bot secret (Rasa itself, or a leaked secret): defence in depth,
+    the verification must hold on its own. Without it the call is a 401
+    (tests/unit/bot/test_action_server_secret.py)."""
+
     async def send() -> Any:
-        return await app.asgi_client.post("/webhook", json=body)
+        return await app.asgi_client.post(
+            "/webhook", json=body, headers={BOT_SECRET_HEADER: BOT_SECRET}
+        )
 
     _, answer = asyncio.run(send())
     assert answer.status == 200, answer.text
