@@ -89,7 +89,7 @@ async def test_a_forged_webhook_call_is_refused_before_any_action_runs(
     assert answer.status == 401
     assert answer.json["error"] == "unauthorised"
     assert "verified_session" not in answer.text
-    assert store.attempts == [] and store.sessions == {}
+    assert store.attempts == [] and store.grants == []
     _, listing = await client.get("/actions", headers=headers)
     assert listing.status == 401
 
