@@ -13,12 +13,20 @@ import os
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Self
+from typing import Annotated, Any, Self
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -58,6 +66,14 @@ class _MappingEnvSource(EnvSettingsSource):
         return parsed
 
 
+def _comma_separated(value: Any) -> Any:
+    return (
+        [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, str)
+        else value
+    )
+
+
 class CommonSettings(BaseSettings):
     """Settings every service reads."""
 
@@ -73,6 +89,14 @@ class CommonSettings(BaseSettings):
     redis_url: str | None = Field(default=None, description="Redis URL for scale-out.")
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     log_level: str = "INFO"
+    trusted_proxies: Annotated[
+        tuple[IPvAnyNetwork, ...], NoDecode, BeforeValidator(_comma_separated)
+    ] = Field(
+        default=(),
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed (frontdoor.http.client_address). Default: none, "
+        "not even loopback.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> Self:
