@@ -40,11 +40,11 @@ FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 KIB = 1024
 DEFAULT_JSON_LIMIT = 64 * KIB
 
-# The integers PostgreSQL's BIGINT and SQLite's INTEGER hold; ids in paths,
-# queries and bodies are bounded by them so a huge number is a 422, not an
-# overflow 500 from the driver.
-MAX_DB_INT = 2**63 - 1
-MIN_DB_INT = -(2**63)
+# The integers an INTEGER column holds on both databases (PostgreSQL's is 32
+# bits; SQLite's 64). Ids in paths, queries and bodies are bounded by them, so a
+# huge number is a 422, not an overflow 500 from the driver.
+MAX_DB_INT = 2**31 - 1
+MIN_DB_INT = -(2**31)
 DbInt = Annotated[int, Ge(MIN_DB_INT), Le(MAX_DB_INT)]
 
 
@@ -168,32 +168,36 @@ class RequestGuard:
                 return
         received = 0
         started = False
+        refused = False
 
         async def counting_receive() -> Message:
-            nonlocal received
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > rule.max_bytes:
-                    raise _BodyTooLarge()
+                    # answer now; the app sees a client that went away and its answer is dropped
+                    if not started:
+                        await _too_large(send, rule.max_bytes)
+                    refused = True
+                    return {"type": "http.disconnect"}
             return message
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if message["type"] == "http.response.start":
                 started = True
             await send(message)
 
         try:
-            await self.app(scope, counting_receive, tracking_send)
-        except _BodyTooLarge:
-            if started:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not refused:
                 raise
-            await _too_large(send, rule.max_bytes)
-
-
-class _BodyTooLarge(Exception):
-    pass
 
 
 async def _refuse(send: Send, status: int, code: str, message: str) -> None:
