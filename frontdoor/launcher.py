@@ -86,6 +86,9 @@ def build_services(settings: StackSettings) -> list[Service]:
             "--port",
             str(port),
             "--no-access-log",
+            # uvicorn believes X-Forwarded-For from loopback by default; the apps decide,
+            # from FRONTDOOR_TRUSTED_PROXIES (frontdoor.http.client_address)
+            "--no-proxy-headers",
             *extra,
         ]
 

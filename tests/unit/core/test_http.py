@@ -144,3 +144,13 @@ def test_validation_errors_never_echo_the_values_sent():
     answer = client.post("/api/items", json={"name": ["canary-77"], "count": "canary-78"})
     assert answer.status_code == 422
     assert "canary" not in answer.text
+
+
+def test_uvicorn_is_told_not_to_believe_forwarded_headers():
+    """uvicorn trusts X-Forwarded-For from loopback unless told not to; the apps decide."""
+    from frontdoor.launcher import build_services
+    from frontdoor.stack import StackSettings
+
+    web = [s for s in build_services(StackSettings.load({})) if "uvicorn" in s.command]
+    assert {s.name for s in web} == {"knowledge", "handoff"}
+    assert all("--no-proxy-headers" in s.command for s in web)
