@@ -45,6 +45,8 @@ DEFAULT_JSON_LIMIT = 64 * KIB
 # huge number is a 422, not an overflow 500 from the driver.
 MAX_DB_INT = 2**31 - 1
 MIN_DB_INT = -(2**31)
+# For fields with no bounds of their own: Ge/Le here would replace a Field(ge=0) given
+# alongside, so bounded fields write ``Field(ge=0, le=MAX_DB_INT)`` instead.
 DbInt = Annotated[int, Ge(MIN_DB_INT), Le(MAX_DB_INT)]
 
 

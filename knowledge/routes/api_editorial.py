@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
-from frontdoor.http import DbInt
+from frontdoor.http import MAX_DB_INT, DbInt
 from knowledge import articles, diffs, gaps, listing, presenters, publishing
 from knowledge.deps import ApiActor, SearchDep, SessionDep, SettingsDep
 from knowledge.models import Article
@@ -39,7 +39,7 @@ class PreviewResponse(BaseModel):
 
 class RestoreRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    base_version: DbInt = Field(ge=0)
+    base_version: int = Field(ge=0, le=MAX_DB_INT)
 
 
 class DiffResponse(BaseModel):
@@ -132,8 +132,8 @@ def diff(
     article_id: DbInt,
     session: SessionDep,
     actor: ApiActor,
-    from_revision: Annotated[DbInt, Query(alias="from", ge=1)],
-    to_revision: Annotated[DbInt, Query(alias="to", ge=1)],
+    from_revision: Annotated[int, Query(alias="from", ge=1, le=MAX_DB_INT)],
+    to_revision: Annotated[int, Query(alias="to", ge=1, le=MAX_DB_INT)],
     style: Literal["unified", "html"] = "unified",
 ) -> DiffResponse:
     record = articles.get_article(session, article_id)
