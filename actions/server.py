@@ -25,9 +25,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
 import warnings
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -130,6 +132,8 @@ def create_app(
             status=401,
         )
 
+    _guard_webhook_bodies(app)
+
     @app.get("/healthz")
     async def healthz(_: Request) -> response.HTTPResponse:
         database, knowledge_state = await asyncio.gather(
@@ -152,6 +156,71 @@ def create_app(
         )
 
     return app
+
+
+MAX_ACTION_CALL_BYTES = 2_000_000  # a long conversation's tracker, decompressed
+_CALL_FIELDS: dict[str, type | tuple[type, ...]] = {
+    "next_action": str,
+    "tracker": dict,
+    "domain": dict,
+    "sender_id": (str, type(None)),
+    "version": (str, type(None)),
+}
+
+
+def _bad_body(message: str) -> response.HTTPResponse:
+    return response.json({"error": "invalid_body", "message": message}, status=400)
+
+
+def action_call_problem(raw: bytes, *, deflated: bool) -> str | None:
+    """Why ``raw`` is not an action call Rasa could have sent, or None.
+
+    rasa-sdk assumes a JSON object and answers anything else with a 500 that
+    echoes the request; we answer 400 and say what is wrong instead.
+    """
+    try:
+        if deflated:
+            inflater = zlib.decompressobj()
+            raw = inflater.decompress(raw, MAX_ACTION_CALL_BYTES)
+            if inflater.unconsumed_tail:
+                return "The action call is too large."
+        call = json.loads(raw)
+    except (ValueError, zlib.error):
+        return "The body is not valid JSON."
+    if not isinstance(call, dict):
+        return "The body must be a JSON object (an action call)."
+    if not isinstance(call.get("next_action"), str):
+        return "next_action must name an action."
+    for name, kinds in _CALL_FIELDS.items():
+        if name in call and not isinstance(call[name], kinds):
+            return f"{name} has the wrong type."
+    return None
+
+
+def _guard_webhook_bodies(app: Sanic) -> None:
+    """400 for bodies that are not action calls; a 500 that never echoes the request."""
+
+    @app.on_request
+    async def _check_action_call(request: Request) -> response.HTTPResponse | None:
+        if request.method != "POST" or request.path != "/webhook":
+            return None
+        deflated = request.headers.get("content-encoding", "") == "deflate"
+        problem = action_call_problem(request.body or b"", deflated=deflated)
+        return _bad_body(problem) if problem else None
+
+    async def _unexpected(request: Request, exception: Exception) -> response.HTTPResponse:
+        status = getattr(exception, "status_code", 500)
+        if isinstance(status, int) and 400 <= status < 500:
+            body = {"error": "bad_request", "message": "The request was refused."}
+            return response.json(body, status=status)
+        logger.error("action server error on %s", request.path, exc_info=exception)
+        return response.json(
+            {"error": "internal_error", "message": "The action could not be run."}, status=500
+        )
+
+    # rasa-sdk's catch-all handler echoes the request body; Sanic refuses a second one for
+    # Exception, so ours takes its place.
+    app.error_handler.cached_handlers[(Exception, None)] = _unexpected
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -124,6 +124,9 @@ def build_services(
             "--port",
             str(port),
             "--no-access-log",
+            # uvicorn believes X-Forwarded-For from loopback by default; the apps decide,
+            # from FRONTDOOR_TRUSTED_PROXIES (frontdoor.http.client_address)
+            "--no-proxy-headers",
             *extra,
         ]
 

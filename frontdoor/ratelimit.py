@@ -46,6 +46,7 @@ from limits.strategies import MovingWindowRateLimiter
 from pydantic import AfterValidator
 from starlette.requests import HTTPConnection
 
+from frontdoor import http
 from frontdoor.exceptions import ConfigurationError, FrontdoorError
 
 log = logging.getLogger(__name__)
@@ -176,11 +177,14 @@ def limiter_for(settings: Any, *, namespace: str) -> LimitsRateLimiter:
 def client_address(connection: HTTPConnection) -> str:
     """Who is asking, as far as limits are concerned (requests and websockets alike).
 
-    The socket peer. Trusted proxies (``X-Forwarded-For`` only from configured
-    addresses) are decided here and nowhere else.
+    The socket peer, or the client behind one of the service's configured
+    trusted proxies (``frontdoor.http.client_address`` decides, for sign-in
+    throttling too); "unknown" when the server does not know the peer.
     """
-    client = connection.client
-    return client.host if client and client.host else "unknown"
+    app = connection.scope.get("app")
+    settings = getattr(getattr(app, "state", None), "settings", None)
+    proxies = getattr(settings, "trusted_proxies", ())
+    return http.client_address(connection, proxies) or "unknown"
 
 
 def client_key(secret: str, identity: str) -> str:

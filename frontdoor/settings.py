@@ -14,12 +14,20 @@ import os
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    IPvAnyNetwork,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
 )
@@ -67,6 +75,14 @@ class _SecretsFileSource(_MappingEnvSource):
         super().__init__(settings_cls, read_secrets_file(secrets_file(var_dir)))
 
 
+def _comma_separated(value: Any) -> Any:
+    return (
+        [part.strip() for part in value.split(",") if part.strip()]
+        if isinstance(value, str)
+        else value
+    )
+
+
 class CommonSettings(BaseSettings):
     """Settings every service reads."""
 
@@ -88,6 +104,14 @@ class CommonSettings(BaseSettings):
         description="The address residents and staff use (https://... makes cookies Secure).",
     )
     log_level: str = "INFO"
+    trusted_proxies: Annotated[
+        tuple[IPvAnyNetwork, ...], NoDecode, BeforeValidator(_comma_separated)
+    ] = Field(
+        default=(),
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For is believed (frontdoor.http.client_address). Default: none, "
+        "not even loopback.",
+    )
 
     # Secret fields this service cannot start without (frontdoor.secrets.SECRET_FIELDS).
     required_secrets: ClassVar[tuple[str, ...]] = ()

@@ -21,14 +21,24 @@ from typing import Any
 
 import anyio
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
-from frontdoor import __version__
+from frontdoor import __version__, apidocs
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.db import check_database, database_status, make_engine, make_session_factory
+from frontdoor.http import (
+    DEFAULT_JSON_LIMIT,
+    FORM_TYPES,
+    JSON_TYPES,
+    BodyRule,
+    RequestGuard,
+    SecurityHeaders,
+    validation_error_response,
+)
 from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.redis import redis_status
 from handoff import api, console
@@ -50,6 +60,10 @@ from handoff.ws import advisor_endpoint, resident_endpoint
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
+BODY_RULES = (
+    BodyRule("/api/", DEFAULT_JSON_LIMIT, JSON_TYPES),
+    BodyRule("/console/", 8 * 1024, FORM_TYPES),
+)
 
 
 def create_app(
@@ -120,7 +134,11 @@ def create_app(
             **(intervals or {}),
         },
     )
-    gate = AccountsGate(make_session_factory(engine), secure_cookies=settings.secure_cookies)
+    gate = AccountsGate(
+        make_session_factory(engine),
+        secure_cookies=settings.secure_cookies,
+        trusted_proxies=settings.trusted_proxies,
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -142,7 +160,14 @@ def create_app(
             await bot.aclose()
             await search.aclose()
 
-    app = FastAPI(title="Frontdoor handoff", version=__version__, lifespan=lifespan)
+    # Swagger UI would load from a CDN: /docs is frontdoor.apidocs' offline page instead
+    app = FastAPI(
+        title="Frontdoor handoff",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.settings = settings
     app.state.handoff, app.state.desk, app.state.hub, app.state.live = handoff, desk, hub, live
     app.state.accounts = gate
@@ -163,6 +188,8 @@ def create_app(
             {"error": exc.code, "message": exc.message}, status_code=http_status(exc)
         )
 
+    app.add_exception_handler(RequestValidationError, validation_error_response)
+    app.add_middleware(RequestGuard, rules=BODY_RULES)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.handoff_allowed_origins,
@@ -170,6 +197,8 @@ def create_app(
         allow_headers=["Authorization", "Content-Type"],
         allow_credentials=False,
     )
+    app.add_middleware(SecurityHeaders)  # outermost: 413s, 415s and CORS answers wear it too
+    apidocs.install(app)
     app.include_router(api.residents)
     app.include_router(api.advisors)
     app.include_router(api.supervisors)

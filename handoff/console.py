@@ -19,7 +19,7 @@ from fastapi.templating import Jinja2Templates
 from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import SessionInfo
-from frontdoor.accounts.web import require_csrf, safe_next
+from frontdoor.accounts.web import require_csrf, safe_next, throttled_headers
 
 TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
 DEFAULT_COUNCIL = "Bramblefield District Council"
@@ -100,18 +100,18 @@ def login(
 ) -> Response:
     target = safe_next(next, CONSOLE_HOME)
     response = RedirectResponse(target, status_code=303)
-    client_ip = request.client.host if request.client else ""
+    gate = request.app.state.accounts
     try:
-        request.app.state.accounts.login(
+        gate.login(
             response,
             email=email,
             password=password,
-            client_ip=client_ip,
+            client_ip=gate.client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )
     except (InvalidCredentials, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
-        return render(
+        page = render(
             request,
             "console/login.html",
             status=status,
@@ -120,6 +120,9 @@ def login(
             email=email,
             error=exc.message,
         )
+        if isinstance(exc, LoginThrottled):
+            page.headers.update(throttled_headers(exc))
+        return page
     return response
 
 

@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from frontdoor.http import MAX_DB_INT, DbInt
+
 ClientId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -61,12 +63,12 @@ class TypingIn(_In):
 
 
 class ReadIn(_In):
-    seq: int = Field(ge=0)
+    seq: int = Field(ge=0, le=MAX_DB_INT)
 
 
 class TransferIn(_In):
     team: str | None = None
-    advisor_id: int | None = None
+    advisor_id: DbInt | None = None
     note: Note = ""
 
 

@@ -20,6 +20,7 @@ from frontdoor import __version__
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.db import check_database, make_engine, make_session_factory
 from frontdoor.exceptions import ConfigurationError
+from frontdoor.http import DEFAULT_JSON_LIMIT, FORM_TYPES, JSON_TYPES, BodyRule, RequestGuard
 from frontdoor.migrate import pending
 from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.stack import StackSettings
@@ -40,7 +41,7 @@ from knowledge.routes import (
 from knowledge.search import SearchEngine
 from knowledge.search_runtime import SearchRuntime
 from knowledge.settings import KnowledgeSettings
-from knowledge.web import STATIC_DIR, RequestSizeLimit, SecurityHeaders, make_templates, origin_of
+from knowledge.web import STATIC_DIR, SecurityHeaders, make_templates, origin_of
 
 
 def build_search_engine(settings: KnowledgeSettings) -> SearchEngine:
@@ -49,6 +50,18 @@ def build_search_engine(settings: KnowledgeSettings) -> SearchEngine:
     if settings.knowledge_embedder == "hashing":
         return SearchEngine(settings.index_dir, HashingEmbedder(256), progress=False)
     return SearchEngine(settings.index_dir, SentenceTransformerEmbedder(), progress=False)
+
+
+def body_rules(settings: KnowledgeSettings) -> list[BodyRule]:
+    """64 KiB of JSON for the APIs; room for a whole article (as JSON or a form) in the editor."""
+    article = 3 * settings.knowledge_max_article_bytes + 65_536  # escaping can triple a body
+    return [
+        BodyRule("/api/", DEFAULT_JSON_LIMIT, JSON_TYPES),
+        BodyRule("/api/v1/editorial/articles", article, JSON_TYPES),
+        BodyRule("/api/v1/editorial/preview", article, JSON_TYPES),
+        BodyRule("/editor/", article, FORM_TYPES),
+        BodyRule("/editor/login", 8 * 1024, FORM_TYPES),
+    ]
 
 
 def create_app(
@@ -97,14 +110,15 @@ def create_app(
     app.state.search = runtime
     app.state.templates = make_templates()
     app.state.handoff_url = stack.handoff_url
-    app.state.accounts = AccountsGate(factory, secure_cookies=settings.secure_cookies)
+    app.state.accounts = AccountsGate(
+        factory, secure_cookies=settings.secure_cookies, trusted_proxies=settings.trusted_proxies
+    )
     app.state.limiter = limiter or limiter_for(settings, namespace="knowledge")
 
     install_error_handlers(app, login_path="/editor/login")
     errors.install(app)
     install_handler(app, html=errors.page)
-    request_limit = 3 * settings.knowledge_max_article_bytes + 65_536
-    app.add_middleware(RequestSizeLimit, limit=request_limit)
+    app.add_middleware(RequestGuard, rules=body_rules(settings))
     app.add_middleware(
         SecurityHeaders,
         widget_origin=origin_of(stack.handoff_url),

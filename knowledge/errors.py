@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from frontdoor.http import validation_error_content, validation_message
 from knowledge.exceptions import EditConflict, KnowledgeError
 
 logger = logging.getLogger(__name__)
@@ -23,14 +24,6 @@ logger = logging.getLogger(__name__)
 
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
-
-
-def _field_message(exc: RequestValidationError) -> str:
-    parts = []
-    for error in exc.errors():
-        location = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path")]
-        parts.append(f"{'.'.join(location) or 'request'}: {error.get('msg', 'invalid')}")
-    return "; ".join(parts)
 
 
 def page(request: Request, status: int, *, title: str, message: str) -> Response:
@@ -70,13 +63,10 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
-        message = _field_message(exc)
+        # never the values sent: a NaN cannot be serialised, and errors do not echo requests
         if not _is_api(request):
-            return page(request, 422, title="Check your answers", message=message)
-        detail = jsonable_encoder(exc.errors(), exclude={"ctx", "url", "input"})
-        return JSONResponse(
-            {"error": "invalid_request", "message": message, "detail": detail}, status_code=422
-        )
+            return page(request, 422, title="Check your answers", message=validation_message(exc))
+        return JSONResponse(validation_error_content(exc), status_code=422)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:

@@ -20,6 +20,7 @@ from pydantic import (
     model_validator,
 )
 
+from frontdoor.http import MAX_DB_INT
 from knowledge.vocabulary import Language, ServiceArea
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -85,7 +86,9 @@ class ArticleUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    base_version: int = Field(ge=0, description="The revision number the editor started from.")
+    base_version: int = Field(
+        ge=0, le=MAX_DB_INT, description="The revision number the editor started from."
+    )
     title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     summary: Annotated[str, StringConstraints(min_length=1, max_length=600)]
     service_area: ServiceArea

@@ -30,10 +30,14 @@ class LoginThrottled(AccountsError):
     code = "login_throttled"
 
     def __init__(self, retry_after: int) -> None:
+        self.retry_after = max(1, retry_after)
+        if self.retry_after < 120:
+            wait = f"{self.retry_after} second{'s' if self.retry_after != 1 else ''}"
+        else:
+            wait = f"{-(-self.retry_after // 60)} minutes"
         super().__init__(
-            f"Too many failed sign-in attempts. Try again in {max(1, retry_after // 60)} minute(s)."
+            f"Too many sign-in attempts that did not work. Wait {wait}, then try again."
         )
-        self.retry_after = retry_after
 
 
 class NotAuthenticated(AccountsError):

@@ -1,5 +1,9 @@
 """Account operations: users, password checks with throttling, sessions.
 
+Throttling counts failed attempts in ``auth_login_attempts`` (so every
+instance sees the same counts) and never locks an account for everyone: see
+:func:`throttle_wait`.
+
 Plain functions over a SQLAlchemy session; callers commit. Cookie values are
 random 256-bit tokens; only their sha256 is stored.
 """
@@ -7,14 +11,16 @@ random 256-bit tokens; only their sha256 is stored.
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from frontdoor.accounts.exceptions import (
@@ -29,8 +35,12 @@ from frontdoor.accounts.roles import Role, effective_roles, parse_roles
 SESSION_LIFETIME = timedelta(hours=8)
 SESSION_IDLE_LIMIT = timedelta(hours=2)
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
-MAX_FAILURES_PER_IP = 20
+MAX_FAILURES_PER_CLIENT_ACCOUNT = 5
+MAX_FAILURES_PER_CLIENT = 20
+ACCOUNT_FREE_FAILURES = 10
+ACCOUNT_MAX_DELAY = timedelta(seconds=60)
+# A client that signed in to an account from an address lately skips the account-wide delay.
+KNOWN_CLIENT_PERIOD = timedelta(days=30)
 MIN_PASSWORD_LENGTH = 12
 
 _hasher = PasswordHasher()
@@ -155,34 +165,90 @@ def list_users(session: Session) -> list[UserInfo]:
     return [to_info(user) for user in session.scalars(select(User).order_by(User.email))]
 
 
-def _recent_failures(session: Session, column, value: str, since: datetime) -> int:  # type: ignore[no-untyped-def]
-    return (
-        session.scalar(
-            select(func.count(LoginAttempt.id)).where(
-                column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since
-            )
-        )
-        or 0
+def _failure_times(session: Session, since: datetime, *conditions: Any) -> list[datetime]:
+    """When the failed attempts matching ``conditions`` since ``since`` happened, oldest first."""
+    query = (
+        select(LoginAttempt.at)
+        .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since, *conditions)
+        .order_by(LoginAttempt.at)
     )
+    return [_aware(at) for at in session.scalars(query)]
+
+
+def _wait_for_quota(times: list[datetime], limit: int, now: datetime) -> float:
+    """Seconds until fewer than ``limit`` of ``times`` are inside the window."""
+    if len(times) < limit:
+        return 0.0
+    return (times[len(times) - limit] + THROTTLE_WINDOW - now).total_seconds()
+
+
+def _known_client(session: Session, email: str, client_ip: str, now: datetime) -> bool:
+    if not client_ip:
+        return False
+    query = select(LoginAttempt.id).where(
+        LoginAttempt.email == email,
+        LoginAttempt.client_ip == client_ip[:64],
+        LoginAttempt.succeeded.is_(True),
+        LoginAttempt.at >= now - KNOWN_CLIENT_PERIOD,
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
+def account_delay(failures: int) -> timedelta:
+    """How long an account waits between attempts after ``failures`` recent ones.
+
+    Nothing up to ``ACCOUNT_FREE_FAILURES``, then 1, 2, 4 ... seconds, never
+    more than ``ACCOUNT_MAX_DELAY``: slow enough to make guessing from many
+    addresses pointless, short enough that nobody is locked out.
+    """
+    if failures < ACCOUNT_FREE_FAILURES:
+        return timedelta(0)
+    exponent = min(failures - ACCOUNT_FREE_FAILURES, 16)
+    return min(timedelta(seconds=2**exponent), ACCOUNT_MAX_DELAY)
+
+
+def throttle_wait(session: Session, *, email: str, client_ip: str, now: datetime) -> int:
+    """Whole seconds before this client may try this account again (0: now).
+
+    Three limits, none of which one client can turn against another:
+    - per (account, client): ``MAX_FAILURES_PER_CLIENT_ACCOUNT`` in the window;
+    - per client, over all accounts: ``MAX_FAILURES_PER_CLIENT`` (stuffing);
+    - per account, over all clients: a growing delay after the last failure
+      (``account_delay``), which a client that signed in to this account from
+      the same address lately does not wait for.
+    """
+    since = now - THROTTLE_WINDOW
+    email = normalise_email(email)
+    client_ip = client_ip[:64]
+    waits = [0.0]
+    if client_ip:
+        pair = _failure_times(
+            session, since, LoginAttempt.email == email, LoginAttempt.client_ip == client_ip
+        )
+        waits.append(_wait_for_quota(pair, MAX_FAILURES_PER_CLIENT_ACCOUNT, now))
+        by_client = _failure_times(session, since, LoginAttempt.client_ip == client_ip)
+        waits.append(_wait_for_quota(by_client, MAX_FAILURES_PER_CLIENT, now))
+    account = _failure_times(session, since, LoginAttempt.email == email)
+    delay = account_delay(len(account))
+    if delay and not _known_client(session, email, client_ip, now):
+        waits.append((account[-1] + delay - now).total_seconds())
+    return max(0, math.ceil(max(waits)))
 
 
 def authenticate(
     session: Session, *, email: str, password: str, client_ip: str = "", now: datetime | None = None
 ) -> UserInfo:
-    """Check a password, throttling repeated failures per email and per address.
+    """Check a password, throttled per (account, client), per client and per account.
 
-    Raises LoginThrottled before checking anything once the limit is reached,
-    and InvalidCredentials (one wording for unknown email and wrong password).
+    Raises LoginThrottled (with the seconds to wait) before checking anything
+    while a limit holds, and InvalidCredentials (one wording for unknown email
+    and wrong password). ``client_ip`` comes from frontdoor.http.client_address.
     """
     now = now or _now()
     email = normalise_email(email)
-    since = now - THROTTLE_WINDOW
-    if _recent_failures(session, LoginAttempt.email, email, since) >= MAX_FAILURES_PER_EMAIL or (
-        client_ip
-        and _recent_failures(session, LoginAttempt.client_ip, client_ip, since)
-        >= MAX_FAILURES_PER_IP
-    ):
-        raise LoginThrottled(retry_after=int(THROTTLE_WINDOW.total_seconds()))
+    wait = throttle_wait(session, email=email, client_ip=client_ip, now=now)
+    if wait > 0:
+        raise LoginThrottled(retry_after=wait)
     user = session.scalar(select(User).where(User.email == email))
     ok = False
     try:
@@ -190,7 +256,7 @@ def authenticate(
         ok = user is not None and user.is_active
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         ok = False
-    session.add(LoginAttempt(email=email, client_ip=client_ip[:64], succeeded=ok, at=now))
+    session.add(LoginAttempt(email=email[:254], client_ip=client_ip[:64], succeeded=ok, at=now))
     session.flush()
     if not ok or user is None:
         raise InvalidCredentials()

@@ -9,7 +9,8 @@ knowledge editor and the advisor console share it (cookies are per host).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
@@ -26,6 +27,7 @@ from frontdoor.accounts.exceptions import (
     PermissionDenied,
 )
 from frontdoor.accounts.roles import Role
+from frontdoor.http import IPNetwork, client_address
 
 SESSION_COOKIE = "fd_session"
 CSRF_FIELD = "csrf_token"
@@ -35,9 +37,22 @@ CSRF_HEADER = "x-csrf-token"
 class AccountsGate:
     """Signs staff in and out and answers "who is this request?"."""
 
-    def __init__(self, session_factory: sessionmaker[Session], *, secure_cookies: bool) -> None:
+    def __init__(
+        self,
+        session_factory: sessionmaker[Session],
+        *,
+        secure_cookies: bool,
+        trusted_proxies: Sequence[IPNetwork] = (),
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self._factory = session_factory
         self._secure = secure_cookies
+        self._proxies = tuple(trusted_proxies)
+        self._clock = clock
+
+    def client_address(self, request: Request) -> str:
+        """The address sign-in throttling counts against (see frontdoor.http)."""
+        return client_address(request, self._proxies)
 
     def current(self, request: Request) -> service.SessionInfo | None:
         cached = getattr(request.state, "staff_session", None)
@@ -62,9 +77,12 @@ class AccountsGate:
     def login(
         self, response: Response, *, email: str, password: str, client_ip: str, user_agent: str
     ) -> service.SessionInfo:
+        now = self._clock() if self._clock else None
         with self._factory() as db:
             try:
-                user = service.authenticate(db, email=email, password=password, client_ip=client_ip)
+                user = service.authenticate(
+                    db, email=email, password=password, client_ip=client_ip, now=now
+                )
             except AccountsError:
                 db.commit()  # keep the failed attempt: it feeds the throttle
                 raise
@@ -146,6 +164,10 @@ def _wants_html(request: Request) -> bool:
     )
 
 
+def throttled_headers(exc: LoginThrottled) -> dict[str, str]:
+    return {"Retry-After": str(exc.retry_after)}
+
+
 def install_error_handlers(app: FastAPI, *, login_path: str) -> None:
     """401/403 as JSON for APIs; a redirect to the login page for browsers."""
 
@@ -171,7 +193,7 @@ def install_error_handlers(app: FastAPI, *, login_path: str) -> None:
         return JSONResponse(
             {"error": exc.code, "message": exc.message},
             status_code=429,
-            headers={"Retry-After": str(exc.retry_after)},
+            headers=throttled_headers(exc),
         )
 
 

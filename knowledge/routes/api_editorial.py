@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from frontdoor.http import MAX_DB_INT, DbInt
 from knowledge import articles, diffs, gaps, listing, presenters, publishing
 from knowledge.deps import ApiActor, SearchDep, SessionDep, SettingsDep
 from knowledge.models import Article
@@ -38,7 +39,7 @@ class PreviewResponse(BaseModel):
 
 class RestoreRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    base_version: int = Field(ge=0)
+    base_version: int = Field(ge=0, le=MAX_DB_INT)
 
 
 class DiffResponse(BaseModel):
@@ -97,7 +98,7 @@ def create(
 
 
 @router.get("/articles/{article_id}", response_model=ArticleEditorial)
-def get(article_id: int, session: SessionDep, actor: ApiActor) -> ArticleEditorial:
+def get(article_id: DbInt, session: SessionDep, actor: ApiActor) -> ArticleEditorial:
     return presenters.editorial(articles.get_article(session, article_id))
 
 
@@ -107,7 +108,7 @@ def get(article_id: int, session: SessionDep, actor: ApiActor) -> ArticleEditori
     responses={409: {"description": "Saved over an old revision; body holds the newer one."}},
 )
 def save(
-    article_id: int,
+    article_id: DbInt,
     data: ArticleUpdate,
     session: SessionDep,
     actor: ApiActor,
@@ -121,18 +122,18 @@ def save(
 
 
 @router.get("/articles/{article_id}/revisions", response_model=list[RevisionPublic])
-def revisions(article_id: int, session: SessionDep, actor: ApiActor) -> list[RevisionPublic]:
+def revisions(article_id: DbInt, session: SessionDep, actor: ApiActor) -> list[RevisionPublic]:
     articles.get_article(session, article_id)
     return presenters.revisions(session, article_id)
 
 
 @router.get("/articles/{article_id}/diff", response_model=DiffResponse)
 def diff(
-    article_id: int,
+    article_id: DbInt,
     session: SessionDep,
     actor: ApiActor,
-    from_revision: Annotated[int, Query(alias="from", ge=1)],
-    to_revision: Annotated[int, Query(alias="to", ge=1)],
+    from_revision: Annotated[int, Query(alias="from", ge=1, le=MAX_DB_INT)],
+    to_revision: Annotated[int, Query(alias="to", ge=1, le=MAX_DB_INT)],
     style: Literal["unified", "html"] = "unified",
 ) -> DiffResponse:
     record = articles.get_article(session, article_id)
@@ -144,8 +145,8 @@ def diff(
 
 @router.post("/articles/{article_id}/revisions/{number}/restore", response_model=ArticleEditorial)
 def restore(
-    article_id: int,
-    number: int,
+    article_id: DbInt,
+    number: DbInt,
     data: RestoreRequest,
     session: SessionDep,
     actor: ApiActor,
@@ -168,7 +169,7 @@ _MOVES: dict[str, Callable[..., Article]] = {
 
 @router.post("/articles/{article_id}/{move}", response_model=ArticleEditorial)
 def workflow(
-    article_id: int,
+    article_id: DbInt,
     move: Literal["submit", "approve", "send-back", "archive", "reopen"],
     data: WorkflowRequest,
     session: SessionDep,

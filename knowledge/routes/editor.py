@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from frontdoor.accounts.models import Team
+from frontdoor.http import DbInt
 from knowledge import articles, diffs, feedback, listing, publishing
 from knowledge.deps import CsrfDep, SearchDep, SessionDep, StaffActor
 from knowledge.editor_forms import parse, values_from_article
@@ -96,7 +97,7 @@ async def create_article(request: Request, session: SessionDep, actor: StaffActo
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
 def edit_article(
-    article_id: int, request: Request, session: SessionDep, actor: StaffActor
+    article_id: DbInt, request: Request, session: SessionDep, actor: StaffActor
 ) -> HTMLResponse:
     record = articles.get_article(session, article_id)
     values = values_from_article(articles.editorial_view(record))
@@ -105,7 +106,7 @@ def edit_article(
 
 @router.post("/articles/{article_id}", dependencies=[CsrfDep])
 async def save_article(
-    article_id: int, request: Request, session: SessionDep, actor: StaffActor, runtime: SearchDep
+    article_id: DbInt, request: Request, session: SessionDep, actor: StaffActor, runtime: SearchDep
 ) -> Response:
     form = parse(dict(await request.form()), creating=False)
     if form.data is None:
@@ -140,7 +141,7 @@ _MOVES: dict[Action, Callable[..., Article]] = {
 
 @router.post("/articles/{article_id}/workflow", dependencies=[CsrfDep])
 def workflow(
-    article_id: int,
+    article_id: DbInt,
     request: Request,
     session: SessionDep,
     actor: StaffActor,
@@ -166,7 +167,7 @@ def workflow(
 
 @router.get("/articles/{article_id}/history", response_class=HTMLResponse)
 def history(
-    article_id: int, request: Request, session: SessionDep, actor: StaffActor
+    article_id: DbInt, request: Request, session: SessionDep, actor: StaffActor
 ) -> HTMLResponse:
     record = articles.get_article(session, article_id)
     return render(
@@ -178,7 +179,7 @@ def history(
 
 @router.get("/articles/{article_id}/diff", response_class=HTMLResponse)
 def diff(
-    article_id: int,
+    article_id: DbInt,
     request: Request,
     session: SessionDep,
     actor: StaffActor,
@@ -196,8 +197,8 @@ def diff(
 
 @router.post("/articles/{article_id}/revisions/{number}/restore", dependencies=[CsrfDep])
 def restore(
-    article_id: int,
-    number: int,
+    article_id: DbInt,
+    number: DbInt,
     session: SessionDep,
     actor: StaffActor,
     runtime: SearchDep,

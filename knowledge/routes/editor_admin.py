@@ -12,6 +12,7 @@ from frontdoor.accounts.exceptions import AccountsError
 from frontdoor.accounts.roles import Role, parse_roles
 from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.web import require_roles
+from frontdoor.http import DbInt
 from knowledge.deps import CsrfDep, SessionDep
 from knowledge.routes.editor_pages import render
 
@@ -52,7 +53,9 @@ async def create_user(request: Request, session: SessionDep, info: AdminDep) -> 
 
 
 @router.get("/users/{user_id}", response_class=HTMLResponse)
-def edit_user(user_id: int, request: Request, session: SessionDep, info: AdminDep) -> HTMLResponse:
+def edit_user(
+    user_id: DbInt, request: Request, session: SessionDep, info: AdminDep
+) -> HTMLResponse:
     user = service.get_user(session, user_id)
     if user is None:
         from knowledge.exceptions import ArticleNotFound
@@ -64,7 +67,7 @@ def edit_user(user_id: int, request: Request, session: SessionDep, info: AdminDe
 
 @router.post("/users/{user_id}", dependencies=[CsrfDep])
 async def update_user(
-    user_id: int, request: Request, session: SessionDep, info: AdminDep
+    user_id: DbInt, request: Request, session: SessionDep, info: AdminDep
 ) -> Response:
     form = await request.form()
     try:

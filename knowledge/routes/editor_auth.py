@@ -8,7 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
-from frontdoor.accounts.web import safe_next
+from frontdoor.accounts.web import safe_next, throttled_headers
 from knowledge.deps import CsrfDep
 from knowledge.routes.editor_pages import render
 
@@ -31,16 +31,19 @@ def login(
 ) -> Response:
     target = safe_next(next, "/editor")
     response = RedirectResponse(target, status_code=303)
-    client_ip = request.client.host if request.client else ""
+    gate = request.app.state.accounts
     try:
-        request.app.state.accounts.login(
-            response, email=email, password=password, client_ip=client_ip,
+        gate.login(
+            response, email=email, password=password, client_ip=gate.client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )  # fmt: skip
     except (InvalidCredentials, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
-        return render(request, "editor/login.html", status=status, next=target, email=email,
+        page = render(request, "editor/login.html", status=status, next=target, email=email,
                       error=exc.message)  # fmt: skip
+        if isinstance(exc, LoginThrottled):
+            page.headers.update(throttled_headers(exc))
+        return page
     return response
 
 

@@ -4,7 +4,7 @@ import asyncio
 from types import SimpleNamespace
 
 from knowledge.search_runtime import SearchRuntime
-from knowledge.web import RequestSizeLimit, SecurityHeaders, content_security_policy, origin_of
+from knowledge.web import SecurityHeaders, content_security_policy, origin_of
 
 
 def run(app, *, body=b"", headers=()):
@@ -46,15 +46,6 @@ def test_security_headers_are_added():
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"  # editor pages are never cached
     assert "frame-ancestors 'self'" in headers["content-security-policy"]
-
-
-def test_request_size_limit_declared_and_streamed():
-    declared = run(RequestSizeLimit(echo, limit=50), headers=[(b"content-length", b"51")])
-    assert declared[0]["status"] == 413
-    streamed = run(RequestSizeLimit(echo, limit=50), body=b"x" * 60)
-    assert streamed[0]["status"] == 413
-    fine = run(RequestSizeLimit(echo, limit=50), body=b"x" * 50)
-    assert fine[0]["status"] == 200
 
 
 class FakeEngine:
