@@ -9,7 +9,9 @@ import httpx
 import pytest
 
 from actions.server import action_call_problem
+from frontdoor.secrets import BOT_SECRET_HEADER
 from tests.integration.bot.test_action_server import action_server, wait_for
+from tests.unit.bot.harness import BOT_SECRET
 
 __all__ = ["action_server"]  # the fixture, shared with test_action_server
 
@@ -34,7 +36,8 @@ def test_non_object_bodies_are_refused_without_echo(action_server: str, body: st
     answer = httpx.post(
         f"{action_server}/webhook",
         content=body,
-        headers={"content-type": "application/json"},
+        # with the bot secret: the body check is what is under test, not the guard
+        headers={"content-type": "application/json", BOT_SECRET_HEADER: BOT_SECRET},
         timeout=10,
     )
     assert answer.status_code == 400
