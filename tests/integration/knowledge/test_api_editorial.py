@@ -1,6 +1,6 @@
 """The authenticated article-writing and workflow API."""
 
-from tests.integration.knowledge.conftest import api_article, bearer, login
+from tests.integration.knowledge.conftest import api_article, bearer, days_from_today, login
 
 
 def create(client, **overrides):
@@ -159,7 +159,9 @@ def test_preview_uses_the_website_renderer(client):
 
 def test_editorial_listing_filters(client):
     create(client)
-    create(client, slug="old-one", review_by="2020-01-01", owner_team="Revenues")
+    create(client, slug="old-one", review_by=days_from_today(-1), owner_team="Revenues")
+    # due today by the app's pinned clock: not stale yet (the machine's date may differ)
+    create(client, slug="due-today", review_by=days_from_today(0), owner_team="Revenues")
     stale = client.get(
         "/api/v1/editorial/articles", params={"stale": True}, headers=bearer()
     ).json()
