@@ -5,6 +5,9 @@
 # Redis halves; every database test then runs on SQLite and on PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# A suite skipped for want of PostgreSQL, Redis, chromium or Rasa fails the run
+# (tests/required_suites.py); FRONTDOOR_TEST_REQUIRE_ALL=0 allows skips again.
+export FRONTDOOR_TEST_REQUIRE_ALL="${FRONTDOOR_TEST_REQUIRE_ALL:-1}"
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 say "lint (ruff)"
