@@ -211,11 +211,20 @@ def message(text: str, client_id: str | None = None, **extra: Any) -> dict[str, 
 
 
 def build_world(
-    database, stack: contextlib.ExitStack, *, hours: str = "always", **settings: str
+    database,
+    stack: contextlib.ExitStack,
+    *,
+    hours: str = "always",
+    backoffice: Any = None,
+    **settings: str,
 ) -> World:  # type: ignore[no-untyped-def]
+    """``backoffice``: default the in-memory fake (``world.loader`` fills it); pass the
+    SQL one (``demo_backoffice(database.engine)``) to test what the product runs."""
     ids = seed_world(database.engine, hours)
     bot = FakeBot()
-    backoffice, loader = fake_with_loader()
+    loader = None
+    if backoffice is None:
+        backoffice, loader = fake_with_loader()
     search = FakeKnowledgeSearch(
         [Article("Bin collection days", "http://localhost:8000/en/bins", "Find your bin day.")]
     )
