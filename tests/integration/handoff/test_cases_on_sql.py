@@ -43,7 +43,8 @@ def stored_cases(world: World) -> int:
 def test_a_message_left_out_of_hours_becomes_one_case_in_the_database(closed_sql_world):
     world = closed_sql_world
     before = stored_cases(world)
-    started, ws, cm = escalate(world, "I need a human about my rent")  # the fake bot hands over on "human"
+    # the fake bot hands over when it reads "human"
+    started, ws, cm = escalate(world, "I need a human about my rent")
     try:
         events = world.client.get(
             f"/api/v1/conversations/{started['conversation_id']}/transcript",
@@ -108,7 +109,7 @@ def test_an_unknown_case_type_is_refused_and_writes_nothing(sql_world):
     sam = world.advisor("sam")
     sam.available()
     before = stored_cases(world)
-    started, ws, cm = escalate(world)
+    started, _ws, cm = escalate(world)
     cid = started["conversation_id"]
     try:
         assert sam.post(f"/conversations/{cid}/accept").status_code == 200
