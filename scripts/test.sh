@@ -21,6 +21,9 @@ fi
 say "python tests (SQLite${FRONTDOOR_TEST_POSTGRES_URL:+ and PostgreSQL}${FRONTDOOR_TEST_REDIS_URL:+, Redis})"
 # Fast suites first; the browser and whole-stack suites last.
 if [[ $# -eq 0 ]]; then
-  set -- tests/unit tests/contract tests/integration tests/e2e
+  .venv/bin/pytest -p no:cacheprovider tests/unit tests/contract tests/integration tests/e2e
+  # then the date and time suites again, at a late summer evening and a Sunday night
+  bash scripts/test-time.sh
+else
+  .venv/bin/pytest -p no:cacheprovider "$@"
 fi
-.venv/bin/pytest -p no:cacheprovider "$@"
