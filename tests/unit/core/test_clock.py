@@ -12,8 +12,8 @@ from frontdoor.clock import LONDON, fixed_clock, london_now, london_today
 @pytest.mark.parametrize(
     ("moment", "day"),
     [
-        (datetime(2027, 6, 1, 22, 30, tzinfo=UTC), date(2027, 6, 2)),  # 23:30 BST: tomorrow
-        (datetime(2027, 6, 1, 22, 59, tzinfo=UTC), date(2027, 6, 2)),
+        (datetime(2027, 6, 1, 22, 30, tzinfo=UTC), date(2027, 6, 1)),  # 23:30 BST
+        (datetime(2027, 6, 1, 23, 30, tzinfo=UTC), date(2027, 6, 2)),  # 00:30 BST: tomorrow
         (datetime(2027, 1, 3, 2, 0, tzinfo=UTC), date(2027, 1, 3)),  # GMT: same as UTC
         (datetime(2026, 12, 31, 23, 59, tzinfo=UTC), date(2026, 12, 31)),
         (datetime(2027, 3, 28, 0, 30, tzinfo=UTC), date(2027, 3, 28)),  # clocks go forward at 01:00
