@@ -123,7 +123,7 @@ def test_reviewer_cannot_approve_own_change(client, staff):
     headers = {"x-csrf-token": token}
     article = client.post("/api/v1/editorial/articles", json=api_article(), headers=headers).json()
     url = f"/api/v1/editorial/articles/{article['id']}"
-    client.post(f"{url}/submit", json={}, headers=headers)
+    assert client.post(f"{url}/submit", json={}, headers=headers).status_code == 200
     refused = client.post(f"{url}/approve", json={}, headers=headers)
     assert refused.status_code == 403 and refused.json()["error"] == "self_approval"
 
@@ -131,7 +131,10 @@ def test_reviewer_cannot_approve_own_change(client, staff):
 def test_history_diff_and_restore(client):
     article = create(client, body="Line one\n<script>bad()</script>\n")
     url = f"/api/v1/editorial/articles/{article['id']}"
-    client.put(url, json=update_payload(article, body="Line one\nLine two\n"), headers=bearer())
+    edited = client.put(
+        url, json=update_payload(article, body="Line one\nLine two\n"), headers=bearer()
+    )
+    assert edited.status_code == 200, edited.text
     revisions = client.get(f"{url}/revisions", headers=bearer()).json()
     assert [r["number"] for r in revisions] == [2, 1]
     unified = client.get(f"{url}/diff", params={"from": 1, "to": 2}, headers=bearer()).json()
@@ -170,9 +173,8 @@ def test_editorial_listing_filters(client):
         "/api/v1/editorial/articles", params={"owner_team": "Waste Services"}, headers=bearer()
     )
     assert [a["slug"] for a in team.json()] == ["missed-bin"]
-    client.post("/api/v1/content-gaps", json={"question": "skip permit", "source": "bot"})
-    client.post(
-        "/api/v1/content-gaps", json={"question": "a skip permit please", "source": "site_search"}
-    )
+    for question, source in (("skip permit", "bot"), ("a skip permit please", "site_search")):
+        gap = client.post("/api/v1/content-gaps", json={"question": question, "source": source})
+        assert gap.status_code == 201, gap.text
     groups = client.get("/api/v1/editorial/content-gaps", headers=bearer()).json()
     assert groups[0]["count"] == 2

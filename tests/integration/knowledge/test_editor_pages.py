@@ -185,11 +185,12 @@ def test_edit_page_shows_what_residents_said(client, staff, factory):
     with factory() as session:
         article = publish(session)
         session.commit()
-    client.post("/api/v1/feedback", json={"slug": "missed-bin", "helpful": True})
-    client.post(
-        "/api/v1/feedback",
-        json={"slug": "missed-bin", "helpful": False, "comment": "No <b>times</b>"},
-    )
+    for body in (
+        {"slug": "missed-bin", "helpful": True},
+        {"slug": "missed-bin", "helpful": False, "comment": "No <b>times</b>"},
+    ):
+        sent = client.post("/api/v1/feedback", json=body)
+        assert sent.status_code == 201, sent.text
     login(client, "editor@example.gov.uk")
     page = client.get(f"/editor/articles/{article.id}").text
     assert "Yes: 1, no: 1." in page and "No &lt;b&gt;times&lt;/b&gt;" in page
