@@ -7,11 +7,12 @@ SHELL := /bin/bash
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 
-.PHONY: help install run test test-fast check bench clean
+.PHONY: help install run test test-time test-fast check bench clean
 
 help:
 	@echo "make run    install what is missing, migrate, seed, train, start every service"
 	@echo "make test   the whole test suite (SQLite and PostgreSQL, Redis, Rasa, browser)"
+	@echo "make test-time  the date and time suites under faketime (summer evening, Sunday night)"
 	@echo "make check  ruff and mypy"
 	@echo "make bench  run the benchmarks in benchmarks/ (prints figures)"
 
@@ -25,6 +26,11 @@ test:
 	@bash scripts/bootstrap.sh --test
 	@FRONTDOOR_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) FRONTDOOR_TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		bash scripts/test.sh
+
+test-time:
+	@bash scripts/bootstrap.sh --test
+	@FRONTDOOR_TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) FRONTDOOR_TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		bash scripts/test-time.sh
 
 test-fast: install
 	@.venv/bin/pytest tests/unit -q

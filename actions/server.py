@@ -223,7 +223,8 @@ def _guard_webhook_bodies(app: Sanic) -> None:
     app.error_handler.cached_handlers[(Exception, None)] = _unexpected
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, clock: Callable[[], datetime] | None = None) -> int:
+    """Run the action server; ``clock`` (default: the system's) is for tests that pin it."""
     parser = argparse.ArgumentParser(description="Frontdoor's Rasa action server.")
     parser.add_argument(
         "--port", type=int, default=None, help="default: FRONTDOOR_ACTIONS_PORT (5055)"
@@ -241,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     # rasa-sdk logs whole requests at DEBUG (trackers carry identity tokens).
     logging.getLogger("rasa_sdk").setLevel(max(logging.INFO, logging.getLogger().level))
     try:
-        app = create_app(settings)
+        app = create_app(settings, clock=clock)
     except FrontdoorError as exc:
         print(f"frontdoor actions: {exc.message}", file=sys.stderr)
         return 1

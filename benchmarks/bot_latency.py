@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from actions import bot_model  # noqa: E402
 from actions.backoffice.world import build_world  # noqa: E402
-from benchmarks.machine import describe_machine, percentile  # noqa: E402
+from benchmarks.machine import describe_machine, percentile, target  # noqa: E402
+from frontdoor.clock import london_today  # noqa: E402
 from frontdoor.secrets import BOT_SECRET_HEADER  # noqa: E402
 from tests.e2e.bot.stack import knowledge_stub, running_bot, seed_database  # noqa: E402
 from tests.unit.bot.harness import BOT_SECRET  # noqa: E402 - running_bot gives Rasa this one
@@ -88,12 +89,18 @@ def main() -> int:
             print("no model for the current training data; run with --train")
             return 2
         model = bot_model.train(ROOT).model
-    world = build_world(rng_seed=11, today=date.today())
+    now = datetime.now(UTC)  # one moment for the seed and the action server's clock
+    world = build_world(rng_seed=11, today=london_today(now))
     results: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder, knowledge_stub() as knowledge:
         url = seed_database(Path(folder) / "frontdoor.db", world)
         with running_bot(
-            model=model, database_url=url, knowledge=knowledge, world=world, logs=Path(folder)
+            model=model,
+            database_url=url,
+            knowledge=knowledge,
+            world=world,
+            logs=Path(folder),
+            now=now,
         ) as stack:
             for name, message in SCENARIOS.items():
                 results[name] = measure(stack.rasa_url, message, args.requests)
@@ -108,9 +115,9 @@ def main() -> int:
             f"{max(timings):7.1f}"
         )
     lookup_p95 = percentile(results["lookup"], 0.95)
-    print(f"\nlookup p95 {lookup_p95:.1f} ms (target <= 150 ms)")
+    print(f"\nlookup p95 {lookup_p95:.1f} ms")
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    return 0 if lookup_p95 <= 150 else 1
+    return 0 if target("lookup p95 <= 150 ms", lookup_p95 <= 150) else 1
 
 
 if __name__ == "__main__":

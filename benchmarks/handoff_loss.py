@@ -42,7 +42,7 @@ from websockets.asyncio.client import ClientConnection, connect
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from machine import describe_machine
+from machine import describe_machine, target
 
 from frontdoor.db import make_engine
 from handoff import models as m
@@ -186,7 +186,8 @@ async def request(client: httpx.AsyncClient, method: str, path: str, **kw) -> ht
     raise RuntimeError(f"{method} {path} kept failing")
 
 
-async def run(args: argparse.Namespace, workdir: Path) -> None:
+async def run(args: argparse.Namespace, workdir: Path) -> bool:
+    """The whole run; True when the 0 lost / 0 duplicated / 0 out of order target held."""
     url = args.database_url or f"sqlite:///{workdir / 'handoff-loss.db'}"
     logins = prepare_database(url, advisors=args.advisors)
     env = {
@@ -289,7 +290,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
             flush=True,
         )
         await quiesce(url, residents, advisors)
-        report(url, residents, advisors, workdir)
+        ok = report(url, residents, advisors, workdir)
         for peer in (*residents, *advisors):
             peer.done = True  # type: ignore[attr-defined]
             if peer.ws is not None:
@@ -300,6 +301,7 @@ async def run(args: argparse.Namespace, workdir: Path) -> None:
             await advisor.http.aclose()
     finally:
         server.stop()
+    return ok
 
 
 def unanswered(url: str) -> int:
@@ -361,7 +363,7 @@ async def quiesce(url: str, residents: list[Resident], advisors: list[Advisor]) 
     )
 
 
-def report(url: str, residents: list[Resident], advisors: list[Advisor], workdir: Path) -> None:
+def report(url: str, residents: list[Resident], advisors: list[Advisor], workdir: Path) -> bool:
     engine = make_engine(url)
     with engine.connect() as conn:
         rows = conn.execute(
@@ -432,10 +434,10 @@ def report(url: str, residents: list[Resident], advisors: list[Advisor], workdir
     print(f"  out of order: {disorder}")
     print(f"  resident messages the bot has not answered (yet): {unanswered}")
     ok = sum(lost.values()) == never_stored == duplicated == stored_twice == disorder == 0
-    print(f"  target 0 lost / 0 duplicated / 0 out of order: {'met' if ok else 'NOT met'}")
+    return target("0 lost / 0 duplicated / 0 out of order", ok)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--messages", type=int, default=10_000)
@@ -455,14 +457,15 @@ def main() -> None:
         "3 x SIGKILL and restart, loopback"
     )
     workdir = Path(tempfile.mkdtemp(prefix="handoff-loss-"))
-    asyncio.run(run(args, workdir))
+    ok = asyncio.run(run(args, workdir))
     if args.keep:
         print(f"  (database and server log kept in {workdir})")
     else:
         import shutil
 
         shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

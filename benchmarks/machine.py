@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import platform
 import statistics
@@ -32,12 +33,20 @@ def describe_machine() -> str:
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
-    """Nearest-rank percentile (fraction 0.5 for p50, 0.95 for p95)."""
+    """Nearest-rank percentile (fraction 0.5 for p50, 0.95 for p95): the smallest value
+    with at least that fraction of the values at or below it. The one percentile
+    every benchmark uses, so their figures compare."""
     ordered = sorted(values)
     if not ordered:
         return float("nan")
-    rank = max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))
-    return ordered[rank]
+    rank = min(len(ordered), max(1, math.ceil(fraction * len(ordered) - 1e-9)))  # 0.07 * 100
+    return ordered[rank - 1]
+
+
+def target(label: str, ok: bool) -> bool:
+    """Print whether a target was met; a script returns non-zero when any was not."""
+    print(f"  target {label}: {'met' if ok else 'NOT met'}")
+    return ok
 
 
 def summary_ms(values_seconds: Sequence[float]) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import statistics
 from pathlib import Path
 
 import yaml
@@ -62,10 +61,3 @@ def machine() -> str:
         f"Python {platform.python_version()} | torch {torch.__version__} "
         f"({torch.get_num_threads()} threads) | faiss {faiss.__version__}"
     )
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return statistics.quantiles(ordered, n=100, method="inclusive")[int(q) - 1]

@@ -22,7 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from search_common import load_content, machine, percentile
+from machine import percentile
+from search_common import load_content, machine
 from search_speed import CopyingEmbedder, known_vectors, synthesise
 
 from knowledge.search import (
@@ -99,9 +100,9 @@ def run(label: str, engine: SearchEngine, articles: list[IndexableArticle], tria
             visible.append(searchable)
         path = "sync(source)" if via_sync else "upsert(article)"
         print(
-            f"  {path:<16} returns p50 {percentile(upserts, 50):7.0f} ms  "
-            f"p95 {percentile(upserts, 95):7.0f} ms | searchable p50 "
-            f"{percentile(visible, 50):7.0f} ms  p95 {percentile(visible, 95):7.0f} ms  "
+            f"  {path:<16} returns p50 {percentile(upserts, 0.5):7.0f} ms  "
+            f"p95 {percentile(upserts, 0.95):7.0f} ms | searchable p50 "
+            f"{percentile(visible, 0.5):7.0f} ms  p95 {percentile(visible, 0.95):7.0f} ms  "
             f"max {max(visible):.0f} ms"
         )
 

@@ -24,7 +24,8 @@ from collections.abc import Callable, Sequence
 
 import faiss
 import numpy as np
-from search_common import load_content, load_questions, machine, percentile
+from machine import percentile
+from search_common import load_content, load_questions, machine
 
 from knowledge.search import (
     Embedder,
@@ -122,8 +123,8 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
 
 def report(label: str, samples: list[float]) -> None:
     print(
-        f"  {label:<42} p50 {percentile(samples, 50):7.2f} ms   "
-        f"p95 {percentile(samples, 95):7.2f} ms"
+        f"  {label:<42} p50 {percentile(samples, 0.5):7.2f} ms   "
+        f"p95 {percentile(samples, 0.95):7.2f} ms"
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 
 from frontdoor import __version__
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
+from frontdoor.clock import Clock, london_today, system_clock
 from frontdoor.db import check_database, make_engine, make_session_factory
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.http import DEFAULT_JSON_LIMIT, FORM_TYPES, JSON_TYPES, BodyRule, RequestGuard
@@ -71,7 +72,9 @@ def create_app(
     stack: StackSettings | None = None,
     engine: Engine | None = None,
     limiter: RateLimiter | None = None,
+    clock: Clock = system_clock,
 ) -> FastAPI:
+    """``clock`` decides what day it is (stale articles); tests pin it."""
     settings = settings or KnowledgeSettings.load()
     stack = stack or StackSettings.load()
     engine = engine or make_engine(settings.database_url)
@@ -108,7 +111,8 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.search = runtime
-    app.state.templates = make_templates()
+    app.state.clock = clock
+    app.state.templates = make_templates(today=lambda: london_today(clock()))
     app.state.handoff_url = stack.handoff_url
     app.state.accounts = AccountsGate(
         factory, secure_cookies=settings.secure_cookies, trusted_proxies=settings.trusted_proxies

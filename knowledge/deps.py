@@ -2,6 +2,7 @@
 
 ``SessionDep``   a database session for the request (callers commit)
 ``SearchDep``    the SearchRuntime
+``TodayDep``     the council's date by the app's clock (what "stale" is measured by)
 ``ApiActor``     who is calling a writing API: a service bearer token
                  (FRONTDOOR_KNOWLEDGE_API_TOKENS) or a staff session cookie
                  plus its CSRF header
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,6 +24,7 @@ from frontdoor.accounts.exceptions import NotAuthenticated, PermissionDenied
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.web import AccountsGate, require_csrf, require_roles
+from frontdoor.clock import london_today
 from knowledge.actors import Actor, from_user
 from knowledge.search_runtime import SearchRuntime
 from knowledge.settings import KnowledgeSettings
@@ -42,9 +45,15 @@ def get_search(request: Request) -> SearchRuntime:
     return request.app.state.search
 
 
+def get_today(request: Request) -> date:
+    """The council's date by the app's clock (``create_app(clock=...)``)."""
+    return london_today(request.app.state.clock())
+
+
 SettingsDep = Annotated[KnowledgeSettings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_session)]
 SearchDep = Annotated[SearchRuntime, Depends(get_search)]
+TodayDep = Annotated[date, Depends(get_today)]
 
 
 def _service_actor(request: Request, settings: KnowledgeSettings) -> Actor | None:

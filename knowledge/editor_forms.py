@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from frontdoor.clock import LONDON as UK
 from knowledge.schemas import ArticleCreate, ArticleUpdate
 
-UK = ZoneInfo("Europe/London")
 FORM_FIELDS = (
     "title", "slug", "language", "summary", "service_area", "tags", "alternative_questions",
     "owner_team", "review_by", "translation_of", "related", "links", "body", "publish_at",

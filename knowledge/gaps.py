@@ -22,11 +22,12 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
+from frontdoor.clock import london_today
 from knowledge.actors import Actor
 from knowledge.articles import create_article, edit_fields, get_article, utcnow
 from knowledge.exceptions import NotAllowed
@@ -360,7 +361,7 @@ def draft_from_gaps(
         summary=f"Draft started from {len(gap_ids)} unanswered question(s).",
         service_area=service_area,  # type: ignore[arg-type]
         owner_team=owner_team,
-        review_by=date.today() + timedelta(days=365),
+        review_by=london_today() + timedelta(days=365),
         language=language,  # type: ignore[arg-type]
         alternative_questions=questions[:100],
         body="Write the answer here.\n\nResidents asked:\n\n"

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from frontdoor.clock import london_today
 from knowledge.models import Article
 from knowledge.workflow import ArticleState
 
@@ -27,7 +28,7 @@ class ArticleFilter:
 def list_articles(
     session: Session, filters: ArticleFilter, *, today: date | None = None, limit: int = 500
 ) -> Sequence[Article]:
-    today = today or date.today()
+    today = today or london_today()
     statement = select(Article)
     if filters.state:
         statement = statement.where(Article.state == filters.state)
@@ -66,7 +67,7 @@ def review_queue(session: Session) -> Sequence[Article]:
 
 def stale_by_team(session: Session, *, today: date | None = None) -> dict[str, list[Article]]:
     """Articles past their review-by date, oldest first, grouped by owner team."""
-    today = today or date.today()
+    today = today or london_today()
     rows = session.scalars(
         select(Article)
         .where(Article.review_by < today, Article.state != ArticleState.ARCHIVED.value)

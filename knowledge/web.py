@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from frontdoor.clock import london_today
 from knowledge.vocabulary import service_area_name
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -35,12 +37,13 @@ def _long_date(value: date | datetime | None, language: str = "en") -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def make_templates() -> Jinja2Templates:
+def make_templates(*, today: Callable[[], date] = london_today) -> Jinja2Templates:
+    """``today`` is the app's clock (the council's date), so pages agree with the API."""
     templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
     env = templates.env
     env.filters["long_date"] = _long_date
     env.filters["area_name"] = service_area_name
-    env.globals["today"] = date.today
+    env.globals["today"] = today
     return templates
 
 

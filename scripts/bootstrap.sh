@@ -89,4 +89,13 @@ if $want_test_tools && [[ ! -x /usr/bin/chromium ]]; then
     die "the browser tests need /usr/bin/chromium: run 'sudo apt-get install chromium'"
   fi
 fi
+if $want_test_tools && ! command -v faketime >/dev/null 2>&1; then
+  say "installing Debian's faketime for the date and time tests (make test-time)"
+  if [[ "$(id -u)" == 0 ]]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq faketime >/dev/null) ||
+      die "could not install faketime with apt-get"
+  else
+    die "the date and time tests need faketime: run 'sudo apt-get install faketime'"
+  fi
+fi
 exit 0

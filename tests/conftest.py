@@ -20,6 +20,10 @@ from sqlalchemy.engine import make_url
 
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
+from tests.required_suites import (  # noqa: F401 - hooks: in CI a skipped required suite fails
+    pytest_runtest_makereport,
+    pytest_sessionstart,
+)
 
 POSTGRES_URL = os.environ.get("FRONTDOOR_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("FRONTDOOR_TEST_REDIS_URL", "")

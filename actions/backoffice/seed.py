@@ -29,6 +29,7 @@ from actions.backoffice.models import PropertyRow
 from actions.backoffice.ports import BackOffice
 from actions.backoffice.sql.loader import SqlLoader
 from actions.backoffice.world import World, build_world
+from frontdoor.clock import london_today
 from frontdoor.exceptions import SeedError
 
 DEFAULT_RNG_SEED = 20260105
@@ -170,7 +171,7 @@ def seed(session: Session, *, rng_seed: int, progress: Progress, today: date | N
     """Load Bramblefield into an empty back office; returns a one-line summary."""
     if not is_empty(session):
         raise SeedError("the back office already holds data; seed an empty database")
-    world = build_world(rng_seed=rng_seed, today=today or date.today())
+    world = build_world(rng_seed=rng_seed, today=today or london_today())
     load_world(SqlLoader(session), world, progress)
     session.flush()
     return summary(world)
@@ -181,7 +182,7 @@ def seeded_fake(
 ) -> tuple[BackOffice, World]:
     """In-memory fakes holding the same Bramblefield as a seeded database (pass
     fewer ``properties`` for quicker tests; the demo identities are always there)."""
-    world = build_world(rng_seed=rng_seed, today=today or date.today(), properties=properties)
+    world = build_world(rng_seed=rng_seed, today=today or london_today(), properties=properties)
     store = MemoryStore()
     load_world(MemoryLoader(store), world)
     return fake_backoffice(store), world

@@ -16,9 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from frontdoor.clock import LONDON as LONDON  # the council's zone, re-exported for adapters
 
 
 class BinType(StrEnum):

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from frontdoor.http import MAX_DB_INT, DbInt
 from knowledge import articles, diffs, gaps, listing, presenters, publishing
-from knowledge.deps import ApiActor, SearchDep, SessionDep, SettingsDep
+from knowledge.deps import ApiActor, SearchDep, SessionDep, SettingsDep, TodayDep
 from knowledge.models import Article
 from knowledge.rendering import render
 from knowledge.schemas import (
@@ -68,6 +68,7 @@ def _finish(session: SessionDep, runtime: SearchRuntime, record: Article) -> Art
 def list_articles(
     session: SessionDep,
     actor: ApiActor,
+    today: TodayDep,
     state: ArticleState | None = None,
     service_area: ServiceArea | None = None,
     owner_team: str | None = None,
@@ -83,7 +84,7 @@ def list_articles(
         stale=stale,
         needs_review=needs_review,
     )
-    return [presenters.editorial(a) for a in listing.list_articles(session, filters)]
+    return [presenters.editorial(a) for a in listing.list_articles(session, filters, today=today)]
 
 
 @router.post("/articles", response_model=ArticleEditorial, status_code=status.HTTP_201_CREATED)

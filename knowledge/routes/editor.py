@@ -12,7 +12,7 @@ from sqlalchemy import select
 from frontdoor.accounts.models import Team
 from frontdoor.http import DbInt
 from knowledge import articles, diffs, feedback, listing, publishing
-from knowledge.deps import CsrfDep, SearchDep, SessionDep, StaffActor
+from knowledge.deps import CsrfDep, SearchDep, SessionDep, StaffActor, TodayDep
 from knowledge.editor_forms import parse, values_from_article
 from knowledge.exceptions import EditConflict, KnowledgeError
 from knowledge.models import Article
@@ -32,6 +32,7 @@ def article_list(
     request: Request,
     session: SessionDep,
     actor: StaffActor,
+    today: TodayDep,
     state: str = "",
     service_area: str = "",
     owner_team: str = "",
@@ -45,7 +46,7 @@ def article_list(
         language=language or None, stale=stale, needs_review=needs_review, text=q or None,
     )  # fmt: skip
     return render(
-        request, "editor/articles.html", items=listing.list_articles(session, filters),
+        request, "editor/articles.html", items=listing.list_articles(session, filters, today=today),
         filters=filters, teams=_teams(session), states=[s.value for s in ArticleState],
         counts=listing.counts_by_state(session), title="Articles",
     )  # fmt: skip

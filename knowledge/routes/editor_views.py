@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
@@ -10,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from knowledge import gaps, listing, publishing
-from knowledge.deps import CsrfDep, SessionDep, StaffActor
+from knowledge.deps import CsrfDep, SessionDep, StaffActor, TodayDep
 from knowledge.exceptions import KnowledgeError
 from knowledge.models import Article
 from knowledge.routes.editor import _teams
@@ -28,9 +27,11 @@ def review_queue(request: Request, session: SessionDep, actor: StaffActor) -> HT
 
 
 @router.get("/stale", response_class=HTMLResponse)
-def stale(request: Request, session: SessionDep, actor: StaffActor) -> HTMLResponse:
-    teams = listing.stale_by_team(session)
-    return render(request, "editor/stale.html", teams=teams, today=date.today(),
+def stale(
+    request: Request, session: SessionDep, actor: StaffActor, today: TodayDep
+) -> HTMLResponse:
+    teams = listing.stale_by_team(session, today=today)
+    return render(request, "editor/stale.html", teams=teams, today=today,
                   title="Stale content")  # fmt: skip
 
 

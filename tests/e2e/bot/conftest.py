@@ -7,8 +7,10 @@ SQLite back office + a knowledge API, talked to over Rasa's REST channel.
 - The knowledge API is a small in-process stub speaking the documented
   protocol; set ``FRONTDOOR_E2E_KNOWLEDGE_URL`` to use a running knowledge
   service instead.
-- The back office is seeded for today, because the action server uses the
-  real clock.
+- The action server's clock is pinned to ``NOW`` (``pinned_actions``) and the
+  back office is seeded for the council's date at ``NOW``, so "today" and
+  "yesterday" mean the same day to the seed and to the actions, whatever the
+  machine's clock or time zone says and however long the run takes.
 
 Everything here is marked ``rasa`` and skips when the Rasa environment is
 missing (``FRONTDOOR_RASA_VENV`` or ``.venv-rasa``).
@@ -17,13 +19,13 @@ missing (``FRONTDOOR_RASA_VENV`` or ``.venv-rasa``).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from actions import bot_model
 from actions.backoffice.world import World, build_world
+from frontdoor.clock import london_today
 from frontdoor.exceptions import ConfigurationError
 from tests.e2e.bot.stack import (
     BotStack,
@@ -33,7 +35,7 @@ from tests.e2e.bot.stack import (
     running_bot,
     seed_database,
 )
-from tests.unit.bot.harness import ROOT
+from tests.unit.bot.harness import NOW, ROOT
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +54,7 @@ def trained_model(rasa_bin: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def world() -> World:
-    return build_world(rng_seed=11, today=date.today())
+    return build_world(rng_seed=11, today=london_today(NOW))
 
 
 @pytest.fixture(scope="session")
@@ -76,6 +78,7 @@ def bot_stack(
         knowledge=knowledge,
         world=world,
         logs=folder,
+        now=NOW,
     ) as stack:
         yield stack
 

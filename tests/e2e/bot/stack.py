@@ -6,7 +6,7 @@ benchmarks/bot_latency.py:
 - ``knowledge_stub()``: a small HTTP server speaking the knowledge API
   (search + content gaps) over the fake's articles, so answers are fixed;
 - ``seed_database(path, world)``: a migrated SQLite file holding Bramblefield;
-- ``running_bot(...)``: the action server (``python -m actions.server``, 3.11)
+- ``running_bot(...)``: the action server (``actions.server`` with its clock pinned, 3.11)
   and Rasa (``bot/serve.py``, 3.10), started, health-checked, stopped;
 - ``Chat``: one resident's conversation (a fresh sender id).
 """
@@ -24,6 +24,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -188,10 +189,24 @@ class BotStack:
     actions_url: str
     knowledge: KnowledgeStub
     world: World
+    now: datetime
+    database_url: str
 
     def chat(self, **metadata: Any) -> Chat:
         """A conversation as the handoff service holds it (it shows the bot secret)."""
         return Chat(self.rasa_url, metadata=metadata, bot_secret=BOT_SECRET)
+
+    def rows(self, table: str) -> int:
+        """How many rows a back-office table holds (``bo_cases``, ``bo_bulky_bookings``):
+        what a conversation wrote to the SQL back office the action server uses."""
+        if table not in ("bo_cases", "bo_bulky_bookings"):
+            raise ValueError(f"not a table the conversations write: {table}")
+        engine = make_engine(self.database_url)
+        try:
+            with engine.connect() as connection:
+                return int(connection.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar_one())
+        finally:
+            engine.dispose()
 
     def token(
         self,
@@ -201,15 +216,26 @@ class BotStack:
         minutes: int = 30,
     ) -> str:
         return mint_token(
-            SIGNING_KEY.encode(), council_tax=council_tax, tenancies=tenancies, minutes=minutes
+            SIGNING_KEY.encode(),
+            council_tax=council_tax,
+            tenancies=tenancies,
+            minutes=minutes,
+            now=self.now,  # the action server's pinned clock decides whether it has expired
         )
 
 
 @contextmanager
 def running_bot(
-    *, model: Path, database_url: str, knowledge: KnowledgeStub, world: World, logs: Path
+    *,
+    model: Path,
+    database_url: str,
+    knowledge: KnowledgeStub,
+    world: World,
+    logs: Path,
+    now: datetime,
 ) -> Iterator[BotStack]:
-    """The action server and Rasa, up and healthy; stopped afterwards."""
+    """The action server (its clock pinned to ``now``) and Rasa, up and healthy; stopped
+    afterwards. Seed ``world`` for ``london_today(now)``."""
     rasa_bin = bot_model.rasa_environment(ROOT)
     actions_port, rasa_port = free_port(), free_port()
     env = {
@@ -228,7 +254,15 @@ def running_bot(
         (logs / "rasa.log").open("wb") as rasa_log,
     ):
         actions = subprocess.Popen(
-            [sys.executable, "-m", "actions.server", "--port", str(actions_port)],
+            [
+                sys.executable,
+                "-m",
+                "tests.e2e.bot.pinned_actions",
+                "--now",
+                now.isoformat(),
+                "--port",
+                str(actions_port),
+            ],
             cwd=ROOT,
             env=env,
             stdout=actions_log,
@@ -258,6 +292,8 @@ def running_bot(
                 f"http://127.0.0.1:{actions_port}",
                 knowledge,
                 world,
+                now,
+                database_url,
             )
         finally:
             _stop(rasa)

@@ -1,8 +1,6 @@
-"""In a real browser: an editor drafts, a reviewer publishes, residents see it in 2 s."""
+"""In a real browser: an editor drafts, a reviewer publishes, residents see it at once."""
 
 from __future__ import annotations
-
-import time
 
 import httpx
 import pytest
@@ -49,22 +47,17 @@ def test_draft_review_publish_and_see_it_on_the_website(site, browser):
         reviewer.get_by_role("link", name="Review queue").click()
         reviewer.get_by_role("link", name="Report a dead animal on the road").click()
         reviewer.get_by_role("button", name="Approve and publish").click()
-        published = time.monotonic()
         reviewer.wait_for_selector("text=The article is published.")
 
         resident.goto(site.url + "/articles/dead-animal-on-the-road")
         assert resident.locator("h1").inner_text() == "Report a dead animal on the road"
         assert resident.locator("#foxes-and-badgers").is_visible()
-        while time.monotonic() - published < 2.0:
-            hits = httpx.get(
-                site.url + "/api/v1/search", params={"q": "dead fox on the road who removes it"}
-            ).json()["results"]
-            if hits and hits[0]["slug"] == "dead-animal-on-the-road":
-                break
-            time.sleep(0.1)
-        else:
-            raise AssertionError("search did not show the new article within 2 seconds")
-        assert time.monotonic() - published < 2.0
+        # the instance that published synced its search before it answered: no waiting
+        # (how long publishing takes is measured by benchmarks/search_freshness.py)
+        hits = httpx.get(
+            site.url + "/api/v1/search", params={"q": "dead fox on the road who removes it"}
+        ).json()["results"]
+        assert hits and hits[0]["slug"] == "dead-animal-on-the-road", hits[:3]
 
         resident.get_by_label("Yes").check()
         resident.get_by_role("button", name="Send feedback").click()

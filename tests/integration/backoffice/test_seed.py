@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 
 import pytest
@@ -16,7 +15,6 @@ from actions.backoffice.world import build_world
 from frontdoor.exceptions import SeedError
 
 TODAY = date(2026, 11, 18)
-SEED_BUDGET_SECONDS = 20
 
 
 def _seed(sessions: sessionmaker[Session], progress, rng_seed: int = 5) -> str:  # type: ignore[no-untyped-def]
@@ -52,12 +50,8 @@ def _empty(engine: Engine) -> None:
 def test_seed_fills_an_empty_back_office_once(database, sessions, progress, bars) -> None:  # type: ignore[no-untyped-def]
     with sessions() as session:
         assert demo.is_empty(session)
-    started = time.perf_counter()
-    summary = _seed(sessions, progress)
-    elapsed = time.perf_counter() - started
+    summary = _seed(sessions, progress)  # how long it takes: benchmarks/backoffice.py
     assert summary.startswith("back office: 1,9") and "properties" in summary
-    if database.backend == "sqlite":
-        assert elapsed < SEED_BUDGET_SECONDS, f"seeding took {elapsed:.1f}s"
     assert [(b.label, b.done == b.total, b.closed) for b in bars] == [("back office", True, True)]
     with sessions() as session:
         assert not demo.is_empty(session)

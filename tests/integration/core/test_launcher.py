@@ -14,16 +14,17 @@ from frontdoor.stack import StackSettings
 
 HEALTHY_SERVER = textwrap.dedent(
     """
-    import http.server, sys, threading, time, os
+    import http.server, sys, os
+    dies_after_first_answer = sys.argv[2] == "doomed"
     class H(http.server.BaseHTTPRequestHandler):
         def do_GET(self):
             self.send_response(200); self.end_headers(); self.wfile.write(b"ok")
+            self.wfile.flush()
+            if dies_after_first_answer:  # healthy once, then gone: no timer to race
+                os._exit(3)
         def log_message(self, *a): pass
     server = http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
     print("listening", flush=True)
-    lifetime = float(sys.argv[2])
-    if lifetime > 0:
-        threading.Timer(lifetime, lambda: os._exit(3)).start()
     server.serve_forever()
     """
 )
@@ -35,11 +36,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def service(name: str, lifetime: float = 0.0) -> Service:
+def service(name: str, *, doomed: bool = False) -> Service:
+    """A child that answers its health check; a doomed one exits (code 3) right after."""
     port = free_port()
     return Service(
         name,
-        [sys.executable, "-c", HEALTHY_SERVER, str(port), str(lifetime)],
+        [sys.executable, "-c", HEALTHY_SERVER, str(port), "doomed" if doomed else "steady"],
         port,
         f"FRONTDOOR_{name.upper()}_PORT",
     )
@@ -62,7 +64,7 @@ def test_a_taken_port_is_reported_with_its_variable():
 
 
 def test_when_one_service_dies_the_others_are_stopped_and_it_is_named(capsys):
-    steady, doomed = service("steady"), service("doomed", lifetime=1.5)
+    steady, doomed = service("steady"), service("doomed", doomed=True)
     code = launch([steady, doomed], settings())
     assert code == 1
     err = capsys.readouterr().err
@@ -76,13 +78,22 @@ def test_a_service_that_exits_during_start_up_is_named(capsys):
     assert "the broken service exited with code 4 while starting" in capsys.readouterr().err
 
 
-def test_sigterm_stops_everything_cleanly(capsys):
-    import os
+def test_sigterm_stops_everything_cleanly(capsys, monkeypatch):
     import signal
-    import threading
+
+    from frontdoor import launcher
 
     first, second = service("first"), service("second")
-    threading.Timer(3.0, lambda: os.kill(os.getpid(), signal.SIGTERM)).start()
+    running_when_told = []
+
+    def every_service_is_up(*_: object) -> None:
+        # SIGTERM once both answered their health checks, from inside launch(), whose
+        # handler is installed: no timer that could fire at pytest after launch returned.
+        running_when_told.extend(s.process.poll() is None for s in (first, second))  # type: ignore[union-attr]
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(launcher, "_print_urls", every_service_is_up)
     assert launch([first, second], settings()) == 0
+    assert running_when_told == [True, True]
     assert all(s.process is not None and s.process.poll() is not None for s in (first, second))
     assert "stopping every service" in capsys.readouterr().out

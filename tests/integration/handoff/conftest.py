@@ -225,11 +225,16 @@ def build_world(
     *,
     hours: str = "always",
     intervals: dict[str, float] | None = None,
+    backoffice: Any = None,
     **settings: str,
 ) -> World:  # type: ignore[no-untyped-def]
+    """``backoffice``: default the in-memory fake (``world.loader`` fills it); pass the
+    SQL one (``demo_backoffice(database.engine)``) to test what the product runs."""
     ids = seed_world(database.engine, hours)
     bot = FakeBot()
-    backoffice, loader = fake_with_loader()
+    loader = None
+    if backoffice is None:
+        backoffice, loader = fake_with_loader()
     search = FakeKnowledgeSearch(
         [Article("Bin collection days", "http://localhost:8000/en/bins", "Find your bin day.")]
     )

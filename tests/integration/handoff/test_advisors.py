@@ -355,7 +355,7 @@ def test_knowledge_search_case_creation_and_read_counts(world):
         until(ws, lambda f: f.get("kind") == "message" and f["data"]["text"] == "two")
         chat = sam.get("/conversations").json()["items"][0]
         assert chat["unread"] == 2 and chat["last_message_preview"] == "two"
-        sam.post(f"/conversations/{cid}/read", {"seq": chat["last_seq"]})
+        assert sam.post(f"/conversations/{cid}/read", {"seq": chat["last_seq"]}).status_code == 204
         assert sam.get("/conversations").json()["items"][0]["unread"] == 0
         body = {"client_id": "case-1", "case_type": "missed_bin", "summary": "Bin missed"}
         case = sam.post(f"/conversations/{cid}/cases", body)

@@ -67,8 +67,9 @@ def test_advisor_only_events_never_reach_the_resident(world):
     from tests.integration.handoff.test_flow import _wait_for_offer
 
     _wait_for_offer(sam, cid)
-    sam.post(f"/conversations/{cid}/accept")
-    sam.post(f"/conversations/{cid}/notes", {"client_id": "n1", "text": "private"})
+    assert sam.post(f"/conversations/{cid}/accept").status_code == 200
+    note = sam.post(f"/conversations/{cid}/notes", {"client_id": "n1", "text": "private"})
+    assert note.status_code == 200, note.text
     transcript = world.client.get(
         f"/api/v1/conversations/{cid}/transcript",
         headers={"authorization": f"Bearer {started['conversation_token']}"},

@@ -98,7 +98,10 @@ async def test_resident_and_advisor_over_loopback_survive_a_kill(loopback):
     await resident.send("are you still there?", client_id="r4")
     got = await sam.expect(event("message", client_id="r4"))
     assert got["seq"] > said.json()["seq"]
-    await sam.call("POST", f"/conversations/{cid}/messages", {"client_id": "a2", "text": "Yes!"})
+    answer = await sam.call(
+        "POST", f"/conversations/{cid}/messages", {"client_id": "a2", "text": "Yes!"}
+    )
+    assert answer.status_code == 200, answer.text
     await resident.expect(event("message", client_id="a2"))
     await resident.ws.close()
     await sam.ws.close()

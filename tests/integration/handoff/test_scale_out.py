@@ -8,8 +8,6 @@ killing an instance loses nothing.
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
@@ -54,12 +52,6 @@ def cluster(tmp_path, redis_url):  # type: ignore[no-untyped-def]
         database.drop()
 
 
-async def timed(coroutine) -> tuple[dict, float]:  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    result = await coroutine
-    return result, time.perf_counter() - started
-
-
 async def test_resident_on_one_instance_advisor_on_another(cluster):
     servers, _lonely, ids, database = cluster
     a, b = servers["a"], servers["b"]
@@ -78,19 +70,16 @@ async def test_resident_on_one_instance_advisor_on_another(cluster):
     assert (await sam.call("POST", f"/conversations/{cid}/accept")).status_code == 200
     await resident.expect(event("advisor_joined", first_name="Sam"))
 
-    latencies = []
+    # Both ways across instances, in order. How fast (woken through Redis rather than
+    # the poll) is a figure for benchmarks/handoff_load.py, not a test assertion.
     for i in range(10):
         client_id = await resident.send(f"resident {i}")
-        _, took = await timed(sam.expect(event("message", client_id=client_id)))
-        latencies.append(took)
+        await sam.expect(event("message", client_id=client_id))
         reply = await sam.call(
             "POST", f"/conversations/{cid}/messages", {"client_id": f"a{i}", "text": f"advisor {i}"}
         )
         assert reply.status_code == 200
-        _, took = await timed(resident.expect(event("message", client_id=f"a{i}")))
-        latencies.append(took)
-    # woken through Redis, not waiting for the 1 s poll
-    assert sorted(latencies)[len(latencies) // 2] < 0.5, latencies
+        await resident.expect(event("message", client_id=f"a{i}"))
 
     # instance A dies; the resident reconnects to B and misses nothing
     a.kill()
@@ -100,6 +89,7 @@ async def test_resident_on_one_instance_advisor_on_another(cluster):
         f"/conversations/{cid}/messages",
         {"client_id": "while-down", "text": "are you there?"},
     )
+    assert sent.status_code == 200, sent.text
     resident.base, resident.ws_base = b.url, b.ws_url
     await resident.connect()
     await resident.expect(event("message", client_id="while-down"))

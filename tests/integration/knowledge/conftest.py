@@ -1,15 +1,21 @@
-"""Factories for knowledge-base integration tests (real SQLite / PostgreSQL)."""
+"""Factories for knowledge-base integration tests (real SQLite / PostgreSQL).
+
+The app under test runs by ``CLOCK``, pinned to ``NOW``: what is stale is decided
+against ``TODAY``, never the machine's date, and every review-by date here is
+relative to it (``days_from_today``), so nothing turns stale as the years pass.
+"""
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from frontdoor.clock import LONDON, fixed_clock, london_today
 from frontdoor.db import make_session_factory
 from knowledge import articles, publishing
 from knowledge.actors import Actor
@@ -21,6 +27,15 @@ OTHER_EDITOR = Actor(id=102, name="Esme Editor", roles=frozenset({"editor"}))
 REVIEWER = Actor(id=201, name="Rita Reviewer", roles=frozenset({"reviewer"}))
 ADMIN = Actor(id=301, name="Ada Admin", roles=frozenset({"admin", "editor", "reviewer"}))
 
+NOW = datetime(2026, 11, 18, 10, 30, tzinfo=LONDON)  # the moment these tests run at
+CLOCK = fixed_clock(NOW)
+TODAY = london_today(NOW)
+
+
+def days_from_today(days: int) -> date:
+    """A review-by date relative to the pinned ``TODAY`` (negative: overdue)."""
+    return TODAY + timedelta(days=days)
+
 
 def article_data(**overrides: Any) -> ArticleCreate:
     values: dict[str, Any] = {
@@ -31,7 +46,7 @@ def article_data(**overrides: Any) -> ArticleCreate:
         "tags": ["bins"],
         "alternative_questions": ["my bin wasn't emptied"],
         "owner_team": "Waste Services",
-        "review_by": date(2027, 3, 31),
+        "review_by": days_from_today(120),
         "language": "en",
         "body": "Report it by the next working day.\n\n## If the crew left a note\n\nRead it.\n",
     }
@@ -98,7 +113,7 @@ def client(settings, database):  # type: ignore[no-untyped-def]
 
     from knowledge.app import create_app
 
-    app = create_app(settings, search_engine=hashing_engine(), engine=database.engine)
+    app = create_app(settings, search_engine=hashing_engine(), engine=database.engine, clock=CLOCK)
     with TestClient(app, base_url="http://testserver") as test_client:
         yield test_client
 

@@ -1,6 +1,6 @@
 """The authenticated article-writing and workflow API."""
 
-from tests.integration.knowledge.conftest import api_article, bearer, login
+from tests.integration.knowledge.conftest import api_article, bearer, days_from_today, login
 
 
 def create(client, **overrides):
@@ -123,7 +123,7 @@ def test_reviewer_cannot_approve_own_change(client, staff):
     headers = {"x-csrf-token": token}
     article = client.post("/api/v1/editorial/articles", json=api_article(), headers=headers).json()
     url = f"/api/v1/editorial/articles/{article['id']}"
-    client.post(f"{url}/submit", json={}, headers=headers)
+    assert client.post(f"{url}/submit", json={}, headers=headers).status_code == 200
     refused = client.post(f"{url}/approve", json={}, headers=headers)
     assert refused.status_code == 403 and refused.json()["error"] == "self_approval"
 
@@ -131,7 +131,10 @@ def test_reviewer_cannot_approve_own_change(client, staff):
 def test_history_diff_and_restore(client):
     article = create(client, body="Line one\n<script>bad()</script>\n")
     url = f"/api/v1/editorial/articles/{article['id']}"
-    client.put(url, json=update_payload(article, body="Line one\nLine two\n"), headers=bearer())
+    edited = client.put(
+        url, json=update_payload(article, body="Line one\nLine two\n"), headers=bearer()
+    )
+    assert edited.status_code == 200, edited.text
     revisions = client.get(f"{url}/revisions", headers=bearer()).json()
     assert [r["number"] for r in revisions] == [2, 1]
     unified = client.get(f"{url}/diff", params={"from": 1, "to": 2}, headers=bearer()).json()
@@ -159,7 +162,9 @@ def test_preview_uses_the_website_renderer(client):
 
 def test_editorial_listing_filters(client):
     create(client)
-    create(client, slug="old-one", review_by="2020-01-01", owner_team="Revenues")
+    create(client, slug="old-one", review_by=days_from_today(-1), owner_team="Revenues")
+    # due today by the app's pinned clock: not stale yet (the machine's date may differ)
+    create(client, slug="due-today", review_by=days_from_today(0), owner_team="Revenues")
     stale = client.get(
         "/api/v1/editorial/articles", params={"stale": True}, headers=bearer()
     ).json()
@@ -171,16 +176,18 @@ def test_editorial_listing_filters(client):
     # two conversations reported by the bot (a service token) are two askers; the same
     # anonymous client asking again counts once (issue #10)
     for conversation in ("c1", "c2"):
-        client.post(
+        gap = client.post(
             "/api/v1/content-gaps",
             json={"question": "skip permit", "source": "bot", "conversation_id": conversation},
             headers=bearer(),
         )
+        assert gap.status_code == 201, gap.text
     for _ in range(2):
-        client.post(
+        gap = client.post(
             "/api/v1/content-gaps",
             json={"question": "a skip permit please", "source": "site_search"},
         )
+        assert gap.status_code == 201, gap.text
     groups = client.get("/api/v1/editorial/content-gaps", headers=bearer()).json()
     assert groups[0]["count"] == 3
     assert len(groups[0]["gap_ids"]) == 3

@@ -3,7 +3,7 @@
 import re
 
 from knowledge import gaps
-from tests.integration.knowledge.conftest import PASSWORD, login, publish
+from tests.integration.knowledge.conftest import PASSWORD, days_from_today, login, publish
 
 HTML = {"accept": "text/html"}
 
@@ -43,7 +43,7 @@ def test_list_filters(client, staff, factory):
             session,
             slug="old-tax-page",
             title="Old tax page",
-            review_by="2020-01-01",
+            review_by=days_from_today(-400),
             owner_team="Revenues",
             service_area="council_tax",
         )
@@ -74,7 +74,7 @@ def test_conflicting_save_keeps_the_editors_text_and_explains(client, staff, fac
         "summary": "s",
         "service_area": "waste",
         "owner_team": "Waste Services",
-        "review_by": "2027-01-01",
+        "review_by": days_from_today(45).isoformat(),
         "body": "Mine\n",
     }
     assert (
@@ -96,7 +96,7 @@ def test_invalid_form_shows_errors_beside_fields(client, staff):
             "title": "",
             "slug": "Bad Slug",
             "body": "x",
-            "review_by": "2027-01-01",
+            "review_by": days_from_today(45).isoformat(),
         },
     )
     assert response.status_code == 422
@@ -105,15 +105,15 @@ def test_invalid_form_shows_errors_beside_fields(client, staff):
 
 def test_stale_view_groups_by_owner_team(client, staff, factory):
     with factory() as session:
-        publish(session, slug="a", title="Old waste page", review_by="2021-01-01")
+        publish(session, slug="a", title="Old waste page", review_by=days_from_today(-700))
         publish(
             session,
             slug="b",
             title="Old revenues page",
-            review_by="2022-01-01",
+            review_by=days_from_today(-300),
             owner_team="Revenues",
         )
-        publish(session, slug="c", title="Fresh page", review_by="2099-01-01")
+        publish(session, slug="c", title="Fresh page", review_by=days_from_today(0))
         session.commit()
     login(client, "editor@example.gov.uk")
     page = client.get("/editor/stale").text
@@ -185,11 +185,12 @@ def test_edit_page_shows_what_residents_said(client, staff, factory):
     with factory() as session:
         article = publish(session)
         session.commit()
-    client.post("/api/v1/feedback", json={"slug": "missed-bin", "helpful": True})
-    client.post(
-        "/api/v1/feedback",
-        json={"slug": "missed-bin", "helpful": False, "comment": "No <b>times</b>"},
-    )
+    for body in (
+        {"slug": "missed-bin", "helpful": True},
+        {"slug": "missed-bin", "helpful": False, "comment": "No <b>times</b>"},
+    ):
+        sent = client.post("/api/v1/feedback", json=body)
+        assert sent.status_code == 201, sent.text
     login(client, "editor@example.gov.uk")
     page = client.get(f"/editor/articles/{article.id}").text
     assert "Yes: 1, no: 1." in page and "No &lt;b&gt;times&lt;/b&gt;" in page

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -70,17 +69,15 @@ def test_welsh_question_gets_the_welsh_page(real_engine: SearchEngine) -> None:
     assert (top.slug, top.language) == ("diwrnod-casglu-biniau", "cy")
 
 
-def test_upsert_is_searchable_within_two_seconds(
+def test_an_upsert_is_searchable_as_soon_as_it_returns(
     real_engine: SearchEngine, small_corpus: list[IndexableArticle]
 ) -> None:
     article = small_corpus[0]
     changed = dataclasses.replace(
         article, body_markdown=article.body_markdown + "\n\n## Zorbling\nZorbling starts soon.\n"
     )
-    started = time.perf_counter()
-    real_engine.upsert(changed)
+    real_engine.upsert(changed)  # how long this takes: benchmarks/search_freshness.py
     top = real_engine.search("zorbling", limit=1).results[0]
-    assert time.perf_counter() - started < 2.0
     assert (top.slug, top.section_anchor) == (article.slug, "zorbling")
 
 

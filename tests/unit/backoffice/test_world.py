@@ -117,7 +117,8 @@ def test_waste_progress_logs_and_disruption(world: World) -> None:
     assert set(outcomes) == set(CrewOutcome)
     today = {s.state for s in world.waste.statuses if s.day == TODAY}
     assert today == {RoundState.IN_PROGRESS}
-    assert all(s.completed_at for s in world.waste.statuses if s.day < TODAY)
+    earlier = [s for s in world.waste.statuses if s.day < TODAY]
+    assert earlier and all(s.completed_at for s in earlier)
     assert len(world.waste.disruptions) == 1 and world.waste.disruptions[0].starts_on == TODAY
 
 

@@ -112,8 +112,9 @@ def test_the_bin_type_is_read_from_words(bot: BotHarness) -> None:
 def test_only_the_bins_a_property_has_are_offered(bot: BotHarness) -> None:
     result = bot.run("action_ask_bin_type", bot.tracker(slots={"uprn": ANN["uprn"]}))
     payloads = [b["payload"] for b in result.buttons]
-    assert '/inform{"bin_type":"refuse"}' in payloads
-    assert all("garden" not in p for p in payloads) or len(payloads) == 4
+    has = [service.bin_type.value for service in bot.backoffice.waste.services(ANN["uprn"])]
+    assert "refuse" in has and len(has) < 4  # the demo identity lacks some bin, so this bites
+    assert payloads == [f'/inform{{"bin_type":"{kind}"}}' for kind in has]
 
 
 def _missed(bot: BotHarness, who, *, bin_type: str | None = None, day: str = "2026-11-17", **slots):
@@ -183,7 +184,7 @@ def test_a_disputed_crew_log_becomes_a_case(bot: BotHarness) -> None:
 
 def test_a_round_still_running_means_wait(bot: BotHarness) -> None:
     result = _missed(bot, IN_PROGRESS, day="2026-11-18")
-    assert "still working on your round" in result.text or "not started" in result.text
+    assert "still working on your round" in result.text  # the seeded round is in progress
     assert "8pm" in result.text
     assert "reference" not in result.text
 
