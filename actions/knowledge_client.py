@@ -116,13 +116,14 @@ class HttpKnowledgeClient(KnowledgeClient):
         timeout: float = 2.5,
         public_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
+        token: str | None = None,
     ) -> None:
         self._public_url = public_url or base_url
+        headers = {"User-Agent": "frontdoor-bot"}
+        if token:  # gaps are then counted per conversation, not per this server's address
+            headers["Authorization"] = f"Bearer {token}"
         self._client = httpx.Client(
-            base_url=base_url,
-            timeout=timeout,
-            transport=transport,
-            headers={"User-Agent": "frontdoor-bot"},
+            base_url=base_url, timeout=timeout, transport=transport, headers=headers
         )
 
     def close(self) -> None:

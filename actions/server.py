@@ -80,6 +80,7 @@ def build_services(
             settings.knowledge_url,
             timeout=settings.knowledge_timeout_seconds,
             public_url=settings.url(settings.knowledge_port),
+            token=settings.secret_value("knowledge_bot_token"),
         )
     now = clock or (lambda: datetime.now(UTC))
     verifier = Verifier(

@@ -44,12 +44,14 @@ SECRET_FIELDS: dict[str, str] = {
     "secret_key": "signs conversation tokens",
     "identity_signing_key": "checks residents' identity tokens (shared with the account system)",
     "bot_secret": "lets the handoff service talk to Rasa, and Rasa to the action server",
+    "knowledge_bot_token": "lets the bot report residents' unanswered questions per conversation",
 }
 # What the first run generates (variable names), each a fresh random value.
 GENERATED_VARIABLES = (
     "FRONTDOOR_SECRET_KEY",
     "FRONTDOOR_IDENTITY_SIGNING_KEY",
     "FRONTDOOR_BOT_SECRET",
+    "FRONTDOOR_KNOWLEDGE_BOT_TOKEN",
 )
 
 # Values published in this repository's code, docs, examples and tests, past and present.

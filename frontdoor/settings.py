@@ -99,6 +99,11 @@ class CommonSettings(BaseSettings):
     secret_key: SecretStr | None = Field(
         default=None, description="Signs conversation tokens; see frontdoor.secrets."
     )
+    knowledge_bot_token: SecretStr | None = Field(
+        default=None,
+        description="The bot shows it when reporting a content gap, so gaps are counted per "
+        "conversation rather than per the action server's address; it grants nothing else.",
+    )
     public_url: str = Field(
         default="",
         description="The address residents and staff use (https://... makes cookies Secure).",

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LONDON = ZoneInfo("Europe/London")
+from frontdoor.clock import LONDON
+
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 

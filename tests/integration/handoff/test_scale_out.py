@@ -103,19 +103,20 @@ async def test_an_instance_that_never_hears_a_wake_up_still_delivers(cluster):
     lonely.start()
     b = servers["b"]
     sam = LiveAdvisor.signed_in(database.engine, ids["sam"], b.url, b.ws_url)
-    await sam.call("PUT", "/availability", {"status": "available"})
+    assert (await sam.call("PUT", "/availability", {"status": "available"})).status_code == 200
     await sam.connect()
     resident = await LiveResident(lonely.url, lonely.ws_url).start()
     await resident.connect()
     await resident.send("human please")
     offer = await sam.expect(lambda f: f["type"] == "offer")
     cid = offer["conversation_id"]
-    await sam.call("POST", f"/conversations/{cid}/accept")
+    assert (await sam.call("POST", f"/conversations/{cid}/accept")).status_code == 200
     await resident.expect(event("advisor_joined"), timeout=10)  # found by the poll
     for i in range(3):
-        await sam.call(
+        sent = await sam.call(
             "POST", f"/conversations/{cid}/messages", {"client_id": f"p{i}", "text": f"poll {i}"}
         )
+        assert sent.status_code == 200, sent.text
     for i in range(3):
         await resident.expect(event("message", client_id=f"p{i}"), timeout=10)
     client_id = await resident.send("and back?")

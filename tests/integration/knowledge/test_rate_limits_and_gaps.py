@@ -9,6 +9,8 @@ distinct askers, so one client's flood cannot bury what many residents asked.
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -127,6 +129,22 @@ def test_the_bot_is_limited_per_conversation_not_by_its_address(make_client, fac
         "/api/v1/content-gaps", json={**anonymous, "conversation_id": "a"}
     ).is_success
     assert_429(client.post("/api/v1/content-gaps", json={**anonymous, "conversation_id": "b"}))
+
+
+def test_the_bots_own_token_counts_per_conversation_and_opens_nothing_else(make_client, factory):
+    bot_token = secrets.token_urlsafe(48)
+    client = make_client(
+        FRONTDOOR_KNOWLEDGE_BOT_TOKEN=bot_token,
+        FRONTDOOR_KNOWLEDGE_LIMIT_GAPS_PER_CONVERSATION="1/minute",
+        FRONTDOOR_KNOWLEDGE_LIMIT_GAPS_PER_ADDRESS="1/minute",
+    )
+    bearer = {"authorization": f"Bearer {bot_token}"}
+    for conversation in ("c-1", "c-2", "c-3"):
+        body = {"question": "skip permit", "source": "bot", "conversation_id": conversation}
+        assert client.post("/api/v1/content-gaps", json=body, headers=bearer).status_code == 201
+    assert count(factory, ContentGap) == 3  # three residents, one action server address
+    # the bot's token is not an editorial token
+    assert client.get("/api/v1/editorial/articles", headers=bearer).status_code == 401
 
 
 def test_site_search_beyond_the_limit_answers_but_records_nothing(make_client, factory):
