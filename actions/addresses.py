@@ -11,11 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from actions.backoffice import references
-from actions.backoffice.exceptions import InvalidReference, NotFound
-from actions.backoffice.ports import Property
 from actions.base import FrontdoorAction, Services
 from actions.parsing import choose_address
+from backoffice import references
+from backoffice.exceptions import InvalidReference, NotFound
+from backoffice.ports import Property
 
 MAX_ADDRESS_BUTTONS = 12
 _POSTCODE_IN_TEXT = re.compile(r"\b([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*(\d[A-Za-z]{2})\b")

@@ -24,7 +24,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.addresses import find_postcode
-from actions.backoffice.ports import RentTransactionKind
 from actions.base import (
     FORM_TASKS,
     FrontdoorAction,
@@ -48,6 +47,7 @@ from actions.verification import (
     classify_reference,
     purpose_of,
 )
+from backoffice.ports import RentTransactionKind
 
 KIND_BY_INTENT = {"ask_council_tax_balance": "council_tax", "ask_rent_balance": "rent"}
 REFERENCE_KIND = {"council_tax": ReferenceKind.COUNCIL_TAX, "rent": ReferenceKind.TENANCY}

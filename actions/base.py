@@ -29,13 +29,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from actions.backoffice.calendar import london
-from actions.backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
-from actions.backoffice.ports import BackOffice
 from actions.knowledge_client import KnowledgeClient
 from actions.risk import detect_risk
 from actions.settings import BotSettings
 from actions.verification import Identity, Verifier
+from backoffice.calendar import london
+from backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
+from backoffice.ports import BackOffice
 
 logger = logging.getLogger("frontdoor.bot")
 

@@ -14,13 +14,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.addresses import AddressValidation, property_for
-from actions.backoffice.exceptions import (
-    BackOfficeError,
-    InvalidRequest,
-    PaymentRequired,
-    SlotFull,
-)
-from actions.backoffice.ports import BulkyQuote, BulkySlot
 from actions.base import (
     FrontdoorAction,
     FrontdoorFormValidation,
@@ -35,6 +28,13 @@ from actions.formatting import day as nice_day
 from actions.formatting import join_words, money, short_day
 from actions.parsing import choose_slot, parse_bulky_items
 from actions.verification import Purpose
+from backoffice.exceptions import (
+    BackOfficeError,
+    InvalidRequest,
+    PaymentRequired,
+    SlotFull,
+)
+from backoffice.ports import BulkyQuote, BulkySlot
 
 SLOT_HORIZON_DAYS = 28
 MAX_SLOT_BUTTONS = 6

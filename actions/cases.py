@@ -13,9 +13,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from actions.backoffice import references
-from actions.backoffice.exceptions import InvalidReference, NotFound
-from actions.backoffice.ports import Case
 from actions.base import (
     FrontdoorAction,
     FrontdoorFormValidation,
@@ -27,6 +24,9 @@ from actions.base import (
 from actions.formatting import day as nice_day
 from actions.formatting import humanise, plain
 from actions.verification import Identity, Purpose, ReferenceKind, classify_reference
+from backoffice import references
+from backoffice.exceptions import InvalidReference, NotFound
+from backoffice.ports import Case
 
 _CASE_IN_TEXT = re.compile(r"\b(bdc)\s*[-\u2013]?\s*(\d{3})\s*(\d{3})\b", re.I)
 _BOOKING_IN_TEXT = re.compile(r"\b(bw)\s*[-\u2013]?\s*(\d{6})\b", re.I)

@@ -33,8 +33,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
-from actions.backoffice import references
-from actions.backoffice.exceptions import InvalidReference
 from actions.base import (
     TASK_SERVICE_AREAS,
     FrontdoorAction,
@@ -47,6 +45,8 @@ from actions.base import (
 )
 from actions.risk import RiskKind, RiskSignal, detect_risk
 from actions.verification import classify_reference
+from backoffice import references
+from backoffice.exceptions import InvalidReference
 
 HANDOFF_KEY = "frontdoor_handoff"
 REQUESTED = "requested"

@@ -13,9 +13,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.addresses import find_postcode
-from actions.backoffice import references
-from actions.backoffice.exceptions import InvalidReference, InvalidRequest, NotFound
-from actions.backoffice.ports import PlanningApplication
 from actions.base import (
     FrontdoorAction,
     FrontdoorFormValidation,
@@ -25,6 +22,9 @@ from actions.base import (
 )
 from actions.formatting import day as nice_day
 from actions.formatting import humanise, plain
+from backoffice import references
+from backoffice.exceptions import InvalidReference, InvalidRequest, NotFound
+from backoffice.ports import PlanningApplication
 
 _PLANNING_IN_TEXT = re.compile(r"\b(\d{2})\s*/\s*(\d{5})\s*/\s*([A-Za-z]{2,3})\b")
 _DISTRICT = re.compile(r"^\s*([A-Za-z]{1,2}\d[A-Za-z\d]?)\s*$")

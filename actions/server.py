@@ -38,12 +38,12 @@ from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
 from sanic.request import Request
 
-from actions.backoffice.ports import BackOffice
 from actions.base import Services
 from actions.knowledge_client import HttpKnowledgeClient, KnowledgeClient
 from actions.registry import build_executor
 from actions.settings import BotSettings
 from actions.verification import SqlVerificationStore, VerificationStore, Verifier
+from backoffice.ports import BackOffice
 from frontdoor import __version__
 from frontdoor.db import database_status, make_engine
 from frontdoor.exceptions import FrontdoorError
@@ -70,7 +70,7 @@ def build_services(
     if backoffice is None or verification_store is None:
         engine = engine or make_engine(settings.database_url)
     if backoffice is None:
-        from actions.backoffice import demo_backoffice
+        from backoffice import demo_backoffice
 
         backoffice = demo_backoffice(engine)
     if verification_store is None:

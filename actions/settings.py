@@ -14,19 +14,7 @@ from typing import ClassVar
 
 from pydantic import Field, SecretStr
 
-from frontdoor.stack import StackSettings
-
-
-class IdentityKeySettings(StackSettings):
-    """Enough to sign and check identity tokens (``frontdoor token mint``)."""
-
-    required_secrets: ClassVar[tuple[str, ...]] = ("identity_signing_key",)
-
-    identity_signing_key: SecretStr | None = Field(
-        default=None,
-        description="HMAC-SHA256 key for identity tokens (shared with the account system).",
-    )
-    identity_token_audience: str = "frontdoor-bot"  # noqa: S105 - not a secret
+from backoffice.settings import IdentityKeySettings
 
 
 class BotSettings(IdentityKeySettings):

@@ -11,7 +11,7 @@ covers an account.
 
 Two ways in:
 
-1. **A signed token** from the council's account system (``actions.identity``),
+1. **A signed token** from the council's account system (``backoffice.identity``),
    forwarded by the widget as message metadata: balance grants for the
    accounts it names. Checked on every use; nothing is stored.
 2. **A knowledge check** (fallback): a reference of a kind the purpose names
@@ -49,12 +49,11 @@ from enum import StrEnum
 
 from sqlalchemy import Connection, Engine, and_, func, insert, inspect, select, update
 
-from actions.backoffice import references
-from actions.backoffice.exceptions import InvalidReference, NotFound
-from actions.backoffice.ports import BackOffice, RentTransactionKind
-from actions.exceptions import IdentityTokenError
-from actions.identity import IdentityClaims, verify_token
 from actions.models import verification_attempts, verification_grants
+from backoffice import references
+from backoffice.exceptions import IdentityTokenError, InvalidReference, NotFound
+from backoffice.identity import IdentityClaims, verify_token
+from backoffice.ports import BackOffice, RentTransactionKind
 
 
 class ReferenceKind(StrEnum):

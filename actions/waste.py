@@ -12,15 +12,6 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.addresses import AddressValidation, address_label, property_for
-from actions.backoffice.exceptions import InvalidRequest
-from actions.backoffice.missed_bin import (
-    AlreadyReported,
-    CrewLogged,
-    MissedBinOutcome,
-    MissedBinReported,
-    assess_missed_bin,
-)
-from actions.backoffice.ports import BinType, Disruption
 from actions.base import (
     FrontdoorAction,
     FrontdoorFormValidation,
@@ -31,6 +22,15 @@ from actions.base import (
 from actions.formatting import day as nice_day
 from actions.formatting import plain
 from actions.parsing import parse_bin_type, parse_day
+from backoffice.exceptions import InvalidRequest
+from backoffice.missed_bin import (
+    AlreadyReported,
+    CrewLogged,
+    MissedBinOutcome,
+    MissedBinReported,
+    assess_missed_bin,
+)
+from backoffice.ports import BinType, Disruption
 
 MAX_DAYS_BACK = 14
 

@@ -23,11 +23,11 @@ from pathlib import Path
 from machine import describe_machine, summary_ms
 from sqlalchemy import text
 
-from actions.backoffice import demo_backoffice
-from actions.backoffice.exceptions import SlotFull
-from actions.backoffice.missed_bin import assess_missed_bin
-from actions.backoffice.ports import LONDON, BackOffice, BinType
-from actions.backoffice.seed import DEMO_IDENTITIES, seed
+from backoffice import demo_backoffice
+from backoffice.exceptions import SlotFull
+from backoffice.missed_bin import assess_missed_bin
+from backoffice.ports import LONDON, BackOffice, BinType
+from backoffice.seed import DEMO_IDENTITIES, seed
 from frontdoor.db import make_engine, make_session_factory
 from frontdoor.migrate import upgrade
 

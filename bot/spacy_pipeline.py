@@ -10,7 +10,7 @@ entities through ``SpacyEntityExtractor``.
 Patterns match case-insensitively on the blank tokenizer's tokens, which keeps
 "BF3 2QX" as two tokens, "bdc-104233" as one and "26/01234/FUL" as three
 ("26/01234", "/", "FUL"). The values are normalised later, in the actions,
-with ``actions.backoffice.references``.
+with ``backoffice.references``.
 
 Run with the Rasa (Python 3.10) environment, which has spaCy:
 

@@ -40,11 +40,11 @@ class Component:
 def components() -> tuple[Component, ...]:
     """Every component, in seeding order: accounts first (teams), the back office
     before knowledge and handoff."""
-    import actions.backoffice.models
-    import actions.backoffice.seed
     import actions.bot_cli
-    import actions.cli
     import actions.models
+    import backoffice.cli
+    import backoffice.models
+    import backoffice.seed
     import frontdoor.accounts.cli
     import frontdoor.accounts.models
     import frontdoor.accounts.seed
@@ -64,9 +64,9 @@ def components() -> tuple[Component, ...]:
         ),
         Component(
             "backoffice",
-            actions.backoffice.models.metadata,
-            actions.backoffice.seed,
-            (("token", actions.cli.app),),
+            backoffice.models.metadata,
+            backoffice.seed,
+            (("token", backoffice.cli.app),),
         ),
         Component(
             "knowledge",

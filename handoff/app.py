@@ -86,7 +86,7 @@ def create_app(
     )
     secret = settings.require_secret("secret_key")
     if backoffice is None:
-        from actions.backoffice import demo_backoffice
+        from backoffice import demo_backoffice
 
         backoffice = demo_backoffice(engine)
     bot = bot or RasaRestBot(

@@ -1,4 +1,4 @@
-"""The back office as the handoff service uses it (``actions.backoffice`` ports).
+"""The back office as the handoff service uses it (``backoffice`` ports).
 
 A message left out of hours, or a case an advisor opens from a chat, becomes a
 case in the CRM with the transcript; the console's resident panel shows cases
@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from actions.backoffice import references
-from actions.backoffice.exceptions import BackOfficeError, InvalidReference, NotFound
-from actions.backoffice.ports import BackOffice, CaseType, NewCase
+from backoffice import references
+from backoffice.exceptions import BackOfficeError, InvalidReference, NotFound
+from backoffice.ports import BackOffice, CaseType, NewCase
 from handoff.delivery import Event, iso, render_transcript
 from handoff.exceptions import DependencyUnavailable, InvalidRequest, NotVerified
 from handoff.store import Conversation

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn's websocket protocol")
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper())
-    from actions.backoffice import fake_backoffice
+    from backoffice import fake_backoffice
     from handoff.app import create_app
 
     app = create_app(

@@ -3,9 +3,9 @@
 The widget passes the identity token the council's account system issued
 ("my account"); the same token goes to the bot as
 ``metadata.frontdoor_identity_token``. It is the JWT-shaped HS256 token of
-``actions.identity`` (claims: ``sub`` the resident id, ``refs`` the council tax
+``backoffice.identity`` (claims: ``sub`` the resident id, ``refs`` the council tax
 accounts and tenancies it covers), signed with ``FRONTDOOR_IDENTITY_SIGNING_KEY``.
-:class:`TokenIdentityVerifier` checks it with ``actions.identity.verify_token``;
+:class:`TokenIdentityVerifier` checks it with ``backoffice.identity.verify_token``;
 the console shows personal data only within what it covers.
 """
 
@@ -35,8 +35,8 @@ class TokenIdentityVerifier(IdentityVerifier):
         self._audience = audience
 
     def verify(self, token: str | None) -> VerifiedResident | None:
-        from actions.exceptions import IdentityTokenError
-        from actions.identity import verify_token
+        from backoffice.exceptions import IdentityTokenError
+        from backoffice.identity import verify_token
 
         if not token:
             return None

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from actions.backoffice.loading import BackOfficeLoader, CouncilTaxRecord, TenancyRecord
-from actions.backoffice.ports import (
+from backoffice.loading import BackOfficeLoader, CouncilTaxRecord, TenancyRecord
+from backoffice.ports import (
     LONDON,
     AccountHolder,
     BinService,

@@ -20,8 +20,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from actions.backoffice import references
-from actions.backoffice.exceptions import (
+from backoffice import references
+from backoffice.exceptions import (
     IllegalTransition,
     InvalidReference,
     InvalidRequest,
@@ -29,9 +29,9 @@ from actions.backoffice.exceptions import (
     PaymentRequired,
     SlotFull,
 )
-from actions.backoffice.loading import BackOfficeLoader
-from actions.backoffice.memory import fake_with_loader
-from actions.backoffice.ports import (
+from backoffice.loading import BackOfficeLoader
+from backoffice.memory import fake_with_loader
+from backoffice.ports import (
     BackOffice,
     BinType,
     BookingStatus,
@@ -42,7 +42,7 @@ from actions.backoffice.ports import (
     RentTransactionKind,
     RoundState,
 )
-from actions.backoffice.sql import SqlLoader, demo_backoffice
+from backoffice.sql import SqlLoader, demo_backoffice
 from frontdoor.db import make_session_factory
 from tests.contract import backoffice_scenario as s
 

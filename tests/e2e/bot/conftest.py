@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from actions import bot_model
-from actions.backoffice.world import World, build_world
+from backoffice.world import World, build_world
 from frontdoor.clock import london_today
 from frontdoor.exceptions import ConfigurationError
 from tests.e2e.bot.stack import (

@@ -34,11 +34,11 @@ import httpx
 from sqlalchemy.orm import Session
 
 from actions import bot_model
-from actions.backoffice.seed import load_world
-from actions.backoffice.sql.loader import SqlLoader
-from actions.backoffice.world import World
-from actions.identity import mint_token
 from actions.knowledge_client import FakeKnowledgeClient
+from backoffice.identity import mint_token
+from backoffice.seed import load_world
+from backoffice.sql.loader import SqlLoader
+from backoffice.world import World
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
 from frontdoor.secrets import BOT_SECRET_HEADER

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.backoffice.seed import DEMO_IDENTITIES
+from backoffice.seed import DEMO_IDENTITIES
 
 pytestmark = [pytest.mark.rasa, pytest.mark.slow]
 

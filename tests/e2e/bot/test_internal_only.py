@@ -11,7 +11,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from actions.backoffice.seed import DEMO_IDENTITIES
+from backoffice.seed import DEMO_IDENTITIES
 from tests.e2e.bot.stack import BotStack, Chat
 from tests.unit.bot.harness import domain
 

@@ -194,6 +194,6 @@ def running_stack(database_url: str, engine: Any, *, bot: Any = None) -> Iterato
 
 
 def _backoffice() -> Any:
-    from actions.backoffice import fake_backoffice
+    from backoffice import fake_backoffice
 
     return fake_backoffice()

@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.backoffice.loading import BackOfficeLoader
-from actions.backoffice.sql import SqlLoader
+from backoffice.loading import BackOfficeLoader
+from backoffice.sql import SqlLoader
 from frontdoor.db import make_session_factory
 
 

@@ -12,10 +12,10 @@ from datetime import date
 
 from sqlalchemy import select
 
-from actions.backoffice.exceptions import SlotFull
-from actions.backoffice.models import BulkySlotRow
-from actions.backoffice.ports import BinType, BulkySlot, CaseType, NewCase
-from actions.backoffice.sql import demo_backoffice
+from backoffice.exceptions import SlotFull
+from backoffice.models import BulkySlotRow
+from backoffice.ports import BinType, BulkySlot, CaseType, NewCase
+from backoffice.sql import demo_backoffice
 from tests.contract import backoffice_scenario as s
 
 NOW = s.at(s.EASTER_WEDNESDAY, 10)

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Engine, delete, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from actions.backoffice import seed as demo
-from actions.backoffice.models import BankHolidayRow, SequenceRow, metadata
-from actions.backoffice.sql import demo_backoffice
-from actions.backoffice.world import build_world
+from backoffice import seed as demo
+from backoffice.models import BankHolidayRow, SequenceRow, metadata
+from backoffice.sql import demo_backoffice
+from backoffice.world import build_world
 from frontdoor.exceptions import SeedError
 
 TODAY = date(2026, 11, 18)

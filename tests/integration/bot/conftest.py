@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from actions.backoffice.seed import load_world
-from actions.backoffice.sql.loader import SqlLoader
-from actions.backoffice.world import build_world
+from backoffice.seed import load_world
+from backoffice.sql.loader import SqlLoader
+from backoffice.world import build_world
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
 from tests.unit.bot.harness import TODAY

@@ -22,10 +22,10 @@ import pytest
 from sanic import Sanic
 
 from actions import messages
-from actions.backoffice.seed import DEMO_IDENTITIES
 from actions.knowledge_client import FakeKnowledgeClient
 from actions.server import create_app
 from actions.settings import BotSettings
+from backoffice.seed import DEMO_IDENTITIES
 from frontdoor.secrets import BOT_SECRET_HEADER
 from tests.unit.bot.harness import BOT_SECRET, NOW, TEST_SETTINGS, domain
 
@@ -90,7 +90,7 @@ def texts(result: dict[str, Any]) -> str:
 
 
 def postcode_of_ct(seeded_database) -> str:
-    from actions.backoffice import demo_backoffice
+    from backoffice import demo_backoffice
 
     backoffice = demo_backoffice(seeded_database.engine)
     account = backoffice.council_tax.get_account(CT["reference"])

@@ -5,9 +5,9 @@ from __future__ import annotations
 import threading
 from datetime import date, timedelta
 
-from actions.backoffice import demo_backoffice
-from actions.backoffice.seed import DEMO_IDENTITIES
 from actions.verification import CheckOutcome, Purpose, SqlVerificationStore, Verifier
+from backoffice import demo_backoffice
+from backoffice.seed import DEMO_IDENTITIES
 from tests.unit.bot.harness import NOW, SIGNING_KEY, BotHarness, harness_for
 
 GENUINE = DEMO_IDENTITIES["genuine_missed_bin"]

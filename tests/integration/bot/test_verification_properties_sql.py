@@ -15,9 +15,9 @@ import itertools
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from actions.backoffice import demo_backoffice
-from actions.backoffice.world import build_world
 from actions.verification import SqlVerificationStore
+from backoffice import demo_backoffice
+from backoffice.world import build_world
 from tests.unit.bot.conversation import Conversation
 from tests.unit.bot.harness import TODAY, harness_for
 from tests.unit.bot.verification_model import build_pool, check, converse

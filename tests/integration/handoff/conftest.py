@@ -20,7 +20,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from actions.backoffice.memory import fake_with_loader
+from backoffice.memory import fake_with_loader
 from frontdoor.accounts import service as accounts_service
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import create_user, start_session

@@ -267,8 +267,8 @@ def test_transfer_to_a_team_and_to_an_advisor(world):
 
 
 def load_alex(loader) -> None:  # type: ignore[no-untyped-def]
-    from actions.backoffice.loading import CouncilTaxRecord
-    from actions.backoffice.values import (
+    from backoffice.loading import CouncilTaxRecord
+    from backoffice.values import (
         AccountHolder,
         CouncilTaxAccount,
         CouncilTaxBand,

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from actions.backoffice import demo_backoffice
-from actions.backoffice.models import CaseRow
+from backoffice import demo_backoffice
+from backoffice.models import CaseRow
 from tests.integration.handoff.conftest import World, build_world, is_event, message, until
 from tests.integration.handoff.test_advisors import escalate
 

@@ -16,8 +16,8 @@ import pytest
 from itsdangerous import URLSafeSerializer
 from starlette.testclient import TestClient
 
-from actions.backoffice.memory import fake_with_loader
-from actions.identity import mint_token
+from backoffice.identity import mint_token
+from backoffice.memory import fake_with_loader
 from frontdoor.exceptions import ConfigurationError
 from handoff.app import create_app
 from handoff.bot import FakeBot

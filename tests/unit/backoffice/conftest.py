@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.backoffice.memory import MemoryLoader, fake_with_loader
-from actions.backoffice.ports import BackOffice
+from backoffice.memory import MemoryLoader, fake_with_loader
+from backoffice.ports import BackOffice
 from tests.contract.backoffice_scenario import load_scenario
 
 

@@ -7,9 +7,9 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from actions.backoffice import calendar
-from actions.backoffice.calendar import BANK_HOLIDAYS_ENGLAND_WALES as HOLIDAYS
-from actions.backoffice.values import LONDON, BinService, BinType, Frequency
+from backoffice import calendar
+from backoffice.calendar import BANK_HOLIDAYS_ENGLAND_WALES as HOLIDAYS
+from backoffice.values import LONDON, BinService, BinType, Frequency
 
 
 def weekly(weekday: int) -> BinService:

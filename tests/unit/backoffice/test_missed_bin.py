@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from actions.backoffice.exceptions import InvalidRequest, NotFound
-from actions.backoffice.memory import MemoryLoader
-from actions.backoffice.missed_bin import (
+from backoffice.exceptions import InvalidRequest, NotFound
+from backoffice.memory import MemoryLoader
+from backoffice.missed_bin import (
     AlreadyReported,
     CrewLogged,
     MissedBinReported,
@@ -19,7 +19,7 @@ from actions.backoffice.missed_bin import (
     ServiceDisrupted,
     assess_missed_bin,
 )
-from actions.backoffice.ports import (
+from backoffice.ports import (
     BackOffice,
     BinType,
     CaseStatus,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from actions.backoffice import references
-from actions.backoffice.exceptions import InvalidReference
+from backoffice import references
+from backoffice.exceptions import InvalidReference
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from datetime import date, datetime
 
 import pytest
 
-from actions.backoffice import bulky_rules, casework
-from actions.backoffice.calendar import BANK_HOLIDAYS_ENGLAND_WALES as HOLIDAYS
-from actions.backoffice.exceptions import IllegalTransition, InvalidRequest
-from actions.backoffice.values import (
+from backoffice import bulky_rules, casework
+from backoffice.calendar import BANK_HOLIDAYS_ENGLAND_WALES as HOLIDAYS
+from backoffice.exceptions import IllegalTransition, InvalidRequest
+from backoffice.values import (
     LONDON,
     BinType,
     BookingStatus,
@@ -22,7 +22,7 @@ from actions.backoffice.values import (
     Concession,
     Property,
 )
-from actions.backoffice.world.bulky import ITEM_TYPES, PRICE_LIST
+from backoffice.world.bulky import ITEM_TYPES, PRICE_LIST
 
 HALF = Concession(bulky_rules.COUNCIL_TAX_SUPPORT, 50)
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from actions.backoffice import casework, references
-from actions.backoffice.calendar import BANK_HOLIDAYS_ENGLAND_WALES, at_london
-from actions.backoffice.missed_bin import (
+from backoffice import casework, references
+from backoffice.calendar import BANK_HOLIDAYS_ENGLAND_WALES, at_london
+from backoffice.missed_bin import (
     CrewLogged,
     MissedBinReported,
     RoundNotFinished,
     assess_missed_bin,
 )
-from actions.backoffice.ports import (
+from backoffice.ports import (
     BinType,
     BookingStatus,
     CaseStatus,
@@ -26,9 +26,9 @@ from actions.backoffice.ports import (
     PlanningStatus,
     RoundState,
 )
-from actions.backoffice.seed import DEMO_IDENTITIES, seeded_fake
-from actions.backoffice.world import World, build_world
-from actions.backoffice.world.accounts import financial_year_start
+from backoffice.seed import DEMO_IDENTITIES, seeded_fake
+from backoffice.world import World, build_world
+from backoffice.world.accounts import financial_year_start
 
 TODAY = date(2026, 11, 18)  # a Wednesday
 DOCS = Path(__file__).resolve().parents[3] / "docs" / "demo-identities.md"

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from actions.backoffice.world import World, build_world
+from backoffice.world import World, build_world
 from tests.unit.bot.harness import TODAY, BotHarness, make_harness
 
 

@@ -21,16 +21,16 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.backoffice.memory import MemoryLoader, MemoryStore, fake_backoffice
-from actions.backoffice.ports import LONDON, BackOffice
-from actions.backoffice.seed import load_world
-from actions.backoffice.world import World
 from actions.base import Services
-from actions.identity import mint_token
 from actions.knowledge_client import FakeArticle, FakeKnowledgeClient
 from actions.registry import build_actions
 from actions.settings import BotSettings
 from actions.verification import MemoryVerificationStore, Verifier
+from backoffice.identity import mint_token
+from backoffice.memory import MemoryLoader, MemoryStore, fake_backoffice
+from backoffice.ports import LONDON, BackOffice
+from backoffice.seed import load_world
+from backoffice.world import World
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 18)  # a Wednesday; the seed's "last working day" is Tue 17th

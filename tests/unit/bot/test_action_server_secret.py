@@ -16,13 +16,13 @@ import pytest
 from sanic import Sanic
 from sanic_testing.testing import SanicASGITestClient
 
-from actions.backoffice.seed import DEMO_IDENTITIES
-from actions.backoffice.world import World
-from actions.identity import mint_token
 from actions.knowledge_client import FakeKnowledgeClient
 from actions.server import create_app
 from actions.settings import BotSettings
 from actions.verification import MemoryVerificationStore
+from backoffice.identity import mint_token
+from backoffice.seed import DEMO_IDENTITIES
+from backoffice.world import World
 from frontdoor.secrets import BOT_SECRET_HEADER
 from tests.unit.bot.harness import (
     ARTICLES,

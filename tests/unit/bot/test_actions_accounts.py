@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.backoffice.seed import DEMO_IDENTITIES
+from backoffice.seed import DEMO_IDENTITIES
 from tests.unit.bot.harness import BotHarness
 
 CT = DEMO_IDENTITIES["council_tax"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from actions.backoffice.seed import DEMO_IDENTITIES
+from backoffice.seed import DEMO_IDENTITIES
 from tests.unit.bot.harness import BotHarness
 
 FOXGLOVE = DEMO_IDENTITIES["postcode"]["postcode"]
@@ -69,7 +69,7 @@ def test_bin_day_lists_the_next_collection_of_each_bin(bot: BotHarness) -> None:
 def test_bin_day_mentions_bank_holiday_changes(world) -> None:
     from datetime import datetime
 
-    from actions.backoffice.ports import LONDON
+    from backoffice.ports import LONDON
     from tests.unit.bot.harness import make_harness
 
     bot = make_harness(world, now=datetime(2026, 12, 21, 9, 0, tzinfo=LONDON))

@@ -8,9 +8,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from actions.identity import verify_token
 from actions.registry import ACTION_CLASSES
 from actions.settings import BotSettings
+from backoffice.identity import verify_token
 from frontdoor.exceptions import ConfigurationError
 from tests.unit.bot.harness import BOT_SECRET, ROOT, SIGNING_KEY, domain
 
@@ -97,7 +97,7 @@ def test_the_published_signing_key_is_refused_in_every_environment(environment: 
 
 
 def test_token_mint_prints_a_verifiable_token(monkeypatch: pytest.MonkeyPatch) -> None:
-    from actions.cli import app
+    from backoffice.cli import app
 
     monkeypatch.setenv("FRONTDOOR_ENVIRONMENT", "test")
     monkeypatch.setenv("FRONTDOOR_IDENTITY_SIGNING_KEY", SIGNING_KEY)
@@ -111,7 +111,7 @@ def test_token_mint_prints_a_verifiable_token(monkeypatch: pytest.MonkeyPatch) -
 
 
 def test_token_mint_refuses_bad_input(monkeypatch: pytest.MonkeyPatch) -> None:
-    from actions.cli import app
+    from backoffice.cli import app
 
     monkeypatch.setenv("FRONTDOOR_ENVIRONMENT", "test")
     monkeypatch.setenv("FRONTDOOR_IDENTITY_SIGNING_KEY", SIGNING_KEY)

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from actions.backoffice.exceptions import InvalidReference
-from actions.exceptions import IdentityTokenError
-from actions.identity import mint_token, verify_token
+from backoffice.exceptions import IdentityTokenError, InvalidReference
+from backoffice.identity import mint_token, verify_token
 
 KEY = b"k" * 40
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)

@@ -6,7 +6,6 @@ from datetime import date
 
 import pytest
 
-from actions.backoffice.ports import BinType, BulkyItemType, BulkySlot, Property
 from actions.parsing import (
     choose_address,
     choose_slot,
@@ -14,6 +13,7 @@ from actions.parsing import (
     parse_bulky_items,
     parse_day,
 )
+from backoffice.ports import BinType, BulkyItemType, BulkySlot, Property
 
 TODAY = date(2026, 11, 18)  # Wednesday
 

@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 
-from actions.backoffice.seed import DEMO_IDENTITIES
 from actions.verification import (
     CheckOutcome,
     MemoryVerificationStore,
@@ -15,6 +14,7 @@ from actions.verification import (
     Verifier,
     parse_money_pence,
 )
+from backoffice.seed import DEMO_IDENTITIES
 from tests.unit.bot.harness import NOW, SIGNING_KEY, BotHarness
 
 CT = DEMO_IDENTITIES["council_tax"]

@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 
-from actions.backoffice.ports import BackOffice
-from actions.backoffice.world import World
 from actions.verification import MemoryVerificationStore
+from backoffice.ports import BackOffice
+from backoffice.world import World
 from tests.unit.bot.conversation import Conversation
 from tests.unit.bot.harness import harness_for, make_harness
 from tests.unit.bot.verification_model import Pool, build_pool, check, converse, play

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import pytest
 
-from actions.backoffice.ports import BackOffice
-from actions.backoffice.seed import DEMO_IDENTITIES
 from actions.verification import CheckOutcome, Purpose
+from backoffice.ports import BackOffice
+from backoffice.seed import DEMO_IDENTITIES
 from tests.unit.bot.conversation import Conversation
 from tests.unit.bot.harness import BotHarness
 

@@ -23,11 +23,11 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from actions.backoffice import references
-from actions.backoffice.exceptions import InvalidReference
-from actions.backoffice.ports import BackOffice, RentTransactionKind
-from actions.backoffice.seed import DEMO_IDENTITIES
-from actions.backoffice.world import World
+from backoffice import references
+from backoffice.exceptions import InvalidReference
+from backoffice.ports import BackOffice, RentTransactionKind
+from backoffice.seed import DEMO_IDENTITIES
+from backoffice.world import World
 from tests.unit.bot.conversation import Conversation
 from tests.unit.bot.harness import BotHarness
 

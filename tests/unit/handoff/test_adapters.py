@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from actions.identity import mint_token
+from backoffice.identity import mint_token
 from handoff.bot import BotMetadata, FakeBot, HandoffRequest, RasaRestBot, parse_rasa_replies
 from handoff.exceptions import DependencyUnavailable
 from handoff.identity import ConversationTokens, TokenIdentityVerifier

@@ -4,7 +4,7 @@ Revision ID: bo0001
 Revises:
 Create Date: 2026-01-05
 
-Hand-checked autogenerate output of actions.backoffice.models. Times are
+Hand-checked autogenerate output of backoffice.models. Times are
 ``DateTime(timezone=True)`` (timestamptz on PostgreSQL; UTC text on SQLite,
 see models.AwareDateTime). The England and Wales bank holidays are national
 reference data the collection calendar depends on, so they ship with the

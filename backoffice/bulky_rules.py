@@ -1,0 +1,89 @@
+"""Bulky waste pricing and booking rules, shared by the adapters.
+
+The Bramblefield tariff (see the bulky-waste knowledge article): £28 for up to
+3 items, £7 for each extra item, at most 8 items per collection; residents who
+receive council tax support pay half. A fridge-freezer counts as one item like a
+sofa; an item type may count as more (``counts_as``).
+
+Concession arithmetic rounds the discounted price *up* to the whole penny, so
+a council never undercharges by a rounding error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from backoffice.calendar import london
+from backoffice.exceptions import InvalidRequest
+from backoffice.values import (
+    BookingStatus,
+    BulkyBooking,
+    BulkyItemType,
+    BulkyLine,
+    BulkyPriceList,
+    BulkyQuote,
+    BulkySlot,
+    Concession,
+    Property,
+)
+
+COUNCIL_TAX_SUPPORT = "council tax support"
+
+
+def quote(
+    price_list: BulkyPriceList,
+    item_types: Sequence[BulkyItemType],
+    items: Mapping[str, int],
+    concession: Concession | None,
+) -> BulkyQuote:
+    """Price ``items`` (item code -> quantity). Raises InvalidRequest."""
+    known = {item.code: item for item in item_types}
+    lines: list[BulkyLine] = []
+    count = 0
+    for code, quantity in sorted(items.items()):
+        item = known.get(code)
+        if item is None:
+            raise InvalidRequest(f"we do not collect {code!r} as bulky waste")
+        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 0:
+            raise InvalidRequest(f"quantity for {code!r} must be a whole number of items")
+        if quantity == 0:
+            continue
+        lines.append(BulkyLine(code=item.code, name=item.name, quantity=quantity))
+        count += quantity * item.counts_as
+    if count == 0:
+        raise InvalidRequest("a bulky waste collection needs at least one item")
+    if count > price_list.max_items:
+        raise InvalidRequest(
+            f"we can collect at most {price_list.max_items} items at once (you asked for {count})"
+        )
+    extra = max(count - price_list.base_items, 0)
+    full = price_list.base_pence + extra * price_list.extra_item_pence
+    price = full
+    if concession is not None:
+        price = -(-full * (100 - concession.discount_percent) // 100)
+    return BulkyQuote(
+        lines=tuple(lines),
+        item_count=count,
+        full_price_pence=full,
+        price_pence=price,
+        concession=concession,
+    )
+
+
+def check_slot_bookable(slot: BulkySlot, home: Property, now: datetime) -> None:
+    """Shared booking rules: the slot serves the property's district and is at
+    least a day ahead (crews get their lists the evening before)."""
+    if slot.area != home.postcode.split(" ")[0]:
+        raise InvalidRequest(f"slot {slot.slot_id} does not serve {home.postcode}")
+    if slot.day <= london(now).date():
+        raise InvalidRequest(f"slot {slot.slot_id} is not in the future; choose a later day")
+
+
+def check_cancellable(booking: BulkyBooking, now: datetime) -> None:
+    if booking.status is BookingStatus.COLLECTED:
+        raise InvalidRequest(f"booking {booking.reference} has already been collected")
+    if london(now).date() >= booking.collection_day:
+        raise InvalidRequest(
+            f"booking {booking.reference} is for today or earlier and can no longer be cancelled"
+        )
