@@ -16,8 +16,25 @@ export function createView(doc, refs, { base }) {
     return body.scrollHeight - body.scrollTop - body.clientHeight < 80;
   }
 
+  // The transcript scrolls on its own, except on a tiny screen where the
+  // whole panel does (styles.css): set both, the one that cannot scroll
+  // ignores it.
   function scrollToEnd() {
     refs.body.scrollTop = refs.body.scrollHeight;
+    refs.panel.scrollTop = refs.panel.scrollHeight;
+  }
+
+  // Bring a node that has just appeared (quick replies) fully into the
+  // transcript's view, without scrolling past its top.
+  function reveal(node) {
+    const body = refs.body;
+    if (body.scrollHeight <= body.clientHeight) {
+      if (refs.panel.scrollHeight > refs.panel.clientHeight) node.scrollIntoView({ block: "center" });
+      return;
+    }
+    const box = body.getBoundingClientRect();
+    const own = node.getBoundingClientRect();
+    if (own.bottom > box.bottom) body.scrollTop += Math.min(own.bottom - box.bottom + 8, own.top - box.top);
   }
 
   function announce(text) {
@@ -81,6 +98,8 @@ export function createView(doc, refs, { base }) {
     if (typing) setText(refs.typing, t("typing", { name: typingName }));
   }
 
+  let quickShown = "";
+
   function renderQuickReplies(model, onPick) {
     const last = model.items[model.items.length - 1];
     const buttons = last && last.kind === "message" && last.author === "bot" && model.state === "bot" ? last.buttons : [];
@@ -95,6 +114,10 @@ export function createView(doc, refs, { base }) {
       refs.quick.append(node);
     }
     show(refs.quick, refs.quick.childNodes.length > 0);
+    // New suggestions come into view on every screen size.
+    const shown = refs.quick.textContent;
+    if (shown && shown !== quickShown && !refs.panel.hidden) reveal(refs.quick);
+    quickShown = shown;
   }
 
   function renderConnection(text) {
@@ -124,5 +147,6 @@ export function createView(doc, refs, { base }) {
     setBadge,
     announce,
     scrollToEnd,
+    nearBottom,
   };
 }

@@ -39,12 +39,44 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   const view = createView(doc, refs, { base });
   refs.root.style.setProperty("--fd-brand", config.colour);
   refs.root.style.setProperty("--fd-brand-text", config.colourText);
+  // A phone (or short landscape) screen: the panel covers the page, so it
+  // locks the page's scrolling and keeps Tab inside it (styles.css agrees).
+  const phone = win.matchMedia ? win.matchMedia("(max-width:40em),(max-height:30em)") : null;
   refs.panel.addEventListener("keydown", (event) => {
     if (event.key === "Escape") {
       event.preventDefault();
       close();
+    } else if (event.key === "Tab" && phone && phone.matches) {
+      const stops = [...refs.panel.querySelectorAll("button,a[href],textarea,input,[tabindex='0']")].filter(
+        (node) => !node.disabled && !node.closest("[hidden]"),
+      );
+      const [first, last] = [stops[0], stops[stops.length - 1]];
+      const wrapTo = event.shiftKey ? (doc.activeElement === first ? last : null) : doc.activeElement === last ? first : null;
+      if (wrapTo) {
+        event.preventDefault();
+        wrapTo.focus();
+      }
     }
   });
+  // The on-screen keyboard shrinks the visual viewport, not the layout one:
+  // size the panel to what is visible so the composer stays on screen.
+  const viewport = win.visualViewport;
+  function fitViewport() {
+    const style = refs.panel.style;
+    if (!viewport || refs.panel.hidden || Math.abs(viewport.scale - 1) > 0.01) {
+      style.removeProperty("--fd-vv-height");
+      style.removeProperty("--fd-vv-top");
+      return;
+    }
+    const stick = view.nearBottom();
+    style.setProperty("--fd-vv-height", `${viewport.height}px`);
+    style.setProperty("--fd-vv-top", `${viewport.offsetTop}px`);
+    if (stick) view.scrollToEnd();
+  }
+  if (viewport) {
+    viewport.addEventListener("resize", fitViewport);
+    viewport.addEventListener("scroll", fitViewport);
+  }
   refs.composer.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = refs.input.value.trim();
@@ -381,6 +413,8 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
 
   function open({ focus = true } = {}) {
     refs.panel.hidden = false;
+    doc.documentElement.classList.add("fd-locked");
+    fitViewport();
     refs.launcher.setAttribute("aria-expanded", "true");
     unread = 0;
     view.setBadge(0);
@@ -393,6 +427,8 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
 
   function close() {
     refs.panel.hidden = true;
+    doc.documentElement.classList.remove("fd-locked");
+    fitViewport();
     refs.launcher.setAttribute("aria-expanded", "false");
     persist();
     refs.launcher.focus();
