@@ -29,7 +29,7 @@ export function createView(doc, refs, { base }) {
   function reveal(node) {
     const body = refs.body;
     if (body.scrollHeight <= body.clientHeight) {
-      if (refs.panel.scrollHeight > refs.panel.clientHeight) node.scrollIntoView({ block: "center" });
+      if (refs.panel.scrollHeight > refs.panel.clientHeight) node.scrollIntoView({ block: "nearest" });
       return;
     }
     const box = body.getBoundingClientRect();

@@ -211,3 +211,23 @@ def test_phone_panel_passes_axe_and_keeps_tab_inside(stack: Stack, browser: Any)
         assert page.evaluate(IN_PANEL)
     finally:
         context.close()
+
+
+def test_tiny_viewport_scrolls_as_one_column_and_shows_quick_replies(
+    stack: Stack, browser: Any
+) -> None:
+    """400% zoom on a laptop (320 by 256 CSS px): no room for a fixed header
+    and footer, so the panel scrolls as one column; quick replies still come
+    into view and nothing is wider than the screen."""
+    context = browser.new_context(viewport={"width": 320, "height": 256})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        open_widget(page, stack)
+        fill_the_transcript(page, count=2)
+        box = layout(page)
+        assert on_screen(box["quick"], 320, 256), f"quick replies not visible: {box}"
+        assert page.evaluate("document.getElementById('fd-panel').scrollWidth") == 320
+        assert box["pageOverflow"] == "hidden"
+    finally:
+        context.close()
