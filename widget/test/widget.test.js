@@ -292,3 +292,31 @@ test("if the resident is looking, a lost chat says so and offers a new one", asy
   assert.equal(ctx.$("#fd-connection").hidden, true);
   assert.equal(ctx.win.document.activeElement, ctx.$("#fd-input"));
 });
+
+test("on a phone the open panel locks the page, follows the visual viewport and keeps Tab inside", () => {
+  const win = makeDom();
+  const viewport = new win.EventTarget();
+  Object.assign(viewport, { height: 700, offsetTop: 0, scale: 1 });
+  Object.defineProperty(win, "visualViewport", { value: viewport, configurable: true });
+  win.matchMedia = () => ({ matches: true });
+  const { $ } = mount({ win });
+  const root = win.document.documentElement;
+  $("#fd-launcher").click();
+  assert.ok(root.classList.contains("fd-locked"));
+  const panel = $("#fd-panel");
+  assert.equal(panel.style.getPropertyValue("--fd-vv-height"), "700px");
+  // the on-screen keyboard comes up: the panel shrinks to what is visible
+  Object.assign(viewport, { height: 380, offsetTop: 120 });
+  viewport.dispatchEvent(new win.Event("resize"));
+  assert.equal(panel.style.getPropertyValue("--fd-vv-height"), "380px");
+  assert.equal(panel.style.getPropertyValue("--fd-vv-top"), "120px");
+  // Tab from the last control (Send) wraps to the first one in the panel
+  $("#fd-send").focus();
+  $("#fd-send").dispatchEvent(new win.KeyboardEvent("keydown", { key: "Tab", bubbles: true, cancelable: true }));
+  assert.equal(win.document.activeElement, $("#fd-language"));
+  $("#fd-language").dispatchEvent(new win.KeyboardEvent("keydown", { key: "Tab", shiftKey: true, bubbles: true, cancelable: true }));
+  assert.equal(win.document.activeElement, $("#fd-send"));
+  $("#fd-close").click();
+  assert.ok(!root.classList.contains("fd-locked"));
+  assert.equal(panel.style.getPropertyValue("--fd-vv-height"), "");
+});

@@ -231,3 +231,29 @@ def test_tiny_viewport_scrolls_as_one_column_and_shows_quick_replies(
         assert box["pageOverflow"] == "hidden"
     finally:
         context.close()
+
+
+def test_phone_keyboard_does_not_push_the_composer_off_screen(stack: Stack, browser: Any) -> None:
+    """Headless chromium has no on-screen keyboard, so the test shrinks the
+    visual viewport as one would (height 420, as with a keyboard up) and
+    fires its resize event: the composer and the latest message stay in
+    the visible part."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        open_widget(page, stack)
+        fill_the_transcript(page, count=6)
+        page.evaluate(
+            """() => {
+                Object.defineProperty(visualViewport, 'height', {get: () => 420});
+                visualViewport.dispatchEvent(new Event('resize'));
+            }"""
+        )
+        box = layout(page)
+        for part in ("header", "footer", "input", "send"):
+            assert on_screen(box[part], 390, 420), f"{part} is not in the visible part: {box}"
+        assert box["body"]["bottom"] - box["body"]["top"] > 100, "no room left to read"
+        assert within(box["quick"], box["body"]), f"the end of the transcript is not shown: {box}"
+    finally:
+        context.close()
