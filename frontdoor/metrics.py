@@ -45,6 +45,7 @@ PREFIX = "frontdoor_"
 # seconds: from a fast SQLite commit to a slow bot answer
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+_SUFFIXES = {"counter": ("_total",), "histogram": ("_bucket", "_count", "_sum")}
 
 
 class MetricsRegistry:
@@ -79,10 +80,12 @@ class MetricsRegistry:
         self.registry.register(collector)
 
     def names(self) -> set[str]:
-        """Every sample name this registry exposes (``_total``, ``_bucket``… included)."""
-        return {sample.name for family in self.registry.collect() for sample in family.samples} | {
-            family.name for family in self.registry.collect()
-        }
+        """Every sample name a scrape can show (``_total``, ``_bucket``… included),
+        even for labelled metrics that have no samples yet."""
+        found: set[str] = set()
+        for family in self.registry.collect():
+            found |= {family.name + suffix for suffix in _SUFFIXES.get(family.type, ("",))}
+        return found
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
