@@ -39,6 +39,7 @@ from frontdoor.http import (
     SecurityHeaders,
     validation_error_response,
 )
+from frontdoor.metrics import RequestMetrics
 from frontdoor.metrics import install as install_metrics
 from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.redis import redis_status
@@ -202,7 +203,8 @@ def create_app(
         allow_headers=["Authorization", "Content-Type"],
         allow_credentials=False,
     )
-    app.add_middleware(SecurityHeaders)  # outermost: 413s, 415s and CORS answers wear it too
+    app.add_middleware(SecurityHeaders)  # 413s, 415s and CORS answers wear it too
+    app.add_middleware(RequestMetrics, counter=metrics.requests)  # outermost: counts them all
     apidocs.install(app)
     install_metrics(app, metrics, token=settings.secret_value("metrics_token"))
     app.include_router(api.residents)

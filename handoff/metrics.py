@@ -45,6 +45,11 @@ class HandoffMetrics(MetricsRegistry):
         self.throttled = self.counter(
             "throttled_frames_total", "Frames answered with `throttled`.", ["role"]
         )
+        self.requests = self.counter(
+            "requests_total",
+            "HTTP requests by method, route template and status.",
+            ["method", "route", "status"],
+        )
         self.shed = self.counter(
             "shed_total", "Work refused because the instance is saturated (0 until shedding)."
         )

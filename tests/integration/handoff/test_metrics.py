@@ -46,6 +46,10 @@ def test_a_residents_message_moves_the_counters(world):
     assert during[("frontdoor_handoff_bot_relay_seconds_count", ok)] == 1
     after = scrape(world.app)
     assert after[("frontdoor_handoff_connections", resident)] == 0
+    started_here = frozenset(
+        {("method", "POST"), ("route", "/api/v1/conversations"), ("status", "201")}
+    )
+    assert after[("frontdoor_handoff_requests_total", started_here)] == 1
 
 
 def test_a_waiting_resident_is_in_the_queue_depth(world):
