@@ -10,7 +10,10 @@ back office and the ``bot_`` tables) and talks to the knowledge service at
 ``knowledge_url``. Rasa reaches it through ``bot/endpoints.yml``
 (``action_endpoint``: ``http://127.0.0.1:5055/webhook``).
 
-Only Rasa may call the actions: every request except ``GET /healthz`` must
+``GET /metrics`` (Prometheus, ``actions/metrics.py``) has its own rule: a
+scraper on this host, or one with ``FRONTDOOR_METRICS_TOKEN``.
+
+Only Rasa may call the actions: every other request except ``GET /healthz`` must
 carry the installation's bot secret (``FRONTDOOR_BOT_SECRET``) in the
 ``X-Frontdoor-Bot-Secret`` header, which ``bot/serve.py`` writes into Rasa's
 ``action_endpoint.headers``; anything else gets 401 before an action runs, so
@@ -40,6 +43,7 @@ from sanic.request import Request
 
 from actions.base import Services
 from actions.knowledge_client import HttpKnowledgeClient, KnowledgeClient
+from actions.metrics import ActionMetrics
 from actions.registry import build_executor
 from actions.settings import BotSettings
 from actions.verification import SqlVerificationStore, VerificationStore, Verifier
@@ -47,6 +51,7 @@ from backoffice.ports import BackOffice
 from frontdoor import __version__
 from frontdoor.db import database_status, make_engine
 from frontdoor.exceptions import FrontdoorError
+from frontdoor.metrics import METRICS_PATH
 from frontdoor.secrets import BOT_SECRET_HEADER, same_secret
 
 logger = logging.getLogger("frontdoor.bot")
@@ -118,13 +123,16 @@ def create_app(
         clock=clock,
         engine=engine,
     )
-    app = create_sdk_app(build_executor(services), cors_origins=[], auto_reload=False)
-    app.ctx.services = services
+    executor = build_executor(services)
+    metrics = ActionMetrics()
+    metrics.time_actions(executor)
+    app = create_sdk_app(executor, cors_origins=[], auto_reload=False)
+    app.ctx.services, app.ctx.metrics = services, metrics
     bot_secret = settings.require_secret("bot_secret")
 
     @app.on_request
     async def only_rasa(request: Request) -> response.HTTPResponse | None:
-        if request.path == "/healthz":
+        if request.path in ("/healthz", METRICS_PATH):  # /metrics has its own rule
             return None
         if same_secret(request.headers.get(BOT_SECRET_HEADER), bot_secret):
             return None
@@ -134,6 +142,7 @@ def create_app(
         )
 
     _guard_webhook_bodies(app)
+    metrics.install(app, token=settings.secret_value("metrics_token"))
 
     @app.get("/healthz")
     async def healthz(_: Request) -> response.HTTPResponse:

@@ -45,6 +45,7 @@ SECRET_FIELDS: dict[str, str] = {
     "identity_signing_key": "checks residents' identity tokens (shared with the account system)",
     "bot_secret": "lets the handoff service talk to Rasa, and Rasa to the action server",
     "knowledge_bot_token": "lets the bot report residents' unanswered questions per conversation",
+    "metrics_token": "lets a Prometheus scraper on another host read GET /metrics",
 }
 # What the first run generates (variable names), each a fresh random value.
 GENERATED_VARIABLES = (

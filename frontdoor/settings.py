@@ -104,6 +104,11 @@ class CommonSettings(BaseSettings):
         description="The bot shows it when reporting a content gap, so gaps are counted per "
         "conversation rather than per the action server's address; it grants nothing else.",
     )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="A scraper on another host shows it as `Authorization: Bearer ...` to read "
+        "GET /metrics; unset, only scrapers on this host (loopback, no proxy) are answered.",
+    )
     public_url: str = Field(
         default="",
         description="The address residents and staff use (https://... makes cookies Secure).",

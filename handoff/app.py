@@ -39,6 +39,8 @@ from frontdoor.http import (
     SecurityHeaders,
     validation_error_response,
 )
+from frontdoor.metrics import RequestMetrics
+from frontdoor.metrics import install as install_metrics
 from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.redis import redis_status
 from handoff import api, console
@@ -51,6 +53,7 @@ from handoff.hub import Hub
 from handoff.identity import ConversationTokens, IdentityVerifier, TokenIdentityVerifier
 from handoff.lifecycle import Limits
 from handoff.live import Live
+from handoff.metrics import HandoffMetrics
 from handoff.search import HttpKnowledgeSearch, KnowledgeSearch
 from handoff.service import Handoff
 from handoff.settings import HandoffSettings
@@ -102,6 +105,8 @@ def create_app(
         waker = RedisWaker(settings.redis_url, instance_id) if settings.redis_url else Waker()
     store = Store(engine, clock=clock)
     hub = Hub(store)
+    metrics = HandoffMetrics()
+    metrics.watch(store, hub)
     limits = Limits(
         default_cap=settings.handoff_advisor_cap,
         grace_seconds=settings.handoff_advisor_grace_seconds,
@@ -122,6 +127,7 @@ def create_app(
         instance_id=instance_id,
         backoffice=backoffice,
         heartbeat_seconds=settings.handoff_heartbeat_seconds,
+        metrics=metrics,
     )
     desk = Desk(handoff, search)
     live = Live(
@@ -197,8 +203,10 @@ def create_app(
         allow_headers=["Authorization", "Content-Type"],
         allow_credentials=False,
     )
-    app.add_middleware(SecurityHeaders)  # outermost: 413s, 415s and CORS answers wear it too
+    app.add_middleware(SecurityHeaders)  # 413s, 415s and CORS answers wear it too
+    app.add_middleware(RequestMetrics, counter=metrics.requests)  # outermost: counts them all
     apidocs.install(app)
+    install_metrics(app, metrics, token=settings.secret_value("metrics_token"))
     app.include_router(api.residents)
     app.include_router(api.advisors)
     app.include_router(api.supervisors)

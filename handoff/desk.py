@@ -134,6 +134,8 @@ class Desk:
             links=links,
         )
         if not duplicate:
+            if kind is Kind.MESSAGE:
+                self.h.metrics.messages_in.labels(role="advisor").inc()
             await self.h.commit(tx)
         return {"seq": seq, "duplicate": duplicate}
 

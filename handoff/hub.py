@@ -117,6 +117,8 @@ class Hub:
         self.channels: dict[str, Channel] = {}
         self.advisors: dict[int, set[Connection]] = {}
         self.connections: set[Connection] = set()
+        # event frames handed to sockets, per audience (metrics)
+        self.on_delivered: Callable[[Audience, int], None] | None = None
 
     # --- membership ---------------------------------------------------------------------
 
@@ -229,8 +231,9 @@ class Hub:
                     self.store.events_after, channel.conversation_id, subscription.sent_seq
                 )
                 events = [e for e in events if e.seq <= channel.buffer.head]
-            for event in subscription.take(events):
-                connection.send(event.frame())
+            sent = sum(connection.send(event.frame()) for event in subscription.take(events))
+            if sent and self.on_delivered is not None:
+                self.on_delivered(connection.audience, sent)
 
     def _subs(self, channel: Channel) -> list[tuple[Connection, Subscription]]:
         found = []

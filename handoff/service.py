@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from handoff.fanout import Waker
 from handoff.hub import Connection, Hub
 from handoff.identity import ConversationTokens, IdentityVerifier
 from handoff.lifecycle import Limits
+from handoff.metrics import HandoffMetrics
 from handoff.states import Reason, State
 from handoff.store import Conversation, Store, Tx
 
@@ -59,8 +61,10 @@ class Handoff:
         instance_id: str,
         backoffice: Any = None,
         heartbeat_seconds: float = 25.0,
+        metrics: HandoffMetrics | None = None,
     ) -> None:
         self.heartbeat_seconds = heartbeat_seconds
+        self.metrics = metrics or HandoffMetrics()
         self.store, self.hub, self.waker, self.bot = store, hub, waker, bot
         self.identity, self.tokens, self.limits = identity, tokens, limits
         self.instance_id, self.backoffice = instance_id, backoffice
@@ -189,6 +193,7 @@ class Handoff:
         if connection is not None:
             connection.send(protocol.ack_frame(frame.client_id, stored.event.seq, stored.duplicate))
         if not stored.duplicate:
+            self.metrics.messages_in.labels(role="resident").inc()
             await self.commit(stored.tx)
             if stored.state == State.BOT:
                 self.spawn(
@@ -219,11 +224,14 @@ class Handoff:
                 conversation.language, conversation.identity_token, conversation.page_url
             )
             await self.typing(conversation_id, "bot", True, audience=Audience.ALL)
+            asked = time.perf_counter()
             try:
                 replies = await self.bot.send(conversation_id, text, metadata)
             except DependencyUnavailable:
+                self._bot_took(asked, "unavailable")
                 tx = await run(lifecycle.bot_failed, self.store, conversation_id, relayed_seq=seq)
             else:
+                self._bot_took(asked, "ok")
                 tx = await run(
                     lifecycle.bot_answered,
                     self.store,
@@ -235,6 +243,9 @@ class Handoff:
             finally:
                 await self.typing(conversation_id, "bot", False, audience=Audience.ALL)
             await self.commit(tx)
+
+    def _bot_took(self, asked: float, outcome: str) -> None:
+        self.metrics.bot_relay_seconds.labels(outcome=outcome).observe(time.perf_counter() - asked)
 
     async def typing(
         self, conversation_id: str, author: str, on: bool, *, audience: Audience

@@ -13,6 +13,7 @@ takes its write lock up front and PostgreSQL locks the row:
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -238,16 +239,20 @@ class Store:
         # sleeps in growing steps (1, 2, 5, 10 … ms). Queueing our own writers on a
         # lock instead keeps a busy minute from turning into 100 ms stalls.
         self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self.on_commit: Callable[[float], None] | None = None  # seconds per write (metrics)
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
         """A write transaction (commits at the end of the block)."""
+        started = time.perf_counter()
         if self._write_lock is None:
             with self.engine.begin() as conn:
                 yield conn
-            return
-        with self._write_lock, self.engine.begin() as conn:
-            yield conn
+        else:
+            with self._write_lock, self.engine.begin() as conn:
+                yield conn
+        if self.on_commit is not None:
+            self.on_commit(time.perf_counter() - started)
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+from prometheus_client import Counter
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from frontdoor.ratelimit import Check, RateLimited, client_address
@@ -223,6 +224,7 @@ async def serve(
     heartbeat: float,
 ) -> None:
     hub = websocket.app.state.hub
+    throttled = websocket.app.state.handoff.metrics.throttled.labels(role=role)
     hub.add(connection)
     writer = asyncio.create_task(connection.outbox.run())
     beat = connection.beat = protocol.Heartbeat(time.monotonic(), heartbeat)
@@ -240,7 +242,7 @@ async def serve(
             if len(raw.encode() if isinstance(raw, str) else raw) > protocol.MAX_FRAME_BYTES:
                 connection.outbox.close_with(CLOSE_TOO_BIG, "frame too big")
                 break
-            await _one_frame(connection, raw, role, limiter, on_frame)
+            await _one_frame(connection, raw, role, limiter, on_frame, throttled)
     except WebSocketDisconnect:
         pass
     finally:
@@ -257,6 +259,7 @@ async def _one_frame(
     role: protocol.Role,
     limiter: protocol.RateLimiter,
     on_frame: Callable[[Any], Awaitable[None]],
+    throttled: Counter,
 ) -> None:
     frame: Any = None
     try:
@@ -264,12 +267,14 @@ async def _one_frame(
         limiter.check(time.monotonic())
         await on_frame(frame)
     except Throttled as exc:
+        throttled.inc()
         connection.send(protocol.throttled_frame(exc.retry_after, protocol.client_id_of(frame)))
     except InvalidFrame as exc:
         try:
             limiter.check(time.monotonic())  # junk counts towards the limit too
-        except Throttled as throttled:
-            connection.send(protocol.throttled_frame(throttled.retry_after))
+        except Throttled as again:
+            throttled.inc()
+            connection.send(protocol.throttled_frame(again.retry_after))
             return
         connection.send(protocol.error_frame(exc.code, exc.message))
     except HandoffError as exc:  # the socket stays open: the client may correct itself

@@ -22,10 +22,13 @@ from frontdoor.clock import Clock, london_today, system_clock
 from frontdoor.db import check_database, make_engine, make_session_factory
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.http import DEFAULT_JSON_LIMIT, FORM_TYPES, JSON_TYPES, BodyRule, RequestGuard
+from frontdoor.metrics import RequestMetrics
+from frontdoor.metrics import install as install_metrics
 from frontdoor.migrate import pending
 from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.stack import StackSettings
 from knowledge import errors
+from knowledge.metrics import KnowledgeMetrics
 from knowledge.routes import (
     api_docs,
     api_editorial,
@@ -118,6 +121,7 @@ def create_app(
         factory, secure_cookies=settings.secure_cookies, trusted_proxies=settings.trusted_proxies
     )
     app.state.limiter = limiter or limiter_for(settings, namespace="knowledge")
+    app.state.metrics = metrics = KnowledgeMetrics()
 
     install_error_handlers(app, login_path="/editor/login")
     errors.install(app)
@@ -128,6 +132,8 @@ def create_app(
         widget_origin=origin_of(stack.handoff_url),
         hsts=settings.environment == "production",
     )
+    app.add_middleware(RequestMetrics, counter=metrics.requests)  # outermost: counts 413s too
+    install_metrics(app, metrics, token=settings.secret_value("metrics_token"))
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     for module in (
         health,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from knowledge.deps import SearchDep, SessionDep
 from knowledge.schemas import SearchResponse
@@ -16,6 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["search"])
 
 @router.get("/search", response_model=SearchResponse)
 def search(
+    request: Request,
     session: SessionDep,
     runtime: SearchDep,
     q: Annotated[str, Query(max_length=20_000)] = "",
@@ -32,4 +33,5 @@ def search(
     """
     area = service_area.value if service_area else None
     chosen = (lang or language or Language.ENGLISH).value
-    return run_search(session, runtime, q, language=chosen, limit=limit, service_area=area)
+    with request.app.state.metrics.search_seconds.labels(via="api").time():
+        return run_search(session, runtime, q, language=chosen, limit=limit, service_area=area)

@@ -140,7 +140,8 @@ def _record_gap(request: Request, session: SessionDep, q: str, language: str) ->
 def _search(
     request: Request, session: SessionDep, runtime: SearchDep, q: str, language: str
 ) -> HTMLResponse:
-    response = run_search(session, runtime, q, language=language, limit=10)
+    with request.app.state.metrics.search_seconds.labels(via="site").time():
+        response = run_search(session, runtime, q, language=language, limit=10)
     if q.strip() and response.no_good_answer:
         _record_gap(request, session, q, language)
     other = "cy" if language == "en" else "en"

@@ -1,0 +1,97 @@
+"""The handoff service's Prometheus metrics (served by ``frontdoor.metrics``).
+
+Counters and histograms move where the work happens (the service, the store,
+the hub, the websocket adapter); the queue depth and the open connections are
+read at scrape time, so they cost nothing between scrapes. The store and the
+hub only see plain callbacks (``Store.on_commit``, ``Hub.on_delivered``), so
+they stay free of Prometheus.
+
+``shed_total`` stays 0 until the service sheds load (issue #12, deliverable 3):
+it exists now so dashboards and alerts can be written against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import func, select
+
+from frontdoor.metrics import CallbackCollector, MetricsRegistry
+from handoff import models as m
+from handoff.delivery import Audience
+from handoff.hub import Hub
+from handoff.store import Store
+
+ROLE_OF = {Audience.ALL: "resident", Audience.ADVISORS: "advisor"}
+
+
+class HandoffMetrics(MetricsRegistry):
+    def __init__(self) -> None:
+        super().__init__("handoff")
+        self.messages_in = self.counter(
+            "messages_in_total", "Messages stored from residents and advisors.", ["role"]
+        )
+        self.frames_out = self.counter(
+            "frames_out_total", "Conversation events delivered to sockets here.", ["role"]
+        )
+        self.store_commit_seconds = self.histogram(
+            "store_commit_seconds",
+            "One write transaction, from asking for it to its commit (SQLite's write lock "
+            "included).",
+        )
+        self.bot_relay_seconds = self.histogram(
+            "bot_relay_seconds", "One call to the bot, by outcome.", ["outcome"]
+        )
+        self.throttled = self.counter(
+            "throttled_frames_total", "Frames answered with `throttled`.", ["role"]
+        )
+        self.requests = self.counter(
+            "requests_total",
+            "HTTP requests by method, route template and status.",
+            ["method", "route", "status"],
+        )
+        self.shed = self.counter(
+            "shed_total", "Work refused because the instance is saturated (0 until shedding)."
+        )
+
+    def watch(self, store: Store, hub: Hub) -> None:
+        """Hook the store's commits and the hub's deliveries; add the scrape-time gauges."""
+        store.on_commit = self.store_commit_seconds.observe
+        hub.on_delivered = self._delivered
+        self.register(
+            CallbackCollector(
+                "frontdoor_handoff_connections",
+                "Open websockets on this instance.",
+                ["role"],
+                lambda: _connections(hub),
+            )
+        )
+        self.register(
+            CallbackCollector(
+                "frontdoor_handoff_queue_waiting",
+                "Conversations waiting for an advisor, by team (all instances).",
+                ["team"],
+                lambda: _waiting(store),
+            )
+        )
+
+    def _delivered(self, audience: Audience, count: int) -> None:
+        self.frames_out.labels(role=ROLE_OF[audience]).inc(count)
+
+
+def _connections(hub: Hub) -> Iterable[tuple[Sequence[str], float]]:
+    counts = dict.fromkeys(ROLE_OF.values(), 0)
+    for connection in list(hub.connections):
+        counts[ROLE_OF[connection.audience]] += 1
+    return [((role,), float(count)) for role, count in counts.items()]
+
+
+def _waiting(store: Store) -> Iterable[tuple[Sequence[str], float]]:
+    c = m.conversations.c
+    query = select(c.team, func.count()).where(c.state == "waiting").group_by(c.team)
+    with store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    counts = {"general": 0.0}  # a series even when nobody waits
+    for team, count in rows:
+        counts[team or "general"] = counts.get(team or "general", 0.0) + count
+    return [((team,), count) for team, count in counts.items()]
