@@ -35,14 +35,12 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.base import (
-    TASK_SERVICE_AREAS,
     FrontdoorAction,
     current_identity,
     latest_intent,
     latest_text,
     slot_list,
     stop_form_events,
-    team_for_area,
 )
 from actions.risk import RiskKind, RiskSignal, detect_risk
 from actions.verification import classify_reference
@@ -54,6 +52,7 @@ from frontdoor.contracts.handover import (
     HandoverSummary,
     VerifiedIdentitySummary,
 )
+from frontdoor.contracts.service_areas import TASK_SERVICE_AREAS, team_for_area
 
 REQUESTED = "requested"
 REPEATED_FAILURE = "repeated_failure"
