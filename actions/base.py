@@ -67,36 +67,6 @@ TASK_SLOTS = {
     "planning": ("planning_query",),
     "verify": ("verify_reference", "verify_postcode", "verify_fact"),
 }
-# The team (handoff service area) for each task; see handoff/PROTOCOL.md §4.
-TASK_SERVICE_AREAS = {
-    "bin_day": "waste",
-    "missed_bin": "waste",
-    "bulky": "waste",
-    "planning": "planning",
-    "council_tax": "revenues",
-    "rent": "housing",
-}
-
-_AREA_KEYWORDS = (
-    ("waste", ("waste", "bin", "recycl", "refuse", "street")),
-    ("revenues", ("tax", "benefit", "revenue", "business rate")),
-    ("housing", ("housing", "rent", "homeless", "tenan")),
-    ("planning", ("planning", "building control")),
-)
-TEAMS = ("waste", "revenues", "housing", "planning", "general")
-
-
-def team_for_area(area: str | None) -> str:
-    """A knowledge article's service area (or a task) as a handoff team slug."""
-    if not area:
-        return "general"
-    lowered = area.lower()
-    if lowered in TEAMS:
-        return lowered
-    for team, keys in _AREA_KEYWORDS:
-        if any(key in lowered for key in keys):
-            return team
-    return "general"
 
 
 @dataclass

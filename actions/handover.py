@@ -3,7 +3,8 @@
 The handoff service relays the REST channel and watches each reply's
 ``custom`` payload for ``frontdoor_handoff`` (handoff/PROTOCOL.md §5). This
 action emits exactly one such payload per handover, with a text telling the
-resident what happens next, and records the handover in slots.
+resident what happens next, and records the handover in slots. The payload is
+a ``frontdoor.contracts.handover.HandoverRequest``, the model handoff reads back.
 
 Payload::
 
@@ -34,21 +35,25 @@ from rasa_sdk.types import DomainDict
 
 from actions import messages
 from actions.base import (
-    TASK_SERVICE_AREAS,
     FrontdoorAction,
     current_identity,
     latest_intent,
     latest_text,
     slot_list,
     stop_form_events,
-    team_for_area,
 )
 from actions.risk import RiskKind, RiskSignal, detect_risk
 from actions.verification import classify_reference
 from backoffice import references
 from backoffice.exceptions import InvalidReference
+from frontdoor.contracts.handover import (
+    GrantSummary,
+    HandoverRequest,
+    HandoverSummary,
+    VerifiedIdentitySummary,
+)
+from frontdoor.contracts.service_areas import TASK_SERVICE_AREAS, team_for_area
 
-HANDOFF_KEY = "frontdoor_handoff"
 REQUESTED = "requested"
 REPEATED_FAILURE = "repeated_failure"
 AT_RISK = "at_risk"
@@ -113,6 +118,14 @@ def _canonical(value: object) -> str | None:
     return None
 
 
+def _verified(summary: dict[str, object] | None) -> VerifiedIdentitySummary | None:
+    return VerifiedIdentitySummary.model_validate(summary) if summary else None
+
+
+def _texts(values: list[Any]) -> list[str]:
+    return [value for value in values if isinstance(value, str)]
+
+
 def references_of(tracker: Tracker) -> list[str]:
     """Canonical references met in the conversation (for the advisor)."""
     found = [ref for ref in slot_list(tracker, "references_seen") if isinstance(ref, str)]
@@ -136,27 +149,25 @@ class Handoff(FrontdoorAction):
         reason = handoff_reason(tracker, signal)
         topic = topic_of(tracker, signal)
         identity = current_identity(self.services, tracker)
-        payload: dict[str, Any] = {
-            HANDOFF_KEY: {
-                "reason": reason,
-                "service_area": service_area_of(tracker, signal, topic),
-                "priority": "urgent" if reason == AT_RISK else "normal",
-                "summary": {
-                    "topic": topic,
-                    "references": references_of(tracker),
-                    "verified_identity": identity.summary(),
-                    "verified_cases": identity.case_summary(),
-                    "articles_shown": slot_list(tracker, "articles_shown"),
-                    "failed_questions": slot_list(tracker, "failed_questions"),
-                    "risk": signal.kind.value if signal else None,
-                },
-            }
-        }
+        request = HandoverRequest(
+            reason=reason,
+            service_area=service_area_of(tracker, signal, topic),
+            priority="urgent" if reason == AT_RISK else "normal",
+            summary=HandoverSummary(
+                topic=topic,
+                references=references_of(tracker),
+                verified_identity=_verified(identity.summary()),
+                verified_cases=[GrantSummary.model_validate(g) for g in identity.case_summary()],
+                articles_shown=_texts(slot_list(tracker, "articles_shown")),
+                failed_questions=_texts(slot_list(tracker, "failed_questions")),
+                risk=signal.kind.value if signal else None,
+            ),
+        )
         if signal is not None:
             text = f"{messages.RISK_ADVICE[signal.kind.value]}\n{messages.HANDOFF_URGENT}"
         else:
             text = messages.HANDOFF
-        dispatcher.utter_message(text=text, json_message=payload)
+        dispatcher.utter_message(text=text, json_message=request.payload())
         return [
             SlotSet("handoff_requested", True),
             SlotSet("handoff_reason", reason),

@@ -1,7 +1,8 @@
 """The knowledge base behind a port: search articles, report content gaps.
 
 - ``KnowledgeClient``: the interface the bot's actions use;
-- ``HttpKnowledgeClient``: the knowledge service's HTTP API (httpx);
+- ``HttpKnowledgeClient``: the knowledge service's HTTP API, searched through
+  the client the handoff service shares (``frontdoor.contracts.knowledge``);
 - ``FakeKnowledgeClient``: in memory, for tests (word-overlap scoring).
 
 API (the knowledge service, ``{knowledge_url}``):
@@ -22,12 +23,18 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urljoin
 
 import httpx
+from pydantic import ValidationError
 
 from actions.exceptions import KnowledgeUnavailable
+from frontdoor.contracts.knowledge import (
+    KnowledgeSearchClient,
+    KnowledgeSearchFailed,
+    SearchHit,
+    SearchQuery,
+)
 
 MAX_QUERY_CHARS = 500
 
@@ -88,20 +95,20 @@ def clip_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
-def _hit(raw: dict[str, Any], base_url: str) -> KnowledgeHit:
-    url = str(raw.get("url") or "")
+def _hit(raw: SearchHit, base_url: str) -> KnowledgeHit:
+    url = raw.url
     if url and not url.startswith(("http://", "https://")):
         url = urljoin(base_url.rstrip("/") + "/", url.lstrip("/"))
     return KnowledgeHit(
-        slug=str(raw.get("slug") or ""),
-        title=str(raw.get("title") or ""),
+        slug=raw.slug,
+        title=raw.title,
         url=url,
-        snippet=str(raw.get("snippet") or ""),
-        score=float(raw.get("score") or 0.0),
-        section_anchor=raw.get("section_anchor") or None,
-        section_title=raw.get("section_title") or None,
-        service_area=raw.get("service_area") or None,
-        language=str(raw.get("language") or "en"),
+        snippet=raw.snippet,
+        score=raw.score,
+        section_anchor=raw.section_anchor,
+        section_title=raw.section_title,
+        service_area=raw.service_area,
+        language=raw.language,
     )
 
 
@@ -122,29 +129,28 @@ class HttpKnowledgeClient(KnowledgeClient):
         headers = {"User-Agent": "frontdoor-bot"}
         if token:  # gaps are then counted per conversation, not per this server's address
             headers["Authorization"] = f"Bearer {token}"
-        self._client = httpx.Client(
-            base_url=base_url, timeout=timeout, transport=transport, headers=headers
+        self._search = KnowledgeSearchClient(
+            base_url, timeout=timeout, headers=headers, transport=transport
         )
+        self._client = self._search.client
 
     def close(self) -> None:
-        self._client.close()
+        self._search.close()
 
     def search(self, query: str, *, language: str = "en", limit: int = 3) -> SearchAnswer:
         try:
-            response = self._client.get(
-                "/api/v1/search", params={"q": clip_query(query), "lang": language, "limit": limit}
+            answer = self._search.search(
+                SearchQuery(q=clip_query(query), lang=language, limit=limit)
             )
-            response.raise_for_status()
-            body = response.json()
-            hits = tuple(_hit(raw, self._public_url) for raw in body.get("results") or [])
-            return SearchAnswer(
-                query=str(body.get("query", query)),
-                hits=hits,
-                no_good_answer=bool(body.get("no_good_answer", not hits)),
-                took_ms=float(body.get("took_ms") or 0.0),
-            )
-        except (httpx.HTTPError, ValueError, TypeError, AttributeError) as exc:
-            raise KnowledgeUnavailable(f"knowledge search failed: {type(exc).__name__}") from None
+        except (KnowledgeSearchFailed, ValidationError) as exc:
+            cause = exc.cause if isinstance(exc, KnowledgeSearchFailed) else type(exc).__name__
+            raise KnowledgeUnavailable(f"knowledge search failed: {cause}") from None
+        return SearchAnswer(
+            query=answer.query if "query" in answer.model_fields_set else query,
+            hits=tuple(_hit(raw, self._public_url) for raw in answer.results),
+            no_good_answer=answer.nothing_good,
+            took_ms=answer.took_ms,
+        )
 
     def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
         try:

@@ -25,11 +25,11 @@ from actions.base import (
     latest_text,
     resume_active_form,
     slot_list,
-    team_for_area,
 )
 from actions.exceptions import KnowledgeUnavailable
 from actions.knowledge_client import clip_query
 from actions.risk import detect_risk, looks_welsh
+from frontdoor.contracts.service_areas import team_for_area
 
 logger = logging.getLogger("frontdoor.bot")
 

@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
 
+from frontdoor.contracts.handover import (
+    HANDOVER_KEY,
+    MAX_SUMMARY_TEXT,
+    HandoverRequest,
+    HandoverSummary,
+)
 from frontdoor.secrets import BOT_SECRET_HEADER
 from handoff.exceptions import DependencyUnavailable
 
@@ -24,7 +31,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class HandoffRequest:
-    """What the bot's handoff action asks for (``actions.handover``)."""
+    """A request to pass the conversation to a person: the bot's (read from its
+    :class:`~frontdoor.contracts.handover.HandoverRequest`) or the resident's."""
 
     reason: str = "bot_handoff"
     service_area: str = "general"
@@ -34,16 +42,29 @@ class HandoffRequest:
 
     @classmethod
     def from_custom(cls, value: Any) -> HandoffRequest | None:
-        if not isinstance(value, dict):
+        """The bot's handover payload (``custom[HANDOVER_KEY]``), or None when there
+        is none or it is not a :class:`HandoverRequest` (refused and logged)."""
+        if value is None:
             return None
-        priority = str(value.get("priority") or "normal").lower()
-        raw = value.get("summary")
-        details = raw if isinstance(raw, dict) else None
+        try:
+            request = HandoverRequest.model_validate(value)
+        except ValidationError as exc:
+            log.warning(
+                "refused a malformed handover request from the bot: %s",
+                "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()),
+            )
+            return None
+        structured = request.details
+        details = structured.as_sent() if structured is not None else None
+        if structured is not None:
+            summary = render_summary(structured) if details else ""
+        else:
+            summary = str(request.summary)
         return cls(
-            reason=str(value.get("reason") or "bot_handoff")[:200],
-            service_area=str(value.get("service_area") or "general")[:40].lower(),
-            priority="urgent" if priority in ("urgent", "high", "at_risk") else "normal",
-            summary=(render_summary(details) if details else str(raw or ""))[:4000],
+            reason=request.reason,
+            service_area=request.service_area,
+            priority=request.priority,
+            summary=summary,
             details=details,
         )
 
@@ -64,30 +85,26 @@ def _words(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
-def render_summary(details: dict[str, Any]) -> str:
+def render_summary(details: HandoverSummary) -> str:
     """The bot's structured summary as a sentence or two for the console."""
     parts = []
-    if details.get("risk"):
-        parts.append(f"At risk: {_words(details['risk'])}.")
-    if details.get("topic"):
-        parts.append(f"Topic: {_words(details['topic'])}.")
-    if details.get("references"):
-        parts.append("References: " + ", ".join(map(str, details["references"])) + ".")
-    identity = details.get("verified_identity")
-    if isinstance(identity, dict):
-        how = _words(identity.get("method") or "verified")
-        parts.append(
-            f"Verified ({how}) for " + ", ".join(map(str, identity.get("references") or [])) + "."
-        )
+    if details.risk:
+        parts.append(f"At risk: {_words(details.risk)}.")
+    if details.topic:
+        parts.append(f"Topic: {_words(details.topic)}.")
+    if details.references:
+        parts.append("References: " + ", ".join(details.references) + ".")
+    identity = details.verified_identity
+    if identity is not None:
+        how = _words(identity.method or "verified")
+        parts.append(f"Verified ({how}) for " + ", ".join(identity.references) + ".")
     else:
         parts.append("Not verified.")
-    if details.get("failed_questions"):
-        parts.append(
-            "Could not answer: " + "; ".join(map(str, details["failed_questions"][-3:])) + "."
-        )
-    if details.get("articles_shown"):
-        parts.append("Articles shown: " + ", ".join(map(str, details["articles_shown"][-3:])) + ".")
-    return " ".join(parts)
+    if details.failed_questions:
+        parts.append("Could not answer: " + "; ".join(details.failed_questions[-3:]) + ".")
+    if details.articles_shown:
+        parts.append("Articles shown: " + ", ".join(details.articles_shown[-3:]) + ".")
+    return " ".join(parts)[:MAX_SUMMARY_TEXT]
 
 
 @dataclass(frozen=True)
@@ -161,7 +178,7 @@ def parse_rasa_replies(body: Any) -> list[BotReply]:
             if isinstance(link, dict) and str(link.get("url", "")).startswith(("http", "/"))
         )
         text = str(item.get("text") or custom.get("text") or "")
-        handoff = HandoffRequest.from_custom(custom.get("frontdoor_handoff"))
+        handoff = HandoffRequest.from_custom(custom.get(HANDOVER_KEY))
         if text or buttons or links or handoff:
             replies.append(BotReply(text=text, buttons=buttons, links=links, handoff=handoff))
     return replies

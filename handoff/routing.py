@@ -13,8 +13,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from frontdoor.contracts.service_areas import DEFAULT_TEAM
+
 DEFAULT_HANDLE_SECONDS = 480  # a typical chat, until there is history to average
-DEFAULT_TEAM = "general"
 
 
 class Priority(StrEnum):
@@ -93,7 +94,10 @@ def sort_key(entry: QueueEntry) -> tuple[int, int, datetime, str]:
 
 
 def team_for(service_area: str | None, teams: Iterable[TeamInfo]) -> str:
-    """The team whose skills include the service area; ``general`` otherwise."""
+    """The team whose skills include the service area; ``DEFAULT_TEAM`` otherwise.
+
+    Skills are seeded from ``frontdoor.contracts.service_areas`` (the bot's list
+    too) and may be changed per installation, so routing reads the teams' own."""
     wanted = (service_area or "").strip().lower()
     for team in sorted(teams, key=lambda t: t.slug):
         if wanted and (wanted == team.slug or wanted in team.skills):

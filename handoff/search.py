@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 import httpx
+from pydantic import ValidationError
 
+from frontdoor.contracts.knowledge import KnowledgeSearchClient, KnowledgeSearchFailed, SearchQuery
 from handoff.exceptions import DependencyUnavailable
 
 
@@ -35,7 +37,8 @@ class KnowledgeSearch(ABC):
 
 
 class HttpKnowledgeSearch(KnowledgeSearch):
-    """``GET {knowledge_url}/api/v1/search?q=…&language=…&limit=…``."""
+    """``GET {knowledge_url}/api/v1/search?q=…&lang=…&limit=…`` through the client
+    the bot's actions share (``frontdoor.contracts.knowledge``)."""
 
     def __init__(
         self,
@@ -44,34 +47,24 @@ class HttpKnowledgeSearch(KnowledgeSearch):
         public_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/"), timeout=5.0, transport=transport
-        )
+        self._client = KnowledgeSearchClient(base_url, timeout=5.0, async_transport=transport)
         self._public = (public_url or base_url).rstrip("/") + "/"
 
     async def search(self, query: str, *, language: str, limit: int) -> list[Article]:
         try:
-            response = await self._client.get(
-                "/api/v1/search", params={"q": query, "language": language, "limit": limit}
-            )
-            response.raise_for_status()
-            body = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            raise DependencyUnavailable(
-                "knowledge", f"search failed: {type(exc).__name__}"
-            ) from None
-        results = body.get("results", []) if isinstance(body, dict) else []
+            answer = await self._client.asearch(SearchQuery(q=query, lang=language, limit=limit))
+        except (KnowledgeSearchFailed, ValidationError) as exc:
+            cause = exc.cause if isinstance(exc, KnowledgeSearchFailed) else type(exc).__name__
+            raise DependencyUnavailable("knowledge", f"search failed: {cause}") from None
         articles = []
-        for item in results[:limit]:
-            if not isinstance(item, dict) or not item.get("url"):
+        for item in answer.results[:limit]:
+            if not item.url:
                 continue
-            url = urljoin(self._public, str(item["url"]))
-            if item.get("section_anchor") and "#" not in url:
-                url = f"{url}#{item['section_anchor']}"
-            title = str(item.get("title") or "")
-            if item.get("section_title"):
-                title = f"{title}: {item['section_title']}"
-            articles.append(Article(title, url, str(item.get("snippet") or "")))
+            url = urljoin(self._public, item.url)
+            if item.section_anchor and "#" not in url:
+                url = f"{url}#{item.section_anchor}"
+            title = f"{item.title}: {item.section_title}" if item.section_title else item.title
+            articles.append(Article(title, url, item.snippet))
         return articles
 
     async def aclose(self) -> None:

@@ -11,30 +11,22 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from frontdoor.contracts import service_areas
 from handoff import models as m
 
-# slug, name, skills (service areas), opening hours (Europe/London)
-TEAMS: tuple[tuple[str, str, str, str], ...] = (
-    (
-        "waste",
-        "Waste and recycling",
-        "waste,bins,recycling,bulky_waste,missed_bin,garden_waste",
-        "mon-fri 08:30-17:00",
-    ),
-    (
-        "revenues",
-        "Council tax and benefits",
-        "council_tax,benefits,revenues,business_rates",
-        "mon-fri 09:00-17:00",
-    ),
-    ("housing", "Housing", "housing,rent,repairs,tenancy,homelessness", "mon-fri 09:00-17:00"),
-    ("planning", "Planning", "planning,building_control,pre_application", "mon-fri 09:00-16:30"),
-    (
-        "general",
-        "Customer services",
-        "general,elections,parking,licensing,other",
-        "mon-fri 08:30-17:30; sat 09:00-12:00",
-    ),
+# Opening hours (Europe/London) of each team; which service areas a team
+# handles (its skills) is the one list in frontdoor.contracts.service_areas.
+HOURS: dict[str, str] = {
+    "waste": "mon-fri 08:30-17:00",
+    "revenues": "mon-fri 09:00-17:00",
+    "housing": "mon-fri 09:00-17:00",
+    "planning": "mon-fri 09:00-16:30",
+    "general": "mon-fri 08:30-17:30; sat 09:00-12:00",
+}
+
+# slug, name, skills (service areas, comma-separated), opening hours
+TEAMS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (team.slug, team.name, ",".join(team.areas), HOURS[team.slug]) for team in service_areas.TEAMS
 )
 
 # demo staff (frontdoor.accounts.seed) -> the chat teams they answer for

@@ -130,7 +130,7 @@ async def test_fake_bot_refuses_to_talk_while_paused():
 async def test_knowledge_search_proxy_makes_urls_absolute():
     def handler(request: httpx.Request) -> httpx.Response:
         assert request.url.path == "/api/v1/search"
-        assert request.url.params["q"] == "bins" and request.url.params["language"] == "en"
+        assert dict(request.url.params) == {"q": "bins", "lang": "en", "limit": "5"}
         return httpx.Response(
             200,
             json={

@@ -1,0 +1,56 @@
+"""One list of service areas and their teams (``frontdoor.contracts.service_areas``):
+the bot's choice of area and the handoff service's routing agree on it."""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdoor.contracts import service_areas
+from frontdoor.contracts.service_areas import (
+    DEFAULT_TEAM,
+    TASK_SERVICE_AREAS,
+    TEAM_SLUGS,
+    team_for_area,
+)
+from handoff import seed
+from handoff.routing import TeamInfo, team_for
+
+SEEDED = [
+    TeamInfo(slug, name, frozenset(skills.split(","))) for slug, name, skills, _hours in seed.TEAMS
+]
+EVERY_AREA = [(area, team.slug) for team in service_areas.TEAMS for area in team.areas]
+
+
+def test_the_handoff_service_seeds_each_teams_skills_from_the_one_list():
+    assert [(t.slug, t.name, t.skills) for t in SEEDED] == [
+        (team.slug, team.name, frozenset(team.areas)) for team in service_areas.TEAMS
+    ]
+    assert set(seed.HOURS) == set(TEAM_SLUGS) and DEFAULT_TEAM in TEAM_SLUGS
+
+
+@pytest.mark.parametrize(("area", "slug"), EVERY_AREA)
+def test_the_bot_and_the_routing_send_every_area_to_the_same_team(area, slug):
+    assert team_for_area(area) == slug
+    assert team_for(area, SEEDED) == slug
+    assert team_for(team_for_area(area), SEEDED) == slug  # what the bot sends is routed there
+
+
+def test_every_task_of_the_bot_has_a_team():
+    assert set(TASK_SERVICE_AREAS.values()) <= set(TEAM_SLUGS)
+
+
+@pytest.mark.parametrize(
+    ("area", "slug"),
+    [
+        ("Council tax", "revenues"),  # a knowledge article's free-text area, by its words
+        ("business rates", "revenues"),
+        ("Recycling centres", "waste"),
+        ("Tenancy support", "housing"),
+        ("building control", "planning"),
+        ("environmental_health", "general"),
+        ("", "general"),
+        (None, "general"),
+    ],
+)
+def test_a_free_text_area_is_read_by_its_words_and_anything_else_is_general(area, slug):
+    assert team_for_area(area) == slug
