@@ -14,7 +14,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Index, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Index, Integer, MetaData, String, Table
+
+from frontdoor.db import AwareDateTime
 
 metadata = MetaData(
     naming_convention={
@@ -31,7 +33,7 @@ verification_attempts = Table(
     Column("conversation_id", String(255), nullable=False),
     Column("account_key", String(64), nullable=True),
     Column("succeeded", Boolean, nullable=False),
-    Column("attempted_at", DateTime(timezone=True), nullable=False),
+    Column("attempted_at", AwareDateTime(), nullable=False),
     Index(None, "conversation_id", "attempted_at"),
     Index(None, "account_key", "attempted_at"),
 )
@@ -47,8 +49,8 @@ verification_grants = Table(
     Column("purpose", String(20), nullable=False),
     Column("method", String(32), nullable=False),
     Column("facts", String(100), nullable=False),
-    Column("verified_at", DateTime(timezone=True), nullable=False),
-    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("verified_at", AwareDateTime(), nullable=False),
+    Column("expires_at", AwareDateTime(), nullable=False),
     Index(None, "conversation_id", "secret_hash"),
     Index(None, "conversation_id", "expires_at"),
 )

@@ -167,10 +167,6 @@ class VerificationStore(ABC):
         return len(self.account_failure_times(account_key, since=since))
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 _g = verification_grants.c
 
 
@@ -216,7 +212,7 @@ class SqlVerificationStore(VerificationStore):
             .order_by(verification_attempts.c.attempted_at)
         )
         with self._engine.connect() as connection:
-            return [_aware(moment) for moment in connection.execute(query).scalars()]
+            return list(connection.execute(query).scalars())
 
     def save_grant(self, *, conversation_id: str, secret_hash: str, grant: Grant) -> None:
         with self._engine.begin() as connection:
@@ -268,8 +264,8 @@ def _select_grants(connection: Connection, where: object) -> list[Grant]:
             purpose=Purpose(row["purpose"]),
             method=row["method"],
             facts=tuple(f for f in row["facts"].split(",") if f),
-            verified_at=_aware(row["verified_at"]),
-            expires_at=_aware(row["expires_at"]),
+            verified_at=row["verified_at"],
+            expires_at=row["expires_at"],
         )
         for row in connection.execute(query).mappings().all()
     ]

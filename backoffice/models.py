@@ -7,54 +7,28 @@ Only ``backoffice.sql`` reads these classes; ports return value types.
 
 Enumerations are stored as short strings (not database enums) so a value can be
 added without a migration per backend. Moments are stored in UTC
-(``AwareDateTime``) and come back as Europe/London.
+(core's ``AwareDateTime``) and come back as Europe/London.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from typing import Any
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from backoffice.values import LONDON
-from frontdoor.db import new_metadata
+from frontdoor.db import AwareDateTime, new_metadata
 
 metadata = new_metadata()
-
-
-class AwareDateTime(TypeDecorator[datetime]):
-    """Refuses naive datetimes; stores UTC; returns Europe/London."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("naive datetime: back-office times must be timezone-aware")
-        utc = value.astimezone(UTC)
-        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(LONDON)
 
 
 class Base(DeclarativeBase):
@@ -126,8 +100,8 @@ class RoundRunRow(Base):
     round_id: Mapped[str] = mapped_column(ForeignKey("bo_rounds.round_id"), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
     state: Mapped[str] = mapped_column(String(16))
-    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
-    completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime(zone=LONDON))
+    completed_at: Mapped[datetime | None] = mapped_column(AwareDateTime(zone=LONDON))
 
 
 class CrewLogRow(Base):
@@ -139,7 +113,7 @@ class CrewLogRow(Base):
     bin_type: Mapped[str] = mapped_column(String(16))
     round_id: Mapped[str] = mapped_column(ForeignKey("bo_rounds.round_id"))
     outcome: Mapped[str] = mapped_column(String(20))
-    logged_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    logged_at: Mapped[datetime] = mapped_column(AwareDateTime(zone=LONDON))
     note: Mapped[str] = mapped_column(String(255), default="")
 
 
@@ -161,7 +135,7 @@ class CaseRow(Base):
     summary: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     owning_team: Mapped[str] = mapped_column(String(60))
-    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(zone=LONDON))
     target_date: Mapped[date]
     uprn: Mapped[str | None] = mapped_column(ForeignKey("bo_properties.uprn"), index=True)
     resident_id: Mapped[str | None] = mapped_column(
@@ -178,7 +152,7 @@ class CaseEventRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("bo_cases.id"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    at: Mapped[datetime] = mapped_column(AwareDateTime())
+    at: Mapped[datetime] = mapped_column(AwareDateTime(zone=LONDON))
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[str] = mapped_column(String(60), default="system")
 
@@ -313,7 +287,7 @@ class BulkyBookingRow(Base):
     collection_day: Mapped[date]
     price_pence: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(16))
-    booked_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    booked_at: Mapped[datetime] = mapped_column(AwareDateTime(zone=LONDON))
     idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
     concession_reason: Mapped[str | None] = mapped_column(String(60))
     concession_percent: Mapped[int | None] = mapped_column(Integer)

@@ -9,11 +9,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, MetaData, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event, text
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,6 +31,48 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+class NaiveDatetimeError(ValueError):
+    """A datetime without a time zone was given to an ``AwareDateTime`` column."""
+
+
+class AwareDateTime(TypeDecorator[datetime]):
+    """The one column type for moments in time, on every component's tables.
+
+    Writes refuse naive datetimes (a naive value is ambiguous: UTC? London?)
+    and store UTC: timestamptz on PostgreSQL, naive UTC on SQLite, which has no
+    time zones. Reads always return aware datetimes in ``zone`` (UTC unless a
+    component asks otherwise: the back office returns Europe/London). The impl
+    is ``DateTime(timezone=True)``, so the migrations are those of the plain type.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        super().__init__()
+        self.zone = zone
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise TypeError(f"AwareDateTime takes a datetime, not {type(value).__name__}")
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise NaiveDatetimeError(
+                f"naive datetime {value.isoformat()} given to an AwareDateTime column: "
+                "give a timezone-aware datetime (for example datetime.now(UTC))"
+            )
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:  # SQLite: stored as naive UTC
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(self.zone)
 
 
 def new_metadata() -> MetaData:

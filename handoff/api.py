@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from frontdoor.ratelimit import Check, client_address
@@ -87,7 +88,7 @@ async def resident_transcript(
 
 @advisors.get("/me")
 async def me(staff: AdvisorDep, desk: DeskDep, request: Request) -> dict[str, Any]:
-    info = request.app.state.accounts.current(request)
+    info = await anyio.to_thread.run_sync(request.app.state.accounts.current, request)
     return {**await desk.me(staff), "csrf_token": info.csrf_token if info else None}
 
 

@@ -16,7 +16,7 @@ from handoff.delivery import Kind
 from handoff.exceptions import AlreadyTaken, AtCapacity, InvalidRequest, NotAssigned, NotFound
 from handoff.lifecycle import Limits, state_data
 from handoff.states import Reason, State, transition
-from handoff.store import Conversation, Store, Tx, aware
+from handoff.store import Conversation, Store, Tx
 
 OUTCOMES = ("resolved", "case_created", "resident_left", "no_response", "referred", "abusive")
 
@@ -357,5 +357,5 @@ def mark_read(store: Store, conversation_id: str, actor: Actor, seq: int) -> Non
 
 
 def offer_expiry(conversation: Conversation) -> str | None:
-    moment = aware(conversation.offer_expires_at)
+    moment = conversation.offer_expires_at
     return moment.isoformat() if moment else None

@@ -13,7 +13,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -23,11 +22,11 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from frontdoor.db import new_metadata
+from frontdoor.db import AwareDateTime, new_metadata
 
 metadata = new_metadata()
 
-Moment = DateTime(timezone=True)
+Moment = AwareDateTime()
 
 teams = Table(
     "ho_teams",

@@ -43,13 +43,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite hands back naive datetimes; everything stored here is UTC."""
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 @dataclass(frozen=True)
 class Conversation:
     id: str
@@ -82,9 +75,7 @@ class Conversation:
 
     @classmethod
     def from_row(cls, row: Any) -> Conversation:
-        values = dict(row._mapping)
-        for name in ("created_at", "updated_at", "queued_at", "offer_expires_at", "closed_at"):
-            values[name] = aware(values[name])
+        values = dict(row._mapping)  # moments are aware UTC: models.Moment sees to it
         return cls(**{f.name: values[f.name] for f in fields(cls)})
 
     @property
@@ -118,7 +109,7 @@ def _event(row: Any) -> Event:
         seq=row.seq,
         kind=row.kind,
         data=row.data,
-        at=aware(row.at),  # type: ignore[arg-type]
+        at=row.at,
         audience=row.audience,
         client_id=row.client_id,
     )
@@ -395,7 +386,7 @@ class Store:
             teams_of.setdefault(row.user_id, set()).add(row.team_slug)
         result = []
         for row in people:
-            seen = aware(row.last_seen_at)
+            seen = row.last_seen_at
             result.append(
                 AdvisorInfo(
                     user_id=row.user_id,
@@ -405,7 +396,7 @@ class Store:
                     cap=row.cap or default_cap,
                     active=active.get(row.user_id, 0),
                     offers=offers.get(row.user_id, 0),
-                    idle_since=aware(row.idle_since),
+                    idle_since=row.idle_since,
                 )
             )
         known = {row.user_id for row in people}
@@ -439,7 +430,7 @@ class Store:
                 .order_by(m.assignments.c.id.desc())
                 .limit(50)
             ).all()
-        spans = [(aware(r.ended_at) - aware(r.started_at)).total_seconds() for r in rows]  # type: ignore[operator]
+        spans = [(r.ended_at - r.started_at).total_seconds() for r in rows]
         spans = [s for s in spans if s > 0]
         return sum(spans) / len(spans) if len(spans) >= 5 else default
 

@@ -14,7 +14,7 @@ from handoff import models as m
 from handoff.delivery import iso
 from handoff.routing import AdvisorInfo, estimate_wait, members, positions
 from handoff.states import State
-from handoff.store import Conversation, Store, aware
+from handoff.store import Conversation, Store
 
 
 @dataclass(frozen=True)
@@ -275,7 +275,7 @@ def chats(store: Store, user_id: int, only: set[str] | None = None) -> list[dict
                     "verified": c.verified,
                     "unread": unread if c.state == State.WITH_ADVISOR else 0,
                     "last_seq": c.last_seq,
-                    "last_message_at": iso(aware(last.at)) if last else None,  # type: ignore[arg-type]
+                    "last_message_at": iso(last.at) if last else None,
                     "last_message_preview": (last.data.get("text") or "")[:80] if last else "",
                     "offer_expires_at": iso(c.offer_expires_at) if c.offer_expires_at else None,
                 }

@@ -8,6 +8,8 @@
                  plus its CSRF header
 ``StaffDep``     a signed-in editor, reviewer or admin (editor pages)
 ``CsrfDep``      the form's CSRF token must match (editor POSTs)
+``FormDep``      the posted form, read on the event loop so the route itself can be a
+                 plain ``def`` and do its database work in FastAPI's threadpool
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from frontdoor.accounts.exceptions import NotAuthenticated, PermissionDenied
 from frontdoor.accounts.roles import Role
@@ -72,7 +76,7 @@ async def api_actor(request: Request, settings: SettingsDep) -> Actor:
     if service is not None:
         return service
     gate: AccountsGate = request.app.state.accounts
-    info = gate.current(request)
+    info = await anyio.to_thread.run_sync(gate.current, request)  # a database lookup
     if info is None:
         raise NotAuthenticated()
     if not info.user.has_role(*EDITORIAL_ROLES):
@@ -85,6 +89,13 @@ async def api_actor(request: Request, settings: SettingsDep) -> Actor:
 ApiActor = Annotated[Actor, Depends(api_actor)]
 StaffSession = Annotated[SessionInfo, Depends(require_roles(*EDITORIAL_ROLES))]
 CsrfDep = Depends(require_csrf)
+
+
+async def read_form(request: Request) -> FormData:
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(read_form)]
 
 
 def staff_actor(info: StaffSession) -> Actor:

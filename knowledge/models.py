@@ -11,7 +11,7 @@ each article remembers the counter value of its last such change
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -19,40 +19,18 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
-    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from frontdoor.db import new_metadata
+from frontdoor.db import AwareDateTime, new_metadata
 
 metadata = new_metadata()
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware UTC datetimes on every backend (SQLite would hand back naive ones)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime given to a UTC column")
-        value = value.astimezone(UTC)
-        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Base(DeclarativeBase):
@@ -95,14 +73,14 @@ class Article(Base):
     # No database foreign key: kb_articles and kb_revisions would reference each
     # other, which SQLite cannot add after the fact; the service keeps it right.
     live_revision_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    publish_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
-    unpublish_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    publish_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    unpublish_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     schedule_applied: Mapped[bool] = mapped_column(Boolean, default=True)
-    last_reviewed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_reviewed_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     index_revision: Mapped[int] = mapped_column(BigInteger, default=0)
     source_front_matter: Mapped[str | None] = mapped_column(Text, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
     live_revision: Mapped[Revision | None] = relationship(
@@ -153,7 +131,7 @@ class Revision(Base):
     author_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     author_name: Mapped[str] = mapped_column(String(120))
     note: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class WorkflowEvent(Base):
@@ -172,7 +150,7 @@ class WorkflowEvent(Base):
     actor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     actor_name: Mapped[str] = mapped_column(String(120))
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class Feedback(Base):
@@ -188,7 +166,7 @@ class Feedback(Base):
     language: Mapped[str] = mapped_column(String(2))
     helpful: Mapped[bool] = mapped_column(Boolean)
     comment: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class ContentGap(Base):
@@ -216,5 +194,5 @@ class ContentGap(Base):
     )
     resolution: Mapped[str] = mapped_column(String(20), default="")  # drafted|attached|dismissed
     resolved_by: Mapped[str] = mapped_column(String(120), default="")  # Actor.key
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    resolved_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)

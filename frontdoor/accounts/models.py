@@ -6,7 +6,6 @@ from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -15,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from frontdoor.db import new_metadata
+from frontdoor.db import AwareDateTime, new_metadata
 
 metadata = new_metadata()
 
@@ -41,8 +40,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     roles: Mapped[str] = mapped_column(String(200), default="")  # comma-separated Role values
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     teams: Mapped[list[Team]] = relationship(secondary="auth_user_teams", lazy="selectin")
 
 
@@ -66,9 +65,9 @@ class AuthSession(Base):
         ForeignKey("auth_users.id", ondelete="CASCADE"), index=True
     )
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(AwareDateTime())
     user_agent: Mapped[str] = mapped_column(String(300), default="")
 
 
@@ -80,4 +79,4 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(254))
     client_ip: Mapped[str] = mapped_column(String(64), default="")
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)

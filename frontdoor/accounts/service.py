@@ -85,11 +85,6 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite returns naive datetimes; everything stored here is UTC.
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
 def _token_id(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -172,7 +167,7 @@ def _failure_times(session: Session, since: datetime, *conditions: Any) -> list[
         .where(LoginAttempt.succeeded.is_(False), LoginAttempt.at >= since, *conditions)
         .order_by(LoginAttempt.at)
     )
-    return [_aware(at) for at in session.scalars(query)]
+    return list(session.scalars(query))
 
 
 def _wait_for_quota(times: list[datetime], limit: int, now: datetime) -> float:
@@ -295,14 +290,14 @@ def resolve_session(
     record = session.get(AuthSession, _token_id(token))
     if record is None:
         return None
-    if _aware(record.expires_at) <= now or _aware(record.last_seen_at) + SESSION_IDLE_LIMIT <= now:
+    if record.expires_at <= now or record.last_seen_at + SESSION_IDLE_LIMIT <= now:
         session.delete(record)
         session.flush()
         return None
     user = session.get(User, record.user_id)
     if user is None or not user.is_active:
         return None
-    if now - _aware(record.last_seen_at) > timedelta(minutes=1):
+    if now - record.last_seen_at > timedelta(minutes=1):
         record.last_seen_at = now
     return SessionInfo(
         user=to_info(user), csrf_token=record.csrf_token, expires_at=record.expires_at

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
 
+import anyio.to_thread
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
@@ -140,8 +141,12 @@ def optional_staff(request: Request) -> service.SessionInfo | None:
 
 
 async def require_csrf(request: Request) -> None:
-    """A dependency for state-changing requests: header or form field must match."""
-    info = _gate(request).current(request)
+    """A dependency for state-changing requests: header or form field must match.
+
+    ``async`` because it may read the form; the session lookup is database work,
+    so it runs in a worker thread rather than on the event loop.
+    """
+    info = await anyio.to_thread.run_sync(_gate(request).current, request)
     if info is None:
         raise NotAuthenticated()
     submitted = request.headers.get(CSRF_HEADER)

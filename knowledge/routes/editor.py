@@ -12,7 +12,7 @@ from sqlalchemy import select
 from frontdoor.accounts.models import Team
 from frontdoor.http import DbInt
 from knowledge import articles, diffs, feedback, listing, publishing
-from knowledge.deps import CsrfDep, SearchDep, SessionDep, StaffActor, TodayDep
+from knowledge.deps import CsrfDep, FormDep, SearchDep, SessionDep, StaffActor, TodayDep
 from knowledge.editor_forms import parse, values_from_article
 from knowledge.exceptions import EditConflict, KnowledgeError
 from knowledge.models import Article
@@ -81,8 +81,10 @@ def new_article(request: Request, session: SessionDep, actor: StaffActor) -> HTM
 
 
 @router.post("/articles", dependencies=[CsrfDep])
-async def create_article(request: Request, session: SessionDep, actor: StaffActor) -> Response:
-    form = parse(dict(await request.form()), creating=True)
+def create_article(
+    request: Request, session: SessionDep, actor: StaffActor, posted: FormDep
+) -> Response:
+    form = parse(dict(posted), creating=True)
     if form.data is None:
         return _edit_page(request, session, actor, article_id=None, values=form.values,
                           errors=form.errors, status=422)  # fmt: skip
@@ -106,10 +108,15 @@ def edit_article(
 
 
 @router.post("/articles/{article_id}", dependencies=[CsrfDep])
-async def save_article(
-    article_id: DbInt, request: Request, session: SessionDep, actor: StaffActor, runtime: SearchDep
+def save_article(
+    article_id: DbInt,
+    request: Request,
+    session: SessionDep,
+    actor: StaffActor,
+    runtime: SearchDep,
+    posted: FormDep,
 ) -> Response:
-    form = parse(dict(await request.form()), creating=False)
+    form = parse(dict(posted), creating=False)
     if form.data is None:
         return _edit_page(request, session, actor, article_id=article_id, values=form.values,
                           errors=form.errors, status=422)  # fmt: skip

@@ -13,7 +13,7 @@ from frontdoor.accounts.roles import Role, parse_roles
 from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.web import require_roles
 from frontdoor.http import DbInt
-from knowledge.deps import CsrfDep, SessionDep
+from knowledge.deps import CsrfDep, FormDep, SessionDep
 from knowledge.routes.editor_pages import render
 
 router = APIRouter(prefix="/editor/admin", tags=["editor"], include_in_schema=False)
@@ -34,8 +34,7 @@ def overview(request: Request, session: SessionDep, info: AdminDep) -> HTMLRespo
 
 
 @router.post("/users", dependencies=[CsrfDep])
-async def create_user(request: Request, session: SessionDep, info: AdminDep) -> Response:
-    form = await request.form()
+def create_user(request: Request, session: SessionDep, info: AdminDep, form: FormDep) -> Response:
     values = {k: str(form.get(k, "")) for k in ("email", "display_name")}
     try:
         roles = parse_roles(",".join(str(r) for r in form.getlist("roles")))
@@ -66,10 +65,9 @@ def edit_user(
 
 
 @router.post("/users/{user_id}", dependencies=[CsrfDep])
-async def update_user(
-    user_id: DbInt, request: Request, session: SessionDep, info: AdminDep
+def update_user(
+    user_id: DbInt, request: Request, session: SessionDep, info: AdminDep, form: FormDep
 ) -> Response:
-    form = await request.form()
     try:
         admin.update_user(
             session, user_id, roles=parse_roles(",".join(str(r) for r in form.getlist("roles"))),
