@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,20 @@ from tests.required_suites import (  # noqa: F401 - hooks: in CI a skipped requi
     pytest_runtest_makereport,
     pytest_sessionstart,
 )
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Cancel every pending ``threading.Timer`` before the interpreter joins them.
+
+    The rate limiter's memory storage (the ``limits`` library) keeps a non-daemon
+    Timer armed to expire old hits. Under faketime (``make test-time``) a timed
+    wait never ends, so the run would print its result and then hang at exit
+    until the hang guard killed it. A cancelled Timer ends at once and re-arms
+    nothing."""
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()
+
 
 POSTGRES_URL = os.environ.get("FRONTDOOR_TEST_POSTGRES_URL", "")
 REDIS_URL = os.environ.get("FRONTDOOR_TEST_REDIS_URL", "")
