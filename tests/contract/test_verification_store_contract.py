@@ -49,7 +49,7 @@ def grant(reference: str = "CT40012345", **changes: object) -> Grant:
 class VerificationStoreContract:
     @pytest.fixture
     def store(self) -> VerificationStore:
-        raise NotImplementedError
+        raise NotImplementedError("subclasses provide the store under test")
 
     def test_attempts_are_counted_per_conversation_and_per_account(
         self, store: VerificationStore

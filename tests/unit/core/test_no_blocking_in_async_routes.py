@@ -133,7 +133,9 @@ async def _bad_route(session: Any, request: Any) -> None:
     record_something(session)
 
 
-def record_something(session: Any) -> None: ...
+def record_something(session: Any) -> None:
+    """A sample callee for the control test: handed the session, so counted as blocking
+    whatever it does (the check reads call sites, not bodies)."""
 
 
 def test_the_check_sees_blocking_calls() -> None:
