@@ -20,7 +20,7 @@ carry, how a bad one is answered, and the headers every response wears.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Annotated, Any
@@ -232,17 +232,29 @@ API_CONTENT_SECURITY_POLICY = (
 
 
 class SecurityHeaders:
-    """Adds nosniff, a CSP (unless the response has one), and a referrer policy."""
+    """Adds nosniff, a CSP (unless the response has one), a referrer policy, and
+    whatever a service adds (``extra``; HSTS when ``hsts``); responses under
+    ``no_store`` path prefixes are never cached."""
 
     def __init__(
-        self, app: ASGIApp, *, content_security_policy: str = API_CONTENT_SECURITY_POLICY
+        self,
+        app: ASGIApp,
+        *,
+        content_security_policy: str = API_CONTENT_SECURITY_POLICY,
+        extra: Mapping[str, str] | None = None,
+        no_store: tuple[str, ...] = (),
+        hsts: bool = False,
     ) -> None:
         self.app = app
         self.headers = {
             "Content-Security-Policy": content_security_policy,
             "X-Content-Type-Options": "nosniff",
             "Referrer-Policy": "strict-origin-when-cross-origin",
+            **(extra or {}),
         }
+        if hsts:
+            self.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        self.no_store = no_store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -255,6 +267,8 @@ class SecurityHeaders:
                 for name, value in self.headers.items():
                     if name not in headers:
                         headers[name] = value
+                if self.no_store and str(scope.get("path", "")).startswith(self.no_store):
+                    headers["Cache-Control"] = "no-store"
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

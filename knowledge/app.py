@@ -45,7 +45,7 @@ from knowledge.routes import (
 from knowledge.search import SearchEngine
 from knowledge.search_runtime import SearchRuntime
 from knowledge.settings import KnowledgeSettings
-from knowledge.web import STATIC_DIR, SecurityHeaders, make_templates, origin_of
+from knowledge.web import STATIC_DIR, make_templates, origin_of, site_headers
 
 
 def build_search_engine(settings: KnowledgeSettings) -> SearchEngine:
@@ -128,7 +128,7 @@ def create_app(
     install_handler(app, html=errors.page)
     app.add_middleware(RequestGuard, rules=body_rules(settings))
     app.add_middleware(
-        SecurityHeaders,
+        site_headers,
         widget_origin=origin_of(stack.handoff_url),
         hsts=settings.environment == "production",
     )

@@ -15,10 +15,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from fastapi.templating import Jinja2Templates
-from starlette.datastructures import MutableHeaders
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp
 
 from frontdoor.clock import london_today
+from frontdoor.http import SecurityHeaders
 from knowledge.vocabulary import service_area_name
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -75,36 +75,17 @@ def content_security_policy(widget_origin: str) -> str:
     )
 
 
-class SecurityHeaders:
-    """Pure ASGI middleware (no buffering) adding the security headers."""
-
-    def __init__(self, app: ASGIApp, *, widget_origin: str, hsts: bool = False) -> None:
-        self.app = app
-        self.headers = {
-            "Content-Security-Policy": content_security_policy(widget_origin),
-            "X-Content-Type-Options": "nosniff",
+def site_headers(app: ASGIApp, *, widget_origin: str, hsts: bool = False) -> SecurityHeaders:
+    """The core security headers, with the site's CSP (the widget may load and
+    connect) and the headers a public site wears; editor pages are never cached."""
+    return SecurityHeaders(
+        app,
+        content_security_policy=content_security_policy(widget_origin),
+        extra={
             "X-Frame-Options": "SAMEORIGIN",
-            "Referrer-Policy": "strict-origin-when-cross-origin",
             "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
             "Cross-Origin-Opener-Policy": "same-origin",
-        }
-        if hsts:
-            self.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableHeaders(scope=message)
-                for name, value in self.headers.items():
-                    if name not in headers:
-                        headers[name] = value
-                path = scope.get("path", "")
-                if path.startswith(("/editor", "/api/v1/editorial")):
-                    headers["Cache-Control"] = "no-store"
-            await send(message)
-
-        await self.app(scope, receive, send_with_headers)
+        },
+        no_store=("/editor", "/api/v1/editorial"),
+        hsts=hsts,
+    )

@@ -4,7 +4,7 @@ import asyncio
 from types import SimpleNamespace
 
 from knowledge.search_runtime import SearchRuntime
-from knowledge.web import SecurityHeaders, content_security_policy, origin_of
+from knowledge.web import content_security_policy, origin_of, site_headers
 
 
 def run(app, *, body=b"", headers=()):
@@ -41,11 +41,13 @@ def test_csp_allows_the_widget_but_no_inline_scripts():
 
 
 def test_security_headers_are_added():
-    sent = run(SecurityHeaders(echo, widget_origin=""))
+    sent = run(site_headers(echo, widget_origin="", hsts=True))
     headers = dict((k.decode(), v.decode()) for k, v in sent[0]["headers"])
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-store"  # editor pages are never cached
     assert "frame-ancestors 'self'" in headers["content-security-policy"]
+    assert headers["x-frame-options"] == "SAMEORIGIN"
+    assert headers["strict-transport-security"].startswith("max-age=")
 
 
 class FakeEngine:
