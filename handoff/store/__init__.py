@@ -17,6 +17,7 @@ from handoff.store.records import (
     Unrelayed,
     utcnow,
 )
+from handoff.store.memory import MemoryStore
 from handoff.store.sql import SqlStore, SqlTx
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "ChatSummary",
     "Clock",
     "Conversation",
+    "MemoryStore",
     "SqlStore",
     "SqlTx",
     "Store",
