@@ -6,6 +6,7 @@
 ``tests/contract/test_handoff_store_contract.py``.
 """
 
+from handoff.store.memory import MemoryStore
 from handoff.store.port import Store, Tx
 from handoff.store.records import (
     AccountGrant,
@@ -17,7 +18,6 @@ from handoff.store.records import (
     Unrelayed,
     utcnow,
 )
-from handoff.store.memory import MemoryStore
 from handoff.store.sql import SqlStore, SqlTx
 
 __all__ = [
