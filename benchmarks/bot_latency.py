@@ -36,9 +36,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions import bot_model  # noqa: E402
 from backoffice.world import build_world  # noqa: E402
 from benchmarks.machine import describe_machine, percentile, target  # noqa: E402
+from bottools import model as bot_model  # noqa: E402
 from frontdoor.clock import london_today  # noqa: E402
 from frontdoor.secrets import BOT_SECRET_HEADER  # noqa: E402
 from tests.e2e.bot.stack import knowledge_stub, running_bot, seed_database  # noqa: E402

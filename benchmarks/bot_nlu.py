@@ -32,8 +32,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions import bot_model  # noqa: E402
 from benchmarks.machine import describe_machine, percentile, target  # noqa: E402
+from bottools import model as bot_model  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 TO_KNOWLEDGE = {"nlu_fallback", "ask_question", "out_of_scope"}

@@ -40,11 +40,11 @@ class Component:
 def components() -> tuple[Component, ...]:
     """Every component, in seeding order: accounts first (teams), the back office
     before knowledge and handoff."""
-    import actions.bot_cli
     import actions.models
     import backoffice.cli
     import backoffice.models
     import backoffice.seed
+    import bottools.cli
     import frontdoor.accounts.cli
     import frontdoor.accounts.models
     import frontdoor.accounts.seed
@@ -80,7 +80,7 @@ def components() -> tuple[Component, ...]:
             handoff.seed,
             (("handoff", handoff.cli.app),),
         ),
-        Component("bot", actions.models.metadata, None, (("bot", actions.bot_cli.app),)),
+        Component("bot", actions.models.metadata, None, (("bot", bottools.cli.app),)),
     )
 
 

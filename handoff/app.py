@@ -57,7 +57,7 @@ from handoff.metrics import HandoffMetrics
 from handoff.search import HttpKnowledgeSearch, KnowledgeSearch
 from handoff.service import Handoff
 from handoff.settings import HandoffSettings
-from handoff.store import Store, utcnow
+from handoff.store import SqlStore, utcnow
 from handoff.views import Staff
 from handoff.ws import advisor_endpoint, resident_endpoint
 
@@ -103,7 +103,7 @@ def create_app(
     )
     if waker is None:
         waker = RedisWaker(settings.redis_url, instance_id) if settings.redis_url else Waker()
-    store = Store(engine, clock=clock)
+    store = SqlStore(engine, clock=clock)
     hub = Hub(store)
     metrics = HandoffMetrics()
     metrics.watch(store, hub)

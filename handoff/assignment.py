@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, func, or_, select, update
-
-from handoff import models as m
 from handoff.delivery import Kind
 from handoff.exceptions import AlreadyTaken, AtCapacity, InvalidRequest, NotAssigned, NotFound
 from handoff.lifecycle import Limits, state_data
@@ -35,45 +32,6 @@ def _mine(conversation: Conversation, actor: Actor) -> None:
         raise NotAssigned()
 
 
-def _load(tx: Tx, user_id: int, *, excluding: str) -> int:
-    return tx.conn.execute(
-        select(func.count())
-        .select_from(m.conversations)
-        .where(
-            m.conversations.c.id != excluding,
-            or_(
-                and_(
-                    m.conversations.c.state == State.WITH_ADVISOR,
-                    m.conversations.c.assigned_to == user_id,
-                ),
-                and_(
-                    m.conversations.c.state == State.WAITING,
-                    m.conversations.c.offered_to == user_id,
-                ),
-            ),
-        )
-    ).scalar_one()
-
-
-def _cap(tx: Tx, user_id: int, default: int) -> int:
-    cap = tx.conn.execute(
-        select(m.advisors.c.cap).where(m.advisors.c.user_id == user_id)
-    ).scalar_one_or_none()
-    return cap or default
-
-
-def _in_team(tx: Tx, user_id: int, team: str | None) -> bool:
-    return (
-        tx.conn.execute(
-            select(m.team_members.c.user_id).where(
-                m.team_members.c.user_id == user_id,
-                m.team_members.c.team_slug == (team or "general"),
-            )
-        ).first()
-        is not None
-    )
-
-
 def accept(store: Store, conversation_id: str, actor: Actor, limits: Limits) -> Tx:
     with store.transaction() as tx:
         tx.lock_router()
@@ -89,11 +47,10 @@ def accept(store: Store, conversation_id: str, actor: Actor, limits: Limits) -> 
         )
         if conversation.offered_to not in (None, actor.user_id) and offer_live:
             raise AlreadyTaken("This chat has been offered to another advisor.")
-        if not actor.supervisor and not _in_team(tx, actor.user_id, conversation.team):
+        if not actor.supervisor and not tx.in_team(actor.user_id, conversation.team or "general"):
             raise NotAssigned("This chat is for a team you are not in.")
-        if _load(tx, actor.user_id, excluding=conversation_id) >= _cap(
-            tx, actor.user_id, limits.default_cap
-        ):
+        cap = tx.advisor_cap(actor.user_id) or limits.default_cap
+        if tx.advisor_load(actor.user_id, excluding=conversation_id) >= cap:
             raise AtCapacity()
         transition(conversation.state, State.WITH_ADVISOR, Reason.ACCEPTED)
         tx.update_conversation(
@@ -191,7 +148,7 @@ def transfer(
             },
         )
         if team is not None:
-            if team not in {t.slug for t in store.teams(tx.conn)}:
+            if team not in {t.slug for t in tx.teams()}:
                 raise NotFound("No such team.")
             tx.update_conversation(conversation.id, team=team)
             conversation = tx.lock_conversation(conversation_id)
@@ -201,11 +158,8 @@ def transfer(
         target = next(
             (
                 a
-                for a in store.advisors(
-                    tx.conn,
-                    default_cap=limits.default_cap,
-                    grace_seconds=limits.grace_seconds,
-                    now=tx.now,
+                for a in tx.advisors(
+                    default_cap=limits.default_cap, grace_seconds=limits.grace_seconds
                 )
                 if a.user_id == advisor_id
             ),
@@ -215,9 +169,7 @@ def transfer(
             raise InvalidRequest("That advisor is not available.")
         if target.free <= 0:
             raise AtCapacity("That advisor already has as many chats as they can take.")
-        name = tx.conn.execute(
-            select(m.advisors.c.display_name).where(m.advisors.c.user_id == advisor_id)
-        ).scalar_one()
+        name = tx.display_names().get(advisor_id, "")
         tx.end_assignment(conversation.id, actor.user_id, "transferred")
         tx.update_conversation(conversation.id, assigned_to=advisor_id)
         tx.open_assignment(conversation, advisor_id)
@@ -314,15 +266,7 @@ def advisor_write(
             data = {"author_name": actor.first_name, "text": text, "client_id": client_id}
         event = tx.append(conversation, kind, data, client_id=client_id)
         if kind is Kind.MESSAGE:  # answering means having read everything before
-            tx.conn.execute(
-                update(m.assignments)
-                .where(
-                    m.assignments.c.conversation_id == conversation_id,
-                    m.assignments.c.user_id == actor.user_id,
-                    m.assignments.c.ended_at.is_(None),
-                )
-                .values(read_seq=event.seq)
-            )
+            tx.set_read_seq(conversation_id, actor.user_id, event.seq)
         return event.seq, False, tx
 
 
@@ -343,17 +287,7 @@ def case_created(store: Store, conversation_id: str, actor: Actor, reference: st
 
 
 def mark_read(store: Store, conversation_id: str, actor: Actor, seq: int) -> None:
-    with store.writing() as conn:
-        conn.execute(
-            update(m.assignments)
-            .where(
-                m.assignments.c.conversation_id == conversation_id,
-                m.assignments.c.user_id == actor.user_id,
-                m.assignments.c.ended_at.is_(None),
-                m.assignments.c.read_seq < seq,
-            )
-            .values(read_seq=seq)
-        )
+    store.mark_read(conversation_id, actor.user_id, seq)
 
 
 def offer_expiry(conversation: Conversation) -> str | None:

@@ -5,47 +5,36 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from sqlalchemy import Connection, Engine, delete, insert, select, update
 
-from handoff import models as m
 from handoff.hours import OpeningHours
+from handoff.store import SqlStore
 
 app = typer.Typer(help="Live chat: teams, opening hours, advisors.", no_args_is_help=True)
 
 
-def _engine() -> Engine:
+def _store() -> SqlStore:
     from frontdoor.db import check_database, make_engine
     from frontdoor.settings import CommonSettings
 
     engine = make_engine(CommonSettings.load().database_url)  # needs no secrets
     check_database(engine)
-    return engine
+    return SqlStore(engine)
 
 
-def _user_id(conn: Connection, email: str) -> int:
-    from frontdoor.accounts.models import User
-
-    user_id = conn.execute(select(User.id).where(User.email == email.strip().lower())).scalar()
+def _user_id(store: SqlStore, email: str) -> int:
+    user_id = store.user_id(email)
     if user_id is None:
         typer.secho(f"frontdoor: no user {email}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
-    return int(user_id)
+    return user_id
 
 
 @app.command("teams")
 def list_teams() -> None:
     """List chat teams, their skills, hours and members."""
-    with _engine().connect() as conn:
-        for team in conn.execute(select(m.teams).order_by(m.teams.c.sort_order)).all():
-            members = (
-                conn.execute(
-                    select(m.team_members.c.user_id).where(m.team_members.c.team_slug == team.slug)
-                )
-                .scalars()
-                .all()
-            )
-            hours = OpeningHours.parse(team.opening_hours).describe()
-            typer.echo(f"{team.slug:10} {team.name:28} {hours:40} members {list(members)}")
+    for team in _store().team_records():
+        hours = OpeningHours.parse(team.opening_hours).describe()
+        typer.echo(f"{team.slug:10} {team.name:28} {hours:40} members {list(team.members)}")
 
 
 @app.command("set-hours")
@@ -58,46 +47,25 @@ def set_hours(
     except ValueError as exc:
         typer.secho(f"frontdoor: {exc}", err=True, fg=typer.colors.RED)
         raise typer.Exit(1) from None
-    with _engine().begin() as conn:
-        if not conn.execute(
-            update(m.teams).where(m.teams.c.slug == team).values(opening_hours=spec)
-        ).rowcount:
-            typer.secho(f"frontdoor: no team {team}", err=True, fg=typer.colors.RED)
-            raise typer.Exit(1)
+    if not _store().set_team(team, opening_hours=spec):
+        typer.secho(f"frontdoor: no team {team}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
     typer.echo(f"{team}: {OpeningHours.parse(spec).describe()}")
 
 
 @app.command("add-member")
 def add_member(team: str, email: str) -> None:
     """Let an advisor take chats for a team."""
-    with _engine().begin() as conn:
-        user_id = _user_id(conn, email)
-        conn.execute(
-            delete(m.team_members).where(
-                m.team_members.c.team_slug == team, m.team_members.c.user_id == user_id
-            )
-        )
-        conn.execute(insert(m.team_members).values(team_slug=team, user_id=user_id))
+    store = _store()
+    store.add_member(team, _user_id(store, email))
     typer.echo(f"{email} now answers chats for {team}")
 
 
 @app.command("set-cap")
 def set_cap(email: str, cap: Annotated[int, typer.Argument(min=1, max=20)]) -> None:
     """Set how many chats one advisor may have at once."""
-    with _engine().begin() as conn:
-        user_id = _user_id(conn, email)
-        if not conn.execute(
-            update(m.advisors).where(m.advisors.c.user_id == user_id).values(cap=cap)
-        ).rowcount:
-            conn.execute(
-                insert(m.advisors).values(
-                    user_id=user_id,
-                    display_name=email,
-                    availability="away",
-                    connected=False,
-                    cap=cap,
-                )
-            )
+    store = _store()
+    store.set_cap(_user_id(store, email), cap, display_name=email)
     typer.echo(f"{email}: up to {cap} chats at once")
 
 
@@ -110,10 +78,7 @@ def set_mode(
     if mode not in ("direct", "pool"):
         typer.secho("frontdoor: mode must be direct or pool", err=True, fg=typer.colors.RED)
         raise typer.Exit(1)
-    with _engine().begin() as conn:
-        if not conn.execute(
-            update(m.teams).where(m.teams.c.slug == team).values(routing_mode=mode)
-        ).rowcount:
-            typer.secho(f"frontdoor: no team {team}", err=True, fg=typer.colors.RED)
-            raise typer.Exit(1)
+    if not _store().set_team(team, routing_mode=mode):
+        typer.secho(f"frontdoor: no team {team}", err=True, fg=typer.colors.RED)
+        raise typer.Exit(1)
     typer.echo(f"{team}: {mode}")

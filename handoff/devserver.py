@@ -81,15 +81,14 @@ class StaffLogin:
 def prepare_database(url: str, *, advisors: int, hours: str = "always") -> list[StaffLogin]:
     """Migrate, create the chat teams (open ``hours``) and ``advisors`` signed-in advisors
     in every team. For benchmarks; one password hash shared by all (argon2 is slow)."""
-    from sqlalchemy import insert
     from sqlalchemy.orm import Session
 
     from frontdoor.accounts import service as accounts
     from frontdoor.accounts.roles import Role
     from frontdoor.db import make_engine
     from frontdoor.migrate import upgrade
-    from handoff import models as m
     from handoff.seed import TEAMS
+    from handoff.store import seeding
 
     engine = make_engine(url)
     upgrade(engine)
@@ -97,15 +96,8 @@ def prepare_database(url: str, *, advisors: int, hours: str = "always") -> list[
     logins = []
     with Session(engine) as session:
         for order, (slug, name, skills, _hours) in enumerate(TEAMS):
-            session.execute(
-                insert(m.teams).values(
-                    slug=slug,
-                    name=name,
-                    skills=skills,
-                    opening_hours=hours,
-                    routing_mode="direct",
-                    sort_order=order,
-                )
+            seeding.add_team(
+                session, slug=slug, name=name, skills=skills, opening_hours=hours, sort_order=order
             )
         original = accounts.hash_password
         accounts.hash_password = lambda _password: hashed  # type: ignore[assignment]
@@ -119,7 +111,7 @@ def prepare_database(url: str, *, advisors: int, hours: str = "always") -> list[
                     roles=[Role.ADVISOR],
                 )
                 for slug, *_ in TEAMS:
-                    session.execute(insert(m.team_members).values(team_slug=slug, user_id=user.id))
+                    seeding.add_member(session, team=slug, user_id=user.id)
                 issued = accounts.start_session(session, user_id=user.id)
                 logins.append(StaffLogin(user.id, issued.token, issued.csrf_token))
         finally:

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import or_, select, update
-
-from handoff import models as m
 from handoff.assignment import _return_offer, requeue
 from handoff.delivery import Kind
 from handoff.lifecycle import Limits, unavailable_notice
@@ -25,7 +22,7 @@ from handoff.routing import (
     plan,
     serviceable,
 )
-from handoff.states import Reason, State
+from handoff.states import Reason
 from handoff.store import Conversation, Store, Tx
 
 
@@ -33,32 +30,15 @@ def needs_dispatch(store: Store, limits: Limits) -> bool:
     """A read-only look: is anyone waiting, or has an advisor with chats gone quiet?
     Most ticks find nothing, and then take no write lock at all."""
     stale = store.clock() - timedelta(seconds=limits.grace_seconds)
-    with store.engine.connect() as conn:
-        waiting = conn.execute(
-            select(m.conversations.c.id).where(m.conversations.c.state == State.WAITING).limit(1)
-        ).first()
-        if waiting is not None:
-            return True
-        quiet = conn.execute(
-            select(m.conversations.c.id)
-            .join(m.advisors, m.advisors.c.user_id == m.conversations.c.assigned_to)
-            .where(
-                m.conversations.c.state == State.WITH_ADVISOR,
-                or_(m.advisors.c.last_seen_at.is_(None), m.advisors.c.last_seen_at < stale),
-            )
-            .limit(1)
-        ).first()
-        return quiet is not None
+    return store.needs_dispatch(stale_before=stale)
 
 
 def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
     """One routing tick, under the router lock."""
     with store.transaction() as tx:
         tx.lock_router(instance_id)
-        advisors = store.advisors(
-            tx.conn, default_cap=limits.default_cap, grace_seconds=limits.grace_seconds, now=tx.now
-        )
-        names = dict(tx.conn.execute(select(m.advisors.c.user_id, m.advisors.c.display_name)).all())
+        advisors = tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds)
+        names = tx.display_names()
         lost = set(
             lost_advisors(
                 {a.user_id: None if not a.connected else tx.now for a in advisors if a.load},
@@ -67,15 +47,11 @@ def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
             )
         )
         if lost:
-            rows = tx.conn.execute(
-                select(m.conversations.c.id).where(
-                    m.conversations.c.state == State.WITH_ADVISOR,
-                    m.conversations.c.assigned_to.in_(lost),
-                )
-            ).all()
-            for row in rows:
-                conversation = tx.lock_conversation(row.id)
-                name = (names.get(conversation.assigned_to) or "Your advisor").split(" ")[0]
+            for conversation_id in tx.active_with(sorted(lost)):
+                conversation = tx.lock_conversation(conversation_id)
+                holder = conversation.assigned_to
+                name = (names.get(holder) if holder is not None else None) or "Your advisor"
+                name = name.split(" ")[0]
                 requeue(tx, conversation, Reason.ADVISOR_LOST, left="disconnected", name=name)
                 tx.append(
                     conversation,
@@ -86,32 +62,21 @@ def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
                         "of the queue.",
                     },
                 )
-            for conversation in store.waiting(tx.conn):
+            for conversation in tx.waiting():
                 if conversation.offered_to in lost:
                     _return_offer(tx, conversation)
-            advisors = store.advisors(
-                tx.conn,
-                default_cap=limits.default_cap,
-                grace_seconds=limits.grace_seconds,
-                now=tx.now,
+            advisors = tx.advisors(
+                default_cap=limits.default_cap, grace_seconds=limits.grace_seconds
             )
-        waiting = store.waiting(tx.conn)
-        teams = store.teams(tx.conn, now=tx.now)
+        waiting = tx.waiting()
+        teams = tx.teams()
         result = plan([c.queue_entry() for c in waiting], advisors, teams, now=tx.now)
         by_id = {c.id: c for c in waiting}
         for entry in result.lapsed:
             _return_offer(tx, by_id[entry.conversation_id])
         expires = tx.now + timedelta(seconds=limits.accept_timeout_seconds)
         for conversation_id, user_id in result.offers:
-            done = tx.conn.execute(
-                update(m.conversations)
-                .where(
-                    m.conversations.c.id == conversation_id,
-                    m.conversations.c.state == State.WAITING,
-                )
-                .values(offered_to=user_id, offer_expires_at=expires)
-            ).rowcount
-            if done:
+            if tx.offer(conversation_id, user_id, expires):
                 tx.touched_advisors.add(user_id)
                 tx.touched_teams.add(by_id[conversation_id].team or "general")
         _tell_the_stranded(store, tx, waiting, teams, advisors)

@@ -12,10 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
-
-from actions.verification import recorded_account_grants
-from handoff import models as m
 from handoff.bot import BotReply, HandoffRequest
 from handoff.delivery import Event, Kind
 from handoff.hours import OpeningHours
@@ -83,14 +79,7 @@ def bot_answered(
         # bot is in charge: an earlier message whose relay died in a crash must still be
         # picked up by the recovery.)
         in_charge = conversation.state == State.BOT
-        tx.conn.execute(
-            update(m.events)
-            .where(
-                m.events.c.conversation_id == conversation_id,
-                m.events.c.seq == relayed_seq if in_charge else m.events.c.seq <= relayed_seq,
-            )
-            .values(bot_pending=False)
-        )
+        tx.clear_bot_pending(conversation_id, relayed_seq, and_earlier=not in_charge)
         if not in_charge:
             return tx
         handoff: HandoffRequest | None = None
@@ -107,11 +96,7 @@ def bot_failed(store: Store, conversation_id: str, *, relayed_seq: int) -> Tx:
     """Tell the resident the bot is not answering, and offer a person instead."""
     with store.transaction() as tx:
         conversation = tx.lock_conversation(conversation_id)
-        tx.conn.execute(
-            update(m.events)
-            .where(m.events.c.conversation_id == conversation_id, m.events.c.seq == relayed_seq)
-            .values(bot_pending=False)
-        )
+        tx.clear_bot_pending(conversation_id, relayed_seq)
         if conversation.state == State.BOT:
             tx.append(
                 conversation,
@@ -151,7 +136,7 @@ def _escalate(
     limits: Limits,
 ) -> Serviceable:
     _note_bot_verification(tx, conversation, request)
-    teams = store.teams(tx.conn, now=tx.now)
+    teams = tx.teams()
     slug = team_for(request.service_area, teams)
     team = next((t for t in teams if t.slug == slug), None)
     routing = {
@@ -164,9 +149,7 @@ def _escalate(
     if team is None:
         verdict = Serviceable.NO_ADVISORS
     else:
-        advisors = store.advisors(
-            tx.conn, default_cap=limits.default_cap, grace_seconds=limits.grace_seconds, now=tx.now
-        )
+        advisors = tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds)
         verdict = serviceable(team, advisors)
     if verdict is not Serviceable.OPEN:
         tx.update_conversation(conversation.id, last_notice=verdict.value, **routing)
@@ -202,7 +185,7 @@ def _note_bot_verification(tx: Tx, conversation: Conversation, request: HandoffR
     database, keyed by the conversation id the relay sends to Rasa as the
     sender); the handover payload is not trusted for it. A case-details check
     never appears there, so it never makes the resident "verified"."""
-    grants = recorded_account_grants(tx.conn, conversation.id, at=tx.now)
+    grants = tx.account_grants(conversation.id)
     found = list(
         dict.fromkeys(g.reference for g in grants if g.reference not in conversation.references)
     )
@@ -315,27 +298,8 @@ def left_message(
                 "text": f"Thank you. Your message has been passed on with reference {reference}.",
             },
         )
-        if not _has_transcript(tx, conversation_id):
-            tx.conn.execute(
-                insert(m.transcripts).values(
-                    conversation_id=conversation_id,
-                    created_at=tx.now,
-                    text=transcript,
-                    case_reference=reference,
-                )
-            )
+        tx.add_transcript(conversation_id, text=transcript, reference=reference)
         return Stored(event, False, State.BOT, tx)
-
-
-def _has_transcript(tx: Tx, conversation_id: str) -> bool:
-    return (
-        tx.conn.execute(
-            select(m.transcripts.c.conversation_id).where(
-                m.transcripts.c.conversation_id == conversation_id
-            )
-        ).first()
-        is not None
-    )
 
 
 def close_by_resident(store: Store, conversation_id: str) -> Tx:

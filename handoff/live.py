@@ -12,18 +12,14 @@ import asyncio
 import contextlib
 import logging
 import time
-from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import or_, select, update
-
 from handoff import dispatcher, views
-from handoff import models as m
 from handoff.consoles import Refresher
 from handoff.delivery import Audience
 from handoff.desk import Desk
 from handoff.service import Handoff, run
-from handoff.states import State
+from handoff.store import Store
 
 log = logging.getLogger(__name__)
 RECOVERY_BATCH = 200
@@ -175,39 +171,10 @@ STALE_CLAIM_SECONDS = 30.0  # twice the bot's default timeout: the relay has sur
 
 
 def claim_unrelayed(
-    store: Any, *, stale_claim: float = STALE_CLAIM_SECONDS, limit: int = 100
+    store: Store, *, stale_claim: float = STALE_CLAIM_SECONDS, limit: int = 100
 ) -> list[tuple[str, int, str]]:
     """Claim resident messages whose relay died with its instance (each message is
-    claimed by the instance that stored it; a claim not answered in time is stale)."""
-    now = store.clock()
-    unclaimed = or_(
-        m.events.c.bot_claimed_at.is_(None),
-        m.events.c.bot_claimed_at < now - timedelta(seconds=stale_claim),
-    )
-    with store.engine.connect() as conn:  # a read first: usually there is nothing to claim
-        rows = conn.execute(
-            select(m.events.c.id, m.events.c.conversation_id, m.events.c.seq, m.events.c.data)
-            .join(m.conversations, m.conversations.c.id == m.events.c.conversation_id)
-            .where(
-                m.events.c.bot_pending.is_(True),
-                m.events.c.at > now - timedelta(minutes=10),  # never revive stale talk
-                unclaimed,
-                m.conversations.c.state == State.BOT,
-            )
-            .order_by(m.events.c.id)
-            .limit(limit)
-        ).all()
-    claimed: list[tuple[str, int, str]] = []
-    if not rows:
-        return claimed
-    with store.writing() as conn:
-        for row in rows:
-            won = conn.execute(
-                update(m.events)
-                .where(m.events.c.id == row.id, m.events.c.bot_pending.is_(True), unclaimed)
-                .values(bot_claimed_at=now)
-            ).rowcount
-            if won:  # another instance may have claimed it meanwhile
-                text = row.data.get("payload") or row.data.get("text", "")
-                claimed.append((row.conversation_id, row.seq, text))
-    return claimed
+    claimed by the instance that stored it; a claim not answered in time is stale).
+    Messages older than ten minutes are never revived."""
+    claimed = store.claim_unrelayed(stale_claim=stale_claim, recent=600.0, limit=limit)
+    return [(c.conversation_id, c.seq, c.text) for c in claimed]

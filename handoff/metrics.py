@@ -14,10 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import func, select
-
 from frontdoor.metrics import CallbackCollector, MetricsRegistry
-from handoff import models as m
 from handoff.delivery import Audience
 from handoff.hub import Hub
 from handoff.store import Store
@@ -87,11 +84,7 @@ def _connections(hub: Hub) -> Iterable[tuple[Sequence[str], float]]:
 
 
 def _waiting(store: Store) -> Iterable[tuple[Sequence[str], float]]:
-    c = m.conversations.c
-    query = select(c.team, func.count()).where(c.state == "waiting").group_by(c.team)
-    with store.engine.connect() as conn:
-        rows = conn.execute(query).all()
     counts = {"general": 0.0}  # a series even when nobody waits
-    for team, count in rows:
+    for team, count in store.waiting_by_team().items():
         counts[team or "general"] = counts.get(team or "general", 0.0) + count
     return [((team,), count) for team, count in counts.items()]

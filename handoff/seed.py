@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from frontdoor.contracts import service_areas
-from handoff import models as m
+from handoff.store import seeding
 
 # Opening hours (Europe/London) of each team; which service areas a team
 # handles (its skills) is the one list in frontdoor.contracts.service_areas.
@@ -38,40 +37,26 @@ MEMBERSHIPS: dict[str, tuple[str, ...]] = {
 
 
 def is_empty(session: Session) -> bool:
-    return not session.scalar(select(func.count()).select_from(m.teams))
+    return not seeding.has_teams(session)
 
 
 def seed(session: Session, *, rng_seed: int = 0, progress: Any = None) -> str:
     bar = progress("handoff teams", len(TEAMS) + len(MEMBERSHIPS)) if progress else None
     for order, (slug, name, skills, hours) in enumerate(TEAMS):
-        session.execute(
-            insert(m.teams).values(
-                slug=slug,
-                name=name,
-                skills=skills,
-                opening_hours=hours,
-                routing_mode="direct",
-                sort_order=order,
-            )
+        seeding.add_team(
+            session, slug=slug, name=name, skills=skills, opening_hours=hours, sort_order=order
         )
         if bar:
             bar.update(1)
     members = 0
-    users = _users(session)
+    users = seeding.staff_by_email(session, list(MEMBERSHIPS))
     for email, teams in MEMBERSHIPS.items():
         user = users.get(email)
         if user is not None:
             user_id, display_name = user
-            session.execute(
-                insert(m.advisors).values(
-                    user_id=user_id,
-                    display_name=display_name,
-                    availability="away",
-                    connected=False,
-                )
-            )
+            seeding.add_advisor(session, user_id=user_id, display_name=display_name)
             for slug in teams:
-                session.execute(insert(m.team_members).values(team_slug=slug, user_id=user_id))
+                seeding.add_member(session, team=slug, user_id=user_id)
                 members += 1
         if bar:
             bar.update(1)
@@ -79,14 +64,3 @@ def seed(session: Session, *, rng_seed: int = 0, progress: Any = None) -> str:
         bar.close()
     session.flush()
     return f"handoff: {len(TEAMS)} teams, {members} advisor team memberships"
-
-
-def _users(session: Session) -> dict[str, tuple[int, str]]:
-    try:
-        from frontdoor.accounts.models import User
-    except ImportError:
-        return {}
-    rows = session.execute(
-        select(User.email, User.id, User.display_name).where(User.email.in_(list(MEMBERSHIPS)))
-    ).all()
-    return {row.email: (row.id, row.display_name) for row in rows}

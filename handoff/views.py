@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, or_, select, update
-
-from handoff import models as m
 from handoff.delivery import iso
 from handoff.routing import AdvisorInfo, estimate_wait, members, positions
 from handoff.states import State
@@ -36,69 +33,23 @@ class Staff:
 
 def ensure_advisor(store: Store, staff: Staff) -> None:
     """A presence row for every advisor who signs in (away until they say otherwise)."""
-    with store.writing() as conn:
-        exists = conn.execute(
-            select(m.advisors.c.display_name).where(m.advisors.c.user_id == staff.user_id)
-        ).first()
-        if exists is None:
-            conn.execute(
-                insert(m.advisors).values(
-                    user_id=staff.user_id,
-                    display_name=staff.display_name,
-                    availability="away",
-                    connected=False,
-                )
-            )
-        elif exists.display_name != staff.display_name:
-            conn.execute(
-                update(m.advisors)
-                .where(m.advisors.c.user_id == staff.user_id)
-                .values(display_name=staff.display_name)
-            )
+    store.ensure_advisor(staff.user_id, staff.display_name)
 
 
 def set_availability(store: Store, user_id: int, availability: str) -> None:
-    with store.writing() as conn:
-        conn.execute(
-            update(m.advisors)
-            .where(m.advisors.c.user_id == user_id)
-            .values(availability=availability, idle_since=store.clock())
-        )
+    store.set_availability(user_id, availability)
 
 
 def touch_presence(store: Store, user_ids: list[int], instance_id: str) -> None:
-    if not user_ids:
-        return
-    with store.writing() as conn:
-        conn.execute(
-            update(m.advisors)
-            .where(m.advisors.c.user_id.in_(user_ids))
-            .values(last_seen_at=store.clock(), connected=True, instance_id=instance_id[:80])
-        )
+    store.touch_presence(user_ids, instance_id)
 
 
 def teams_of(store: Store, user_id: int) -> list[dict[str, str]]:
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(m.teams.c.slug, m.teams.c.name)
-            .join(m.team_members, m.team_members.c.team_slug == m.teams.c.slug)
-            .where(m.team_members.c.user_id == user_id)
-            .order_by(m.teams.c.sort_order, m.teams.c.slug)
-        ).all()
-    return [{"slug": r.slug, "name": r.name} for r in rows]
+    return [{"slug": slug, "name": name} for slug, name in store.teams_of(user_id)]
 
 
 def me(store: Store, staff: Staff, *, default_cap: int) -> dict[str, Any]:
-    with store.engine.connect() as conn:
-        row = conn.execute(select(m.advisors).where(m.advisors.c.user_id == staff.user_id)).first()
-        active = conn.execute(
-            select(func.count())
-            .select_from(m.conversations)
-            .where(
-                m.conversations.c.state == State.WITH_ADVISOR,
-                m.conversations.c.assigned_to == staff.user_id,
-            )
-        ).scalar_one()
+    row = store.advisor(staff.user_id)
     return {
         "user_id": staff.user_id,
         "display_name": staff.display_name,
@@ -107,7 +58,7 @@ def me(store: Store, staff: Staff, *, default_cap: int) -> dict[str, Any]:
         "teams": teams_of(store, staff.user_id),
         "availability": row.availability if row else "away",
         "cap": (row.cap if row and row.cap else default_cap),
-        "active": active,
+        "active": store.active_count(staff.user_id),
     }
 
 
@@ -183,135 +134,51 @@ def resident_label(c: Conversation) -> str:
 
 def chat_statuses(store: Store, user_id: int) -> dict[str, str]:
     """{conversation id: "active" | "offered"}: one cheap query, for diffing."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(m.conversations.c.id, m.conversations.c.state).where(
-                or_(
-                    and_(
-                        m.conversations.c.state == State.WITH_ADVISOR,
-                        m.conversations.c.assigned_to == user_id,
-                    ),
-                    and_(
-                        m.conversations.c.state == State.WAITING,
-                        m.conversations.c.offered_to == user_id,
-                    ),
-                )
-            )
-        ).all()
-    return {row.id: "active" if row.state == State.WITH_ADVISOR else "offered" for row in rows}
+    states = store.chat_states(user_id)
+    return {
+        cid: "active" if state == State.WITH_ADVISOR else "offered" for cid, state in states.items()
+    }
 
 
 def open_offers(store: Store, user_ids: list[int]) -> set[tuple[str, int]]:
     """(conversation id, advisor) for every offer now waiting on one of ``user_ids``:
     one indexed query, so an instance can notice offers another instance made
     without hearing a wake-up."""
-    if not user_ids:
-        return set()
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(m.conversations.c.id, m.conversations.c.offered_to).where(
-                m.conversations.c.state == State.WAITING,
-                m.conversations.c.offered_to.in_(user_ids),
-            )
-        ).all()
-    return {(row.id, row.offered_to) for row in rows}
+    return store.open_offers(user_ids) if user_ids else set()
 
 
 def chats(store: Store, user_id: int, only: set[str] | None = None) -> list[dict[str, Any]]:
     """My active chats (with unread counts) and the offers waiting for my answer."""
-    with store.engine.connect() as conn:
-        rows = conn.execute(
-            select(m.conversations, m.assignments.c.read_seq)
-            .outerjoin(
-                m.assignments,
-                and_(
-                    m.assignments.c.conversation_id == m.conversations.c.id,
-                    m.assignments.c.user_id == user_id,
-                    m.assignments.c.ended_at.is_(None),
-                ),
-            )
-            .where(
-                or_(
-                    and_(
-                        m.conversations.c.state == State.WITH_ADVISOR,
-                        m.conversations.c.assigned_to == user_id,
-                    ),
-                    and_(
-                        m.conversations.c.state == State.WAITING,
-                        m.conversations.c.offered_to == user_id,
-                    ),
-                )
-            )
-            .order_by(m.conversations.c.created_at)
-        ).all()
-        result = []
-        for row in rows:
-            if only is not None and row.id not in only:
-                continue
-            c = Conversation.from_row(row)
-            read_seq = row.read_seq or 0
-            unread = conn.execute(
-                select(func.count())
-                .select_from(m.events)
-                .where(
-                    m.events.c.conversation_id == c.id,
-                    m.events.c.seq > read_seq,
-                    m.events.c.author == "resident",
-                )
-            ).scalar_one()
-            last = conn.execute(
-                select(m.events.c.data, m.events.c.at)
-                .where(m.events.c.conversation_id == c.id, m.events.c.kind == "message")
-                .order_by(m.events.c.seq.desc())
-                .limit(1)
-            ).first()
-            result.append(
-                {
-                    "conversation_id": c.id,
-                    "state": c.state,
-                    "status": "active" if c.state == State.WITH_ADVISOR else "offered",
-                    "team": c.team,
-                    "resident_label": resident_label(c),
-                    "verified": c.verified,
-                    "unread": unread if c.state == State.WITH_ADVISOR else 0,
-                    "last_seq": c.last_seq,
-                    "last_message_at": iso(last.at) if last else None,
-                    "last_message_preview": (last.data.get("text") or "")[:80] if last else "",
-                    "offer_expires_at": iso(c.offer_expires_at) if c.offer_expires_at else None,
-                }
-            )
+    result = []
+    for chat in store.chat_summaries(user_id):
+        c = chat.conversation
+        if only is not None and c.id not in only:
+            continue
+        result.append(
+            {
+                "conversation_id": c.id,
+                "state": c.state,
+                "status": "active" if c.state == State.WITH_ADVISOR else "offered",
+                "team": c.team,
+                "resident_label": resident_label(c),
+                "verified": c.verified,
+                "unread": chat.unread if c.state == State.WITH_ADVISOR else 0,
+                "last_seq": c.last_seq,
+                "last_message_at": iso(chat.last_message_at) if chat.last_message_at else None,
+                "last_message_preview": chat.last_message_text[:80],
+                "offer_expires_at": iso(c.offer_expires_at) if c.offer_expires_at else None,
+            }
+        )
     return result
 
 
 def detail(store: Store, c: Conversation, *, user_id: int | None) -> dict[str, Any]:
-    with store.engine.connect() as conn:
-        adv = None
-        if c.assigned_to is not None:
-            name = conn.execute(
-                select(m.advisors.c.display_name).where(m.advisors.c.user_id == c.assigned_to)
-            ).scalar()
-            adv = {"user_id": c.assigned_to, "display_name": name or ""}
-        read_seq = 0
-        if user_id is not None:
-            read_seq = (
-                conn.execute(
-                    select(m.assignments.c.read_seq).where(
-                        m.assignments.c.conversation_id == c.id,
-                        m.assignments.c.user_id == user_id,
-                        m.assignments.c.ended_at.is_(None),
-                    )
-                ).scalar()
-                or 0
-            )
-        unread = conn.execute(
-            select(func.count())
-            .select_from(m.events)
-            .where(
-                m.events.c.conversation_id == c.id,
-                m.events.c.seq > read_seq,
-                m.events.c.author == "resident",
-            )
-        ).scalar_one()
+    adv = None
+    if c.assigned_to is not None:
+        name = store.display_names().get(c.assigned_to)
+        adv = {"user_id": c.assigned_to, "display_name": name or ""}
+    read_seq = store.read_seq(c.id, user_id) if user_id is not None else 0
+    unread = store.unread(c.id, read_seq)
     return {
         "conversation_id": c.id,
         "state": c.state,
@@ -335,8 +202,7 @@ def detail(store: Store, c: Conversation, *, user_id: int | None) -> dict[str, A
 def overview(store: Store, *, advisors: list[AdvisorInfo], now: datetime) -> dict[str, Any]:
     teams = store.teams(now=now)
     waiting = store.waiting()
-    with store.engine.connect() as conn:
-        names = dict(conn.execute(select(m.advisors.c.user_id, m.advisors.c.display_name)).all())
+    names = store.display_names()
     result = []
     for team in teams:
         queue = [c for c in waiting if (c.team or "general") == team.slug]

@@ -3,7 +3,7 @@ bot/serve.py, Python 3.10) + the real action server (Python 3.11) + a seeded
 SQLite back office + a knowledge API, talked to over Rasa's REST channel.
 
 - The model is trained once per session, or reused from ``models/`` when the
-  training fingerprint is unchanged (``actions.bot_model``).
+  training fingerprint is unchanged (``bottools.model``).
 - The knowledge API is a small in-process stub speaking the documented
   protocol; set ``FRONTDOOR_E2E_KNOWLEDGE_URL`` to use a running knowledge
   service instead.
@@ -23,8 +23,8 @@ from pathlib import Path
 
 import pytest
 
-from actions import bot_model
 from backoffice.world import World, build_world
+from bottools import model as bot_model
 from frontdoor.clock import london_today
 from frontdoor.exceptions import ConfigurationError
 from tests.e2e.bot.stack import (

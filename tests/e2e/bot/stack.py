@@ -33,12 +33,12 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 from sqlalchemy.orm import Session
 
-from actions import bot_model
 from actions.knowledge_client import FakeKnowledgeClient
 from backoffice.identity import mint_token
 from backoffice.seed import load_world
 from backoffice.sql.loader import SqlLoader
 from backoffice.world import World
+from bottools import model as bot_model
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
 from frontdoor.secrets import BOT_SECRET_HEADER

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from actions import bot_model
+from bottools import model as bot_model
 from tests.unit.bot.harness import ROOT
 
 pytestmark = pytest.mark.rasa

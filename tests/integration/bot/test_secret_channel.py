@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from actions import bot_model
+from bottools import model as bot_model
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.secrets import BOT_SECRET_HEADER
 from tests.e2e.bot.stack import free_port, wait_for

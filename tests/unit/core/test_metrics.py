@@ -15,7 +15,7 @@ from frontdoor.metrics import scrape_allowed
 from handoff import models as m
 from handoff.hub import Hub
 from handoff.metrics import HandoffMetrics
-from handoff.store import Store
+from handoff.store import SqlStore
 from knowledge.metrics import KnowledgeMetrics
 
 DASHBOARD = Path(__file__).resolve().parents[3] / "docs" / "grafana-dashboard.json"
@@ -65,7 +65,7 @@ def every_metric_name() -> set[str]:
     handoff = HandoffMetrics()
     engine = create_engine("sqlite://")
     m.metadata.create_all(engine)
-    store = Store(engine)
+    store = SqlStore(engine)
     handoff.watch(store, Hub(store))
     return handoff.names() | KnowledgeMetrics().names() | ActionMetrics().names()
 

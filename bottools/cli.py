@@ -35,7 +35,7 @@ def build_spacy(
     ] = None,
 ) -> None:
     """Build the blank English spaCy pipeline with rule-based entities."""
-    from actions import bot_model
+    from bottools import model as bot_model
     from frontdoor.exceptions import FrontdoorError
 
     try:
@@ -52,7 +52,7 @@ def train(
     """Train the Rasa model if the training data or config changed."""
     from tqdm import tqdm
 
-    from actions import bot_model
+    from bottools import model as bot_model
     from frontdoor.exceptions import FrontdoorError
 
     started = time.monotonic()
@@ -87,7 +87,7 @@ def train(
 @app.command("shell")
 def shell() -> None:
     """Talk to the trained bot in this terminal."""
-    from actions import bot_model
+    from bottools import model as bot_model
     from frontdoor.exceptions import FrontdoorError
     from frontdoor.settings import project_root
 

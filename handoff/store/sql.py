@@ -1,6 +1,7 @@
-"""Persistence: conversations, events with sequence numbers, presence, teams.
+"""The handoff Store on SQL: conversations, events with sequence numbers, teams.
 
-Synchronous SQLAlchemy Core, run in worker threads by the async service.
+Synchronous SQLAlchemy Core, run in worker threads by the async service; the
+console's reads, presence and administration are in ``sql_console``.
 Every write goes through a :class:`Tx`, which begins with a write so SQLite
 takes its write lock up front and PostgreSQL locks the row:
 
@@ -17,90 +18,22 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, fields
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
+from actions.verification import recorded_account_grants
 from handoff import models as m
 from handoff.delivery import Event, audience_of
 from handoff.exceptions import ConversationClosed, NotFound
 from handoff.hours import OpeningHours
-from handoff.routing import (
-    AdvisorInfo,
-    Availability,
-    Priority,
-    QueueEntry,
-    RoutingMode,
-    TeamInfo,
-)
-
-Clock = Callable[[], datetime]
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass(frozen=True)
-class Conversation:
-    id: str
-    created_at: datetime
-    updated_at: datetime
-    state: str
-    last_seq: int
-    language: str
-    page_url: str
-    identity_token: str | None
-    verified_resident_id: str | None
-    verified_name: str | None
-    verified_refs: str
-    verified_method: str | None
-    team: str | None
-    service_area: str | None
-    priority: str
-    reason: str | None
-    summary: str | None
-    queued_at: datetime | None
-    requeued: bool
-    offered_to: int | None
-    offer_expires_at: datetime | None
-    declined_by: str
-    assigned_to: int | None
-    last_notice: str | None
-    closed_at: datetime | None
-    outcome: str | None
-    rating: int | None
-
-    @classmethod
-    def from_row(cls, row: Any) -> Conversation:
-        values = dict(row._mapping)  # moments are aware UTC: models.Moment sees to it
-        return cls(**{f.name: values[f.name] for f in fields(cls)})
-
-    @property
-    def declined(self) -> frozenset[int]:
-        return frozenset(int(part) for part in self.declined_by.split(",") if part)
-
-    @property
-    def references(self) -> tuple[str, ...]:
-        return tuple(ref for ref in self.verified_refs.split(",") if ref)
-
-    @property
-    def verified(self) -> bool:
-        return self.verified_resident_id is not None or bool(self.references)
-
-    def queue_entry(self) -> QueueEntry:
-        return QueueEntry(
-            conversation_id=self.id,
-            team=self.team or "general",
-            queued_at=self.queued_at or self.created_at,
-            priority=Priority(self.priority),
-            requeued=self.requeued,
-            offered_to=self.offered_to,
-            offer_expires_at=self.offer_expires_at,
-            declined_by=self.declined,
-        )
+from handoff.routing import AdvisorInfo, RoutingMode, TeamInfo
+from handoff.states import State
+from handoff.store.port import Store, Tx
+from handoff.store.records import AccountGrant, Clock, Conversation, advisor_infos, utcnow
+from handoff.store.sql_console import ConsoleQueries, holds
 
 
 def _event(row: Any) -> Event:
@@ -116,7 +49,7 @@ def _event(row: Any) -> Event:
 
 
 @dataclass
-class Tx:
+class SqlTx:
     """One write transaction; ``appended`` collects the events to publish after commit."""
 
     conn: Connection
@@ -221,8 +154,93 @@ class Tx:
         )
         self.touched_advisors.add(user_id)
 
+    def set_read_seq(self, conversation_id: str, user_id: int, seq: int) -> None:
+        self.conn.execute(
+            update(m.assignments)
+            .where(
+                m.assignments.c.conversation_id == conversation_id,
+                m.assignments.c.user_id == user_id,
+                m.assignments.c.ended_at.is_(None),
+            )
+            .values(read_seq=seq)
+        )
 
-class Store:
+    def clear_bot_pending(
+        self, conversation_id: str, seq: int, *, and_earlier: bool = False
+    ) -> None:
+        e = m.events.c
+        self.conn.execute(
+            update(m.events)
+            .where(
+                e.conversation_id == conversation_id, e.seq <= seq if and_earlier else e.seq == seq
+            )
+            .values(bot_pending=False)
+        )
+
+    def offer(self, conversation_id: str, user_id: int, expires_at: datetime) -> bool:
+        c = m.conversations.c
+        done = self.conn.execute(
+            update(m.conversations)
+            .where(c.id == conversation_id, c.state == State.WAITING)
+            .values(offered_to=user_id, offer_expires_at=expires_at)
+        ).rowcount
+        return bool(done)
+
+    def add_transcript(self, conversation_id: str, *, text: str, reference: str) -> None:
+        t = m.transcripts.c
+        if self.conn.execute(
+            select(t.conversation_id).where(t.conversation_id == conversation_id)
+        ).first():
+            return
+        self.conn.execute(
+            insert(m.transcripts).values(
+                conversation_id=conversation_id,
+                created_at=self.now,
+                text=text,
+                case_reference=reference,
+            )
+        )
+
+    def account_grants(self, conversation_id: str) -> list[AccountGrant]:
+        grants = recorded_account_grants(self.conn, conversation_id, at=self.now)
+        return [AccountGrant(reference=g.reference, method=g.method) for g in grants]
+
+    def teams(self) -> list[TeamInfo]:
+        return _teams(self.conn, self.now)
+
+    def advisors(self, *, default_cap: int, grace_seconds: float) -> list[AdvisorInfo]:
+        return _advisors(self.conn, default_cap, grace_seconds, self.now)
+
+    def waiting(self) -> list[Conversation]:
+        return _waiting(self.conn)
+
+    def advisor_load(self, user_id: int, *, excluding: str) -> int:
+        c = m.conversations.c
+        query = select(func.count()).select_from(m.conversations)
+        return int(self.conn.execute(query.where(c.id != excluding, holds(user_id))).scalar_one())
+
+    def advisor_cap(self, user_id: int) -> int | None:
+        return self.conn.execute(
+            select(m.advisors.c.cap).where(m.advisors.c.user_id == user_id)
+        ).scalar_one_or_none()
+
+    def in_team(self, user_id: int, team: str) -> bool:
+        tm = m.team_members.c
+        query = select(tm.user_id).where(tm.user_id == user_id, tm.team_slug == team)
+        return self.conn.execute(query).first() is not None
+
+    def display_names(self) -> dict[int, str]:
+        return _display_names(self.conn)
+
+    def active_with(self, user_ids: Sequence[int]) -> list[str]:
+        c = m.conversations.c
+        query = select(c.id).where(c.state == State.WITH_ADVISOR, c.assigned_to.in_(list(user_ids)))
+        return list(self.conn.execute(query).scalars().all())
+
+
+class SqlStore(ConsoleQueries):
+    """The Store on SQLite or PostgreSQL (``port.Store``)."""
+
     def __init__(self, engine: Engine, *, clock: Clock = utcnow) -> None:
         self.engine = engine
         self.clock = clock
@@ -246,9 +264,9 @@ class Store:
             self.on_commit(time.perf_counter() - started)
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
+    def transaction(self) -> Iterator[SqlTx]:
         with self.writing() as conn:
-            yield Tx(conn, self.clock())
+            yield SqlTx(conn, self.clock())
 
     # --- conversations and events ------------------------------------------------------
 
@@ -326,22 +344,9 @@ class Store:
 
     # --- teams, advisors, queue ---------------------------------------------------------
 
-    def teams(
-        self, conn: Connection | None = None, *, now: datetime | None = None
-    ) -> list[TeamInfo]:
-        now = now or self.clock()
-        with self._conn(conn) as c:
-            rows = c.execute(select(m.teams).order_by(m.teams.c.sort_order, m.teams.c.slug)).all()
-        return [
-            TeamInfo(
-                slug=row.slug,
-                name=row.name,
-                skills=frozenset(s.strip() for s in row.skills.split(",") if s.strip()),
-                is_open=OpeningHours.parse(row.opening_hours).is_open(now),
-                mode=RoutingMode(row.routing_mode),
-            )
-            for row in rows
-        ]
+    def teams(self, *, now: datetime | None = None) -> list[TeamInfo]:
+        with self.engine.connect() as conn:
+            return _teams(conn, now or self.clock())
 
     def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
         with self.engine.connect() as conn:
@@ -351,75 +356,14 @@ class Store:
         return row.name, OpeningHours.parse(row.opening_hours)
 
     def advisors(
-        self,
-        conn: Connection | None = None,
-        *,
-        default_cap: int,
-        grace_seconds: float,
-        now: datetime | None = None,
+        self, *, default_cap: int, grace_seconds: float, now: datetime | None = None
     ) -> list[AdvisorInfo]:
-        now = now or self.clock()
-        with self._conn(conn) as c:
-            people = c.execute(select(m.advisors)).all()
-            memberships = c.execute(select(m.team_members)).all()
-            active: dict[int, int] = dict(
-                c.execute(
-                    select(m.conversations.c.assigned_to, func.count())
-                    .where(m.conversations.c.state == "with_advisor")
-                    .group_by(m.conversations.c.assigned_to)
-                ).all()
-            )
-            offers: dict[int, int] = dict(
-                c.execute(
-                    select(m.conversations.c.offered_to, func.count())
-                    .where(
-                        and_(
-                            m.conversations.c.state == "waiting",
-                            m.conversations.c.offered_to.is_not(None),
-                        )
-                    )
-                    .group_by(m.conversations.c.offered_to)
-                ).all()
-            )
-        teams_of: dict[int, set[str]] = {}
-        for row in memberships:
-            teams_of.setdefault(row.user_id, set()).add(row.team_slug)
-        result = []
-        for row in people:
-            seen = row.last_seen_at
-            result.append(
-                AdvisorInfo(
-                    user_id=row.user_id,
-                    teams=frozenset(teams_of.get(row.user_id, ())),
-                    availability=Availability(row.availability),
-                    connected=seen is not None and (now - seen).total_seconds() <= grace_seconds,
-                    cap=row.cap or default_cap,
-                    active=active.get(row.user_id, 0),
-                    offers=offers.get(row.user_id, 0),
-                    idle_since=row.idle_since,
-                )
-            )
-        known = {row.user_id for row in people}
-        for user_id in sorted(set(teams_of) - known):  # members who never opened the console
-            result.append(
-                AdvisorInfo(
-                    user_id=user_id,
-                    teams=frozenset(teams_of[user_id]),
-                    availability=Availability.AWAY,
-                    connected=False,
-                    cap=default_cap,
-                    active=active.get(user_id, 0),
-                    offers=offers.get(user_id, 0),
-                )
-            )
-        return result
+        with self.engine.connect() as conn:
+            return _advisors(conn, default_cap, grace_seconds, now or self.clock())
 
-    def waiting(self, conn: Connection | None = None) -> list[Conversation]:
-        with self._conn(conn) as c:
-            rows = c.execute(
-                select(m.conversations).where(m.conversations.c.state == "waiting")
-            ).all()
-        return [Conversation.from_row(row) for row in rows]
+    def waiting(self) -> list[Conversation]:
+        with self.engine.connect() as conn:
+            return _waiting(conn)
 
     def handle_seconds(self, default: float) -> float:
         """Average length of the last 50 finished assignments."""
@@ -434,10 +378,61 @@ class Store:
         spans = [s for s in spans if s > 0]
         return sum(spans) / len(spans) if len(spans) >= 5 else default
 
-    @contextmanager
-    def _conn(self, conn: Connection | None) -> Iterator[Connection]:
-        if conn is not None:
-            yield conn
-            return
-        with self.engine.connect() as fresh:
-            yield fresh
+
+def _teams(conn: Connection, now: datetime) -> list[TeamInfo]:
+    rows = conn.execute(select(m.teams).order_by(m.teams.c.sort_order, m.teams.c.slug)).all()
+    return [
+        TeamInfo(
+            slug=row.slug,
+            name=row.name,
+            skills=frozenset(s.strip() for s in row.skills.split(",") if s.strip()),
+            is_open=OpeningHours.parse(row.opening_hours).is_open(now),
+            mode=RoutingMode(row.routing_mode),
+        )
+        for row in rows
+    ]
+
+
+def _waiting(conn: Connection) -> list[Conversation]:
+    rows = conn.execute(select(m.conversations).where(m.conversations.c.state == "waiting")).all()
+    return [Conversation.from_row(row) for row in rows]
+
+
+def _display_names(conn: Connection) -> dict[int, str]:
+    rows = conn.execute(select(m.advisors.c.user_id, m.advisors.c.display_name)).all()
+    return {row.user_id: row.display_name for row in rows}
+
+
+def _advisors(
+    conn: Connection, default_cap: int, grace_seconds: float, now: datetime
+) -> list[AdvisorInfo]:
+    c = m.conversations.c
+    people = conn.execute(select(m.advisors)).all()
+    memberships = conn.execute(select(m.team_members)).all()
+    active: dict[int, int] = dict(
+        conn.execute(
+            select(c.assigned_to, func.count())
+            .where(c.state == "with_advisor")
+            .group_by(c.assigned_to)
+        ).all()
+    )
+    offers: dict[int, int] = dict(
+        conn.execute(
+            select(c.offered_to, func.count())
+            .where(and_(c.state == "waiting", c.offered_to.is_not(None)))
+            .group_by(c.offered_to)
+        ).all()
+    )
+    return advisor_infos(
+        [(r.user_id, r.availability, r.last_seen_at, r.cap, r.idle_since) for r in people],
+        [(r.team_slug, r.user_id) for r in memberships],
+        active,
+        offers,
+        default_cap=default_cap,
+        grace_seconds=grace_seconds,
+        now=now,
+    )
+
+
+def _keeps_the_port(store: SqlStore, tx: SqlTx) -> tuple[Store, Tx]:
+    return store, tx  # pragma: no cover - mypy checks this store against the port (never called)

@@ -1,0 +1,107 @@
+"""What the handoff Store's contract tests (and the use cases' unit tests) need
+around a store: a clock the test moves, teams with members, and the bot's
+verification record. One kit per implementation; the tests never see which."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from actions.verification import Grant, Purpose, ReferenceKind, SqlVerificationStore
+from handoff.store import AccountGrant, MemoryStore, SqlStore, Store, seeding
+
+NOW = datetime(2026, 11, 17, 10, 30, tzinfo=UTC)  # a Tuesday morning
+
+
+@dataclass
+class Clock:
+    now: datetime = NOW
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+@dataclass
+class Kit:
+    store: Store
+    clock: Clock
+    _teams: int = field(default=0)
+
+    def add_team(
+        self, slug: str, *, skills: str = "", hours: str = "always", members: tuple[int, ...] = ()
+    ) -> None:
+        raise NotImplementedError
+
+    def grant(self, conversation_id: str, reference: str, *, expires_at: datetime) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class MemoryKit(Kit):
+    store: MemoryStore
+
+    def add_team(
+        self, slug: str, *, skills: str = "", hours: str = "always", members: tuple[int, ...] = ()
+    ) -> None:
+        self.store.add_team(
+            slug, slug.title(), skills=skills or slug, opening_hours=hours, members=members
+        )
+
+    def grant(self, conversation_id: str, reference: str, *, expires_at: datetime) -> None:
+        self.store.record_grant(
+            conversation_id,
+            AccountGrant(reference=reference, method="knowledge_check"),
+            expires_at=expires_at,
+        )
+
+
+@dataclass
+class SqlKit(Kit):
+    store: SqlStore
+
+    def add_team(
+        self, slug: str, *, skills: str = "", hours: str = "always", members: tuple[int, ...] = ()
+    ) -> None:
+        with Session(self.store.engine) as session:
+            seeding.add_team(
+                session,
+                slug=slug,
+                name=slug.title(),
+                skills=skills or slug,
+                opening_hours=hours,
+                sort_order=self._teams,
+            )
+            for user_id in members:
+                seeding.add_member(session, team=slug, user_id=user_id)
+            session.commit()
+        self._teams += 1
+
+    def grant(self, conversation_id: str, reference: str, *, expires_at: datetime) -> None:
+        SqlVerificationStore(self.store.engine).save_grant(
+            conversation_id=conversation_id,
+            secret_hash="h" * 64,
+            grant=Grant(
+                kind=ReferenceKind.COUNCIL_TAX,
+                reference=reference,
+                purpose=Purpose.BALANCE,
+                method="knowledge_check",
+                facts=("postcode", "surname"),
+                verified_at=expires_at - timedelta(minutes=30),
+                expires_at=expires_at,
+            ),
+        )
+
+
+def memory_kit() -> MemoryKit:
+    clock = Clock()
+    return MemoryKit(MemoryStore(clock=clock), clock)
+
+
+def sql_kit(engine) -> SqlKit:  # type: ignore[no-untyped-def]
+    clock = Clock()
+    return SqlKit(SqlStore(engine, clock=clock), clock)
