@@ -51,9 +51,11 @@ export class ChatCard {
     this.tags = el("p", { className: "tags" });
     this.transcript = el("ol", { className: "transcript", tabindex: "0", "aria-label": `Transcript with ${this.label}` });
     this.transcript.addEventListener("scroll", () => this.scrolled());
+    // A resized window or column keeps a chat that was at its latest message there.
+    if (window.ResizeObserver) new ResizeObserver(() => this.stuck && !this.root.hidden && this.toLatest()).observe(this.transcript);
     this.jump = el("button", { type: "button", className: "button button--small jump", hidden: true, on: { click: () => this.toLatest({ focus: true }) } });
     this.typing = el("p", { className: "typing", "aria-hidden": "true" });
-    this.input = el("textarea", { rows: "3", maxlength: "4000", name: "text", "aria-keyshortcuts": "Alt+R" });
+    this.input = el("textarea", { rows: "2", maxlength: "4000", name: "text", "aria-keyshortcuts": "Alt+R" });
     this.note = el("input", { type: "checkbox", name: "note" });
     this.formError = el("p", { className: "field-error", role: "alert" });
     const inputId = uid("message");

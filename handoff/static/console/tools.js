@@ -89,8 +89,8 @@ export function residentPanel(chat) {
 }
 
 const METHOD_WORDS = {
-  token: "signed in to their council account on the website",
-  knowledge_check: "answered security questions with the online assistant (an account reference, the postcode and one more fact)",
+  token: "signing in to their council account on the website",
+  knowledge_check: "answering security questions with the online assistant (an account reference, the postcode and one more fact)",
 };
 
 // No method means a sign-in token that named no accounts: the website's
@@ -101,7 +101,7 @@ export function verifiedHow(method) {
     .split("+")
     .map((part) => METHOD_WORDS[part])
     .filter(Boolean);
-  return parts.length ? `Verified: ${parts.join(", and ")}.` : "Verified by the council's account system.";
+  return parts.length ? `by ${parts.join(", and by ")}.` : "by the council's account system.";
 }
 
 function residentView(chat, data) {

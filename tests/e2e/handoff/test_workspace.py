@@ -6,11 +6,16 @@ axe-core on the whole workspace at the sizes advisors use."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
+from backoffice.seed import seeded_fake
+from backoffice.world.accounts import DEMO_COUNCIL_TAX
+from handoff import models as m
 from tests.e2e.browser import axe_violations
 from tests.e2e.handoff.conftest import sign_in
 from tests.e2e.handoff.harness import Stack
@@ -97,7 +102,7 @@ def test_the_verified_residents_name_is_in_the_header_the_list_and_the_context_p
     panel = advisor.locator("#context-panel .context:visible")
     expect(panel.locator(".resident__name")).to_have_text("Alex Smith")
     expect(panel.locator(".resident")).to_contain_text(
-        "signed in to their council account on the website"
+        "Verified by signing in to their council account on the website"
     )
     expect(advisor.locator("#chat-list")).to_contain_text("Alex Smith")
     expect(advisor.locator("#chat-list")).to_contain_text("Verified")
@@ -234,3 +239,34 @@ def test_the_workspace_passes_axe(
     assert advisor.evaluate("document.documentElement.scrollWidth") == size[0]
     for page in residents:
         page.context.close()
+
+
+def test_a_resident_the_bot_verified_is_named_from_their_account(
+    stack: Stack, browser: Any, advisor: Any
+) -> None:
+    """The bot's knowledge check verifies without a sign-in name: the console
+    names the resident from the account they proved, not "Resident 1A2B"."""
+    backoffice, _ = seeded_fake(rng_seed=3, properties=300, today=date(2026, 12, 7))
+    stack.app.state.handoff.backoffice = backoffice
+    holder = backoffice.council_tax.get_account(DEMO_COUNCIL_TAX).holders[0]
+    name = f"{holder.forename} {holder.surname}"
+    available(advisor, stack)
+    resident = escalate(browser, stack)
+    # What the handover records after the bot's check (handoff.lifecycle).
+    with stack.app.state.engine.begin() as conn:
+        conn.execute(
+            update(m.conversations).values(
+                verified_refs=DEMO_COUNCIL_TAX, verified_method="bot:knowledge_check"
+            )
+        )
+    chat = accept_offer(advisor)
+    expect(chat.get_by_role("heading", level=2)).to_have_text(name)
+    panel = advisor.locator("#context-panel .context:visible")
+    expect(panel.locator(".resident__name")).to_have_text(name)
+    expect(panel.locator(".resident")).to_contain_text("Verified by answering security questions")
+    expect(panel.locator(".resident")).to_contain_text(f"Council tax {DEMO_COUNCIL_TAX}")
+    expect(advisor.locator("#chat-list")).to_contain_text(name)
+    expect(chat.locator(".transcript")).to_have_attribute("aria-label", f"Transcript with {name}")
+    say(resident, "Hello, it is about my council tax")
+    expect(chat.locator(".entry--resident").last.locator(".entry__who")).to_contain_text(name)
+    resident.context.close()
