@@ -270,3 +270,28 @@ def test_a_resident_the_bot_verified_is_named_from_their_account(
     say(resident, "Hello, it is about my council tax")
     expect(chat.locator(".entry--resident").last.locator(".entry__who")).to_contain_text(name)
     resident.context.close()
+
+
+def test_a_welsh_chat_is_marked_and_its_messages_are_spoken_in_welsh(
+    stack: Stack, browser: Any, advisor: Any
+) -> None:
+    available(advisor, stack)
+    resident = browser.new_context().new_page()
+    resident.set_default_timeout(10_000)
+    open_widget(resident, stack)
+    resident.get_by_role("button", name="Cymraeg").click()
+    resident.get_by_role("button", name="Siarad â pherson").click()
+    chat = accept_offer(advisor)
+    expect(advisor.locator("#chat-list")).to_contain_text("Welsh")
+    expect(chat.locator(".tags")).to_contain_text("Welsh")
+    resident.locator("#fd-input").fill("Mae fy min heb ei gasglu")
+    resident.keyboard.press("Enter")
+    said = chat.locator(".entry--resident .entry__text").last
+    expect(said).to_have_text("Mae fy min heb ei gasglu")
+    expect(said).to_have_attribute("lang", "cy")
+    chat.get_by_label("Message to the resident").fill("Diolch, I will check.")
+    chat.get_by_role("button", name="Send").click()
+    mine = chat.locator(".entry--advisor .entry__text").last
+    expect(mine).to_have_text("Diolch, I will check.")
+    assert mine.get_attribute("lang") is None  # the advisor's words: not marked as Welsh
+    resident.context.close()
