@@ -184,15 +184,28 @@ async def chat_loop(send, interval: float, stop: float, stats: Stats, prefix: st
         await asyncio.sleep(random.uniform(0.5 * interval, 1.5 * interval))
 
 
-async def keepalive(ws: ClientConnection | None, stop: float) -> None:
-    """The widget's ping every ~20 s; each socket on its own clock, as in real life."""
+async def keepalive(ws: ClientConnection | None) -> None:
+    """The widget's ping every ~20 s; each socket on its own clock, as in real life
+    (from the moment it opens: a long setup must not look like dead sockets)."""
     await asyncio.sleep(random.uniform(0, 20))
-    while ws is not None and time.perf_counter() < stop:
+    while ws is not None:
         try:
             await ws.send('{"type":"ping"}')
         except Exception:  # a dead socket just stops pinging
             return
         await asyncio.sleep(20)
+
+
+def start_profiler(
+    path: str, server: ServerProcess, seconds: float
+) -> subprocess.Popen[bytes] | None:
+    """Sample the server with py-spy (a dev tool, not a dependency) through the steady phase."""
+    if not path:
+        return None
+    assert server.process is not None
+    command = ["py-spy", "record", "--pid", str(server.process.pid), "--rate", "100"]
+    command += ["--duration", str(int(seconds)), "--format", "raw", "--nonblocking", "-o", path]
+    return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
@@ -232,19 +245,26 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         connect_seconds = time.perf_counter() - started
         await asyncio.sleep(3)
         rss_idle = server.rss_bytes()
+        pings = [asyncio.create_task(keepalive(r.ws)) for r in residents]
         advisors = [Advisor(server.url, server.ws_url, login, stats) for login in logins]
         await asyncio.gather(*(a.open() for a in advisors))
         live = residents[: args.advisors * args.cap]
-        for resident in live:
-            await resident.send({"type": "request_human"})
-        await asyncio.wait_for(asyncio.gather(*(r.joined.wait() for r in live)), timeout=120)
+        # In waves of at most one chat per advisor: 600 at once make a 600-long queue whose
+        # views (an estimate per entry, over every advisor) cost seconds per refresh, and
+        # the setup, not the chats, would be measured.
+        wave = max(args.advisors, 1)
+        for start in range(0, len(live), wave):
+            for resident in live[start : start + wave]:
+                await resident.send({"type": "request_human"})
+            await asyncio.wait_for(
+                asyncio.gather(*(r.joined.wait() for r in live[start : start + wave])),
+                timeout=300,
+            )
         for _ in range(100):  # and every console has been told (chat_added)
             if sum(len(a.chats) for a in advisors) >= len(live):
                 break
             await asyncio.sleep(0.1)
         by_conversation = {r.conversation_id: r for r in live}
-        stop = time.perf_counter() + args.duration + args.burst + 5
-        pings = [asyncio.create_task(keepalive(r.ws, stop)) for r in residents]
 
         async def phase(
             interval: float, seconds: float, advisor_interval: float
@@ -281,7 +301,10 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             await asyncio.sleep(1)  # let the last messages land
             return stats.to_advisor, stats.to_resident, stats.delivered / elapsed, len(stats.sent)
 
+        profiler = start_profiler(args.profile, server, args.duration)
         steady = await phase(args.interval, args.duration, args.interval)
+        if profiler is not None:
+            profiler.wait(timeout=60)
         burst = await phase(0.7, args.burst, args.interval) if args.burst else ([], [], 0.0, 0)
         for ping in pings:
             ping.cancel()
@@ -427,6 +450,9 @@ def main() -> int:
         "--burst", type=float, default=15.0, help="then this long at ~2 messages/s per side"
     )
     parser.add_argument("--database-url", default="", help="default: a fresh SQLite file")
+    parser.add_argument(
+        "--profile", default="", help="write py-spy samples of the steady phase (raw) here"
+    )
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn websocket protocol")
     args = parser.parse_args()
     args.residents = max(args.residents, args.advisors * args.cap)

@@ -68,6 +68,8 @@ class Peer:
     sent_ids: set[str] = field(default_factory=set)
     reconnects: int = 0
     reloads: int = 0
+    throttled: int = 0
+    _later: set[asyncio.Future] = field(default_factory=set)
     ws: ClientConnection | None = None
     connected: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -81,6 +83,20 @@ class Peer:
             self.unacked.pop(frame["client_id"], None)
         elif kind == "reload_required":
             self.reloads += 1
+        elif kind == "throttled" and frame.get("client_id") in self.unacked:
+            # refused, not stored (too fast, or the server shedding load): resend later,
+            # as the widget and the console do
+            self.throttled += 1
+            delay = float(frame.get("retry_after") or 1)
+            resend = self.unacked[frame["client_id"]]
+            asyncio.get_running_loop().call_later(
+                delay, lambda: self._later.add(asyncio.ensure_future(self.resend(resend)))
+            )
+
+    async def resend(self, frame: dict) -> None:
+        if frame["client_id"] in self.unacked and self.ws is not None and self.connected.is_set():
+            with contextlib.suppress(Exception):  # resent after the reconnect
+                await self.ws.send(json.dumps(frame))
 
     async def send(self, frame: dict) -> None:
         self.unacked[frame["client_id"]] = frame
@@ -419,7 +435,8 @@ def report(url: str, residents: list[Resident], advisors: list[Advisor], workdir
     )
     print(
         f"  reconnects: {sum(p.reconnects for p in (*residents, *advisors))}, "
-        f"reload_required: {sum(p.reloads for p in (*residents, *advisors))}"
+        f"reload_required: {sum(p.reloads for p in (*residents, *advisors))}, "
+        f"throttled or shed (resent): {sum(p.throttled for p in (*residents, *advisors))}"
     )
     print(
         f"  lost (stored, never delivered): {sum(lost.values())} "

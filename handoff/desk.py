@@ -123,9 +123,9 @@ class Desk:
         text: str,
         links: tuple[dict[str, str], ...] = (),
     ) -> dict[str, Any]:
-        seq, duplicate, tx = await run(
+        seq, duplicate, tx = await self.h.write(
+            conversation_id,
             assignment.advisor_write,
-            self.store,
             conversation_id,
             actor(staff),
             kind=kind,

@@ -5,6 +5,7 @@ HandoffError                 base (a FrontdoorError): stable ``code``, one-line 
 │                            (the socket stays open; an ``error`` frame is sent)
 ├── FrameTooLarge            a frame over the size limit (socket closed with 1009)
 ├── Throttled                too many frames from one connection (``retry_after``)
+│   └── Busy                 the instance is saturated: new writes are shed (``retry_after``)
 ├── OriginRefused            a websocket handshake from an origin not on the allowlist
 ├── InvalidToken             a conversation token that is missing, forged or names
 │                            another conversation
@@ -57,6 +58,20 @@ class Throttled(HandoffError):
 
     def __init__(self, retry_after: float) -> None:
         super().__init__(f"Too many messages; try again in {retry_after:.0f} seconds.")
+        self.retry_after = retry_after
+
+
+class Busy(Throttled):
+    """Shed load: the store's write queue is too far behind to take more now."""
+
+    code = "busy"
+
+    def __init__(self, retry_after: float) -> None:
+        HandoffError.__init__(
+            self,
+            "The chat service is very busy; your message was not sent yet. "
+            f"Try again in {retry_after:.0f} seconds.",
+        )
         self.retry_after = retry_after
 
 

@@ -6,8 +6,8 @@ read at scrape time, so they cost nothing between scrapes. The store and the
 hub only see plain callbacks (``Store.on_commit``, ``Hub.on_delivered``), so
 they stay free of Prometheus.
 
-``shed_total`` stays 0 until the service sheds load (issue #12, deliverable 3):
-it exists now so dashboards and alerts can be written against it.
+``shed_total`` counts messages refused because the instance is saturated
+(``handoff.groupcommit``); ``write_batch_size`` shows the group commit at work.
 """
 
 from __future__ import annotations
@@ -48,7 +48,14 @@ class HandoffMetrics(MetricsRegistry):
             ["method", "route", "status"],
         )
         self.shed = self.counter(
-            "shed_total", "Work refused because the instance is saturated (0 until shedding)."
+            "shed_total",
+            "Messages refused (`throttled`, reason `busy`) because the write queue was "
+            "more than half a second behind.",
+        )
+        self.write_batch = self.histogram(
+            "write_batch_size",
+            "Messages committed together in one transaction (group commit).",
+            buckets=(1, 2, 4, 8, 16, 32, 64, 100),
         )
 
     def watch(self, store: Store, hub: Hub) -> None:

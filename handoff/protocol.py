@@ -296,6 +296,55 @@ class RateLimiter:
             raise Throttled(retry_after=round(self._times[0] + self.window - now, 1))
         self._times.append(now)
 
+    def forget_last(self) -> None:
+        if self._times:
+            self._times.pop()
+
+    def idle(self, now: float) -> bool:
+        return not self._times or self._times[-1] <= now - self.window
+
+
+class FrameLimiter:
+    """A :class:`RateLimiter` per conversation under one ceiling for the whole connection.
+
+    A resident's socket carries one conversation, so it has one window. An
+    advisor's console carries all their chats: each chat gets its own window
+    (a busy chat does not throttle the quiet ones), and ``overall`` bounds the
+    connection. Frames that name no conversation (ping, resume, junk) share one.
+    """
+
+    KEEP = 64  # windows kept before the idle ones are dropped
+
+    def __init__(
+        self,
+        limit: int = RATE_LIMIT_FRAMES,
+        window: float = RATE_LIMIT_WINDOW_SECONDS,
+        *,
+        overall: int | None = None,
+    ) -> None:
+        self.limit, self.window = limit, window
+        self._per: dict[str | None, RateLimiter] = {}
+        self._overall = RateLimiter(overall, window) if overall else None
+
+    def check(self, now: float, conversation_id: str | None = None) -> None:
+        limiter = self._per.get(conversation_id)
+        if limiter is None:
+            if len(self._per) >= self.KEEP:
+                self._forget_idle(now)
+            limiter = self._per[conversation_id] = RateLimiter(self.limit, self.window)
+        limiter.check(now)
+        if self._overall is not None:
+            try:
+                self._overall.check(now)
+            except Throttled:
+                limiter.forget_last()  # refused frames do not count
+                raise
+
+    def _forget_idle(self, now: float) -> None:
+        for key, limiter in list(self._per.items()):
+            if limiter.idle(now):
+                del self._per[key]
+
 
 class Heartbeat:
     """When to send a ping and when to give up on a silent peer."""
@@ -329,8 +378,16 @@ def error_frame(code: str, message: str, client_id: str | None = None) -> dict[s
     return {"type": "error", "code": code, "message": message, "client_id": client_id}
 
 
-def throttled_frame(retry_after: float, client_id: str | None = None) -> dict[str, Any]:
-    return {"type": "throttled", "retry_after": retry_after, "client_id": client_id}
+def throttled_frame(
+    retry_after: float, client_id: str | None = None, reason: str = "throttled"
+) -> dict[str, Any]:
+    """``reason`` is ``throttled`` (this sender is too fast) or ``busy`` (load shed)."""
+    return {
+        "type": "throttled",
+        "retry_after": retry_after,
+        "client_id": client_id,
+        "reason": reason,
+    }
 
 
 def ack_frame(client_id: str, seq: int, duplicate: bool) -> dict[str, Any]:

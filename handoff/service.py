@@ -23,8 +23,9 @@ from handoff import lifecycle, protocol
 from handoff.bot import BotMetadata, BotPort
 from handoff.cases import open_case_for_message, resident_name
 from handoff.delivery import Audience, Event, Kind, render_transcript
-from handoff.exceptions import ConversationClosed, DependencyUnavailable, InvalidToken
+from handoff.exceptions import Busy, ConversationClosed, DependencyUnavailable, InvalidToken
 from handoff.fanout import Waker
+from handoff.groupcommit import GroupWriter
 from handoff.hub import Connection, Hub
 from handoff.identity import ConversationTokens, IdentityVerifier
 from handoff.lifecycle import Limits
@@ -72,7 +73,23 @@ class Handoff:
             weakref.WeakValueDictionary()
         )
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.writer = GroupWriter(store, on_batch=self.metrics.write_batch.observe)
         self.on_views_changed: Callable[[set[str], set[int]], Any] | None = None
+
+    # --- storing -----------------------------------------------------------------------
+
+    async def write(
+        self, conversation_id: str, function: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> T:
+        """One message-sized use case, committed with the others arriving with it
+        (``function(store, *args, **kwargs)``); refused with ``Busy`` when saturated."""
+        try:
+            self.writer.admit()
+        except Busy:
+            self.metrics.shed.inc()
+            raise
+        result: T = await self.writer.run(conversation_id, function, *args, **kwargs)
+        return result
 
     # --- publishing ------------------------------------------------------------------
 
@@ -182,9 +199,9 @@ class Handoff:
     async def resident_message(
         self, connection: Connection | None, conversation_id: str, frame: protocol.Message
     ) -> lifecycle.Stored:
-        stored = await run(
+        stored = await self.write(
+            conversation_id,
             lifecycle.resident_message,
-            self.store,
             conversation_id,
             client_id=frame.client_id,
             text=frame.text,

@@ -27,6 +27,7 @@ from handoff.exceptions import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_AUTHENTICATED,
     CLOSE_TOO_BIG,
+    Busy,
     HandoffError,
     InvalidFrame,
     Throttled,
@@ -35,6 +36,9 @@ from handoff.exceptions import (
 from handoff.hub import Connection, Outbox
 
 log = logging.getLogger(__name__)
+# An advisor console's frames per rate window, all chats together (each chat has its own
+# window of protocol.RATE_LIMIT_FRAMES): ten busy chats at the per-chat limit.
+ADVISOR_FRAMES_PER_WINDOW = 10 * protocol.RATE_LIMIT_FRAMES
 
 
 def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
@@ -228,7 +232,9 @@ async def serve(
     hub.add(connection)
     writer = asyncio.create_task(connection.outbox.run())
     beat = connection.beat = protocol.Heartbeat(time.monotonic(), heartbeat)
-    limiter = protocol.RateLimiter()
+    # an advisor's console: a window per chat, and room for a full desk of busy chats
+    overall = ADVISOR_FRAMES_PER_WINDOW if role == "advisor" else None
+    limiter = protocol.FrameLimiter(overall=overall)
     try:
         await on_open()
         while True:
@@ -257,18 +263,21 @@ async def _one_frame(
     connection: Connection,
     raw: str | bytes,
     role: protocol.Role,
-    limiter: protocol.RateLimiter,
+    limiter: protocol.FrameLimiter,
     on_frame: Callable[[Any], Awaitable[None]],
     throttled: Counter,
 ) -> None:
     frame: Any = None
     try:
         frame = protocol.parse_frame(raw, role)
-        limiter.check(time.monotonic())
+        limiter.check(time.monotonic(), getattr(frame, "conversation_id", None))
         await on_frame(frame)
     except Throttled as exc:
-        throttled.inc()
-        connection.send(protocol.throttled_frame(exc.retry_after, protocol.client_id_of(frame)))
+        if not isinstance(exc, Busy):  # shed load is counted where it is shed
+            throttled.inc()
+        connection.send(
+            protocol.throttled_frame(exc.retry_after, protocol.client_id_of(frame), exc.code)
+        )
     except InvalidFrame as exc:
         try:
             limiter.check(time.monotonic())  # junk counts towards the limit too

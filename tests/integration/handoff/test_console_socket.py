@@ -85,3 +85,19 @@ def test_availability_changed_elsewhere_reaches_every_console(world):
         sam.available()
         presence, _ = until(console, lambda f: f["type"] == "presence")
         assert presence == {"type": "presence", "availability": "available"}
+
+
+def test_an_advisor_console_is_throttled_per_chat_not_as_a_whole(world):
+    sam = world.advisor("sam")
+    busy, quiet = "e" * 32, "f" * 32  # unknown chats: each frame is answered with an error
+    with sam.socket() as console:
+        receive(console)
+        for _ in range(20):  # the per-chat limit
+            console.send_json({"type": "typing", "conversation_id": busy, "on": True})
+            until(console, lambda f: f["type"] == "error")
+        console.send_json({"type": "typing", "conversation_id": busy, "on": True})
+        throttled, _ = until(console, lambda f: f["type"] in ("throttled", "error"))
+        console.send_json({"type": "typing", "conversation_id": quiet, "on": True})
+        answer, _ = until(console, lambda f: f["type"] in ("throttled", "error"))
+    assert throttled["type"] == "throttled" and throttled["reason"] == "throttled"
+    assert answer["type"] == "error" and answer["code"] in ("not_found", "not_assigned")

@@ -144,3 +144,37 @@ def test_heartbeat():
 def test_encode_is_compact_utf8():
     assert protocol.encode({"type": "pong"}) == '{"type":"pong"}'
     assert protocol.encode({"t": "Croeso 👋"}) == '{"t":"Croeso 👋"}'
+
+
+def test_frame_limiter_gives_each_conversation_its_own_window():
+    limiter = protocol.FrameLimiter(limit=2, window=10, overall=5)
+    limiter.check(0, "a")
+    limiter.check(0.1, "a")
+    with pytest.raises(Throttled):
+        limiter.check(0.2, "a")  # the busy chat is throttled
+    limiter.check(0.3, "b")  # the quiet one is not
+    limiter.check(0.4, "b")
+    limiter.check(0.5, None)  # frames naming no chat share a window
+    with pytest.raises(Throttled):
+        limiter.check(0.6, "c")  # five in the window: the connection's ceiling
+    limiter.check(10.5, "c")  # the refusal did not count against "c"
+
+
+def test_frame_limiter_forgets_idle_windows_but_not_busy_ones():
+    limiter = protocol.FrameLimiter(limit=1, window=10)
+    limiter.check(0, "busy")
+    for index in range(protocol.FrameLimiter.KEEP):
+        limiter.check(20 + index * 0.001, f"chat-{index}")  # "busy" has gone quiet: dropped
+    limiter.check(20.5, "busy")
+    with pytest.raises(Throttled):
+        limiter.check(20.6, "busy")  # a live window survives the clean-up
+
+
+def test_throttled_frames_say_why():
+    assert protocol.throttled_frame(2.0, "m1")["reason"] == "throttled"
+    assert protocol.throttled_frame(2.0, "m1", "busy") == {
+        "type": "throttled",
+        "retry_after": 2.0,
+        "client_id": "m1",
+        "reason": "busy",
+    }

@@ -1,0 +1,158 @@
+"""Group commit: the writes that arrive together share one transaction.
+
+A message costs a commit (an fsync on PostgreSQL, a WAL append and the write
+lock on SQLite) no matter how small it is. :class:`GroupWriter` queues the
+use cases that store one event (a resident's or an advisor's message) and runs
+those waiting at the same moment inside one transaction: each use case still
+locks its conversation, checks its ``client_id`` and appends with the next
+``seq``, exactly as alone, and nothing is acknowledged before the shared commit.
+
+If any use case in a batch raises (a closed conversation, a chat that is not
+yours, a lost database), the batch rolls back whole and each use case runs
+again in its own transaction, so one refusal never takes the others with it and
+nothing half-written survives. Within a batch the conversations are locked in
+id order (each socket sends one frame at a time, so no two frames of one
+sender are ever in the same batch), which keeps concurrent batches on
+PostgreSQL from deadlocking each other.
+
+The queue is also the instance's measure of saturation: when the oldest write
+has waited longer than ``shed_after`` seconds, new writes are refused with
+:class:`~handoff.exceptions.Busy` (the client resends later) instead of every
+queue growing without bound.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+
+import anyio
+
+from handoff.exceptions import Busy
+from handoff.store import Store, Tx
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 100
+SHED_AFTER_SECONDS = 0.5
+
+
+@dataclass
+class _Write:
+    key: str  # the conversation it locks
+    function: Callable[..., Any]
+    args: tuple[Any, ...]
+    kwargs: dict[str, Any]
+    future: asyncio.Future[Any]
+    queued: float
+
+
+class SharedTransaction:
+    """A store whose ``transaction()`` is a part of one open transaction.
+
+    Each use case gets its own :class:`Tx` (its own appended events and touched
+    views) over the shared connection; everything else is the real store's.
+    """
+
+    def __init__(self, store: Store, tx: Tx) -> None:
+        self._store, self._tx = store, tx
+
+    @contextmanager
+    def transaction(self) -> Iterator[Tx]:
+        yield replace(self._tx, appended=[], touched_teams=set(), touched_advisors=set())
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._store, name)
+
+
+class GroupWriter:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        writers: int | None = None,
+        max_batch: int = MAX_BATCH,
+        shed_after: float = SHED_AFTER_SECONDS,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> None:
+        self.store = store
+        # SQLite has one writer at a time; PostgreSQL commits several batches at once.
+        sqlite = store.engine.dialect.name == "sqlite"
+        self.writers = writers or (1 if sqlite else 3)
+        self.max_batch, self.shed_after, self.on_batch = max_batch, shed_after, on_batch
+        self._queue: deque[_Write] = deque()
+        self._running = 0
+        self._drainers: set[asyncio.Future[None]] = set()
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
+    def lag(self, now: float | None = None) -> float:
+        """Seconds the oldest queued write has waited."""
+        if not self._queue:
+            return 0.0
+        return (time.monotonic() if now is None else now) - self._queue[0].queued
+
+    def admit(self) -> None:
+        """Refuse new work while the queue is more than ``shed_after`` behind."""
+        lag = self.lag()
+        if lag > self.shed_after:
+            raise Busy(retry_after=max(1.0, round(lag * 2)))
+
+    async def run(
+        self, key: str, function: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> Any:
+        """``function(store, *args, **kwargs)`` inside a shared transaction; its result."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.append(_Write(key, function, args, kwargs, future, time.monotonic()))
+        if self._running < self.writers:
+            self._running += 1
+            drainer = asyncio.ensure_future(self._drain())
+            self._drainers.add(drainer)
+            drainer.add_done_callback(self._drainers.discard)
+        return await future
+
+    async def _drain(self) -> None:
+        try:
+            while self._queue:
+                batch = [
+                    self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))
+                ]
+                batch.sort(key=lambda write: write.key)  # stable: arrival order per conversation
+                try:
+                    results = await anyio.to_thread.run_sync(self._together, batch)
+                except Exception:
+                    results = await anyio.to_thread.run_sync(self._one_by_one, batch)
+                if self.on_batch is not None:
+                    self.on_batch(len(batch))
+                for write, (ok, value) in zip(batch, results, strict=True):
+                    if write.future.done():  # the caller went away
+                        continue
+                    if ok:
+                        write.future.set_result(value)
+                    else:
+                        write.future.set_exception(value)
+        finally:
+            self._running -= 1
+
+    def _together(self, batch: list[_Write]) -> list[tuple[bool, Any]]:
+        if len(batch) == 1:
+            return self._one_by_one(batch)
+        with self.store.transaction() as tx:
+            shared = SharedTransaction(self.store, tx)
+            return [(True, w.function(shared, *w.args, **w.kwargs)) for w in batch]
+
+    def _one_by_one(self, batch: list[_Write]) -> list[tuple[bool, Any]]:
+        results: list[tuple[bool, Any]] = []
+        for write in batch:
+            try:
+                results.append((True, write.function(self.store, *write.args, **write.kwargs)))
+            except Exception as exc:
+                results.append((False, exc))
+        return results

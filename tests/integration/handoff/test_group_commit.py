@@ -1,0 +1,125 @@
+"""Group commit and load shedding (issue #12): messages arriving together share one
+transaction, each still stored in order and before it is acknowledged; one refusal
+never takes the others with it; a saturated instance refuses new messages clearly."""
+
+from __future__ import annotations
+
+import asyncio
+
+from handoff import lifecycle
+from handoff.exceptions import Busy, ConversationClosed
+from handoff.groupcommit import GroupWriter
+from handoff.store import Store
+from tests.integration.handoff.conftest import message, receive, until
+from tests.integration.handoff.test_metrics import scrape
+
+
+def _say(writer: GroupWriter, conversation_id: str, text: str, client_id: str):  # type: ignore[no-untyped-def]
+    return writer.run(
+        conversation_id,
+        lifecycle.resident_message,
+        conversation_id,
+        client_id=client_id,
+        text=text,
+        payload=None,
+    )
+
+
+def _new(store: Store) -> str:
+    return store.create_conversation(language="en", page_url="", identity_token=None).id
+
+
+def test_messages_arriving_together_share_a_commit_and_keep_their_order(database):
+    store = Store(database.engine)
+    batches: list[int] = []
+    writer = GroupWriter(store, on_batch=batches.append)
+    chats = [_new(store) for _ in range(3)]
+
+    async def burst() -> list[lifecycle.Stored]:
+        return await asyncio.gather(
+            *(
+                _say(writer, chat, f"{chat[:4]} {n}", f"m{n}-{chat[:6]}")
+                for n in range(10)
+                for chat in chats
+            )
+        )
+
+    stored = asyncio.run(burst())
+    assert max(batches) > 1 and sum(batches) == 30
+    assert all(not s.duplicate and s.tx.appended == [s.event] for s in stored)
+    for chat in chats:
+        events = store.events_after(chat, 0)
+        assert [e.seq for e in events] == list(range(1, 11))
+        assert [e.data["text"] for e in events] == [f"{chat[:4]} {n}" for n in range(10)]
+        assert store.get(chat).last_seq == 10
+    # a resend of a stored message is a duplicate, alone or in a batch with its original
+    again = asyncio.run(_say(writer, chats[0], "again", f"m0-{chats[0][:6]}"))
+    assert again.duplicate and again.event.seq == 1
+
+    async def twice() -> list[lifecycle.Stored]:
+        return await asyncio.gather(
+            _say(writer, chats[1], "new", "twin"), _say(writer, chats[1], "new", "twin")
+        )
+
+    first, second = asyncio.run(twice())
+    assert (first.duplicate, second.duplicate) == (False, True)
+    assert first.event.seq == second.event.seq == 11
+
+
+def test_one_refused_message_does_not_take_the_batch_with_it(database):
+    store = Store(database.engine)
+    batches: list[int] = []
+    writer = GroupWriter(store, on_batch=batches.append)
+    open_chat, closed_chat = _new(store), _new(store)
+    lifecycle.close_by_resident(store, closed_chat)
+    closed_seq = store.get(closed_chat).last_seq
+
+    async def together() -> list[object]:
+        return await asyncio.gather(
+            _say(writer, open_chat, "first", "a1"),
+            _say(writer, closed_chat, "too late", "b1"),
+            _say(writer, open_chat, "second", "a2"),
+            return_exceptions=True,
+        )
+
+    first, refused, second = asyncio.run(together())
+    assert isinstance(refused, ConversationClosed)
+    assert isinstance(first, lifecycle.Stored) and isinstance(second, lifecycle.Stored)
+    assert (first.event.seq, second.event.seq) == (1, 2)
+    assert [e.data["text"] for e in store.events_after(open_chat, 0)] == ["first", "second"]
+    assert store.get(closed_chat).last_seq == closed_seq  # nothing half-written
+    assert batches == [3]
+
+
+def test_a_saturated_instance_sheds_new_messages_with_a_clear_frame_and_a_metric(world):
+    writer = world.app.state.handoff.writer
+    started = world.start()
+    with world.resident_socket(started) as ws:
+        receive(ws)
+        writer.shed_after = -1.0  # as if the oldest queued write were already too late
+        ws.send_json(message("Is anyone there?", client_id="shed-1"))
+        refused, _ = until(ws, lambda f: f["type"] == "throttled")
+        writer.shed_after = 0.5
+        ws.send_json(message("Is anyone there?", client_id="shed-1"))  # the widget resends
+        until(ws, lambda f: f["type"] == "ack" and f["client_id"] == "shed-1")
+    assert refused["reason"] == "busy" and refused["client_id"] == "shed-1"
+    assert refused["retry_after"] >= 1
+    metrics = scrape(world.app)
+    assert metrics[("frontdoor_handoff_shed_total", frozenset())] == 1
+    assert (
+        metrics[("frontdoor_handoff_throttled_frames_total", frozenset({("role", "resident")}))]
+        == 0
+    )
+
+
+def test_busy_is_a_throttle_with_its_own_code_and_message():
+    busy = Busy(retry_after=3)
+    assert busy.code == "busy" and busy.retry_after == 3
+    assert "very busy" in busy.message and "3 seconds" in busy.message
+
+
+def test_an_empty_write_queue_never_sheds(database):
+    writer = GroupWriter(Store(database.engine))
+    assert writer.lag() == 0.0 and writer.pending == 0
+    writer.admit()  # an empty queue never sheds
+    assert writer.writers == (1 if database.engine.dialect.name == "sqlite" else 3)
