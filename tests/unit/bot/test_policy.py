@@ -1,0 +1,281 @@
+"""The decision policy (actions/policy.py): one table of cases, one per rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import policy
+from actions.policy import ANSWER, FOLLOW, HANDOVER_AT_RISK, Evidence, Gate, Search, Thresholds
+
+T = Thresholds(
+    gates={
+        policy.TRANSACTION_KIND: Gate(confidence=0.7, margin=0.3, certain=0.95),
+        policy.SMALL_TALK_KIND: Gate(confidence=0.6, margin=0.2, certain=0.9),
+        policy.CONTROL_KIND: Gate(confidence=0.5, margin=0.1, certain=0.8),
+        policy.RISK_KIND: Gate(confidence=0.9, margin=0.5, certain=0.0),
+    },
+    strong_match=0.6,
+    answer_score=0.3,
+)
+STRONG = Search(score=0.8, no_good_answer=False)
+WEAK = Search(score=0.2, no_good_answer=True)
+REFUSED_BUT_HIGH = Search(score=0.7, no_good_answer=True)
+
+CASES = [
+    # (name, ranking, search, risk pattern, entities, route, intent)
+    (
+        "risk pattern beats everything",
+        [("greet", 0.99)],
+        None,
+        True,
+        False,
+        HANDOVER_AT_RISK,
+        "at_risk",
+    ),
+    (
+        "strong at_risk is followed",
+        [("at_risk", 0.95), ("human", 0.01)],
+        None,
+        False,
+        False,
+        HANDOVER_AT_RISK,
+        "at_risk",
+    ),
+    (
+        "weak at_risk goes to knowledge",
+        [("at_risk", 0.85), ("ask_question", 0.1)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "knowledge intent",
+        [("ask_question", 0.4), ("greet", 0.3)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "out of scope is answered",
+        [("out_of_scope", 0.9)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "nlu_fallback is answered",
+        [("nlu_fallback", 0.9)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    ("no ranking is answered", [], None, False, False, ANSWER, "ask_question"),
+    (
+        "strong transaction, no search",
+        [("ask_bin_day", 0.9), ("ask_question", 0.05)],
+        None,
+        False,
+        False,
+        FOLLOW,
+        "ask_bin_day",
+    ),
+    (
+        "strong transaction, weak match",
+        [("ask_bin_day", 0.9), ("ask_question", 0.05)],
+        WEAK,
+        False,
+        False,
+        FOLLOW,
+        "ask_bin_day",
+    ),
+    (
+        "strong transaction loses to a strong match",
+        [("ask_rent_balance", 0.9), ("ask_question", 0.05)],
+        STRONG,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "certain transaction beats a strong match",
+        [("ask_bin_day", 0.97), ("ask_question", 0.01)],
+        STRONG,
+        False,
+        False,
+        FOLLOW,
+        "ask_bin_day",
+    ),
+    (
+        "a refused match is not strong",
+        [("ask_rent_balance", 0.9)],
+        REFUSED_BUT_HIGH,
+        False,
+        False,
+        FOLLOW,
+        "ask_rent_balance",
+    ),
+    (
+        "low confidence transaction",
+        [("ask_rent_balance", 0.65), ("ask_question", 0.1)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "small margin transaction",
+        [("report_missed_bin", 0.75), ("ask_bin_day", 0.5)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "reference rescues a weak transaction",
+        [("ask_case_status", 0.4), ("ask_question", 0.35)],
+        None,
+        False,
+        True,
+        FOLLOW,
+        "ask_case_status",
+    ),
+    (
+        "postcode rescues a weak inform",
+        [("inform", 0.3), ("greet", 0.2)],
+        None,
+        False,
+        True,
+        FOLLOW,
+        "inform",
+    ),
+    (
+        "entities do not rescue small talk",
+        [("greet", 0.3), ("thank", 0.25)],
+        None,
+        False,
+        True,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "small talk at its gate",
+        [("greet", 0.6), ("thank", 0.35)],
+        None,
+        False,
+        False,
+        FOLLOW,
+        "greet",
+    ),
+    (
+        "small talk just below its margin",
+        [("thank", 0.6), ("greet", 0.41)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "small talk loses to a strong match",
+        [("bot_challenge", 0.85), ("ask_question", 0.1)],
+        STRONG,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    ("control followed", [("affirm", 0.55), ("deny", 0.2)], WEAK, False, False, FOLLOW, "affirm"),
+    (
+        "human below its gate",
+        [("human", 0.45), ("ask_question", 0.3)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+    (
+        "unknown intent is knowledge",
+        [("something_new", 0.99)],
+        None,
+        False,
+        False,
+        ANSWER,
+        "ask_question",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("ranking", "search", "risk", "entities", "route", "intent"),
+    [case[1:] for case in CASES],
+    ids=[case[0] for case in CASES],
+)
+def test_decide(
+    ranking: list[tuple[str, float]],
+    search: Search | None,
+    risk: bool,
+    entities: bool,
+    route: str,
+    intent: str,
+) -> None:
+    decision = policy.decide(
+        Evidence(ranking=ranking, search=search, risk_pattern=risk, has_entities=entities), T
+    )
+    assert (decision.route, decision.intent) == (route, intent), decision.reason
+
+
+@pytest.mark.parametrize(
+    ("search", "good"),
+    [
+        (Search(score=0.9, no_good_answer=False), True),
+        (Search(score=0.1, no_good_answer=False), True),
+        (Search(score=0.3, no_good_answer=True), True),
+        (Search(score=0.29, no_good_answer=True), False),
+    ],
+)
+def test_answer_is_good(search: Search, good: bool) -> None:
+    assert policy.answer_is_good(search, T) is good
+
+
+@pytest.mark.parametrize(
+    ("intent", "kind"),
+    [
+        ("ask_bin_day", "transaction"),
+        ("thank", "small_talk"),
+        ("deny", "control"),
+        ("at_risk", "at_risk"),
+        ("ask_question", "knowledge"),
+        (None, "knowledge"),
+    ],
+)
+def test_kind_of(intent: str | None, kind: str) -> None:
+    assert policy.kind_of(intent) == kind
+
+
+def test_a_kind_without_a_gate_is_never_followed() -> None:
+    bare = Thresholds(gates={})
+    decision = policy.decide(Evidence(ranking=[("ask_bin_day", 1.0)]), bare)
+    assert decision.route == ANSWER
+
+
+def test_the_calibrated_thresholds_gate_every_kind() -> None:
+    for kind in (
+        policy.TRANSACTION_KIND,
+        policy.SMALL_TALK_KIND,
+        policy.CONTROL_KIND,
+        policy.RISK_KIND,
+    ):
+        gate = policy.CALIBRATED.gate(kind)
+        assert 0 < gate.confidence <= 1 and 0 <= gate.margin <= 1
