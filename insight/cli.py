@@ -45,6 +45,7 @@ def verify() -> None:
             fresh = store.recompute(conn, conversation_id)
             if fresh is None or {**fresh, "demo": stored["demo"]} != stored:
                 mismatches += 1
-                typer.echo(f"mismatch: {conversation_id}", err=True)
+                if mismatches <= 10:
+                    typer.echo(f"mismatch: {conversation_id}", err=True)
     typer.echo(f"checked {checked} recorded outcomes: {mismatches} mismatches")
     raise typer.Exit(1 if mismatches else 0)

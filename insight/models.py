@@ -36,6 +36,7 @@ conversation_outcomes = Table(
     Column("wait_seconds", Integer, nullable=True),
     Column("abandon_seconds", Integer, nullable=True),
     Column("handle_seconds", Integer, nullable=True),
+    Column("advisor_messages", Integer, nullable=False, default=0),
     Column("rating", SmallInteger, nullable=True),
     Column("case_created", Boolean, nullable=False, default=False),
     Column("demo", Boolean, nullable=False, default=False),

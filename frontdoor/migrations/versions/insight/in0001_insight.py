@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("wait_seconds", sa.Integer(), nullable=True),
         sa.Column("abandon_seconds", sa.Integer(), nullable=True),
         sa.Column("handle_seconds", sa.Integer(), nullable=True),
+        sa.Column("advisor_messages", sa.Integer(), nullable=False),
         sa.Column("rating", sa.SmallInteger(), nullable=True),
         sa.Column("case_created", sa.Boolean(), nullable=False),
         sa.Column("demo", sa.Boolean(), nullable=False),
