@@ -335,11 +335,7 @@ def history(conn: Connection, query: HistoryQuery) -> list[dict[str, Any]]:
             .exists()
         )
     if query.outcome is not None:
-        clauses.append(
-            select(o.c.conversation_id)
-            .where(o.c.conversation_id == c.id, o.c.outcome == query.outcome)
-            .exists()
-        )
+        clauses.append(o.c.outcome == query.outcome)  # o is outer-joined below
     rows = conn.execute(
         select(
             c.id,
