@@ -102,10 +102,6 @@ def pending_as_grouped(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
                 "ooh_left_message": int(ooh and r["outcome"] == "left_message"),
                 "handle_n": int(r["handle_seconds"] is not None),
                 "handle_sum": r["handle_seconds"] or 0,
-                "wait_n": int(r["wait_seconds"] is not None),
-                "wait_sum": r["wait_seconds"] or 0,
-                "bot_answers": r["bot_answers"],
-                "case_created": int(bool(r["case_created"])),
                 "demo": int(bool(r.get("demo"))),
             }
         )
@@ -134,7 +130,7 @@ class Totals:
         self.reasons = self.reasons or Counter()
         self.outcomes[row["outcome"]] += n
         if row["outcome"] == "handed_over":
-            self.reasons[row["reason"] or "out_of_scope"] += n
+            self.reasons[row.get("reason") or "out_of_scope"] += n
         for key in (
             "rating_n",
             "rating_sum",
@@ -174,14 +170,17 @@ class Totals:
 
 def summarise(
     rows: Iterable[Mapping[str, Any]],
+    series_rows: Iterable[Mapping[str, Any]],
     waits: Iterable[tuple[str, int, int]],
     *,
     costs: Costs,
     granularity: str = "day",
     topic_rows: Iterable[tuple[str, str, int]] = (),
 ) -> dict[str, Any]:
-    """The whole summary: totals, Welsh beside English, a series, topics, cost avoided."""
-    rows = list(rows)
+    """The whole summary: totals, Welsh beside English, a series, topics, cost avoided.
+
+    ``rows`` are grouped by (language, team, outcome, reason), ``series_rows`` by
+    (day, outcome): ``store.grouped`` with ``TOTAL_KEYS`` and ``SERIES_KEYS``."""
     overall = Totals()
     by_lang: dict[str, Totals] = defaultdict(Totals)
     by_period: dict[str, Totals] = defaultdict(Totals)
@@ -189,8 +188,9 @@ def summarise(
     for row in rows:
         overall.add(row)
         by_lang[row["language"]].add(row)
-        by_period[period_of(row["day"], granularity)].add(row)
         by_team[row["team"] or "bot only"].add(row)
+    for row in series_rows:
+        by_period[period_of(row["day"], granularity)].add(row)
     wait_hist: Counter[int] = Counter()
     wait_by_lang: dict[str, Counter[int]] = defaultdict(Counter)
     for language, seconds, n in waits:

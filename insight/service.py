@@ -25,17 +25,19 @@ class Insight:
 
     def summary(self, filters: Filters, granularity: str = "day") -> dict[str, Any]:
         with self.engine.connect() as conn:
-            rows = store.grouped(conn, filters)
+            rows = store.grouped(conn, filters, store.TOTAL_KEYS)
+            series = store.grouped(conn, filters, store.SERIES_KEYS)
             waits = store.histogram(conn, filters, "wait_seconds")
             topic_rows = store.topics(conn, filters)
             live = store.pending(conn, filters)
         rows += report.pending_as_grouped(live)
+        series += report.pending_as_grouped(live)
         waits += [
             (r["language"], r["wait_seconds"], 1) for r in live if r["wait_seconds"] is not None
         ]
         topic_rows += [(r["topic"], r["outcome"], 1) for r in live]
         return report.summarise(
-            rows, waits, costs=self.costs, granularity=granularity, topic_rows=topic_rows
+            rows, series, waits, costs=self.costs, granularity=granularity, topic_rows=topic_rows
         )
 
     def teams(self) -> list[tuple[str, str]]:

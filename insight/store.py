@@ -169,36 +169,22 @@ def _true(column: Any) -> Any:
     return func.sum(case((column.is_(True), 1), else_=0))
 
 
-GROUP_KEYS = ("day", "language", "team", "outcome", "reason")
-SUMS = (
-    "conversations",
-    "rating_n",
-    "rating_sum",
-    "helpful_yes",
-    "helpful_no",
-    "out_of_hours",
-    "ooh_left_message",
-    "handle_n",
-    "handle_sum",
-    "wait_n",
-    "wait_sum",
-    "bot_answers",
-    "case_created",
-    "demo",
-)
+TOTAL_KEYS = ("language", "team", "outcome", "reason")
+SERIES_KEYS = ("day", "outcome")
 
 
-def grouped(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
-    """Counts and sums by (UTC day, language, team, outcome, reason): the dashboard's base."""
-    day = day_of(conn, o.c.started_at).label("day")
+def grouped(conn: Connection, filters: Filters, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Counts and sums grouped by ``keys`` (``day`` is the UTC day of ``started_at``).
+
+    Two shapes serve the dashboard: :data:`TOTAL_KEYS` (a few hundred rows at most,
+    whatever the range) and :data:`SERIES_KEYS` (one row per day and outcome)."""
+    columns: list[Any] = [
+        day_of(conn, o.c.started_at).label("day") if key == "day" else o.c[key] for key in keys
+    ]
     ooh = o.c.out_of_hours.is_(True)
     query = (
         select(
-            day,
-            o.c.language,
-            o.c.team,
-            o.c.outcome,
-            o.c.reason,
+            *columns,
             func.count().label("conversations"),
             func.count(o.c.rating).label("rating_n"),
             func.coalesce(func.sum(o.c.rating), 0).label("rating_sum"),
@@ -210,16 +196,27 @@ def grouped(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
             ),
             func.count(o.c.handle_seconds).label("handle_n"),
             func.coalesce(func.sum(o.c.handle_seconds), 0).label("handle_sum"),
-            func.count(o.c.wait_seconds).label("wait_n"),
-            func.coalesce(func.sum(o.c.wait_seconds), 0).label("wait_sum"),
-            func.coalesce(func.sum(o.c.bot_answers), 0).label("bot_answers"),
-            _true(o.c.case_created).label("case_created"),
             _true(o.c.demo).label("demo"),
         )
         .where(*_where(filters))
-        .group_by(day, o.c.language, o.c.team, o.c.outcome, o.c.reason)
+        .group_by(*columns)
     )
-    return [dict(r._mapping) for r in conn.execute(query)]
+    names = (*keys, *SUMS)
+    return [dict(zip(names, row, strict=True)) for row in conn.execute(query)]
+
+
+SUMS = (
+    "conversations",
+    "rating_n",
+    "rating_sum",
+    "helpful_yes",
+    "helpful_no",
+    "out_of_hours",
+    "ooh_left_message",
+    "handle_n",
+    "handle_sum",
+    "demo",
+)
 
 
 def histogram(conn: Connection, filters: Filters, column: str) -> list[tuple[str, int, int]]:

@@ -172,7 +172,7 @@ def test_costs_default_to_socitm_and_say_so() -> None:
 
 
 def test_an_empty_summary_has_no_rates_and_no_division() -> None:
-    s = report.summarise([], [], costs=Costs())
+    s = report.summarise([], [], [], costs=Costs())
     assert s["conversations"] == 0
     assert s["containment_rate"] is None and s["wait_p50_s"] is None
     assert s["csat_advisor_mean"] is None and s["bot_answer_helpful_rate"] is None
