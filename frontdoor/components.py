@@ -39,7 +39,7 @@ class Component:
 
 def components() -> tuple[Component, ...]:
     """Every component, in seeding order: accounts first (teams), the back office
-    before knowledge and handoff."""
+    before knowledge and handoff, insight's demo history last."""
     import actions.models
     import backoffice.cli
     import backoffice.models
@@ -51,6 +51,9 @@ def components() -> tuple[Component, ...]:
     import handoff.cli
     import handoff.models
     import handoff.seed
+    import insight.cli
+    import insight.models
+    import insight.seed
     import knowledge.cli
     import knowledge.models
     import knowledge.seed
@@ -81,9 +84,13 @@ def components() -> tuple[Component, ...]:
             (("handoff", handoff.cli.app),),
         ),
         Component("bot", actions.models.metadata, None, (("bot", bottools.cli.app),)),
+        # after handoff: its demo history needs the teams and advisors
+        Component(
+            "insight", insight.models.metadata, insight.seed, (("insight", insight.cli.app),)
+        ),
     )
 
 
 # The names alone, for what must not import every component (Alembic's version
 # locations); a test keeps them equal to :func:`components`.
-COMPONENT_NAMES = ("accounts", "backoffice", "knowledge", "handoff", "bot")
+COMPONENT_NAMES = ("accounts", "backoffice", "knowledge", "handoff", "bot", "insight")

@@ -60,6 +60,7 @@ from handoff.settings import HandoffSettings
 from handoff.store import SqlStore, utcnow
 from handoff.views import Staff
 from handoff.ws import advisor_endpoint, resident_endpoint
+from insight import web as insight_web
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
@@ -233,6 +234,7 @@ def create_app(
         }
 
     _mount_console(app)
+    insight_web.mount(app, costs=settings.insight_costs(), clock=clock)
     return app
 
 

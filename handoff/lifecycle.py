@@ -18,6 +18,7 @@ from handoff.hours import OpeningHours
 from handoff.routing import Serviceable, serviceable, team_for
 from handoff.states import Reason, State, transition
 from handoff.store import Conversation, Store, Tx
+from insight import store as insight_store
 
 
 @dataclass(frozen=True)
@@ -329,6 +330,7 @@ def close_by_resident(store: Store, conversation_id: str) -> Tx:
             state_data(State.CLOSED, conversation.state, Reason.CLOSED_BY_RESIDENT),
         )
         tx.append(conversation, Kind.RATING_REQUEST, {"text": "How did we do?"})
+        insight_store.record(tx.conn, conversation.id)
         return tx
 
 
@@ -337,4 +339,6 @@ def rate(store: Store, conversation_id: str, *, stars: int, comment: str) -> Tx:
         conversation = tx.lock_conversation(conversation_id)
         tx.update_conversation(conversation.id, rating=stars)
         tx.append(conversation, Kind.RATING, {"stars": stars, "comment": comment})
+        if conversation.state == State.CLOSED:
+            insight_store.record(tx.conn, conversation.id)  # the stars belong in its outcome
         return tx

@@ -13,6 +13,7 @@ from pydantic_settings import NoDecode
 
 from frontdoor.ratelimit import RateLimit
 from frontdoor.stack import StackSettings
+from insight.report import Costs
 
 
 class HandoffSettings(StackSettings):
@@ -75,6 +76,24 @@ class HandoffSettings(StackSettings):
         default=None, description="Shown to Rasa's webhook with every relayed message."
     )
     identity_token_audience: str = "frontdoor-bot"  # noqa: S105 - not a secret
+    # Insight's cost avoided (issue #15): cost per contact by channel, SOCITM figures by
+    # default, and which channel a chat the bot contained would otherwise have used.
+    insight_cost_face_to_face_gbp: float = Field(default=8.62, ge=0, le=1000)
+    insight_cost_phone_gbp: float = Field(default=2.83, ge=0, le=1000)
+    insight_cost_online_gbp: float = Field(default=0.15, ge=0, le=1000)
+    insight_phone_share: float = Field(default=0.8, ge=0, le=1)
+    insight_face_to_face_share: float = Field(default=0.1, ge=0, le=1)
+    insight_cost_source: str = Field(default="SOCITM cost per contact", max_length=200)
+
+    def insight_costs(self) -> Costs:
+        return Costs(
+            face_to_face=self.insight_cost_face_to_face_gbp,
+            phone=self.insight_cost_phone_gbp,
+            online=self.insight_cost_online_gbp,
+            phone_share=self.insight_phone_share,
+            face_to_face_share=self.insight_face_to_face_share,
+            source=self.insight_cost_source,
+        )
 
     @model_validator(mode="before")
     @classmethod

@@ -1,4 +1,6 @@
-"""Staff roles. Admin implies every knowledge role; supervisor implies advisor."""
+"""Staff roles. Admin implies every knowledge role; supervisor implies advisor.
+
+A manager reads the insight dashboard and reports, and nothing else."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     ADVISOR = "advisor"
     SUPERVISOR = "supervisor"
+    MANAGER = "manager"
 
 
 IMPLIED: dict[Role, frozenset[Role]] = {

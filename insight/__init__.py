@@ -1,0 +1,9 @@
+"""Insight: what Frontdoor saves the council and where it falls short (issue #15).
+
+Every conversation gets one outcome, derived from its stored events
+(:mod:`insight.outcomes`, pure) and recorded when it closes
+(:mod:`insight.store`, ``conversation_outcomes``: no personal data, so it
+survives the retention purge). The dashboard, the summary API, the supervisor
+history and the printable monthly report (:mod:`insight.web`) read those
+records; :mod:`insight.report` turns them into rates, costs and percentiles.
+"""

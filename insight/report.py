@@ -1,0 +1,292 @@
+"""From grouped outcome rows to the figures councils quote (pure: no SQL, no I/O).
+
+Every rate guards its denominator: an empty range gives ``None`` ("no data"),
+never a division by zero. Percentiles are nearest-rank over whole seconds, so
+the SQL histogram and a list of raw values give the same answer.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from insight.outcomes import OUTCOMES, REASONS
+
+GRANULARITIES = ("day", "week", "month")
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Cost per contact by channel (SOCITM figures by default) and the assumed channel
+    a contained chat replaces: of every contained chat, ``phone_share`` would have
+    been a call and ``face_to_face_share`` a visit; the rest were online anyway."""
+
+    face_to_face: float = 8.62
+    phone: float = 2.83
+    online: float = 0.15
+    phone_share: float = 0.8
+    face_to_face_share: float = 0.1
+    source: str = "SOCITM cost per contact"
+
+    def per_contained(self) -> float:
+        return self.phone_share * (self.phone - self.online) + self.face_to_face_share * (
+            self.face_to_face - self.online
+        )
+
+    def assumption(self) -> str:
+        return (
+            f"{self.source}: face to face £{self.face_to_face:.2f}, phone £{self.phone:.2f}, "
+            f"online £{self.online:.2f}. Each chat the bot contained is assumed to replace "
+            f"{self.phone_share:.0%} phone calls and {self.face_to_face_share:.0%} visits "
+            f"(the rest would have been online anyway): £{self.per_contained():.2f} each."
+        )
+
+
+def rate(part: float, whole: float) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def mean(total: float, n: float) -> float | None:
+    return round(total / n, 2) if n else None
+
+
+def percentile(hist: Mapping[int, int], p: float) -> int | None:
+    """Nearest-rank percentile of a {value: count} histogram."""
+    n = sum(hist.values())
+    if n == 0:
+        return None
+    rank = max(1, math.ceil(p * n))
+    seen = 0
+    for value in sorted(hist):
+        seen += hist[value]
+        if seen >= rank:
+            return value
+    return max(hist)  # pragma: no cover - rank <= n always stops above
+
+
+def period_of(day: str, granularity: str) -> str:
+    d = date.fromisoformat(day)
+    if granularity == "week":
+        return (d - timedelta(days=d.weekday())).isoformat()  # the Monday
+    if granularity == "month":
+        return d.strftime("%Y-%m")
+    return day
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(UTC).date().isoformat()
+
+
+def pending_as_grouped(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Derived outcome rows (open conversations) in the shape of ``store.grouped``."""
+    out = []
+    for r in rows:
+        ooh = bool(r["out_of_hours"])
+        out.append(
+            {
+                "day": _day(r["started_at"]),
+                "language": r["language"],
+                "team": r["team"],
+                "outcome": r["outcome"],
+                "reason": r["reason"],
+                "conversations": 1,
+                "rating_n": int(r["rating"] is not None),
+                "rating_sum": r["rating"] or 0,
+                "helpful_yes": r["helpful_yes"],
+                "helpful_no": r["helpful_no"],
+                "out_of_hours": int(ooh),
+                "ooh_left_message": int(ooh and r["outcome"] == "left_message"),
+                "handle_n": int(r["handle_seconds"] is not None),
+                "handle_sum": r["handle_seconds"] or 0,
+                "demo": int(bool(r.get("demo"))),
+            }
+        )
+    return out
+
+
+@dataclass
+class Totals:
+    conversations: int = 0
+    outcomes: Counter[str] | None = None
+    reasons: Counter[str] | None = None
+    rating_n: int = 0
+    rating_sum: int = 0
+    helpful_yes: int = 0
+    helpful_no: int = 0
+    out_of_hours: int = 0
+    ooh_left_message: int = 0
+    handle_n: int = 0
+    handle_sum: int = 0
+    demo: int = 0
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        n = int(row["conversations"])
+        self.conversations += n
+        self.outcomes = self.outcomes or Counter()
+        self.reasons = self.reasons or Counter()
+        self.outcomes[row["outcome"]] += n
+        if row["outcome"] == "handed_over":
+            self.reasons[row.get("reason") or "out_of_scope"] += n
+        for key in (
+            "rating_n",
+            "rating_sum",
+            "helpful_yes",
+            "helpful_no",
+            "out_of_hours",
+            "ooh_left_message",
+            "handle_n",
+            "handle_sum",
+            "demo",
+        ):
+            setattr(self, key, getattr(self, key) + int(row[key] or 0))
+
+    def figures(self) -> dict[str, Any]:
+        outcomes = self.outcomes or Counter()
+        reasons = self.reasons or Counter()
+        total = self.conversations
+        queued = outcomes["handed_over"] + outcomes["abandoned_in_queue"]
+        votes = self.helpful_yes + self.helpful_no
+        return {
+            "conversations": total,
+            **{name: outcomes[name] for name in OUTCOMES},
+            "containment_rate": rate(outcomes["contained"], total),
+            "handover_rate": rate(outcomes["handed_over"], total),
+            "abandonment_rate": rate(outcomes["abandoned_in_queue"], queued),
+            "handover_reasons": {name: reasons[name] for name in REASONS},
+            "csat_advisor_mean": mean(self.rating_sum, self.rating_n),
+            "csat_advisor_ratings": self.rating_n,
+            "bot_answer_helpful_rate": rate(self.helpful_yes, votes),
+            "bot_answer_votes": votes,
+            "out_of_hours_conversations": self.out_of_hours,
+            "out_of_hours_messages": self.ooh_left_message,
+            "handle_mean_s": mean(self.handle_sum, self.handle_n),
+            "demo_conversations": self.demo,
+        }
+
+
+def summarise(
+    rows: Iterable[Mapping[str, Any]],
+    series_rows: Iterable[Mapping[str, Any]],
+    waits: Iterable[tuple[str, int, int]],
+    *,
+    costs: Costs,
+    granularity: str = "day",
+    topic_rows: Iterable[tuple[str, str, int]] = (),
+) -> dict[str, Any]:
+    """The whole summary: totals, Welsh beside English, a series, topics, cost avoided.
+
+    ``rows`` are grouped by (language, team, outcome, reason), ``series_rows`` by
+    (day, outcome): ``store.grouped`` with ``TOTAL_KEYS`` and ``SERIES_KEYS``."""
+    overall = Totals()
+    by_lang: dict[str, Totals] = defaultdict(Totals)
+    by_period: dict[str, Totals] = defaultdict(Totals)
+    by_team: dict[str, Totals] = defaultdict(Totals)
+    for row in rows:
+        overall.add(row)
+        by_lang[row["language"]].add(row)
+        by_team[row["team"] or "bot only"].add(row)
+    for row in series_rows:
+        by_period[period_of(row["day"], granularity)].add(row)
+    wait_hist: Counter[int] = Counter()
+    wait_by_lang: dict[str, Counter[int]] = defaultdict(Counter)
+    for language, seconds, n in waits:
+        wait_hist[seconds] += n
+        wait_by_lang[language][seconds] += n
+    figures = overall.figures()
+    contained = figures["contained"]
+    moved_phone = round(contained * costs.phone_share, 1)
+    moved_counter = round(contained * costs.face_to_face_share, 1)
+    languages = {}
+    for language in sorted(set(by_lang) | {"en", "cy"}):
+        t = by_lang.get(language, Totals()).figures()
+        languages[language] = {
+            "conversations": t["conversations"],
+            "contained": t["contained"],
+            "containment_rate": t["containment_rate"],
+            "handed_over": t["handed_over"],
+            "bot_answer_helpful_rate": t["bot_answer_helpful_rate"],
+            "csat_advisor_mean": t["csat_advisor_mean"],
+            "wait_p50_s": percentile(wait_by_lang.get(language, {}), 0.5),
+            "wait_p90_s": percentile(wait_by_lang.get(language, {}), 0.9),
+        }
+    topics: dict[str, Counter[str]] = defaultdict(Counter)
+    for topic, outcome, n in topic_rows:
+        topics[topic][outcome] += n
+    top = sorted(topics.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
+    return {
+        **figures,
+        "wait_p50_s": percentile(wait_hist, 0.5),
+        "wait_p90_s": percentile(wait_hist, 0.9),
+        "waits_measured": sum(wait_hist.values()),
+        "contacts_moved": {"phone": moved_phone, "face_to_face": moved_counter},
+        "cost_avoided_gbp": round(contained * costs.per_contained(), 2),
+        "cost_assumption": costs.assumption(),
+        "costs_gbp": {
+            "face_to_face": costs.face_to_face,
+            "phone": costs.phone,
+            "online": costs.online,
+        },
+        "by_language": languages,
+        "by_team": {
+            team: _brief(t.figures()) for team, t in sorted(by_team.items(), key=lambda kv: kv[0])
+        },
+        "granularity": granularity,
+        "series": [
+            {"period": period, **_brief(t.figures())} for period, t in sorted(by_period.items())
+        ],
+        "top_topics": [
+            {
+                "topic": topic,
+                "conversations": sum(counts.values()),
+                "contained": counts["contained"],
+                "handed_over": counts["handed_over"],
+                "containment_rate": rate(counts["contained"], sum(counts.values())),
+            }
+            for topic, counts in top[:10]
+        ],
+    }
+
+
+def _brief(figures: Mapping[str, Any]) -> dict[str, Any]:
+    keys = (
+        "conversations",
+        *OUTCOMES,
+        "containment_rate",
+        "handover_rate",
+        "csat_advisor_mean",
+        "bot_answer_helpful_rate",
+    )
+    return {key: figures[key] for key in keys}
+
+
+def concurrency(spans: Iterable[tuple[int, datetime, datetime]]) -> dict[str, Any]:
+    """Peak and time-weighted mean chats at once per advisor, from assignment spans."""
+    per: dict[int, list[tuple[datetime, int]]] = defaultdict(list)
+    for user, start, end in spans:
+        if end > start:
+            per[user].append((start, 1))
+            per[user].append((end, -1))
+    peaks = []
+    weighted = busy = 0.0
+    for points in per.values():
+        points.sort(key=lambda p: (p[0], p[1]))
+        level = peak = 0
+        previous: datetime | None = None
+        for moment, step in points:
+            if previous is not None and level > 0:
+                seconds = (moment - previous).total_seconds()
+                weighted += level * seconds
+                busy += seconds
+            level += step
+            peak = max(peak, level)
+            previous = moment
+        peaks.append(peak)
+    return {
+        "advisors": len(per),
+        "peak_concurrent": max(peaks) if peaks else None,
+        "mean_concurrent": round(weighted / busy, 2) if busy else None,
+    }

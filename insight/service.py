@@ -1,0 +1,144 @@
+"""What the insight pages and API ask for, each answered in one read transaction.
+
+Plain functions over an engine (no HTTP): the routes in :mod:`insight.web`
+parse and check input, call these, and render. Knowledge figures (unanswered
+topics, least helpful articles) read the knowledge base's own tables.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine, case, func, select
+
+from insight import report, store
+from insight.report import Costs
+from insight.store import Filters
+
+
+@dataclass
+class Insight:
+    engine: Engine
+    costs: Costs
+
+    def summary(self, filters: Filters, granularity: str = "day") -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            rows = store.grouped(conn, filters, store.TOTAL_KEYS)
+            series = store.grouped(conn, filters, store.SERIES_KEYS)
+            waits = store.histogram(conn, filters, "wait_seconds")
+            topic_rows = store.topics(conn, filters)
+            live = store.pending(conn, filters)
+        rows += report.pending_as_grouped(live)
+        series += report.pending_as_grouped(live)
+        waits += [
+            (r["language"], r["wait_seconds"], 1) for r in live if r["wait_seconds"] is not None
+        ]
+        topic_rows += [(r["topic"], r["outcome"], 1) for r in live]
+        return report.summarise(
+            rows, series, waits, costs=self.costs, granularity=granularity, topic_rows=topic_rows
+        )
+
+    def teams(self) -> list[tuple[str, str]]:
+        with self.engine.connect() as conn:
+            return store.teams(conn)
+
+    def topics(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return store.known_topics(conn)
+
+    def advisors(self) -> list[tuple[int, str]]:
+        with self.engine.connect() as conn:
+            return store.advisors(conn)
+
+    def concurrency(self, filters: Filters) -> dict[str, Any]:
+        with self.engine.connect() as conn:
+            return report.concurrency(store.assignment_spans(conn, filters))
+
+    def out_of_hours_pickup(self, filters: Filters) -> dict[str, Any]:
+        """Cases left out of hours in range: how many, and how soon someone moved them on."""
+        with self.engine.connect() as conn:
+            left = [
+                m
+                for m in store.left_messages(conn, limit=100_000)
+                if (filters.start is None or m["created_at"] >= filters.start)
+                and (filters.end is None or m["created_at"] < filters.end)
+                and (filters.team is None or m["team"] == filters.team)
+            ]
+            statuses = store.case_statuses(conn, [m["case_reference"] for m in left])
+        hours = []
+        for message in left:
+            found = statuses.get(message["case_reference"])
+            if found and found[1] is not None:
+                hours.append((found[1] - message["created_at"]).total_seconds() / 3600)
+        counts: dict[int, int] = {}
+        for h in hours:
+            counts[round(h)] = counts.get(round(h), 0) + 1
+        return {
+            "left_messages": len(left),
+            "picked_up": len(hours),
+            "pickup_p50_h": report.percentile(counts, 0.5),
+            "pickup_p90_h": report.percentile(counts, 0.9),
+        }
+
+    def knowledge(self, filters: Filters, limit: int = 10) -> dict[str, Any]:
+        """Top unanswered topics (content gaps) and least helpful articles in range."""
+        from knowledge.models import Article, ContentGap, Feedback
+
+        def within(column: Any) -> list[Any]:
+            clauses = []
+            if filters.start is not None:
+                clauses.append(column >= filters.start)
+            if filters.end is not None:
+                clauses.append(column < filters.end)
+            return clauses
+
+        key = func.coalesce(func.nullif(ContentGap.group_key, ""), ContentGap.question)
+        with self.engine.connect() as conn:
+            gaps = conn.execute(
+                select(key.label("topic"), ContentGap.language, func.count().label("asked"))
+                .where(ContentGap.status == "open", *within(ContentGap.created_at))
+                .group_by(key, ContentGap.language)
+                .order_by(func.count().desc(), key)
+                .limit(limit)
+            ).all()
+            no = func.sum(case((Feedback.helpful.is_(False), 1), else_=0))
+            total = func.count()
+            articles = conn.execute(
+                select(
+                    Feedback.article_id,
+                    Article.title,
+                    Article.language,
+                    total.label("votes"),
+                    no.label("unhelpful"),
+                )
+                .join(Article, Article.id == Feedback.article_id)
+                .where(*within(Feedback.created_at))
+                .group_by(Feedback.article_id, Article.title, Article.language)
+                .having(no > 0)
+                .order_by((no * 1.0 / total).desc(), total.desc(), Article.title)
+                .limit(limit)
+            ).all()
+        return {
+            "unanswered": [
+                {"topic": g.topic, "language": g.language, "asked": g.asked} for g in gaps
+            ],
+            "least_helpful": [
+                {
+                    "article_id": a.article_id,
+                    "title": a.title,
+                    "language": a.language,
+                    "votes": a.votes,
+                    "unhelpful": a.unhelpful,
+                    "helpful_rate": report.rate(a.votes - a.unhelpful, a.votes),
+                }
+                for a in articles
+            ],
+        }
+
+
+def filters_for(
+    start: datetime | None, end: datetime | None, team: str | None, topic: str | None
+) -> Filters:
+    return Filters(start=start, end=end, team=team or None, topic=topic or None)

@@ -1,0 +1,458 @@
+"""Insight's SQL, in one place: recording outcomes and reading them back.
+
+Reads the handoff service's tables (``handoff.models``) and writes only
+``conversation_outcomes``. :func:`record` runs inside the handoff transaction
+that closes (or rates) a conversation, so the outcome is stored with the close
+or not at all. The readers aggregate in SQL and return small rows that
+:mod:`insight.report` folds into the dashboard's figures.
+
+Conversations still open have no record yet: the readers derive theirs from
+events on the fly (``pending``), so "all conversations" means every recorded
+outcome (including those whose conversation the retention purge removed) plus
+every stored conversation not yet recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Connection,
+    Engine,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    not_,
+    select,
+)
+
+from handoff import models as ho
+from insight import models as m
+from insight.outcomes import EventFact, Outcome, derive
+
+o = m.conversation_outcomes
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which conversations a query covers: started in [start, end), optional team/area."""
+
+    start: datetime | None = None
+    end: datetime | None = None
+    team: str | None = None
+    topic: str | None = None
+
+
+# --- recording ---------------------------------------------------------------------
+
+
+def events_of(conn: Connection, conversation_id: str) -> list[EventFact]:
+    rows = conn.execute(
+        select(ho.events.c.seq, ho.events.c.kind, ho.events.c.at, ho.events.c.data)
+        .where(ho.events.c.conversation_id == conversation_id)
+        .order_by(ho.events.c.seq)
+    ).all()
+    return [EventFact(r.seq, r.kind, r.at, r.data or {}) for r in rows]
+
+
+def outcome_row(
+    conversation_id: str,
+    outcome: Outcome,
+    *,
+    started_at: datetime,
+    closed_at: datetime | None,
+    language: str,
+    team: str | None,
+    demo: bool = False,
+) -> dict[str, Any]:
+    return {
+        "conversation_id": conversation_id,
+        "started_at": started_at,
+        "closed_at": closed_at,
+        "language": (language or "en")[:8],
+        "team": team,
+        "demo": demo,
+        **asdict(outcome),
+        "topic": outcome.topic[:40],
+    }
+
+
+def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
+    """The outcome row a stored conversation has now, from its events (None: unknown)."""
+    conv = conn.execute(
+        select(
+            ho.conversations.c.created_at,
+            ho.conversations.c.closed_at,
+            ho.conversations.c.language,
+            ho.conversations.c.team,
+        ).where(ho.conversations.c.id == conversation_id)
+    ).first()
+    if conv is None:
+        return None
+    return outcome_row(
+        conversation_id,
+        derive(events_of(conn, conversation_id)),
+        started_at=conv.created_at,
+        closed_at=conv.closed_at,
+        language=conv.language,
+        team=conv.team,
+    )
+
+
+def record(conn: Connection, conversation_id: str) -> None:
+    """Store (or refresh) a conversation's outcome, in the caller's transaction."""
+    row = recompute(conn, conversation_id)
+    if row is None:
+        return
+    conn.execute(delete(o).where(o.c.conversation_id == conversation_id))
+    conn.execute(insert(o).values(**row))
+
+
+def record_many(conn: Connection, conversation_ids: Iterable[str]) -> int:
+    """Record several (before a purge deletes them, or a backfill). Returns how many."""
+    done = 0
+    for conversation_id in conversation_ids:
+        record(conn, conversation_id)
+        done += 1
+    return done
+
+
+def recorded(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
+    row = conn.execute(select(o).where(o.c.conversation_id == conversation_id)).first()
+    return dict(row._mapping) if row else None
+
+
+def unrecorded_closed(conn: Connection) -> list[str]:
+    """Closed conversations with no outcome yet (closed before insight existed)."""
+    has = select(o.c.conversation_id).where(o.c.conversation_id == ho.conversations.c.id)
+    return list(
+        conn.execute(
+            select(ho.conversations.c.id).where(
+                ho.conversations.c.state == "closed", not_(has.exists())
+            )
+        ).scalars()
+    )
+
+
+# --- reading -----------------------------------------------------------------------
+
+
+def day_of(engine_or_conn: Engine | Connection, column: Any) -> ColumnElement[Any]:
+    """The UTC calendar day of a moment column, as ``YYYY-MM-DD`` text, on either backend."""
+    if engine_or_conn.dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD")
+    return func.substr(column, 1, 10)  # SQLite stores naive UTC text
+
+
+def _where(filters: Filters) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if filters.start is not None:
+        clauses.append(o.c.started_at >= filters.start)
+    if filters.end is not None:
+        clauses.append(o.c.started_at < filters.end)
+    if filters.team is not None:
+        clauses.append(o.c.team == filters.team)
+    if filters.topic is not None:
+        clauses.append(o.c.topic == filters.topic)
+    return clauses
+
+
+def _true(column: Any) -> Any:
+    return func.sum(case((column.is_(True), 1), else_=0))
+
+
+TOTAL_KEYS = ("language", "team", "outcome", "reason")
+SERIES_KEYS = ("day", "outcome")
+
+
+def grouped(conn: Connection, filters: Filters, keys: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Counts and sums grouped by ``keys`` (``day`` is the UTC day of ``started_at``).
+
+    Two shapes serve the dashboard: :data:`TOTAL_KEYS` (a few hundred rows at most,
+    whatever the range) and :data:`SERIES_KEYS` (one row per day and outcome)."""
+    columns: list[Any] = [
+        day_of(conn, o.c.started_at).label("day") if key == "day" else o.c[key] for key in keys
+    ]
+    ooh = o.c.out_of_hours.is_(True)
+    query = (
+        select(
+            *columns,
+            func.count().label("conversations"),
+            func.count(o.c.rating).label("rating_n"),
+            func.coalesce(func.sum(o.c.rating), 0).label("rating_sum"),
+            func.coalesce(func.sum(o.c.helpful_yes), 0).label("helpful_yes"),
+            func.coalesce(func.sum(o.c.helpful_no), 0).label("helpful_no"),
+            _true(o.c.out_of_hours).label("out_of_hours"),
+            func.sum(case((and_(ooh, o.c.outcome == "left_message"), 1), else_=0)).label(
+                "ooh_left_message"
+            ),
+            func.count(o.c.handle_seconds).label("handle_n"),
+            func.coalesce(func.sum(o.c.handle_seconds), 0).label("handle_sum"),
+            _true(o.c.demo).label("demo"),
+        )
+        .where(*_where(filters))
+        .group_by(*columns)
+    )
+    names = (*keys, *SUMS)
+    return [dict(zip(names, row, strict=True)) for row in conn.execute(query)]
+
+
+SUMS = (
+    "conversations",
+    "rating_n",
+    "rating_sum",
+    "helpful_yes",
+    "helpful_no",
+    "out_of_hours",
+    "ooh_left_message",
+    "handle_n",
+    "handle_sum",
+    "demo",
+)
+
+
+def histogram(conn: Connection, filters: Filters, column: str) -> list[tuple[str, int, int]]:
+    """(language, seconds, how many) for ``wait_seconds`` or ``abandon_seconds``."""
+    col = o.c[column]
+    rows = conn.execute(
+        select(o.c.language, col, func.count())
+        .where(*_where(filters), col.is_not(None))
+        .group_by(o.c.language, col)
+    ).all()
+    return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+
+def topics(conn: Connection, filters: Filters) -> list[tuple[str, str, int]]:
+    """(topic, outcome, how many)."""
+    rows = conn.execute(
+        select(o.c.topic, o.c.outcome, func.count())
+        .where(*_where(filters))
+        .group_by(o.c.topic, o.c.outcome)
+    ).all()
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+def pending(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
+    """Outcome rows, derived now, of stored conversations with no record yet (open ones)."""
+    c = ho.conversations.c
+    has = select(o.c.conversation_id).where(o.c.conversation_id == c.id)
+    clauses: list[ColumnElement[bool]] = [c.state != "closed", not_(has.exists())]
+    if filters.start is not None:
+        clauses.append(c.created_at >= filters.start)
+    if filters.end is not None:
+        clauses.append(c.created_at < filters.end)
+    if filters.team is not None:
+        clauses.append(c.team == filters.team)
+    ids = list(conn.execute(select(c.id).where(*clauses)).scalars())
+    rows = [row for i in ids if (row := recompute(conn, i)) is not None]
+    if filters.topic is not None:
+        rows = [r for r in rows if r["topic"] == filters.topic]
+    return rows
+
+
+def count_all(conn: Connection) -> int:
+    """Every conversation insight knows: recorded outcomes plus stored ones not yet recorded."""
+    recorded_n = conn.execute(select(func.count()).select_from(o)).scalar_one()
+    return int(recorded_n) + len(pending(conn, Filters()))
+
+
+def teams(conn: Connection) -> list[tuple[str, str]]:
+    return [
+        (r.slug, r.name)
+        for r in conn.execute(
+            select(ho.teams.c.slug, ho.teams.c.name).order_by(
+                ho.teams.c.sort_order, ho.teams.c.slug
+            )
+        )
+    ]
+
+
+def known_topics(conn: Connection) -> list[str]:
+    return sorted(t for t in conn.execute(select(o.c.topic).distinct()).scalars() if t is not None)
+
+
+# --- advisors: concurrency from assignments (live data) -----------------------------
+
+
+def assignment_spans(conn: Connection, filters: Filters) -> list[tuple[int, datetime, datetime]]:
+    a = ho.assignments.c
+    clauses: list[ColumnElement[bool]] = [a.ended_at.is_not(None)]
+    if filters.start is not None:
+        clauses.append(a.started_at >= filters.start)
+    if filters.end is not None:
+        clauses.append(a.started_at < filters.end)
+    if filters.team is not None:
+        clauses.append(a.team == filters.team)
+    rows = conn.execute(select(a.user_id, a.started_at, a.ended_at).where(*clauses)).all()
+    return [(r.user_id, r.started_at, r.ended_at) for r in rows]
+
+
+# --- supervisor history and inbox ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryQuery:
+    start: datetime | None = None
+    end: datetime | None = None
+    team: str | None = None
+    advisor: int | None = None
+    outcome: str | None = None
+    rating: int | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+def history(conn: Connection, query: HistoryQuery) -> list[dict[str, Any]]:
+    """Stored conversations (newest first) with their outcome and the advisors who had them."""
+    c = ho.conversations.c
+    clauses: list[ColumnElement[bool]] = []
+    if query.start is not None:
+        clauses.append(c.created_at >= query.start)
+    if query.end is not None:
+        clauses.append(c.created_at < query.end)
+    if query.team is not None:
+        clauses.append(c.team == query.team)
+    if query.rating is not None:
+        clauses.append(c.rating == query.rating)
+    if query.advisor is not None:
+        clauses.append(
+            select(ho.assignments.c.id)
+            .where(
+                ho.assignments.c.conversation_id == c.id,
+                ho.assignments.c.user_id == query.advisor,
+            )
+            .exists()
+        )
+    if query.outcome is not None:
+        clauses.append(o.c.outcome == query.outcome)  # o is outer-joined below
+    rows = conn.execute(
+        select(
+            c.id,
+            c.created_at,
+            c.closed_at,
+            c.state,
+            c.language,
+            c.team,
+            c.rating,
+            o.c.outcome,
+            o.c.reason,
+        )
+        .select_from(ho.conversations.outerjoin(o, o.c.conversation_id == c.id))
+        .where(*clauses)
+        .order_by(c.created_at.desc(), c.id)
+        .limit(query.limit)
+        .offset(query.offset)
+    ).all()
+    found = [dict(r._mapping) for r in rows]
+    advisors = _advisors_of(conn, [r["id"] for r in found])
+    for row in found:
+        row["advisors"] = advisors.get(row["id"], [])
+    return found
+
+
+def _advisors_of(conn: Connection, ids: Sequence[str]) -> dict[str, list[str]]:
+    if not ids:
+        return {}
+    a = ho.assignments.c
+    rows = conn.execute(
+        select(a.conversation_id, ho.advisors.c.display_name, a.user_id)
+        .select_from(ho.assignments.outerjoin(ho.advisors, ho.advisors.c.user_id == a.user_id))
+        .where(a.conversation_id.in_(list(ids)))
+        .order_by(a.id)
+    ).all()
+    found: dict[str, list[str]] = {}
+    for row in rows:
+        name = row.display_name or f"advisor {row.user_id}"
+        names = found.setdefault(row.conversation_id, [])
+        if name not in names:
+            names.append(name)
+    return found
+
+
+def advisors(conn: Connection) -> list[tuple[int, str]]:
+    return [
+        (r.user_id, r.display_name or f"advisor {r.user_id}")
+        for r in conn.execute(
+            select(ho.advisors.c.user_id, ho.advisors.c.display_name).order_by(
+                ho.advisors.c.display_name
+            )
+        )
+    ]
+
+
+def conversation(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
+    row = conn.execute(
+        select(ho.conversations).where(ho.conversations.c.id == conversation_id)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def transcript_events(conn: Connection, conversation_id: str) -> list[dict[str, Any]]:
+    rows = conn.execute(
+        select(ho.events.c.seq, ho.events.c.kind, ho.events.c.at, ho.events.c.data)
+        .where(ho.events.c.conversation_id == conversation_id)
+        .order_by(ho.events.c.seq)
+    ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def left_messages(conn: Connection, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Messages residents left (newest first), with their case reference."""
+    t = ho.transcripts.c
+    c = ho.conversations.c
+    rows = conn.execute(
+        select(t.conversation_id, t.created_at, t.case_reference, c.team, c.language)
+        .select_from(ho.transcripts.join(ho.conversations, c.id == t.conversation_id))
+        .where(t.case_reference.is_not(None))
+        .order_by(t.created_at.desc())
+        .limit(limit)
+    ).all()
+    return [dict(r._mapping) for r in rows]
+
+
+def case_statuses(conn: Connection, references: Sequence[str]) -> dict[str, tuple[str, Any]]:
+    """reference → (status, first moment someone moved it on) from the back office's CRM."""
+    if not references:
+        return {}
+    from backoffice.models import CaseEventRow, CaseRow
+
+    cases = conn.execute(
+        select(CaseRow.id, CaseRow.reference, CaseRow.status).where(
+            CaseRow.reference.in_(list(references))
+        )
+    ).all()
+    by_id = {r.id: (r.reference, r.status) for r in cases}
+    picked: dict[int, Any] = {}
+    if by_id:
+        for ev in conn.execute(
+            select(CaseEventRow.case_id, func.min(CaseEventRow.at))
+            .where(
+                CaseEventRow.case_id.in_(list(by_id)),
+                CaseEventRow.status.not_in(["open", "received", "new"]),
+            )
+            .group_by(CaseEventRow.case_id)
+        ):
+            picked[ev[0]] = ev[1]
+    return {ref: (status, picked.get(case_id)) for case_id, (ref, status) in by_id.items()}
+
+
+def purge_demo_flag(conn: Connection) -> int:
+    """How many recorded outcomes are demo data."""
+    return int(
+        conn.execute(
+            select(func.count()).select_from(o).where(o.c.demo.is_(literal(True, Boolean)))
+        ).scalar_one()
+    )
+
+
+def first_day(conn: Connection) -> date | None:
+    moment = conn.execute(select(func.min(o.c.started_at))).scalar()
+    return moment.date() if moment else None
