@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, ClassVar
 
@@ -29,13 +29,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
+from actions.answer_log import AnswerLog, MemoryAnswerLog
 from actions.knowledge_client import KnowledgeClient
+from actions.language import LANGUAGE_SLOT, Lang, as_lang, detect
+from actions.localise import LocalisedDispatcher
 from actions.risk import detect_risk
 from actions.settings import BotSettings
 from actions.verification import Identity, Verifier
 from backoffice.calendar import london
 from backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
 from backoffice.ports import BackOffice
+from frontdoor.contracts.availability import AvailabilityClient
 
 logger = logging.getLogger("frontdoor.bot")
 
@@ -78,6 +82,9 @@ class Services:
     verifier: Verifier
     settings: BotSettings
     clock: Callable[[], datetime]
+    answers: AnswerLog = field(default_factory=MemoryAnswerLog)
+    # Who can take a chat now (the handoff service); None: not known, say so.
+    availability: AvailabilityClient | None = None
 
     def now(self) -> datetime:
         return london(self.clock())
@@ -128,9 +135,24 @@ def identity_token(tracker: Tracker) -> str | None:
     return None
 
 
-def language(tracker: Tracker) -> str:
-    value = message_metadata(tracker).get("language")
-    return value if value in {"en", "cy"} else "en"
+def chosen_language(tracker: Tracker) -> Lang:
+    """The conversation's language before this message: what the resident last
+    wrote in, else what they chose in the widget (``cy`` for Cymraeg)."""
+    slot = tracker.get_slot(LANGUAGE_SLOT)
+    if slot in {"en", "cy"}:
+        return as_lang(slot)
+    return as_lang(message_metadata(tracker).get("language"))
+
+
+def language(tracker: Tracker) -> Lang:
+    """The language to answer this message in: the resident's latest words decide
+    when they are clear (``actions.language``), else the conversation's."""
+    return detect(latest_text(tracker), current=chosen_language(tracker))
+
+
+def language_events(tracker: Tracker, lang: Lang) -> list[EventType]:
+    """Remember a switch, so "yes" or a postcode after it keeps the new language."""
+    return [] if chosen_language(tracker) == lang else [SlotSet(LANGUAGE_SLOT, lang)]
 
 
 def current_identity(services: Services, tracker: Tracker) -> Identity:
@@ -223,12 +245,14 @@ class FrontdoorAction(Action):
     ) -> list[EventType]:
         if self.RISK_GUARD and risk_in_new_message(tracker):
             return [FollowupAction("action_handoff")]
+        lang = language(tracker)
+        said = LocalisedDispatcher(dispatcher, lang)
         try:
-            return await asyncio.to_thread(self.act, dispatcher, tracker, domain)
+            events = await asyncio.to_thread(self.act, said, tracker, domain)
         except BackOfficeUnavailable:
             logger.warning("action %s: back office unavailable", self.NAME)
-            dispatcher.utter_message(text=messages.SYSTEM_DOWN, buttons=[messages.HUMAN_BUTTON])
-            return [SlotSet("awaiting", None), *stop_form_events(tracker)]
+            said.utter_message(text=messages.SYSTEM_DOWN, buttons=[messages.HUMAN_BUTTON])
+            events = [SlotSet("awaiting", None), *stop_form_events(tracker)]
         except Exception as exc:  # the resident never sees a stack trace
             logger.error(
                 "action %s failed: %s",
@@ -236,10 +260,9 @@ class FrontdoorAction(Action):
                 type(exc).__name__,
                 exc_info=not isinstance(exc, BackOfficeError),
             )
-            dispatcher.utter_message(
-                text=messages.SOMETHING_WENT_WRONG, buttons=[messages.HUMAN_BUTTON]
-            )
-            return [SlotSet("awaiting", None), *stop_form_events(tracker)]
+            said.utter_message(text=messages.SOMETHING_WENT_WRONG, buttons=[messages.HUMAN_BUTTON])
+            events = [SlotSet("awaiting", None), *stop_form_events(tracker)]
+        return [*language_events(tracker, lang), *events]
 
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -288,15 +311,16 @@ class FrontdoorFormValidation(FormValidationAction):
             return {name: value for name, value in candidates().items() if value is not None}
 
         tracker.slots_to_validate = answered
+        lang = language(tracker)
+        said = LocalisedDispatcher(dispatcher, lang)
         try:
-            return await super().run(dispatcher, tracker, domain)
+            events = await super().run(said, tracker, domain)
         except BackOfficeUnavailable:
             logger.warning("validation %s: back office unavailable", self.FORM)
-            dispatcher.utter_message(text=messages.SYSTEM_DOWN, buttons=[messages.HUMAN_BUTTON])
-            return []
+            said.utter_message(text=messages.SYSTEM_DOWN, buttons=[messages.HUMAN_BUTTON])
+            events = []
         except Exception as exc:
             logger.error("validation %s failed: %s", self.FORM, type(exc).__name__, exc_info=True)
-            dispatcher.utter_message(
-                text=messages.SOMETHING_WENT_WRONG, buttons=[messages.HUMAN_BUTTON]
-            )
-            return []
+            said.utter_message(text=messages.SOMETHING_WENT_WRONG, buttons=[messages.HUMAN_BUTTON])
+            events = []
+        return [*language_events(tracker, lang), *events]

@@ -26,7 +26,7 @@ from actions.base import (
 from actions.cases import CaseStatus, case_exists, find_case_reference
 from actions.parsing import parse_bin_type, parse_day
 from actions.planning import PlanningStatus, find_planning_reference
-from actions.questions import record_failure
+from actions.questions import report_gap
 
 
 class SmallTalk(FrontdoorAction):
@@ -217,6 +217,9 @@ class Yes(FrontdoorAction):
     ) -> list[EventType]:
         awaiting = tracker.get_slot("awaiting")
         if awaiting == "answer_feedback":
+            self.services.answers.rate_latest(
+                tracker.sender_id, helpful=True, at=self.services.clock()
+            )
             dispatcher.utter_message(text=messages.GLAD)
             return [SlotSet("awaiting", None), SlotSet("failed_answers", 0.0)]
         if awaiting == "offer_human":
@@ -253,11 +256,14 @@ class No(FrontdoorAction):
     ) -> list[EventType]:
         awaiting = tracker.get_slot("awaiting")
         if awaiting == "answer_feedback":
-            question = tracker.get_slot("last_question")
-            return [
-                SlotSet("awaiting", None),
-                *record_failure(self.services, dispatcher, tracker, question),
-            ]
+            # Recorded and sent to the content team, but not a failure: the next
+            # question, whatever it is, starts afresh ("I still can't…" never follows).
+            self.services.answers.rate_latest(
+                tracker.sender_id, helpful=False, at=self.services.clock()
+            )
+            report_gap(self.services, tracker, tracker.get_slot("last_question"))
+            dispatcher.utter_message(text=messages.NOT_HELPFUL, buttons=[messages.HUMAN_BUTTON])
+            return [SlotSet("awaiting", None), SlotSet("failed_answers", 0.0)]
         if awaiting == "offer_human":
             dispatcher.utter_message(text=messages.HUMAN_DECLINED)
             return [SlotSet("awaiting", None), SlotSet("handoff_reason", None)]

@@ -22,10 +22,19 @@ check); a case-details check is listed apart in ``verified_cases`` and never
 makes the resident "verified" in the console. Each grant says what was proved,
 for what, how (method and which facts, never their values) and until when;
 never balances or tokens.
+
+Before it says anything, the action asks the handoff service who is available
+now (``frontdoor.contracts.availability``): a person is promised only when one
+can take the chat; otherwise the resident is told so once, with the opening
+hours once, and offered to leave a message (``announced`` tells the service it
+need not say it again). A resident at risk gets the emergency numbers first,
+whatever the answer, and is queued as urgent, so the first person who can take
+a chat sees theirs before anyone else's.
 """
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -36,7 +45,9 @@ from rasa_sdk.types import DomainDict
 from actions import messages
 from actions.base import (
     FrontdoorAction,
+    Services,
     current_identity,
+    language,
     latest_intent,
     latest_text,
     slot_list,
@@ -46,6 +57,11 @@ from actions.risk import RiskKind, RiskSignal, detect_risk
 from actions.verification import classify_reference
 from backoffice import references
 from backoffice.exceptions import InvalidReference
+from frontdoor.contracts.availability import (
+    AvailabilityAnswer,
+    AvailabilityQuery,
+    AvailabilityUnknown,
+)
 from frontdoor.contracts.handover import (
     GrantSummary,
     HandoverRequest,
@@ -53,6 +69,8 @@ from frontdoor.contracts.handover import (
     VerifiedIdentitySummary,
 )
 from frontdoor.contracts.service_areas import TASK_SERVICE_AREAS, team_for_area
+
+logger = logging.getLogger("frontdoor.bot")
 
 REQUESTED = "requested"
 REPEATED_FAILURE = "repeated_failure"
@@ -136,6 +154,38 @@ def references_of(tracker: Tracker) -> list[str]:
     return found[-10:]
 
 
+def ask_availability(services: Services, service_area: str, lang: str) -> AvailabilityAnswer | None:
+    """Who can take the chat now; None when the handoff service did not say."""
+    if services.availability is None:
+        return None
+    try:
+        return services.availability.check(
+            AvailabilityQuery(service_area=service_area, language="cy" if lang == "cy" else "en")
+        )
+    except AvailabilityUnknown as exc:
+        logger.warning("availability unknown: %s", exc.cause)
+        return None
+
+
+def handover_text(signal: RiskSignal | None, now: AvailabilityAnswer | None) -> str:
+    """What to tell the resident: true, and said once."""
+    hours = now.opening_hours if now is not None and now.opening_hours else ""
+    if signal is not None:
+        advice = messages.RISK_ADVICE[signal.kind.value]
+        if now is None or now.available:
+            return f"{advice}\n{messages.HANDOFF_URGENT}"
+        if now.verdict == "out_of_hours" and hours:
+            return f"{advice}\n{messages.HANDOFF_URGENT_CLOSED.format(hours=hours)}"
+        return f"{advice}\n{messages.HANDOFF_URGENT_NOBODY_FREE}"
+    if now is None:
+        return messages.HANDOFF_UNKNOWN
+    if now.available:
+        return messages.HANDOFF
+    if now.verdict == "out_of_hours" and hours:
+        return messages.HANDOFF_CLOSED.format(hours=hours)
+    return messages.HANDOFF_NOBODY_FREE
+
+
 class Handoff(FrontdoorAction):
     """``action_handoff``: pass the conversation to a person, once, with a summary."""
 
@@ -149,10 +199,14 @@ class Handoff(FrontdoorAction):
         reason = handoff_reason(tracker, signal)
         topic = topic_of(tracker, signal)
         identity = current_identity(self.services, tracker)
+        lang = language(tracker)
+        area = service_area_of(tracker, signal, topic)
+        now = ask_availability(self.services, area, lang)
         request = HandoverRequest(
             reason=reason,
-            service_area=service_area_of(tracker, signal, topic),
+            service_area=area,
             priority="urgent" if reason == AT_RISK else "normal",
+            announced=now is not None and not now.available,
             summary=HandoverSummary(
                 topic=topic,
                 references=references_of(tracker),
@@ -161,13 +215,13 @@ class Handoff(FrontdoorAction):
                 articles_shown=_texts(slot_list(tracker, "articles_shown")),
                 failed_questions=_texts(slot_list(tracker, "failed_questions")),
                 risk=signal.kind.value if signal else None,
+                language=lang,
             ),
         )
-        if signal is not None:
-            text = f"{messages.RISK_ADVICE[signal.kind.value]}\n{messages.HANDOFF_URGENT}"
-        else:
-            text = messages.HANDOFF
-        dispatcher.utter_message(text=text, json_message=request.payload())
+        # One reply: the text travels inside the payload, so the channel sends one message.
+        dispatcher.utter_message(
+            json_message={"text": handover_text(signal, now), **request.payload()}
+        )
         return [
             SlotSet("handoff_requested", True),
             SlotSet("handoff_reason", reason),

@@ -11,7 +11,13 @@ API (the knowledge service, ``{knowledge_url}``):
          -> {"query", "results": [{"slug", "title", "url", "section_anchor",
              "section_title", "snippet", "score", "service_area", "language"}],
              "no_good_answer": bool, "took_ms"}
+    GET  /api/v1/articles/{slug}
+         -> {"slug", "title", "body_markdown", "revision", ...} (the bot reads the body
+            to answer in the article's own sentences: ``actions.answers``)
     POST /api/v1/content-gaps  {"question", "source": "bot", "language", "conversation_id"}
+
+Links residents see are built on the council's public address (``public_url``,
+``FRONTDOOR_PUBLIC_URL``), whatever address the service itself answered on.
 
 Failures (timeouts, 5xx, malformed bodies) become ``KnowledgeUnavailable``.
 """
@@ -20,10 +26,11 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin, urlsplit
 
 import httpx
 from pydantic import ValidationError
@@ -37,6 +44,8 @@ from frontdoor.contracts.knowledge import (
 )
 
 MAX_QUERY_CHARS = 500
+ARTICLE_CACHE_SECONDS = 60.0  # an edit reaches the bot's answers within a minute
+ARTICLE_CACHE_SIZE = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +92,11 @@ class KnowledgeClient(ABC):
         """Raises KnowledgeUnavailable."""
 
     @abstractmethod
+    def article_body(self, slug: str) -> str | None:
+        """The published article's Markdown, or None when it is gone. Raises
+        KnowledgeUnavailable."""
+
+    @abstractmethod
     def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
         """Tell the content team a question went unanswered. Raises KnowledgeUnavailable."""
 
@@ -95,10 +109,19 @@ def clip_query(text: str) -> str:
     return " ".join(text.split())[:MAX_QUERY_CHARS]
 
 
+def public_link(url: str, public_url: str) -> str:
+    """The article's address on the council's public site: the path (and
+    section) of ``url`` on ``public_url``, whichever host the service named."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    path += f"#{parts.fragment}" if parts.fragment else ""
+    return urljoin(public_url.rstrip("/") + "/", path.lstrip("/"))
+
+
 def _hit(raw: SearchHit, base_url: str) -> KnowledgeHit:
-    url = raw.url
-    if url and not url.startswith(("http://", "https://")):
-        url = urljoin(base_url.rstrip("/") + "/", url.lstrip("/"))
+    url = public_link(raw.url, base_url)
     return KnowledgeHit(
         slug=raw.slug,
         title=raw.title,
@@ -124,8 +147,12 @@ class HttpKnowledgeClient(KnowledgeClient):
         public_url: str | None = None,
         transport: httpx.BaseTransport | None = None,
         token: str | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self._public_url = public_url or base_url
+        self._monotonic = monotonic
+        self._bodies: dict[str, tuple[float, str | None]] = {}
+        self._bodies_lock = threading.Lock()
         headers = {"User-Agent": "frontdoor-bot"}
         if token:  # gaps are then counted per conversation, not per this server's address
             headers["Authorization"] = f"Bearer {token}"
@@ -151,6 +178,29 @@ class HttpKnowledgeClient(KnowledgeClient):
             no_good_answer=answer.nothing_good,
             took_ms=answer.took_ms,
         )
+
+    def article_body(self, slug: str) -> str | None:
+        now = self._monotonic()
+        with self._bodies_lock:
+            cached = self._bodies.get(slug)
+        if cached is not None and now - cached[0] < ARTICLE_CACHE_SECONDS:
+            return cached[1]
+        try:
+            response = self._client.get(f"/api/v1/articles/{quote(slug, safe='')}")
+            if response.status_code == 404:
+                body = None
+            else:
+                response.raise_for_status()
+                data = response.json()
+                value = data.get("body_markdown") if isinstance(data, dict) else None
+                body = value if isinstance(value, str) else None
+        except (httpx.HTTPError, ValueError) as exc:
+            raise KnowledgeUnavailable(f"article fetch failed: {type(exc).__name__}") from None
+        with self._bodies_lock:
+            if len(self._bodies) >= ARTICLE_CACHE_SIZE:
+                self._bodies.clear()
+            self._bodies[slug] = (now, body)
+        return body
 
     def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
         try:
@@ -277,6 +327,11 @@ class FakeKnowledgeClient(KnowledgeClient):
         )
         best = hits[0].score if hits else 0.0
         return SearchAnswer(query=query, hits=hits, no_good_answer=best < self.threshold)
+
+    def article_body(self, slug: str) -> str | None:
+        if not self.available:
+            raise KnowledgeUnavailable("article fetch failed: fake is down")
+        return next((a.body for a in self.articles if a.slug == slug), None)
 
     def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
         if not self.available:

@@ -1,7 +1,8 @@
 """Everything the bot says, in one place (plain English, plain text).
 
 Written for residents on a phone: short sentences, the answer first, no
-council jargon, and always a way to a person. Identity failures share ONE
+council jargon, and always a way to a person. The Welsh of each message is in
+:mod:`actions.messages_cy` under the same name (``actions.localise``). Identity failures share ONE
 wording whatever went wrong (``VERIFY_FAILED``). Nothing here interpolates
 free text a resident typed.
 """
@@ -317,19 +318,24 @@ PAYMENT_METHODS = {
 }
 
 # --- questions ------------------------------------------------
-ANSWER_LINK = "Read more: {title}\n{url}"
+# One answer: a sentence or two of the article, a card linking to it (title and
+# section; ``actions.questions``), then "Did that help?" with Yes / No.
 DID_THAT_HELP = "Did that help?"
 HELPFUL_BUTTONS = [
-    {"title": "Yes, thanks", "payload": "/affirm"},
+    {"title": "Yes", "payload": "/affirm"},
     {"title": "No", "payload": "/deny"},
 ]
 GLAD = "Good, I'm glad that helped. Is there anything else?"
+NOT_HELPFUL = (
+    "Sorry that didn't help. You can ask it another way, using different words, or talk "
+    "to a person."
+)
 REPHRASE = (
     "Sorry, I couldn't find a good answer to that. Could you ask it another way, using "
     "different words?"
 )
 OFFER_HUMAN_AFTER_FAILURES = (
-    "I'm sorry, I still can't find an answer. Would you like to talk to a person?"
+    "Sorry, I couldn't find an answer to that either. Would you like to talk to a person?"
 )
 OFFER_HUMAN_BUTTONS = [
     {"title": "Yes, talk to a person", "payload": "/affirm"},
@@ -344,24 +350,41 @@ OUT_OF_SCOPE = (
     "Sorry, I can only help with Bramblefield District Council services, like bins, "
     "council tax, housing and planning."
 )
-WELSH = (
-    "Mae'n ddrwg gen i, dim ond yn Saesneg y gallaf ateb ar hyn o bryd. Gallwch siarad ag "
-    "aelod o staff yn Gymraeg.\n"
-    "Sorry, I can only answer in English at the moment. You can talk to a member of staff "
-    "in Welsh."
+TOO_LONG = (
+    "That's a long message, so I've only read the start of it. If I miss something, "
+    "please ask again in a sentence or two."
 )
-WELSH_HUMAN_BUTTON = {"title": "Siarad â pherson / Talk to a person", "payload": "/human"}
 
 # --- handover ------------------------------------------------
+# The bot asks the handoff service who is available before it promises anyone
+# (``frontdoor.contracts.availability``), and says what is true, once.
 HANDOFF = (
     "I'm passing you to a member of our customer services team. They'll see what we've "
     "talked about, so you won't need to repeat it. Please keep this window open: you'll "
-    "see your place in the queue here. If nobody is available, you can leave a message "
-    "and we'll get back to you."
+    "see your place in the queue here."
+)
+HANDOFF_CLOSED = (
+    "Our advisors aren't available right now. Opening hours: {hours}. You can leave a "
+    "message and we'll get back to you."
+)
+HANDOFF_NOBODY_FREE = (
+    "Nobody is free to chat right now. You can leave a message and we'll get back to you."
+)
+HANDOFF_UNKNOWN = (
+    "I'm asking for a member of our customer services team now. If nobody is free, you "
+    "can leave a message and we'll get back to you."
 )
 HANDOFF_URGENT = (
     "I'm putting you through to a member of our team now, ahead of the queue. Please keep "
     "this window open."
+)
+HANDOFF_URGENT_CLOSED = (
+    "Our advisors aren't available right now. I've sent our conversation to the team as "
+    "urgent, so a person will see it first when they're back. Opening hours: {hours}."
+)
+HANDOFF_URGENT_NOBODY_FREE = (
+    "Nobody is free to chat this minute. I've put our conversation first in the queue as "
+    "urgent, so the next person free will see it first."
 )
 RISK_ADVICE = {
     "suicide": (

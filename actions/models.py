@@ -10,6 +10,9 @@
   Both must match, so neither a client-invented conversation id nor a
   client-sent slot value grants anything on its own. (Replaces
   ``bot_verified_sessions``, whose rows named references without a purpose.)
+- ``bot_answer_feedback``: one row per knowledge answer (article, section,
+  language, the question clipped) and whether the resident said it helped
+  (``actions.answer_log``).
 """
 
 from __future__ import annotations
@@ -53,4 +56,20 @@ verification_grants = Table(
     Column("expires_at", AwareDateTime(), nullable=False),
     Index(None, "conversation_id", "secret_hash"),
     Index(None, "conversation_id", "expires_at"),
+)
+
+answer_feedback = Table(
+    "bot_answer_feedback",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(255), nullable=False),
+    Column("slug", String(200), nullable=False),
+    Column("section_anchor", String(200), nullable=True),
+    Column("language", String(8), nullable=False),
+    Column("question", String(500), nullable=False),
+    Column("answered_at", AwareDateTime(), nullable=False),
+    Column("helpful", Boolean, nullable=True),
+    Column("rated_at", AwareDateTime(), nullable=True),
+    Index(None, "conversation_id", "answered_at"),
+    Index(None, "slug", "answered_at"),
 )

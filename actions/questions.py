@@ -1,9 +1,18 @@
 """Questions answered from the knowledge base, with "did that help?".
 
-A poor answer (the service says ``no_good_answer``, the top score is below
-``knowledge_min_score``, or the resident says "no") counts as a failure: the
-first asks the resident to rephrase, the second offers a person. Every
-unanswered question goes to the content team as a content gap.
+An answer is ONE message: a sentence or two from the best section in the
+article's own words (``actions.answers``), a card linking to the article at
+that section on the council's public site (``links``: title, section, url),
+and "Did that help?" with Yes / No. Everything travels in the reply's custom
+payload, because Rasa's channels split a text, its buttons and a custom
+payload into separate messages. Each answer is logged for helpfulness
+(``actions.answer_log``).
+
+A poor answer (the service says ``no_good_answer``, or the top score is below
+``knowledge_min_score``) counts as a failure: the first asks the resident to
+rephrase, the second in a row offers a person; a good answer starts the count
+again. "No" to "Did that help?" offers to rephrase or a person and is recorded
+as a content gap, but it is not a failure: the next question starts afresh.
 """
 
 from __future__ import annotations
@@ -17,6 +26,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import messages
+from actions.answer_log import AnswerShown
+from actions.answers import extract_answer
 from actions.base import (
     FrontdoorAction,
     Services,
@@ -27,14 +38,60 @@ from actions.base import (
     slot_list,
 )
 from actions.exceptions import KnowledgeUnavailable
-from actions.knowledge_client import clip_query
-from actions.risk import detect_risk, looks_welsh
+from actions.formatting import plain
+from actions.knowledge_client import MAX_QUERY_CHARS, KnowledgeHit, clip_query
+from actions.localise import localise, localise_buttons
+from actions.risk import detect_risk
 from frontdoor.contracts.service_areas import team_for_area
 
 logger = logging.getLogger("frontdoor.bot")
 
 FAILURES_BEFORE_HUMAN = 2
-_HAS_WORDS = re.compile(r"[A-Za-z0-9À-ÿ]")
+_HAS_WORDS = re.compile(r"[^\W_]", re.UNICODE)
+
+
+def answer_text(services: Services, question: str, best: KnowledgeHit) -> str:
+    """The article's own sentence(s) for ``question``; the snippet if the article
+    cannot be read (it is still the article's text)."""
+    try:
+        body = services.knowledge.article_body(best.slug)
+    except KnowledgeUnavailable:
+        logger.warning("article not read: knowledge service unavailable")
+        body = None
+    found = extract_answer(question, body, section_anchor=best.section_anchor) if body else None
+    return found or plain(best.snippet.lstrip("… "), limit=320)
+
+
+def answer_message(text: str, best: KnowledgeHit, lang: str, *, ask: bool) -> dict[str, object]:
+    """The reply's custom payload: the answer, its card, then (outside a form)
+    "Did that help?" as ``prompt`` with Yes / No."""
+    card = {"title": best.title, "url": best.link, "section": best.section_title or ""}
+    if card["section"] == best.title:
+        card["section"] = ""
+    payload: dict[str, object] = {
+        "text": text,
+        "links": [card],
+        "answer": {"slug": best.slug},
+        "localised": True,  # the article is already in the resident's language
+    }
+    if ask:  # shown after the card, with its buttons
+        payload["prompt"] = localise(messages.DID_THAT_HELP, lang)
+        payload["buttons"] = localise_buttons(messages.HELPFUL_BUTTONS, lang)
+    return payload
+
+
+def report_gap(services: Services, tracker: Tracker, question: object) -> None:
+    """Tell the content team a question went unanswered (or its answer did not help)."""
+    if not isinstance(question, str) or not question.strip():
+        return
+    try:
+        services.knowledge.report_gap(
+            question=clip_query(question),
+            language=language(tracker),
+            conversation_id=tracker.sender_id,
+        )
+    except KnowledgeUnavailable:
+        logger.warning("content gap not reported: knowledge service unavailable")
 
 
 def record_failure(
@@ -85,10 +142,8 @@ class AnswerQuestion(FrontdoorAction):
             dispatcher.utter_message(text=messages.NO_WORDS, buttons=messages.CAPABILITY_BUTTONS)
             return resume_active_form(dispatcher, tracker)
         lang = language(tracker)
-        if lang == "en" and looks_welsh(text):
-            dispatcher.utter_message(text=messages.WELSH, buttons=[messages.WELSH_HUMAN_BUTTON])
-            self._report_gap(tracker, text, "cy")
-            return [SlotSet("awaiting", None)]
+        if len(text) > MAX_QUERY_CHARS:
+            dispatcher.utter_message(text=messages.TOO_LONG)
         try:
             answer = self.services.knowledge.search(text, language=lang, limit=3)
         except KnowledgeUnavailable:
@@ -106,31 +161,31 @@ class AnswerQuestion(FrontdoorAction):
                 dispatcher.utter_message(text=messages.OUT_OF_SCOPE)
                 return resume_active_form(dispatcher, tracker)
             if tracker.active_loop_name:
-                self._report_gap(tracker, text, lang)
+                report_gap(self.services, tracker, text)
                 dispatcher.utter_message(text=messages.REPHRASE)
                 return resume_active_form(dispatcher, tracker)
             return record_failure(self.services, dispatcher, tracker, text)
         shown = slot_list(tracker, "articles_shown")
-        dispatcher.utter_message(
-            text=f"{best.snippet.strip()}\n\n"
-            + messages.ANSWER_LINK.format(title=best.link_title, url=best.link),
-            json_message={"links": [{"title": best.link_title, "url": best.link}]},
+        ask = not tracker.active_loop_name
+        text_shown = answer_text(self.services, text, best)
+        dispatcher.utter_message(json_message=answer_message(text_shown, best, lang, ask=ask))
+        self.services.answers.record_answer(
+            AnswerShown(
+                conversation_id=tracker.sender_id,
+                slug=best.slug,
+                section_anchor=best.section_anchor,
+                language=lang,
+                question=text,
+                answered_at=self.services.clock(),
+            )
         )
         events: list[EventType] = [
             SlotSet("articles_shown", [*shown, best.slug][-10:]),
             SlotSet("last_question", clip_query(text)),
+            SlotSet("failed_answers", 0.0),
         ]
         if best.service_area:
             events.append(SlotSet("service_area", team_for_area(best.service_area)))
-        if tracker.active_loop_name:
+        if not ask:
             return events + resume_active_form(dispatcher, tracker)
-        dispatcher.utter_message(text=messages.DID_THAT_HELP, buttons=messages.HELPFUL_BUTTONS)
         return [*events, SlotSet("awaiting", "answer_feedback")]
-
-    def _report_gap(self, tracker: Tracker, text: str, lang: str) -> None:
-        try:
-            self.services.knowledge.report_gap(
-                question=clip_query(text), language=lang, conversation_id=tracker.sender_id
-            )
-        except KnowledgeUnavailable:
-            logger.warning("content gap not reported: knowledge service unavailable")

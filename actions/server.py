@@ -41,14 +41,17 @@ from rasa_sdk.endpoint import create_app as create_sdk_app
 from sanic import Sanic, response
 from sanic.request import Request
 
+from actions.answer_log import AnswerLog, SqlAnswerLog
 from actions.base import Services
 from actions.knowledge_client import HttpKnowledgeClient, KnowledgeClient
+from actions.language import warm_up
 from actions.metrics import ActionMetrics
 from actions.registry import build_executor
 from actions.settings import BotSettings
 from actions.verification import SqlVerificationStore, VerificationStore, Verifier
 from backoffice.ports import BackOffice
 from frontdoor import __version__
+from frontdoor.contracts.availability import AvailabilityClient
 from frontdoor.db import database_status, make_engine
 from frontdoor.exceptions import FrontdoorError
 from frontdoor.metrics import METRICS_PATH
@@ -70,9 +73,11 @@ def build_services(
     verification_store: VerificationStore | None = None,
     clock: Callable[[], datetime] | None = None,
     engine: Any = None,
+    answers: AnswerLog | None = None,
+    availability: AvailabilityClient | None = None,
 ) -> Services:
     """Wire the real adapters, or the ones a test passes in."""
-    if backoffice is None or verification_store is None:
+    if backoffice is None or verification_store is None or answers is None:
         engine = engine or make_engine(settings.database_url)
     if backoffice is None:
         from backoffice import demo_backoffice
@@ -80,12 +85,19 @@ def build_services(
         backoffice = demo_backoffice(engine)
     if verification_store is None:
         verification_store = SqlVerificationStore(engine)
+    if answers is None:
+        answers = SqlAnswerLog(engine)
     if knowledge is None:
         knowledge = HttpKnowledgeClient(
             settings.knowledge_url,
             timeout=settings.knowledge_timeout_seconds,
-            public_url=settings.url(settings.knowledge_port),
+            # Links residents follow: the council's public address when it is set.
+            public_url=settings.public_url or settings.url(settings.knowledge_port),
             token=settings.secret_value("knowledge_bot_token"),
+        )
+    if availability is None:
+        availability = AvailabilityClient(
+            settings.handoff_url, bot_secret=settings.require_secret("bot_secret")
         )
     now = clock or (lambda: datetime.now(UTC))
     verifier = Verifier(
@@ -99,8 +111,15 @@ def build_services(
         token_audience=settings.identity_token_audience,
         token_max_lifetime=timedelta(minutes=settings.identity_token_max_minutes),
     )
+    warm_up()  # the language models load now, not on a resident's first message
     return Services(
-        backoffice=backoffice, knowledge=knowledge, verifier=verifier, settings=settings, clock=now
+        backoffice=backoffice,
+        knowledge=knowledge,
+        verifier=verifier,
+        settings=settings,
+        clock=now,
+        answers=answers,
+        availability=availability,
     )
 
 

@@ -6,12 +6,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import anyio.to_thread
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 
+from frontdoor.contracts.availability import AVAILABILITY_PATH, AvailabilityAnswer
 from frontdoor.ratelimit import Check, client_address
+from frontdoor.secrets import BOT_SECRET_HEADER, same_secret
+from handoff import routing
 from handoff.delivery import Audience, Kind
 from handoff.deps import AdvisorDep, CsrfChecked, DeskDep, HandoffDep, SupervisorDep
-from handoff.exceptions import InvalidToken
+from handoff.exceptions import InvalidToken, NotFound
 from handoff.schemas import (
     AvailabilityIn,
     CaseIn,
@@ -44,6 +47,44 @@ def _limit_new_conversations(request: Request) -> None:
 
 
 advisors = APIRouter(prefix="/api/v1/advisor", tags=["advisors"])
+
+
+def _require_bot(request: Request) -> None:
+    """Only the bot (showing the installation's bot secret) asks who is available."""
+    expected = request.app.state.settings.require_secret("bot_secret")
+    if not same_secret(request.headers.get(BOT_SECRET_HEADER), expected):
+        raise HTTPException(status_code=403, detail="This address is for the bot only.")
+
+
+bots = APIRouter(tags=["bot"], dependencies=[Depends(_require_bot)])
+
+
+@bots.get(AVAILABILITY_PATH, response_model=AvailabilityAnswer)
+def who_is_available(
+    handoff: HandoffDep,
+    service_area: Annotated[str, Query(pattern="^[a-z_]{1,40}$")] = "general",
+    language: Annotated[str, Query(pattern="^(en|cy)$")] = "en",
+) -> AvailabilityAnswer:
+    """Whether the team that would take this chat has someone taking chats now
+    (``frontdoor.contracts.availability``). A plain ``def``: it reads the database."""
+    store, limits = handoff.store, handoff.limits
+    teams = store.teams()
+    advisors = store.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds)
+    now = routing.available_now(service_area, language, teams, advisors)
+    try:
+        name, hours = store.team_hours(now.team)
+        described = hours.describe()
+    except NotFound:  # no such team in this installation: nobody to promise
+        name, described = now.team, ""
+    return AvailabilityAnswer(
+        verdict=now.verdict.value,
+        team=now.team,
+        team_name=name,
+        opening_hours=described,
+        welsh_speaker=now.welsh_speaker,
+    )
+
+
 supervisors = APIRouter(prefix="/api/v1/supervisor", tags=["supervisors"])
 
 

@@ -211,6 +211,7 @@ def create_app(
     app.include_router(api.residents)
     app.include_router(api.advisors)
     app.include_router(api.supervisors)
+    app.include_router(api.bots)
     app.add_api_websocket_route("/ws/resident", resident_endpoint)
     app.add_api_websocket_route("/ws/advisor", advisor_endpoint)
 

@@ -39,6 +39,8 @@ class HandoffRequest:
     priority: str = "normal"
     summary: str = ""  # for people: one paragraph
     details: dict[str, Any] | None = None  # the bot's structured summary, as sent
+    language: str | None = None  # the language the bot last heard, when it said
+    announced: bool = False  # the bot has told the resident nobody is available
 
     @classmethod
     def from_custom(cls, value: Any) -> HandoffRequest | None:
@@ -66,6 +68,8 @@ class HandoffRequest:
             priority=request.priority,
             summary=summary,
             details=details,
+            language=structured.language if structured is not None else None,
+            announced=request.announced,
         )
 
     @property
@@ -88,6 +92,8 @@ def _words(value: Any) -> str:
 def render_summary(details: HandoverSummary) -> str:
     """The bot's structured summary as a sentence or two for the console."""
     parts = []
+    if details.language == "cy":
+        parts.append("Language: Welsh (Cymraeg).")
     if details.risk:
         parts.append(f"At risk: {_words(details.risk)}.")
     if details.topic:
@@ -113,9 +119,10 @@ class BotReply:
     buttons: tuple[dict[str, str], ...] = ()
     links: tuple[dict[str, str], ...] = ()
     handoff: HandoffRequest | None = None
+    prompt: str = ""  # asked after the links ("Did that help?"), with the buttons
 
     def message_data(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "author": "bot",
             "author_name": "Bramblefield assistant",
             "text": self.text,
@@ -123,6 +130,9 @@ class BotReply:
             "buttons": list(self.buttons),
             "links": list(self.links),
         }
+        if self.prompt:
+            data["prompt"] = self.prompt
+        return data
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,15 @@ class BotPort(ABC):
         return None
 
 
+def _link(link: dict[str, Any]) -> dict[str, str]:
+    """A link card: title and url, and the article's section when there is one."""
+    found = {"title": str(link.get("title", ""))[:200], "url": str(link.get("url", ""))[:2000]}
+    section = link.get("section")
+    if isinstance(section, str) and section.strip():
+        found["section"] = section.strip()[:200]
+    return found
+
+
 def parse_rasa_replies(body: Any) -> list[BotReply]:
     """Rasa's REST channel answers a list of {text, buttons, custom, image, …}."""
     if not isinstance(body, list):
@@ -167,20 +186,27 @@ def parse_rasa_replies(body: Any) -> list[BotReply]:
         if not isinstance(item, dict):
             continue
         custom: dict[str, Any] = item["custom"] if isinstance(item.get("custom"), dict) else {}
+        # A reply the bot sends whole (an answer with its card and buttons) carries
+        # everything in ``custom``: Rasa's channels would split them otherwise.
+        raw_buttons = item.get("buttons") or custom.get("buttons") or []
         buttons = tuple(
             {"title": str(b.get("title", ""))[:200], "payload": str(b.get("payload", ""))[:1000]}
-            for b in item.get("buttons") or []
+            for b in (raw_buttons if isinstance(raw_buttons, list) else [])
             if isinstance(b, dict)
         )
         links = tuple(
-            {"title": str(link.get("title", ""))[:200], "url": str(link.get("url", ""))[:2000]}
+            _link(link)
             for link in custom.get("links") or []
             if isinstance(link, dict) and str(link.get("url", "")).startswith(("http", "/"))
         )
         text = str(item.get("text") or custom.get("text") or "")
+        prompt = custom.get("prompt")
+        prompt = prompt.strip()[:200] if isinstance(prompt, str) else ""
         handoff = HandoffRequest.from_custom(custom.get(HANDOVER_KEY))
         if text or buttons or links or handoff:
-            replies.append(BotReply(text=text, buttons=buttons, links=links, handoff=handoff))
+            replies.append(
+                BotReply(text=text, buttons=buttons, links=links, handoff=handoff, prompt=prompt)
+            )
     return replies
 
 

@@ -147,15 +147,24 @@ def _escalate(
         "reason": request.reason,
         "summary": request.summary or conversation.summary,
     }
+    if request.language in {"en", "cy"} and request.language != conversation.language:
+        routing["language"] = request.language  # the console shows it; routing reads it
     if team is None:
         verdict = Serviceable.NO_ADVISORS
     else:
         advisors = tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds)
         verdict = serviceable(team, advisors)
     if verdict is not Serviceable.OPEN:
-        tx.update_conversation(conversation.id, last_notice=verdict.value, **routing)
-        tx.append(conversation, Kind.NOTICE, unavailable_notice(store, verdict, slug, tx.now))
-        return verdict
+        notice = unavailable_notice(store, verdict, slug, tx.now)
+        if request.announced:  # the bot has said it, in the resident's language: once
+            notice = {**notice, "text": "", "opening_hours": None}
+        tx.append(conversation, Kind.NOTICE, notice)
+        if request.priority != "urgent":
+            tx.update_conversation(conversation.id, last_notice=verdict.value, **routing)
+            return verdict
+        # A resident at risk is queued whatever the hour: first in the queue, so
+        # the first person who can take a chat sees it before anyone else's.
+        routing["last_notice"] = verdict.value
     transition(conversation.state, State.WAITING, reason)
     tx.update_conversation(
         conversation.id,
@@ -166,10 +175,11 @@ def _escalate(
         offer_expires_at=None,
         declined_by="",
         assigned_to=None,
-        last_notice=None,
-        **routing,
+        **{"last_notice": None, **routing},
     )
-    handoff_data: dict[str, Any] = {k: routing[k] for k in routing if k != "team"}
+    handoff_data: dict[str, Any] = {
+        k: routing[k] for k in routing if k not in {"team", "last_notice"}
+    }
     if request.details is not None:
         handoff_data["details"] = request.details
     tx.append(conversation, Kind.HANDOFF, handoff_data)
@@ -210,9 +220,10 @@ def unavailable_notice(
         name, hours = slug, OpeningHours.parse("never")
     next_open = hours.next_open(now)
     if verdict is Serviceable.OUT_OF_HOURS:
+        # The hours travel apart (``opening_hours``): the widget prints them once.
         text = (
-            f"Our {name} advisors are not available right now (opening hours: "
-            f"{hours.describe()}). You can leave a message and we will reply."
+            f"Our {name} advisors are not available right now. "
+            "You can leave a message and we will reply."
         )
     else:
         text = (

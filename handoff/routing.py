@@ -16,6 +16,9 @@ from enum import StrEnum
 from frontdoor.contracts.service_areas import DEFAULT_TEAM
 
 DEFAULT_HANDLE_SECONDS = 480  # a typical chat, until there is history to average
+# A team with this skill is a list of Welsh speakers: its members are offered
+# Welsh conversations first, whichever team the conversation queues for.
+WELSH_SKILL = "cy"
 
 
 class Priority(StrEnum):
@@ -82,6 +85,7 @@ class QueueEntry:
     offered_to: int | None = None
     offer_expires_at: datetime | None = None
     declined_by: frozenset[int] = frozenset()
+    language: str = "en"
 
 
 def sort_key(entry: QueueEntry) -> tuple[int, int, datetime, str]:
@@ -134,6 +138,39 @@ def serviceable(team: TeamInfo, advisors: Iterable[AdvisorInfo]) -> Serviceable:
     return Serviceable.OPEN
 
 
+def welsh_speakers(teams: Iterable[TeamInfo], advisors: Iterable[AdvisorInfo]) -> frozenset[int]:
+    """Advisors in a team that has the Welsh skill."""
+    welsh = {t.slug for t in teams if WELSH_SKILL in t.skills}
+    return frozenset(a.user_id for a in advisors if a.teams & welsh)
+
+
+@dataclass(frozen=True)
+class AvailableNow:
+    """What the bot is told before it promises a person (``frontdoor.contracts.availability``)."""
+
+    verdict: Serviceable
+    team: str
+    welsh_speaker: bool = False
+
+
+def available_now(
+    service_area: str | None,
+    language: str,
+    teams: Sequence[TeamInfo],
+    advisors: Sequence[AdvisorInfo],
+) -> AvailableNow:
+    """Whether the team that would take this chat can take it now, and for a
+    Welsh chat whether a Welsh speaker in that team is taking chats."""
+    slug = team_for(service_area, teams)
+    team = next((t for t in teams if t.slug == slug), None)
+    verdict = serviceable(team, advisors) if team else Serviceable.NO_ADVISORS
+    speaking = False
+    if language == "cy" and verdict is Serviceable.OPEN:
+        speakers = welsh_speakers(teams, advisors)
+        speaking = any(a.user_id in speakers and a.takes_chats for a in members(slug, advisors))
+    return AvailableNow(verdict, slug, speaking)
+
+
 def estimate_wait(
     position: int,
     team: str,
@@ -157,9 +194,15 @@ def estimate_wait(
 
 
 def choose_advisor(
-    entry: QueueEntry, advisors: Iterable[AdvisorInfo], *, now: datetime
+    entry: QueueEntry,
+    advisors: Iterable[AdvisorInfo],
+    *,
+    now: datetime,
+    welsh: frozenset[int] = frozenset(),
 ) -> AdvisorInfo | None:
-    """The least-busy available team member with a free slot, longest idle first."""
+    """The least-busy available team member with a free slot, longest idle first;
+    for a Welsh conversation, a Welsh speaker (``welsh``) before anyone else, and
+    for others, among the equally free, someone who is not."""
     candidates = [
         a
         for a in advisors
@@ -170,9 +213,18 @@ def choose_advisor(
     ]
     if not candidates:
         return None
+    first = entry.language == "cy"
     return min(
         candidates,
-        key=lambda a: (a.load / a.cap, a.load, a.idle_since or now, a.user_id),
+        key=lambda a: (
+            0 if first and a.user_id in welsh else 1,
+            a.load / a.cap,
+            # Equally free: an English chat goes to someone else, keeping the speaker.
+            1 if not first and a.user_id in welsh else 0,
+            a.load,
+            a.idle_since or now,
+            a.user_id,
+        ),
     )
 
 
@@ -195,6 +247,7 @@ def plan(
     new offers in queue order, never beyond an advisor's cap."""
     result = Plan()
     team_by_slug = {t.slug: t for t in teams}
+    welsh = welsh_speakers(teams, advisors)
     loads = {a.user_id: a for a in advisors}
     current: list[QueueEntry] = []
     for entry in entries:
@@ -221,11 +274,11 @@ def plan(
             continue
         if not team.is_open:
             continue
-        chosen = choose_advisor(entry, loads.values(), now=now)
+        chosen = choose_advisor(entry, loads.values(), now=now, welsh=welsh)
         if chosen is None and entry.declined_by:
             # Everyone free has let it lapse once: better offered again than left.
             chosen = choose_advisor(
-                replace(entry, declined_by=frozenset()), loads.values(), now=now
+                replace(entry, declined_by=frozenset()), loads.values(), now=now, welsh=welsh
             )
         if chosen is None:
             continue

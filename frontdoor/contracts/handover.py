@@ -79,6 +79,7 @@ class HandoverSummary(BaseModel):
     articles_shown: list[str] = Field(default_factory=list)
     failed_questions: list[str] = Field(default_factory=list)
     risk: str | None = None
+    language: Literal["en", "cy"] = "en"  # what the resident wrote in, last
 
     def as_sent(self) -> dict[str, Any]:
         """The summary as the bot sent it (only the fields it set)."""
@@ -92,6 +93,9 @@ class HandoverRequest(BaseModel):
     service_area: str = "general"
     priority: Literal["normal", "urgent"] = "normal"
     summary: HandoverSummary | str = ""
+    # The bot has already told the resident nobody is available (it asked:
+    # frontdoor.contracts.availability); the service then adds no notice text.
+    announced: bool = False
 
     @field_validator("reason", mode="before")
     @classmethod

@@ -77,6 +77,7 @@ class Conversation:
             offered_to=self.offered_to,
             offer_expires_at=self.offer_expires_at,
             declined_by=self.declined,
+            language=self.language,
         )
 
 

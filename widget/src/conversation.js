@@ -111,7 +111,8 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
             authorName: data.author_name ? String(data.author_name) : "",
             text: data.text == null ? "" : String(data.text),
             buttons: cleanList(data.buttons, ["title", "payload"]),
-            links: cleanList(data.links, ["title", "url"]),
+            links: cleanList(data.links, ["title", "url", "section"]),
+            prompt: data.prompt == null ? "" : String(data.prompt),
             status: "sent",
           },
           changes,
@@ -154,7 +155,9 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
           canRequestHuman: data.can_request_human === true,
           openingHours: data.opening_hours ? String(data.opening_hours) : null,
         };
-        system(seq, at, { text: String(data.text || ""), notice }, changes);
+        // The bot may have said it already, in the resident's language: then the
+        // notice carries no text and only offers "Leave a message".
+        if (data.text) system(seq, at, { text: String(data.text), notice }, changes);
         model.notice = notice.canLeaveMessage || notice.canRequestHuman ? notice : model.notice;
         changes.push({ type: "notice", notice: model.notice });
         break;

@@ -23,7 +23,8 @@ export function transcriptText(items, t, { council, now = new Date() } = {}) {
     const prefix = when ? `[${when}] ` : "";
     if (item.kind === "message") {
       lines.push(`${prefix}${authorLabel(item, t)}: ${item.text}`);
-      for (const link of item.links || []) lines.push(`    ${link.title} <${link.url}>`);
+      for (const link of item.links || []) lines.push(`    ${link.title}${link.section ? `: ${link.section}` : ""} <${link.url}>`);
+      if (item.prompt) lines.push(`    ${item.prompt}`);
     } else {
       lines.push(`${prefix}${item.textKey ? t(item.textKey, item.vars || {}) : item.text}`);
     }

@@ -56,7 +56,8 @@ export function entryFor(event, { residentLabel, language = "en", pending = fals
       el("p", { className: "entry__text", text: data.text || "", lang: spoken }),
     ]);
     const links = Array.isArray(data.links) ? data.links : [];
-    if (links.length) item.append(el("ul", {}, links.map((link) => el("li", {}, [safeLink(link.title, link.url)]))));
+    if (links.length) item.append(el("ul", {}, links.map((link) => el("li", {}, [safeLink(link.section ? `${link.title}: ${link.section}` : link.title, link.url)]))));
+    if (data.prompt) item.append(el("p", { className: "entry__text", text: data.prompt }));
     const buttons = Array.isArray(data.buttons) ? data.buttons : [];
     if (buttons.length) item.append(el("p", { className: "muted", text: `Offered replies: ${buttons.map((b) => b.title).join(", ")}` }));
     if (pending) item.append(el("p", { className: "muted", text: "Sending…" }));

@@ -85,7 +85,16 @@ class Result:
 
     @property
     def texts(self) -> list[str]:
-        return [m["text"] for m in self.messages if m.get("text")]
+        """Each message's text, whether plain or inside a whole-reply custom payload."""
+        found = []
+        for m in self.messages:
+            custom = m.get("custom") or {}
+            text = m.get("text") or custom.get("text")
+            if text:
+                found.append(text)
+            if custom.get("prompt"):
+                found.append(custom["prompt"])
+        return found
 
     @property
     def text(self) -> str:
@@ -97,7 +106,11 @@ class Result:
 
     @property
     def buttons(self) -> list[dict[str, str]]:
-        return [b for m in self.messages for b in (m.get("buttons") or [])]
+        return [
+            b
+            for m in self.messages
+            for b in (m.get("buttons") or (m.get("custom") or {}).get("buttons") or [])
+        ]
 
     def slot(self, name: str, default: Any = "<unset>") -> Any:
         found = default

@@ -14,7 +14,7 @@ from tests.unit.bot.harness import BotHarness
 def _payload(bot: BotHarness, **tracker: object) -> dict:
     result = bot.run("action_handoff", bot.tracker(**tracker))  # type: ignore[arg-type]
     (custom,) = result.custom
-    assert set(custom) == {HANDOVER_KEY}
+    assert set(custom) == {HANDOVER_KEY, "text"}  # one reply: the text travels with it
     return custom[HANDOVER_KEY]
 
 

@@ -8,6 +8,7 @@ from handoff.routing import (
     RoutingMode,
     Serviceable,
     TeamInfo,
+    available_now,
     choose_advisor,
     estimate_wait,
     lost_advisors,
@@ -15,6 +16,7 @@ from handoff.routing import (
     positions,
     serviceable,
     team_for,
+    welsh_speakers,
 )
 
 NOW = datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
@@ -136,3 +138,53 @@ def test_estimated_wait():
 def test_lost_advisors():
     seen = {1: NOW - timedelta(seconds=5), 2: NOW - timedelta(seconds=40), 3: None}
     assert lost_advisors(seen, now=NOW, grace=timedelta(seconds=20)) == [2, 3]
+
+
+# --- Welsh first (issue #18) ------------------------------------------------
+
+WELSH_TEAMS = [*TEAMS, TeamInfo("cymraeg", "Welsh speakers", frozenset({"cy"}))]
+
+
+def test_a_welsh_conversation_is_offered_to_a_welsh_speaker_first():
+    busy_speaker = advisor(1, teams=("waste", "cymraeg"), active=2)
+    idle_other = advisor(2, teams=("waste",))
+    welsh = welsh_speakers(WELSH_TEAMS, [busy_speaker, idle_other])
+    assert welsh == frozenset({1})
+    chosen = choose_advisor(
+        entry("c1", language="cy"), [idle_other, busy_speaker], now=NOW, welsh=welsh
+    )
+    assert chosen.user_id == 1
+    english = choose_advisor(entry("c2"), [idle_other, busy_speaker], now=NOW, welsh=welsh)
+    assert english.user_id == 2
+
+
+def test_a_welsh_conversation_still_goes_to_someone_when_no_speaker_is_free():
+    speaker = advisor(1, teams=("waste", "cymraeg"), cap=1, active=1)
+    other = advisor(2, teams=("waste",))
+    result = plan([entry("c1", language="cy")], [speaker, other], WELSH_TEAMS, now=NOW)
+    assert result.offers == [("c1", 2)]
+
+
+def test_plan_offers_welsh_chats_to_speakers_in_queue_order():
+    speaker = advisor(1, teams=("waste", "cymraeg"))
+    other = advisor(2, teams=("waste",))
+    result = plan(
+        [entry("welsh", language="cy", minutes_ago=1), entry("english", minutes_ago=9)],
+        [other, speaker],
+        WELSH_TEAMS,
+        now=NOW,
+    )
+    assert dict(result.offers) == {"english": 2, "welsh": 1}
+
+
+def test_available_now_says_whether_and_for_welsh_whether_a_speaker_is_there():
+    speaker = advisor(1, teams=("housing", "cymraeg"))
+    other = advisor(2, teams=("housing",))
+    found = available_now("rent", "cy", WELSH_TEAMS, [speaker, other])
+    assert (found.verdict, found.team, found.welsh_speaker) == (Serviceable.OPEN, "housing", True)
+    assert available_now("rent", "cy", WELSH_TEAMS, [other]).welsh_speaker is False
+    assert available_now("rent", "en", WELSH_TEAMS, [speaker]).welsh_speaker is False
+    closed = [TeamInfo("housing", "Housing", frozenset({"rent"}), is_open=False)]
+    assert available_now("rent", "en", closed, [other]).verdict is Serviceable.OUT_OF_HOURS
+    away = advisor(3, teams=("housing",), availability=Availability.AWAY)
+    assert available_now("rent", "en", WELSH_TEAMS, [away]).verdict is Serviceable.NO_ADVISORS

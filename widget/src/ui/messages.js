@@ -15,6 +15,18 @@ export function itemText(item, t) {
   return item.textKey ? t(item.textKey, item.vars || {}) : item.text || "";
 }
 
+// An answer's source as a card: the article's title is the link (one tab stop,
+// its accessible name is the title), the section below it as plain text.
+function renderCard(doc, link, t, base) {
+  const anchor = createLink(doc, link, { base, newTabText: t("newTab") });
+  anchor.classList.add("fd-card-title");
+  return el(doc, "li", { className: "fd-card" }, [
+    el(doc, "p", { className: "fd-card-kicker", text: t("answerSource") }),
+    anchor,
+    el(doc, "p", { className: "fd-card-section", text: link.section }),
+  ]);
+}
+
 export function renderItem(doc, item, t, { base }) {
   if (item.kind !== "message") {
     const li = el(doc, "li", { className: "fd-system", "data-key": item.key });
@@ -34,10 +46,11 @@ export function renderItem(doc, item, t, { base }) {
   if (item.links && item.links.length) {
     const list = el(doc, "ul", { className: "fd-links", "aria-label": t("relatedPages") });
     for (const link of item.links) {
-      list.append(el(doc, "li", {}, [createLink(doc, link, { base, newTabText: t("newTab") })]));
+      list.append(link.section ? renderCard(doc, link, t, base) : el(doc, "li", {}, [createLink(doc, link, { base, newTabText: t("newTab") })]));
     }
     li.append(list);
   }
+  if (item.prompt) li.append(el(doc, "p", { className: "fd-prompt", text: item.prompt }));
   if (item.status === "sending") li.append(el(doc, "p", { className: "fd-meta", text: t("sending") }));
   if (item.status === "failed") li.append(el(doc, "p", { className: "fd-meta fd-error", text: t("errorGeneric") }));
   return li;
@@ -47,7 +60,8 @@ export function renderItem(doc, item, t, { base }) {
 export function announcement(item, t) {
   if (item.kind === "message") {
     if (item.author === "resident") return null;
-    return `${authorName(item, t)}: ${item.text}`;
+    const said = [item.text, ...(item.links || []).map((l) => [l.title, l.section].filter(Boolean).join(": ")), item.prompt];
+    return `${authorName(item, t)}: ${said.filter(Boolean).join(" ")}`;
   }
   return itemText(item, t);
 }

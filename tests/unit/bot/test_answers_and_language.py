@@ -1,0 +1,236 @@
+"""Answers in the article's own sentences; the language of each message; every
+bot text in Welsh when the resident writes Welsh (issue #18, 3 and 4)."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions import messages, messages_cy
+from actions.answers import extract_answer, heading_anchor, sentences
+from actions.language import detect, welsh_confidence
+from actions.localise import localise, localise_buttons, to_welsh
+from knowledge.search.text import heading_anchor as search_anchor
+from tests.unit.bot.harness import BotHarness
+
+SINGLE_PERSON = """If you are the only adult (aged 18 or over) living in your home, you can get \
+25% off your council tax bill. Apply online or through our online assistant. It takes about 5 \
+minutes.
+
+## Who can get it
+
+You can get the discount if you are the only adult who lives in your home as their main home.
+
+## How to apply
+
+You need:
+
+- your council tax account number
+- the date you started living alone
+
+We will send you a new bill showing the discount. If you apply late, we can usually backdate \
+the discount to the date you started living alone.
+
+## Checks
+
+We check single person discounts regularly, using information such as the **electoral \
+register** and [credit reference data](/articles/credit).
+"""
+
+
+# --- extraction ------------------------------------------------
+
+
+def test_a_general_question_gets_the_articles_own_summary_sentence() -> None:
+    answer = extract_answer(
+        "can I get a discount if I live alone", SINGLE_PERSON, section_anchor="how-to-apply"
+    )
+    assert answer == (
+        "If you are the only adult (aged 18 or over) living in your home, you can get 25% off "
+        "your council tax bill."
+    )
+
+
+def test_list_items_are_never_stitched_into_an_answer() -> None:
+    answer = extract_answer("what do I need to apply", SINGLE_PERSON, section_anchor="how-to-apply")
+    assert answer is not None
+    assert "account number" not in answer and ";" not in answer
+
+
+def test_a_question_naming_a_section_is_answered_from_it_without_markup() -> None:
+    answer = extract_answer("how do you do checks", SINGLE_PERSON)
+    assert answer == (
+        "We check single person discounts regularly, using information such as the electoral "
+        "register and credit reference data."
+    )
+
+
+def test_sentences_keep_only_prose_with_their_sections() -> None:
+    found = sentences(SINGLE_PERSON)
+    assert all(s.text[-1] in ".!?" for s in found)
+    assert {s.section for s in found} == {None, "who-can-get-it", "how-to-apply", "checks"}
+    assert not any(s.text.startswith("- ") for s in found)
+
+
+def test_an_article_without_prose_has_no_answer_and_a_long_sentence_is_clipped() -> None:
+    assert extract_answer("bins", "## Heading\n\n- a list\n- only\n") is None
+    long = "You can " + "really " * 80 + "recycle glass."
+    answer = extract_answer("recycle glass", long)
+    assert answer is not None and len(answer) <= 320 and answer.endswith("…")
+
+
+@pytest.mark.parametrize(
+    "title", ["If your bin is missed often", "Talu'ch treth gyngor: ar-lein", "Who can get it?"]
+)
+def test_heading_anchors_match_the_search_engines(title: str) -> None:
+    assert heading_anchor(title) == search_anchor(title)
+
+
+# --- language ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "current", "expected"),
+    [
+        ("Rwyf eisiau siarad â pherson", "en", "cy"),
+        ("Oes gostyngiad treth cyngor os ydw i'n byw ar fy mhen fy hun", "en", "cy"),
+        ("can I get a discount if I live alone", "cy", "en"),
+        ("hello", "cy", "cy"),  # short and ambiguous: the conversation's language holds
+        ("yes", "cy", "cy"),
+        ("BF3 2QX", "cy", "cy"),
+        ("😀😀😀", "cy", "cy"),
+        ("", "en", "en"),
+        ("diolch yn fawr", "en", "cy"),
+    ],
+)
+def test_each_message_sets_the_language_only_when_it_is_clear(
+    text: str, current: str, expected: str
+) -> None:
+    assert detect(text, current=current) == expected  # type: ignore[arg-type]
+
+
+def test_a_very_long_message_is_read_only_in_part() -> None:
+    assert welsh_confidence("Pryd mae fy miniau yn cael eu casglu? " * 400) is not None
+    assert welsh_confidence("12345 !!!") is None
+
+
+# --- localisation ------------------------------------------------
+
+
+def test_every_message_with_welsh_has_the_same_fields() -> None:
+    import string
+
+    def fields(value: object) -> set[str]:
+        if isinstance(value, str):
+            return {f for _, f, _, _ in string.Formatter().parse(value) if f}
+        if isinstance(value, dict):
+            return set().union(*(fields(v) for v in value.values()))
+        if isinstance(value, list | tuple):
+            return set().union(*(fields(v) for v in value)) if value else set()
+        return set()
+
+    names = [n for n in dir(messages_cy) if n.isupper() and hasattr(messages, n)]
+    assert len(names) > 80
+    for name in names:
+        assert fields(getattr(messages_cy, name)) == fields(getattr(messages, name)), name
+
+
+def test_templates_and_the_values_in_them_are_put_into_welsh() -> None:
+    english = messages.RESUME.format(task=messages.TASK_LABELS["bin_day"])
+    assert to_welsh(english) == "Nawr, yn ôl at wirio diwrnod eich bin."
+    lines = "\n".join(
+        [
+            messages.BIN_DAY_HEADER.format(address="1 High Street"),
+            messages.BIN_DAY_LINE.format(label="Recycling", day="Tuesday 24 November"),
+        ]
+    )
+    assert to_welsh(lines) == (
+        "Y casgliadau nesaf ar gyfer 1 High Street:\n- Recycling: dydd Mawrth 24 Tachwedd"
+    )
+    advice = f"{messages.RISK_ADVICE['other']}\n{messages.HANDOFF_URGENT}"
+    assert "999" in to_welsh(advice) and "Os ydych chi" in to_welsh(advice)
+    assert localise("Something no one translated.", "cy") == "Something no one translated."
+    assert localise(messages.GLAD, "en") == messages.GLAD
+    assert localise_buttons([messages.HUMAN_BUTTON], "cy") == [
+        {"title": "Siarad â pherson", "payload": "/human"}
+    ]
+
+
+# --- through the actions ------------------------------------------------
+
+
+def test_a_chat_that_began_in_english_switches_to_welsh_and_back(bot: BotHarness) -> None:
+    welsh = bot.run(
+        "action_smalltalk",
+        bot.tracker(text="Helo, sut gallwch chi fy helpu i heddiw?", intent="greet"),
+    )
+    assert welsh.slot("conversation_language") == "cy"
+    assert "Sorry" not in welsh.text
+    english = bot.run(
+        "action_smalltalk",
+        bot.tracker(
+            text="hello, what can you help me with today?",
+            intent="greet",
+            slots={"conversation_language": "cy"},
+        ),
+    )
+    assert english.slot("conversation_language") == "en"
+
+
+def test_a_short_reply_keeps_the_welsh_of_the_conversation(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_yes",
+        bot.tracker(
+            text="ok",
+            intent="affirm",
+            slots={"awaiting": "answer_feedback", "conversation_language": "cy"},
+        ),
+    )
+    assert result.text == messages_cy.GLAD
+    assert result.slot("conversation_language", None) is None  # unchanged: no event
+
+
+def test_the_widgets_cymraeg_choice_answers_in_welsh_with_welsh_buttons(bot: BotHarness) -> None:
+    result = bot.run(
+        "action_answer_question",
+        bot.tracker(text="ok", intent="nlu_fallback", metadata={"language": "cy"}),
+    )
+    assert result.text == messages_cy.REPHRASE
+
+
+def test_yes_and_no_are_recorded_against_the_latest_answer(bot: BotHarness) -> None:
+    bot.run(
+        "action_answer_question",
+        bot.tracker(
+            text="how do I pay council tax by direct debit", intent="ask_question", sender_id="c1"
+        ),
+    )
+    bot.run(
+        "action_no",
+        bot.tracker(intent="deny", sender_id="c1", slots={"awaiting": "answer_feedback"}),
+    )
+    (row,) = bot.services.answers.by_article()
+    assert (row.slug, row.answers, row.helpful, row.not_helpful, row.unrated) == (
+        "pay-council-tax",
+        1,
+        0,
+        1,
+        0,
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "x" * 10_000,
+        "😀🎉👍",
+        "<script>alert('hi')</script><b>bins</b>",
+        "Pryd mae my bin day please diolch",
+        "BDC-12",
+    ],
+)
+def test_bad_input_gets_a_polite_reply_and_nothing_echoed(bot: BotHarness, text: str) -> None:
+    result = bot.run("action_answer_question", bot.tracker(text=text, intent="nlu_fallback"))
+    assert result.messages, "always a reply"
+    assert "<script>" not in result.text and "<b>" not in result.text
+    assert "x" * 50 not in result.text
+    assert "went wrong" not in result.text
