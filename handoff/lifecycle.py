@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from actions.verification import recorded_account_grants
 from handoff import models as m
@@ -170,7 +170,9 @@ def _escalate(
         verdict = serviceable(team, advisors)
     if verdict is not Serviceable.OPEN:
         tx.update_conversation(conversation.id, last_notice=verdict.value, **routing)
-        tx.append(conversation, Kind.NOTICE, unavailable_notice(store, verdict, slug, tx.now))
+        tx.append(
+            conversation, Kind.NOTICE, unavailable_notice(store, verdict, slug, tx.now, tx.conn)
+        )
         return verdict
     transition(conversation.state, State.WAITING, reason)
     tx.update_conversation(
@@ -218,10 +220,10 @@ def _note_bot_verification(tx: Tx, conversation: Conversation, request: HandoffR
 
 
 def unavailable_notice(
-    store: Store, verdict: Serviceable, slug: str, now: datetime
+    store: Store, verdict: Serviceable, slug: str, now: datetime, conn: Connection | None = None
 ) -> dict[str, Any]:
     try:
-        name, hours = store.team_hours(slug)
+        name, hours = store.team_hours(slug, conn)
     except Exception:  # a team deleted meanwhile: still be honest
         name, hours = slug, OpeningHours.parse("never")
     next_open = hours.next_open(now)

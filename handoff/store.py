@@ -353,9 +353,11 @@ class Store:
             for row in rows
         ]
 
-    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(m.teams).where(m.teams.c.slug == slug)).first()
+    def team_hours(self, slug: str, conn: Connection | None = None) -> tuple[str, OpeningHours]:
+        """``conn``: inside a transaction, read on its connection (asking the pool for a
+        second one while holding locks can wait on the very sessions those locks block)."""
+        with self._conn(conn) as c:
+            row = c.execute(select(m.teams).where(m.teams.c.slug == slug)).first()
         if row is None:
             raise NotFound("No such team.")
         return row.name, OpeningHours.parse(row.opening_hours)
