@@ -83,11 +83,12 @@ class GroupWriter:
         self.store = store
         # SQLite has one writer at a time; PostgreSQL commits several batches at once.
         sqlite = store.engine.dialect.name == "sqlite"
-        self.writers = writers or (1 if sqlite else 3)
+        self.writers = writers or (1 if sqlite else 4)
         self.max_batch, self.shed_after, self.on_batch = max_batch, shed_after, on_batch
         self._queue: deque[_Write] = deque()
         self._running = 0
         self._drainers: set[asyncio.Future[None]] = set()
+        self._busy: set[str] = set()  # conversations in a batch being written
 
     @property
     def pending(self) -> int:
@@ -120,10 +121,7 @@ class GroupWriter:
 
     async def _drain(self) -> None:
         try:
-            while self._queue:
-                batch = [
-                    self._queue.popleft() for _ in range(min(self.max_batch, len(self._queue)))
-                ]
+            while batch := self._take():
                 batch.sort(key=lambda write: write.key)  # stable: arrival order per conversation
                 try:
                     results = await anyio.to_thread.run_sync(self._together, batch)
@@ -131,6 +129,7 @@ class GroupWriter:
                     results = await anyio.to_thread.run_sync(self._one_by_one, batch)
                 if self.on_batch is not None:
                     self.on_batch(len(batch))
+                self._busy.difference_update(write.key for write in batch)
                 for write, (ok, value) in zip(batch, results, strict=True):
                     if write.future.done():  # the caller went away
                         continue
@@ -140,6 +139,24 @@ class GroupWriter:
                         write.future.set_exception(value)
         finally:
             self._running -= 1
+
+    def _take(self) -> list[_Write]:
+        """This writer's share of the queue, never a conversation another writer holds,
+        and every queued write of the conversations it takes (so each conversation's
+        writes are stored in the order they arrived)."""
+        share = min(self.max_batch, -(-len(self._queue) // self.writers))
+        batch: list[_Write] = []
+        keys: set[str] = set()
+        left: deque[_Write] = deque()
+        for write in self._queue:
+            if write.key in self._busy or (len(batch) >= share and write.key not in keys):
+                left.append(write)
+            else:
+                batch.append(write)
+                keys.add(write.key)
+        self._queue = left
+        self._busy |= keys
+        return batch
 
     def _together(self, batch: list[_Write]) -> list[tuple[bool, Any]]:
         if len(batch) == 1:

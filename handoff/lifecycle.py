@@ -212,10 +212,10 @@ def _note_bot_verification(tx: Tx, conversation: Conversation, request: HandoffR
 
 
 def unavailable_notice(
-    store: Store, verdict: Serviceable, slug: str, now: datetime
+    store: Store, verdict: Serviceable, slug: str, now: datetime, conn: Connection | None = None
 ) -> dict[str, Any]:
     try:
-        name, hours = store.team_hours(slug)
+        name, hours = store.team_hours(slug, conn)
     except Exception:  # a team deleted meanwhile: still be honest
         name, hours = slug, OpeningHours.parse("never")
     next_open = hours.next_open(now)
