@@ -36,6 +36,7 @@ export class ChatCard {
     this.stuck = true; // follow the latest message until the advisor scrolls up
     this.unseen = 0; // messages that arrived while scrolled up
     this.waitingSince = null; // the resident's oldest unanswered message (or the handover)
+    this.preview = chat.last_message_preview || ""; // the latest message, for the chats list
     this.build();
     this.loadDetail();
   }
@@ -190,6 +191,7 @@ export class ChatCard {
     node.setAttribute("data-seq", String(seq));
     this.entries.set(seq, node);
     this.noteWaiting(event);
+    if (event.kind === "message" && event.data && event.data.text) this.preview = String(event.data.text).slice(0, 80);
     if (event.kind === "message" && event.data.author === "resident") {
       this.setTyping(false);
       if (seq > this.historyUntil) this.residentWrote(event.data.text || "");

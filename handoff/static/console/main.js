@@ -18,6 +18,16 @@ const offers = new Map();
 let queueItems = [];
 let me = null;
 let selected = null;
+const REMEMBERED = "fd-console-selected"; // this tab's chosen chat, kept over a reload
+
+// Read once: selecting the first chat to arrive must not overwrite it.
+const rememberedChat = (() => {
+  try {
+    return window.sessionStorage.getItem(REMEMBERED);
+  } catch {
+    return null;
+  }
+})();
 
 const notifier = createNotifier({ announcer: $("announcer"), soundButton: $("sound-toggle"), baseTitle: document.title });
 const socket = createAdvisorSocket({
@@ -111,6 +121,7 @@ function paintChatItem(button, card) {
       info.priority === "urgent" ? el("span", { className: "tag tag--urgent", text: "Urgent" }) : null,
       el("span", { className: "tag", text: card.language === "cy" ? "Welsh" : "English" }),
     ]),
+    card.preview ? el("span", { className: "chat-item__preview", text: card.preview }) : null,
     el("span", { className: "chat-item__wait", text: waitingWords(card) }),
   );
 }
@@ -137,6 +148,11 @@ function select(conversationId, { focus = null } = {}) {
     const before = chats.get(selected);
     if (before) before.hide();
     selected = conversationId;
+    try {
+      window.sessionStorage.setItem(REMEMBERED, conversationId);
+    } catch {
+      // the choice is only a convenience
+    }
     card.show();
     workspace.selected = conversationId;
     workspace.emit("select", { conversationId });
@@ -179,7 +195,7 @@ function addChat(chat) {
   $("chats").append(card.root);
   $("contexts").append(card.context);
   offers.delete(card.id);
-  if (!selected) select(card.id);
+  if (!selected || card.id === rememberedChat) select(card.id);
   paintQueue();
   return card;
 }

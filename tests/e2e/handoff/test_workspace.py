@@ -6,6 +6,7 @@ axe-core on the whole workspace at the sizes advisors use."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -23,7 +24,10 @@ from tests.e2e.handoff.test_journey import messages, open_widget, say
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-LONG_CHAT = 12  # resident messages before the handover (with the bot's replies, several screens)
+LONG_CHAT = (
+    8  # messages before the handover: with the bot's replies, several screens (and under the
+)
+# resident rate limit, with the two said after it)
 
 
 def available(advisor: Any, stack: Stack) -> None:
@@ -74,12 +78,17 @@ def test_a_long_chat_opens_at_the_latest_message_with_the_reply_box_in_view(
     expect(newest).to_contain_text("Here is one more thing")
     expect(newest).to_be_in_viewport()
     # ... and after reading back, a new one is offered with a button, not forced.
-    transcript.evaluate("t => { t.scrollTop = 0; t.dispatchEvent(new Event('scroll')); }")
+    transcript.hover()
+    advisor.mouse.wheel(0, -10_000)
+    expect(transcript.locator(".entry").first).to_be_in_viewport()
     say(resident, "And another")
-    jump = chat.get_by_role("button", name="1 new message: go to the latest")
+    expect(transcript).to_contain_text("And another")
+    expect(transcript.locator(".entry--resident").last).not_to_be_in_viewport()
+    jump = chat.get_by_role("button", name=re.compile(r"new messages?: go to the latest"))
     expect(jump).to_be_visible()
     jump.click()
     expect(transcript.locator(".entry--resident").last).to_be_in_viewport()
+    expect(advisor.locator("#chat-list")).to_contain_text("And another")  # the latest, in the list
     expect(reply).to_be_focused()
 
     # Reloading the console opens the chat at its latest message again.
@@ -209,6 +218,17 @@ def test_shortcuts_move_between_chats_and_the_help_dialog_lists_them(
     expect(items.nth(1)).to_have_attribute("aria-current", "true")
     advisor.keyboard.press("Alt+Shift+Slash")  # the Alt shortcuts still work
     expect(dialog).to_be_visible()
+    advisor.keyboard.press("Escape")
+
+    # A reload comes back to the chat the advisor was in.
+    chosen = advisor.locator("article.chat:visible").get_attribute("data-conversation")
+    advisor.reload()
+    expect(advisor.locator("#chat-list .chat-item")).to_have_count(2)
+    expect(advisor.locator("article.chat:visible")).to_have_attribute(
+        "data-conversation", chosen or ""
+    )
+    current = advisor.locator("#chat-list .chat-item[aria-current=true]")
+    expect(current).to_have_attribute("aria-controls", f"chat-{chosen}")
     for page in residents:
         page.context.close()
 
