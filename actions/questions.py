@@ -1,8 +1,8 @@
 """Questions answered from the knowledge base, with "did that help?".
 
-A poor answer (the service says ``no_good_answer``, the top score is below
-``knowledge_min_score``, or the resident says "no") counts as a failure: the
-first asks the resident to rephrase, the second offers a person. Every
+A poor answer (no result the decision policy, ``actions.policy.answer_is_good``,
+would show, or the resident says "no") counts as a failure: the first asks the
+resident to rephrase, the second offers a person. Every
 unanswered question goes to the content team as a content gap.
 """
 
@@ -16,7 +16,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import messages
+from actions import messages, policy
 from actions.base import (
     FrontdoorAction,
     Services,
@@ -95,10 +95,10 @@ class AnswerQuestion(FrontdoorAction):
             dispatcher.utter_message(text=messages.KNOWLEDGE_DOWN, buttons=[messages.HUMAN_BUTTON])
             return resume_active_form(dispatcher, tracker)
         best = answer.best
-        good = (
-            best is not None
-            and not answer.no_good_answer
-            and best.score >= self.services.settings.knowledge_min_score
+        # the decision policy says whether a result is worth showing (actions/policy.py)
+        good = best is not None and policy.answer_is_good(
+            policy.Search(score=best.score, no_good_answer=answer.no_good_answer),
+            policy.CALIBRATED,
         )
         if not good or best is None:
             rephrasing = tracker.get_slot("awaiting") == "rephrase"
