@@ -8,8 +8,8 @@ payload, because Rasa's channels split a text, its buttons and a custom
 payload into separate messages. Each answer is logged for helpfulness
 (``actions.answer_log``).
 
-A poor answer (the service says ``no_good_answer``, or the top score is below
-``knowledge_min_score``) counts as a failure: the first asks the resident to
+A poor answer (no result the decision policy, ``actions.policy.answer_is_good``,
+would show) counts as a failure: the first asks the resident to
 rephrase, the second in a row offers a person; a good answer starts the count
 again. "No" to "Did that help?" offers to rephrase or a person and is recorded
 as a content gap, but it is not a failure: the next question starts afresh.
@@ -25,7 +25,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import messages
+from actions import messages, policy
 from actions.answer_log import AnswerShown
 from actions.answers import extract_answer
 from actions.base import (
@@ -150,10 +150,10 @@ class AnswerQuestion(FrontdoorAction):
             dispatcher.utter_message(text=messages.KNOWLEDGE_DOWN, buttons=[messages.HUMAN_BUTTON])
             return resume_active_form(dispatcher, tracker)
         best = answer.best
-        good = (
-            best is not None
-            and not answer.no_good_answer
-            and best.score >= self.services.settings.knowledge_min_score
+        # the decision policy says whether a result is worth showing (actions/policy.py)
+        good = best is not None and policy.answer_is_good(
+            policy.Search(score=best.score, no_good_answer=answer.no_good_answer),
+            policy.CALIBRATED,
         )
         if not good or best is None:
             rephrasing = tracker.get_slot("awaiting") == "rephrase"

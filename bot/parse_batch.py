@@ -3,7 +3,9 @@
     .venv-rasa/bin/python bot/parse_batch.py --model models/frontdoor-<fp>.tar.gz < in.jsonl > out.jsonl
 
 Each input line is a JSON string (the message); each output line is
-``{"text", "intent", "confidence", "entities": [{"entity", "value"}], "ms"}``.
+``{"text", "intent", "confidence", "entities": [{"entity", "value"}], "ranking":
+[[intent, confidence], ...], "gate": {...} | null, "ms"}`` (``ranking`` is the
+classifier's, ``gate`` what the knowledge gate decided; ``intent`` the result).
 Used by benchmarks/bot_nlu.py; runs from the project root so SpacyNLP finds
 models/spacy/frontdoor_en.
 """
@@ -44,6 +46,11 @@ async def run(model: Path) -> int:
                         {"entity": e.get("entity"), "value": e.get("value")}
                         for e in parsed.get("entities") or []
                     ],
+                    "ranking": [
+                        [r.get("name"), r.get("confidence")]
+                        for r in parsed.get("intent_ranking") or []
+                    ],
+                    "gate": parsed.get("frontdoor_gate"),
                     "ms": round(elapsed, 2),
                 }
             ),

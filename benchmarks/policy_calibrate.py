@@ -1,0 +1,199 @@
+"""Calibrate the decision policy's thresholds (actions/policy.py) on messages the
+intent model never trained on.
+
+    .venv/bin/python benchmarks/policy_calibrate.py [--model models/frontdoor-<fp>.tar.gz]
+
+The set: ``bot_nlu_heldout.yml`` (labelled by intent; ask_question and
+out_of_scope count as "answer from the knowledge base"), ``bot_oos.txt`` and the
+search calibration questions (``search_calibration.yaml``: in scope, out of
+scope, Welsh), all knowledge. Never the outcome benchmark's set
+(``bot_outcomes.yaml``), which only measures.
+
+Each message is parsed by the model (the classifier's own ranking, before the
+gate) and searched in memory with the real engine. For each kind of intent the
+script picks the gate (confidence, margin) that makes the most right decisions
+on the messages whose top intent is of that kind, then the strong-match score,
+then the score at which a result the service calls "no good answer" is still
+shown. Paste the printed ``CALIBRATED`` into actions/policy.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from itertools import product
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from actions import bot_model, policy  # noqa: E402
+from actions.risk import detect_risk  # noqa: E402
+from benchmarks.bot_nlu import parse  # noqa: E402
+from benchmarks.search_common import load_content  # noqa: E402
+from knowledge.search import SearchEngine, SentenceTransformerEmbedder  # noqa: E402
+
+DATA = ROOT / "benchmarks" / "data"
+KINDS = (policy.TRANSACTION_KIND, policy.SMALL_TALK_KIND, policy.CONTROL_KIND, policy.RISK_KIND)
+CONFIDENCES = [round(0.3 + 0.05 * i, 2) for i in range(14)]
+MARGINS = [round(0.05 * i, 2) for i in range(11)]
+CERTAIN = [0.8, 0.85, 0.9, 0.95, 0.98, 1.01]
+
+
+def calibration_set() -> list[dict]:
+    items = []
+    heldout = yaml.safe_load((DATA / "bot_nlu_heldout.yml").read_text("utf-8"))
+    for intent, texts in heldout.items():
+        gold = "knowledge" if policy.kind_of(intent) == policy.KNOWLEDGE_KIND else intent
+        items += [{"text": t, "gold": gold, "lang": "en"} for t in texts]
+    for line in (DATA / "bot_oos.txt").read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            items.append({"text": line.strip(), "gold": "knowledge", "lang": "en", "oos": True})
+    search = yaml.safe_load((DATA / "search_calibration.yaml").read_text("utf-8"))
+    for entry in search["in_scope"]:
+        items.append(
+            {"text": entry["q"], "gold": "knowledge", "lang": "en", "slugs": entry["slugs"]}
+        )
+    for entry in search.get("welsh") or []:
+        items.append(
+            {"text": entry["q"], "gold": "knowledge", "lang": "cy", "slugs": entry["slugs"]}
+        )
+    for text in search["out_of_scope"]:
+        items.append({"text": text, "gold": "knowledge", "lang": "en", "oos": True})
+    for text in search.get("welsh_out_of_scope") or []:
+        items.append({"text": text, "gold": "knowledge", "lang": "cy", "oos": True})
+    return items
+
+
+def is_right(item: dict, decision: policy.Decision) -> bool:
+    if item["gold"] == "knowledge":
+        return decision.route == policy.ANSWER
+    if item["gold"] == policy.RISK:
+        return decision.route == policy.HANDOVER_AT_RISK
+    return decision.route == policy.FOLLOW and decision.intent == item["gold"]
+
+
+def evaluate(items: list[dict], thresholds: policy.Thresholds) -> float:
+    return sum(is_right(i, policy.decide(i["evidence"], thresholds)) for i in items) / len(items)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path)
+    args = parser.parse_args()
+    model = args.model or bot_model.latest_model(ROOT)
+    if model is None:
+        print("no model for the current training data; run `frontdoor bot train`")
+        return 2
+    items = calibration_set()
+    parsed = parse(model, [i["text"] for i in items])
+    engine = SearchEngine(None, SentenceTransformerEmbedder(), progress=False)
+    engine.rebuild(load_content(), progress=False)
+    for item, p in zip(items, parsed, strict=True):
+        found = engine.search(item["text"], language=item["lang"], limit=1)
+        top = found.results[0] if found.results else None
+        item["search"] = policy.Search(
+            top.score if top else 0.0, found.no_good_answer or top is None
+        )
+        item["top_slug"] = top.slug if top else None
+        item["evidence"] = policy.Evidence(
+            ranking=[(name, float(conf)) for name, conf in p["ranking"]]
+            or [(p["intent"], float(p["confidence"] or 0))],
+            search=item["search"],
+            risk_pattern=detect_risk(item["text"]) is not None,
+            has_entities=any(
+                e["entity"]
+                in {
+                    "postcode",
+                    "case_reference",
+                    "council_tax_reference",
+                    "tenancy_reference",
+                    "planning_reference",
+                    "booking_reference",
+                }
+                for e in p["entities"]
+            ),
+        )
+    print(
+        f"calibration set: {len(items)} messages ({sum(i['gold'] != 'knowledge' for i in items)} "
+        f"intents, {sum(i['gold'] == 'knowledge' for i in items)} knowledge); model {model.name}"
+    )
+
+    gates = dict(policy.CALIBRATED.gates)
+    scores = sorted(i["search"].score for i in items)
+    strong_options = sorted(
+        {
+            round(scores[int(q * (len(scores) - 1))], 3)
+            for q in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99)
+        }
+        | {9.99}
+    )
+    best_overall = (-1.0, None)
+    for strong in strong_options:
+        for kind in KINDS:
+            mine = [i for i in items if policy.kind_of(i["evidence"].ranking[0][0]) == kind]
+            if not mine:
+                continue
+            best = (-1.0, gates[kind])
+            for confidence, margin, certain in product(CONFIDENCES, MARGINS, CERTAIN):
+                gate = policy.Gate(confidence, margin, certain)
+                trial = policy.Thresholds(
+                    {**gates, kind: gate}, strong, policy.CALIBRATED.answer_score
+                )
+                score = evaluate(mine, trial)
+                # ties: the stricter gate (fewer wrong follows on text we never saw)
+                if score > best[0] + 1e-9:
+                    best = (score, gate)
+            gates[kind] = best[1]
+        thresholds = policy.Thresholds(dict(gates), strong, policy.CALIBRATED.answer_score)
+        score = evaluate(items, thresholds)
+        print(f"  strong match {strong}: right decisions {score:.3f}")
+        if score > best_overall[0] + 1e-9:
+            best_overall = (score, thresholds)
+    chosen = best_overall[1]
+    assert chosen is not None
+
+    # a result the service calls "no good answer": show it from which score?
+    refused = [i for i in items if i["search"].no_good_answer and i["search"].score > 0]
+    wanted = [i for i in refused if i.get("slugs") and i["top_slug"] in i["slugs"]]
+    unwanted = [i for i in refused if i.get("oos")]
+    answer_score = chosen.answer_score
+    if wanted and unwanted:
+        options = [*sorted({round(i["search"].score, 3) for i in refused}), 9.99]
+
+        def balanced(threshold: float) -> float:
+            shown = sum(i["search"].score >= threshold for i in wanted) / len(wanted)
+            held = sum(i["search"].score < threshold for i in unwanted) / len(unwanted)
+            return (shown + held) / 2
+
+        answer_score = max(options, key=lambda t: (balanced(t), t))
+        print(
+            f"refused by the service: {len(wanted)} right top hits, {len(unwanted)} out of scope; "
+            f"show from score {answer_score} (balanced accuracy {balanced(answer_score):.3f})"
+        )
+    final = policy.Thresholds(chosen.gates, chosen.strong_match, answer_score)
+    oos = [i for i in items if i.get("oos")]
+    decisions = [policy.decide(i["evidence"], final) for i in oos]
+    to_task = sum(d.route == policy.FOLLOW and d.intent in policy.TRANSACTIONS for d in decisions)
+    to_risk = sum(d.route == policy.HANDOVER_AT_RISK for d in decisions)
+    to_human = sum(d.route == policy.FOLLOW and d.intent == "human" for d in decisions)
+    print(
+        f"right decisions {evaluate(items, final):.3f}; out of scope ({len(oos)}): "
+        f"{to_task} to a transaction, {to_risk} at risk, {to_human} to a person"
+    )
+    print("\nCALIBRATED = Thresholds(\n    gates={")
+    for kind in KINDS:
+        gate = final.gate(kind)
+        print(
+            f"        {kind.upper()}_KIND: Gate(confidence={gate.confidence}, "
+            f"margin={gate.margin}, certain={gate.certain}),"
+        )
+    print(f"    }},\n    strong_match={final.strong_match},")
+    print(f"    answer_score={final.answer_score},\n)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
