@@ -37,12 +37,73 @@ _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # When the detector is unsure, the little words decide: two of one language's
 # and none of the other's ("how do i get a copy of my data" is English).
 _ENGLISH = frozenset(
-    "the my do does how can is are to of an and what when where why get got it on in for "
-    "with your me we you have has there this that".split()
+    [
+        "the",
+        "my",
+        "do",
+        "does",
+        "how",
+        "can",
+        "is",
+        "are",
+        "to",
+        "of",
+        "an",
+        "and",
+        "what",
+        "when",
+        "where",
+        "why",
+        "get",
+        "got",
+        "it",
+        "on",
+        "in",
+        "for",
+        "with",
+        "your",
+        "me",
+        "we",
+        "you",
+        "have",
+        "has",
+        "there",
+        "this",
+        "that",
+    ]
 )
 _WELSH = frozenset(
-    "mae yn yr fy eich sut beth pryd ble oes ydw ydy rwyf dw gyda ac am ar ei eu hi fe nid "
-    "dim eisiau angen gallaf gaf os".split()
+    [
+        "mae",
+        "yn",
+        "yr",
+        "fy",
+        "eich",
+        "sut",
+        "beth",
+        "pryd",
+        "ble",
+        "oes",
+        "ydw",
+        "ydy",
+        "rwyf",
+        "dw",
+        "gyda",
+        "ac",
+        "am",
+        "ar",
+        "ei",
+        "eu",
+        "hi",
+        "fe",
+        "nid",
+        "dim",
+        "eisiau",
+        "angen",
+        "gallaf",
+        "gaf",
+        "os",
+    ]
 )
 
 
