@@ -43,7 +43,7 @@ def test_seed_teams_hours_and_demo_memberships(database, monkeypatch):
     with Session(database.engine) as session:
         assert not seed.is_empty(session)
         slugs = session.scalars(select(m.teams.c.slug)).all()
-        assert set(slugs) == {"waste", "revenues", "housing", "planning", "general"}
+        assert set(slugs) == {"waste", "revenues", "housing", "planning", "general", "cymraeg"}
         advisors = session.execute(select(m.advisors.c.display_name)).scalars().all()
         assert "Sam Okafor" in advisors and "Morgan Hale" in advisors
 
