@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from actions.formatting import plain
 
@@ -146,6 +147,7 @@ def _stem(token: str) -> str:
     return word
 
 
+@lru_cache(maxsize=4096)
 def terms(text: str) -> frozenset[str]:
     """The words of ``text`` that carry meaning, crudely stemmed."""
     return frozenset(
@@ -167,8 +169,10 @@ def _inline(text: str) -> str:
     return plain(text, limit=2000)
 
 
-def sentences(markdown: str, anchor_of: dict[str, str] | None = None) -> list[Sentence]:
-    """Whole prose sentences, each with its section and paragraph."""
+@lru_cache(maxsize=256)
+def sentences(markdown: str) -> tuple[Sentence, ...]:
+    """Whole prose sentences, each with its section and paragraph (cached: the
+    client holds each article for a minute, so the same text comes again)."""
     found: list[Sentence] = []
     section: str | None = None
     paragraph = 0
@@ -191,14 +195,14 @@ def sentences(markdown: str, anchor_of: dict[str, str] | None = None) -> list[Se
         if heading:
             flush()
             title = heading.group(2).strip()
-            section = (anchor_of or {}).get(title, heading_anchor(title))
+            section = heading_anchor(title)
             continue
         if not line or _LIST_ITEM.match(raw) or _SKIP_LINE.match(line):
             flush()
             continue
         lines.append(line)
     flush()
-    return found
+    return tuple(found)
 
 
 def heading_anchor(title: str) -> str:

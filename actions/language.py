@@ -34,6 +34,78 @@ LONG_CONFIDENCE = 0.7
 
 _WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 
+# When the detector is unsure, the little words decide: two of one language's
+# and none of the other's ("how do i get a copy of my data" is English).
+_ENGLISH = frozenset(
+    [
+        "the",
+        "my",
+        "do",
+        "does",
+        "how",
+        "can",
+        "is",
+        "are",
+        "to",
+        "of",
+        "an",
+        "and",
+        "what",
+        "when",
+        "where",
+        "why",
+        "get",
+        "got",
+        "it",
+        "on",
+        "in",
+        "for",
+        "with",
+        "your",
+        "me",
+        "we",
+        "you",
+        "have",
+        "has",
+        "there",
+        "this",
+        "that",
+    ]
+)
+_WELSH = frozenset(
+    [
+        "mae",
+        "yn",
+        "yr",
+        "fy",
+        "eich",
+        "sut",
+        "beth",
+        "pryd",
+        "ble",
+        "oes",
+        "ydw",
+        "ydy",
+        "rwyf",
+        "dw",
+        "gyda",
+        "ac",
+        "am",
+        "ar",
+        "ei",
+        "eu",
+        "hi",
+        "fe",
+        "nid",
+        "dim",
+        "eisiau",
+        "angen",
+        "gallaf",
+        "gaf",
+        "os",
+    ]
+)
+
 
 @lru_cache(maxsize=1)
 def _detector() -> LanguageDetector:
@@ -68,6 +140,13 @@ def detect(text: str, *, current: Lang = "en") -> Lang:
         return "cy"
     if 1.0 - confidence >= needed:
         return "en"
+    words_seen = [w.lower() for w in _WORD.findall(text[:MAX_DETECT_CHARS])]
+    english = sum(w in _ENGLISH for w in words_seen)
+    welsh = sum(w in _WELSH for w in words_seen)
+    if english >= 2 and not welsh:
+        return "en"
+    if welsh >= 2 and not english:
+        return "cy"
     return current
 
 

@@ -25,7 +25,7 @@ from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import messages, policy
+from actions import messages, messages_cy, policy
 from actions.answer_log import AnswerShown
 from actions.answers import extract_answer
 from actions.base import (
@@ -40,7 +40,7 @@ from actions.base import (
 from actions.exceptions import KnowledgeUnavailable
 from actions.formatting import plain
 from actions.knowledge_client import MAX_QUERY_CHARS, KnowledgeHit, clip_query
-from actions.localise import localise, localise_buttons
+from actions.localise import localise
 from actions.risk import detect_risk
 from frontdoor.contracts.service_areas import team_for_area
 
@@ -65,7 +65,12 @@ def answer_text(services: Services, question: str, best: KnowledgeHit) -> str:
 def answer_message(text: str, best: KnowledgeHit, lang: str, *, ask: bool) -> dict[str, object]:
     """The reply's custom payload: the answer, its card, then (outside a form)
     "Did that help?" as ``prompt`` with Yes / No."""
-    card = {"title": best.title, "url": best.link, "section": best.section_title or ""}
+    card = {
+        "title": best.title,
+        "url": best.link,
+        "section": best.section_title or "",
+        "language": lang,  # the widget marks the message's language (WCAG 3.1.2)
+    }
     if card["section"] == best.title:
         card["section"] = ""
     payload: dict[str, object] = {
@@ -76,7 +81,10 @@ def answer_message(text: str, best: KnowledgeHit, lang: str, *, ask: bool) -> di
     }
     if ask:  # shown after the card, with its buttons
         payload["prompt"] = localise(messages.DID_THAT_HELP, lang)
-        payload["buttons"] = localise_buttons(messages.HELPFUL_BUTTONS, lang)
+        # Welsh answers "Did that help?" with "Oedd", not the generic "Ydw".
+        payload["buttons"] = (
+            messages_cy.HELPFUL_BUTTONS if lang == "cy" else messages.HELPFUL_BUTTONS
+        )
     return payload
 
 

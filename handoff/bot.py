@@ -174,6 +174,8 @@ def _link(link: dict[str, Any]) -> dict[str, str]:
     section = link.get("section")
     if isinstance(section, str) and section.strip():
         found["section"] = section.strip()[:200]
+    if link.get("language") in {"en", "cy"}:
+        found["language"] = str(link["language"])
     return found
 
 

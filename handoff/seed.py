@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontdoor.contracts import service_areas
+from handoff.routing import WELSH_SKILL
 from handoff.store import seeding
 
 # Opening hours (Europe/London) of each team; which service areas a team
@@ -23,15 +24,21 @@ HOURS: dict[str, str] = {
     "general": "mon-fri 08:30-17:30; sat 09:00-12:00",
 }
 
-# slug, name, skills (service areas, comma-separated), opening hours
-TEAMS: tuple[tuple[str, str, str, str], ...] = tuple(
-    (team.slug, team.name, ",".join(team.areas), HOURS[team.slug]) for team in service_areas.TEAMS
+# slug, name, skills (service areas, comma-separated), opening hours. The last
+# team is a list, not a queue: its skill ``cy`` (handoff.routing.WELSH_SKILL)
+# marks its members as Welsh speakers, offered Welsh chats first in any team.
+TEAMS: tuple[tuple[str, str, str, str], ...] = (
+    *(
+        (team.slug, team.name, ",".join(team.areas), HOURS[team.slug])
+        for team in service_areas.TEAMS
+    ),
+    ("cymraeg", "Welsh speakers (Cymraeg)", WELSH_SKILL, HOURS["general"]),
 )
 
 # demo staff (frontdoor.accounts.seed) -> the chat teams they answer for
 MEMBERSHIPS: dict[str, tuple[str, ...]] = {
     "advisor@bramblefield.gov.uk": ("general", "waste", "revenues"),
-    "advisor2@bramblefield.gov.uk": ("general", "housing", "planning", "revenues"),
+    "advisor2@bramblefield.gov.uk": ("general", "housing", "planning", "revenues", "cymraeg"),
     "supervisor@bramblefield.gov.uk": ("general", "waste", "revenues", "housing", "planning"),
 }
 

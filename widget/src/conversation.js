@@ -111,7 +111,7 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
             authorName: data.author_name ? String(data.author_name) : "",
             text: data.text == null ? "" : String(data.text),
             buttons: cleanList(data.buttons, ["title", "payload"]),
-            links: cleanList(data.links, ["title", "url", "section"]),
+            links: cleanList(data.links, ["title", "url", "section", "language"]),
             prompt: data.prompt == null ? "" : String(data.prompt),
             status: "sent",
           },

@@ -36,11 +36,13 @@ test("an answer renders as text, then a card (title link, section), then the que
 
 test("the card is in Welsh when the widget is, and markup in a title stays text", () => {
   const { document } = makeDom();
-  const item = answerItem({ links: [{ title: "<img src=x onerror=alert(1)>", url: "javascript:alert(1)", section: "Sut i wneud cais" }] });
-  const li = renderItem(document, item, translator("cy"), { base: BASE });
+  const item = answerItem({ links: [{ title: "<img src=x onerror=alert(1)>", url: "javascript:alert(1)", section: "Sut i wneud cais", language: "cy" }] });
+  const li = renderItem(document, item, translator("en"), { base: BASE });
   assert.equal(li.querySelector("img"), null);
   assert.equal(li.querySelector(".fd-card a"), null, "an unsafe URL is not a link");
   assert.equal(li.querySelector(".fd-card-kicker").textContent, "O'n tudalennau help");
+  assert.equal(li.querySelector(".fd-text").getAttribute("lang"), "cy");
+  assert.equal(li.querySelector(".fd-author").getAttribute("lang"), null);
 });
 
 test("a screen reader hears the answer, the source and the question", () => {

@@ -121,6 +121,12 @@ def _handler(stub: KnowledgeStub) -> type[BaseHTTPRequestHandler]:
                 self._json(200, {"service": "knowledge", "status": "ok"})
             elif parsed.path == "/api/v1/search":
                 self._json(200, _search_body(stub, parse_qs(parsed.query)))
+            elif parsed.path.startswith("/api/v1/articles/"):
+                body = stub.fake.article_body(parsed.path.rsplit("/", 1)[-1])
+                if body is None:
+                    self._json(404, {"error": "not_found"})
+                else:
+                    self._json(200, {"body_markdown": body})
             else:
                 self._json(404, {"error": "not_found"})
 
@@ -304,13 +310,24 @@ def running_bot(
 
 
 class Replies(list):  # type: ignore[type-arg]
+    """Rasa's replies; a whole reply (an answer, a handover) carries its text,
+    prompt and buttons in ``custom``, and counts here as the resident sees it."""
+
     @property
     def text(self) -> str:
-        return "\n".join(m["text"] for m in self if m.get("text"))
+        parts = []
+        for m in self:
+            custom = m.get("custom") or {}
+            parts += [t for t in (m.get("text") or custom.get("text"), custom.get("prompt")) if t]
+        return "\n".join(parts)
 
     @property
     def buttons(self) -> list[dict[str, str]]:
-        return [b for m in self for b in (m.get("buttons") or [])]
+        return [
+            b
+            for m in self
+            for b in (m.get("buttons") or (m.get("custom") or {}).get("buttons") or [])
+        ]
 
     @property
     def payloads(self) -> list[str]:

@@ -38,12 +38,12 @@ def test_seed_teams_hours_and_demo_memberships(database, monkeypatch):
         progress = Progress()
         summary = seed.seed(session, rng_seed=1, progress=progress)
         session.commit()
-    assert summary == "handoff: 5 teams, 12 advisor team memberships"
+    assert summary == "handoff: 6 teams, 13 advisor team memberships"
     assert progress.updates == progress.calls[0][1]
     with Session(database.engine) as session:
         assert not seed.is_empty(session)
         slugs = session.scalars(select(m.teams.c.slug)).all()
-        assert set(slugs) == {"waste", "revenues", "housing", "planning", "general"}
+        assert set(slugs) == {"waste", "revenues", "housing", "planning", "general", "cymraeg"}
         advisors = session.execute(select(m.advisors.c.display_name)).scalars().all()
         assert "Sam Okafor" in advisors and "Morgan Hale" in advisors
 

@@ -30,6 +30,7 @@ def test_a_question_is_answered_in_one_message_with_a_card_and_did_that_help(
                     "title": "Pay your council tax",
                     "url": "http://localhost:8000/articles/pay-council-tax#direct-debit",
                     "section": "Direct Debit",
+                    "language": "en",
                 }
             ],
             "answer": {"slug": "pay-council-tax"},

@@ -100,6 +100,8 @@ def test_heading_anchors_match_the_search_engines(title: str) -> None:
         ("😀😀😀", "cy", "cy"),
         ("", "en", "en"),
         ("diolch yn fawr", "en", "cy"),
+        ("how do i get a copy of my data", "cy", "en"),  # unsure detector: little words
+        ("sut mae cael copi", "en", "cy"),
     ],
 )
 def test_each_message_sets_the_language_only_when_it_is_clear(

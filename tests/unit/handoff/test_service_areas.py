@@ -13,7 +13,7 @@ from frontdoor.contracts.service_areas import (
     team_for_area,
 )
 from handoff import seed
-from handoff.routing import TeamInfo, team_for
+from handoff.routing import WELSH_SKILL, TeamInfo, team_for
 
 SEEDED = [
     TeamInfo(slug, name, frozenset(skills.split(","))) for slug, name, skills, _hours in seed.TEAMS
@@ -22,9 +22,12 @@ EVERY_AREA = [(area, team.slug) for team in service_areas.TEAMS for area in team
 
 
 def test_the_handoff_service_seeds_each_teams_skills_from_the_one_list():
-    assert [(t.slug, t.name, t.skills) for t in SEEDED] == [
+    *queues, speakers = SEEDED
+    assert [(t.slug, t.name, t.skills) for t in queues] == [
         (team.slug, team.name, frozenset(team.areas)) for team in service_areas.TEAMS
     ]
+    # ... and one list of Welsh speakers, whom no service area routes to.
+    assert speakers.skills == {WELSH_SKILL} and speakers.slug not in TEAM_SLUGS
     assert set(seed.HOURS) == set(TEAM_SLUGS) and DEFAULT_TEAM in TEAM_SLUGS
 
 

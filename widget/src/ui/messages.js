@@ -3,6 +3,9 @@
 
 import { el } from "../dom.js";
 import { createLink } from "../links.js";
+import { translator } from "../i18n.js";
+
+const LANGUAGES = ["en", "cy"];
 
 export function authorName(item, t) {
   if (item.author === "resident") return t("you");
@@ -17,7 +20,9 @@ export function itemText(item, t) {
 
 // An answer's source as a card: the article's title is the link (one tab stop,
 // its accessible name is the title), the section below it as plain text.
-function renderCard(doc, link, t, base) {
+// The card speaks the answer's language, whatever the widget's own.
+function renderCard(doc, link, widgetT, base) {
+  const t = LANGUAGES.includes(link.language) ? translator(link.language) : widgetT;
   const anchor = createLink(doc, link, { base, newTabText: t("newTab") });
   anchor.classList.add("fd-card-title");
   return el(doc, "li", { className: "fd-card" }, [
@@ -51,6 +56,9 @@ export function renderItem(doc, item, t, { base }) {
     li.append(list);
   }
   if (item.prompt) li.append(el(doc, "p", { className: "fd-prompt", text: item.prompt }));
+  // An answer in the other language is marked so screen readers pronounce it right.
+  const spoken = (item.links || []).map((link) => link.language).find((code) => LANGUAGES.includes(code));
+  if (spoken) for (const part of li.querySelectorAll(".fd-text, .fd-links, .fd-prompt")) part.setAttribute("lang", spoken);
   if (item.status === "sending") li.append(el(doc, "p", { className: "fd-meta", text: t("sending") }));
   if (item.status === "failed") li.append(el(doc, "p", { className: "fd-meta fd-error", text: t("errorGeneric") }));
   return li;
