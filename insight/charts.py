@@ -55,7 +55,7 @@ def stacked_bars(
     parts.append(_y_axis(left, top, plot_w, plot_h, ymax))
     for i, label in enumerate(labels):
         x = left + i * slot + (slot - bar) / 2
-        y = top + plot_h
+        y: float = top + plot_h
         for k, s in enumerate(series):
             v = s.values[i] or 0
             h = plot_h * v / ymax

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from frontdoor.clock import london_today, system_clock
@@ -30,11 +30,13 @@ def is_empty(session: Session) -> bool:
 def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
     advisors = sorted(session.scalars(select(ho.advisors.c.user_id)).all())
     today = london_today(system_clock())
+    generated = list(generate(today, rng_seed=rng_seed, advisors=advisors))
+    left = [conv for conv in generated if conv.case_reference is not None]
+    for conv, reference in zip(left, _reserve_cases(session, len(left)), strict=True):
+        conv.case_reference = reference
     conversations, events, assignments, transcripts, outcomes = [], [], [], [], []
-    cases: list[tuple[Any, Any]] = []
-    for conv in generate(today, rng_seed=rng_seed, advisors=advisors):
+    for conv in generated:
         if conv.case_reference is not None:
-            conv.case_reference = _new_case(session, conv)
             for event in conv.events:
                 if event["kind"] == "case_created":
                     event["data"] = {
@@ -45,18 +47,16 @@ def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
             transcripts.append(
                 {
                     "conversation_id": conv.id,
-                    "created_at": conv.events[-3]["at"],
+                    "created_at": _left_at(conv),
                     "text": "(demo transcript)",
                     "case_reference": conv.case_reference,
                 }
             )
-            cases.append((conv.case_reference, conv.events[-3]["at"]))
-        last = conv.events[-1]["at"]
         conversations.append(
             {
                 "id": conv.id,
                 "created_at": conv.created_at,
-                "updated_at": last,
+                "updated_at": conv.events[-1]["at"],
                 "state": "closed",
                 "last_seq": len(conv.events),
                 "language": conv.language,
@@ -107,52 +107,77 @@ def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
     ):
         if rows:
             session.execute(insert(table), rows)
-    _pick_up(session, cases)
+    _cases(session, left)
     session.flush()
     return (
         f"insight: {len(conversations)} demo conversations over 90 days "
-        f"({len(events)} events, {len(cases)} left messages)"
+        f"({len(events)} events, {len(left)} left messages)"
     )
 
 
-def _new_case(session: Session, conv: Any) -> str:
-    from backoffice.models import CaseEventRow, CaseRow
-    from backoffice.sql.base import next_number
-
-    at = conv.events[-1]["at"]
-    reference = f"BDC-{next_number(session, 'case'):06d}"
-    row = CaseRow(
-        reference=reference,
-        case_type="general_enquiry",
-        status="received",
-        summary="Message left in chat (demo)",
-        description="(demo data)",
-        owning_team="Customer Services",
-        created_at=at,
-        target_date=(at + timedelta(days=10)).date(),
-        channel="bot",
-    )
-    session.add(row)
-    session.flush()
-    session.add(
-        CaseEventRow(case_id=row.id, status="received", at=at, note="case opened", by="bot")
-    )
-    return reference
+def _left_at(conv: Any) -> Any:
+    return next(e["at"] for e in conv.events if e["kind"] == "case_created")
 
 
-def _pick_up(session: Session, cases: list[tuple[str, Any]]) -> None:
-    """Someone moves each demo case on within the next working day or so (the newest wait)."""
+def _reserve_cases(session: Session, n: int) -> list[str]:
+    """``n`` case references from the back office's own counter (one UPDATE)."""
+    from backoffice.models import SequenceRow
+
+    if n == 0:
+        return []
+    last = session.execute(
+        update(SequenceRow)
+        .where(SequenceRow.name == "case")
+        .values(value=SequenceRow.value + n)
+        .returning(SequenceRow.value)
+    ).scalar_one()
+    return [f"BDC-{number:06d}" for number in range(last - n + 1, last + 1)]
+
+
+def _cases(session: Session, left: list[Any]) -> None:
+    """Each message left becomes a case; someone moves it on within a day or two
+    (the newest still wait)."""
     from backoffice.models import CaseEventRow, CaseRow
 
+    if not left:
+        return
     now = system_clock()
-    for index, (reference, at) in enumerate(cases):
+    rows, pick_ups = [], []
+    for index, conv in enumerate(left):
+        at = _left_at(conv)
         picked = at + timedelta(hours=4 + (index * 7) % 40)
-        if picked >= now:
-            continue
-        row = session.scalars(select(CaseRow).where(CaseRow.reference == reference)).one()
-        row.status = "in_progress"
-        session.add(
-            CaseEventRow(
-                case_id=row.id, status="in_progress", at=picked, note="picked up", by="demo"
-            )
+        pick_ups.append(picked)
+        rows.append(
+            {
+                "reference": conv.case_reference,
+                "case_type": "general_enquiry",
+                "status": "in_progress" if picked < now else "received",
+                "summary": "Message left in chat (demo)",
+                "description": "(demo data)",
+                "owning_team": "Customer Services",
+                "created_at": at,
+                "target_date": (at + timedelta(days=10)).date(),
+                "channel": "bot",
+            }
         )
+    session.execute(insert(CaseRow), rows)
+    ids = dict(
+        session.execute(
+            select(CaseRow.reference, CaseRow.id).where(
+                CaseRow.reference.in_([conv.case_reference for conv in left])
+            )
+        ).all()
+    )
+    history = []
+    for row, picked in zip(rows, pick_ups, strict=True):
+        case_id = ids[row["reference"]]
+        history.append(
+            {"case_id": case_id, "status": "received", "at": row["created_at"],
+             "note": "case opened", "by": "bot"}
+        )  # fmt: skip
+        if row["status"] == "in_progress":
+            history.append(
+                {"case_id": case_id, "status": "in_progress", "at": picked,
+                 "note": "picked up", "by": "demo"}
+            )  # fmt: skip
+    session.execute(insert(CaseEventRow), history)

@@ -126,7 +126,7 @@ def test_figures_match_the_hand_computed_fixture(reader: Reader) -> None:
     assert (s["csat_advisor_mean"], s["csat_advisor_ratings"]) == (4.0, 2)
     assert (s["bot_answer_helpful_rate"], s["bot_answer_votes"]) == (0.75, 4)
     assert (s["wait_p50_s"], s["wait_p90_s"]) == (60, 90)
-    assert s["cost_avoided_gbp"] == 11.96  # 4 × (0.8 × £2.68 + 0.1 × £8.47)
+    assert s["cost_avoided_gbp"] == 11.96  # 4 * (0.8 * £2.68 + 0.1 * £8.47)
     assert s["contacts_moved"] == {"phone": 3.2, "face_to_face": 0.4}
     assert s["out_of_hours_messages"] == 1
     assert s["handle_mean_s"] == 340.0

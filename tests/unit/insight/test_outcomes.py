@@ -236,7 +236,10 @@ def test_demo_history_is_deterministic_with_every_outcome() -> None:
     first = list(generate(date(2026, 12, 6), rng_seed=3, advisors=[1, 2], days=30))
     again = list(generate(date(2026, 12, 6), rng_seed=3, advisors=[1, 2], days=30))
     assert [c.id for c in first] == [c.id for c in again]
-    outcomes = {derive(EventFact(e["seq"], e["kind"], e["at"], e["data"]) for e in c.events).outcome for c in first}  # fmt: skip
+    outcomes = {
+        derive(EventFact(e["seq"], e["kind"], e["at"], e["data"]) for e in c.events).outcome
+        for c in first
+    }
     assert outcomes == set(OUTCOMES)
     mondays = [c for c in first if c.created_at.weekday() == 0]
     sundays = [c for c in first if c.created_at.weekday() == 6]
