@@ -26,7 +26,7 @@ def test_every_import_contract_is_kept():
     assert "0 broken" in result.stdout
 
 
-# Handoff speaks SQL only in its Store (ARCHITECTURE.md, rule 9): its tables
+# Handoff speaks SQL only in its Store (ARCHITECTURE.md, rule 10): its tables
 # (models.py) and the engine or session its composition roots hand over are
 # the only other uses of SQLAlchemy.
 HANDOFF_SQL_ALLOWED = {
