@@ -105,7 +105,7 @@ export function start({ win, doc, settings = {}, send, buffered = () => 0, onToo
     recordCanvas: false,
     recordCrossOriginIframes: false,
     slimDOMOptions: "all",
-    sampling: { mousemove: 100, scroll: 150, input: "last", media: 800 },
+    sampling: { mousemove: 100, scroll: 150, media: 800 },
   };
 
   const began = win.performance.now();

@@ -3,6 +3,7 @@
 // the tools. Events arrive from the advisor socket via applyEvent().
 
 import { api } from "./api.js";
+import { mountCobrowse } from "./cobrowse.js";
 import { el, uid, humanise, newClientId } from "./dom.js";
 import { entryFor } from "./entries.js";
 import { residentTool, knowledgeTool, transferTool, handBackTool, closeTool, caseTool } from "./tools.js";
@@ -70,6 +71,7 @@ export class ChatCard {
       this.typing,
       this.composer,
       el("div", { className: "tools" }, [residentTool(this), knowledgeTool(this), transferTool(this), caseTool(this), handBackTool(this), closeTool(this)]),
+      mountCobrowse(this),
     ]);
     // Working in a chat (focus or pointer inside it) reads it.
     this.root.addEventListener("focusin", () => this.markRead());

@@ -4,6 +4,7 @@
 
 import { api, setCsrfToken } from "./api.js";
 import { ChatCard } from "./chat.js";
+import { routeCobrowse, unmountCobrowse } from "./cobrowse.js";
 import { createNotifier } from "./notify.js";
 import { renderOffers, renderQueue, tickOffers } from "./queue.js";
 import { createAdvisorSocket } from "./socket.js";
@@ -116,6 +117,7 @@ function removeChat(conversationId, reason) {
   if (!card) return;
   const hadFocus = card.root.contains(document.activeElement);
   card.stopTyping();
+  unmountCobrowse(conversationId);
   card.root.remove();
   chats.delete(conversationId);
   const words = { closed: "was closed", transferred: "was transferred", handed_back: "went back to the bot", requeued: "went back to the queue" };
@@ -125,6 +127,7 @@ function removeChat(conversationId, reason) {
 }
 
 function receive(frame) {
+  if (routeCobrowse(frame)) return;
   switch (frame.type) {
     case "welcome":
       showMe(frame.advisor || {});
