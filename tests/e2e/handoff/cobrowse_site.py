@@ -45,7 +45,7 @@ APPLY = f"""<h1>Book a bulky waste collection</h1>
 <select id="items" name="items"><option>Sofa</option><option>Fridge</option></select>
 </form>
 <p><a href="/en/bins" id="bins-link">Bin collection days</a></p>
-{"".join(f"<p>Paragraph {n} about bulky waste, collection slots and prices.</p>" for n in range(40))}"""
+{"".join(f"<p>Paragraph {n} about bulky waste, slots and prices.</p>" for n in range(40))}"""
 
 BINS = """<h1>Bin collection days</h1><p>Your bins are collected every week.</p>
 <p><a href="/en/apply">Book a bulky waste collection</a></p>"""

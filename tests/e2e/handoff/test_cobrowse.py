@@ -62,9 +62,12 @@ class Wire:
 
     def index_of_received(self, action: str) -> int:
         for index, (way, text) in enumerate(self.log):
-            if way == "received" and '"type":"cobrowse"' in text:
-                if json.loads(text).get("action") == action:
-                    return index
+            if (
+                way == "received"
+                and '"type":"cobrowse"' in text
+                and json.loads(text).get("action") == action
+            ):
+                return index
         return -1
 
 
@@ -163,7 +166,8 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         # The audit trail is in the conversation (advisors only).
         transcript = card.locator(".transcript")
         expect(transcript).to_contain_text("Co-browse declined by the resident.")
-        expect(transcript).to_contain_text(re.compile(r"Co-browse stopped by the resident after \d+ s\."))
+        stopped = re.compile(r"Co-browse stopped by the resident after \d+ s\.")
+        expect(transcript).to_contain_text(stopped)
     finally:
         advisor_context.close()
         resident_context.close()
