@@ -280,15 +280,17 @@ class Cobrowse:
             return
         if session.grace is not None:
             session.grace.cancel()
-        frame = {"type": "cobrowse", "action": "stopped", "reason": reason}
-        self._to_resident(conversation_id, frame)  # the resident's Stop is acknowledged here
-        self._to_advisor(session, "stopped", reason=reason)
         if session.sharing and session.started_at is not None:
             seconds = (self.h.store.clock() - session.started_at).total_seconds()
             extra = {"reason": reason, "duration_seconds": round(seconds, 1)}
             await self._audit(session, "stopped", by=by, **extra)
         else:
             await self._audit(session, "withdrawn", by=by, reason=reason)
+        # recorded, then acknowledged: the resident's Stop is answered here
+        self._to_resident(
+            conversation_id, {"type": "cobrowse", "action": "stopped", "reason": reason}
+        )
+        self._to_advisor(session, "stopped", reason=reason)
 
     # --- helpers -------------------------------------------------------------------------
 

@@ -120,7 +120,7 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         resident.get_by_label("Notes").fill(cobrowse_site.CANARY_NOTES)
         expect(mirror.locator("#notes")).to_have_value(re.compile(r"^\*{8,}$"))
         expect(mirror.locator(".nino")).to_have_text(re.compile(r"^\*+$"))
-        advisor.screenshot(path="/tmp/shots-cobrowse/console-mirror.png")
+        card.locator(".cobrowse").screenshot(path="/tmp/shots-cobrowse/console-mirror.png")
 
         # Chat keeps flowing while the page is shared.
         say(resident, "Is this the right form?")
