@@ -15,8 +15,8 @@
 
 import { record } from "@rrweb/record";
 
-const FLUSH_MS = 100;
-const CHUNK_BYTES = 15 * 1024 - 200; // the frame around it stays under 16 KB
+const FLUSH_MS = 40;
+const CHUNK_BYTES = 12 * 1024; // the service takes 12,288 characters a frame (PROTOCOL.md §9), under its 16 KB frame limit
 const MAX_BUFFERED = 64 * 1024;
 const BACKLOG_SECONDS = 4;
 const GUIDE_MS = 8000;
@@ -85,7 +85,8 @@ export function start({ win, doc, settings = {}, send, buffered = () => 0, onToo
   let stopped = false;
   let guideNode = null;
   let guideTimer = null;
-  const stats = { snapshotMs: 0, snapshotBytes: 0, sentBytes: 0, frames: 0, resyncs: 0 };
+  // snapshotMs: the first snapshot on this page; lastSnapshotMs: the latest one taken on request
+  const stats = { snapshotMs: 0, lastSnapshotMs: 0, snapshotBytes: 0, sentBytes: 0, frames: 0, resyncs: 0 };
 
   const options = {
     emit(event) {
@@ -170,7 +171,9 @@ export function start({ win, doc, settings = {}, send, buffered = () => 0, onToo
     events = [];
     frames = [];
     queuedBytes = 0;
+    const began = win.performance.now();
     record.takeFullSnapshot(true);
+    stats.lastSnapshotMs = win.performance.now() - began;
   }
 
   function clearGuide() {

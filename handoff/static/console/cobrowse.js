@@ -60,6 +60,8 @@ class CobrowseView {
     this.scale = 1;
     this.pageSize = { width: 1280, height: 800 };
     this.tool = null; // "highlight" | "point"
+    this.found = null;
+    this.onResize = null;
     const headingId = uid("cobrowse-heading");
     const labelId = uid("cobrowse-label");
     this.status = el("p", { className: "cobrowse__status", role: "status", text: "Not sharing. Ask the resident if you would like to see their page." });
@@ -67,6 +69,7 @@ class CobrowseView {
     this.stop = el("button", { type: "button", className: "button button--small button--warning", hidden: true, text: "Stop co-browsing", on: { click: () => this.send({ type: "cobrowse_stop" }) } });
     this.highlightTool = el("button", { type: "button", className: "button button--small button--secondary", "aria-pressed": "false", text: "Highlight an element", on: { click: () => this.pick("highlight") } });
     this.pointTool = el("button", { type: "button", className: "button button--small button--secondary", "aria-pressed": "false", text: "Point at a spot", on: { click: () => this.pick("point") } });
+    this.refresh = el("button", { type: "button", className: "button button--small button--secondary", text: "Refresh view", on: { click: () => this.send({ type: "cobrowse_snapshot" }) } });
     this.clear = el("button", { type: "button", className: "button button--small button--secondary", text: "Clear pointer", on: { click: () => this.send({ type: "cobrowse_guide", kind: "clear" }) } });
     this.label = el("input", { type: "text", id: labelId, maxlength: "80", className: "cobrowse__label-input" });
     this.links = el("select", { id: uid("cobrowse-links"), className: "cobrowse__links" });
@@ -86,7 +89,7 @@ class CobrowseView {
     this.root = el("section", { className: "cobrowse", "aria-labelledby": headingId, "data-conversation": card.id }, [
       el("h4", { id: headingId, className: "cobrowse__heading", text: "Co-browse" }),
       this.status,
-      el("div", { className: "cobrowse__row" }, [this.ask, this.stop]),
+      el("div", { className: "cobrowse__row" }, [this.ask, this.stop, this.refresh]),
       this.guide,
       this.frame,
     ]);
@@ -128,6 +131,7 @@ class CobrowseView {
     this.mode = mode;
     this.ask.hidden = mode !== "idle";
     this.stop.hidden = mode === "idle";
+    this.refresh.hidden = mode !== "sharing";
     this.guide.hidden = mode !== "sharing";
     this.frame.hidden = mode !== "sharing";
     if (mode !== "sharing") {

@@ -154,9 +154,10 @@ def running_stack(
     bot: Any = None,
     extra_settings: dict[str, str] | None = None,
     website: type[BaseHTTPRequestHandler] = _Website,
+    handoff_port: int | None = None,
 ) -> Iterator[Stack]:
     ids = seed(engine)
-    handoff_port, website_port = free_port(), free_port()
+    handoff_port, website_port = handoff_port or free_port(), free_port()
     handoff_url = f"http://127.0.0.1:{handoff_port}"
     website_url = f"http://127.0.0.1:{website_port}"
     settings = HandoffSettings.load({
