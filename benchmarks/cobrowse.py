@@ -170,7 +170,7 @@ def run(args: argparse.Namespace) -> bool:
         resident.get_by_role("button", name="Chat with us").click()
         resident.locator("#fd-human").click()
         advisor.locator(".offer").get_by_role("button", name="Accept").click()
-        card = advisor.locator("article.chat")
+        card = advisor.locator("#cobrowse-panel")
         card.get_by_role("button", name="Ask to co-browse").click()
         resident.get_by_role("button", name="Allow").click()
         mirror = advisor.frame_locator(".cobrowse__screen iframe")

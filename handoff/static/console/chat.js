@@ -1,24 +1,30 @@
-// One chat card: header with unread marker, the bot's summary, the full
-// transcript (deduplicated by seq), composer (message or private note) and
-// the tools. Events arrive from the advisor socket via applyEvent().
+// One chat in the workspace: the conversation (header, transcript that
+// always opens at the latest message, reply box pinned beneath it) for the
+// middle column, and its context (who the resident is, the bot's summary,
+// the tools) for the right-hand panel. Only the selected chat is shown; the
+// others keep their drafts and scroll positions. Events arrive from the
+// advisor socket via applyEvent().
 
 import { api } from "./api.js";
-import { mountCobrowse } from "./cobrowse.js";
 import { el, uid, humanise, newClientId } from "./dom.js";
 import { entryFor } from "./entries.js";
-import { residentTool, knowledgeTool, transferTool, handBackTool, closeTool, caseTool } from "./tools.js";
+import { residentPanel, knowledgeTool, transferTool, handBackTool, closeTool, caseTool } from "./tools.js";
 
 const TYPING_IDLE_MS = 4000;
+const NEAR_BOTTOM_PX = 80;
 
 export class ChatCard {
-  constructor(chat, { me, socket, notifier, onChange }) {
+  constructor(chat, { me, socket, notifier, onChange, isSelected }) {
     this.id = chat.conversation_id;
     this.me = me;
     this.socket = socket;
     this.notifier = notifier;
     this.onChange = onChange;
-    this.label = chat.resident_label || `Resident ${this.id.slice(0, 4).toUpperCase()}`;
-    this.language = "en";
+    this.isSelected = isSelected || (() => false);
+    this.fallbackLabel = chat.resident_label || `Resident ${this.id.slice(0, 4).toUpperCase()}`;
+    this.name = null; // the verified resident's name, once the resident panel knows it
+    this.language = chat.language === "cy" ? "cy" : "en";
+    this.info = { verified: Boolean(chat.verified), team: chat.team, priority: chat.priority, language: chat.language };
     this.detail = null;
     this.lastSeq = 0;
     this.historyUntil = Number(chat.last_seq) || 0; // replayed history: no alerts
@@ -27,20 +33,29 @@ export class ChatCard {
     this.entries = new Map(); // seq or client_id -> element
     this.typingOn = false;
     this.typingTimer = null;
-    this.build(chat);
+    this.stuck = true; // follow the latest message until the advisor scrolls up
+    this.unseen = 0; // messages that arrived while scrolled up
+    this.waitingSince = null; // the resident's oldest unanswered message (or the handover)
+    this.build();
     this.loadDetail();
   }
 
-  build(chat) {
+  get label() {
+    return this.name || this.fallbackLabel;
+  }
+
+  build() {
     const headingId = uid("chat-heading");
-    this.heading = el("h3", { id: headingId, tabindex: "-1" }, [this.label]);
+    this.heading = el("h2", { id: headingId, className: "chat__name", tabindex: "-1" }, [this.label]);
     this.badge = el("span", { className: "badge", hidden: true });
-    this.heading.append(" ", this.badge);
-    this.tags = el("p", { className: "queue-item__meta" });
-    this.summary = el("div", { className: "chat__summary" }, [el("p", { className: "muted", text: "Loading the bot's summary…" })]);
+    this.tags = el("p", { className: "tags" });
     this.transcript = el("ol", { className: "transcript", tabindex: "0", "aria-label": `Transcript with ${this.label}` });
+    this.transcript.addEventListener("scroll", () => this.scrolled());
+    // A resized window or column keeps a chat that was at its latest message there.
+    if (window.ResizeObserver) new ResizeObserver(() => this.stuck && !this.root.hidden && this.toLatest()).observe(this.transcript);
+    this.jump = el("button", { type: "button", className: "button button--small jump", hidden: true, on: { click: () => this.toLatest({ focus: true }) } });
     this.typing = el("p", { className: "typing", "aria-hidden": "true" });
-    this.input = el("textarea", { rows: "3", maxlength: "4000", name: "text" });
+    this.input = el("textarea", { rows: "2", maxlength: "4000", name: "text", "aria-keyshortcuts": "Alt+R" });
     this.note = el("input", { type: "checkbox", name: "note" });
     this.formError = el("p", { className: "field-error", role: "alert" });
     const inputId = uid("message");
@@ -54,41 +69,85 @@ export class ChatCard {
       el("div", { className: "composer__row" }, [
         el("button", { type: "submit", className: "button button--small", text: "Send" }),
         el("div", { className: "checkbox" }, [this.note, el("label", { for: noteId, text: "Private note (advisors only)" })]),
+        el("p", { className: "hint composer__hint", text: "Enter sends, Shift+Enter starts a new line." }),
       ]),
     ]);
     this.composer.addEventListener("submit", (event) => this.submit(event));
     this.input.addEventListener("keydown", (event) => {
-      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing && !event.altKey) {
         event.preventDefault();
         this.composer.requestSubmit();
       }
     });
     this.input.addEventListener("input", () => this.typed());
-    this.root = el("article", { className: "chat", id: `chat-${this.id}`, "aria-labelledby": headingId, "data-conversation": this.id }, [
-      el("div", { className: "chat__header" }, [this.heading, this.tags]),
-      this.summary,
-      this.transcript,
+    this.root = el("article", { className: "chat", id: `chat-${this.id}`, "aria-labelledby": headingId, "data-conversation": this.id, hidden: true }, [
+      el("header", { className: "chat__header" }, [
+        el("div", { className: "chat__who" }, [this.heading, this.tags]),
+        el("div", { className: "chat__actions" }, [
+          el("button", { type: "button", className: "button button--small button--secondary", text: "Transfer", "aria-keyshortcuts": "Alt+Shift+T", on: { click: () => this.openTool("transfer") } }),
+          el("button", { type: "button", className: "button button--small button--secondary", text: "Close", "aria-describedby": headingId, "aria-keyshortcuts": "Alt+Shift+C", on: { click: () => this.openTool("close") } }),
+        ]),
+      ]),
+      el("div", { className: "chat__body" }, [this.transcript, this.jump]),
       this.typing,
       this.composer,
-      el("div", { className: "tools" }, [residentTool(this), knowledgeTool(this), transferTool(this), caseTool(this), handBackTool(this), closeTool(this)]),
-      mountCobrowse(this),
     ]);
+
+    this.summary = el("div", { className: "chat__summary" }, [el("p", { className: "muted", text: "Loading the bot's summary…" })]);
+    this.resident = residentPanel(this);
+    this.tools = {
+      knowledge: knowledgeTool(this),
+      transfer: transferTool(this),
+      case: caseTool(this),
+      handBack: handBackTool(this),
+      close: closeTool(this),
+    };
+    const contextId = uid("context");
+    this.context = el("div", { className: "context", "data-conversation": this.id, role: "region", "aria-labelledby": contextId, hidden: true }, [
+      el("h2", { id: contextId, className: "visually-hidden" }, [`About the chat with ${this.label}`]),
+      this.resident.root,
+      el("section", { className: "context-section", "aria-labelledby": `${contextId}-bot` }, [
+        el("h3", { id: `${contextId}-bot`, className: "context-section__title", text: "From the bot" }),
+        this.summary,
+      ]),
+      el("div", { className: "tools" }, Object.values(this.tools)),
+    ]);
+    this.contextHeading = this.context.querySelector(`#${contextId}`);
     // Working in a chat (focus or pointer inside it) reads it.
-    this.root.addEventListener("focusin", () => this.markRead());
-    this.root.addEventListener("pointerdown", () => this.markRead());
-    this.setTags(chat);
+    for (const part of [this.root, this.context]) {
+      part.addEventListener("focusin", () => this.markRead());
+      part.addEventListener("pointerdown", () => this.markRead());
+    }
+    this.setTags(this.info);
     this.paintUnread();
   }
 
   setTags(info) {
+    this.info = { ...this.info, ...info };
+    const i = this.info;
     this.tags.replaceChildren(
       ...[
-        info.verified ? el("span", { className: "tag tag--verified", text: "Verified" }) : el("span", { className: "tag", text: "Not verified" }),
-        info.priority === "urgent" ? el("span", { className: "tag tag--urgent", text: "Urgent" }) : null,
-        info.team ? el("span", { className: "tag", text: humanise(info.team) }) : null,
-        info.language === "cy" ? el("span", { className: "tag", text: "Welsh" }) : null,
+        i.verified ? el("span", { className: "tag tag--verified", text: "Verified" }) : el("span", { className: "tag", text: "Not verified" }),
+        i.priority === "urgent" ? el("span", { className: "tag tag--urgent", text: "Urgent" }) : null,
+        i.team ? el("span", { className: "tag", text: humanise(i.team) }) : null,
+        el("span", { className: "tag", text: this.language === "cy" ? "Welsh" : "English" }),
       ].filter(Boolean),
+      " ",
+      this.badge,
     );
+  }
+
+  // The verified name replaces "Resident 1A2B" everywhere this chat shows it.
+  setName(name) {
+    const clean = String(name || "").trim();
+    if (!clean || clean === this.name) return;
+    this.name = clean;
+    this.heading.textContent = clean;
+    this.transcript.setAttribute("aria-label", `Transcript with ${clean}`);
+    this.composer.setAttribute("aria-label", `Reply to ${clean}`);
+    this.contextHeading.textContent = `About the chat with ${clean}`;
+    for (const who of this.transcript.querySelectorAll(".entry__name--resident")) who.textContent = clean;
+    this.onChange();
   }
 
   async loadDetail() {
@@ -109,6 +168,7 @@ export class ChatCard {
       ["Language", this.language === "cy" ? "Welsh" : "English"],
     ].filter(([, value]) => value);
     this.summary.replaceChildren(el("dl", {}, rows.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })])));
+    this.onChange();
   }
 
   applyEvent(event) {
@@ -118,36 +178,94 @@ export class ChatCard {
     this.lastSeq = seq;
     const clientId = event.data && event.data.client_id;
     const pending = clientId ? this.entries.get(clientId) : null;
-    const node = entryFor(event, { residentLabel: this.label });
+    const node = this.entry(event);
     if (pending) {
       pending.replaceWith(node);
       this.entries.delete(clientId);
     } else {
-      const stick = this.transcript.scrollHeight - this.transcript.scrollTop - this.transcript.clientHeight < 80;
       this.transcript.append(node);
-      if (stick) this.transcript.scrollTop = this.transcript.scrollHeight;
+      if (this.stuck) this.toLatest();
+      else if (event.kind === "message" || event.kind === "note") this.paintJump(this.unseen + 1);
     }
     node.setAttribute("data-seq", String(seq));
     this.entries.set(seq, node);
+    this.noteWaiting(event);
     if (event.kind === "message" && event.data.author === "resident") {
       this.setTyping(false);
       if (seq > this.historyUntil) this.residentWrote(event.data.text || "");
     }
   }
 
+  entry(event, pending = false) {
+    return entryFor(event, { residentLabel: this.label, language: this.language, pending });
+  }
+
+  // How long the resident has waited for a person: from their first message
+  // (or the handover) since an advisor last wrote to them.
+  noteWaiting(event) {
+    const data = event.data || {};
+    if (event.kind === "message" && data.author === "advisor") this.waitingSince = null;
+    else if ((event.kind === "message" && data.author === "resident") || event.kind === "handoff") this.waitingSince = this.waitingSince || event.at || null;
+  }
+
   insertLate(event) {
     // A replay after a reconnect can bring an older event we lack: put it in order.
-    const node = entryFor(event, { residentLabel: this.label });
+    const node = this.entry(event);
     node.setAttribute("data-seq", String(event.seq));
     const after = [...this.transcript.children].find((child) => Number(child.getAttribute("data-seq")) > event.seq);
     this.transcript.insertBefore(node, after || null);
     this.entries.set(Number(event.seq), node);
   }
 
+  scrolled() {
+    const t = this.transcript;
+    if (this.root.hidden || t.clientHeight === 0) return;
+    this.stuck = t.scrollHeight - t.scrollTop - t.clientHeight < NEAR_BOTTOM_PX;
+    if (this.stuck) this.paintJump(0);
+  }
+
+  toLatest({ focus = false } = {}) {
+    this.stuck = true;
+    this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.paintJump(0);
+    if (focus) this.input.focus();
+  }
+
+  paintJump(count) {
+    this.unseen = count;
+    this.jump.hidden = count === 0;
+    this.jump.textContent = count === 1 ? "1 new message: go to the latest" : `${count} new messages: go to the latest`;
+  }
+
+  // Shown in the workspace (selected): open at the latest message unless the
+  // advisor had scrolled up in this chat before.
+  show() {
+    this.root.hidden = false;
+    this.context.hidden = false;
+    if (this.stuck) this.toLatest();
+  }
+
+  hide() {
+    this.root.hidden = true;
+    this.context.hidden = true;
+  }
+
+  openTool(name, { focus = true } = {}) {
+    const tool = this.tools[name];
+    if (!tool) return;
+    tool.open = true;
+    tool.dispatchEvent(new Event("toggle")); // build now, so the first field exists to focus
+    if (!focus) return;
+    const field = tool.querySelector("input:not([type=hidden]), select, textarea");
+    tool.scrollIntoView({ block: "nearest" });
+    (field || tool.querySelector("summary")).focus();
+  }
+
   residentWrote(text) {
-    const looking = document.visibilityState === "visible" && document.hasFocus() && this.root.contains(document.activeElement);
+    const looking = document.visibilityState === "visible" && document.hasFocus() && this.isSelected();
     if (looking) {
       this.markRead();
+      this.notifier.announce(`New message from ${this.label}: ${text.slice(0, 120)}`);
       return;
     }
     this.unread += 1;
@@ -196,13 +314,10 @@ export class ChatCard {
   async send(text, links = [], { note = false } = {}) {
     const clientId = newClientId();
     const kind = note ? "note" : "message";
-    const pending = entryFor(
-      { kind, at: new Date().toISOString(), data: { author: "advisor", author_name: this.me.first_name, text, links } },
-      { residentLabel: this.label, pending: true },
-    );
+    const pending = this.entry({ kind, at: new Date().toISOString(), data: { author: "advisor", author_name: this.me.first_name, text, links } }, true);
     this.entries.set(clientId, pending);
     this.transcript.append(pending);
-    this.transcript.scrollTop = this.transcript.scrollHeight;
+    this.toLatest();
     const path = `/advisor/conversations/${this.id}/${note ? "notes" : "messages"}`;
     const body = note ? { client_id: clientId, text } : { client_id: clientId, text, links };
     for (let attempt = 0; ; attempt += 1) {
@@ -247,6 +362,7 @@ export class ChatCard {
       this.transcript.replaceChildren();
       this.entries.clear();
       this.lastSeq = 0;
+      this.waitingSince = null;
       this.historyUntil = Math.max(this.historyUntil, Number(data.last_seq) || 0);
       for (const event of data.events || []) this.applyEvent(event);
       this.lastSeq = Math.max(this.lastSeq, Number(data.last_seq) || 0);

@@ -4,11 +4,12 @@
 // through, and nothing the advisor does reaches the resident's page except a
 // highlight ring with a short label.
 //
-// Mounts into the workspace's #cobrowse-panel when the page has one,
-// otherwise into the chat card. main.js hands it every "cobrowse" and
-// "cobrowse_mirror" frame through routeCobrowse().
+// One view per chat, in the workspace's right-hand #cobrowse-panel; the
+// selected chat's view is shown. It follows the workspace's events
+// (workspace.js): "select", "removed", and every socket "frame".
 
 import { el, uid } from "./dom.js";
+import { workspace } from "./workspace.js";
 
 const views = new Map(); // conversation id -> view
 let replayerModule = null;
@@ -23,32 +24,57 @@ function loadReplayer() {
   return replayerModule;
 }
 
-export function routeCobrowse(frame) {
-  if (frame.type !== "cobrowse" && frame.type !== "cobrowse_mirror") return false;
-  const view = views.get(frame.conversation_id);
-  if (view) {
-    if (frame.type === "cobrowse") view.state(frame);
-    else view.mirror(frame);
-  }
-  return true;
+function routeCobrowse(frame) {
+  if (frame.type !== "cobrowse" && frame.type !== "cobrowse_mirror") return;
+  const view = views.get(frame.conversation_id) || (frame.type === "cobrowse" ? viewFor(frame.conversation_id) : null);
+  if (!view) return;
+  if (frame.type === "cobrowse") view.state(frame);
+  else view.mirror(frame);
 }
 
-export function mountCobrowse(card) {
-  const view = new CobrowseView(card);
-  views.set(card.id, view);
+function labelOf(conversationId) {
+  const heading = document.querySelector(`#chat-${CSS.escape(conversationId)} [id^="chat-heading"]`);
+  const text = heading && heading.firstChild ? heading.firstChild.textContent.trim() : "";
+  return text || `Resident ${conversationId.slice(0, 4).toUpperCase()}`;
+}
+
+function announce(text) {
+  const region = document.getElementById("announcer");
+  if (!region) return;
+  const line = el("p", { text });
+  region.append(line);
+  while (region.childNodes.length > 3) region.firstChild.remove();
+}
+
+function viewFor(conversationId) {
+  let view = views.get(conversationId);
+  if (!view) {
+    const chat = { id: conversationId, label: labelOf(conversationId), socket: workspace, notifier: { announce } };
+    view = new CobrowseView(chat);
+    view.root.hidden = true;
+    views.set(conversationId, view);
+    const panel = document.getElementById("cobrowse-panel");
+    if (panel) panel.append(view.root);
+  }
+  return view;
+}
+
+function select(conversationId) {
   const panel = document.getElementById("cobrowse-panel");
-  if (panel) {
-    panel.hidden = false;
-    panel.append(view.root);
-  }
-  return panel ? null : view.root;
+  if (!panel) return;
+  for (const [id, view] of views) view.root.hidden = id !== conversationId;
+  if (conversationId) viewFor(conversationId).root.hidden = false;
+  panel.hidden = !conversationId;
 }
 
-export function unmountCobrowse(conversationId) {
-  const view = views.get(conversationId);
+workspace.addEventListener("select", (event) => select(event.detail.conversationId));
+workspace.addEventListener("frame", (event) => routeCobrowse(event.detail.frame));
+workspace.addEventListener("removed", (event) => {
+  const view = views.get(event.detail.conversationId);
   if (view) view.destroy();
-  views.delete(conversationId);
-}
+  views.delete(event.detail.conversationId);
+});
+if (workspace.selected) select(workspace.selected);
 
 class CobrowseView {
   constructor(card) {

@@ -53,13 +53,18 @@ function describe(kind, data) {
   }
 }
 
-export function entryFor(event, { residentLabel, pending = false }) {
+// A Welsh chat's resident and bot messages carry lang="cy", so a screen
+// reader speaks them in Welsh; the console's own words stay English.
+export function entryFor(event, { residentLabel, language = "en", pending = false }) {
   const data = event.data || {};
   const time = el("span", { className: "entry__when", text: clock(event.at) });
   if (event.kind === "message") {
+    const fromResident = data.author === "resident";
+    const spoken = language === "cy" && (fromResident || data.author === "bot") ? "cy" : null;
+    const name = el("span", { className: fromResident ? "entry__name entry__name--resident" : "entry__name", text: who(data, residentLabel) });
     const item = el("li", { className: `entry entry--${data.author || "system"}${pending ? " entry--pending" : ""}` }, [
-      el("p", { className: "entry__who" }, [`${who(data, residentLabel)} `, time]),
-      el("p", { className: "entry__text", text: data.text || "" }),
+      el("p", { className: "entry__who" }, [name, " ", time]),
+      el("p", { className: "entry__text", text: data.text || "", lang: spoken }),
     ]);
     const links = Array.isArray(data.links) ? data.links : [];
     if (links.length) item.append(el("ul", {}, links.map((link) => el("li", {}, [safeLink(link.title, link.url)]))));

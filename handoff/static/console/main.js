@@ -1,20 +1,24 @@
-// The console page: availability, queue and offers, chats side by side.
+// The advisor workspace: offers, my chats and the queue on the left, the
+// selected chat's conversation in the middle, its context on the right.
 // State arrives on the advisor socket (PROTOCOL.md §3.3); actions go to the
 // REST API (§3.1).
 
 import { api, setCsrfToken } from "./api.js";
 import { ChatCard } from "./chat.js";
-import { routeCobrowse, unmountCobrowse } from "./cobrowse.js";
+import "./cobrowse.js"; // mounts itself in #cobrowse-panel through the workspace events
 import { createNotifier } from "./notify.js";
 import { renderOffers, renderQueue, tickOffers } from "./queue.js";
+import { createShortcuts } from "./shortcuts.js";
 import { createAdvisorSocket } from "./socket.js";
-import { el, humanise } from "./dom.js";
+import { workspace } from "./workspace.js";
+import { el, duration, humanise } from "./dom.js";
 
 const $ = (id) => document.getElementById(id);
 const chats = new Map();
 const offers = new Map();
 let queueItems = [];
 let me = null;
+let selected = null;
 
 const notifier = createNotifier({ announcer: $("announcer"), soundButton: $("sound-toggle"), baseTitle: document.title });
 const socket = createAdvisorSocket({
@@ -22,6 +26,7 @@ const socket = createAdvisorSocket({
   onFrame: receive,
   onStatus: connectionStatus,
 });
+workspace.sender = socket.send;
 
 function showError(message) {
   const box = $("console-error");
@@ -62,29 +67,95 @@ function showMe(data, { fromChoice = false } = {}) {
 }
 
 function paintLoad() {
-  if (!me) return;
-  const active = [...chats.values()].length;
-  const teams = (me.teams || []).map((t) => t.name).join(", ") || "no team";
-  $("load").textContent = `${active} of ${me.cap} chats · ${teams}`;
+  const active = chats.size;
+  if (me) {
+    const teams = (me.teams || []).map((t) => t.name).join(", ") || "no team";
+    $("load").textContent = `${active} of ${me.cap} chats · ${teams}`;
+  }
   $("chats-count").textContent = `(${active})`;
   $("chats-empty").hidden = active > 0;
+  $("no-chat").hidden = Boolean(selected);
   const unread = [...chats.values()].reduce((sum, card) => sum + card.unread, 0);
   notifier.setCount(unread + offers.size);
   paintChatList();
 }
 
+// One button per chat, kept (not rebuilt) so keyboard focus stays on it.
 function paintChatList() {
   const list = $("chat-list");
-  list.replaceChildren(
-    ...[...chats.values()].map((card) =>
-      el("li", {}, [
-        el("a", { href: `#chat-${card.id}`, on: { click: (event) => { event.preventDefault(); card.heading.focus(); card.markRead(); } } }, [
-          card.label,
-          card.unread ? el("span", { className: "badge", text: `${card.unread} unread` }) : null,
-        ]),
-      ]),
-    ),
+  const items = new Map([...list.children].map((li) => [li.getAttribute("data-conversation"), li]));
+  for (const [id, li] of items) if (!chats.has(id)) li.remove();
+  for (const card of chats.values()) {
+    let li = items.get(card.id);
+    if (!li) {
+      li = el("li", { "data-conversation": card.id }, [
+        el("button", { type: "button", className: "chat-item", "aria-controls": `chat-${card.id}`, on: { click: () => select(card.id, { focus: "reply" }) } }),
+      ]);
+      list.append(li);
+    }
+    paintChatItem(li.firstChild, card);
+  }
+}
+
+function paintChatItem(button, card) {
+  const info = card.info;
+  if (card.id === selected) button.setAttribute("aria-current", "true");
+  else button.removeAttribute("aria-current");
+  button.classList.toggle("has-unread", card.unread > 0);
+  button.replaceChildren(
+    el("span", { className: "chat-item__top" }, [
+      el("span", { className: "chat-item__name", text: card.label }),
+      card.unread ? el("span", { className: "badge", text: `${card.unread} unread` }) : null,
+    ]),
+    el("span", { className: "chat-item__meta" }, [
+      info.verified ? el("span", { className: "tag tag--verified", text: "Verified" }) : el("span", { className: "tag", text: "Not verified" }),
+      info.priority === "urgent" ? el("span", { className: "tag tag--urgent", text: "Urgent" }) : null,
+      el("span", { className: "tag", text: card.language === "cy" ? "Welsh" : "English" }),
+    ]),
+    el("span", { className: "chat-item__wait", text: waitingWords(card) }),
   );
+}
+
+function waitingWords(card) {
+  if (!card.waitingSince) return "Replied";
+  const seconds = (Date.now() - Date.parse(card.waitingSince)) / 1000;
+  return Number.isFinite(seconds) ? `Waiting ${duration(seconds)}` : "Waiting";
+}
+
+// Only the waiting times change by the second: text, not a rebuild.
+function tickChatList() {
+  for (const li of $("chat-list").children) {
+    const card = chats.get(li.getAttribute("data-conversation"));
+    const wait = li.querySelector(".chat-item__wait");
+    if (card && wait) wait.textContent = waitingWords(card);
+  }
+}
+
+function select(conversationId, { focus = null } = {}) {
+  const card = chats.get(conversationId);
+  if (!card) return;
+  if (selected !== conversationId) {
+    const before = chats.get(selected);
+    if (before) before.hide();
+    selected = conversationId;
+    card.show();
+    workspace.selected = conversationId;
+    workspace.emit("select", { conversationId });
+  }
+  if (focus === "reply") card.focus();
+  else if (focus === "heading") card.heading.focus();
+  if (focus && document.hasFocus()) card.markRead();
+  paintLoad();
+}
+
+function step(by) {
+  const ids = [...chats.keys()];
+  if (!ids.length) return;
+  const at = ids.indexOf(selected);
+  const next = ids[(at + by + ids.length) % ids.length];
+  select(next, { focus: "heading" });
+  const card = chats.get(next);
+  notifier.announce(`Chat ${ids.indexOf(next) + 1} of ${ids.length}: ${card.label}${card.unread ? `, ${card.unread} unread` : ""}.`);
 }
 
 function paintQueue() {
@@ -95,7 +166,7 @@ function paintQueue() {
   const focusKey = item ? [item.getAttribute("data-conversation"), active.textContent] : null;
   renderQueue({ list: $("queue-list"), empty: $("queue-empty"), count: $("queue-count") }, queueItems, { onAccept: accept, offers });
   renderOffers($("offers"), offers, { onAccept: accept, onDecline: decline });
-  if (focusKey && !document.activeElement.closest("#queue-list, #offers, article.chat")) {
+  if (focusKey && !document.activeElement.closest("#queue-list, #offers, article.chat, #context-panel")) {
     const again = [...document.querySelectorAll(`[data-conversation="${CSS.escape(focusKey[0])}"] button`)].find((b) => b.textContent === focusKey[1]);
     (again || $("queue-heading")).focus();
   }
@@ -104,10 +175,12 @@ function paintQueue() {
 
 function addChat(chat) {
   if (chats.has(chat.conversation_id)) return chats.get(chat.conversation_id);
-  const card = new ChatCard(chat, { me, socket, notifier, onChange: paintLoad });
+  const card = new ChatCard(chat, { me, socket, notifier, onChange: paintLoad, isSelected: () => selected === chat.conversation_id });
   chats.set(card.id, card);
   $("chats").append(card.root);
+  $("contexts").append(card.context);
   offers.delete(card.id);
+  if (!selected) select(card.id);
   paintQueue();
   return card;
 }
@@ -115,19 +188,34 @@ function addChat(chat) {
 function removeChat(conversationId, reason) {
   const card = chats.get(conversationId);
   if (!card) return;
-  const hadFocus = card.root.contains(document.activeElement);
+  // A disabled "Close chat" button drops focus to the body before the chat goes.
+  const adrift = !document.activeElement || document.activeElement === document.body;
+  const hadFocus = card.root.contains(document.activeElement) || card.context.contains(document.activeElement) || (adrift && selected === conversationId);
+  const ids = [...chats.keys()];
+  const neighbour = ids[ids.indexOf(conversationId) + 1] || ids[ids.indexOf(conversationId) - 1] || null;
   card.stopTyping();
-  unmountCobrowse(conversationId);
   card.root.remove();
+  card.context.remove();
   chats.delete(conversationId);
   const words = { closed: "was closed", transferred: "was transferred", handed_back: "went back to the bot", requeued: "went back to the queue" };
   notifier.announce(`The chat with ${card.label} ${words[reason] || "ended"}.`);
-  if (hadFocus) $("chats-heading").focus();
+  workspace.emit("removed", { conversationId, reason });
+  if (selected === conversationId) {
+    selected = null;
+    workspace.selected = null;
+    if (neighbour) select(neighbour, { focus: hadFocus ? "heading" : null });
+    else workspace.emit("select", { conversationId: null });
+  }
+  if (hadFocus && !neighbour) $("chats-heading").focus();
   paintLoad();
 }
 
 function receive(frame) {
-  if (routeCobrowse(frame)) return;
+  handle(frame);
+  workspace.emit("frame", { frame });
+}
+
+function handle(frame) {
   switch (frame.type) {
     case "welcome":
       showMe(frame.advisor || {});
@@ -156,7 +244,10 @@ function receive(frame) {
       break;
     case "event": {
       const card = chats.get(frame.conversation_id);
-      if (card) card.applyEvent(frame);
+      if (card) {
+        card.applyEvent(frame);
+        paintLoad();
+      }
       break;
     }
     case "typing": {
@@ -185,8 +276,8 @@ async function accept(conversationId, button) {
   if (button) button.disabled = true;
   try {
     const detail = await api("POST", `/advisor/conversations/${conversationId}/accept`);
-    const card = addChat({ conversation_id: conversationId, resident_label: detail.resident_label, verified: detail.verified, team: detail.team, last_seq: 0, unread: 0 });
-    card.focus();
+    const card = addChat({ conversation_id: conversationId, resident_label: detail.resident_label, verified: detail.verified, team: detail.team, priority: detail.priority, language: detail.language, last_seq: 0, unread: 0 });
+    select(card.id, { focus: "reply" });
   } catch (failure) {
     if (error) error.textContent = failure.message;
     if (button) button.disabled = false;
@@ -220,9 +311,45 @@ for (const radio of document.querySelectorAll("input[name=availability]")) {
   });
 }
 
-setInterval(() => tickOffers($("offers"), offers), 1000);
+setInterval(() => {
+  tickOffers($("offers"), offers);
+  tickChatList();
+}, 1000);
 window.addEventListener("focus", () => {
-  for (const card of chats.values()) if (card.root.contains(document.activeElement)) card.markRead();
+  const card = chats.get(selected);
+  if (card) card.markRead();
+});
+
+// The first offer, else the first resident waiting in the queue.
+function acceptNext() {
+  const offered = [...offers.keys()][0];
+  const waiting = queueItems.find((item) => !offers.has(item.conversation_id));
+  const id = offered || (waiting && waiting.conversation_id);
+  if (!id) return notifier.announce("There is no chat to accept.");
+  const button = document.querySelector(`#offers [data-conversation="${CSS.escape(id)}"] button, #queue-list [data-conversation="${CSS.escape(id)}"] button`);
+  accept(id, button);
+}
+
+function withChat(work) {
+  return () => {
+    const card = chats.get(selected);
+    if (card) work(card);
+    else notifier.announce("Choose a chat first.");
+  };
+}
+
+createShortcuts({
+  dialog: $("shortcuts-dialog"),
+  opener: $("shortcuts-button"),
+  actions: {
+    next: () => step(1),
+    previous: () => step(-1),
+    accept: acceptNext,
+    reply: withChat((card) => card.focus()),
+    search: withChat((card) => card.openTool("knowledge")),
+    transfer: withChat((card) => card.openTool("transfer")),
+    close: withChat((card) => card.openTool("close")),
+  },
 });
 
 (async function start() {

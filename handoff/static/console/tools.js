@@ -1,6 +1,7 @@
-// The per-chat tools, each a native <details> (keyboard and screen-reader
-// friendly with no script): the resident's verified details, knowledge
-// search, transfer, hand back, close with an outcome, create a case.
+// The context panel's parts for one chat: the resident (always shown) and
+// the tools, each a native <details> (keyboard and screen-reader friendly
+// with no script): knowledge search (open), transfer, create a case, hand
+// back, close with an outcome.
 
 import { api } from "./api.js";
 import { el, uid, money, humanise, safeLink, newClientId } from "./dom.js";
@@ -8,18 +9,23 @@ import { el, uid, money, humanise, safeLink, newClientId } from "./dom.js";
 const OUTCOMES = ["resolved", "case_created", "resident_left", "no_response", "referred", "abusive"];
 const CASE_TYPES = ["general_enquiry", "missed_bin", "bulky_waste", "fly_tipping", "repair", "complaint"];
 
-function section(title, build, { onOpen } = {}) {
+// Built on first open, so a chat costs no requests for tools never used.
+function section(title, build, { name, open = false, shortcut } = {}) {
   const body = el("div", { className: "tools__body" });
-  const details = el("details", {}, [el("summary", { text: title }), body]);
+  const summary = el("summary", { text: title, "aria-keyshortcuts": shortcut });
+  const details = el("details", { "data-tool": name }, [summary, body]);
   let built = false;
-  details.addEventListener("toggle", () => {
-    if (!details.open) return;
-    if (!built) {
+  const ensure = () => {
+    if (details.open && !built) {
       built = true;
       build(body);
     }
-    if (onOpen) onOpen(body);
-  });
+  };
+  details.addEventListener("toggle", ensure);
+  if (open) {
+    details.open = true;
+    ensure();
+  }
   return details;
 }
 
@@ -55,33 +61,67 @@ async function submitting(form, work) {
   }
 }
 
-export function residentTool(chat) {
-  return section(
-    "Resident details",
-    () => {},
-    {
-      onOpen: async (body) => {
-        body.replaceChildren(el("p", { className: "muted", text: "Loading…" }));
-        try {
-          const data = await api("GET", `/advisor/conversations/${chat.id}/resident`);
-          body.replaceChildren(...residentView(data));
-        } catch (error) {
-          body.replaceChildren(el("p", { className: "result-msg result-msg--error", text: error.message }));
-        }
-      },
-    },
-  );
+// Who the resident is, shown as soon as the chat opens: their name and how
+// they proved it when verified, with their balances and cases; otherwise a
+// plain warning not to discuss any account.
+export function residentPanel(chat) {
+  const headingId = uid("resident");
+  const body = el("div", { className: "resident__body" }, [el("p", { className: "muted", text: "Loading the resident's details…" })]);
+  const root = el("section", { className: "context-section resident", "aria-labelledby": headingId }, [
+    el("h3", { id: headingId, className: "context-section__title", text: "Resident" }),
+    body,
+  ]);
+  async function load() {
+    try {
+      const data = await api("GET", `/advisor/conversations/${chat.id}/resident`);
+      if (data.verified && data.name) chat.setName(data.name);
+      chat.setTags({ verified: Boolean(data.verified) });
+      body.replaceChildren(...residentView(chat, data));
+    } catch (error) {
+      body.replaceChildren(
+        el("p", { className: "result-msg result-msg--error", text: error.message }),
+        el("button", { type: "button", className: "button button--small button--secondary", text: "Try again", on: { click: load } }),
+      );
+    }
+  }
+  load();
+  return { root, load };
 }
 
-function residentView(data) {
+const METHOD_WORDS = {
+  token: "signing in to their council account on the website",
+  knowledge_check: "answering security questions with the online assistant (an account reference, the postcode and one more fact)",
+};
+
+// No method means a sign-in token that named no accounts: the website's
+// sign-in is the only way a chat starts verified without one.
+export function verifiedHow(method) {
+  const parts = String(method || "token")
+    .replace(/^bot:/, "")
+    .split("+")
+    .map((part) => METHOD_WORDS[part])
+    .filter(Boolean);
+  return parts.length ? `by ${parts.join(", and by ")}.` : "by the council's account system.";
+}
+
+function residentView(chat, data) {
   if (!data.verified) {
-    return [el("p", { text: "Not verified. The resident has not confirmed their identity, so no personal details are shown. Do not discuss their account." })];
+    return [
+      el("p", { className: "resident__name", text: chat.label }),
+      el("p", {}, [el("span", { className: "tag", text: "Not verified" })]),
+      el("p", { text: "The resident has not confirmed their identity, so no personal details are shown. Do not discuss their account." }),
+    ];
   }
   const cases = data.cases || [];
   const balances = data.balances || [];
+  const facts = [
+    ["Account", data.account_ref],
+    ["Address", data.address],
+  ].filter(([, value]) => value);
   return [
-    el("p", {}, [el("span", { className: "tag tag--verified", text: "Verified" }), ` ${data.name || ""}`]),
-    el("p", { className: "muted", text: [data.account_ref && `Resident ${data.account_ref}`, data.address].filter(Boolean).join(" · ") }),
+    el("p", { className: "resident__name", text: data.name || chat.label }),
+    el("p", { className: "resident__how" }, [el("span", { className: "tag tag--verified", text: "Verified" }), " ", verifiedHow(data.method)]),
+    facts.length ? el("dl", { className: "facts" }, facts.flatMap(([term, value]) => [el("dt", { text: term }), el("dd", { text: value })])) : null,
     el("h4", { className: "heading-s", text: "Balances" }),
     balances.length
       ? el("ul", { className: "data-list" }, balances.map((b) => el("li", { text: `${humanise(b.kind)} ${b.account}: ${money(b.amount_pence)}${b.in_arrears ? " (in arrears)" : ""}${b.recovery_stage && b.recovery_stage !== "none" ? ` (${humanise(b.recovery_stage)})` : ""}` })))
@@ -90,12 +130,12 @@ function residentView(data) {
     cases.length
       ? el("ul", { className: "data-list" }, cases.map((c) => el("li", { text: `${c.reference} · ${humanise(c.case_type || c.service_area)} · ${humanise(c.status)} · ${c.summary || ""}` })))
       : el("p", { className: "muted", text: "No cases." }),
-  ];
+  ].filter(Boolean);
 }
 
 export function knowledgeTool(chat) {
   return section("Knowledge base", (body) => {
-    const input = el("input", { type: "search", name: "q", autocomplete: "off", maxlength: "200" });
+    const input = el("input", { type: "search", name: "q", autocomplete: "off", maxlength: "200", "aria-keyshortcuts": "Alt+/" });
     const list = el("ul", { className: "results" });
     const status = result();
     const form = el("form", { role: "search" }, [
@@ -117,7 +157,7 @@ export function knowledgeTool(chat) {
       }
     });
     body.append(form, status, list);
-  });
+  }, { name: "knowledge", open: true, shortcut: "Alt+/" });
 }
 
 function resultItem(chat, article, status) {
@@ -183,7 +223,7 @@ export function transferTool(chat) {
         }
       });
     });
-  });
+  }, { name: "transfer", shortcut: "Alt+Shift+T" });
 }
 
 export function handBackTool(chat) {
@@ -207,7 +247,7 @@ export function handBackTool(chat) {
       });
     });
     body.append(form, status);
-  });
+  }, { name: "hand-back" });
 }
 
 export function closeTool(chat) {
@@ -232,7 +272,7 @@ export function closeTool(chat) {
       });
     });
     body.append(form, status);
-  });
+  }, { name: "close", shortcut: "Alt+Shift+C" });
 }
 
 export function caseTool(chat) {
@@ -264,5 +304,5 @@ export function caseTool(chat) {
       });
     });
     body.append(form, status);
-  });
+  }, { name: "case" });
 }

@@ -94,22 +94,23 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         advisor.locator(".offer").get_by_role("button", name="Accept").click()
         expect(resident.locator("#fd-subtitle")).to_have_text("Talking to Sam")
         card = advisor.locator("article.chat")
+        panel = advisor.locator("#cobrowse-panel")
 
         # Asked, then declined: the recorder never even loads, nothing is sent.
-        card.get_by_role("button", name="Ask to co-browse").click()
+        panel.get_by_role("button", name="Ask to co-browse").click()
         prompt = resident.get_by_role("group", name="Sam would like to see this page with you")
         expect(prompt).to_be_visible()
         expect(prompt).to_contain_text("Anything you type into forms")
         assert axe_violations(resident, "#fd-cobrowse-prompt") == []
         resident.screenshot(path="/tmp/shots-cobrowse/consent.png")
         prompt.get_by_role("button", name="Decline").click()
-        expect(card.locator(".cobrowse__status")).to_contain_text("declined")
+        expect(panel.locator(".cobrowse__status")).to_contain_text("declined")
         assert resident.evaluate("typeof window.FrontdoorCobrowse") == "undefined"
         assert wire.sent("cobrowse_mirror") == []
 
         # A value typed before Allow, then allowed: the page appears in the console.
         resident.get_by_label("Full name").fill(cobrowse_site.CANARY_TYPED)
-        card.get_by_role("button", name="Ask to co-browse").click()
+        panel.get_by_role("button", name="Ask to co-browse").click()
         resident.get_by_role("button", name="Allow").click()
         bar = resident.get_by_role("region", name="Sharing this page with Sam")
         expect(bar).to_be_visible()
@@ -120,7 +121,7 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         resident.get_by_label("Notes").fill(cobrowse_site.CANARY_NOTES)
         expect(mirror.locator("#notes")).to_have_value(re.compile(r"^\*{8,}$"))
         expect(mirror.locator(".nino")).to_have_text(re.compile(r"^\*+$"))
-        card.locator(".cobrowse").screenshot(path="/tmp/shots-cobrowse/console-mirror.png")
+        panel.locator(".cobrowse").screenshot(path="/tmp/shots-cobrowse/console-mirror.png")
 
         # Chat keeps flowing while the page is shared.
         say(resident, "Is this the right form?")
@@ -130,11 +131,11 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         expect(messages(resident)).to_contain_text("Yes, fill in the items.")
 
         # The advisor highlights a link; the resident sees a ring and hears it.
-        card.get_by_label("Label shown to the resident (optional)").fill("Go here")
-        card.get_by_role("button", name="Refresh list").click()
-        links = card.get_by_label("Or highlight a link, button or heading")
+        panel.get_by_label("Label shown to the resident (optional)").fill("Go here")
+        panel.get_by_role("button", name="Refresh list").click()
+        links = panel.get_by_label("Or highlight a link, button or heading")
         links.select_option(label="Link: Bin collection days")
-        card.get_by_role("button", name="Highlight", exact=True).click()
+        panel.get_by_role("button", name="Highlight", exact=True).click()
         ring = resident.locator(".fd-guide")
         expect(ring).to_be_visible()
         expect(ring).to_contain_text("Go here")
@@ -149,7 +150,7 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
 
         # Stop: once the service acknowledges it, not one more mirror frame.
         resident.get_by_role("button", name="Stop sharing").click()
-        expect(card.locator(".cobrowse__status")).to_contain_text("stopped sharing")
+        expect(panel.locator(".cobrowse__status")).to_contain_text("stopped sharing")
         acked = wire.index_of_received("stopped")
         assert acked >= 0
         resident.mouse.wheel(0, 400)

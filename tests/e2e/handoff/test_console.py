@@ -1,6 +1,6 @@
-"""The advisor console in a real browser: sign-in rules, two chats side by
-side with unread markers, knowledge search with one-click send, private
-notes, create a case, hand back to the bot, the supervisor view."""
+"""The advisor console in a real browser: sign-in rules, two chats in the
+workspace's list with unread markers, knowledge search with one-click send,
+private notes, create a case, hand back to the bot, the supervisor view."""
 
 from __future__ import annotations
 
@@ -32,7 +32,12 @@ def test_sign_in_is_required_and_roles_are_checked(stack: Stack, advisor: Any) -
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp
 
 
-def test_two_chats_side_by_side_with_unread_markers(
+def context(advisor: Any) -> Any:
+    """The right-hand panel's part for the selected chat."""
+    return advisor.locator("#context-panel .context:visible")
+
+
+def test_two_chats_in_the_list_with_unread_markers(
     stack: Stack, browser: Any, advisor: Any
 ) -> None:
     sign_in(advisor, stack)
@@ -51,15 +56,21 @@ def test_two_chats_side_by_side_with_unread_markers(
         residents.append(page)
     chats = advisor.locator("article.chat")
     expect(chats).to_have_count(2)
+    items = advisor.locator("#chat-list .chat-item")
     first, second = chats.nth(0), chats.nth(1)
-    first.get_by_label("Message to the resident").focus()
+    items.nth(0).click()
+    expect(first.get_by_label("Message to the resident")).to_be_focused()
+    expect(second).to_be_hidden()
     say(residents[1], "Are you still there?")
     expect(second.locator(".badge")).to_have_text("1 unread")
-    expect(advisor.locator("#chat-list")).to_contain_text("1 unread")
+    expect(items.nth(1)).to_contain_text("1 unread")
     expect(advisor).to_have_title("(1) Chats - Advisor console - Bramblefield District Council")
     expect(advisor.locator("#announcer")).to_contain_text("New message from")
-    second.get_by_label("Message to the resident").focus()
+    items.nth(1).click()
+    expect(second.get_by_label("Message to the resident")).to_be_focused()
+    expect(second.locator(".transcript")).to_contain_text("Are you still there?")
     expect(second.locator(".badge")).to_be_hidden()
+    expect(items.nth(1)).not_to_contain_text("unread")
     expect(advisor).to_have_title("Chats - Advisor console - Bramblefield District Council")
     for page in residents:
         page.context.close()
@@ -74,21 +85,22 @@ def test_knowledge_note_case_and_hand_back(stack: Stack, resident: Any, advisor:
     chat = advisor.locator("article.chat")
     expect(chat).to_have_count(1)
 
-    chat.locator("summary", has_text="Knowledge base").click()
-    chat.get_by_label("Search articles").fill("missed bin")
-    chat.get_by_role("button", name="Search").click()
-    chat.get_by_role("button", name="Send link").click()
+    tools = context(advisor)
+    tools.get_by_label("Search articles").fill("missed bin")
+    tools.get_by_role("button", name="Search").click()
+    tools.get_by_role("button", name="Send link").click()
     expect(messages(resident).get_by_role("link", name="Report a missed bin")).to_be_visible()
+    expect(chat.locator(".transcript")).to_contain_text("Report a missed bin")
 
-    chat.locator("summary", has_text="Create a case").click()
-    chat.get_by_label("Case type").select_option("missed_bin")
-    chat.get_by_label("Summary for the back office").fill("Green bin missed on Elm Road.")
-    chat.get_by_role("button", name="Create case").click()
-    expect(chat.locator(".tools")).to_contain_text("created")
+    tools.locator("summary", has_text="Create a case").click()
+    tools.get_by_label("Case type").select_option("missed_bin")
+    tools.get_by_label("Summary for the back office").fill("Green bin missed on Elm Road.")
+    tools.get_by_role("button", name="Create case").click()
+    expect(tools.locator(".tools")).to_contain_text("created")
     expect(messages(resident)).to_contain_text("Your reference is")
 
-    chat.locator("summary", has_text="Hand back to the bot").click()
-    chat.get_by_role("button", name="Hand back").click()
+    tools.locator("summary", has_text="Hand back to the bot").click()
+    tools.get_by_role("button", name="Hand back").click()
     expect(advisor.locator("article.chat")).to_have_count(0)
     expect(messages(resident)).to_contain_text("passed you back to the online assistant")
     say(resident, "When is my bin day?")
@@ -111,8 +123,7 @@ def test_verified_resident_and_console_reload(stack: Stack, resident: Any, advis
     advisor.locator(".offer").get_by_role("button", name="Accept").click()
     chat = advisor.locator("article.chat")
     expect(chat.locator(".tag--verified")).to_be_visible()
-    chat.locator("summary", has_text="Resident details").click()
-    expect(chat.locator(".tools")).to_contain_text("Alex Smith")
+    expect(context(advisor).locator(".resident")).to_contain_text("Alex Smith")
     say(resident, "Can you see my account?")
     expect(chat.locator(".transcript")).to_contain_text("Can you see my account?")
 
@@ -128,5 +139,6 @@ def test_verified_resident_and_console_reload(stack: Stack, resident: Any, advis
 
     # 400% zoom on a 1280 px screen is a 320 CSS px viewport: no sideways scrolling.
     advisor.set_viewport_size({"width": 320, "height": 256})
-    chat.locator("summary", has_text="Transfer").click()
+    context(advisor).locator("summary", has_text="Transfer").click()
+    expect(context(advisor).get_by_label("Team")).to_be_visible()
     assert advisor.evaluate("document.documentElement.scrollWidth") == 320

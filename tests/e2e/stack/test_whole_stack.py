@@ -160,7 +160,8 @@ def test_resident_talks_to_an_advisor_and_rates_the_chat(
     offer.get_by_role("button", name="Accept").click()
     chat = advisor.locator("article.chat")
     expect(chat).to_have_count(1)
-    summary = chat.locator(".chat__summary")
+    panel = advisor.locator("#context-panel .context:visible")  # the workspace's right column
+    summary = panel.locator(".chat__summary")
     expect(summary).to_contain_text("Bot summary")
     expect(summary).to_contain_text(re.compile("parking", re.I))  # the article the bot showed
     expect(summary).not_to_contain_text("{")  # words for people, not the raw payload
@@ -197,9 +198,9 @@ def test_resident_talks_to_an_advisor_and_rates_the_chat(
     expect(messages(resident)).to_contain_text("Your permit is on its way.")
 
     # The advisor closes; the resident is asked to rate the chat.
-    chat.locator("summary", has_text="Close chat").click()
-    chat.get_by_label("Outcome").select_option("resolved")
-    chat.get_by_role("button", name="Close chat").click()
+    panel.locator("summary", has_text="Close chat").click()
+    panel.get_by_label("Outcome").select_option("resolved")
+    panel.get_by_role("button", name="Close chat").click()
     expect(advisor.locator("article.chat")).to_have_count(0)
     expect(messages(resident)).to_contain_text("This chat has ended.")
     rating = resident.locator(".fd-rating")
