@@ -45,6 +45,7 @@ from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
 from frontdoor.redis import redis_status
 from handoff import api, console
 from handoff.bot import BotPort, RasaRestBot
+from handoff.cobrowse import Cobrowse
 from handoff.deps import staff_of
 from handoff.desk import Desk
 from handoff.exceptions import CLOSE_RESTART, HandoffError, http_status
@@ -131,6 +132,7 @@ def create_app(
         metrics=metrics,
     )
     desk = Desk(handoff, search)
+    handoff.cobrowse = Cobrowse(handoff, settings)
     live = Live(
         handoff,
         desk,

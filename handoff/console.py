@@ -32,8 +32,12 @@ router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 def content_security_policy(request: Request) -> str:
     host = request.headers.get("host", "")
     socket_origins = f"ws://{host} wss://{host}" if host else ""
+    # the co-browse mirror loads the council site's own stylesheets, fonts and images
+    settings = getattr(request.app.state, "settings", None)
+    sites = " ".join(getattr(settings, "handoff_allowed_origins", ()) or ())
     return (
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"default-src 'self'; script-src 'self'; style-src 'self' {sites}; "
+        f"img-src 'self' data: {sites}; font-src 'self' {sites}; "
         f"connect-src 'self' {socket_origins}; media-src 'self' data:; "
         "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
     )

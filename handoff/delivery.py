@@ -40,9 +40,12 @@ class Kind(StrEnum):
     HANDOFF = "handoff"
     TRANSFER = "transfer"
     CLOSED_OUTCOME = "closed_outcome"
+    COBROWSE = "cobrowse"  # the audit of a co-browse session (handoff/cobrowse.py)
 
 
-ADVISOR_ONLY = frozenset({Kind.NOTE, Kind.HANDOFF, Kind.TRANSFER, Kind.CLOSED_OUTCOME})
+ADVISOR_ONLY = frozenset(
+    {Kind.NOTE, Kind.HANDOFF, Kind.TRANSFER, Kind.CLOSED_OUTCOME, Kind.COBROWSE}
+)
 
 
 def audience_of(kind: Kind | str) -> Audience:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,10 +39,17 @@ from handoff.store import Store
 
 log = logging.getLogger(__name__)
 OUTBOX_FRAMES = 2000
+BULK_BYTES = 512 * 1024  # co-browse mirror frames waiting for one socket
 
 
 class Outbox:
-    """A bounded queue of frames for one socket, drained by :meth:`run`."""
+    """A bounded queue of frames for one socket, drained by :meth:`run`.
+
+    Two lanes: conversation frames, and bulk frames (the co-browse mirror). The
+    writer always sends every waiting conversation frame before the next bulk
+    one, so a mirrored page never holds up a chat message; bulk frames beyond
+    ``bulk_bytes`` are refused (the sender coalesces into a fresh snapshot).
+    """
 
     def __init__(
         self,
@@ -49,44 +57,76 @@ class Outbox:
         close: Callable[[int, str], Awaitable[None]],
         *,
         size: int = OUTBOX_FRAMES,
+        bulk_bytes: int = BULK_BYTES,
     ) -> None:
         self._send, self._close = send, close
-        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
-        self._size = size
+        self._frames: deque[str | None] = deque()
+        self._bulk: deque[str] = deque()
+        self._bulk_queued = 0
+        self._ready = asyncio.Event()
+        self._size, self._bulk_limit = size, bulk_bytes
         self.overflowed = False
         self.closed = False
         self._closing: tuple[int, str] | None = None
 
+    def _push(self, item: str | None) -> None:
+        self._frames.append(item)
+        self._ready.set()
+
     def put(self, frame: dict[str, Any]) -> bool:
         if self.closed or self.overflowed:
             return False
-        if self._queue.qsize() >= self._size:
+        if len(self._frames) >= self._size:
             self.overflowed = True
-            self._queue.put_nowait(None)  # wake the writer, which closes the socket
+            self._push(None)  # wake the writer, which closes the socket
             return False
-        self._queue.put_nowait(protocol.encode(frame))
+        self._push(protocol.encode(frame))
         return True
+
+    def put_bulk(self, frame: dict[str, Any]) -> bool:
+        """Queue a bulk frame behind every conversation frame; False when the lane is full."""
+        if self.closed or self.overflowed:
+            return False
+        text = protocol.encode(frame)
+        if self._bulk_queued + len(text) > self._bulk_limit:
+            return False
+        self._bulk.append(text)
+        self._bulk_queued += len(text)
+        self._ready.set()
+        return True
+
+    @property
+    def bulk_queued(self) -> int:
+        return self._bulk_queued
 
     def stop(self) -> None:
         self.closed = True
-        self._queue.put_nowait(None)
+        self._push(None)
 
     def close_with(self, code: int, reason: str) -> None:
         """Close the socket after what is already queued (e.g. 1012 on shutdown)."""
         self._closing = (code, reason)
         self.closed = True
-        self._queue.put_nowait(None)
+        self._push(None)
 
     async def run(self) -> None:
         while True:
-            text = await self._queue.get()
-            if self.overflowed:
-                await self._close(CLOSE_TRY_AGAIN, "too far behind; reconnect and resume")
-                return
-            if text is None:
-                if self._closing is not None:
-                    await self._close(*self._closing)
-                return
+            if not self._frames and not self._bulk:
+                self._ready.clear()
+                await self._ready.wait()
+                continue
+            if self._frames:
+                text = self._frames.popleft()
+                if self.overflowed:
+                    await self._close(CLOSE_TRY_AGAIN, "too far behind; reconnect and resume")
+                    return
+                if text is None:
+                    if self._closing is not None:
+                        await self._close(*self._closing)
+                    return
+            else:
+                text = self._bulk.popleft()
+                self._bulk_queued -= len(text)
             await self._send(text)
 
 

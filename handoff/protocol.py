@@ -90,6 +90,68 @@ class Ping:
     pass
 
 
+# --- co-browsing (PROTOCOL.md §9) -----------------------------------------------------
+
+MIRROR_CHUNK_CHARS = 12 * 1024  # a mirror frame's slice of the serialised rrweb batch
+MIRROR_MAX_PARTS = 512  # parts of one batch (the recorder's own page-size limit is lower)
+GUIDE_LABEL_CHARS = 80
+_GUIDE_KINDS = {"highlight", "point", "clear"}
+
+
+@dataclass(frozen=True)
+class CobrowseRequest:
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CobrowseConsent:
+    allow: bool
+
+
+@dataclass(frozen=True)
+class CobrowseStop:
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CobrowseMirror:
+    batch: int
+    part: int
+    parts: int
+    data: str
+
+
+@dataclass(frozen=True)
+class CobrowseTooLarge:
+    size: int
+
+
+@dataclass(frozen=True)
+class CobrowseGuide:
+    kind: str
+    node: int | None = None
+    x: float | None = None
+    y: float | None = None
+    label: str = ""
+    conversation_id: str | None = None
+
+
+@dataclass(frozen=True)
+class CobrowseSnapshot:
+    conversation_id: str | None = None
+
+
+COBROWSE_FRAMES = (
+    CobrowseRequest,
+    CobrowseConsent,
+    CobrowseStop,
+    CobrowseMirror,
+    CobrowseTooLarge,
+    CobrowseGuide,
+    CobrowseSnapshot,
+)
+
+
 Frame = (
     Message
     | Ack
@@ -101,6 +163,13 @@ Frame = (
     | CloseConversation
     | Rate
     | Ping
+    | CobrowseRequest
+    | CobrowseConsent
+    | CobrowseStop
+    | CobrowseMirror
+    | CobrowseTooLarge
+    | CobrowseGuide
+    | CobrowseSnapshot
 )
 
 _RESIDENT_TYPES = {
@@ -114,8 +183,22 @@ _RESIDENT_TYPES = {
     "close",
     "rate",
     "ping",
+    "cobrowse_consent",
+    "cobrowse_stop",
+    "cobrowse_mirror",
+    "cobrowse_too_large",
 }
-_ADVISOR_TYPES = {"message", "ack", "resume", "typing", "ping"}
+_ADVISOR_TYPES = {
+    "message",
+    "ack",
+    "resume",
+    "typing",
+    "ping",
+    "cobrowse_request",
+    "cobrowse_stop",
+    "cobrowse_guide",
+    "cobrowse_snapshot",
+}
 
 
 def check_size(raw: str | bytes) -> None:
@@ -166,6 +249,8 @@ def parse_frame(raw: str | bytes, role: Role = "resident") -> Frame:
         if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
             raise InvalidFrame("stars must be a whole number from 1 to 5")
         return Rate(stars=stars, comment=_optional_str(data, "comment", 1000) or "")
+    if kind.startswith("cobrowse_"):
+        return _cobrowse(kind, data, conversation_id)
     simple: dict[str, Frame] = {
         "request_human": RequestHuman(),
         "leave_queue": LeaveQueue(),
@@ -173,6 +258,53 @@ def parse_frame(raw: str | bytes, role: Role = "resident") -> Frame:
         "ping": Ping(),
     }
     return simple[kind]
+
+
+def _cobrowse(kind: str, data: dict[str, Any], conversation_id: str | None) -> Frame:
+    if kind == "cobrowse_request":
+        return CobrowseRequest(conversation_id)
+    if kind == "cobrowse_stop":
+        return CobrowseStop(conversation_id)
+    if kind == "cobrowse_snapshot":
+        return CobrowseSnapshot(conversation_id)
+    if kind == "cobrowse_consent":
+        if not isinstance(data.get("allow"), bool):
+            raise InvalidFrame("allow must be true or false")
+        return CobrowseConsent(allow=data["allow"])
+    if kind == "cobrowse_too_large":
+        return CobrowseTooLarge(size=_non_negative(data, "size"))
+    if kind == "cobrowse_mirror":
+        parts = _non_negative(data, "parts")
+        part = _non_negative(data, "part")
+        if not 1 <= parts <= MIRROR_MAX_PARTS or part >= parts:
+            raise InvalidFrame(f"a batch has 1 to {MIRROR_MAX_PARTS} parts, numbered from 0")
+        chunk = data.get("data")
+        if not isinstance(chunk, str) or not chunk or len(chunk) > MIRROR_CHUNK_CHARS:
+            raise InvalidFrame(f"data must be text of 1 to {MIRROR_CHUNK_CHARS} characters")
+        return CobrowseMirror(
+            batch=_non_negative(data, "batch"), part=part, parts=parts, data=chunk
+        )
+    guide = data.get("kind")
+    if guide not in _GUIDE_KINDS:
+        raise InvalidFrame("kind must be highlight, point or clear")
+    label = _optional_str(data, "label", GUIDE_LABEL_CHARS) or ""
+    node = data.get("node")
+    if guide == "highlight" and (not isinstance(node, int) or isinstance(node, bool) or node < 0):
+        raise InvalidFrame("a highlight names the mirrored node (a whole number)")
+    x, y = data.get("x"), data.get("y")
+    if guide == "point" and not all(
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1_000_000
+        for v in (x, y)
+    ):
+        raise InvalidFrame("a point needs x and y in page pixels")
+    return CobrowseGuide(
+        kind=guide,
+        node=node if guide == "highlight" else None,
+        x=float(x) if guide == "point" and x is not None else None,
+        y=float(y) if guide == "point" and y is not None else None,
+        label=label.strip(),
+        conversation_id=conversation_id,
+    )
 
 
 def _client_id(data: dict[str, Any]) -> str:

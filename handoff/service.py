@@ -75,6 +75,7 @@ class Handoff:
         self._tasks: set[asyncio.Task[Any]] = set()
         self.writer = GroupWriter(store, on_batch=self.metrics.write_batch.observe)
         self.on_views_changed: Callable[[set[str], set[int]], Any] | None = None
+        self.cobrowse: Any = None  # handoff.cobrowse.Cobrowse, set by the app
 
     # --- storing -----------------------------------------------------------------------
 
@@ -104,6 +105,8 @@ class Handoff:
             for conversation_id, seq in last.items():
                 await self.waker.publish({"k": "c", "c": conversation_id, "s": seq})
             self._bot_side_effects(tx.appended)
+            if self.cobrowse is not None:
+                self.cobrowse.on_events(tx.appended)
         if tx.touched_teams or tx.touched_advisors:
             await self.waker.publish(
                 {"k": "v", "t": sorted(tx.touched_teams), "u": sorted(tx.touched_advisors)}
@@ -195,6 +198,18 @@ class Handoff:
             )
         elif isinstance(frame, protocol.Ping):
             connection.send({"type": "pong"})
+        elif isinstance(frame, protocol.COBROWSE_FRAMES):
+            await self.cobrowse_frame(conversation_id, frame)
+
+    async def cobrowse_frame(self, conversation_id: str, frame: Any) -> None:
+        if isinstance(frame, protocol.CobrowseMirror):
+            await self.cobrowse.mirror(conversation_id, frame)
+        elif isinstance(frame, protocol.CobrowseConsent):
+            await self.cobrowse.consent(conversation_id, frame.allow)
+        elif isinstance(frame, protocol.CobrowseStop):
+            await self.cobrowse.stop_by_resident(conversation_id)
+        elif isinstance(frame, protocol.CobrowseTooLarge):
+            await self.cobrowse.too_large(conversation_id, frame.size)
 
     async def resident_message(
         self, connection: Connection | None, conversation_id: str, frame: protocol.Message

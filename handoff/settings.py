@@ -15,6 +15,13 @@ from frontdoor.ratelimit import RateLimit
 from frontdoor.stack import StackSettings
 from insight.report import Costs
 
+_LISTS = (
+    "handoff_allowed_origins",
+    "handoff_cobrowse_mask_selectors",
+    "handoff_cobrowse_block_selectors",
+    "handoff_cobrowse_allow_selectors",
+)
+
 
 class HandoffSettings(StackSettings):
     required_secrets: ClassVar[tuple[str, ...]] = (
@@ -70,6 +77,37 @@ class HandoffSettings(StackSettings):
     handoff_limit_left_messages_per_address: RateLimit = Field(
         default="10/hour", description="'Leave a message' cases per client address."
     )
+    # Co-browsing (handoff/cobrowse.py): what the resident's device hides, and limits.
+    handoff_cobrowse_mask_selectors: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Extra CSS selectors whose text is masked on the resident's device "
+        "(comma-separated), besides [data-frontdoor-mask] and every form value.",
+    )
+    handoff_cobrowse_block_selectors: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["iframe"],
+        description="Extra CSS selectors replaced by a same-size placeholder "
+        "(comma-separated), besides [data-frontdoor-block]; payment iframes by default.",
+    )
+    handoff_cobrowse_private_by_default: bool = Field(
+        default=False,
+        description="Share only the regions matching the allow selectors; all other text masked.",
+    )
+    handoff_cobrowse_allow_selectors: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["main", "[data-frontdoor-share]"],
+        description="In private-by-default mode, the regions whose text is shared.",
+    )
+    handoff_cobrowse_max_snapshot_bytes: int = Field(
+        default=2_000_000,
+        ge=10_000,
+        le=20_000_000,
+        description="A page whose snapshot is larger is not mirrored (the advisor is told).",
+    )
+    handoff_cobrowse_bytes_per_second: int = Field(
+        default=200_000,
+        ge=5_000,
+        le=5_000_000,
+        description="The mirror's byte budget per second on the resident's link.",
+    )
     # the same variables the action server reads: one key for the account system's tokens
     identity_signing_key: SecretStr | None = None
     bot_secret: SecretStr | None = Field(
@@ -98,9 +136,16 @@ class HandoffSettings(StackSettings):
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, values: Any) -> Any:
-        raw = values.get("handoff_allowed_origins") if isinstance(values, dict) else None
-        if isinstance(raw, str):
-            values["handoff_allowed_origins"] = [o.strip() for o in raw.split(",") if o.strip()]
+        if not isinstance(values, dict):
+            return values
+        for key in _LISTS:
+            raw = values.get(key)
+            if isinstance(raw, str):
+                values[key] = [o.strip() for o in raw.split(",") if o.strip()]
+        for key in _LISTS[1:]:
+            for selector in values.get(key) or ():
+                if not isinstance(selector, str) or len(selector) > 200 or "{" in selector:
+                    raise ValueError(f"{key}: {str(selector)[:40]!r} is not a CSS selector")
         return values
 
     @model_validator(mode="after")

@@ -82,6 +82,7 @@ async def resident_endpoint(websocket: WebSocket) -> None:
     async def on_open() -> None:
         await app.hub.subscribe(connection, conversation_id, cursor)
         app.live.refresher.mark(positions=True)
+        app.handoff.cobrowse.resident_joined(connection, conversation_id)
 
     address = client_address(websocket)
 
@@ -92,14 +93,17 @@ async def resident_endpoint(websocket: WebSocket) -> None:
             )
         await app.handoff.resident_frame(connection, conversation_id, frame)
 
-    await serve(
-        websocket,
-        connection,
-        "resident",
-        on_open,
-        on_frame,
-        heartbeat=app.settings.handoff_heartbeat_seconds,
-    )
+    try:
+        await serve(
+            websocket,
+            connection,
+            "resident",
+            on_open,
+            on_frame,
+            heartbeat=app.settings.handoff_heartbeat_seconds,
+        )
+    finally:
+        app.handoff.cobrowse.resident_left(conversation_id)
 
 
 # frame type -> the settings naming its limits (per conversation, per client address)
@@ -199,6 +203,14 @@ async def advisor_endpoint(websocket: WebSocket) -> None:
                     connection.send(protocol.error_frame("not_assigned", f"{cid} is not your chat"))
         elif isinstance(frame, protocol.Ping):
             connection.send({"type": "pong"})
+        elif isinstance(frame, protocol.CobrowseRequest):
+            await app.handoff.cobrowse.request(staff, frame.conversation_id)
+        elif isinstance(frame, protocol.CobrowseStop):
+            await app.handoff.cobrowse.stop_by_advisor(staff, frame.conversation_id)
+        elif isinstance(frame, protocol.CobrowseGuide):
+            await app.handoff.cobrowse.guide(staff, frame)
+        elif isinstance(frame, protocol.CobrowseSnapshot):
+            await app.handoff.cobrowse.snapshot(staff, frame.conversation_id)
 
     await serve(
         websocket,
@@ -270,7 +282,8 @@ async def _one_frame(
     frame: Any = None
     try:
         frame = protocol.parse_frame(raw, role)
-        limiter.check(time.monotonic(), getattr(frame, "conversation_id", None))
+        if not isinstance(frame, protocol.CobrowseMirror):  # the mirror has a byte budget
+            limiter.check(time.monotonic(), getattr(frame, "conversation_id", None))
         await on_frame(frame)
     except Throttled as exc:
         if not isinstance(exc, Busy):  # shed load is counted where it is shed

@@ -149,6 +149,11 @@ export function createConnection({
     }
   }
 
+  // bytes the browser has yet to put on the wire (the co-browse mirror waits on it)
+  function bufferedAmount() {
+    return socket ? socket.bufferedAmount || 0 : 0;
+  }
+
   function onOnline() {
     if (!stopped && !socket) {
       attempt = 0;
@@ -195,6 +200,7 @@ export function createConnection({
       }
     },
     send,
+    bufferedAmount,
     get status() {
       return status;
     },

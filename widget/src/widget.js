@@ -3,6 +3,7 @@
 // outside world (window, document, WebSocket, fetch, timers) is passed in.
 
 import { createApi } from "./api.js";
+import { createCobrowse } from "./cobrowse.js";
 import { socketUrl } from "./config.js";
 import { createConnection } from "./connection.js";
 import { createConversation } from "./conversation.js";
@@ -106,6 +107,20 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     if (!refs.root.contains(event.target)) focusInPanel = false;
   });
   doc.body.append(refs.root);
+  const cobrowse = createCobrowse({
+    win,
+    doc,
+    refs,
+    config,
+    session,
+    send,
+    buffered: () => (connection ? connection.bufferedAmount() : 0),
+    announce: (text) => view.announce(text),
+    openPanel: () => {
+      if (refs.panel.hidden) open({ focus: false });
+    },
+    translate: () => t,
+  });
 
   view.setTranslator(t, { language, council: config.council });
   renderEverything();
@@ -129,6 +144,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   }
 
   function forget() {
+    cobrowse.end();
     session.remove("conversation");
     stored = null;
     if (connection) connection.stop();
@@ -223,6 +239,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   // ---- frames in --------------------------------------------------------
 
   function receive(frame) {
+    if (frame && frame.type === "cobrowse") return cobrowse.receive(frame, stored && stored.id);
     apply(model.receive(frame));
   }
 
@@ -251,6 +268,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
       } else if (change.type === "state" && change.state === "closed" && change.previous !== "closed") {
         stopTyping();
       }
+      if (change.type === "state") cobrowse.stateChanged(change.state);
     }
     if (itemsChanged || changes.length) renderState();
     if (!refs.panel.hidden) scheduleAck();

@@ -1,7 +1,7 @@
 // One transcript event as a list item, as the advisor sees it (including
 // the advisor-only kinds: notes, the bot's handoff, transfers, outcomes).
 
-import { el, clock, safeLink, humanise } from "./dom.js";
+import { el, clock, duration, safeLink, humanise } from "./dom.js";
 
 const STATE_WORDS = { bot: "with the bot", waiting: "waiting in the queue", with_advisor: "with an advisor", closed: "closed" };
 const LEFT_WORDS = { transferred: "transferred the chat", handed_back: "handed back to the bot", disconnected: "lost their connection", closed: "closed the chat" };
@@ -11,6 +11,15 @@ function who(data, residentLabel) {
   if (data.author === "bot") return "Bot";
   if (data.author === "advisor") return data.author_name || "Advisor";
   return data.author_name || "System";
+}
+
+// the co-browse audit (handoff/cobrowse.py): who did what, and for how long
+function cobrowseWords(data) {
+  const by = data.by === "advisor" ? data.advisor_name || "the advisor" : data.by === "resident" ? "the resident" : "the system";
+  const action = { requested: "asked for", allowed: "allowed", declined: "declined", started: "started", withdrawn: "withdrawn", stopped: "stopped" }[data.action] || data.action;
+  const length = data.action === "stopped" && data.duration_seconds != null ? ` after ${duration(data.duration_seconds)}` : "";
+  const why = data.reason && !["resident_stopped", "advisor_stopped"].includes(data.reason) ? ` (${humanise(data.reason)})` : "";
+  return data.action === "started" ? "Co-browse started: the resident's page is shown." : `Co-browse ${action} by ${by}${length}${why}.`;
 }
 
 function describe(kind, data) {
@@ -35,6 +44,8 @@ function describe(kind, data) {
       const to = data.to_advisor ? `advisor ${data.to_advisor}` : `team ${humanise(data.to_team)}`;
       return `Transferred by ${data.from || "an advisor"} to ${to}${data.note ? `. Note: ${data.note}` : "."}`;
     }
+    case "cobrowse":
+      return cobrowseWords(data);
     case "closed_outcome":
       return `Closed with outcome “${humanise(data.outcome)}”${data.note ? `. Note: ${data.note}` : "."}`;
     default:

@@ -5,6 +5,7 @@
 
 import { api, setCsrfToken } from "./api.js";
 import { ChatCard } from "./chat.js";
+import "./cobrowse.js"; // mounts itself in #cobrowse-panel through the workspace events
 import { createNotifier } from "./notify.js";
 import { renderOffers, renderQueue, tickOffers } from "./queue.js";
 import { createShortcuts } from "./shortcuts.js";

@@ -147,9 +147,17 @@ class Stack:
 
 
 @contextmanager
-def running_stack(database_url: str, engine: Any, *, bot: Any = None) -> Iterator[Stack]:
+def running_stack(
+    database_url: str,
+    engine: Any,
+    *,
+    bot: Any = None,
+    extra_settings: dict[str, str] | None = None,
+    website: type[BaseHTTPRequestHandler] = _Website,
+    handoff_port: int | None = None,
+) -> Iterator[Stack]:
     ids = seed(engine)
-    handoff_port, website_port = free_port(), free_port()
+    handoff_port, website_port = handoff_port or free_port(), free_port()
     handoff_url = f"http://127.0.0.1:{handoff_port}"
     website_url = f"http://127.0.0.1:{website_port}"
     settings = HandoffSettings.load({
@@ -161,6 +169,7 @@ def running_stack(database_url: str, engine: Any, *, bot: Any = None) -> Iterato
         "FRONTDOOR_HANDOFF_ALLOWED_ORIGINS": f"{website_url},{handoff_url}",
         "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
         "FRONTDOOR_HANDOFF_PORT": str(handoff_port),
+        **(extra_settings or {}),
     })  # fmt: skip
     bot = bot or FakeBot(script=bin_script)
     app = create_app(
@@ -175,7 +184,7 @@ def running_stack(database_url: str, engine: Any, *, bot: Any = None) -> Iterato
                                            log_level="warning", lifespan="on"))  # fmt: skip
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    handler = type("Website", (_Website,), {"handoff_url": handoff_url})
+    handler = type("Website", (website,), {"handoff_url": handoff_url})
     website = ThreadingHTTPServer(("127.0.0.1", website_port), handler)
     web_thread = threading.Thread(target=website.serve_forever, daemon=True)
     web_thread.start()

@@ -119,8 +119,10 @@ def test_the_verified_residents_name_is_in_the_header_the_list_and_the_context_p
     expect(chat.locator(".entry--resident").last.locator(".entry__who")).to_contain_text(
         "Alex Smith"
     )
-    # The co-browse section waits, empty and hidden, for its module.
-    expect(advisor.locator("#cobrowse-panel")).to_be_hidden()
+    # The co-browse section offers to ask the resident (tests/e2e/handoff/test_cobrowse.py).
+    expect(
+        advisor.locator("#cobrowse-panel").get_by_role("button", name="Ask to co-browse")
+    ).to_be_visible()
     resident.context.close()
 
 

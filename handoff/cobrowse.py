@@ -1,0 +1,351 @@
+"""Co-browsing: the advisor asks, the resident allows, the resident's page is mirrored.
+
+The session state lives here, on the instance holding the resident's socket;
+the DOM stream (rrweb events, masked on the resident's device) passes
+through without being stored. Every step that matters is audited as a
+``cobrowse`` conversation event (advisors only): requested, allowed or
+declined, started, stopped (by whom, why, how long). PROTOCOL.md §9.
+
+Rules the server keeps whatever a client sends:
+
+* only the resident of the conversation sends mirror frames, and only while
+  sharing (after Allow, before Stop);
+* only the advisor the conversation is assigned to receives them, on the bulk
+  lane of their outbox (behind every chat frame; refused when it is full, and
+  the resident is then asked for one fresh snapshot instead of the backlog);
+* a byte budget per second per session; frames over it are dropped;
+* handing back, transfer, close or the resident's tab closing end sharing
+  (a page load within ``RESUME_GRACE_SECONDS`` carries on).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from handoff import protocol
+from handoff.delivery import Event, Kind
+from handoff.exceptions import HandoffError, NotAssigned
+from handoff.service import run
+from handoff.states import State
+
+if TYPE_CHECKING:
+    from handoff.hub import Connection
+    from handoff.service import Handoff
+    from handoff.settings import HandoffSettings
+    from handoff.store import Store, Tx
+
+RESUME_GRACE_SECONDS = 10.0
+RESYNC_INTERVAL_SECONDS = 2.0
+
+
+class CobrowseError(HandoffError):
+    code = "cobrowse"
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ByteBudget:
+    """At most ``per_second`` bytes in any one-second window (``now`` from the caller)."""
+
+    def __init__(self, per_second: int) -> None:
+        self.per_second = per_second
+        self._window_start = 0.0
+        self._used = 0
+
+    def take(self, size: int, now: float) -> bool:
+        if now - self._window_start >= 1.0:
+            self._window_start, self._used = now, 0
+        if self._used + size > self.per_second:
+            return False
+        self._used += size
+        return True
+
+
+@dataclass(eq=False)
+class Session:
+    conversation_id: str
+    advisor_id: int
+    advisor_name: str
+    requested_at: datetime
+    budget: ByteBudget
+    sharing: bool = False
+    started_at: datetime | None = None
+    streaming: bool = False  # the first mirror frame arrived ("started")
+    grace: asyncio.TimerHandle | None = None
+    last_resync: float = field(default=-RESYNC_INTERVAL_SECONDS)
+    dropped: bool = False  # over budget: the next frame after the window asks for a snapshot
+
+
+def widget_settings(settings: HandoffSettings) -> dict[str, Any]:
+    """What the resident's recorder is told to hide and how much it may send."""
+    return {
+        "mask_selectors": list(settings.handoff_cobrowse_mask_selectors),
+        "block_selectors": list(settings.handoff_cobrowse_block_selectors),
+        "private": settings.handoff_cobrowse_private_by_default,
+        "allow_selectors": list(settings.handoff_cobrowse_allow_selectors),
+        "max_snapshot_bytes": settings.handoff_cobrowse_max_snapshot_bytes,
+        "bytes_per_second": settings.handoff_cobrowse_bytes_per_second,
+    }
+
+
+def audit(store: Store, conversation_id: str, data: dict[str, Any]) -> Tx:
+    """Append one ``cobrowse`` event through the ordinary event path."""
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        tx.append(conversation, Kind.COBROWSE, data)
+    return tx
+
+
+class Cobrowse:
+    def __init__(
+        self,
+        handoff: Handoff,
+        settings: HandoffSettings,
+        *,
+        monotonic: Callable[[], float] = time.monotonic,
+        grace_seconds: float = RESUME_GRACE_SECONDS,
+    ) -> None:
+        self.h = handoff
+        self.settings = settings
+        self.sessions: dict[str, Session] = {}
+        self.monotonic = monotonic
+        self.grace_seconds = grace_seconds
+        # the server's own ceiling: twice what the recorder is told to keep to
+        self.budget_bytes = 2 * settings.handoff_cobrowse_bytes_per_second
+
+    # --- frames from the advisor ---------------------------------------------------------
+
+    async def request(self, staff: Any, conversation_id: str) -> None:
+        conversation = await run(self.h.store.get, conversation_id)
+        if conversation.assigned_to != staff.user_id or conversation.state != State.WITH_ADVISOR:
+            raise NotAssigned("You can co-browse only in a live chat assigned to you.")
+        if conversation_id in self.sessions:
+            raise CobrowseError("Co-browsing is already asked for or on.", code="cobrowse_busy")
+        session = Session(
+            conversation_id,
+            staff.user_id,
+            staff.first_name,
+            self.h.store.clock(),
+            ByteBudget(self.budget_bytes),
+        )
+        self.sessions[conversation_id] = session
+        await self._audit(session, "requested", by="advisor")
+        self._to_resident(conversation_id, self._request_frame(session))
+        self._to_advisor(session, "requested")
+
+    async def stop_by_advisor(self, staff: Any, conversation_id: str) -> None:
+        session = self._own(staff, conversation_id)
+        await self.stop(session.conversation_id, by="advisor", reason="advisor_stopped")
+
+    async def guide(self, staff: Any, frame: protocol.CobrowseGuide) -> None:
+        session = self._own(staff, frame.conversation_id)
+        if not session.sharing:
+            raise CobrowseError("The resident is not sharing their page.", code="cobrowse_off")
+        self._to_resident(
+            session.conversation_id,
+            {
+                "type": "cobrowse",
+                "action": "guide",
+                "kind": frame.kind,
+                "node": frame.node,
+                "x": frame.x,
+                "y": frame.y,
+                "label": frame.label,
+            },
+        )
+
+    async def snapshot(self, staff: Any, conversation_id: str | None) -> None:
+        session = self._own(staff, conversation_id)
+        if session.sharing:
+            self._ask_snapshot(session, force=True)
+
+    # --- frames from the resident --------------------------------------------------------
+
+    async def consent(self, conversation_id: str, allow: bool) -> None:
+        session = self.sessions.get(conversation_id)
+        if session is None or session.sharing:
+            raise CobrowseError("Nobody has asked to co-browse.", code="cobrowse_no_request")
+        if not allow:
+            del self.sessions[conversation_id]
+            await self._audit(session, "declined", by="resident")
+            self._to_advisor(session, "declined")
+            return
+        session.sharing = True
+        session.started_at = self.h.store.clock()
+        await self._audit(session, "allowed", by="resident")
+        self._to_resident(conversation_id, {"type": "cobrowse", "action": "allowed"})
+        self._to_advisor(session, "sharing")
+
+    async def mirror(self, conversation_id: str, frame: protocol.CobrowseMirror) -> None:
+        session = self.sessions.get(conversation_id)
+        if session is None or not session.sharing:
+            raise CobrowseError("This page is not being shared.", code="cobrowse_not_sharing")
+        now = self.monotonic()
+        if not session.budget.take(len(frame.data), now):
+            session.dropped = True  # the stream has a hole: a snapshot mends it
+            return
+        if not session.streaming:
+            session.streaming = True
+            await self._audit(session, "started", by="resident")
+        if session.dropped:
+            session.dropped = False
+            self._ask_snapshot(session)
+        out = {
+            "type": "cobrowse_mirror",
+            "conversation_id": conversation_id,
+            "batch": frame.batch,
+            "part": frame.part,
+            "parts": frame.parts,
+            "data": frame.data,
+        }
+        for connection in list(self.h.hub.advisors.get(session.advisor_id, ())):
+            if not connection.outbox.put_bulk(out):  # the advisor's lane is full
+                self._ask_snapshot(session)
+
+    async def too_large(self, conversation_id: str, size: int) -> None:
+        session = self.sessions.get(conversation_id)
+        if session is None or not session.sharing:
+            return
+        self._to_advisor(session, "too_large", size=size)
+        await self.stop(conversation_id, by="resident", reason="too_large")
+
+    async def stop_by_resident(self, conversation_id: str) -> None:
+        if conversation_id not in self.sessions:
+            # nothing to stop, but the resident's Stop is still acknowledged
+            self._to_resident(
+                conversation_id, {"type": "cobrowse", "action": "stopped", "reason": "stopped"}
+            )
+            return
+        await self.stop(conversation_id, by="resident", reason="resident_stopped")
+
+    # --- the resident's socket -----------------------------------------------------------
+
+    def resident_joined(self, connection: Connection, conversation_id: str) -> None:
+        """A (re)connected resident socket: carry on sharing, or ask again."""
+        session = self.sessions.get(conversation_id)
+        if session is None:
+            return
+        if session.grace is not None:
+            session.grace.cancel()
+            session.grace = None
+        if session.sharing:
+            connection.send(
+                {
+                    "type": "cobrowse",
+                    "action": "resume",
+                    "advisor": session.advisor_name,
+                    "settings": widget_settings(self.settings),
+                }
+            )
+        else:
+            connection.send(self._request_frame(session))
+
+    def resident_left(self, conversation_id: str) -> None:
+        """The resident's socket closed: a page load comes back; a closed tab does not."""
+        session = self.sessions.get(conversation_id)
+        if session is None or self._resident_here(conversation_id):
+            return
+        loop = asyncio.get_running_loop()
+        if session.grace is not None:
+            session.grace.cancel()
+        session.grace = loop.call_later(
+            self.grace_seconds,
+            lambda: self.h.spawn(self.stop(conversation_id, by="resident", reason="tab_closed")),
+        )
+
+    # --- ending --------------------------------------------------------------------------
+
+    def on_events(self, events: list[Event]) -> None:
+        """Committed events: leaving the advisor (hand back, transfer, close) ends sharing."""
+        for event in events:
+            if event.conversation_id not in self.sessions:
+                continue
+            if event.kind == Kind.STATE and event.data.get("state") != State.WITH_ADVISOR:
+                reason = str(event.data.get("reason") or event.data.get("state"))
+                self.h.spawn(self.stop(event.conversation_id, by="system", reason=reason))
+            elif event.kind == Kind.ADVISOR_LEFT:
+                reason = str(event.data.get("reason") or "advisor_left")
+                self.h.spawn(self.stop(event.conversation_id, by="system", reason=reason))
+
+    async def stop(self, conversation_id: str, *, by: str, reason: str) -> None:
+        session = self.sessions.pop(conversation_id, None)
+        if session is None:
+            return
+        if session.grace is not None:
+            session.grace.cancel()
+        if session.sharing and session.started_at is not None:
+            seconds = (self.h.store.clock() - session.started_at).total_seconds()
+            extra = {"reason": reason, "duration_seconds": round(seconds, 1)}
+            await self._audit(session, "stopped", by=by, **extra)
+        else:
+            await self._audit(session, "withdrawn", by=by, reason=reason)
+        # recorded, then acknowledged: the resident's Stop is answered here
+        self._to_resident(
+            conversation_id, {"type": "cobrowse", "action": "stopped", "reason": reason}
+        )
+        self._to_advisor(session, "stopped", reason=reason)
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _own(self, staff: Any, conversation_id: str | None) -> Session:
+        session = self.sessions.get(conversation_id or "")
+        if session is None:
+            raise CobrowseError("There is no co-browse session in this chat.", code="cobrowse_off")
+        if session.advisor_id != staff.user_id:
+            raise NotAssigned()
+        return session
+
+    def _request_frame(self, session: Session) -> dict[str, Any]:
+        return {
+            "type": "cobrowse",
+            "action": "request",
+            "advisor": session.advisor_name,
+            "settings": widget_settings(self.settings),
+        }
+
+    def _ask_snapshot(self, session: Session, *, force: bool = False) -> None:
+        now = self.monotonic()
+        if not force and now - session.last_resync < RESYNC_INTERVAL_SECONDS:
+            return
+        session.last_resync = now
+        self._to_resident(session.conversation_id, {"type": "cobrowse", "action": "snapshot"})
+
+    def _resident_here(self, conversation_id: str) -> bool:
+        channel = self.h.hub.channels.get(conversation_id)
+        return channel is not None and any(
+            c.audience.value == "all" for c in list(channel.connections)
+        )
+
+    def _to_resident(self, conversation_id: str, frame: dict[str, Any]) -> None:
+        channel = self.h.hub.channels.get(conversation_id)
+        if channel is None:
+            return
+        for connection in list(channel.connections):
+            if connection.audience.value == "all":
+                connection.send(frame)
+
+    def _to_advisor(self, session: Session, state: str, **extra: Any) -> None:
+        frame = {
+            "type": "cobrowse",
+            "conversation_id": session.conversation_id,
+            "state": state,
+            **extra,
+        }
+        self.h.hub.to_advisor(session.advisor_id, frame)
+
+    async def _audit(self, session: Session, action: str, *, by: str, **extra: Any) -> None:
+        data = {
+            "action": action,
+            "by": by,
+            "advisor_id": session.advisor_id,
+            "advisor_name": session.advisor_name,
+            **extra,
+        }
+        await self.h.commit(await run(audit, self.h.store, session.conversation_id, data))

@@ -1,0 +1,96 @@
+// The co-browse part of the core widget: the prompt says what is shared, in
+// English and Welsh; Decline sends one refusal and loads nothing; Allow loads
+// the recorder script and shows the sharing bar; Stop stops the recorder
+// before telling the service; a chat leaving the advisor ends it.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { makeDom } from "./helpers.js";
+import { createCobrowse } from "../src/cobrowse.js";
+import { createStorage } from "../src/storage.js";
+import { translator } from "../src/i18n.js";
+
+function setUp(language = "en") {
+  const win = makeDom();
+  const doc = win.document;
+  const refs = {
+    root: doc.createElement("div"),
+    forms: doc.createElement("div"),
+    input: doc.createElement("textarea"),
+    launcher: doc.createElement("button"),
+  };
+  doc.body.append(refs.root, refs.forms, refs.input, refs.launcher);
+  const sent = [];
+  const said = [];
+  const session = createStorage(() => null);
+  session.setJSON("conversation", { id: "c1" });
+  const cobrowse = createCobrowse({
+    win,
+    doc,
+    refs,
+    config: { serviceUrl: "http://chat.example" },
+    session,
+    send: (frame) => sent.push(frame) > 0,
+    buffered: () => 0,
+    announce: (text) => said.push(text),
+    openPanel: () => {},
+    translate: () => translator(language),
+  });
+  return { win, doc, cobrowse, sent, said, session };
+}
+
+const REQUEST = { type: "cobrowse", action: "request", advisor: "Sam", settings: {} };
+
+test("the prompt says what is shared; Decline sends one refusal and loads nothing", () => {
+  const { doc, cobrowse, sent, said } = setUp();
+  cobrowse.receive(REQUEST, "c1");
+  const prompt = doc.getElementById("fd-cobrowse-prompt");
+  assert.match(prompt.textContent, /Sam would like to see this page with you/);
+  assert.match(prompt.textContent, /this tab of the council website/);
+  assert.match(prompt.textContent, /Anything you type into forms/);
+  doc.getElementById("fd-cobrowse-decline").click();
+  assert.deepEqual(sent, [{ type: "cobrowse_consent", allow: false }]);
+  assert.equal(doc.getElementById("fd-cobrowse-prompt"), null);
+  assert.equal(doc.querySelector("script"), null);
+  assert.match(said.at(-1), /Nothing was shared/);
+});
+
+test("the prompt and bar speak Welsh", () => {
+  const { doc, cobrowse } = setUp("cy");
+  cobrowse.receive(REQUEST, "c1");
+  assert.match(doc.getElementById("fd-cobrowse-prompt").textContent, /Hoffai Sam weld y dudalen hon/);
+  doc.getElementById("fd-cobrowse-allow").click();
+  assert.match(doc.getElementById("fd-cobrowse-bar").textContent, /Yn rhannu'r dudalen hon gyda Sam/);
+});
+
+test("Allow loads the recorder and shows the bar; Stop stops it before telling the service", async () => {
+  const { win, doc, cobrowse, sent, session } = setUp();
+  cobrowse.receive(REQUEST, "c1");
+  doc.getElementById("fd-cobrowse-allow").click();
+  assert.deepEqual(sent, [{ type: "cobrowse_consent", allow: true }]);
+  const script = doc.querySelector("script");
+  assert.equal(script.src, "http://chat.example/widget/frontdoor-cobrowse.js");
+  const calls = [];
+  win.FrontdoorCobrowse = {
+    start: () => ({ stop: () => calls.push("stopped"), snapshot() {}, guide() {} }),
+  };
+  script.dispatchEvent(new win.Event("load"));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.ok(cobrowse.sharing);
+  assert.deepEqual(session.getJSON("cobrowse"), { conversation: "c1", advisor: "Sam" });
+  doc.getElementById("fd-cobrowse-stop").click();
+  assert.deepEqual(calls, ["stopped"]);
+  assert.deepEqual(sent.at(-1), { type: "cobrowse_stop" });
+  assert.equal(doc.getElementById("fd-cobrowse-bar"), null);
+  assert.equal(session.getJSON("cobrowse"), null);
+});
+
+test("a page load carries on only in the tab that agreed; leaving the advisor ends it", () => {
+  const { doc, cobrowse, sent, session } = setUp();
+  cobrowse.receive({ type: "cobrowse", action: "resume", advisor: "Sam", settings: {} }, "c1");
+  assert.deepEqual(sent, [{ type: "cobrowse_stop" }]); // this tab never agreed
+  session.setJSON("cobrowse", { conversation: "c1", advisor: "Sam" });
+  cobrowse.receive({ type: "cobrowse", action: "resume", advisor: "Sam", settings: {} }, "c1");
+  assert.ok(doc.getElementById("fd-cobrowse-bar"));
+  cobrowse.stateChanged("bot");
+  assert.equal(doc.getElementById("fd-cobrowse-bar"), null);
+});
