@@ -8,7 +8,12 @@ import httpx
 import pytest
 
 from actions.exceptions import KnowledgeUnavailable
-from actions.knowledge_client import FakeArticle, FakeKnowledgeClient, HttpKnowledgeClient
+from actions.knowledge_client import (
+    FakeArticle,
+    FakeKnowledgeClient,
+    HttpKnowledgeClient,
+    public_link,
+)
 
 SEARCH_BODY = {
     "query": "pay council tax",
@@ -113,3 +118,50 @@ def test_the_fake_scores_by_shared_words() -> None:
     fake.available = False
     with pytest.raises(KnowledgeUnavailable):
         fake.search("vote")
+
+
+# --- the article's own words, and links on the public address (issue #18) ----------
+
+
+def test_article_bodies_are_read_cached_for_a_minute_and_a_gone_article_is_none() -> None:
+    calls: list[str] = []
+    now = [0.0]
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.url.path.endswith("/gone"):
+            return httpx.Response(404, json={"error": "not_found"})
+        if request.url.path.endswith("/broken"):
+            return httpx.Response(500)
+        return httpx.Response(200, json={"slug": "bins", "body_markdown": "Bins are emptied."})
+
+    client = HttpKnowledgeClient(
+        "http://knowledge.test",
+        transport=httpx.MockTransport(handler),
+        monotonic=lambda: now[0],
+    )
+    assert client.article_body("bins") == "Bins are emptied."
+    assert client.article_body("bins") == "Bins are emptied."
+    assert calls == ["/api/v1/articles/bins"]
+    now[0] = 61.0
+    client.article_body("bins")
+    assert len(calls) == 2
+    assert client.article_body("gone") is None
+    with pytest.raises(KnowledgeUnavailable):
+        client.article_body("broken")
+    client.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        (
+            "http://localhost:8000/en/articles/bins#when",
+            "https://www.bramblefield.gov.uk/en/articles/bins#when",
+        ),
+        ("/articles/bins", "https://www.bramblefield.gov.uk/articles/bins"),
+        ("", ""),
+    ],
+)
+def test_links_are_built_on_the_councils_public_address(url: str, expected: str) -> None:
+    assert public_link(url, "https://www.bramblefield.gov.uk/") == expected
