@@ -48,6 +48,8 @@ def components() -> tuple[Component, ...]:
     import frontdoor.accounts.cli
     import frontdoor.accounts.models
     import frontdoor.accounts.seed
+    import frontdoor.audit
+    import frontdoor.audit_cli
     import handoff.cli
     import handoff.models
     import handoff.seed
@@ -62,6 +64,7 @@ def components() -> tuple[Component, ...]:
             frontdoor.accounts.seed,
             (("user", frontdoor.accounts.cli.app),),
         ),
+        Component("audit", frontdoor.audit.metadata, None, (("audit", frontdoor.audit_cli.app),)),
         Component(
             "backoffice",
             backoffice.models.metadata,
@@ -86,4 +89,4 @@ def components() -> tuple[Component, ...]:
 
 # The names alone, for what must not import every component (Alembic's version
 # locations); a test keeps them equal to :func:`components`.
-COMPONENT_NAMES = ("accounts", "backoffice", "knowledge", "handoff", "bot")
+COMPONENT_NAMES = ("accounts", "audit", "backoffice", "knowledge", "handoff", "bot")
