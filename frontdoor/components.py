@@ -56,6 +56,8 @@ def components() -> tuple[Component, ...]:
     import knowledge.cli
     import knowledge.models
     import knowledge.seed
+    import privacy.cli
+    import privacy.models
 
     return (
         Component(
@@ -84,9 +86,10 @@ def components() -> tuple[Component, ...]:
             (("handoff", handoff.cli.app),),
         ),
         Component("bot", actions.models.metadata, None, (("bot", actions.bot_cli.app),)),
+        Component("privacy", privacy.models.metadata, None, (("privacy", privacy.cli.app),)),
     )
 
 
 # The names alone, for what must not import every component (Alembic's version
 # locations); a test keeps them equal to :func:`components`.
-COMPONENT_NAMES = ("accounts", "audit", "backoffice", "knowledge", "handoff", "bot")
+COMPONENT_NAMES = ("accounts", "audit", "backoffice", "knowledge", "handoff", "bot", "privacy")
