@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -49,8 +50,14 @@ def hold(
     if not reason.strip() or not reference.strip():
         fail("a legal hold needs a reference and a reason", code=2)
     engine = common_engine()
-    placed = place_hold(engine, kind=kind, reference=reference.strip(), reason=reason.strip(),
-                        by=by, now=system_clock())  # fmt: skip
+    placed = place_hold(
+        engine,
+        kind=kind,
+        reference=reference.strip(),
+        reason=reason.strip(),
+        by=by,
+        now=system_clock(),
+    )
     typer.echo(f"hold {placed.id} placed on {kind} {placed.reference}: {placed.reason}")
 
 
@@ -67,3 +74,47 @@ def lift(
     if not lift_hold(common_engine(), hold_id, by=by, now=system_clock()):
         fail(f"no active legal hold {hold_id}")
     typer.echo(f"hold {hold_id} lifted")
+
+
+@app.command("export")
+def export_command(
+    reference: Annotated[
+        str,
+        typer.Option(
+            help="Council tax, tenancy or case reference; postcode and surname; "
+            "email; or conversation id."
+        ),
+    ],
+    out: Annotated[Path, typer.Option(help="Folder to write the bundle into.")],
+    by: Annotated[str, typer.Option(help="Who asks (for the audit log).")] = "dpo",
+) -> None:
+    """Export everything held about a resident: subject-access.json and .html."""
+    from frontdoor.commands import common_engine, guarded
+    from privacy.subject import export
+
+    @guarded
+    def run() -> None:
+        for path in export(common_engine(), reference, out, actor=by):
+            typer.echo(f"wrote {path}")
+
+    run()
+
+
+@app.command("erase")
+def erase_command(
+    reference: Annotated[str, typer.Option(help="Any identifier, as for export.")],
+    by: Annotated[str, typer.Option(help="Who asks (for the audit log).")] = "dpo",
+) -> None:
+    """Erase what the council need not keep about a resident; list what is kept and why."""
+    from frontdoor.commands import common_engine, guarded
+    from privacy.subject import erase
+
+    @guarded
+    def run() -> None:
+        report = erase(common_engine(), reference, actor=by)
+        for name, rows in report["removed"].items():
+            typer.echo(f"removed {name}: {rows}")
+        for name, why in report["kept"].items():
+            typer.echo(f"kept {name}: {why}")
+
+    run()

@@ -28,8 +28,14 @@ def place_hold(
     hold = PrivacyStore(engine).place_hold(
         subject_kind=kind, reference=reference, reason=reason, placed_by=by, now=now
     )
-    _audit(engine, by, AuditAction.LEGAL_HOLD, f"{kind}:{reference}", {"hold": hold.id,
-           "reason": reason}, now)  # fmt: skip
+    _audit(
+        engine,
+        by,
+        AuditAction.LEGAL_HOLD,
+        f"{kind}:{reference}",
+        {"hold": hold.id, "reason": reason},
+        now,
+    )
     return hold
 
 
@@ -50,6 +56,7 @@ def _audit(
     engine: Engine, actor: str, action: AuditAction, subject: str, detail: dict, now: datetime
 ) -> None:
     with Session(engine) as db:
-        audit.record(db, actor=actor, action=action, subject=subject, detail=detail,
-                     clock=lambda: now)  # fmt: skip
+        audit.record(
+            db, actor=actor, action=action, subject=subject, detail=detail, clock=lambda: now
+        )
         db.commit()

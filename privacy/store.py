@@ -15,6 +15,7 @@ touched.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -35,6 +36,7 @@ from sqlalchemy import (
 )
 
 from actions import models as bot
+from backoffice import models as bo
 from frontdoor.audit import AuditEntry
 from handoff import models as ho
 from knowledge.models import ContentGap, Feedback
@@ -204,3 +206,268 @@ SIMPLE_CLASSES: dict[str, tuple[Table, str]] = {
     "verification_attempts": (bot.verification_attempts, "attempted_at"),
     "audit_log": (cast(Table, AuditEntry.__table__), "at"),
 }
+
+
+GAPS = cast(Table, ContentGap.__table__)
+AUDIT = cast(Table, AuditEntry.__table__)
+
+# --- subject access ---------------------------------------------------------------
+
+
+@dataclass
+class Identity:
+    """Everything one identifier leads to, widened through the back office."""
+
+    resident_ids: set[str]
+    references: set[str]  # council tax and tenancy references
+    cases: set[str]
+    emails: set[str]
+    conversation_ids: set[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.resident_ids or self.references or self.cases or self.conversation_ids)
+
+
+def _rows(conn: Any, query: Any) -> list[Any]:
+    return list(conn.execute(query).all())
+
+
+class SubjectStore:
+    """Finds a resident across every store, exports and erases what is found."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def resolve(self, identifier: str) -> Identity:
+
+        found = Identity(set(), set(), set(), set(), set())
+        text = " ".join(identifier.split())
+        with self.engine.connect() as conn:
+            if re.fullmatch(r"[0-9a-f]{32}", text):
+                row = conn.execute(
+                    select(
+                        ho.conversations.c.verified_resident_id, ho.conversations.c.verified_refs
+                    ).where(ho.conversations.c.id == text)
+                ).first()
+                if row is not None:
+                    found.conversation_ids.add(text)
+                    if row.verified_resident_id:
+                        found.resident_ids.add(row.verified_resident_id)
+                    found.references |= {r for r in row.verified_refs.split(",") if r}
+            elif "@" in text:
+                found.emails.add(text.lower())
+                found.resident_ids |= set(
+                    conn.scalars(
+                        select(bo.ResidentRow.resident_id).where(
+                            func.lower(bo.ResidentRow.email) == text.lower()
+                        )
+                    )
+                )
+            elif (postcode := _postcode_and_surname(text)) is not None:
+                code, surname = postcode
+                found.resident_ids |= set(
+                    conn.scalars(
+                        select(bo.ResidentRow.resident_id)
+                        .join(bo.PropertyRow, bo.PropertyRow.uprn == bo.ResidentRow.uprn)
+                        .where(
+                            func.replace(func.upper(bo.PropertyRow.postcode), " ", "") == code,
+                            func.lower(bo.ResidentRow.surname) == surname.lower(),
+                        )
+                    )
+                )
+            else:
+                ref = text.upper()
+                holders = set(
+                    conn.scalars(
+                        select(bo.CouncilTaxHolderRow.resident_id).where(
+                            bo.CouncilTaxHolderRow.reference == ref
+                        )
+                    )
+                )
+                tenants = set(
+                    conn.scalars(
+                        select(bo.TenantRow.resident_id).where(
+                            bo.TenantRow.tenancy_reference == ref
+                        )
+                    )
+                )
+                case_owner = conn.execute(
+                    select(bo.CaseRow.resident_id).where(bo.CaseRow.reference == ref)
+                ).first()
+                resident = conn.scalar(
+                    select(bo.ResidentRow.resident_id).where(bo.ResidentRow.resident_id == ref)
+                )
+                found.resident_ids |= holders | tenants
+                if case_owner is not None:
+                    found.cases.add(ref)
+                    if case_owner.resident_id:
+                        found.resident_ids.add(case_owner.resident_id)
+                if resident:
+                    found.resident_ids.add(resident)
+                if holders or tenants:
+                    found.references.add(ref)
+                mentioned = conn.scalar(
+                    select(func.count())
+                    .select_from(ho.conversations)
+                    .where(
+                        or_(
+                            ho.conversations.c.verified_refs.contains(ref),
+                            ho.conversations.c.verified_resident_id == ref,
+                        )
+                    )
+                )
+                if mentioned:
+                    found.references.add(ref)
+            if found.resident_ids:
+                ids = found.resident_ids
+                found.references |= set(
+                    conn.scalars(
+                        select(bo.CouncilTaxHolderRow.reference).where(
+                            bo.CouncilTaxHolderRow.resident_id.in_(ids)
+                        )
+                    )
+                )
+                found.references |= set(
+                    conn.scalars(
+                        select(bo.TenantRow.tenancy_reference).where(
+                            bo.TenantRow.resident_id.in_(ids)
+                        )
+                    )
+                )
+                found.cases |= set(
+                    conn.scalars(
+                        select(bo.CaseRow.reference).where(bo.CaseRow.resident_id.in_(ids))
+                    )
+                )
+                found.emails |= {
+                    e.lower()
+                    for e in conn.scalars(
+                        select(bo.ResidentRow.email).where(bo.ResidentRow.resident_id.in_(ids))
+                    )
+                    if e
+                }
+            found.conversation_ids |= set(
+                conn.scalars(select(ho.conversations.c.id).where(self._conversation_match(found)))
+            )
+        return found
+
+    @staticmethod
+    def _conversation_match(found: Identity) -> ColumnElement[bool]:
+        conv = ho.conversations.c
+        conditions: list[ColumnElement[bool]] = [conv.id.in_(found.conversation_ids)]
+        if found.resident_ids:
+            conditions.append(conv.verified_resident_id.in_(found.resident_ids))
+        conditions += [conv.verified_refs.contains(ref) for ref in sorted(found.references)]
+        if found.cases:
+            conditions.append(
+                conv.id.in_(
+                    select(ho.transcripts.c.conversation_id).where(
+                        ho.transcripts.c.case_reference.in_(found.cases)
+                    )
+                )
+            )
+        return or_(*conditions)
+
+    def gather(self, found: Identity) -> dict[str, list[dict[str, Any]]]:
+        """Every row held about the subject, by store, as plain JSON-ready dicts."""
+        ids = sorted(found.conversation_ids)
+        subjects = [f"conversation:{cid}" for cid in ids]
+        subjects += [
+            f"{kind}:{ref}"
+            for kind in ("resident", "reference")
+            for ref in sorted(found.references | found.resident_ids)
+        ]
+        with self.engine.connect() as conn:
+            data = {
+                "conversations": _dicts(
+                    conn,
+                    select(ho.conversations)
+                    .where(ho.conversations.c.id.in_(ids))
+                    .order_by(ho.conversations.c.created_at),
+                ),
+                "messages": _dicts(
+                    conn,
+                    select(ho.events)
+                    .where(ho.events.c.conversation_id.in_(ids), ho.events.c.kind == "message")
+                    .order_by(ho.events.c.conversation_id, ho.events.c.seq),
+                ),
+                "transcripts": _dicts(
+                    conn, select(ho.transcripts).where(ho.transcripts.c.conversation_id.in_(ids))
+                ),
+                "cases_raised_in_chat": _dicts(
+                    conn,
+                    select(ho.transcripts.c.conversation_id, ho.transcripts.c.case_reference).where(
+                        ho.transcripts.c.conversation_id.in_(ids),
+                        ho.transcripts.c.case_reference.is_not(None),
+                    ),
+                ),
+                "verification_attempts": _dicts(
+                    conn,
+                    select(bot.verification_attempts).where(
+                        bot.verification_attempts.c.conversation_id.in_(ids)
+                    ),
+                ),
+                "content_gaps": _dicts(conn, select(GAPS).where(GAPS.c.conversation_id.in_(ids))),
+                "audit_entries": _dicts(
+                    conn,
+                    select(AUDIT)
+                    .where(
+                        or_(
+                            AUDIT.c.subject.in_(subjects),
+                            *[
+                                AUDIT.c.detail.contains(f'"{ref}"')
+                                for ref in sorted(found.references | found.cases)
+                            ],
+                        )
+                    )
+                    .order_by(AUDIT.c.id),
+                ),
+            }
+        return data
+
+    def erase(self, found: Identity) -> dict[str, int]:
+        """Delete the conversations (their messages, transcripts, assignments go with
+        them), the bot's verification records and the gaps they left."""
+        ids = sorted(found.conversation_ids)
+        removed: dict[str, int] = {}
+        with self.engine.begin() as conn:
+            for name, table in (
+                ("verification_attempts", bot.verification_attempts),
+                ("verification_grants", bot.verification_grants),
+                ("content_gaps", cast(Table, ContentGap.__table__)),
+            ):
+                removed[name] = conn.execute(
+                    delete(table).where(table.c.conversation_id.in_(ids))
+                ).rowcount
+            removed["messages"] = conn.execute(
+                delete(ho.events).where(ho.events.c.conversation_id.in_(ids))
+            ).rowcount
+            for name, table in (("transcripts", ho.transcripts), ("assignments", ho.assignments)):
+                removed[name] = conn.execute(
+                    delete(table).where(table.c.conversation_id.in_(ids))
+                ).rowcount
+            removed["conversations"] = conn.execute(
+                delete(ho.conversations).where(ho.conversations.c.id.in_(ids))
+            ).rowcount
+        return removed
+
+
+def _dicts(conn: Any, query: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            key: (value.isoformat() if isinstance(value, datetime) else value)
+            for key, value in row._mapping.items()
+        }
+        for row in conn.execute(query)
+    ]
+
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\s+([A-Za-z' -]+)$", re.IGNORECASE)
+
+
+def _postcode_and_surname(text: str) -> tuple[str, str] | None:
+    match = _POSTCODE.match(text)
+    if match is None:
+        return None
+    return (match.group(1) + match.group(2)).upper(), match.group(3).strip()

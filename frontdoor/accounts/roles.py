@@ -1,4 +1,5 @@
-"""Staff roles. Admin implies every knowledge role; supervisor implies advisor."""
+"""Staff roles. Admin implies every knowledge role; supervisor implies advisor;
+the data protection officer (dpo) implies nothing else."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ class Role(StrEnum):
     ADMIN = "admin"
     ADVISOR = "advisor"
     SUPERVISOR = "supervisor"
+    DPO = "dpo"  # data protection officer: subject access, erasure, the audit log
 
 
 IMPLIED: dict[Role, frozenset[Role]] = {

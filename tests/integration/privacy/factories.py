@@ -6,6 +6,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import Engine, insert
+from sqlalchemy.orm import Session
 
 from actions import models as bot
 from handoff import models as ho
@@ -88,3 +89,54 @@ def feedback(engine: Engine, *, at: datetime, comment: str = "useful") -> None:
                 slug="bins", language="en", helpful=True, comment=comment, created_at=at
             )
         )
+
+
+def resident(engine: Engine) -> None:
+    """Alex Smith of 14 Foxglove Lane, holder of council tax account CT40012345."""
+    from datetime import date
+
+    from backoffice import models as bo
+
+    with Session(engine) as db:
+        db.add(
+            bo.PropertyRow(
+                uprn="100000001",
+                address_line_1="14 Foxglove Lane",
+                address_line_2=None,
+                address_line_3=None,
+                town="Bramblefield",
+                postcode="BF3 2QX",
+                ward="Foxglove",
+                sort_key="foxglove 14",
+            )
+        )
+        db.add(
+            bo.ResidentRow(
+                resident_id="R0001",
+                uprn="100000001",
+                forename="Alex",
+                surname="Smith",
+                email="alex.smith@example.org",
+                phone=None,
+            )
+        )
+        db.flush()
+        db.add(
+            bo.CouncilTaxAccountRow(
+                reference="CT40012345",
+                uprn="100000001",
+                band="C",
+                financial_year="2026-27",
+                annual_charge_pence=180000,
+                balance_pence=15000,
+                payment_method="direct_debit",
+                recovery_stage="none",
+                next_instalment_on=date(2027, 1, 1),
+                next_instalment_pence=15000,
+                instalments_remaining=3,
+                receives_support=False,
+            )
+        )
+        db.flush()
+        db.add(bo.CouncilTaxHolderRow(reference="CT40012345", resident_id="R0001", position=1))
+        db.commit()
