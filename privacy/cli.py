@@ -118,3 +118,29 @@ def erase_command(
             typer.echo(f"kept {name}: {why}")
 
     run()
+
+
+@app.command("paperwork")
+def paperwork(
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit 1 if a file differs; write nothing.")
+    ] = False,
+) -> None:
+    """Write the privacy article's retention section, the record of processing and the DPIA."""
+    from frontdoor.commands import fail
+    from privacy import paperwork as docs
+    from privacy.settings import PrivacySettings
+
+    settings = PrivacySettings.load()
+    if check:
+        stale = [
+            str(p)
+            for p, text in docs.generated(settings).items()
+            if not p.exists() or p.read_text() != text
+        ]
+        if stale:
+            fail(f"out of step with the settings: {', '.join(stale)}")
+        typer.echo("paperwork matches the settings")
+        return
+    for path in docs.write(settings):
+        typer.echo(f"wrote {path}")

@@ -36,22 +36,22 @@ def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
     return (
         DataClass(
             "conversations",
-            "Chat conversations, their transcripts and messages, co-browse events "
-            "and the bot's verification records of them",
+            "Chat conversations, their messages and transcripts, and the assistant's "
+            "records of checking who you are in them",
             timedelta(days=settings.retention_conversations_days),
-            "the chat closing",
+            "the chat ends",
         ),
         DataClass(
             "content_gaps",
-            "Questions the assistant could not answer (content gaps and search records)",
+            "Questions the assistant could not answer (with personal details removed)",
             timedelta(days=settings.retention_content_gaps_days),
-            "the question being asked",
+            "it is asked",
         ),
         DataClass(
             "feedback",
             "Answers to 'was this page helpful?' and their comments",
             timedelta(days=settings.retention_feedback_days),
-            "the answer being given",
+            "it is given",
         ),
         DataClass(
             "verification_attempts",
@@ -63,7 +63,7 @@ def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
             "audit_log",
             "The audit log of staff access to personal data",
             timedelta(days=settings.retention_audit_days),
-            "the access",
+            "the access is recorded",
         ),
     )
 
