@@ -43,6 +43,7 @@ from knowledge.models import ContentGap, Feedback
 from privacy.models import legal_holds
 
 HOLD_KINDS = ("conversation", "resident")
+CONVERSATIONS_PER_BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -114,28 +115,34 @@ class PrivacyStore:
         return {"conversations": conversations, "events": events}
 
     def purge_conversations_batch(self, cutoff: datetime, batch: int) -> int:
-        """Delete up to ``batch`` rows belonging to expired conversations: first
-        their events (the bulk), then transcripts, assignments and the bot's
-        verification records, and the conversations once empty."""
-        ids = self._expired_ids(cutoff)
+        """Delete up to about ``batch`` rows belonging to expired conversations.
+
+        A few expired conversations are chosen first and named by id, so every
+        delete below walks an index on ``conversation_id`` rather than joining
+        the whole table: their events first (the bulk, at most ``batch``), and
+        once those are gone their transcripts, assignments, the bot's
+        verification records and the conversations themselves.
+        """
         with self.engine.begin() as conn:
-            for table in (ho.events, ho.assignments, bot.verification_attempts):
-                chosen = select(table.c.id).where(table.c.conversation_id.in_(ids)).limit(batch)
-                deleted = conn.execute(delete(table).where(table.c.id.in_(chosen))).rowcount
-                if deleted:
-                    return deleted
-            grants = bot.verification_grants
-            chosen = select(grants.c.id).where(grants.c.conversation_id.in_(ids)).limit(batch)
-            deleted = conn.execute(delete(grants).where(grants.c.id.in_(chosen))).rowcount
+            ids = list(conn.scalars(self._expired_ids(cutoff).limit(CONVERSATIONS_PER_BATCH)))
+            if not ids:
+                return 0
+            events = ho.events
+            chosen = select(events.c.id).where(events.c.conversation_id.in_(ids)).limit(batch)
+            deleted = conn.execute(delete(events).where(events.c.id.in_(chosen))).rowcount
             if deleted:
                 return deleted
-            one_batch = ids.limit(batch)
-            transcripts = ho.transcripts
-            deleted = conn.execute(
-                delete(transcripts).where(transcripts.c.conversation_id.in_(one_batch))
-            ).rowcount
+            for table in (
+                ho.transcripts,
+                ho.assignments,
+                bot.verification_attempts,
+                bot.verification_grants,
+            ):
+                deleted += conn.execute(
+                    delete(table).where(table.c.conversation_id.in_(ids))
+                ).rowcount
             deleted += conn.execute(
-                delete(ho.conversations).where(ho.conversations.c.id.in_(one_batch))
+                delete(ho.conversations).where(ho.conversations.c.id.in_(ids))
             ).rowcount
             return deleted
 
