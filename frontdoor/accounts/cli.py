@@ -17,7 +17,8 @@ def create(
     email: Annotated[str, typer.Option(help="Sign-in email address.")],
     name: Annotated[str, typer.Option(help="Display name; advisors' first names are shown.")],
     role: Annotated[
-        list[str], typer.Option(help="editor, reviewer, admin, advisor or supervisor; repeatable.")
+        list[str],
+        typer.Option(help="editor, reviewer, admin, advisor, supervisor or dpo; repeatable."),
     ],
     team: Annotated[list[str] | None, typer.Option(help="Team name; repeatable.")] = None,
 ) -> None:

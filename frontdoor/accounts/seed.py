@@ -38,6 +38,7 @@ DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...], tuple[str, ...]], ...] = (
     ("advisor@bramblefield.gov.uk", "Sam Okafor", (Role.ADVISOR,), ("Customer Services",)),
     ("advisor2@bramblefield.gov.uk", "Priya Nair", (Role.ADVISOR,), ("Customer Services",)),
     ("supervisor@bramblefield.gov.uk", "Morgan Hale", (Role.SUPERVISOR,), ("Customer Services",)),
+    ("dpo@bramblefield.gov.uk", "Dana Okoye", (Role.DPO,), ("Information Governance",)),
 )
 
 
