@@ -48,6 +48,8 @@ def components() -> tuple[Component, ...]:
     import frontdoor.accounts.cli
     import frontdoor.accounts.models
     import frontdoor.accounts.seed
+    import frontdoor.audit
+    import frontdoor.audit_cli
     import handoff.cli
     import handoff.models
     import handoff.seed
@@ -57,6 +59,8 @@ def components() -> tuple[Component, ...]:
     import knowledge.cli
     import knowledge.models
     import knowledge.seed
+    import privacy.cli
+    import privacy.models
 
     return (
         Component(
@@ -65,6 +69,7 @@ def components() -> tuple[Component, ...]:
             frontdoor.accounts.seed,
             (("user", frontdoor.accounts.cli.app),),
         ),
+        Component("audit", frontdoor.audit.metadata, None, (("audit", frontdoor.audit_cli.app),)),
         Component(
             "backoffice",
             backoffice.models.metadata,
@@ -88,9 +93,19 @@ def components() -> tuple[Component, ...]:
         Component(
             "insight", insight.models.metadata, insight.seed, (("insight", insight.cli.app),)
         ),
+        Component("privacy", privacy.models.metadata, None, (("privacy", privacy.cli.app),)),
     )
 
 
 # The names alone, for what must not import every component (Alembic's version
 # locations); a test keeps them equal to :func:`components`.
-COMPONENT_NAMES = ("accounts", "backoffice", "knowledge", "handoff", "bot", "insight")
+COMPONENT_NAMES = (
+    "accounts",
+    "audit",
+    "backoffice",
+    "knowledge",
+    "handoff",
+    "bot",
+    "insight",
+    "privacy",
+)

@@ -173,6 +173,13 @@ def build_services(
             "FRONTDOOR_HANDOFF_PORT",
             env=shared_env,
         ),
+        Service(
+            "privacy",
+            [py, "-m", "privacy.scheduler", "--host", host, "--port", str(settings.privacy_port)],
+            settings.privacy_port,
+            "FRONTDOOR_PRIVACY_PORT",
+            env=shared_env,
+        ),
     ]
 
 

@@ -19,6 +19,7 @@ class StackSettings(CommonSettings):
     handoff_port: int = Field(default=8001, ge=0, le=65535)
     rasa_port: int = Field(default=5005, ge=0, le=65535)
     actions_port: int = Field(default=5055, ge=0, le=65535)
+    privacy_port: int = Field(default=8002, ge=0, le=65535)  # the scheduled purge's health
     health_timeout_seconds: float = Field(default=180.0, gt=0)
 
     def url(self, port: int) -> str:

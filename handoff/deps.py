@@ -26,7 +26,7 @@ def get_desk(request: Request) -> Desk:
 
 def staff_of(info: SessionInfo) -> Staff:
     roles = tuple(sorted(role.value for role in effective_roles(info.user.roles)))
-    return Staff(info.user.id, info.user.display_name, roles)
+    return Staff(info.user.id, info.user.display_name, roles, info.user.email)
 
 
 def _advisor(info: Annotated[SessionInfo, Depends(require_roles(Role.ADVISOR))]) -> Staff:

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.orm import Session
+
+from frontdoor import audit
+from frontdoor.audit import AuditAction
 from handoff import assignment, cases, views
 from handoff.assignment import Actor
 from handoff.delivery import Audience, Kind
@@ -94,6 +98,8 @@ class Desk:
         conversation = await run(self.store.get, conversation_id)
         await self._may_read(staff, conversation)
         events = await run(self.store.events_after, conversation_id, after, 5000)
+        if after == 0:  # the console's first read; its polls for new events are not views
+            await run(self._audit, staff, conversation_id, [(AuditAction.VIEW_TRANSCRIPT, {})])
         return {
             "conversation_id": conversation_id,
             "state": conversation.state,
@@ -233,7 +239,44 @@ class Desk:
         conversation = await run(self.store.get, conversation_id)
         if conversation.assigned_to != staff.user_id and not staff.supervisor:
             raise NotAssigned("Only the advisor handling this chat may see the resident's details.")
-        return await run(cases.resident_summary, self.h.backoffice, conversation)
+        summary = await run(cases.resident_summary, self.h.backoffice, conversation)
+        if summary.get("verified"):
+            await run(self._audit_resident_view, staff, conversation_id, summary)
+        return summary
+
+    def _audit(
+        self,
+        staff: Staff,
+        conversation_id: str,
+        entries: list[tuple[AuditAction, dict[str, Any]]],
+    ) -> None:
+        with Session(self.store.engine) as db:
+            for action, detail in entries:
+                audit.record(
+                    db,
+                    actor=staff.email or f"user:{staff.user_id}",
+                    action=action,
+                    subject=f"conversation:{conversation_id}",
+                    detail=detail,
+                    clock=self.store.clock,
+                )
+            db.commit()
+
+    def _audit_resident_view(
+        self, staff: Staff, conversation_id: str, summary: dict[str, Any]
+    ) -> None:
+        """One entry per thing seen (details, balances, cases) naming the account
+        references, so a subject access search by reference finds who looked."""
+        named = {str(summary.get("account_ref") or "")} | {str(r) for r in summary["references"]}
+        detail: dict[str, Any] = {"references": sorted(named - {""})}
+        entries = [(AuditAction.VIEW_RESIDENT, detail)]
+        if summary["balances"]:
+            balances = sorted(str(b["account"]) for b in summary["balances"])
+            entries.append((AuditAction.VIEW_BALANCE, {"references": balances}))
+        if summary["cases"]:
+            refs = sorted(str(c["reference"]) for c in summary["cases"])
+            entries.append((AuditAction.VIEW_CASES, {**detail, "cases": refs}))
+        self._audit(staff, conversation_id, entries)
 
     async def search(self, query: str, *, language: str, limit: int) -> list[dict[str, str]]:
         if not query.strip():

@@ -13,6 +13,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from frontdoor.redaction import mask_card_numbers, redact
 from handoff.exceptions import FrameTooLarge, InvalidFrame, Throttled
 
 MAX_FRAME_BYTES = 16 * 1024
@@ -222,9 +223,11 @@ def parse_frame(raw: str | bytes, role: Role = "resident") -> Frame:
         raise InvalidFrame(f"unknown frame type {kind[:40]!r}", code="unknown_type")
     conversation_id = _conversation_id(data) if role == "advisor" and kind != "ping" else None
     if kind == "message":
+        text = _text(data, "text")
         return Message(
             client_id=_client_id(data),
-            text=_text(data, "text"),
+            # a card number never reaches a transcript, whoever typed it
+            text=mask_card_numbers(text),
             payload=_optional_str(data, "payload", 1000),
             metadata=_mapping(data, "metadata"),
             links=_links(data.get("links")),
@@ -241,14 +244,15 @@ def parse_frame(raw: str | bytes, role: Role = "resident") -> Frame:
     if kind == "leave_message":
         return LeaveMessage(
             client_id=_client_id(data),
-            text=_text(data, "text"),
+            text=mask_card_numbers(_text(data, "text")),
             contact=_optional_str(data, "contact", 200) or "",
         )
     if kind == "rate":
         stars = data.get("stars")
         if not isinstance(stars, int) or isinstance(stars, bool) or not 1 <= stars <= 5:
             raise InvalidFrame("stars must be a whole number from 1 to 5")
-        return Rate(stars=stars, comment=_optional_str(data, "comment", 1000) or "")
+        comment = redact(_optional_str(data, "comment", 1000) or "")
+        return Rate(stars=stars, comment=comment)
     if kind.startswith("cobrowse_"):
         return _cobrowse(kind, data, conversation_id)
     simple: dict[str, Frame] = {

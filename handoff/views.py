@@ -21,6 +21,7 @@ class Staff:
     user_id: int
     display_name: str
     roles: tuple[str, ...] = ("advisor",)
+    email: str = ""  # who the audit log names
 
     @property
     def first_name(self) -> str:

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from frontdoor.redaction import redact
 from knowledge.articles import find_article, utcnow
 from knowledge.exceptions import ArticleNotFound
 from knowledge.models import Article, Feedback
@@ -30,7 +31,7 @@ def record_feedback(
         slug=slug,
         language=article.language,
         helpful=helpful,
-        comment=comment.strip()[:2000],
+        comment=redact(comment.strip())[:2000],
         created_at=now or utcnow(),
     )
     session.add(feedback)

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from frontdoor import audit
 from frontdoor.accounts.exceptions import AccountsError
 from frontdoor.accounts.models import Team, User
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import UserInfo, ensure_team, to_info
+from frontdoor.audit import AuditAction
 
 
 class UnknownUser(AccountsError):
@@ -51,6 +53,7 @@ def update_user(
             raise AccountsError("you cannot deactivate your own account")
         if roles is not None and Role.ADMIN not in set(roles):
             raise AccountsError("you cannot remove your own admin role")
+    before = to_info(user)
     if roles is not None:
         user.roles = ",".join(sorted(role.value for role in set(roles)))
     if teams is not None:
@@ -58,4 +61,29 @@ def update_user(
     if is_active is not None:
         user.is_active = is_active
     session.flush()
-    return to_info(user)
+    after = to_info(user)
+    _audit_changes(session, before, after, acting_user_id)
+    return after
+
+
+def _audit_changes(
+    session: Session, before: UserInfo, after: UserInfo, acting_user_id: int | None
+) -> None:
+    acting = session.get(User, acting_user_id) if acting_user_id is not None else None
+    actor = acting.email if acting is not None else "system"
+    subject = f"user:{after.id}"
+    if before.roles != after.roles or before.is_active != after.is_active:
+        detail = {
+            "email": after.email,
+            "roles_before": sorted(r.value for r in before.roles),
+            "roles_after": sorted(r.value for r in after.roles),
+            "active": after.is_active,
+        }
+        audit.record(
+            session, actor=actor, action=AuditAction.ROLE_CHANGED, subject=subject, detail=detail
+        )
+    if before.teams != after.teams:
+        detail = {"email": after.email, "teams_before": before.teams, "teams_after": after.teams}
+        audit.record(
+            session, actor=actor, action=AuditAction.TEAM_CHANGED, subject=subject, detail=detail
+        )

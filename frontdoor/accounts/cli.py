@@ -19,7 +19,7 @@ def create(
     role: Annotated[
         list[str],
         typer.Option(
-            help="editor, reviewer, admin, advisor, supervisor or manager; repeatable.",
+            help="editor, reviewer, admin, advisor, supervisor, manager or dpo; repeatable.",
         ),
     ],
     team: Annotated[list[str] | None, typer.Option(help="Team name; repeatable.")] = None,

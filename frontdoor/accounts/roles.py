@@ -1,6 +1,7 @@
 """Staff roles. Admin implies every knowledge role; supervisor implies advisor.
 
-A manager reads the insight dashboard and reports, and nothing else."""
+A manager reads the insight dashboard and reports, and nothing else; the data
+protection officer (dpo) implies nothing else."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ class Role(StrEnum):
     ADVISOR = "advisor"
     SUPERVISOR = "supervisor"
     MANAGER = "manager"
+    DPO = "dpo"  # data protection officer: subject access, erasure, the audit log
 
 
 IMPLIED: dict[Role, frozenset[Role]] = {

@@ -39,6 +39,7 @@ DEMO_USERS: tuple[tuple[str, str, tuple[Role, ...], tuple[str, ...]], ...] = (
     ("advisor2@bramblefield.gov.uk", "Priya Nair", (Role.ADVISOR,), ("Customer Services",)),
     ("supervisor@bramblefield.gov.uk", "Morgan Hale", (Role.SUPERVISOR,), ("Customer Services",)),
     ("manager@bramblefield.gov.uk", "Dana Ellis", (Role.MANAGER,), ("Customer Services",)),
+    ("dpo@bramblefield.gov.uk", "Dana Okoye", (Role.DPO,), ("Information Governance",)),
 )
 
 

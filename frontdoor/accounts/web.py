@@ -19,6 +19,7 @@ from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session, sessionmaker
 
+from frontdoor import audit
 from frontdoor.accounts import service
 from frontdoor.accounts.exceptions import (
     AccountsError,
@@ -28,6 +29,8 @@ from frontdoor.accounts.exceptions import (
     PermissionDenied,
 )
 from frontdoor.accounts.roles import Role
+from frontdoor.audit import AuditAction
+from frontdoor.clock import system_clock
 from frontdoor.http import IPNetwork, client_address
 
 SESSION_COOKIE = "fd_session"
@@ -50,6 +53,7 @@ class AccountsGate:
         self._secure = secure_cookies
         self._proxies = tuple(trusted_proxies)
         self._clock = clock
+        self._audit_clock = clock or system_clock
 
     def client_address(self, request: Request) -> str:
         """The address sign-in throttling counts against (see frontdoor.http)."""
@@ -84,10 +88,26 @@ class AccountsGate:
                 user = service.authenticate(
                     db, email=email, password=password, client_ip=client_ip, now=now
                 )
-            except AccountsError:
+            except AccountsError as exc:
+                audit.record(
+                    db,
+                    actor=service.normalise_email(email),
+                    action=AuditAction.SIGN_IN_FAILED,
+                    detail={"reason": exc.code},
+                    client_ip=client_ip,
+                    clock=self._audit_clock,
+                )
                 db.commit()  # keep the failed attempt: it feeds the throttle
                 raise
             issued = service.start_session(db, user_id=user.id, user_agent=user_agent)
+            audit.record(
+                db,
+                actor=user.email,
+                action=AuditAction.SIGN_IN,
+                subject=f"user:{user.id}",
+                client_ip=client_ip,
+                clock=self._audit_clock,
+            )
             db.commit()
         response.set_cookie(
             SESSION_COOKIE,

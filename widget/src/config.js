@@ -6,6 +6,8 @@
 //   data-language        "en" or "cy" (Welsh)
 //   data-colour          brand colour, #rgb or #rrggbb (launcher, header)
 //   data-identity-token  optional verified-account token from "my account"
+//   data-privacy-url     the council's privacy page (default: the knowledge
+//                        site's privacy article on this page's host)
 
 export const DEFAULT_COLOUR = "#1d70b8";
 export const LANGUAGES = ["en", "cy"];
@@ -73,7 +75,19 @@ export function readConfig(script, pageUrl, overrides = {}) {
     colour,
     colourText: textColourOn(colour),
     identityToken: merged.identityToken ? String(merged.identityToken) : null,
+    privacyUrl: safePrivacyUrl(merged.privacyUrl, pageUrl),
   };
+}
+
+// Only http(s) links: a data attribute must not become a javascript: link.
+function safePrivacyUrl(value, pageUrl) {
+  if (!value) return null;
+  try {
+    const url = new URL(String(value), pageUrl);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
 }
 
 // Where the socket lives: same host as the service, ws(s) scheme.

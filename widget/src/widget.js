@@ -7,6 +7,7 @@ import { createCobrowse } from "./cobrowse.js";
 import { socketUrl } from "./config.js";
 import { createConnection } from "./connection.js";
 import { createConversation } from "./conversation.js";
+import { looksLikeCardNumber } from "./cardcheck.js";
 import { translator } from "./i18n.js";
 import { transcriptFilename, transcriptText, downloadText } from "./transcript.js";
 import { buildPanel } from "./ui/panel.js";
@@ -82,6 +83,13 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     event.preventDefault();
     const text = refs.input.value.trim();
     if (!text) return refs.input.focus();
+    // warn once about something that looks like a card number; a second Send sends
+    // it, and the server removes the number before storing anything
+    if (looksLikeCardNumber(text) && refs.cardWarning.hidden) {
+      refs.cardWarning.hidden = false;
+      return refs.input.focus();
+    }
+    refs.cardWarning.hidden = true;
     refs.input.value = "";
     sendText(text, null);
   });
@@ -92,6 +100,9 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     }
   });
   refs.input.addEventListener("input", typingChanged);
+  refs.input.addEventListener("input", () => {
+    if (!refs.cardWarning.hidden && !looksLikeCardNumber(refs.input.value)) refs.cardWarning.hidden = true;
+  });
   refs.human.addEventListener("click", () => act({ type: "request_human" }));
   refs.leaveQueue.addEventListener("click", () => act({ type: "leave_queue" }));
   refs.end.addEventListener("click", () => act({ type: "close" }));
@@ -122,7 +133,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     translate: () => t,
   });
 
-  view.setTranslator(t, { language, council: config.council });
+  view.setTranslator(t, { language, council: config.council, privacyUrl: config.privacyUrl });
   renderEverything();
   if (stored && stored.id) {
     connect();
@@ -417,7 +428,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     language = language === "en" ? "cy" : "en";
     prefs.setJSON("language", { page: config.language, chosen: language });
     t = translator(language);
-    view.setTranslator(t, { language, council: config.council });
+    view.setTranslator(t, { language, council: config.council, privacyUrl: config.privacyUrl });
     renderEverything();
     refs.language.focus();
   }

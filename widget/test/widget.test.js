@@ -320,3 +320,30 @@ test("on a phone the open panel locks the page, follows the visual viewport and 
   assert.ok(!root.classList.contains("fd-locked"));
   assert.equal(panel.style.getPropertyValue("--fd-vv-height"), "");
 });
+
+test("a privacy notice with a link shows before the first message, in Welsh too", () => {
+  const { $ } = mount();
+  $("#fd-launcher").click();
+  assert.match($("#fd-privacy").textContent, /We keep chats for 12 months/);
+  assert.equal($("#fd-privacy-link").getAttribute("href"), "/en/privacy-and-data-protection");
+  assert.equal($("#fd-messages").children.length, 0);
+  const welsh = mount({ language: "cy" });
+  assert.match(welsh.$("#fd-privacy").textContent, /Rydym yn cadw sgyrsiau am 12 mis/);
+  assert.equal(welsh.$("#fd-privacy-link").getAttribute("href"), "/cy/privacy-and-data-protection");
+});
+
+test("something that looks like a card number is held back with a warning once", async () => {
+  const ctx = mount();
+  const { $, calls } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-input").value = "my card is 4111 1111 1111 1111";
+  $("#fd-composer").requestSubmit();
+  assert.equal($("#fd-card-warning").hidden, false);
+  assert.equal($("#fd-card-warning").getAttribute("role"), "alert");
+  assert.equal($("#fd-messages").children.length, 0);
+  await flush();
+  assert.equal(calls.length, 0);
+  $("#fd-composer").requestSubmit(); // the resident insists: the server masks it
+  assert.equal($("#fd-card-warning").hidden, true);
+  assert.equal($("#fd-messages").children.length, 1);
+});

@@ -41,7 +41,7 @@ DEMO_PASSWORD = "bramblefield-demo"
 ADVISOR_EMAIL = "advisor@bramblefield.gov.uk"
 ADVISOR_NAME = "Sam Okafor"
 READY_BANNER = "Frontdoor is running:"
-SERVICES = ("knowledge", "actions", "rasa", "handoff")
+SERVICES = ("knowledge", "actions", "rasa", "handoff", "privacy")
 # Inherited FRONTDOOR_* variables would point the stack at someone else's
 # database or ports; only these pass through.
 PASS_THROUGH = {"FRONTDOOR_RASA_PYTHON"}
@@ -220,6 +220,7 @@ def frontdoor_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
         "FRONTDOOR_HANDOFF_PORT": str(ports["handoff"]),
         "FRONTDOOR_RASA_PORT": str(ports["rasa"]),
         "FRONTDOOR_ACTIONS_PORT": str(ports["actions"]),
+        "FRONTDOOR_PRIVACY_PORT": str(ports["privacy"]),
         "FRONTDOOR_HEALTH_TIMEOUT_SECONDS": "300",
         "PYTHONUNBUFFERED": "1",
     })  # fmt: skip

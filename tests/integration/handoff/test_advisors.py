@@ -6,6 +6,7 @@ import time
 
 import pytest
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from handoff import models as m
 from tests.integration.handoff.conftest import is_event, message, receive, until
@@ -477,3 +478,28 @@ def test_the_console_is_verified_only_by_the_bots_server_side_record(world, gran
         assert summary == {"verified": False}
     finally:
         cm.__exit__(None, None, None)
+
+
+def test_views_of_a_residents_details_balances_and_transcript_are_audited(world):
+    from frontdoor import audit
+
+    load_alex(world.loader)
+    sam = world.advisor("sam")
+    sam.available()
+    verified, _ws, cm = escalate(world, identity_token="verified-token")
+    cid = verified["conversation_id"]
+    try:
+        assert sam.post(f"/conversations/{cid}/accept").status_code == 200
+        assert sam.get(f"/conversations/{cid}/resident").json()["verified"] is True
+        assert sam.get(f"/conversations/{cid}/transcript").status_code == 200
+        assert sam.get(f"/conversations/{cid}/transcript?after=3").status_code == 200
+    finally:
+        cm.__exit__(None, None, None)
+    with Session(world.engine) as db:
+        entries = audit.list_entries(db, subject=f"conversation:{cid}", limit=20)
+        assert audit.verify(db).ok
+    actions = sorted(e.action for e in entries)
+    assert actions == ["view_balance", "view_resident", "view_transcript"]
+    balance = next(e for e in entries if e.action == "view_balance")
+    assert balance.detail == {"references": ["CT40012345"]}
+    assert balance.actor.startswith("sam")

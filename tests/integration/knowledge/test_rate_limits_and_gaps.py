@@ -363,3 +363,21 @@ def test_one_client_holds_a_bounded_number_of_open_gaps(make_client, factory):
     response = other.post("/api/v1/content-gaps", json={"question": "skip permit", "source": "bot"})
     assert response.status_code == 201
     assert count(factory, ContentGap) == 6
+
+
+def test_a_card_number_typed_as_a_question_is_stored_nowhere_in_clear(factory):
+    from knowledge import feedback as feedback_module
+
+    with factory() as session:
+        gap = gaps.record_gap(
+            session,
+            question="can I pay 4111 1111 1111 1111 for my bin, email a.smith@example.org",
+            source="bot",
+        )
+        session.commit()
+        stored = session.scalars(select(ContentGap.question)).all()
+        comments = session.scalars(select(Feedback.comment)).all()
+    assert gap.question == "can I pay [card number] for my bin, email [email address]"
+    assert stored == [gap.question]
+    assert all("4111" not in c for c in comments)
+    assert feedback_module.redact("call 07700 900123") == "call [phone number]"

@@ -178,3 +178,22 @@ def test_throttled_frames_say_why():
         "client_id": "m1",
         "reason": "busy",
     }
+
+
+def test_a_card_number_is_masked_on_arrival_and_feedback_is_redacted() -> None:
+    import json as _json
+
+    from handoff.protocol import parse_frame
+
+    frame = parse_frame(
+        _json.dumps(
+            {"type": "message", "client_id": "c1", "text": "it's 4111 1111 1111 1111, 07700 900123"}
+        ),
+        role="resident",
+    )
+    assert frame.text == "it's [card number], 07700 900123"  # type: ignore[union-attr]
+    rated = parse_frame(
+        _json.dumps({"type": "rate", "stars": 4, "comment": "ring me on 07700 900123"}),
+        role="resident",
+    )
+    assert rated.comment == "ring me on [phone number]"  # type: ignore[union-attr]

@@ -53,12 +53,17 @@ export function buildPanel(doc, { onToggle, onClose, onLanguage, onDownload }) {
   ]);
 
   r.intro = el(doc, "p", { className: "fd-intro" });
+  // One line before the first message: what happens to the chat, and where to read more.
+  r.privacyText = el(doc, "span");
+  r.privacyLink = el(doc, "a", { id: "fd-privacy-link", target: "_blank", rel: "noopener" });
+  r.privacy = el(doc, "p", { id: "fd-privacy", className: "fd-privacy" }, [r.privacyText, " ", r.privacyLink]);
   r.messages = el(doc, "ol", { id: "fd-messages", className: "fd-messages" });
   r.typing = el(doc, "p", { id: "fd-typing", className: "fd-typing", hidden: true });
   r.quick = el(doc, "div", { id: "fd-quick", className: "fd-quick", role: "group", hidden: true });
   r.forms = el(doc, "div", { id: "fd-forms" });
   // The transcript scrolls on its own, so it must be reachable by keyboard.
   r.body = el(doc, "div", { id: "fd-body", className: "fd-body", role: "region", tabindex: "0" }, [
+    r.privacy,
     r.intro,
     r.messages,
     r.typing,
@@ -73,7 +78,9 @@ export function buildPanel(doc, { onToggle, onClose, onLanguage, onDownload }) {
   r.inputLabel = el(doc, "label", { for: "fd-input", className: "fd-visually-hidden" });
   r.input = el(doc, "textarea", { id: "fd-input", rows: "2", maxlength: "4000", autocomplete: "off" });
   r.send = el(doc, "button", { id: "fd-send", type: "submit", className: "fd-primary" });
+  r.cardWarning = el(doc, "p", { id: "fd-card-warning", className: "fd-card-warning", role: "alert", hidden: true });
   r.composer = el(doc, "form", { id: "fd-composer", className: "fd-composer", novalidate: true }, [
+    r.cardWarning,
     r.inputLabel,
     r.input,
     r.send,
@@ -94,7 +101,7 @@ export function buildPanel(doc, { onToggle, onClose, onLanguage, onDownload }) {
   return r;
 }
 
-export function applyText(r, t, { language, council }) {
+export function applyText(r, t, { language, council, privacyUrl }) {
   r.root.setAttribute("lang", language);
   r.launcherLabel.textContent = t("launcher");
   r.title.textContent = council || t("councilFallback");
@@ -106,6 +113,10 @@ export function applyText(r, t, { language, council }) {
   r.leaveQueue.textContent = t("leaveQueue");
   r.queueLeaveMessage.textContent = t("leaveMessage");
   r.intro.textContent = t("intro");
+  r.privacyText.textContent = t("privacyNotice");
+  r.privacyLink.textContent = t("privacyLink");
+  r.privacyLink.setAttribute("href", privacyUrl || `/${language}/privacy-and-data-protection`);
+  r.cardWarning.textContent = t("cardWarning");
   r.messages.setAttribute("aria-label", t("conversation"));
   r.body.setAttribute("aria-label", t("conversation"));
   r.quick.setAttribute("aria-label", t("suggestedReplies"));

@@ -1,0 +1,181 @@
+"""Paperwork generated from the configuration, so it can never drift from what
+the purge does: the retention statements of the privacy article (EN), the
+record of processing activities and the data protection impact assessment
+template. ``frontdoor privacy paperwork`` writes them; a test fails when the
+files in the tree differ from what the settings generate.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from privacy.purge import DataClass, schedule
+from privacy.settings import PrivacySettings
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLE = ROOT / "knowledge/content/en/general/privacy-and-data-protection.md"
+ROPA = ROOT / "docs/privacy/record-of-processing.md"
+DPIA = ROOT / "docs/privacy/dpia-template.md"
+SECTION = "## How long we keep your information"
+
+# Why each class is held, the lawful basis, and who may see it: the parts of the
+# record that are facts about the product rather than settings.
+PURPOSE = {
+    "conversations": (
+        "To answer the resident's enquiry and hand it to an advisor",
+        "Public task (UK GDPR 6(1)(e))",
+        "The assigned advisor, their team while queued, supervisors; the DPO for requests",
+    ),
+    "content_gaps": (
+        "To find questions the website does not answer (redacted before storing)",
+        "Public task (UK GDPR 6(1)(e))",
+        "Editors and reviewers",
+    ),
+    "feedback": (
+        "To improve pages residents find unhelpful (comments redacted before storing)",
+        "Public task (UK GDPR 6(1)(e))",
+        "Editors and reviewers",
+    ),
+    "verification_attempts": (
+        "To stop guessing of account references (throttling)",
+        "Public task; security of processing (UK GDPR 32)",
+        "Nobody routinely; the DPO for requests",
+    ),
+    "audit_log": (
+        "To show who accessed personal data (accountability, UK GDPR 5(2))",
+        "Legal obligation (UK GDPR 6(1)(c))",
+        "Admins and the DPO",
+    ),
+}
+
+
+def humanise(period: timedelta) -> str:
+    days = period.days
+    if period < timedelta(days=2):
+        hours = int(period.total_seconds() // 3600)
+        return f"{hours} hours" if hours != 1 else "1 hour"
+    if days % 365 == 0 or days in (2191, 2192):
+        years = round(days / 365.25)
+        return f"{years} years" if years != 1 else "12 months"
+    months = round(days / 30.44)
+    if abs(months * 30.44 - days) <= 3:
+        return f"{months} months" if months != 1 else "1 month"
+    return f"{days} days"
+
+
+def _statement(data_class: DataClass) -> str:
+    return f"- {data_class.what}: {humanise(data_class.period)} after {data_class.starts}"
+
+
+def retention_section(settings: PrivacySettings) -> str:
+    lines = [
+        SECTION,
+        "",
+        "We delete each kind of information automatically when its time is up:",
+        "",
+    ]
+    lines += [_statement(c) for c in schedule(settings)]
+    lines += [
+        "",
+        "If the law requires us to keep something longer, for example for a court case, "
+        "we keep only that until the need ends.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def article_with_schedule(text: str, settings: PrivacySettings) -> str:
+    """The article with its retention section replaced (or added before "Your rights")."""
+    section = retention_section(settings)
+    pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(section.rstrip("\n") + "\n", text, count=1)
+    return text.replace("## Your rights", section + "\n## Your rights", 1)
+
+
+def record_of_processing(settings: PrivacySettings) -> str:
+    rows = [
+        "# Record of processing activities: Frontdoor",
+        "",
+        "Generated from the configuration by `frontdoor privacy paperwork`; do not edit by "
+        "hand (a test checks it matches the settings).",
+        "",
+        "| Data | Purpose | Lawful basis | Kept for | Who can see it |",
+        "|---|---|---|---|---|",
+    ]
+    for c in schedule(settings):
+        purpose, basis, who = PURPOSE[c.name]
+        rows.append(
+            f"| {c.what} | {purpose} | {basis} | {humanise(c.period)} after {c.starts} | {who} |"
+        )
+    rows += [
+        "",
+        "Anonymised chat outcomes (no personal data) are kept for statistics and are not "
+        "purged. A legal hold on a conversation or resident stops its purge and erasure "
+        "until lifted.",
+        "",
+    ]
+    return "\n".join(rows)
+
+
+def dpia_template(settings: PrivacySettings) -> str:
+    classes = "\n".join(
+        f"- **{c.name}**: {c.what}; kept {humanise(c.period)} after {c.starts}."
+        for c in schedule(settings)
+    )
+    return f"""# Data protection impact assessment: Frontdoor (template)
+
+Generated from the configuration by `frontdoor privacy paperwork`. Sections marked
+*Council to complete* are for the council's DPO; everything else describes the
+product as configured.
+
+## 1. The processing
+
+Residents ask questions of an online assistant and may talk to an advisor. They
+may prove who they are to see balances and cases.
+
+## 2. Data held and retention
+
+{classes}
+
+## 3. Safeguards built in
+
+- Free text residents type is redacted (cards, bank details, NI numbers, phone
+  numbers, emails, dates of birth) before it is stored where staff read it without need.
+- Card numbers are masked in every transcript; the widget warns before one is sent.
+- Every view of a resident's details, balances, cases or transcript is written to a
+  tamper-evident audit log (`frontdoor audit verify`).
+- A purge deletes each class when its time is up; legal holds stop it.
+- Subject access and erasure: `frontdoor privacy export` and `frontdoor privacy erase`.
+
+## 4. Necessity and proportionality
+
+*Council to complete.*
+
+## 5. Risks and measures
+
+*Council to complete.*
+
+## 6. Sign-off
+
+*Council to complete (DPO, SIRO).*
+"""
+
+
+def generated(settings: PrivacySettings) -> dict[Path, str]:
+    return {
+        ARTICLE: article_with_schedule(ARTICLE.read_text(), settings),
+        ROPA: record_of_processing(settings),
+        DPIA: dpia_template(settings),
+    }
+
+
+def write(settings: PrivacySettings) -> list[Path]:
+    changed = []
+    for path, text in generated(settings).items():
+        if not path.exists() or path.read_text() != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+            changed.append(path)
+    return changed

@@ -1,0 +1,37 @@
+"""The retention schedule, one period per data class, as typed settings.
+
+Defaults are what a council's data protection officer would accept and what
+the privacy article promises (it is generated from these: see
+``privacy.paperwork``). Each is ``FRONTDOOR_RETENTION_<CLASS>_DAYS`` (hours for
+verification attempts).
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from frontdoor.settings import CommonSettings
+
+
+class PrivacySettings(CommonSettings):
+    retention_conversations_days: int = Field(
+        default=365, ge=1, description="Conversations and transcripts, counted from closing."
+    )
+    retention_content_gaps_days: int = Field(
+        default=183, ge=1, description="Content gaps (unanswered questions) and search records."
+    )
+    retention_feedback_days: int = Field(
+        default=365, ge=1, description="Answers to 'was this page helpful?' and chat ratings."
+    )
+    retention_verification_hours: int = Field(
+        default=24, ge=1, description="Verification attempts (who tried which account)."
+    )
+    retention_audit_days: int = Field(
+        default=2192, ge=365, description="The audit log of staff access (six years)."
+    )
+    purge_batch_size: int = Field(
+        default=5000, ge=1, le=100_000, description="Rows deleted per transaction by the purge."
+    )
+    purge_interval_minutes: int = Field(
+        default=60, ge=1, description="How often the stack's scheduled purge runs."
+    )

@@ -1,0 +1,480 @@
+"""Every SQL statement of the privacy component: the purge's batched deletes
+across services' tables, and legal holds.
+
+Each batch is its own short transaction that deletes at most ``batch`` rows
+chosen by the same condition the dry run counts (older than the cutoff, not
+under a legal hold), so the live service is never blocked for long, a purge
+stopped half-way simply resumes on the next run, and a second run finds
+nothing: idempotent and restart-safe by construction. The cutoff is computed
+by the caller from its clock at the start of a run, so a row still within its
+schedule never matches.
+
+``conversation_outcomes`` (anonymised, kept for insight) is deliberately not
+touched.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Table,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
+
+from actions import models as bot
+from backoffice import models as bo
+from frontdoor.audit import AuditEntry
+from handoff import models as ho
+from knowledge.models import ContentGap, Feedback
+from privacy.models import legal_holds
+
+HOLD_KINDS = ("conversation", "resident")
+CONVERSATIONS_PER_BATCH = 100
+
+
+@dataclass(frozen=True)
+class Hold:
+    id: int
+    subject_kind: str
+    reference: str
+    reason: str
+    placed_by: str
+    placed_at: datetime
+
+
+def _active_holds() -> ColumnElement[bool]:
+    return legal_holds.c.lifted_at.is_(None)
+
+
+def _conversation_held() -> ColumnElement[bool]:
+    """A conversation under a hold of its own or of a resident it names."""
+    conv = ho.conversations.c
+    held = (
+        select(legal_holds.c.id)
+        .where(
+            _active_holds(),
+            or_(
+                and_(
+                    legal_holds.c.subject_kind == "conversation",
+                    legal_holds.c.reference == conv.id,
+                ),
+                and_(
+                    legal_holds.c.subject_kind == "resident",
+                    or_(
+                        legal_holds.c.reference == conv.verified_resident_id,
+                        conv.verified_refs.contains(legal_holds.c.reference),
+                    ),
+                ),
+            ),
+        )
+        .correlate(ho.conversations)
+    )
+    return exists(held)
+
+
+def expired_conversations(cutoff: datetime) -> ColumnElement[bool]:
+    conv = ho.conversations.c
+    return and_(conv.closed_at.is_not(None), conv.closed_at < cutoff, not_(_conversation_held()))
+
+
+class PrivacyStore:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- the purge -----------------------------------------------------------------
+
+    def _expired_ids(self, cutoff: datetime) -> Any:
+        return select(ho.conversations.c.id).where(expired_conversations(cutoff))
+
+    def count_conversations(self, cutoff: datetime) -> dict[str, int]:
+        ids = self._expired_ids(cutoff)
+        with self.engine.connect() as conn:
+            conversations = conn.scalar(select(func.count()).select_from(ids.subquery())) or 0
+            events = (
+                conn.scalar(
+                    select(func.count())
+                    .select_from(ho.events)
+                    .where(ho.events.c.conversation_id.in_(ids))
+                )
+                or 0
+            )
+        return {"conversations": conversations, "events": events}
+
+    def purge_conversations_batch(self, cutoff: datetime, batch: int) -> int:
+        """Delete up to about ``batch`` rows belonging to expired conversations.
+
+        A few expired conversations are chosen first and named by id, so every
+        delete below walks an index on ``conversation_id`` rather than joining
+        the whole table: their events first (the bulk, at most ``batch``), and
+        once those are gone their transcripts, assignments, the bot's
+        verification records and the conversations themselves.
+        """
+        with self.engine.begin() as conn:
+            ids = list(conn.scalars(self._expired_ids(cutoff).limit(CONVERSATIONS_PER_BATCH)))
+            if not ids:
+                return 0
+            events = ho.events
+            chosen = select(events.c.id).where(events.c.conversation_id.in_(ids)).limit(batch)
+            deleted = conn.execute(delete(events).where(events.c.id.in_(chosen))).rowcount
+            if deleted:
+                return deleted
+            for table in (
+                ho.transcripts,
+                ho.assignments,
+                bot.verification_attempts,
+                bot.verification_grants,
+            ):
+                deleted += conn.execute(
+                    delete(table).where(table.c.conversation_id.in_(ids))
+                ).rowcount
+            deleted += conn.execute(
+                delete(ho.conversations).where(ho.conversations.c.id.in_(ids))
+            ).rowcount
+            return deleted
+
+    def count_older(self, table: Table, column: str, cutoff: datetime) -> int:
+        with self.engine.connect() as conn:
+            query = select(func.count()).select_from(table).where(table.c[column] < cutoff)
+            return conn.scalar(query) or 0
+
+    def delete_older_batch(self, table: Table, column: str, cutoff: datetime, batch: int) -> int:
+        with self.engine.begin() as conn:
+            chosen = select(table.c.id).where(table.c[column] < cutoff).order_by(table.c.id)
+            chosen = chosen.limit(batch)
+            return conn.execute(delete(table).where(table.c.id.in_(chosen))).rowcount
+
+    # --- legal holds ---------------------------------------------------------------
+
+    def place_hold(
+        self, *, subject_kind: str, reference: str, reason: str, placed_by: str, now: datetime
+    ) -> Hold:
+        with self.engine.begin() as conn:
+            hold_id = conn.execute(
+                insert(legal_holds).values(
+                    subject_kind=subject_kind,
+                    reference=reference,
+                    reason=reason,
+                    placed_by=placed_by,
+                    placed_at=now,
+                )
+            ).inserted_primary_key[0]  # type: ignore[index]
+        return Hold(hold_id, subject_kind, reference, reason, placed_by, now)
+
+    def lift_hold(self, hold_id: int, *, lifted_by: str, now: datetime) -> bool:
+        with self.engine.begin() as conn:
+            changed = conn.execute(
+                update(legal_holds)
+                .where(legal_holds.c.id == hold_id, _active_holds())
+                .values(lifted_by=lifted_by, lifted_at=now)
+            ).rowcount
+        return bool(changed)
+
+    def holds_on(self, references: list[str]) -> list[Hold]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(legal_holds)
+                .where(_active_holds(), legal_holds.c.reference.in_(references))
+                .order_by(legal_holds.c.id)
+            ).all()
+        return [
+            Hold(r.id, r.subject_kind, r.reference, r.reason, r.placed_by, r.placed_at)
+            for r in rows
+        ]
+
+    def active_holds(self) -> list[Hold]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(legal_holds).where(_active_holds()).order_by(legal_holds.c.id)
+            ).all()
+        return [
+            Hold(r.id, r.subject_kind, r.reference, r.reason, r.placed_by, r.placed_at)
+            for r in rows
+        ]
+
+
+# (table, time column) of each simple data class
+SIMPLE_CLASSES: dict[str, tuple[Table, str]] = {
+    "content_gaps": (cast(Table, ContentGap.__table__), "created_at"),
+    "feedback": (cast(Table, Feedback.__table__), "created_at"),
+    "verification_attempts": (bot.verification_attempts, "attempted_at"),
+    "audit_log": (cast(Table, AuditEntry.__table__), "at"),
+}
+
+
+GAPS = cast(Table, ContentGap.__table__)
+AUDIT = cast(Table, AuditEntry.__table__)
+
+# --- subject access ---------------------------------------------------------------
+
+
+@dataclass
+class Identity:
+    """Everything one identifier leads to, widened through the back office."""
+
+    resident_ids: set[str]
+    references: set[str]  # council tax and tenancy references
+    cases: set[str]
+    emails: set[str]
+    conversation_ids: set[str]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.resident_ids or self.references or self.cases or self.conversation_ids)
+
+
+def _rows(conn: Any, query: Any) -> list[Any]:
+    return list(conn.execute(query).all())
+
+
+class SubjectStore:
+    """Finds a resident across every store, exports and erases what is found."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def resolve(self, identifier: str) -> Identity:
+
+        found = Identity(set(), set(), set(), set(), set())
+        text = " ".join(identifier.split())
+        with self.engine.connect() as conn:
+            if re.fullmatch(r"[0-9a-f]{32}", text):
+                row = conn.execute(
+                    select(
+                        ho.conversations.c.verified_resident_id, ho.conversations.c.verified_refs
+                    ).where(ho.conversations.c.id == text)
+                ).first()
+                if row is not None:
+                    found.conversation_ids.add(text)
+                    if row.verified_resident_id:
+                        found.resident_ids.add(row.verified_resident_id)
+                    found.references |= {r for r in row.verified_refs.split(",") if r}
+            elif "@" in text:
+                found.emails.add(text.lower())
+                found.resident_ids |= set(
+                    conn.scalars(
+                        select(bo.ResidentRow.resident_id).where(
+                            func.lower(bo.ResidentRow.email) == text.lower()
+                        )
+                    )
+                )
+            elif (postcode := _postcode_and_surname(text)) is not None:
+                code, surname = postcode
+                found.resident_ids |= set(
+                    conn.scalars(
+                        select(bo.ResidentRow.resident_id)
+                        .join(bo.PropertyRow, bo.PropertyRow.uprn == bo.ResidentRow.uprn)
+                        .where(
+                            func.replace(func.upper(bo.PropertyRow.postcode), " ", "") == code,
+                            func.lower(bo.ResidentRow.surname) == surname.lower(),
+                        )
+                    )
+                )
+            else:
+                ref = text.upper()
+                holders = set(
+                    conn.scalars(
+                        select(bo.CouncilTaxHolderRow.resident_id).where(
+                            bo.CouncilTaxHolderRow.reference == ref
+                        )
+                    )
+                )
+                tenants = set(
+                    conn.scalars(
+                        select(bo.TenantRow.resident_id).where(
+                            bo.TenantRow.tenancy_reference == ref
+                        )
+                    )
+                )
+                case_owner = conn.execute(
+                    select(bo.CaseRow.resident_id).where(bo.CaseRow.reference == ref)
+                ).first()
+                resident = conn.scalar(
+                    select(bo.ResidentRow.resident_id).where(bo.ResidentRow.resident_id == ref)
+                )
+                found.resident_ids |= holders | tenants
+                if case_owner is not None:
+                    found.cases.add(ref)
+                    if case_owner.resident_id:
+                        found.resident_ids.add(case_owner.resident_id)
+                if resident:
+                    found.resident_ids.add(resident)
+                if holders or tenants:
+                    found.references.add(ref)
+                mentioned = conn.scalar(
+                    select(func.count())
+                    .select_from(ho.conversations)
+                    .where(
+                        or_(
+                            ho.conversations.c.verified_refs.contains(ref),
+                            ho.conversations.c.verified_resident_id == ref,
+                        )
+                    )
+                )
+                if mentioned:
+                    found.references.add(ref)
+            if found.resident_ids:
+                ids = found.resident_ids
+                found.references |= set(
+                    conn.scalars(
+                        select(bo.CouncilTaxHolderRow.reference).where(
+                            bo.CouncilTaxHolderRow.resident_id.in_(ids)
+                        )
+                    )
+                )
+                found.references |= set(
+                    conn.scalars(
+                        select(bo.TenantRow.tenancy_reference).where(
+                            bo.TenantRow.resident_id.in_(ids)
+                        )
+                    )
+                )
+                found.cases |= set(
+                    conn.scalars(
+                        select(bo.CaseRow.reference).where(bo.CaseRow.resident_id.in_(ids))
+                    )
+                )
+                found.emails |= {
+                    e.lower()
+                    for e in conn.scalars(
+                        select(bo.ResidentRow.email).where(bo.ResidentRow.resident_id.in_(ids))
+                    )
+                    if e
+                }
+            found.conversation_ids |= set(
+                conn.scalars(select(ho.conversations.c.id).where(self._conversation_match(found)))
+            )
+        return found
+
+    @staticmethod
+    def _conversation_match(found: Identity) -> ColumnElement[bool]:
+        conv = ho.conversations.c
+        conditions: list[ColumnElement[bool]] = [conv.id.in_(found.conversation_ids)]
+        if found.resident_ids:
+            conditions.append(conv.verified_resident_id.in_(found.resident_ids))
+        conditions += [conv.verified_refs.contains(ref) for ref in sorted(found.references)]
+        if found.cases:
+            conditions.append(
+                conv.id.in_(
+                    select(ho.transcripts.c.conversation_id).where(
+                        ho.transcripts.c.case_reference.in_(found.cases)
+                    )
+                )
+            )
+        return or_(*conditions)
+
+    def gather(self, found: Identity) -> dict[str, list[dict[str, Any]]]:
+        """Every row held about the subject, by store, as plain JSON-ready dicts."""
+        ids = sorted(found.conversation_ids)
+        subjects = [f"conversation:{cid}" for cid in ids]
+        subjects += [
+            f"{kind}:{ref}"
+            for kind in ("resident", "reference")
+            for ref in sorted(found.references | found.resident_ids)
+        ]
+        with self.engine.connect() as conn:
+            data = {
+                "conversations": _dicts(
+                    conn,
+                    select(ho.conversations)
+                    .where(ho.conversations.c.id.in_(ids))
+                    .order_by(ho.conversations.c.created_at),
+                ),
+                "messages": _dicts(
+                    conn,
+                    select(ho.events)
+                    .where(ho.events.c.conversation_id.in_(ids), ho.events.c.kind == "message")
+                    .order_by(ho.events.c.conversation_id, ho.events.c.seq),
+                ),
+                "transcripts": _dicts(
+                    conn, select(ho.transcripts).where(ho.transcripts.c.conversation_id.in_(ids))
+                ),
+                "cases_raised_in_chat": _dicts(
+                    conn,
+                    select(ho.transcripts.c.conversation_id, ho.transcripts.c.case_reference).where(
+                        ho.transcripts.c.conversation_id.in_(ids),
+                        ho.transcripts.c.case_reference.is_not(None),
+                    ),
+                ),
+                "verification_attempts": _dicts(
+                    conn,
+                    select(bot.verification_attempts).where(
+                        bot.verification_attempts.c.conversation_id.in_(ids)
+                    ),
+                ),
+                "content_gaps": _dicts(conn, select(GAPS).where(GAPS.c.conversation_id.in_(ids))),
+                "audit_entries": _dicts(
+                    conn,
+                    select(AUDIT)
+                    .where(
+                        or_(
+                            AUDIT.c.subject.in_(subjects),
+                            *[
+                                AUDIT.c.detail.contains(f'"{ref}"')
+                                for ref in sorted(found.references | found.cases)
+                            ],
+                        )
+                    )
+                    .order_by(AUDIT.c.id),
+                ),
+            }
+        return data
+
+    def erase(self, found: Identity) -> dict[str, int]:
+        """Delete the conversations (their messages, transcripts, assignments go with
+        them), the bot's verification records and the gaps they left."""
+        ids = sorted(found.conversation_ids)
+        removed: dict[str, int] = {}
+        with self.engine.begin() as conn:
+            for name, table in (
+                ("verification_attempts", bot.verification_attempts),
+                ("verification_grants", bot.verification_grants),
+                ("content_gaps", cast(Table, ContentGap.__table__)),
+            ):
+                removed[name] = conn.execute(
+                    delete(table).where(table.c.conversation_id.in_(ids))
+                ).rowcount
+            removed["messages"] = conn.execute(
+                delete(ho.events).where(ho.events.c.conversation_id.in_(ids))
+            ).rowcount
+            for name, table in (("transcripts", ho.transcripts), ("assignments", ho.assignments)):
+                removed[name] = conn.execute(
+                    delete(table).where(table.c.conversation_id.in_(ids))
+                ).rowcount
+            removed["conversations"] = conn.execute(
+                delete(ho.conversations).where(ho.conversations.c.id.in_(ids))
+            ).rowcount
+        return removed
+
+
+def _dicts(conn: Any, query: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            key: (value.isoformat() if isinstance(value, datetime) else value)
+            for key, value in row._mapping.items()
+        }
+        for row in conn.execute(query)
+    ]
+
+
+_POSTCODE = re.compile(r"^([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\s+([A-Za-z' -]+)$", re.IGNORECASE)
+
+
+def _postcode_and_surname(text: str) -> tuple[str, str] | None:
+    match = _POSTCODE.match(text)
+    if match is None:
+        return None
+    return (match.group(1) + match.group(2)).upper(), match.group(3).strip()

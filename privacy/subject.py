@@ -1,0 +1,178 @@
+"""Subject access and erasure: find everything held about a resident by any
+identifier, export it as one bundle (JSON and a readable HTML page), erase what
+the council is not obliged to keep. Every search, export and erasure is audited.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from frontdoor import audit
+from frontdoor.audit import AuditAction
+from frontdoor.clock import Clock, system_clock
+from frontdoor.exceptions import FrontdoorError
+from privacy.holds import refuse_if_held
+from privacy.store import Identity, SubjectStore
+
+KEPT = {
+    "audit_entries": "The audit log of staff access is kept for six years: the council must be "
+    "able to show who saw your data (UK GDPR Article 5(2), accountability).",
+    "cases_raised_in_chat": "Cases raised for you are the council's service records, kept under "
+    "the service's own retention schedule in the case system, not by the chat.",
+    "feedback": "Page feedback is anonymous: it is not linked to you, so it cannot be found "
+    "or erased by your details.",
+    "conversation_outcomes": "Anonymised outcomes of chats (no personal data) are kept for "
+    "service statistics.",
+}
+
+
+class UnknownSubject(FrontdoorError):
+    code = "unknown_subject"
+
+
+@dataclass(frozen=True)
+class Bundle:
+    identifier: str
+    identity: Identity
+    data: dict[str, list[dict[str, Any]]]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "identifier": self.identifier,
+            "matched": {
+                "resident_ids": sorted(self.identity.resident_ids),
+                "references": sorted(self.identity.references),
+                "cases": sorted(self.identity.cases),
+                "conversation_ids": sorted(self.identity.conversation_ids),
+            },
+            "data": self.data,
+            "not_included": {"feedback": KEPT["feedback"]},
+        }
+
+
+def _record(
+    engine: Engine,
+    actor: str,
+    action: AuditAction,
+    identifier: str,
+    detail: dict[str, Any],
+    clock: Clock,
+) -> None:
+    with Session(engine) as db:
+        audit.record(
+            db,
+            actor=actor,
+            action=action,
+            subject=f"subject:{identifier}"[:200],
+            detail=detail,
+            clock=clock,
+        )
+        db.commit()
+
+
+def find(engine: Engine, identifier: str, *, actor: str, clock: Clock = system_clock) -> Bundle:
+    """Everything held; UnknownSubject when the identifier matches nothing. Audited."""
+    identifier = " ".join(identifier.split())
+    if not identifier or len(identifier) > 200:
+        raise UnknownSubject("give a reference, postcode and surname, email or conversation id")
+    store = SubjectStore(engine)
+    identity = store.resolve(identifier)
+    found = not identity.empty
+    _record(engine, actor, AuditAction.SUBJECT_SEARCH, identifier, {"found": found}, clock)
+    if not found:
+        raise UnknownSubject(f"nothing is held about {identifier!r}")
+    return Bundle(identifier, identity, store.gather(identity))
+
+
+def export(
+    engine: Engine, identifier: str, out_dir: Path, *, actor: str, clock: Clock = system_clock
+) -> list[Path]:
+    """Write subject-access.json and subject-access.html into ``out_dir``.
+    Nothing is written for an unknown identifier."""
+    bundle = find(engine, identifier, actor=actor, clock=clock)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "subject-access.json"
+    html_path = out_dir / "subject-access.html"
+    json_path.write_text(json.dumps(bundle.as_json(), indent=2, sort_keys=True, default=str))
+    html_path.write_text(render_html(bundle))
+    counts = {name: len(rows) for name, rows in bundle.data.items()}
+    _record(engine, actor, AuditAction.SUBJECT_EXPORT, bundle.identifier, counts, clock)
+    return [json_path, html_path]
+
+
+def erase(
+    engine: Engine, identifier: str, *, actor: str, clock: Clock = system_clock
+) -> dict[str, Any]:
+    """Remove what the council need not keep; refuse (with the hold's reason)
+    under a legal hold; say what was kept and why."""
+    bundle = find(engine, identifier, actor=actor, clock=clock)
+    identity = bundle.identity
+    refuse_if_held(
+        engine,
+        sorted(
+            identity.references | identity.resident_ids | identity.conversation_ids | {identifier}
+        ),
+    )
+    removed = SubjectStore(engine).erase(identity)
+    kept = {
+        name: KEPT[name]
+        for name in ("audit_entries", "cases_raised_in_chat", "feedback", "conversation_outcomes")
+    }
+    _record(engine, actor, AuditAction.ERASURE, bundle.identifier, {"removed": removed}, clock)
+    return {"removed": removed, "kept": kept}
+
+
+_TITLES = {
+    "conversations": "Chat conversations",
+    "messages": "Messages",
+    "transcripts": "Transcripts",
+    "cases_raised_in_chat": "Cases raised in chat",
+    "verification_attempts": "Attempts to verify your identity",
+    "content_gaps": "Questions the assistant could not answer",
+    "audit_entries": "Council staff who accessed your information",
+}
+
+
+def render_html(bundle: Bundle) -> str:
+    esc = html.escape
+    sections = []
+    for name, rows in bundle.data.items():
+        title = _TITLES.get(name, name)
+        if not rows:
+            sections.append(f"<h2>{esc(title)}</h2>\n<p>None held.</p>")
+            continue
+        columns = list(rows[0])
+        head = "".join(f'<th scope="col">{esc(c)}</th>' for c in columns)
+        body = "\n".join(
+            "<tr>" + "".join(f"<td>{esc(_cell(row[c]))}</td>" for c in columns) + "</tr>"
+            for row in rows
+        )
+        sections.append(
+            f"<h2>{esc(title)} ({len(rows)})</h2>\n<table>\n<caption>{esc(title)}</caption>\n"
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{body}\n</tbody>\n</table>"
+        )
+    matched = bundle.as_json()["matched"]
+    return (
+        '<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8">\n'
+        f"<title>Information held about {esc(bundle.identifier)}</title>\n"
+        "<style>body{font-family:sans-serif;margin:2em;max-width:70em}table{border-collapse:"
+        "collapse;margin-bottom:2em}th,td{border:1px solid #505a5f;padding:.3em;text-align:left;"
+        "vertical-align:top}caption{text-align:left;font-weight:bold}</style>\n</head>\n<body>\n"
+        f"<main>\n<h1>Information held about {esc(bundle.identifier)}</h1>\n"
+        f"<p>Matched: {esc(json.dumps(matched))}</p>\n"
+        + "\n".join(sections)
+        + f"\n<h2>Not included</h2>\n<p>{esc(KEPT['feedback'])}</p>\n</main>\n</body>\n</html>\n"
+    )
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)

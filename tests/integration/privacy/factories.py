@@ -1,0 +1,142 @@
+"""Rows of every data class the purge and the subject access search read."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Engine, insert
+from sqlalchemy.orm import Session
+
+from actions import models as bot
+from handoff import models as ho
+from knowledge.models import ContentGap, Feedback
+
+
+def conversation(
+    engine: Engine,
+    *,
+    closed_at: datetime | None,
+    events: int = 3,
+    resident: str | None = None,
+    refs: str = "",
+    text: str = "hello",
+    opened_at: datetime | None = None,
+) -> str:
+    cid = uuid.uuid4().hex
+    created = opened_at or closed_at
+    assert created is not None, "an open conversation needs opened_at"
+    with engine.begin() as conn:
+        conn.execute(
+            insert(ho.conversations).values(
+                id=cid,
+                created_at=created,
+                updated_at=created,
+                state="closed" if closed_at else "bot",
+                last_seq=events,
+                language="en",
+                page_url="",
+                verified_resident_id=resident,
+                verified_refs=refs,
+                closed_at=closed_at,
+                requeued=False,
+                priority="normal",
+                declined_by="",
+            )
+        )
+        if events:
+            conn.execute(
+                insert(ho.events),
+                [
+                    {
+                        "conversation_id": cid,
+                        "seq": n + 1,
+                        "kind": "message",
+                        "audience": "all",
+                        "author": "resident",
+                        "data": {"text": text},
+                        "at": created,
+                        "bot_pending": False,
+                    }
+                    for n in range(events)
+                ],
+            )
+        conn.execute(
+            insert(ho.transcripts).values(conversation_id=cid, created_at=created, text=text)
+        )
+        conn.execute(
+            insert(bot.verification_attempts).values(
+                conversation_id=cid, account_key="k", succeeded=True, attempted_at=created
+            )
+        )
+    return cid
+
+
+def gap(engine: Engine, *, at: datetime, question: str = "where is my bin") -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(ContentGap.__table__).values(
+                question=question, source="bot", language="en", group_key=question,
+                status="open", resolution="", resolved_by="", created_at=at,
+            )
+        )  # fmt: skip
+
+
+def feedback(engine: Engine, *, at: datetime, comment: str = "useful") -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Feedback.__table__).values(
+                slug="bins", language="en", helpful=True, comment=comment, created_at=at
+            )
+        )
+
+
+def resident(engine: Engine) -> None:
+    """Alex Smith of 14 Foxglove Lane, holder of council tax account CT40012345."""
+    from datetime import date
+
+    from backoffice import models as bo
+
+    with Session(engine) as db:
+        db.add(
+            bo.PropertyRow(
+                uprn="100000001",
+                address_line_1="14 Foxglove Lane",
+                address_line_2=None,
+                address_line_3=None,
+                town="Bramblefield",
+                postcode="BF3 2QX",
+                ward="Foxglove",
+                sort_key="foxglove 14",
+            )
+        )
+        db.add(
+            bo.ResidentRow(
+                resident_id="R0001",
+                uprn="100000001",
+                forename="Alex",
+                surname="Smith",
+                email="alex.smith@example.org",
+                phone=None,
+            )
+        )
+        db.flush()
+        db.add(
+            bo.CouncilTaxAccountRow(
+                reference="CT40012345",
+                uprn="100000001",
+                band="C",
+                financial_year="2026-27",
+                annual_charge_pence=180000,
+                balance_pence=15000,
+                payment_method="direct_debit",
+                recovery_stage="none",
+                next_instalment_on=date(2027, 1, 1),
+                next_instalment_pence=15000,
+                instalments_remaining=3,
+                receives_support=False,
+            )
+        )
+        db.flush()
+        db.add(bo.CouncilTaxHolderRow(reference="CT40012345", resident_id="R0001", position=1))
+        db.commit()

@@ -1,0 +1,142 @@
+"""The retention purge on SQLite and PostgreSQL: what it deletes, what it keeps,
+legal holds, resuming after an interruption, the dry run and the command."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from actions import models as bot
+from frontdoor import audit
+from frontdoor.audit import AuditAction
+from frontdoor.clock import fixed_clock
+from handoff import models as ho
+from knowledge.models import ContentGap, Feedback
+from privacy.holds import lift_hold, place_hold
+from privacy.purge import purge
+from privacy.settings import PrivacySettings
+from tests.integration.core.test_cli import frontdoor
+from tests.integration.privacy import factories
+
+NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
+SETTINGS = PrivacySettings.load({})
+
+
+def count(engine, table) -> int:
+    with engine.connect() as conn:
+        return conn.scalar(select(func.count()).select_from(table)) or 0
+
+
+@pytest.fixture
+def world(database):
+    engine = database.engine
+    old = NOW - timedelta(days=400)
+    recent = NOW - timedelta(days=364)  # one day inside the 12 months
+    ids = {
+        "old": factories.conversation(engine, closed_at=old, events=5),
+        "old2": factories.conversation(engine, closed_at=old, events=4),
+        "recent": factories.conversation(engine, closed_at=recent, events=2),
+        "open": factories.conversation(
+            engine, closed_at=None, events=1, opened_at=NOW - timedelta(days=2)
+        ),
+        "held": factories.conversation(engine, closed_at=old, events=2, refs="CT40012345"),
+    }
+    factories.gap(engine, at=NOW - timedelta(days=200))
+    factories.gap(engine, at=NOW - timedelta(days=100))
+    factories.feedback(engine, at=NOW - timedelta(days=366))
+    factories.feedback(engine, at=NOW - timedelta(days=10))
+    with Session(engine) as db:
+        for days in (2200, 10):
+            audit.record(
+                db,
+                actor="x@example.org",
+                action=AuditAction.VIEW_BALANCE,
+                clock=fixed_clock(NOW - timedelta(days=days)),
+            )
+        db.commit()
+    place_hold(
+        engine, kind="resident", reference="CT40012345", reason="tribunal case 77",
+        by="dpo@example.org", now=NOW,
+    )  # fmt: skip
+    return database, ids
+
+
+def surviving_conversations(engine) -> set[str]:
+    with engine.connect() as conn:
+        return set(conn.scalars(select(ho.conversations.c.id)))
+
+
+def test_dry_run_counts_per_class_and_deletes_nothing(world):
+    database, _ids = world
+    results = {
+        r.name: r for r in purge(database.engine, SETTINGS, dry_run=True, clock=fixed_clock(NOW))
+    }
+    assert results["conversations"].detail == "2 conversations, 9 messages"
+    assert results["content_gaps"].rows == 1
+    assert results["feedback"].rows == 1
+    # every attempt is over 24 hours old here, the held conversation's too
+    assert results["verification_attempts"].rows == 5
+    assert results["audit_log"].rows == 1
+    assert count(database.engine, ho.events) == 14
+
+
+def test_purge_deletes_what_is_past_its_schedule_and_keeps_the_rest(world):
+    database, ids = world
+    engine = database.engine
+    purge(engine, SETTINGS, clock=fixed_clock(NOW), batch=3)
+    assert surviving_conversations(engine) == {ids["recent"], ids["open"], ids["held"]}
+    assert count(engine, ho.events) == 5
+    assert count(engine, ho.transcripts) == 3
+    assert count(engine, ContentGap.__table__) == 1
+    assert count(engine, Feedback.__table__) == 1
+    assert count(engine, bot.verification_attempts) == 0
+    with Session(engine) as db:
+        assert audit.verify(db).ok
+        actions = [e.action for e in audit.list_entries(db, limit=10)]
+    assert actions[0] == "purge"
+    # a second run finds nothing more
+    again = purge(engine, SETTINGS, clock=fixed_clock(NOW), dry_run=True)
+    assert all(r.rows == 0 for r in again if r.name != "audit_log")
+
+
+def test_an_interrupted_purge_resumes_and_never_touches_what_is_in_schedule(world):
+    database, ids = world
+    engine = database.engine
+    purge(engine, SETTINGS, clock=fixed_clock(NOW), batch=2, max_batches=2)  # "killed"
+    assert ids["recent"] in surviving_conversations(engine)
+    assert count(engine, ho.events) > 5  # not finished
+    purge(engine, SETTINGS, clock=fixed_clock(NOW), batch=2)
+    assert surviving_conversations(engine) == {ids["recent"], ids["open"], ids["held"]}
+    assert count(engine, ho.events) == 5
+
+
+def test_a_lifted_hold_lets_the_purge_through(world):
+    database, ids = world
+    engine = database.engine
+    from privacy.store import PrivacyStore
+
+    (hold,) = PrivacyStore(engine).active_holds()
+    assert lift_hold(engine, hold.id, by="dpo@example.org", now=NOW)
+    assert not lift_hold(engine, hold.id, by="dpo@example.org", now=NOW)
+    purge(engine, SETTINGS, clock=fixed_clock(NOW))
+    assert ids["held"] not in surviving_conversations(engine)
+
+
+def test_the_command_prints_each_class(world, tmp_path):
+    database, _ids = world
+    result = frontdoor(
+        "privacy", "purge", "--dry-run", env={"FRONTDOOR_DATABASE_URL": database.url}, cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    names = [line.split(":")[0] for line in result.stdout.strip().splitlines()]
+    assert names == [
+        "conversations",
+        "content_gaps",
+        "feedback",
+        "verification_attempts",
+        "audit_log",
+    ]
+    assert "would delete" in result.stdout

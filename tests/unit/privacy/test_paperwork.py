@@ -1,0 +1,51 @@
+"""The privacy article, record of processing and DPIA are generated from the
+retention settings: the files in the tree must be exactly what they generate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from privacy import paperwork
+from privacy.settings import PrivacySettings
+
+DEFAULTS = PrivacySettings.load({})
+
+
+def test_the_files_in_the_tree_match_the_default_schedule() -> None:
+    for path, text in paperwork.generated(DEFAULTS).items():
+        assert path.read_text() == text, f"{path} is stale: run `frontdoor privacy paperwork`"
+
+
+def test_the_article_promises_what_the_purge_does() -> None:
+    article = paperwork.ARTICLE.read_text()
+    assert "Chat conversations" in article and "12 months after the chat ends" in article
+    assert "24 hours after the attempt" in article
+
+
+def test_a_changed_schedule_changes_every_document() -> None:
+    longer = PrivacySettings.load({}, retention_conversations_days=730)
+    docs = paperwork.generated(longer)
+    assert "2 years after the chat ends" in docs[paperwork.ARTICLE]
+    assert "12 months after the chat ends" not in docs[paperwork.ARTICLE]
+    assert "2 years after the chat ends" in docs[paperwork.ROPA]
+    assert "2 years after the chat ends" in docs[paperwork.DPIA]
+    # the section is replaced in place, never added twice
+    assert docs[paperwork.ARTICLE].count(paperwork.SECTION) == 1
+
+
+@pytest.mark.parametrize(
+    ("period", "words"),
+    [
+        (timedelta(hours=24), "24 hours"),
+        (timedelta(hours=1), "1 hour"),
+        (timedelta(days=183), "6 months"),
+        (timedelta(days=365), "12 months"),
+        (timedelta(days=2192), "6 years"),
+        (timedelta(days=45), "45 days"),
+        (timedelta(days=30), "1 month"),
+    ],
+)
+def test_periods_read_as_people_say_them(period: timedelta, words: str) -> None:
+    assert paperwork.humanise(period) == words
