@@ -157,14 +157,16 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     return Decision(FOLLOW, top, f"{top} ({confidence:.2f}, {margin:.2f})")
 
 
-# Calibrated by benchmarks/policy_calibrate.py (see its docstring for the set).
+# Calibrated by benchmarks/policy_calibrate.py on 660 messages (309 intents, 351
+# knowledge) with model frontdoor-323a462833ee6d68: right decisions 0.930; of 244
+# out-of-scope messages 2 go to a transaction, 1 at risk, 1 to a person.
 CALIBRATED = Thresholds(
     gates={
-        TRANSACTION_KIND: Gate(confidence=0.6, margin=0.2, certain=0.9),
-        SMALL_TALK_KIND: Gate(confidence=0.6, margin=0.2, certain=0.9),
-        CONTROL_KIND: Gate(confidence=0.6, margin=0.2, certain=0.9),
-        RISK_KIND: Gate(confidence=0.8, margin=0.4, certain=0.0),
+        TRANSACTION_KIND: Gate(confidence=0.3, margin=0.45, certain=0.8),
+        SMALL_TALK_KIND: Gate(confidence=0.3, margin=0.5, certain=0.8),
+        CONTROL_KIND: Gate(confidence=0.7, margin=0.0, certain=0.95),
+        RISK_KIND: Gate(confidence=0.6, margin=0.0, certain=0.8),
     },
-    strong_match=0.6,
-    answer_score=0.3,
+    strong_match=0.635,
+    answer_score=0.505,
 )

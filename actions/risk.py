@@ -40,7 +40,8 @@ _PATTERNS: tuple[tuple[RiskKind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(suicid\w*|kill(?:ing)? myself|end(?:ing)? (?:my life|it all)|"
             r"take my (?:own )?life|(?:don'?t|do not) want to (?:live|be alive|be here)|"
-            r"hurt(?:ing)? myself|self[- ]?harm\w*|no point (?:in )?living|can'?t go on)",
+            r"hurt(?:ing)? myself|self[- ]?harm\w*|no point (?:in )?living|can'?t go on|"
+            r"l?ladd fy hun|(?:ddim|dim) (?:eisiau|isio) byw|niweidio fy hun)",
             re.I,
         ),
     ),
@@ -50,7 +51,10 @@ _PATTERNS: tuple[tuple[RiskKind, re.Pattern[str]], ...] = (
             r"\b(domestic (?:abuse|violence)|abusive (?:partner|relationship|husband|wife)|"
             rf"{_PARTNER}\W+(?:\w+\W+){{0,3}}(?:hits?|hitting|beats?|beating|violent|abus\w*|"
             r"threaten\w*|hurts? me)|"
-            rf"(?:scared|afraid|frightened) of my {_PARTNER}|(?:don'?t|do not) feel safe at home)",
+            rf"(?:scared|afraid|frightened) of my {_PARTNER}|(?:don'?t|do not) feel safe at home|"
+            r"(?:partner|mhartner|phartner|ngŵr|ngwr|ngwraig|nghariad|gwraig|cariad)"
+            r"\W+(?:\w+\W+){0,3}(?:mrifo|nharo|mygwth)|"
+            r"cam-drin domestig)",
             re.I,
         ),
     ),
@@ -59,7 +63,7 @@ _PATTERNS: tuple[tuple[RiskKind, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(safeguarding|child\w* (?:is |are )?(?:being )?(?:abused|neglected|at risk|hurt)|"
             r"being (?:abused|neglected|exploited)|worried about (?:a|the) child|"
-            r"(?:vulnerable|elderly) (?:adult|person|neighbour)\b.{0,40}\b(?:neglect\w*|abus\w*|"
+            r"(?:vulnerable|elderly) (?:adult|person|neighbour)\b.{0,60}\b(?:neglect\w*|abus\w*|"
             r"no one|nobody))",
             re.I,
         ),
@@ -72,7 +76,8 @@ _PATTERNS: tuple[tuple[RiskKind, re.Pattern[str]], ...] = (
             r"changed the locks|bailiffs?|(?:have|got|need) to (?:be|move|get) out by|"
             r"(?:landlord|letting agent)\b.{0,40}\b"
             r"(?:wants? (?:me|us) out|notice to (?:leave|quit))|"
-            r"(?:lose|losing) (?:my|our) home)",
+            r"(?:lose|losing) (?:my|our) home|digartref\w*|cysgu ar y stryd|"
+            r"unman i (?:fyw|gysgu|aros|fynd))",
             re.I,
         ),
     ),

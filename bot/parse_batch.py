@@ -22,6 +22,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # bot/config.yml names bot.knowledge_gate.KnowledgeGate
+    sys.path.insert(0, str(ROOT))
 
 
 async def run(model: Path) -> int:

@@ -37,6 +37,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BOT_DIR = ROOT / "bot"
 if str(BOT_DIR) not in sys.path:  # credentials.yml names secret_channel.SharedSecretRestInput
     sys.path.insert(0, str(BOT_DIR))
+if str(ROOT) not in sys.path:  # config.yml names bot.knowledge_gate.KnowledgeGate
+    sys.path.append(str(ROOT))
 
 from secret_channel import (  # noqa: E402 - needs bot/ on sys.path
     BOT_SECRET_HEADER,

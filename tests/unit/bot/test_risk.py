@@ -61,3 +61,18 @@ def test_ordinary_messages_are_not_risks(text: str) -> None:
 )
 def test_welsh_is_noticed(text: str, welsh: bool) -> None:
     assert looks_welsh(text) is welsh
+
+
+def test_welsh_risks_and_a_neglected_neighbour_go_to_a_person() -> None:
+    from actions.risk import detect_risk
+
+    for text in (
+        "Mae fy mhartner yn fy mrifo ac mae gen i ofn",
+        "Rwy am ladd fy hun",
+        "dw i ddim eisiau byw",
+        "Does gen i unman i fyw ac rydw i'n cysgu ar y stryd",
+        "my elderly neighbour has had no food or heating for days and nobody visits",
+    ):
+        assert detect_risk(text) is not None, text
+    for text in ("is there a real nappy scheme", "my plant died", "Mae fy mhartner yn dod hefyd"):
+        assert detect_risk(text) is None, text
