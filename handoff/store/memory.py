@@ -195,10 +195,7 @@ class MemoryStore:
 
     def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
         with self._lock:
-            row = self.tables.teams.get(slug)
-        if row is None:
-            raise NotFound("No such team.")
-        return row.name, OpeningHours.parse(row.opening_hours)
+            return self.tables.team_hours(slug)
 
     def advisors(
         self, *, default_cap: int, grace_seconds: float, now: datetime | None = None

@@ -90,6 +90,16 @@ class Tx(Protocol):
         """Conversations with one of these advisors now."""
         ...
 
+    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
+        """A team's name and hours, read in this transaction (never a second connection
+        from the pool while this one holds locks)."""
+        ...
+
+    # other components' records kept in the same transaction
+    def record_outcome(self, conversation_id: str) -> None:
+        """Store (or refresh) the conversation's outcome for insight, with this write."""
+        ...
+
 
 class Store(Protocol):
     clock: Clock
