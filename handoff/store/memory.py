@@ -42,6 +42,7 @@ class MemoryStore:
     def __init__(self, *, clock: Clock = utcnow) -> None:
         self.clock = clock
         self.on_commit: Callable[[float], None] | None = None
+        self.serial_writers = True  # one transaction at a time (its lock)
         self.tables = Tables()
         self._lock = threading.RLock()
 

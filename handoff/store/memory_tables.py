@@ -298,3 +298,6 @@ class MemoryTx:
         found = self.tables.conversations.get(conversation_id)
         if found is not None:
             self.tables.outcomes[conversation_id] = found
+
+    def part(self) -> MemoryTx:
+        return replace(self, appended=[], touched_teams=set(), touched_advisors=set())

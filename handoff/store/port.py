@@ -100,10 +100,16 @@ class Tx(Protocol):
         """Store (or refresh) the conversation's outcome for insight, with this write."""
         ...
 
+    # group commit (``handoff.groupcommit``)
+    def part(self) -> Tx:
+        """A Tx in this same transaction with its own ``appended`` and touched sets."""
+        ...
+
 
 class Store(Protocol):
     clock: Clock
     on_commit: Callable[[float], None] | None  # seconds per write (metrics)
+    serial_writers: bool  # one write transaction at a time (SQLite, memory)
 
     def transaction(self) -> AbstractContextManager[Tx]: ...
 

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -256,6 +256,9 @@ class SqlTx:
     def record_outcome(self, conversation_id: str) -> None:
         insight_store.record(self.conn, conversation_id)
 
+    def part(self) -> SqlTx:
+        return replace(self, appended=[], touched_teams=set(), touched_advisors=set())
+
 
 class SqlStore(ConsoleQueries):
     """The Store on SQLite or PostgreSQL (``port.Store``)."""
@@ -266,7 +269,8 @@ class SqlStore(ConsoleQueries):
         # SQLite has one writer at a time, and a writer that finds the file locked
         # sleeps in growing steps (1, 2, 5, 10 … ms). Queueing our own writers on a
         # lock instead keeps a busy minute from turning into 100 ms stalls.
-        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self.serial_writers = engine.dialect.name == "sqlite"
+        self._write_lock = threading.Lock() if self.serial_writers else None
         self.on_commit: Callable[[float], None] | None = None  # seconds per write (metrics)
 
     @contextmanager
