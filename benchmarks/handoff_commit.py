@@ -37,7 +37,7 @@ from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
 from handoff import lifecycle
 from handoff.groupcommit import GroupWriter
-from handoff.store import Store
+from handoff.store import SqlStore, Store
 
 
 async def load(
@@ -84,7 +84,7 @@ def main() -> int:
         backend = "PostgreSQL" if url.startswith("postgresql") else "SQLite"
         engine = make_engine(url)
         upgrade(engine)
-        store = Store(engine)
+        store = SqlStore(engine)
         total = args.senders * args.messages
         print(
             f"handoff commit: {args.senders} senders x {args.messages} messages = {total}, "

@@ -14,7 +14,6 @@ from handoff.exceptions import AlreadyTaken, AtCapacity, InvalidRequest, NotAssi
 from handoff.lifecycle import Limits, state_data
 from handoff.states import Reason, State, transition
 from handoff.store import Conversation, Store, Tx
-from insight import store as insight_store
 
 OUTCOMES = ("resolved", "case_created", "resident_left", "no_response", "referred", "abusive")
 
@@ -232,7 +231,7 @@ def close(store: Store, conversation_id: str, actor: Actor, *, outcome: str, not
             state_data(State.CLOSED, conversation.state, Reason.CLOSED_BY_ADVISOR),
         )
         tx.append(conversation, Kind.RATING_REQUEST, {"text": "How did we do?"})
-        insight_store.record(tx.conn, conversation.id)
+        tx.record_outcome(conversation.id)
         return tx
 
 

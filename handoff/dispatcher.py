@@ -102,5 +102,5 @@ def _tell_the_stranded(
         tx.append(
             locked,
             Kind.NOTICE,
-            unavailable_notice(store, verdict, locked.team or "general", tx.now, tx.conn),
+            unavailable_notice(tx, verdict, locked.team or "general"),
         )

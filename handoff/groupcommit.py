@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import anyio
@@ -56,7 +56,7 @@ class SharedTransaction:
     """A store whose ``transaction()`` is a part of one open transaction.
 
     Each use case gets its own :class:`Tx` (its own appended events and touched
-    views) over the shared connection; everything else is the real store's.
+    views) in the shared transaction; everything else is the real store's.
     """
 
     def __init__(self, store: Store, tx: Tx) -> None:
@@ -64,7 +64,7 @@ class SharedTransaction:
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
-        yield replace(self._tx, appended=[], touched_teams=set(), touched_advisors=set())
+        yield self._tx.part()
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._store, name)
@@ -81,9 +81,9 @@ class GroupWriter:
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
-        # SQLite has one writer at a time; PostgreSQL commits several batches at once.
-        sqlite = store.engine.dialect.name == "sqlite"
-        self.writers = writers or (1 if sqlite else 4)
+        # SQLite (and the memory store) have one writer at a time; PostgreSQL commits
+        # several batches at once.
+        self.writers = writers or (1 if store.serial_writers else 4)
         self.max_batch, self.shed_after, self.on_batch = max_batch, shed_after, on_batch
         self._queue: deque[_Write] = deque()
         self._running = 0

@@ -9,7 +9,6 @@ whether a team can serve the resident now, and says so honestly when not.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from handoff.bot import BotReply, HandoffRequest
@@ -18,7 +17,6 @@ from handoff.hours import OpeningHours
 from handoff.routing import Serviceable, serviceable, team_for
 from handoff.states import Reason, State, transition
 from handoff.store import Conversation, Store, Tx
-from insight import store as insight_store
 
 
 @dataclass(frozen=True)
@@ -155,7 +153,7 @@ def _escalate(
         advisors = tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds)
         verdict = serviceable(team, advisors)
     if verdict is not Serviceable.OPEN:
-        notice = unavailable_notice(store, verdict, slug, tx.now)
+        notice = unavailable_notice(tx, verdict, slug)
         if request.announced:  # the bot has said it, in the resident's language: once
             notice = {**notice, "text": "", "opening_hours": None}
         tx.append(conversation, Kind.NOTICE, notice)
@@ -211,14 +209,12 @@ def _note_bot_verification(tx: Tx, conversation: Conversation, request: HandoffR
     )
 
 
-def unavailable_notice(
-    store: Store, verdict: Serviceable, slug: str, now: datetime, conn: Connection | None = None
-) -> dict[str, Any]:
+def unavailable_notice(tx: Tx, verdict: Serviceable, slug: str) -> dict[str, Any]:
     try:
-        name, hours = store.team_hours(slug, conn)
+        name, hours = tx.team_hours(slug)
     except Exception:  # a team deleted meanwhile: still be honest
         name, hours = slug, OpeningHours.parse("never")
-    next_open = hours.next_open(now)
+    next_open = hours.next_open(tx.now)
     if verdict is Serviceable.OUT_OF_HOURS:
         # The hours travel apart (``opening_hours``): the widget prints them once.
         text = (
@@ -341,7 +337,7 @@ def close_by_resident(store: Store, conversation_id: str) -> Tx:
             state_data(State.CLOSED, conversation.state, Reason.CLOSED_BY_RESIDENT),
         )
         tx.append(conversation, Kind.RATING_REQUEST, {"text": "How did we do?"})
-        insight_store.record(tx.conn, conversation.id)
+        tx.record_outcome(conversation.id)
         return tx
 
 
@@ -351,5 +347,5 @@ def rate(store: Store, conversation_id: str, *, stars: int, comment: str) -> Tx:
         tx.update_conversation(conversation.id, rating=stars)
         tx.append(conversation, Kind.RATING, {"stars": stars, "comment": comment})
         if conversation.state == State.CLOSED:
-            insight_store.record(tx.conn, conversation.id)  # the stars belong in its outcome
+            tx.record_outcome(conversation.id)  # the stars belong in its outcome
         return tx

@@ -42,6 +42,7 @@ class MemoryStore:
     def __init__(self, *, clock: Clock = utcnow) -> None:
         self.clock = clock
         self.on_commit: Callable[[float], None] | None = None
+        self.serial_writers = True  # one transaction at a time (its lock)
         self.tables = Tables()
         self._lock = threading.RLock()
 
@@ -195,10 +196,7 @@ class MemoryStore:
 
     def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
         with self._lock:
-            row = self.tables.teams.get(slug)
-        if row is None:
-            raise NotFound("No such team.")
-        return row.name, OpeningHours.parse(row.opening_hours)
+            return self.tables.team_hours(slug)
 
     def advisors(
         self, *, default_cap: int, grace_seconds: float, now: datetime | None = None

@@ -76,6 +76,8 @@ class Tables:
     grants: dict[str, list[tuple[AccountGrant, datetime]]] = field(default_factory=dict)
     users: dict[str, int] = field(default_factory=dict)  # staff accounts by email
     router: tuple[datetime | None, str] = (None, "")
+    # insight's outcome records: each conversation as it stood when last recorded
+    outcomes: dict[str, Conversation] = field(default_factory=dict)
 
     def holds(self, c: Conversation, user_id: int) -> bool:
         """The advisor's load, as ``sql_console.holds`` says it."""
@@ -97,6 +99,12 @@ class Tables:
             )
             for row in sorted(self.teams.values(), key=lambda t: (t.sort_order, t.slug))
         ]
+
+    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
+        row = self.teams.get(slug)
+        if row is None:
+            raise NotFound("No such team.")
+        return row.name, OpeningHours.parse(row.opening_hours)
 
     def advisors_info(
         self, default_cap: int, grace_seconds: float, now: datetime
@@ -282,3 +290,14 @@ class MemoryTx:
             for c in self.tables.conversations.values()
             if c.state == State.WITH_ADVISOR and c.assigned_to in wanted
         ]
+
+    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
+        return self.tables.team_hours(slug)
+
+    def record_outcome(self, conversation_id: str) -> None:
+        found = self.tables.conversations.get(conversation_id)
+        if found is not None:
+            self.tables.outcomes[conversation_id] = found
+
+    def part(self) -> MemoryTx:
+        return replace(self, appended=[], touched_teams=set(), touched_advisors=set())

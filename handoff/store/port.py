@@ -90,10 +90,26 @@ class Tx(Protocol):
         """Conversations with one of these advisors now."""
         ...
 
+    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
+        """A team's name and hours, read in this transaction (never a second connection
+        from the pool while this one holds locks)."""
+        ...
+
+    # other components' records kept in the same transaction
+    def record_outcome(self, conversation_id: str) -> None:
+        """Store (or refresh) the conversation's outcome for insight, with this write."""
+        ...
+
+    # group commit (``handoff.groupcommit``)
+    def part(self) -> Tx:
+        """A Tx in this same transaction with its own ``appended`` and touched sets."""
+        ...
+
 
 class Store(Protocol):
     clock: Clock
     on_commit: Callable[[float], None] | None  # seconds per write (metrics)
+    serial_writers: bool  # one write transaction at a time (SQLite, memory)
 
     def transaction(self) -> AbstractContextManager[Tx]: ...
 

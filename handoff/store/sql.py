@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -34,6 +34,7 @@ from handoff.states import State
 from handoff.store.port import Store, Tx
 from handoff.store.records import AccountGrant, Clock, Conversation, advisor_infos, utcnow
 from handoff.store.sql_console import ConsoleQueries, holds
+from insight import store as insight_store
 
 
 def _event(row: Any) -> Event:
@@ -247,6 +248,17 @@ class SqlTx:
         query = select(c.id).where(c.state == State.WITH_ADVISOR, c.assigned_to.in_(list(user_ids)))
         return list(self.conn.execute(query).scalars().all())
 
+    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
+        # on this connection: asking the pool for a second one while holding locks
+        # can wait on the very sessions those locks block (PostgreSQL)
+        return _team_hours(self.conn, slug)
+
+    def record_outcome(self, conversation_id: str) -> None:
+        insight_store.record(self.conn, conversation_id)
+
+    def part(self) -> SqlTx:
+        return replace(self, appended=[], touched_teams=set(), touched_advisors=set())
+
 
 class SqlStore(ConsoleQueries):
     """The Store on SQLite or PostgreSQL (``port.Store``)."""
@@ -257,7 +269,8 @@ class SqlStore(ConsoleQueries):
         # SQLite has one writer at a time, and a writer that finds the file locked
         # sleeps in growing steps (1, 2, 5, 10 … ms). Queueing our own writers on a
         # lock instead keeps a busy minute from turning into 100 ms stalls.
-        self._write_lock = threading.Lock() if engine.dialect.name == "sqlite" else None
+        self.serial_writers = engine.dialect.name == "sqlite"
+        self._write_lock = threading.Lock() if self.serial_writers else None
         self.on_commit: Callable[[float], None] | None = None  # seconds per write (metrics)
 
     @contextmanager
@@ -358,14 +371,9 @@ class SqlStore(ConsoleQueries):
         with self.engine.connect() as conn:
             return _teams(conn, now or self.clock())
 
-    def team_hours(self, slug: str, conn: Connection | None = None) -> tuple[str, OpeningHours]:
-        """``conn``: inside a transaction, read on its connection (asking the pool for a
-        second one while holding locks can wait on the very sessions those locks block)."""
-        with self._conn(conn) as c:
-            row = c.execute(select(m.teams).where(m.teams.c.slug == slug)).first()
-        if row is None:
-            raise NotFound("No such team.")
-        return row.name, OpeningHours.parse(row.opening_hours)
+    def team_hours(self, slug: str) -> tuple[str, OpeningHours]:
+        with self.engine.connect() as conn:
+            return _team_hours(conn, slug)
 
     def advisors(
         self, *, default_cap: int, grace_seconds: float, now: datetime | None = None
@@ -389,6 +397,13 @@ class SqlStore(ConsoleQueries):
         spans = [(r.ended_at - r.started_at).total_seconds() for r in rows]
         spans = [s for s in spans if s > 0]
         return sum(spans) / len(spans) if len(spans) >= 5 else default
+
+
+def _team_hours(conn: Connection, slug: str) -> tuple[str, OpeningHours]:
+    row = conn.execute(select(m.teams).where(m.teams.c.slug == slug)).first()
+    if row is None:
+        raise NotFound("No such team.")
+    return row.name, OpeningHours.parse(row.opening_hours)
 
 
 def _teams(conn: Connection, now: datetime) -> list[TeamInfo]:

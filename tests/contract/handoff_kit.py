@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from actions.verification import Grant, Purpose, ReferenceKind, SqlVerificationStore
 from handoff.store import AccountGrant, MemoryStore, SqlStore, Store, seeding
+from insight import store as insight_store
 
 NOW = datetime(2026, 11, 17, 10, 30, tzinfo=UTC)  # a Tuesday morning
 
@@ -40,6 +41,10 @@ class Kit:
     def grant(self, conversation_id: str, reference: str, *, expires_at: datetime) -> None:
         raise NotImplementedError
 
+    def outcome_recorded(self, conversation_id: str) -> bool:
+        """Does insight hold an outcome for the conversation (``Tx.record_outcome``)?"""
+        raise NotImplementedError
+
 
 @dataclass
 class MemoryKit(Kit):
@@ -58,6 +63,9 @@ class MemoryKit(Kit):
             AccountGrant(reference=reference, method="knowledge_check"),
             expires_at=expires_at,
         )
+
+    def outcome_recorded(self, conversation_id: str) -> bool:
+        return conversation_id in self.store.tables.outcomes
 
 
 @dataclass
@@ -95,6 +103,10 @@ class SqlKit(Kit):
                 expires_at=expires_at,
             ),
         )
+
+    def outcome_recorded(self, conversation_id: str) -> bool:
+        with self.store.engine.connect() as conn:
+            return insight_store.recorded(conn, conversation_id) is not None
 
 
 def memory_kit() -> MemoryKit:

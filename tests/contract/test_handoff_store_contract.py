@@ -115,6 +115,38 @@ class HandoffStoreContract:
         with pytest.raises(ConversationClosed):
             kit.store.require_open(kit.store.get(cid))
 
+    def test_parts_of_one_transaction_commit_together_and_publish_apart(self, kit: Kit) -> None:
+        """What group commit does: several use cases, each with its own Tx part."""
+        one, two = start(kit), start(kit)
+        with kit.store.transaction() as tx:
+            first, second = tx.part(), tx.part()
+            first.append(first.lock_conversation(one), "state", {"state": "bot"})
+            second.append(second.lock_conversation(two), "state", {"state": "bot"})
+            second.touched_teams.add("waste")
+            assert (first.now, second.now) == (tx.now, tx.now)
+        assert [(e.conversation_id, e.seq) for e in first.appended] == [(one, 1)]
+        assert [(e.conversation_id, e.seq) for e in second.appended] == [(two, 1)]
+        assert (tx.appended, tx.touched_teams, first.touched_teams) == ([], set(), set())
+        with pytest.raises(RuntimeError), kit.store.transaction() as tx:
+            part = tx.part()
+            part.append(part.lock_conversation(one), "state", {"state": "bot"})
+            raise RuntimeError("one of the batch failed")
+        assert kit.store.get(one).last_seq == 1  # the whole batch rolled back
+        assert isinstance(kit.store.serial_writers, bool)
+
+    def test_an_outcome_is_recorded_with_its_transaction_or_not_at_all(self, kit: Kit) -> None:
+        kept, lost = start(kit), start(kit)
+        with kit.store.transaction() as tx:
+            tx.update_conversation(tx.lock_conversation(kept).id, state=State.CLOSED)
+            tx.record_outcome(kept)
+            tx.record_outcome("nope")  # a conversation purged meanwhile: nothing to record
+        with pytest.raises(RuntimeError), kit.store.transaction() as tx:
+            tx.update_conversation(tx.lock_conversation(lost).id, state=State.CLOSED)
+            tx.record_outcome(lost)
+            raise RuntimeError("crash before commit")
+        assert kit.outcome_recorded(kept)
+        assert not kit.outcome_recorded(lost) and not kit.outcome_recorded("nope")
+
     def test_commits_are_timed(self, kit: Kit) -> None:
         seen: list[float] = []
         kit.store.on_commit = seen.append
@@ -137,6 +169,18 @@ class HandoffStoreContract:
         with pytest.raises(NotFound):
             world.store.team_hours("nope")
         assert world.store.teams_of(SAM) == [("waste", "Waste"), ("general", "General")]
+
+    def test_team_hours_are_read_in_the_transaction_too(self, world: Kit) -> None:
+        world.add_team("planning", hours="never")
+        with world.store.transaction() as tx:
+            name, hours = tx.team_hours("planning")
+            assert name == "Planning" and not hours.is_open(tx.now)
+            assert tx.team_hours("waste")[1].is_open(tx.now)
+            with pytest.raises(NotFound):
+                tx.team_hours("nope")
+        assert world.store.team_hours("planning")[0] == "Planning"
+        with pytest.raises(NotFound):
+            world.store.team_hours("nope")
 
     def test_an_advisors_load_counts_chats_and_open_offers_alike(self, world: Kit) -> None:
         active = start(world, state=State.WITH_ADVISOR, assigned_to=SAM)

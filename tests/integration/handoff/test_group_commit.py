@@ -9,7 +9,7 @@ import asyncio
 from handoff import lifecycle
 from handoff.exceptions import Busy, ConversationClosed
 from handoff.groupcommit import GroupWriter
-from handoff.store import Store
+from handoff.store import SqlStore, Store
 from tests.integration.handoff.conftest import message, receive, until
 from tests.integration.handoff.test_metrics import scrape
 
@@ -30,7 +30,7 @@ def _new(store: Store) -> str:
 
 
 def test_messages_arriving_together_share_a_commit_and_keep_their_order(database):
-    store = Store(database.engine)
+    store = SqlStore(database.engine)
     batches: list[int] = []
     writer = GroupWriter(store, on_batch=batches.append)
     chats = [_new(store) for _ in range(3)]
@@ -67,7 +67,7 @@ def test_messages_arriving_together_share_a_commit_and_keep_their_order(database
 
 
 def test_one_refused_message_does_not_take_the_batch_with_it(database):
-    store = Store(database.engine)
+    store = SqlStore(database.engine)
     batches: list[int] = []
     writer = GroupWriter(store, writers=1, on_batch=batches.append)
     open_chat, closed_chat = _new(store), _new(store)
@@ -119,7 +119,7 @@ def test_busy_is_a_throttle_with_its_own_code_and_message():
 
 
 def test_an_empty_write_queue_never_sheds(database):
-    writer = GroupWriter(Store(database.engine))
+    writer = GroupWriter(SqlStore(database.engine))
     assert writer.lag() == 0.0 and writer.pending == 0
     writer.admit()  # an empty queue never sheds
     assert writer.writers == (1 if database.engine.dialect.name == "sqlite" else 4)

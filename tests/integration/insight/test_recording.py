@@ -25,7 +25,7 @@ from handoff.bot import BotReply, HandoffRequest
 from handoff.delivery import Kind
 from handoff.exceptions import HandoffError
 from handoff.lifecycle import Limits
-from handoff.store import Store
+from handoff.store import SqlStore, Store
 from insight import store as insight_store
 from insight.outcomes import OUTCOMES
 
@@ -51,7 +51,7 @@ ACTIONS = (
 
 def _world(engine) -> Store:  # type: ignore[no-untyped-def]
     ticks = itertools.count()
-    store = Store(engine, clock=lambda: T0 + timedelta(seconds=13 * next(ticks)))
+    store = SqlStore(engine, clock=lambda: T0 + timedelta(seconds=13 * next(ticks)))
     with engine.begin() as conn:
         conn.execute(
             insert(m.teams).values(

@@ -183,8 +183,10 @@ def test_closing_refuses_more_messages_and_asks_for_a_rating(kit: MemoryKit) -> 
     assert (closed.state, closed.outcome, closed.closed_at) == (State.CLOSED, "resident_left", NOW)
     with pytest.raises(ConversationClosed):
         lifecycle.resident_message(kit.store, cid, client_id="late", text="hi", payload=None)
+    assert kit.store.tables.outcomes[cid].outcome == "resident_left"  # insight's record
     lifecycle.rate(kit.store, cid, stars=5, comment="great")
     assert kit.store.get(cid).rating == 5 and kinds(kit, cid)[-2:] == ["rating_request", "rating"]
+    assert kit.store.tables.outcomes[cid].rating == 5  # the stars belong in its outcome
     assert kit.store.read_seq(cid, SAM) == 0  # the assignment ended
 
 
@@ -285,6 +287,8 @@ def test_handing_back_to_the_bot_and_closing(kit: MemoryKit) -> None:
         assignment.close(kit.store, other, morgan, outcome="bored")
     assignment.close(kit.store, other, morgan, outcome="resolved")  # a supervisor may
     assert kit.store.get(other).outcome == "resolved"
+    assert kit.store.tables.outcomes[other].outcome == "resolved"
+    assert cid not in kit.store.tables.outcomes  # handed back, not closed
     assert kinds(kit, other)[-4:] == ["closed_outcome", "advisor_left", "state", "rating_request"]
     with pytest.raises(NotAssigned):
         assignment.close(kit.store, other, morgan, outcome="resolved")
