@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.orm import Session
-
-from frontdoor import audit
 from frontdoor.audit import AuditAction
 from handoff import assignment, cases, views
 from handoff.assignment import Actor
@@ -250,17 +247,8 @@ class Desk:
         conversation_id: str,
         entries: list[tuple[AuditAction, dict[str, Any]]],
     ) -> None:
-        with Session(self.store.engine) as db:
-            for action, detail in entries:
-                audit.record(
-                    db,
-                    actor=staff.email or f"user:{staff.user_id}",
-                    action=action,
-                    subject=f"conversation:{conversation_id}",
-                    detail=detail,
-                    clock=self.store.clock,
-                )
-            db.commit()
+        actor = staff.email or f"user:{staff.user_id}"
+        self.store.audit(actor, f"conversation:{conversation_id}", entries)
 
     def _audit_resident_view(
         self, staff: Staff, conversation_id: str, summary: dict[str, Any]

@@ -13,10 +13,12 @@ import copy
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from typing import Any
 
+from frontdoor.audit import AuditAction
 from handoff.delivery import Event
 from handoff.exceptions import ConversationClosed, NotFound
 from handoff.hours import OpeningHours
@@ -44,6 +46,8 @@ class MemoryStore:
         self.on_commit: Callable[[float], None] | None = None
         self.serial_writers = True  # one transaction at a time (its lock)
         self.tables = Tables()
+        # the staff access audit: actor, action, subject, detail
+        self.audited: list[tuple[str, str, str, dict[str, Any]]] = []
         self._lock = threading.RLock()
 
     # --- seeding (what ``seed.py`` and the accounts do on SQL) ----------------------------
@@ -371,6 +375,12 @@ class MemoryStore:
     def user_id(self, email: str) -> int | None:
         with self._lock:
             return self.tables.users.get(email.strip().lower())
+
+    def audit(
+        self, actor: str, subject: str, entries: Sequence[tuple[AuditAction, Mapping[str, Any]]]
+    ) -> None:
+        with self._lock:
+            self.audited.extend((actor, str(action), subject, dict(d)) for action, d in entries)
 
 
 def _keeps_the_port(store: MemoryStore, tx: MemoryTx) -> tuple[Store, Tx]:

@@ -12,11 +12,12 @@ Inside it, ``lock_router`` (when taken) comes before any ``lock_conversation``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
 
+from frontdoor.audit import AuditAction
 from handoff.delivery import Event
 from handoff.hours import OpeningHours
 from handoff.routing import AdvisorInfo, TeamInfo
@@ -168,3 +169,8 @@ class Store(Protocol):
     def add_member(self, team: str, user_id: int) -> None: ...
     def set_cap(self, user_id: int, cap: int, *, display_name: str) -> None: ...
     def user_id(self, email: str) -> int | None: ...
+
+    # the staff access audit (``frontdoor.audit``), one commit for the entries
+    def audit(
+        self, actor: str, subject: str, entries: Sequence[tuple[AuditAction, Mapping[str, Any]]]
+    ) -> None: ...

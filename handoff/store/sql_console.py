@@ -7,10 +7,10 @@ in one head; the advisor's load is the one ``sql.holds`` expression.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -24,7 +24,10 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import Session
 
+from frontdoor import audit
+from frontdoor.audit import AuditAction
 from handoff import models as m
 from handoff.states import State
 from handoff.store.records import (
@@ -312,6 +315,17 @@ class ConsoleQueries:
             found = conn.execute(select(User.id).where(User.email == email.strip().lower()))
             user_id = found.scalar()
         return None if user_id is None else int(user_id)
+
+    def audit(
+        self, actor: str, subject: str, entries: Sequence[tuple[AuditAction, Mapping[str, Any]]]
+    ) -> None:
+        """Append staff access entries to the audit chain, committed together."""
+        with Session(self.engine) as db:
+            for action, detail in entries:
+                audit.record(
+                    db, actor=actor, action=action, subject=subject, detail=detail, clock=self.clock
+                )
+            db.commit()
 
 
 def _unread(conn: Connection, conversation_id: str, after_seq: int) -> int:
