@@ -126,3 +126,27 @@ def test_a_tampered_entry_shows_as_broken(client, people, database):
         )
     broken = client.get("/editor/audit?verify=1", headers=HTML)
     assert "The chain is broken" in broken.text and f"Entry {first}:" in broken.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "reference", "status", "message"),
+    [
+        ("get", "/editor/privacy/bundle", "", 422, "Enter a reference"),
+        ("get", "/editor/privacy/erase", "", 422, "Enter a reference"),
+        ("get", "/editor/privacy/erase", "CT49999999", 404, "Nothing is held about"),
+        ("post", "/editor/privacy/erase", "", 422, "Enter a reference"),
+        ("post", "/editor/privacy/erase", "CT49999999", 404, "Nothing is held about"),
+        ("post", "/editor/privacy/erase?confirm", "CT49999999", 404, "Nothing is held about"),
+    ],
+)
+def test_bad_references_get_a_clear_message(client, people, method, path, reference, status,
+                                            message):  # fmt: skip
+    token = sign_in(client, "dpo@example.gov.uk")
+    if method == "get":
+        response = client.get(path, params={"reference": reference}, headers=HTML)
+    else:
+        form = {"csrf_token": token, "reference": reference}
+        if path.endswith("?confirm"):
+            path, form["confirm"] = path.removesuffix("?confirm"), "yes"
+        response = client.post(path, data=form)
+    assert response.status_code == status and message in response.text
