@@ -223,9 +223,20 @@ def list_entries(
     subject: str | None = None,
     subjects: tuple[str, ...] = (),
     actor: str | None = None,
+    action: str | None = None,
+    subject_contains: str | None = None,
+    before_id: int | None = None,
 ) -> list[AuditRecord]:
-    """The newest entries first, optionally for one subject (or any of several) or actor."""
+    """The newest entries first, optionally for one subject (or any of several),
+    actor or action; ``subject_contains`` matches part of a subject and
+    ``before_id`` pages back (entries older than that id)."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(max(1, limit))
+    if action is not None:
+        query = query.where(AuditEntry.action == action)
+    if subject_contains:
+        query = query.where(AuditEntry.subject.contains(subject_contains, autoescape=True))
+    if before_id is not None:
+        query = query.where(AuditEntry.id < before_id)
     if subject is not None:
         query = query.where(AuditEntry.subject == subject)
     if subjects:

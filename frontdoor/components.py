@@ -109,3 +109,11 @@ COMPONENT_NAMES = (
     "insight",
     "privacy",
 )
+
+
+def staff_routers() -> tuple[Any, ...]:
+    """Staff pages other components add to the knowledge service's editor (its
+    look, sign-in and templates): subject access, erasure and the audit log."""
+    import privacy.web
+
+    return (privacy.web.router,)

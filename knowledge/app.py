@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from frontdoor import __version__
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.clock import Clock, london_today, system_clock
+from frontdoor.components import staff_routers
 from frontdoor.db import check_database, make_engine, make_session_factory
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.http import DEFAULT_JSON_LIMIT, FORM_TYPES, JSON_TYPES, BodyRule, RequestGuard
@@ -149,4 +150,6 @@ def create_app(
         site,
     ):
         app.include_router(module.router)
+    for router in staff_routers():  # privacy's pages, composed by core
+        app.include_router(router)
     return app

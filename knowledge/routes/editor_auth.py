@@ -8,8 +8,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
+from frontdoor.accounts.roles import Role
 from frontdoor.accounts.web import safe_next, throttled_headers
-from knowledge.deps import CsrfDep
+from knowledge.deps import EDITORIAL_ROLES, CsrfDep
 from knowledge.routes.editor_pages import render
 
 router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
@@ -33,7 +34,7 @@ def login(
     response = RedirectResponse(target, status_code=303)
     gate = request.app.state.accounts
     try:
-        gate.login(
+        info = gate.login(
             response, email=email, password=password, client_ip=gate.client_address(request),
             user_agent=request.headers.get("user-agent", ""),
         )  # fmt: skip
@@ -44,6 +45,9 @@ def login(
         if isinstance(exc, LoginThrottled):
             page.headers.update(throttled_headers(exc))
         return page
+    dpo_only = info.user.has_role(Role.DPO) and not info.user.has_role(*EDITORIAL_ROLES)
+    if target == "/editor" and dpo_only:  # a data protection officer has no articles
+        response.headers["location"] = "/editor/privacy"
     return response
 
 

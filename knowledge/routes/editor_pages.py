@@ -8,6 +8,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from frontdoor.accounts.roles import Role
+from knowledge.deps import EDITORIAL_ROLES
 from knowledge.vocabulary import ServiceArea, service_area_name
 
 NOTICES = {
@@ -38,6 +39,8 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
         "csrf_token": info.csrf_token if info else "",
         "is_reviewer": bool(info and info.user.has_role(Role.REVIEWER, Role.ADMIN)),
         "is_admin": bool(info and info.user.has_role(Role.ADMIN)),
+        "is_editor": bool(info and info.user.has_role(*EDITORIAL_ROLES)),
+        "is_dpo": bool(info and info.user.has_role(Role.DPO, Role.ADMIN)),
         "service_areas": [(area.value, service_area_name(area.value)) for area in ServiceArea],
         "notice": NOTICES.get(request.query_params.get("done", "")),
         **values,

@@ -1,0 +1,245 @@
+"""The staff pages of subject access, erasure and the audit log (issue #14).
+
+Served by the knowledge service beside its editor (``/editor/privacy`` and
+``/editor/audit``), in the editor's look, for the ``dpo`` and ``admin`` roles.
+The pages call :mod:`privacy.subject` and :mod:`frontdoor.audit`, which do the
+work and the auditing: a search, an export and an erasure each record
+themselves there, so nothing here records them twice. Only the audit log's
+CSV export is recorded here (``audit_export``).
+
+Mounted through core's registry (``frontdoor.components.staff_routers``):
+the knowledge service does not import privacy itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from frontdoor import audit
+from frontdoor.accounts.roles import Role
+from frontdoor.accounts.service import SessionInfo
+from frontdoor.accounts.web import require_roles
+from frontdoor.audit import AuditAction
+from knowledge.deps import CsrfDep, FormDep, SessionDep
+from knowledge.routes.editor_pages import render
+from privacy.holds import UnderLegalHold
+from privacy.subject import KEPT, UnknownSubject, erase, export, find
+
+router = APIRouter(prefix="/editor", tags=["privacy"], include_in_schema=False)
+DpoDep = Annotated[SessionInfo, Depends(require_roles(Role.DPO, Role.ADMIN))]
+PAGE_SIZE = 50
+CSV_LIMIT = 100_000
+REFERENCE_HINT = (
+    "A council tax, tenancy or case reference; a postcode and surname; an email address; "
+    "or a conversation id"
+)
+STORE_TITLES = {
+    "conversations": "Chat conversations",
+    "messages": "Messages",
+    "transcripts": "Transcripts",
+    "cases_raised_in_chat": "Cases raised in chat",
+    "verification_attempts": "Attempts to verify identity",
+    "content_gaps": "Questions the assistant could not answer",
+    "audit_entries": "Staff who accessed the information",
+}
+Reference = Annotated[str, Query(max_length=400)]
+
+
+def _subject_page(
+    request: Request, *, reference: str = "", status: int = 200, **values: Any
+) -> HTMLResponse:
+    return render(request, "editor/privacy.html", status=status, reference=reference,
+                  hint=REFERENCE_HINT, titles=STORE_TITLES, title="Subject access",
+                  **values)  # fmt: skip
+
+
+def _missing(request: Request) -> HTMLResponse:
+    return _subject_page(request, status=422, error="Enter a reference")
+
+
+def _unknown(request: Request, reference: str) -> HTMLResponse:
+    shown = " ".join(reference.split())
+    message = f"Nothing is held about \u2018{shown}\u2019. Check the reference and try again."
+    return _subject_page(request, reference=reference, status=404, error=message)
+
+
+@router.get("/privacy", response_class=HTMLResponse)
+def subject_access(request: Request, info: DpoDep, reference: Reference = "") -> HTMLResponse:
+    """The search form; with ``reference``, what is held per store (the search is audited)."""
+    if "reference" not in request.query_params:
+        return _subject_page(request)
+    if not reference.strip():
+        return _missing(request)
+    state = request.app.state
+    try:
+        bundle = find(state.engine, reference, actor=info.user.email, clock=state.clock)
+    except UnknownSubject:
+        return _unknown(request, reference)
+    return _subject_page(request, reference=bundle.identifier, bundle=bundle)
+
+
+@router.get("/privacy/bundle", response_model=None)
+def download_bundle(request: Request, info: DpoDep, reference: Reference = "") -> Response:
+    """A zip of subject-access.json and .html, written by the export command's own code."""
+    if not reference.strip():
+        return _missing(request)
+    state = request.app.state
+    with tempfile.TemporaryDirectory(prefix="subject-access-") as folder:
+        try:
+            paths = export(
+                state.engine, reference, Path(folder), actor=info.user.email, clock=state.clock
+            )
+        except UnknownSubject:
+            return _unknown(request, reference)
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in paths:
+                archive.write(path, arcname=path.name)
+    name = "".join(c if c.isalnum() else "-" for c in " ".join(reference.split()))[:60]
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"content-disposition": f'attachment; filename="subject-access-{name}.zip"'},
+    )
+
+
+@router.get("/privacy/erase", response_class=HTMLResponse)
+def confirm_erasure(request: Request, info: DpoDep, reference: Reference = "") -> HTMLResponse:
+    """The confirmation step: what would be removed and what is kept, and why."""
+    if not reference.strip():
+        return _missing(request)
+    state = request.app.state
+    try:
+        bundle = find(state.engine, reference, actor=info.user.email, clock=state.clock)
+    except UnknownSubject:
+        return _unknown(request, reference)
+    return render(request, "editor/privacy_erase.html", reference=bundle.identifier,
+                  bundle=bundle, kept=KEPT, titles=STORE_TITLES, error="",
+                  title="Erase personal data")  # fmt: skip
+
+
+@router.post("/privacy/erase", response_class=HTMLResponse, dependencies=[CsrfDep])
+def do_erasure(request: Request, info: DpoDep, form: FormDep) -> HTMLResponse:
+    reference = str(form.get("reference", ""))[:400]
+    if not reference.strip():
+        return _missing(request)
+    state = request.app.state
+    if form.get("confirm") != "yes":
+        try:
+            bundle = find(state.engine, reference, actor=info.user.email, clock=state.clock)
+        except UnknownSubject:
+            return _unknown(request, reference)
+        return render(request, "editor/privacy_erase.html", status=422, reference=reference,
+                      bundle=bundle, kept=KEPT, titles=STORE_TITLES,
+                      error="Select yes to confirm the erasure",
+                      title="Erase personal data")  # fmt: skip
+    try:
+        report = erase(state.engine, reference, actor=info.user.email, clock=state.clock)
+    except UnknownSubject:
+        return _unknown(request, reference)
+    except UnderLegalHold as exc:
+        return render(request, "editor/privacy_erased.html", status=409, reference=reference,
+                      held=exc.holds, report=None, titles=STORE_TITLES,
+                      title="Erasure refused")  # fmt: skip
+    return render(request, "editor/privacy_erased.html", reference=reference, held=[],
+                  report=report, titles=STORE_TITLES, title="Personal data erased")  # fmt: skip
+
+
+def _filters(actor: str, action: str, subject: str) -> dict[str, str]:
+    return {k: v.strip() for k, v in (("actor", actor), ("action", action), ("subject", subject))}
+
+
+def _entries(
+    session: SessionDep, filters: dict[str, str], *, limit: int, before: int | None = None
+) -> list[audit.AuditRecord]:
+    return audit.list_entries(
+        session,
+        limit=limit,
+        actor=filters["actor"] or None,
+        action=filters["action"] or None,
+        subject_contains=filters["subject"] or None,
+        before_id=before,
+    )
+
+
+Filter = Annotated[str, Query(max_length=254)]
+
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit_log(
+    request: Request,
+    session: SessionDep,
+    info: DpoDep,
+    actor: Filter = "",
+    action: Filter = "",
+    subject: Filter = "",
+    before: Annotated[int | None, Query(ge=1, le=2**62)] = None,
+    verify: Annotated[str, Query(max_length=10)] = "",
+) -> HTMLResponse:
+    """Newest first, ``PAGE_SIZE`` a page; ``verify=1`` walks the chain and shows the result."""
+    filters = _filters(actor, action, subject)
+    rows = _entries(session, filters, limit=PAGE_SIZE + 1, before=before)
+    older = rows[PAGE_SIZE - 1].id if len(rows) > PAGE_SIZE else None
+    checked = audit.verify(session) if verify else None
+    return render(request, "editor/audit.html", entries=rows[:PAGE_SIZE], filters=filters,
+                  older=older, paged=before is not None, checked=checked,
+                  actions=[a.value for a in AuditAction], title="Audit log")  # fmt: skip
+
+
+def _safe_cell(value: str) -> str:
+    """Spreadsheets run cells starting with = + - @ as formulas: quote them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+@router.get("/audit/export.csv", response_model=None)
+def audit_csv(
+    request: Request,
+    session: SessionDep,
+    info: DpoDep,
+    actor: Filter = "",
+    action: Filter = "",
+    subject: Filter = "",
+) -> Response:
+    """The filtered entries, newest first, as CSV. The export is itself audited."""
+    filters = _filters(actor, action, subject)
+    rows = _entries(session, filters, limit=CSV_LIMIT)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["id", "at", "actor", "action", "subject", "detail", "client_ip", "hash"])
+    for row in rows:
+        data = row.as_json()
+        writer.writerow(
+            [
+                row.id,
+                data["at"],
+                _safe_cell(row.actor),
+                row.action,
+                _safe_cell(row.subject),
+                _safe_cell(json.dumps(row.detail, sort_keys=True, ensure_ascii=False)),
+                _safe_cell(row.client_ip),
+                row.hash,
+            ]
+        )
+    audit.record(
+        session,
+        actor=info.user.email,
+        action=AuditAction.AUDIT_EXPORT,
+        subject="audit_log",
+        detail={"filters": {k: v for k, v in filters.items() if v}, "rows": len(rows)},
+        clock=request.app.state.clock,
+    )
+    session.commit()
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="audit-log.csv"'},
+    )
