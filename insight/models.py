@@ -9,7 +9,17 @@ random id the conversation had (it names nobody) and keeps recording idempotent.
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, SmallInteger, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+)
 
 from frontdoor.db import AwareDateTime, new_metadata
 
@@ -41,4 +51,47 @@ conversation_outcomes = Table(
     Column("case_created", Boolean, nullable=False, default=False),
     Column("demo", Boolean, nullable=False, default=False),
     Index("ix_conversation_outcomes_started", "started_at"),
+)
+
+
+# --- the daily rollup: the same figures pre-aggregated, kept in step by store.record ---
+# Keys never hold NULL ("" stands for no team / no reason) so each group is one row.
+# ``day`` is the UTC calendar day of ``started_at`` as YYYY-MM-DD text.
+
+ROLLUP_SUMS = (
+    "conversations",
+    "rating_n",
+    "rating_sum",
+    "helpful_yes",
+    "helpful_no",
+    "out_of_hours",
+    "ooh_left_message",
+    "handle_n",
+    "handle_sum",
+    "demo",
+)
+
+insight_daily = Table(
+    "insight_daily",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("reason", String(20), nullable=False),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in ROLLUP_SUMS),
+    PrimaryKeyConstraint("day", "language", "team", "topic", "outcome", "reason"),
+)
+
+insight_daily_waits = Table(
+    "insight_daily_waits",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("bucket", Integer, nullable=False),  # lower edge in seconds (insight.rollup)
+    Column("n", BigInteger, nullable=False, default=0),
+    PrimaryKeyConstraint("day", "language", "team", "topic", "bucket"),
 )
