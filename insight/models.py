@@ -1,10 +1,14 @@
-"""The one insight table: ``conversation_outcomes``, one anonymised row per conversation.
+"""Insight's tables: ``conversation_outcomes``, one anonymised row per conversation, and
+its daily rollup (``insight_daily``, ``insight_daily_waits``) that the summary reads.
 
 No personal data: no names, texts, references, addresses or resident ids, and
 no staff ids; only when, which language, which service area and team, what
 happened and how long it took. So it survives the retention purge of
 ``ho_conversations`` and years of figures stay. ``conversation_id`` is the
 random id the conversation had (it names nobody) and keeps recording idempotent.
+The rollup holds only counts and sums per day and group, kept in step by
+``insight.store.record`` in the same transaction (``frontdoor insight rollup
+--rebuild`` recomputes it).
 """
 
 from __future__ import annotations

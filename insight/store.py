@@ -1,9 +1,12 @@
 """Insight's SQL, in one place: recording outcomes and reading them back.
 
 Reads the handoff service's tables (``handoff.models``) and writes only
-``conversation_outcomes``. :func:`record` runs inside the handoff transaction
-that closes (or rates) a conversation, so the outcome is stored with the close
-or not at all. The readers aggregate in SQL and return small rows that
+``conversation_outcomes`` and its daily rollup (``insight_daily``,
+``insight_daily_waits``). :func:`record` runs inside the handoff transaction
+that closes (or rates) a conversation, so the outcome (and its share of the
+rollup) is stored with the close or not at all. The summary reads whole UTC days
+from the rollup and the partial days at a range's edges from the outcomes
+(:func:`plan`); the readers aggregate in SQL and return small rows that
 :mod:`insight.report` folds into the dashboard's figures.
 
 Conversations still open have no record yet: the readers derive theirs from
