@@ -57,7 +57,8 @@ RANGES = (
 
 
 def _store(conn: Connection) -> list[str]:
-    conversations, events = [], []
+    conversations: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
     for conv in generate(TODAY, rng_seed=11, advisors=[7], days=40):
         conversations.append({
             "id": conv.id, "created_at": conv.created_at, "updated_at": conv.created_at,
