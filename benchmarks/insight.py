@@ -8,10 +8,12 @@ PostgreSQL, a recursive CTE on SQLite) with one year of closed conversations,
 their events and their recorded outcomes, then times, for the last month and
 the whole year: the summary (what ``GET /api/v1/insight/summary`` computes),
 the dashboard's data (summary plus knowledge, concurrency and pick-up figures),
+both read from the daily rollup (rebuilt after the load, its time printed),
 and a bare ``count(*)`` of the same outcome rows. "Cold" is the first run on a
 fresh engine and connection after the load (the operating system's page cache
 is not dropped: this sandbox cannot); "warm" is the median of five more.
-Exits 1 if a year's summary on PostgreSQL (warm) takes longer than --target.
+Exits 1 if a year's summary or dashboard on PostgreSQL (warm) takes longer than
+--target.
 """
 
 # ruff: noqa: E402 - imports follow the sys.path fix below
@@ -42,7 +44,7 @@ from frontdoor.migrate import upgrade
 from insight import models as im
 from insight.report import Costs
 from insight.service import Insight
-from insight.store import Filters
+from insight.store import Filters, rebuild_rollup
 
 END = datetime(2026, 12, 1, tzinfo=UTC)
 START = END - timedelta(days=365)
@@ -160,6 +162,18 @@ def fill_sqlite(engine: Engine, n: int, per: int) -> None:
         conn.execute(text("ANALYZE"))
 
 
+def build_rollup(engine: Engine) -> int:
+    with engine.begin() as conn:
+        rows = rebuild_rollup(conn)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE insight_daily, insight_daily_waits"))
+    else:
+        with engine.connect() as conn:
+            conn.execute(text("ANALYZE"))
+    return rows
+
+
 def _timed(call: Callable[[], object]) -> float:
     started = time.perf_counter()
     call()
@@ -201,6 +215,20 @@ def measure(url: str, label: str) -> dict[str, dict[str, float]]:
     return results
 
 
+def _rollup(engine: Engine, label: str) -> None:
+    rows = 0
+
+    def run() -> None:
+        nonlocal rows
+        rows = build_rollup(engine)
+
+    took = _timed(run)
+    with engine.connect() as conn:
+        waits = conn.execute(text("SELECT count(*) FROM insight_daily_waits")).scalar_one()
+    print(f"  {label}: rebuilt the daily rollup ({rows:,} day rows, {waits:,} wait rows) "
+          f"in {took:.1f} s")  # fmt: skip
+
+
 def _counts(engine: Engine) -> str:
     with engine.connect() as conn:
         conversations = conn.execute(text("SELECT count(*) FROM ho_conversations")).scalar_one()
@@ -229,6 +257,7 @@ def main() -> int:
             upgrade(engine)
             took = _timed(lambda: fill_sqlite(engine, n, per))
             print(f"  sqlite: loaded {_counts(engine)} in {took:.0f} s")
+            _rollup(engine, "sqlite")
             engine.dispose()
             measure(url, "sqlite")
     if args.postgres and not args.no_postgres:
@@ -242,13 +271,15 @@ def main() -> int:
             upgrade(engine)
             took = _timed(lambda: fill_postgres(engine, n, per))
             print(f"  postgresql: loaded {_counts(engine)} in {took:.0f} s")
+            _rollup(engine, "postgresql")
             engine.dispose()
             results = measure(url, "postgresql")
-            year = results["year summary"]["warm"]
-            ok = year <= args.target
-            print(f"  target: a year's summary on PostgreSQL ≤ {args.target:.2f} s: "
-                  f"{year:.3f} s warm, {'met' if ok else 'MISSED'}")  # fmt: skip
-            verdict = 0 if ok else 1
+            for name in ("year summary", "year dashboard"):
+                took = results[name]["warm"]
+                ok = took <= args.target
+                print(f"  target: a {name} on PostgreSQL ≤ {args.target:.2f} s: "
+                      f"{took:.3f} s warm, {'met' if ok else 'MISSED'}")  # fmt: skip
+                verdict = verdict or (0 if ok else 1)
         finally:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -49,3 +49,25 @@ def verify() -> None:
                     typer.echo(f"mismatch: {conversation_id}", err=True)
     typer.echo(f"checked {checked} recorded outcomes: {mismatches} mismatches")
     raise typer.Exit(1 if mismatches else 0)
+
+
+@app.command()
+def rollup(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Recompute it from the outcomes."),
+) -> None:
+    """The daily rollup the summary reads: rebuild it from the recorded outcomes."""
+    from sqlalchemy import func, select
+
+    from insight import models as m
+    from insight import store
+
+    engine = _engine()
+    if rebuild:
+        with engine.begin() as conn:
+            rows = store.rebuild_rollup(conn)
+        typer.echo(f"rebuilt the daily rollup: {rows} day rows")
+        return
+    with engine.connect() as conn:
+        rows = conn.execute(select(func.count()).select_from(m.insight_daily)).scalar_one()
+        covered = conn.execute(select(func.sum(m.insight_daily.c.conversations))).scalar()
+    typer.echo(f"daily rollup: {rows} day rows covering {covered or 0} outcomes")

@@ -1,15 +1,29 @@
-"""The one insight table: ``conversation_outcomes``, one anonymised row per conversation.
+"""Insight's tables: ``conversation_outcomes``, one anonymised row per conversation, and
+its daily rollup (``insight_daily``, ``insight_daily_waits``) that the summary reads.
 
 No personal data: no names, texts, references, addresses or resident ids, and
 no staff ids; only when, which language, which service area and team, what
 happened and how long it took. So it survives the retention purge of
 ``ho_conversations`` and years of figures stay. ``conversation_id`` is the
 random id the conversation had (it names nobody) and keeps recording idempotent.
+The rollup holds only counts and sums per day and group, kept in step by
+``insight.store.record`` in the same transaction (``frontdoor insight rollup
+--rebuild`` recomputes it).
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Index, Integer, SmallInteger, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    PrimaryKeyConstraint,
+    SmallInteger,
+    String,
+    Table,
+)
 
 from frontdoor.db import AwareDateTime, new_metadata
 
@@ -41,4 +55,47 @@ conversation_outcomes = Table(
     Column("case_created", Boolean, nullable=False, default=False),
     Column("demo", Boolean, nullable=False, default=False),
     Index("ix_conversation_outcomes_started", "started_at"),
+)
+
+
+# --- the daily rollup: the same figures pre-aggregated, kept in step by store.record ---
+# Keys never hold NULL ("" stands for no team / no reason) so each group is one row.
+# ``day`` is the UTC calendar day of ``started_at`` as YYYY-MM-DD text.
+
+ROLLUP_SUMS = (
+    "conversations",
+    "rating_n",
+    "rating_sum",
+    "helpful_yes",
+    "helpful_no",
+    "out_of_hours",
+    "ooh_left_message",
+    "handle_n",
+    "handle_sum",
+    "demo",
+)
+
+insight_daily = Table(
+    "insight_daily",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("outcome", String(20), nullable=False),
+    Column("reason", String(20), nullable=False),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in ROLLUP_SUMS),
+    PrimaryKeyConstraint("day", "language", "team", "topic", "outcome", "reason"),
+)
+
+insight_daily_waits = Table(
+    "insight_daily_waits",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("bucket", Integer, nullable=False),  # lower edge in seconds (insight.rollup)
+    Column("n", BigInteger, nullable=False, default=0),
+    PrimaryKeyConstraint("day", "language", "team", "topic", "bucket"),
 )

@@ -68,6 +68,26 @@ def percentile(hist: Mapping[int, int], p: float) -> int | None:
     return max(hist)  # pragma: no cover - rank <= n always stops above
 
 
+# Waits in the daily rollup are counted in buckets with fixed edges: whole seconds
+# below a minute, then 5 s to 5 min, 15 s to 15 min, 1 min to an hour, 5 min beyond.
+# A bucket is named by its lower edge, so a percentile read from the rollup is at most
+# the exact one and less than one bucket width (of the exact value) below it.
+WAIT_BUCKETS = ((60, 1), (300, 5), (900, 15), (3600, 60))
+WAIT_BUCKET_BEYOND = 300
+
+
+def wait_bucket(seconds: int) -> int:
+    """The lower edge of the rollup bucket that holds ``seconds``."""
+    return seconds - seconds % wait_bucket_width(seconds) if seconds > 0 else seconds
+
+
+def wait_bucket_width(seconds: int) -> int:
+    for below, width in WAIT_BUCKETS:
+        if seconds < below:
+            return width
+    return WAIT_BUCKET_BEYOND
+
+
 def period_of(day: str, granularity: str) -> str:
     d = date.fromisoformat(day)
     if granularity == "week":
@@ -90,6 +110,7 @@ def pending_as_grouped(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
             {
                 "day": _day(r["started_at"]),
                 "language": r["language"],
+                "topic": r["topic"],
                 "team": r["team"],
                 "outcome": r["outcome"],
                 "reason": r["reason"],

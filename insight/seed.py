@@ -109,6 +109,9 @@ def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
             session.execute(insert(table), rows)
     _cases(session, left)
     session.flush()
+    from insight.store import rebuild_rollup
+
+    rebuild_rollup(session.connection())
     return (
         f"insight: {len(conversations)} demo conversations over 90 days "
         f"({len(events)} events, {len(left)} left messages)"

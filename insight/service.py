@@ -23,12 +23,26 @@ class Insight:
     engine: Engine
     costs: Costs
 
-    def summary(self, filters: Filters, granularity: str = "day") -> dict[str, Any]:
+    def summary(
+        self, filters: Filters, granularity: str = "day", *, source: str = "rollup"
+    ) -> dict[str, Any]:
+        """The summary of ``filters``. ``source="rollup"`` reads whole UTC days from the
+        daily rollup and only the partial days at the edges from the outcome rows;
+        ``"raw"`` reads every outcome row (the reference the tests hold it to)."""
         with self.engine.connect() as conn:
-            rows = store.grouped(conn, filters, store.TOTAL_KEYS)
-            series = store.grouped(conn, filters, store.SERIES_KEYS)
-            waits = store.histogram(conn, filters, "wait_seconds")
-            topic_rows = store.topics(conn, filters)
+            if source == "raw":
+                p = store.Plan(False, None, None, (filters,))
+            else:
+                p = store.plan(filters)
+            rows = store.rollup_grouped(conn, p, filters, store.TOTAL_KEYS)
+            series = store.rollup_grouped(conn, p, filters, store.SERIES_KEYS)
+            waits = store.rollup_waits(conn, p, filters)
+            topic_rows = store.rollup_topics(conn, p, filters)
+            for edge in p.raw:
+                rows += store.grouped(conn, edge, store.TOTAL_KEYS)
+                series += store.grouped(conn, edge, store.SERIES_KEYS)
+                waits += store.histogram(conn, edge, "wait_seconds")
+                topic_rows += store.topics(conn, edge)
             live = store.pending(conn, filters)
         rows += report.pending_as_grouped(live)
         series += report.pending_as_grouped(live)

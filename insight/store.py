@@ -1,9 +1,12 @@
 """Insight's SQL, in one place: recording outcomes and reading them back.
 
 Reads the handoff service's tables (``handoff.models``) and writes only
-``conversation_outcomes``. :func:`record` runs inside the handoff transaction
-that closes (or rates) a conversation, so the outcome is stored with the close
-or not at all. The readers aggregate in SQL and return small rows that
+``conversation_outcomes`` and its daily rollup (``insight_daily``,
+``insight_daily_waits``). :func:`record` runs inside the handoff transaction
+that closes (or rates) a conversation, so the outcome (and its share of the
+rollup) is stored with the close or not at all. The summary reads whole UTC days
+from the rollup and the partial days at a range's edges from the outcomes
+(:func:`plan`); the readers aggregate in SQL and return small rows that
 :mod:`insight.report` folds into the dashboard's figures.
 
 Conversations still open have no record yet: the readers derive theirs from
@@ -15,8 +18,8 @@ every stored conversation not yet recorded.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import (
@@ -33,12 +36,16 @@ from sqlalchemy import (
     not_,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 
 from handoff import models as ho
 from insight import models as m
+from insight import report
 from insight.outcomes import EventFact, Outcome, derive
 
 o = m.conversation_outcomes
+d = m.insight_daily
+w = m.insight_daily_waits
 OPEN_STATES = ("bot", "waiting", "with_advisor")
 
 
@@ -109,12 +116,96 @@ def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
 
 
 def record(conn: Connection, conversation_id: str) -> None:
-    """Store (or refresh) a conversation's outcome, in the caller's transaction."""
+    """Store (or refresh) a conversation's outcome, in the caller's transaction.
+
+    The daily rollup moves with it: a re-record takes the old row's contribution
+    out before the new one goes in, so recording twice counts once."""
     row = recompute(conn, conversation_id)
     if row is None:
         return
-    conn.execute(delete(o).where(o.c.conversation_id == conversation_id))
+    old = recorded(conn, conversation_id)
+    if old is not None:
+        contribute(conn, old, -1)
+        conn.execute(delete(o).where(o.c.conversation_id == conversation_id))
     conn.execute(insert(o).values(**row))
+    contribute(conn, row, 1)
+
+
+# --- the daily rollup (insight_daily, insight_daily_waits) --------------------------
+
+
+def _upsert(conn: Connection, table: Any, keys: dict[str, Any], sums: dict[str, int]) -> None:
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table).values(**keys, **sums)
+    conn.execute(
+        stmt.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + stmt.excluded[name] for name in sums},
+        )
+    )
+
+
+def _take(conn: Connection, table: Any, keys: dict[str, Any], sums: dict[str, int]) -> None:
+    where = [table.c[k] == v for k, v in keys.items()]
+    conn.execute(
+        table.update().where(*where).values(**{name: table.c[name] - n for name, n in sums.items()})
+    )
+    first = next(iter(sums))
+    conn.execute(delete(table).where(*where, table.c[first] <= 0))
+
+
+def contribute(conn: Connection, row: dict[str, Any], sign: int) -> None:
+    """Add (``sign`` 1) or take away (-1) one outcome row's share of the rollup."""
+    g = report.pending_as_grouped([row])[0]
+    keys = {
+        "day": g["day"],
+        "language": g["language"],
+        "team": g["team"] or "",
+        "topic": g["topic"],
+    }
+    sums = {name: int(g[name]) for name in SUMS}
+    day_keys = {**keys, "outcome": g["outcome"], "reason": g["reason"] or ""}
+    wait = row["wait_seconds"]
+    wait_keys = {**keys, "bucket": report.wait_bucket(wait)} if wait is not None else None
+    if sign > 0:
+        _upsert(conn, d, day_keys, sums)
+        if wait_keys is not None:
+            _upsert(conn, w, wait_keys, {"n": 1})
+    else:
+        _take(conn, d, day_keys, sums)
+        if wait_keys is not None:
+            _take(conn, w, wait_keys, {"n": 1})
+
+
+def _bucket_sql(column: Any) -> Any:
+    whens = [(column < below, column - column % width) for below, width in report.WAIT_BUCKETS]
+    return case((column <= 0, column), *whens, else_=column - column % report.WAIT_BUCKET_BEYOND)
+
+
+def rebuild_rollup(conn: Connection) -> int:
+    """Recompute both rollup tables from ``conversation_outcomes`` (set-based). Returns
+    how many day rows it wrote."""
+    conn.execute(delete(d))
+    conn.execute(delete(w))
+    day = day_of(conn, o.c.started_at)
+    base = [day, o.c.language, func.coalesce(o.c.team, ""), o.c.topic]
+    keys = [*base, o.c.outcome, func.coalesce(o.c.reason, "")]
+    conn.execute(
+        insert(d).from_select(
+            ["day", "language", "team", "topic", "outcome", "reason", *SUMS],
+            select(*keys, *_sums()).group_by(*keys),
+        )
+    )
+    bucket = _bucket_sql(o.c.wait_seconds)
+    conn.execute(
+        insert(w).from_select(
+            ["day", "language", "team", "topic", "bucket", "n"],
+            select(*base, bucket, func.count())
+            .where(o.c.wait_seconds.is_not(None))
+            .group_by(*base, bucket),
+        )
+    )
+    return int(conn.execute(select(func.count()).select_from(d)).scalar_one())
 
 
 def record_many(conn: Connection, conversation_ids: Iterable[str]) -> int:
@@ -182,28 +273,28 @@ def grouped(conn: Connection, filters: Filters, keys: tuple[str, ...]) -> list[d
     columns: list[Any] = [
         day_of(conn, o.c.started_at).label("day") if key == "day" else o.c[key] for key in keys
     ]
-    ooh = o.c.out_of_hours.is_(True)
-    query = (
-        select(
-            *columns,
-            func.count().label("conversations"),
-            func.count(o.c.rating).label("rating_n"),
-            func.coalesce(func.sum(o.c.rating), 0).label("rating_sum"),
-            func.coalesce(func.sum(o.c.helpful_yes), 0).label("helpful_yes"),
-            func.coalesce(func.sum(o.c.helpful_no), 0).label("helpful_no"),
-            _true(o.c.out_of_hours).label("out_of_hours"),
-            func.sum(case((and_(ooh, o.c.outcome == "left_message"), 1), else_=0)).label(
-                "ooh_left_message"
-            ),
-            func.count(o.c.handle_seconds).label("handle_n"),
-            func.coalesce(func.sum(o.c.handle_seconds), 0).label("handle_sum"),
-            _true(o.c.demo).label("demo"),
-        )
-        .where(*_where(filters))
-        .group_by(*columns)
-    )
+    query = select(*columns, *_sums()).where(*_where(filters)).group_by(*columns)
     names = (*keys, *SUMS)
     return [dict(zip(names, row, strict=True)) for row in conn.execute(query)]
+
+
+def _sums() -> list[Any]:
+    """The raw sums in :data:`SUMS` order, over ``conversation_outcomes``."""
+    ooh = o.c.out_of_hours.is_(True)
+    return [
+        func.count().label("conversations"),
+        func.count(o.c.rating).label("rating_n"),
+        func.coalesce(func.sum(o.c.rating), 0).label("rating_sum"),
+        func.coalesce(func.sum(o.c.helpful_yes), 0).label("helpful_yes"),
+        func.coalesce(func.sum(o.c.helpful_no), 0).label("helpful_no"),
+        _true(o.c.out_of_hours).label("out_of_hours"),
+        func.sum(case((and_(ooh, o.c.outcome == "left_message"), 1), else_=0)).label(
+            "ooh_left_message"
+        ),
+        func.count(o.c.handle_seconds).label("handle_n"),
+        func.coalesce(func.sum(o.c.handle_seconds), 0).label("handle_sum"),
+        _true(o.c.demo).label("demo"),
+    ]
 
 
 SUMS = (
@@ -237,6 +328,101 @@ def topics(conn: Connection, filters: Filters) -> list[tuple[str, str, int]]:
         select(o.c.topic, o.c.outcome, func.count())
         .where(*_where(filters))
         .group_by(o.c.topic, o.c.outcome)
+    ).all()
+    return [(r[0], r[1], int(r[2])) for r in rows]
+
+
+# --- reading the rollup ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How a range splits: whole UTC days ``[first, stop)`` from the rollup (``None``
+    bounds are open; ``days`` False: no whole day at all) and the partial days at
+    either edge from ``conversation_outcomes``."""
+
+    days: bool
+    first: str | None
+    stop: str | None
+    raw: tuple[Filters, ...]
+
+
+def plan(filters: Filters) -> Plan:
+    def midnight(day: date) -> datetime:
+        return datetime.combine(day, time(0), tzinfo=UTC)
+
+    lo = hi = None
+    if filters.start is not None:
+        s = filters.start.astimezone(UTC)
+        lo = midnight(s.date()) if s == midnight(s.date()) else midnight(s.date()) + timedelta(1)
+    if filters.end is not None:
+        hi = midnight(filters.end.astimezone(UTC).date())
+    if lo is not None and hi is not None and lo >= hi:
+        return Plan(False, None, None, (filters,))
+    raw = []
+    if filters.start is not None and lo != filters.start:
+        raw.append(replace(filters, end=lo))
+    if filters.end is not None and hi != filters.end:
+        raw.append(replace(filters, start=hi))
+    return Plan(
+        True,
+        lo.date().isoformat() if lo is not None else None,
+        hi.date().isoformat() if hi is not None else None,
+        tuple(raw),
+    )
+
+
+def _rollup_where(table: Any, p: Plan, filters: Filters) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if p.first is not None:
+        clauses.append(table.c.day >= p.first)
+    if p.stop is not None:
+        clauses.append(table.c.day < p.stop)
+    if filters.team is not None:
+        clauses.append(table.c.team == filters.team)
+    if filters.topic is not None:
+        clauses.append(table.c.topic == filters.topic)
+    return clauses
+
+
+def rollup_grouped(
+    conn: Connection, p: Plan, filters: Filters, keys: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """:func:`grouped` over the whole days of ``p``, from ``insight_daily``."""
+    if not p.days:
+        return []
+    columns: list[Any] = [
+        func.nullif(d.c[key], "").label(key) if key in ("team", "reason") else d.c[key]
+        for key in keys
+    ]
+    query = (
+        select(*columns, *(func.sum(d.c[name]) for name in SUMS))
+        .where(*_rollup_where(d, p, filters))
+        .group_by(*(d.c[key] for key in keys))
+    )
+    names = (*keys, *SUMS)
+    return [dict(zip(names, row, strict=True)) for row in conn.execute(query)]
+
+
+def rollup_waits(conn: Connection, p: Plan, filters: Filters) -> list[tuple[str, int, int]]:
+    """(language, bucket's lower edge, how many) over the whole days of ``p``."""
+    if not p.days:
+        return []
+    rows = conn.execute(
+        select(w.c.language, w.c.bucket, func.sum(w.c.n))
+        .where(*_rollup_where(w, p, filters))
+        .group_by(w.c.language, w.c.bucket)
+    ).all()
+    return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+
+def rollup_topics(conn: Connection, p: Plan, filters: Filters) -> list[tuple[str, str, int]]:
+    if not p.days:
+        return []
+    rows = conn.execute(
+        select(d.c.topic, d.c.outcome, func.sum(d.c.conversations))
+        .where(*_rollup_where(d, p, filters))
+        .group_by(d.c.topic, d.c.outcome)
     ).all()
     return [(r[0], r[1], int(r[2])) for r in rows]
 

@@ -14,6 +14,7 @@ from sqlalchemy import insert
 from frontdoor.clock import london_today
 from handoff import models as ho
 from insight import models as im
+from insight import store as insight_store
 from insight.demo import generate
 from insight.outcomes import EventFact, derive
 from insight.store import outcome_row
@@ -47,6 +48,7 @@ def _history(stack: Stack, today: date) -> None:
         conn.execute(insert(ho.conversations), conversations)
         conn.execute(insert(ho.events), events)
         conn.execute(insert(im.conversation_outcomes), outcomes)
+        insight_store.rebuild_rollup(conn)  # the summary reads the daily rollup
 
 
 def test_the_dashboard_report_and_history(stack: Stack, advisor: Any) -> None:

@@ -1,12 +1,13 @@
 """``frontdoor insight backfill`` records closed conversations that have no outcome;
-``frontdoor insight verify`` recomputes every record and fails on a mismatch."""
+``frontdoor insight verify`` recomputes every record and fails on a mismatch;
+``frontdoor insight rollup --rebuild`` recomputes the daily rollup from the outcomes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import insert, update
+from sqlalchemy import delete, insert, select, update
 from typer.testing import CliRunner
 
 from handoff import models as ho
@@ -43,3 +44,16 @@ def test_backfill_then_verify(sqlite_database, monkeypatch: pytest.MonkeyPatch) 
         conn.execute(update(im.conversation_outcomes).values(outcome="contained"))
     bad = runner.invoke(app, ["verify"])
     assert bad.exit_code == 1 and "1 mismatches" in bad.output
+    # the backfill went through record, so the rollup holds it; a rebuild agrees
+    shown = runner.invoke(app, ["rollup"])
+    assert shown.exit_code == 0 and "1 day rows covering 1 outcomes" in shown.output
+    with sqlite_database.engine.begin() as conn:
+        conn.execute(delete(im.insight_daily))
+    assert "covering 0 outcomes" in runner.invoke(app, ["rollup"]).output
+    rebuilt = runner.invoke(app, ["rollup", "--rebuild"])
+    assert rebuilt.exit_code == 0 and "rebuilt the daily rollup: 1 day rows" in rebuilt.output
+    with sqlite_database.engine.connect() as conn:
+        row = conn.execute(select(im.insight_daily)).one()
+    assert (row.day, row.language, row.team, row.outcome, row.conversations) == (
+        "2026-03-02", "cy", "", "contained", 1,
+    )  # fmt: skip

@@ -96,6 +96,7 @@ def reader(database) -> Iterator[Reader]:  # type: ignore[no-untyped-def]
             session.commit()
         with database.engine.begin() as conn:
             conn.execute(insert(im.conversation_outcomes), FIXTURE)
+            insight_store.rebuild_rollup(conn)
         store = world.app.state.handoff.store
         clock = store.clock
         store.clock = lambda: MAR3
