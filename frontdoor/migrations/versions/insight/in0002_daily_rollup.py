@@ -29,7 +29,7 @@ SUMS = (
 )
 
 
-def _keys() -> list[sa.Column]:  # type: ignore[type-arg]
+def _keys() -> list[sa.Column]:
     return [
         sa.Column("day", sa.String(10), nullable=False),
         sa.Column("language", sa.String(8), nullable=False),
