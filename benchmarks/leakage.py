@@ -8,7 +8,8 @@ all-MiniLM-L6-v2) is at least ``NEAR_DUPLICATE_COSINE``. At 0.90 that model
 puts "my bin wasn't emptied" and "my bin wasnt emptied today" at 0.95
 while "my bin wasn't emptied" and "when is my bin emptied" stay below (0.87).
 
-    refuse = guard(messages, embedder)      # [] when the set is clean
+    if not guard(messages, embedder):       # prints the leaks, or that there are none
+        return 2                            # the benchmark refuses to run
 """
 
 from __future__ import annotations
@@ -112,3 +113,23 @@ def report(leaks: Iterable[Leak], *, limit: int = 20) -> str:
     for leak in leaks[:limit]:
         lines.append(f"  {leak.message!r} ~ {leak.reference!r} ({leak.source}, {leak.cosine:.2f})")
     return "\n".join(lines)
+
+
+def guard(
+    messages: Sequence[str],
+    embedder: Embedder,
+    refs: Sequence[tuple[str, str]] | None = None,
+    *,
+    what: str = "training examples and alternative questions",
+) -> bool:
+    """Print the leaks and return False, or print that the set is clean and return True."""
+    refs = references() if refs is None else refs
+    leaks = find_leaks(messages, refs, embedder)
+    if leaks:
+        print(report(leaks, limit=len(leaks)))
+        return False
+    print(
+        f"duplicate guard: none of {len(messages)} messages within cosine "
+        f"{NEAR_DUPLICATE_COSINE} of {len(refs)} {what}"
+    )
+    return True

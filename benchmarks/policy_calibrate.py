@@ -15,6 +15,9 @@ script picks the gate (confidence, margin) that makes the most right decisions
 on the messages whose top intent is of that kind, then the strong-match score,
 then the score at which a result the service calls "no good answer" is still
 shown. Paste the printed ``CALIBRATED`` into actions/policy.py.
+
+Refuses to run (exit 2) when a message duplicates a training example or an
+article's alternative question (``benchmarks/leakage.py``).
 """
 
 from __future__ import annotations
@@ -31,9 +34,10 @@ sys.path.insert(0, str(ROOT))
 
 from actions import bot_model, policy  # noqa: E402
 from actions.risk import detect_risk  # noqa: E402
+from benchmarks import leakage  # noqa: E402
 from benchmarks.bot_nlu import parse  # noqa: E402
 from benchmarks.search_common import load_content  # noqa: E402
-from knowledge.search import SearchEngine, SentenceTransformerEmbedder  # noqa: E402
+from knowledge.search import Embedder, SearchEngine, SentenceTransformerEmbedder  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 KINDS = (policy.TRANSACTION_KIND, policy.SMALL_TALK_KIND, policy.CONTROL_KIND, policy.RISK_KIND)
@@ -67,6 +71,13 @@ def calibration_set() -> list[dict]:
     return items
 
 
+def refuses(
+    items: list[dict], embedder: Embedder, refs: list[tuple[str, str]] | None = None
+) -> bool:
+    """True (after listing the leaks) when a message duplicates what the model trained on."""
+    return not leakage.guard([item["text"] for item in items], embedder, refs)
+
+
 def is_right(item: dict, decision: policy.Decision) -> bool:
     if item["gold"] == "knowledge":
         return decision.route == policy.ANSWER
@@ -88,8 +99,11 @@ def main() -> int:
         print("no model for the current training data; run `frontdoor bot train`")
         return 2
     items = calibration_set()
+    embedder = SentenceTransformerEmbedder()
+    if refuses(items, embedder):
+        return 2
     parsed = parse(model, [i["text"] for i in items])
-    engine = SearchEngine(None, SentenceTransformerEmbedder(), progress=False)
+    engine = SearchEngine(None, embedder, progress=False)
     engine.rebuild(load_content(), progress=False)
     for item, p in zip(items, parsed, strict=True):
         found = engine.search(item["text"], language=item["lang"], limit=1)

@@ -7,16 +7,25 @@ slugs, and out-of-scope questions), never the evaluation set. A search has a
 good answer when a labelled slug is in its top 3; out-of-scope questions never
 do. Grid-searches ``AnswerPolicy`` for the best balanced accuracy (ties: the
 stricter policy) and prints the policy to paste into knowledge/search/fusion.py.
+Refuses to run (exit 2) when a question duplicates an article's alternative
+question or a training example (``benchmarks/leakage.py``): thresholds tuned on
+questions the engine indexed verbatim would be too trusting.
 """
 
 from __future__ import annotations
 
 import itertools
+import sys
+from pathlib import Path
 
 from search_common import load_content, load_questions, machine
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import leakage
 from knowledge.search import (
     AnswerPolicy,
+    Embedder,
     FusionWeights,
     SearchEngine,
     SentenceTransformerEmbedder,
@@ -85,11 +94,28 @@ def fusion_choice(engine: SearchEngine, data: dict) -> None:
     engine.configure(fusion=FusionWeights())
 
 
-def main() -> None:
-    engine = SearchEngine(None, SentenceTransformerEmbedder(), progress=False)
+def calibration_messages(data: dict) -> list[str]:
+    return [
+        *(item["q"] for item in data["in_scope"]),
+        *data["out_of_scope"],
+        *(item["q"] for item in data.get("welsh") or []),
+        *(data.get("welsh_out_of_scope") or []),
+    ]
+
+
+def refuses(data: dict, embedder: Embedder, refs: list[tuple[str, str]] | None = None) -> bool:
+    """True (after listing the leaks) when the calibration set may not be used."""
+    return not leakage.guard(calibration_messages(data), embedder, refs)
+
+
+def main() -> int:
+    data = load_questions("search_calibration.yaml")
+    embedder = SentenceTransformerEmbedder()
+    if refuses(data, embedder):
+        return 2
+    engine = SearchEngine(None, embedder, progress=False)
     engine.rebuild(load_content(), progress=True)
     print(f"machine: {machine()}")
-    data = load_questions("search_calibration.yaml")
     fusion_choice(engine, data)
     rows = collect(engine, data)
     print(f"{sum(1 for _, g in rows if g)} answerable, {sum(1 for _, g in rows if not g)} not")
@@ -112,7 +138,8 @@ def main() -> None:
     for row in scored[1:6]:
         print(f"  next {row[0]:.3f}: {row[4]}")
     welsh(engine, data)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

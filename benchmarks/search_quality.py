@@ -2,7 +2,11 @@
 
     .venv/bin/python benchmarks/search_quality.py [--show-misses]
 
-Reads benchmarks/data/search_questions.yaml (never used for tuning) and indexes
+Reads benchmarks/data/search_questions.yaml (never used for tuning) and refuses
+to run (exit 2, listing each offending question and its nearest reference) when
+a question is an exact or near duplicate of an article's alternative question
+or a training example (``benchmarks/leakage.py``): the engine indexes the
+alternative questions, so such a question measures memory. Then indexes
 knowledge/content in memory with the real model. Prints recall@1, recall@3 and
 MRR per mode, the Welsh questions, and the precision and recall of the
 "no good answer" signal on in-scope versus out-of-scope questions.
@@ -11,11 +15,16 @@ MRR per mode, the Welsh questions, and the precision and recall of the
 from __future__ import annotations
 
 import argparse
+import sys
 import time
+from pathlib import Path
 
 from search_common import load_content, load_questions, machine
 
-from knowledge.search import SearchEngine, SentenceTransformerEmbedder
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import leakage
+from knowledge.search import Embedder, SearchEngine, SentenceTransformerEmbedder
 
 MODES = ("lexical", "dense", "hybrid")
 LABELS = {"lexical": "BM25 alone", "dense": "dense alone", "hybrid": "hybrid"}
@@ -92,14 +101,35 @@ def no_answer_figures(engine: SearchEngine, in_scope: list[dict], out_of_scope: 
     }
 
 
-def main() -> None:
+def evaluation_messages(questions: dict) -> list[str]:
+    """Every question the benchmark asks: in scope, out of scope and Welsh."""
+    return [
+        *(item["q"] for item in questions["in_scope"]),
+        *questions["out_of_scope"],
+        *(item["q"] for item in questions.get("welsh", [])),
+    ]
+
+
+def refuses(questions: dict, embedder: Embedder, refs: list[tuple[str, str]] | None = None) -> bool:
+    """True (after listing the leaks) when the question set may not be used."""
+    return not leakage.guard(evaluation_messages(questions), embedder, refs)
+
+
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--show-misses", action="store_true")
+    parser.add_argument(
+        "--allow-leaks",
+        action="store_true",
+        help="measure anyway (only to compare with an old, leaking question set)",
+    )
     args = parser.parse_args()
     questions = load_questions("search_questions.yaml")
     articles = load_content()
     started = time.perf_counter()
     embedder = SentenceTransformerEmbedder()
+    if refuses(questions, embedder) and not args.allow_leaks:
+        return 2
     engine = SearchEngine(None, embedder, progress=False)
     engine.rebuild(articles, progress=True)
     print(f"machine: {machine()}")
@@ -149,7 +179,8 @@ def main() -> None:
             print(f"\nmisses at 3, {LABELS[mode]}:")
             for question, wanted, got in results[mode]["misses"]:
                 print(f"  {question!r}: want {wanted}, got {got}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
