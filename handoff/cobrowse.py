@@ -1,8 +1,14 @@
 """Co-browsing: the advisor asks, the resident allows, the resident's page is mirrored.
 
-The session state lives here, on the instance holding the resident's socket;
-the DOM stream (rrweb events, masked on the resident's device) passes
-through without being stored. Every step that matters is audited as a
+The session state lives here, in the memory of every instance: the instance
+where a step happens (the advisor's request or Stop, the resident's Allow or
+Stop) records it and relays it to the others through the wake-up channel
+(``fanout``, Redis pub/sub when scaled out), so a resident on one instance and
+an advisor on another share one session and Stop on either ends it on both.
+The DOM stream (rrweb events, masked on the resident's device) passes through
+without being stored: the instance holding the resident's socket keeps the
+byte budget and relays each frame to the instance holding the advisor's,
+which queues it on the advisor's bulk lane. Every step that matters is audited as a
 ``cobrowse`` conversation event (advisors only): requested, allowed or
 declined, started, stopped (by whom, why, how long). PROTOCOL.md §9.
 
@@ -24,7 +30,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from handoff import protocol
@@ -122,6 +128,72 @@ class Cobrowse:
 
     # --- frames from the advisor ---------------------------------------------------------
 
+    # --- relay between instances -------------------------------------------------------
+
+    async def _publish(self, message: dict[str, Any]) -> None:
+        await self.h.waker.publish({"k": "cb", **message})
+
+    def _share_state(self, session: Session) -> dict[str, Any]:
+        started = session.started_at
+        return {
+            "op": "s",
+            "c": session.conversation_id,
+            "u": session.advisor_id,
+            "n": session.advisor_name,
+            "sharing": session.sharing,
+            "started": None
+            if started is None
+            else (started - session.requested_at).total_seconds(),
+        }
+
+    async def on_relay(self, message: dict[str, Any]) -> None:
+        """A co-browse step or frame from another instance (``fanout`` ``k: cb``)."""
+        op, conversation_id = message.get("op"), str(message.get("c") or "")
+        if op == "s":
+            self._replica(message)
+        elif op == "x":
+            session = self.sessions.pop(conversation_id, None)
+            if session is not None and session.grace is not None:
+                session.grace.cancel()
+        elif op == "here":
+            session = self.sessions.get(conversation_id)
+            if session is not None and session.grace is not None:
+                session.grace.cancel()
+                session.grace = None
+        elif op == "r" and isinstance(message.get("f"), dict):
+            self._to_resident_here(conversation_id, message["f"])
+        elif op == "a" and isinstance(message.get("f"), dict):
+            self.h.hub.to_advisor(int(message.get("u") or 0), message["f"])
+        elif op == "m" and isinstance(message.get("f"), dict):
+            session = self.sessions.get(conversation_id)
+            if session is None or not session.sharing:
+                return  # stopped here already: nothing after Stop reaches the advisor
+            if not self._bulk_to_advisor(int(message.get("u") or 0), message["f"]):
+                await self._publish({"op": "full", "c": conversation_id})
+        elif op == "full":
+            session = self.sessions.get(conversation_id)
+            if session is not None and self._resident_here(conversation_id):
+                self._ask_snapshot(session)
+
+    def _replica(self, message: dict[str, Any]) -> None:
+        conversation_id = str(message.get("c") or "")
+        session = self.sessions.get(conversation_id)
+        if session is None:
+            session = Session(
+                conversation_id,
+                int(message.get("u") or 0),
+                str(message.get("n") or ""),
+                self.h.store.clock(),
+                ByteBudget(self.budget_bytes),
+            )
+            self.sessions[conversation_id] = session
+        session.sharing = bool(message.get("sharing"))
+        started = message.get("started")
+        if session.sharing and session.started_at is None and isinstance(started, int | float):
+            session.started_at = session.requested_at + timedelta(seconds=started)
+
+    # --- frames from the advisor ---------------------------------------------------------
+
     async def request(self, staff: Any, conversation_id: str) -> None:
         conversation = await run(self.h.store.get, conversation_id)
         if conversation.assigned_to != staff.user_id or conversation.state != State.WITH_ADVISOR:
@@ -137,8 +209,9 @@ class Cobrowse:
         )
         self.sessions[conversation_id] = session
         await self._audit(session, "requested", by="advisor")
-        self._to_resident(conversation_id, self._request_frame(session))
-        self._to_advisor(session, "requested")
+        await self._publish(self._share_state(session))
+        await self._to_resident(conversation_id, self._request_frame(session))
+        await self._to_advisor(session, "requested")
 
     async def stop_by_advisor(self, staff: Any, conversation_id: str) -> None:
         session = self._own(staff, conversation_id)
@@ -148,7 +221,7 @@ class Cobrowse:
         session = self._own(staff, frame.conversation_id)
         if not session.sharing:
             raise CobrowseError("The resident is not sharing their page.", code="cobrowse_off")
-        self._to_resident(
+        await self._to_resident(
             session.conversation_id,
             {
                 "type": "cobrowse",
@@ -164,7 +237,7 @@ class Cobrowse:
     async def snapshot(self, staff: Any, conversation_id: str | None) -> None:
         session = self._own(staff, conversation_id)
         if session.sharing:
-            self._ask_snapshot(session, force=True)
+            await self._ask_snapshot_anywhere(session)
 
     # --- frames from the resident --------------------------------------------------------
 
@@ -175,13 +248,15 @@ class Cobrowse:
         if not allow:
             del self.sessions[conversation_id]
             await self._audit(session, "declined", by="resident")
-            self._to_advisor(session, "declined")
+            await self._publish({"op": "x", "c": conversation_id})
+            await self._to_advisor(session, "declined")
             return
         session.sharing = True
         session.started_at = self.h.store.clock()
         await self._audit(session, "allowed", by="resident")
-        self._to_resident(conversation_id, {"type": "cobrowse", "action": "allowed"})
-        self._to_advisor(session, "sharing")
+        await self._publish(self._share_state(session))
+        await self._to_resident(conversation_id, {"type": "cobrowse", "action": "allowed"})
+        await self._to_advisor(session, "sharing")
 
     async def mirror(self, conversation_id: str, frame: protocol.CobrowseMirror) -> None:
         session = self.sessions.get(conversation_id)
@@ -205,21 +280,30 @@ class Cobrowse:
             "parts": frame.parts,
             "data": frame.data,
         }
-        for connection in list(self.h.hub.advisors.get(session.advisor_id, ())):
-            if not connection.outbox.put_bulk(out):  # the advisor's lane is full
-                self._ask_snapshot(session)
+        if not self._bulk_to_advisor(session.advisor_id, out):  # the advisor's lane is full
+            self._ask_snapshot(session)
+        # the advisor may be on another instance: it queues the frame on its bulk lane
+        await self._publish({"op": "m", "c": conversation_id, "u": session.advisor_id, "f": out})
+
+    def _bulk_to_advisor(self, advisor_id: int, frame: dict[str, Any]) -> bool:
+        """Queue a mirror frame behind the chat on this instance's sockets of the advisor."""
+        accepted = True
+        for connection in list(self.h.hub.advisors.get(advisor_id, ())):
+            if not connection.outbox.put_bulk(frame):
+                accepted = False
+        return accepted
 
     async def too_large(self, conversation_id: str, size: int) -> None:
         session = self.sessions.get(conversation_id)
         if session is None or not session.sharing:
             return
-        self._to_advisor(session, "too_large", size=size)
+        await self._to_advisor(session, "too_large", size=size)
         await self.stop(conversation_id, by="resident", reason="too_large")
 
     async def stop_by_resident(self, conversation_id: str) -> None:
         if conversation_id not in self.sessions:
             # nothing to stop, but the resident's Stop is still acknowledged
-            self._to_resident(
+            self._to_resident_here(
                 conversation_id, {"type": "cobrowse", "action": "stopped", "reason": "stopped"}
             )
             return
@@ -235,6 +319,8 @@ class Cobrowse:
         if session.grace is not None:
             session.grace.cancel()
             session.grace = None
+        # the tab may have closed on another instance, whose grace timer is running
+        self.h.spawn(self._publish({"op": "here", "c": conversation_id}))
         if session.sharing:
             connection.send(
                 {
@@ -280,6 +366,7 @@ class Cobrowse:
             return
         if session.grace is not None:
             session.grace.cancel()
+        await self._publish({"op": "x", "c": conversation_id})
         if session.sharing and session.started_at is not None:
             seconds = (self.h.store.clock() - session.started_at).total_seconds()
             extra = {"reason": reason, "duration_seconds": round(seconds, 1)}
@@ -287,10 +374,10 @@ class Cobrowse:
         else:
             await self._audit(session, "withdrawn", by=by, reason=reason)
         # recorded, then acknowledged: the resident's Stop is answered here
-        self._to_resident(
+        await self._to_resident(
             conversation_id, {"type": "cobrowse", "action": "stopped", "reason": reason}
         )
-        self._to_advisor(session, "stopped", reason=reason)
+        await self._to_advisor(session, "stopped", reason=reason)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -315,7 +402,12 @@ class Cobrowse:
         if not force and now - session.last_resync < RESYNC_INTERVAL_SECONDS:
             return
         session.last_resync = now
-        self._to_resident(session.conversation_id, {"type": "cobrowse", "action": "snapshot"})
+        self._to_resident_here(session.conversation_id, {"type": "cobrowse", "action": "snapshot"})
+
+    async def _ask_snapshot_anywhere(self, session: Session) -> None:
+        """The advisor asked: the recorder may be on this instance or another."""
+        session.last_resync = self.monotonic()
+        await self._to_resident(session.conversation_id, {"type": "cobrowse", "action": "snapshot"})
 
     def _resident_here(self, conversation_id: str) -> bool:
         channel = self.h.hub.channels.get(conversation_id)
@@ -323,7 +415,11 @@ class Cobrowse:
             c.audience.value == "all" for c in list(channel.connections)
         )
 
-    def _to_resident(self, conversation_id: str, frame: dict[str, Any]) -> None:
+    async def _to_resident(self, conversation_id: str, frame: dict[str, Any]) -> None:
+        self._to_resident_here(conversation_id, frame)
+        await self._publish({"op": "r", "c": conversation_id, "f": frame})
+
+    def _to_resident_here(self, conversation_id: str, frame: dict[str, Any]) -> None:
         channel = self.h.hub.channels.get(conversation_id)
         if channel is None:
             return
@@ -331,7 +427,7 @@ class Cobrowse:
             if connection.audience.value == "all":
                 connection.send(frame)
 
-    def _to_advisor(self, session: Session, state: str, **extra: Any) -> None:
+    async def _to_advisor(self, session: Session, state: str, **extra: Any) -> None:
         frame = {
             "type": "cobrowse",
             "conversation_id": session.conversation_id,
@@ -339,6 +435,9 @@ class Cobrowse:
             **extra,
         }
         self.h.hub.to_advisor(session.advisor_id, frame)
+        await self._publish(
+            {"op": "a", "c": session.conversation_id, "u": session.advisor_id, "f": frame}
+        )
 
     async def _audit(self, session: Session, action: str, *, by: str, **extra: Any) -> None:
         data = {

@@ -140,6 +140,8 @@ class Live:
         elif kind == "t" and isinstance(message.get("f"), dict):
             audience = Audience(message.get("a", "all"))
             self.h.hub.to_conversation(str(message.get("c")), message["f"], audience=audience)
+        elif kind == "cb" and self.h.cobrowse is not None:
+            await self.h.cobrowse.on_relay(message)
 
     # --- views ---------------------------------------------------------------------------
 
