@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from handoff import protocol
 from handoff.delivery import Event, Kind
@@ -47,6 +47,14 @@ if TYPE_CHECKING:
 
 RESUME_GRACE_SECONDS = 10.0
 RESYNC_INTERVAL_SECONDS = 2.0
+
+
+class Timer(Protocol):
+    def cancel(self) -> None: ...
+
+
+# ``call_later(delay, callback)``: the event loop's by default; tests pass a clock they move
+Schedule = Callable[[float, Callable[[], None]], Timer]
 
 
 class CobrowseError(HandoffError):
@@ -84,7 +92,7 @@ class Session:
     sharing: bool = False
     started_at: datetime | None = None
     streaming: bool = False  # the first mirror frame arrived ("started")
-    grace: asyncio.TimerHandle | None = None
+    grace: Timer | None = None
     last_resync: float = field(default=-RESYNC_INTERVAL_SECONDS)
     dropped: bool = False  # over budget: the next frame after the window asks for a snapshot
 
@@ -117,12 +125,14 @@ class Cobrowse:
         *,
         monotonic: Callable[[], float] = time.monotonic,
         grace_seconds: float = RESUME_GRACE_SECONDS,
+        call_later: Schedule | None = None,
     ) -> None:
         self.h = handoff
         self.settings = settings
         self.sessions: dict[str, Session] = {}
         self.monotonic = monotonic
         self.grace_seconds = grace_seconds
+        self.call_later = call_later
         # the server's own ceiling: twice what the recorder is told to keep to
         self.budget_bytes = 2 * settings.handoff_cobrowse_bytes_per_second
 
@@ -338,10 +348,10 @@ class Cobrowse:
         session = self.sessions.get(conversation_id)
         if session is None or self._resident_here(conversation_id):
             return
-        loop = asyncio.get_running_loop()
+        schedule = self.call_later or asyncio.get_running_loop().call_later
         if session.grace is not None:
             session.grace.cancel()
-        session.grace = loop.call_later(
+        session.grace = schedule(
             self.grace_seconds,
             lambda: self.h.spawn(self.stop(conversation_id, by="resident", reason="tab_closed")),
         )

@@ -3,6 +3,8 @@ consent, guiding, the audit trail, and hand-back ending the session."""
 
 from __future__ import annotations
 
+import asyncio
+
 from tests.integration.handoff.conftest import is_event, receive, until
 from tests.integration.handoff.test_advisors import escalate, offered_to
 
@@ -111,3 +113,84 @@ def test_consent_mirror_guide_audit_and_hand_back(world):
         assert all(e.audience == "advisors" for e in events if e.kind == "cobrowse")
     finally:
         cm.__exit__(None, None, None)
+
+
+class Timers:
+    """``call_later`` on a clock the test moves: callbacks run on the server's loop."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.pending: list[list] = []  # [due, callback, loop, cancelled]
+
+    def call_later(self, delay, callback):
+        entry = [self.now + delay, callback, asyncio.get_running_loop(), False]
+        self.pending.append(entry)
+
+        class Handle:
+            def cancel(self) -> None:
+                entry[3] = True
+
+        return Handle()
+
+    def waiting(self):
+        return [e for e in self.pending if not e[3]]
+
+    def advance(self, seconds):
+        self.now += seconds
+        for entry in self.waiting():
+            if entry[0] <= self.now:
+                entry[3] = True
+                entry[2].call_soon_threadsafe(entry[1])
+
+
+def test_a_closed_tab_ends_sharing_after_the_grace_period_and_a_page_load_carries_on(world):
+    cobrowse_ = world.app.state.handoff.cobrowse
+    timers = Timers()
+    cobrowse_.call_later = timers.call_later
+    grace = cobrowse_.grace_seconds
+    sam = world.advisor("sam")
+    sam.available()
+    started, ws, cm = escalate(world)
+    cid = started["conversation_id"]
+    assert offered_to(sam, cid)
+    assert sam.post(f"/conversations/{cid}/accept").status_code == 200
+    with sam.socket() as console:
+        until(console, lambda f: f["type"] == "chat_added")
+        console.send_json({"type": "cobrowse_request", "conversation_id": cid})
+        until(ws, action("request"))
+        ws.send_json({"type": "cobrowse_consent", "allow": True})
+        until(console, cobrowse("sharing"))
+        # A page load: the socket goes, a new one comes back within the grace period.
+        cm.__exit__(None, None, None)
+        for _ in range(200):  # the server notices the closed socket on its own loop
+            if timers.waiting():
+                break
+            console.send_json({"type": "ping"})
+            until(console, lambda f: f["type"] == "pong")
+        assert len(timers.waiting()) == 1 and timers.waiting()[0][0] == grace
+        timers.advance(grace - 1)
+        with world.resident_socket(started) as again:
+            resumed, _ = until(again, action("resume"))
+            assert resumed["advisor"] == "Sam"
+            assert timers.waiting() == []  # the page came back: the timer is cancelled
+            timers.advance(grace)
+            again.send_json(MIRROR)
+            until(console, lambda f: f["type"] == "cobrowse_mirror")
+        # The tab closes for good: nothing ends until the grace period has passed.
+        for _ in range(200):
+            if timers.waiting():
+                break
+            console.send_json({"type": "ping"})
+            until(console, lambda f: f["type"] == "pong")
+        timers.advance(grace - 0.5)
+        console.send_json({"type": "ping"})
+        _, seen = until(console, lambda f: f["type"] == "pong")
+        assert not any(cobrowse("stopped")(f) for f in seen)
+        assert cid in cobrowse_.sessions
+        timers.advance(0.5)
+        stopped, _ = until(console, cobrowse("stopped"))
+        assert stopped["reason"] == "tab_closed"
+        assert cid not in cobrowse_.sessions
+    events = world.app.state.handoff.store.events_after(cid, 0)
+    ended = [e.data for e in events if e.kind == "cobrowse"][-1]
+    assert (ended["action"], ended["by"], ended["reason"]) == ("stopped", "resident", "tab_closed")
