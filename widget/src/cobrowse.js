@@ -12,6 +12,7 @@ const RECORDER_WAIT_MS = 15000;
 export function createCobrowse({ win, doc, refs, config, session, send, buffered, announce, openPanel, translate }) {
   let prompt = null;
   let bar = null;
+  let barWatch = null;
   let recorder = null;
   let advisor = "";
   let settings = {};
@@ -152,6 +153,13 @@ export function createCobrowse({ win, doc, refs, config, session, send, buffered
     ]);
     bar.setAttribute("lang", refs.root.getAttribute("lang") || "en");
     doc.body.prepend(bar);
+    // the full-screen panel on a phone starts below the bar rather than under it
+    const fit = () => bar && refs.root.style.setProperty("--fd-cobrowse-bar", `${bar.offsetHeight}px`);
+    fit();
+    if (win.ResizeObserver) {
+      barWatch = new win.ResizeObserver(fit);
+      barWatch.observe(bar);
+    }
     announce(t("cobrowseSharing"));
   }
 
@@ -164,6 +172,9 @@ export function createCobrowse({ win, doc, refs, config, session, send, buffered
       bar.remove();
       if (hadFocus) refs.launcher.focus();
     }
+    if (barWatch) barWatch.disconnect();
+    barWatch = null;
+    refs.root.style.removeProperty("--fd-cobrowse-bar");
     bar = null;
     session.remove("cobrowse");
   }

@@ -75,6 +75,22 @@ def mirror_frame(advisor: Any) -> Any:
     return advisor.frame_locator(".cobrowse__screen iframe")
 
 
+def bar_clear_of_page(page: Any) -> bool:
+    """At the top of the page the sharing bar ends above the page's first element."""
+    return bool(
+        page.evaluate(
+            """() => {
+              window.scrollTo(0, 0);
+              const bar = document.getElementById("fd-cobrowse-bar");
+              let next = bar.nextElementSibling;
+              while (next && next.classList.contains("fd-root")) next = next.nextElementSibling;
+              const barBox = bar.getBoundingClientRect(), nextBox = next.getBoundingClientRect();
+              return barBox.height > 0 && barBox.top >= 0 && nextBox.top >= barBox.bottom;
+            }"""
+        )
+    )
+
+
 def test_consent_mirror_masking_guiding_navigation_and_stop(
     cobrowse_stack: Stack, browser: Any
 ) -> None:
@@ -115,6 +131,7 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         bar = resident.get_by_role("region", name="Sharing this page with Sam")
         expect(bar).to_be_visible()
         assert axe_violations(resident, "#fd-cobrowse-bar") == []
+        assert bar_clear_of_page(resident), "the sharing bar covers the top of the page"
         mirror = mirror_frame(advisor)
         expect(mirror.locator("h1")).to_have_text("Book a bulky waste collection")
         expect(mirror.locator("#name")).to_have_value(re.compile(r"^\*+$"))
@@ -147,6 +164,16 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         expect(resident.get_by_role("heading", level=1)).to_have_text("Bin collection days")
         expect(resident.get_by_role("region", name="Sharing this page with Sam")).to_be_visible()
         expect(mirror_frame(advisor).locator("h1")).to_have_text("Bin collection days")
+        # On a phone, too, the bar pushes the page down rather than covering it.
+        resident.set_viewport_size({"width": 390, "height": 800})
+        assert bar_clear_of_page(resident)
+        # the full-screen chat panel starts below the bar, its header in view
+        panel_top = resident.locator(".fd-panel").bounding_box()["y"]
+        bar_box = resident.locator("#fd-cobrowse-bar").bounding_box()
+        assert panel_top >= bar_box["y"] + bar_box["height"] - 0.5
+        assert axe_violations(resident, "#fd-cobrowse-bar") == []
+        resident.screenshot(path="/tmp/shots-cobrowse/bar-phone.png")
+        resident.set_viewport_size({"width": 1280, "height": 800})
 
         # Stop: once the service acknowledges it, not one more mirror frame.
         resident.get_by_role("button", name="Stop sharing").click()
