@@ -102,11 +102,19 @@ class CobrowseView {
     this.linksButton = el("button", { type: "button", className: "button button--small button--secondary", text: "Highlight", on: { click: () => this.highlightChosen() } });
     this.linksRefresh = el("button", { type: "button", className: "button button--small button--secondary", text: "Refresh list", on: { click: () => this.fillLinks() } });
     this.screen = el("div", { className: "cobrowse__screen" });
-    this.overlay = el("div", { className: "cobrowse__overlay", hidden: true, "aria-hidden": "true" });
+    // Pointing by keyboard: with a tool picked, the overlay takes focus; arrow keys move
+    // a visible pointer over the mirror (Shift: further), Enter points or highlights
+    // there, Escape puts the tool down. Where it is, and what is under it, is announced.
+    this.cursor = el("div", { className: "cobrowse__cursor", hidden: true });
+    this.keysHelp = el("p", { id: uid("cobrowse-keys"), className: "cobrowse__keys", hidden: true, text: "Arrow keys move the pointer over the resident's page, Shift with an arrow moves it further, Enter points there, Escape stops." });
+    this.overlay = el("div", { className: "cobrowse__overlay", hidden: true, "aria-hidden": "true" }, [this.cursor]);
     this.overlay.addEventListener("click", (event) => this.clicked(event));
+    this.overlay.addEventListener("keydown", (event) => this.keyed(event));
+    this.spot = { x: 0, y: 0 }; // the keyboard pointer, in the mirror's viewport pixels
     this.frame = el("div", { className: "cobrowse__frame", hidden: true, role: "img", "aria-label": `Live view of ${card.label}'s page` }, [this.screen, this.overlay]);
     this.guide = el("div", { className: "cobrowse__guide", hidden: true }, [
       el("div", { className: "cobrowse__row" }, [this.highlightTool, this.pointTool, this.clear]),
+      this.keysHelp,
       el("label", { for: labelId, text: "Label shown to the resident (optional)" }),
       this.label,
       el("label", { for: this.links.id, text: "Or highlight a link, button or heading" }),
@@ -184,6 +192,9 @@ class CobrowseView {
       triggerFocus: false,
       UNSAFE_replayCanvas: false,
     });
+    // the mirror is a picture for the advisor: named, and out of the tab order
+    this.replayer.iframe.setAttribute("title", `Live view of ${this.card.label}'s page`);
+    this.replayer.iframe.setAttribute("tabindex", "-1");
     this.replayer.on("resize", (size) => this.resize(size));
     this.replayer.startLive(Date.now());
     for (const event of this.pending.splice(0)) this.replayer.addEvent(event);
@@ -258,6 +269,59 @@ class CobrowseView {
     this.pointTool.setAttribute("aria-pressed", String(this.tool === "point"));
     this.overlay.hidden = !this.tool;
     this.frame.classList.toggle("cobrowse__frame--picking", Boolean(this.tool));
+    this.keysHelp.hidden = !this.tool;
+    this.cursor.hidden = true;
+    if (!this.tool) {
+      for (const name of ["tabindex", "role", "aria-label", "aria-describedby"]) this.overlay.removeAttribute(name);
+      this.overlay.setAttribute("aria-hidden", "true");
+      return;
+    }
+    const what = this.tool === "point" ? "Point at a spot" : "Highlight an element";
+    this.overlay.removeAttribute("aria-hidden");
+    this.overlay.setAttribute("tabindex", "0");
+    this.overlay.setAttribute("role", "application");
+    this.overlay.setAttribute("aria-label", `${what} on ${this.card.label}'s page`);
+    this.overlay.setAttribute("aria-describedby", this.keysHelp.id);
+    this.spot = { x: Math.round(this.pageSize.width / 2), y: Math.round(this.pageSize.height / 3) };
+    if (!this.frame.hidden) this.overlay.focus();
+  }
+
+  keyed(event) {
+    if (!this.tool) return;
+    const step = event.shiftKey ? 50 : 10;
+    const moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+    if (event.key === "Escape") {
+      const button = this.tool === "point" ? this.pointTool : this.highlightTool;
+      this.pick(null);
+      button.focus();
+      this.say("Stopped pointing.", false);
+    } else if (event.key === "Enter" || event.key === " ") {
+      this.act(this.spot.x, this.spot.y);
+    } else if (moves[event.key]) {
+      const [dx, dy] = moves[event.key];
+      this.spot = {
+        x: Math.max(0, Math.min(this.pageSize.width - 1, this.spot.x + dx)),
+        y: Math.max(0, Math.min(this.pageSize.height - 1, this.spot.y + dy)),
+      };
+      this.showCursor();
+    } else {
+      return;
+    }
+    event.preventDefault();
+  }
+
+  showCursor() {
+    this.cursor.hidden = false;
+    this.cursor.style.left = `${this.spot.x * this.scale}px`;
+    this.cursor.style.top = `${this.spot.y * this.scale}px`;
+    const frame = this.iframe();
+    const doc = frame && frame.contentDocument;
+    const under = doc && doc.elementFromPoint(this.spot.x, this.spot.y);
+    const text = under ? (under.textContent || "").replace(/\s+/g, " ").trim().slice(0, 60) : "";
+    const across = Math.round((100 * this.spot.x) / this.pageSize.width);
+    const down = Math.round((100 * this.spot.y) / this.pageSize.height);
+    const over = under && text && !/^\**$/.test(text) ? `, over ${under.nodeName.toLowerCase() === "a" ? "link" : under.nodeName.toLowerCase()} “${text}”` : "";
+    this.say(`Pointer ${across}% across, ${down}% down${over}.`, false);
   }
 
   iframe() {
@@ -268,8 +332,12 @@ class CobrowseView {
     const frame = this.iframe();
     if (!frame || !this.tool) return;
     const box = this.overlay.getBoundingClientRect();
-    const x = (event.clientX - box.left) / this.scale;
-    const y = (event.clientY - box.top) / this.scale;
+    this.act((event.clientX - box.left) / this.scale, (event.clientY - box.top) / this.scale);
+  }
+
+  act(x, y) {
+    const frame = this.iframe();
+    if (!frame || !this.tool) return;
     const doc = frame.contentDocument;
     const win = frame.contentWindow;
     const label = this.label.value.trim();

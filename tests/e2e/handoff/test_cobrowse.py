@@ -159,6 +159,26 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         expect(resident.locator("#fd-announcer")).to_contain_text("Sam is pointing at: Go here")
         resident.screenshot(path="/tmp/shots-cobrowse/highlight.png")
 
+        # Pointing by keyboard: arrows move a pointer over the mirror, Enter points.
+        panel.get_by_label("Label shown to the resident (optional)").fill("Here")
+        panel.get_by_role("button", name="Point at a spot").click()
+        pointer = panel.get_by_role("application", name=re.compile("^Point at a spot on"))
+        expect(pointer).to_be_focused()
+        assert axe_violations(advisor, "#cobrowse-panel") == []
+        for key in ("ArrowRight", "ArrowRight", "Shift+ArrowDown"):
+            pointer.press(key)
+        expect(panel.locator(".cobrowse__cursor")).to_be_visible()
+        expect(panel.locator(".cobrowse__status")).to_have_text(re.compile(r"^Pointer \d+% across"))
+        pointer.press("Enter")
+        expect(resident.locator(".fd-guide--point")).to_be_visible()
+        expect(resident.locator("#fd-announcer")).to_contain_text("Sam is pointing at: Here")
+        expect(panel.locator(".cobrowse__status")).to_have_text(
+            "Pointer shown on the resident's page."
+        )
+        pointer.press("Escape")
+        expect(panel.get_by_role("button", name="Point at a spot")).to_be_focused()
+        advisor.screenshot(path="/tmp/shots-cobrowse/keyboard-pointer.png")
+
         # A navigation on the same site: sharing carries on, the console follows.
         resident.locator("#bins-link").click()
         expect(resident.get_by_role("heading", level=1)).to_have_text("Bin collection days")
