@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 
 from frontdoor.exceptions import ConfigurationError
 from handoff import protocol
-from handoff.cobrowse import ByteBudget, widget_settings
+from handoff.cobrowse import ByteBudget, Cobrowse, widget_settings
+from handoff.delivery import Audience
 from handoff.exceptions import InvalidFrame
 from handoff.hub import Outbox
 from handoff.settings import HandoffSettings
@@ -153,3 +156,79 @@ async def test_bulk_frames_are_sent_when_nothing_else_waits() -> None:
     assert sent == ["cobrowse_mirror"] and outbox.bulk_queued == 0
     outbox.stop()
     await asyncio.wait_for(writer, timeout=5)
+
+
+class Place:
+    """One instance's side of the relay: its sockets, and what it publishes."""
+
+    def __init__(self) -> None:
+        self.published: list[dict] = []
+        self.resident: list[dict] = []
+        self.advisor: list[dict] = []
+        self.lane_open = True
+        resident = SimpleNamespace(audience=Audience.ALL, send=self.resident.append)
+        outbox = SimpleNamespace(put_bulk=self.put_bulk)
+        self.hub = SimpleNamespace(
+            channels={CID: SimpleNamespace(connections=[resident])},
+            advisors={7: [SimpleNamespace(outbox=outbox)]},
+            to_advisor=lambda user_id, frame: self.advisor.append(frame),
+        )
+
+    def put_bulk(self, frame: dict) -> bool:
+        if self.lane_open:
+            self.advisor.append(frame)
+        return self.lane_open
+
+    async def publish(self, message: dict) -> None:
+        self.published.append(message)
+
+
+def relay_cobrowse(place: Place) -> Cobrowse:
+    settings = HandoffSettings.load({"FRONTDOOR_ENVIRONMENT": "test", **SECRETS})
+    handoff = SimpleNamespace(
+        hub=place.hub,
+        waker=SimpleNamespace(publish=place.publish),
+        store=SimpleNamespace(clock=lambda: datetime(2026, 12, 6, 9, 0, tzinfo=UTC)),
+    )
+    return Cobrowse(handoff, settings, monotonic=lambda: 100.0)  # type: ignore[arg-type]
+
+
+async def test_relayed_steps_keep_a_replica_and_mirror_frames_reach_the_advisors_lane() -> None:
+    place = Place()
+    cobrowse = relay_cobrowse(place)
+    state = {"k": "cb", "op": "s", "c": CID, "u": 7, "n": "Sam", "sharing": False}
+    await cobrowse.on_relay(state)
+    frame = {"type": "cobrowse_mirror", "conversation_id": CID, "batch": 1, "data": "[]"}
+    await cobrowse.on_relay({"op": "m", "c": CID, "u": 7, "f": frame})
+    assert place.advisor == []  # asked, not yet allowed: nothing is shown
+    await cobrowse.on_relay({**state, "sharing": True, "started": 2.5})
+    session = cobrowse.sessions[CID]
+    assert session.sharing and session.advisor_name == "Sam"
+    assert session.started_at == datetime(2026, 12, 6, 9, 0, 2, 500000, tzinfo=UTC)
+    await cobrowse.on_relay({"op": "m", "c": CID, "u": 7, "f": frame})
+    assert place.advisor == [frame]
+    # The advisor's lane is full here: the recorder's instance is asked for a snapshot.
+    place.lane_open = False
+    await cobrowse.on_relay({"op": "m", "c": CID, "u": 7, "f": frame})
+    assert place.published == [{"k": "cb", "op": "full", "c": CID}]
+    # ... and the instance with the resident's socket asks the recorder, once per interval.
+    await cobrowse.on_relay({"op": "full", "c": CID})
+    await cobrowse.on_relay({"op": "full", "c": CID})
+    assert place.resident == [{"type": "cobrowse", "action": "snapshot"}]
+    # Frames for either side, from the instance where a step happened.
+    await cobrowse.on_relay({"op": "r", "c": CID, "f": {"type": "cobrowse", "action": "x"}})
+    await cobrowse.on_relay({"op": "a", "c": CID, "u": 7, "f": {"type": "cobrowse"}})
+    assert place.resident[-1]["action"] == "x" and place.advisor[-1] == {"type": "cobrowse"}
+    # The resident came back on another instance: this one's grace timer is cancelled.
+    cancelled: list[bool] = []
+    session.grace = SimpleNamespace(cancel=lambda: cancelled.append(True))
+    await cobrowse.on_relay({"op": "here", "c": CID})
+    assert cancelled == [True] and session.grace is None
+    # Stopped elsewhere: forgotten here, and a late mirror frame is dropped.
+    session.grace = SimpleNamespace(cancel=lambda: cancelled.append(True))
+    await cobrowse.on_relay({"op": "x", "c": CID})
+    assert CID not in cobrowse.sessions and cancelled == [True, True]
+    place.lane_open = True
+    await cobrowse.on_relay({"op": "m", "c": CID, "u": 7, "f": frame})
+    assert place.advisor[-1] == {"type": "cobrowse"}
+    await cobrowse.on_relay({"op": "nonsense", "c": CID})  # ignored
