@@ -35,7 +35,7 @@ function setUp(language = "en") {
     openPanel: () => {},
     translate: () => translator(language),
   });
-  return { win, doc, cobrowse, sent, said, session };
+  return { win, doc, refs, cobrowse, sent, said, session };
 }
 
 const REQUEST = { type: "cobrowse", action: "request", advisor: "Sam", settings: {} };
@@ -63,7 +63,7 @@ test("the prompt and bar speak Welsh", () => {
 });
 
 test("Allow loads the recorder and shows the bar; Stop stops it before telling the service", async () => {
-  const { win, doc, cobrowse, sent, session } = setUp();
+  const { win, doc, refs, cobrowse, sent, session } = setUp();
   cobrowse.receive(REQUEST, "c1");
   doc.getElementById("fd-cobrowse-allow").click();
   assert.deepEqual(sent, [{ type: "cobrowse_consent", allow: true }]);
@@ -77,10 +77,14 @@ test("Allow loads the recorder and shows the bar; Stop stops it before telling t
   await new Promise((resolve) => setTimeout(resolve, 0));
   assert.ok(cobrowse.sharing);
   assert.deepEqual(session.getJSON("cobrowse"), { conversation: "c1", advisor: "Sam" });
+  // the bar is the page's first element (it pushes the page down), its height known to the panel
+  assert.equal(doc.body.firstElementChild.id, "fd-cobrowse-bar");
+  assert.match(refs.root.style.getPropertyValue("--fd-cobrowse-bar"), /^\d+px$/);
   doc.getElementById("fd-cobrowse-stop").click();
   assert.deepEqual(calls, ["stopped"]);
   assert.deepEqual(sent.at(-1), { type: "cobrowse_stop" });
   assert.equal(doc.getElementById("fd-cobrowse-bar"), null);
+  assert.equal(refs.root.style.getPropertyValue("--fd-cobrowse-bar"), "");
   assert.equal(session.getJSON("cobrowse"), null);
 });
 
