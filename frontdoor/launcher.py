@@ -64,6 +64,18 @@ class Service:
         return f"http://{host}:{self.port}{self.health_path}"
 
 
+HANDOFF_WS_FLAGS = (
+    "--ws",
+    "websockets-sansio",
+    "--ws-max-size",
+    "1048576",
+    "--ws-per-message-deflate",
+    "false",
+    "--ws-ping-interval",
+    "0.0",
+)
+
+
 def rasa_python(settings: StackSettings) -> Path:
     configured = os.environ.get("FRONTDOOR_RASA_PYTHON")
     return Path(configured) if configured else project_root() / ".venv-rasa" / "bin" / "python"
@@ -167,8 +179,9 @@ def build_services(
         ),
         Service(
             "handoff",
-            # The sans-I/O websockets layer holds ~65 KiB less per idle resident.
-            uvicorn("handoff.app:create_app", settings.handoff_port, "--ws", "websockets-sansio"),
+            # websocket options sized for idle residents: handoff.settings.UVICORN_WS_OPTIONS
+            # says why (frontdoor may not import handoff; a test keeps the two the same)
+            uvicorn("handoff.app:create_app", settings.handoff_port, *HANDOFF_WS_FLAGS),
             settings.handoff_port,
             "FRONTDOOR_HANDOFF_PORT",
             env=shared_env,

@@ -25,7 +25,7 @@ import uvicorn
 from frontdoor.secrets import GENERATED_VARIABLES, new_secret
 from handoff.bot import BotMetadata, BotReply, FakeBot, echo_script
 from handoff.search import Article, FakeKnowledgeSearch
-from handoff.settings import HandoffSettings
+from handoff.settings import UVICORN_WS_OPTIONS, HandoffSettings
 
 
 class SlowFakeBot(FakeBot):
@@ -63,10 +63,7 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         log_level=args.log_level,
-        ws=args.ws,
-        ws_max_size=1 << 20,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
+        **{**UVICORN_WS_OPTIONS, "ws": args.ws},
         timeout_graceful_shutdown=3,
     )
 

@@ -51,6 +51,22 @@ class Outbox:
     ``bulk_bytes`` are refused (the sender coalesces into a fresh snapshot).
     """
 
+    # An idle resident's socket holds one of these: slots, and a bulk lane and a wake-up
+    # future made only when needed (issue 12: an idle socket ≤ 40 KiB).
+    __slots__ = (
+        "_bulk",
+        "_bulk_limit",
+        "_bulk_queued",
+        "_close",
+        "_closing",
+        "_frames",
+        "_send",
+        "_size",
+        "_wake",
+        "closed",
+        "overflowed",
+    )
+
     def __init__(
         self,
         send: Callable[[str], Awaitable[None]],
@@ -61,17 +77,22 @@ class Outbox:
     ) -> None:
         self._send, self._close = send, close
         self._frames: deque[str | None] = deque()
-        self._bulk: deque[str] = deque()
+        self._bulk: deque[str] | None = None  # the co-browse lane, made on first use
         self._bulk_queued = 0
-        self._ready = asyncio.Event()
+        self._wake: asyncio.Future[None] | None = None  # set while the writer waits
         self._size, self._bulk_limit = size, bulk_bytes
         self.overflowed = False
         self.closed = False
         self._closing: tuple[int, str] | None = None
 
+    def _signal(self) -> None:
+        wake = self._wake
+        if wake is not None and not wake.done():
+            wake.set_result(None)
+
     def _push(self, item: str | None) -> None:
         self._frames.append(item)
-        self._ready.set()
+        self._signal()
 
     def put(self, frame: dict[str, Any]) -> bool:
         if self.closed or self.overflowed:
@@ -90,9 +111,11 @@ class Outbox:
         text = protocol.encode(frame)
         if self._bulk_queued + len(text) > self._bulk_limit:
             return False
+        if self._bulk is None:
+            self._bulk = deque()
         self._bulk.append(text)
         self._bulk_queued += len(text)
-        self._ready.set()
+        self._signal()
         return True
 
     @property
@@ -112,8 +135,11 @@ class Outbox:
     async def run(self) -> None:
         while True:
             if not self._frames and not self._bulk:
-                self._ready.clear()
-                await self._ready.wait()
+                self._wake = asyncio.get_running_loop().create_future()
+                try:
+                    await self._wake
+                finally:
+                    self._wake = None
                 continue
             if self._frames:
                 text = self._frames.popleft()
@@ -125,12 +151,15 @@ class Outbox:
                         await self._close(*self._closing)
                     return
             else:
+                assert self._bulk is not None
                 text = self._bulk.popleft()
                 self._bulk_queued -= len(text)
+                if not self._bulk:
+                    self._bulk = None  # the lane goes with the mirror
             await self._send(text)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Connection:
     outbox: Outbox
     audience: Audience
@@ -143,7 +172,7 @@ class Connection:
         return self.outbox.put(frame)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Channel:
     conversation_id: str
     buffer: ChannelBuffer

@@ -22,6 +22,30 @@ _LISTS = (
     "handoff_cobrowse_allow_selectors",
 )
 
+# uvicorn's websocket options for the handoff service (frontdoor.launcher and the
+# devserver alike), chosen for 10,000 idle residents on one instance (issue 12):
+# - the sans-I/O websockets layer (no per-socket reader/keepalive tasks of its own);
+# - no per-message deflate: chat frames are small, and a negotiated deflate keeps a zlib
+#   compressor and decompressor alive per socket for its whole life (tens of KiB each);
+# - no uvicorn ping timer per socket: the service's own heartbeat (one sweeper in
+#   handoff.live) pings every socket and closes the silent ones;
+# - frames above 1 MiB are refused by the websocket layer (co-browse snapshots included).
+UVICORN_WS_OPTIONS: dict[str, Any] = {
+    "ws": "websockets-sansio",
+    "ws_max_size": 1 << 20,
+    "ws_per_message_deflate": False,
+    "ws_ping_interval": 0.0,
+}
+
+
+def uvicorn_ws_flags() -> list[str]:
+    """:data:`UVICORN_WS_OPTIONS` as uvicorn command-line flags."""
+    flags: list[str] = []
+    for name, value in UVICORN_WS_OPTIONS.items():
+        flag = "--" + name.replace("_", "-")
+        flags += [flag, str(value).lower() if isinstance(value, bool) else str(value)]
+    return flags
+
 
 class HandoffSettings(StackSettings):
     required_secrets: ClassVar[tuple[str, ...]] = (

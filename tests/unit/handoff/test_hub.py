@@ -204,3 +204,29 @@ async def test_heartbeat_sweep_pings_and_closes_silent_sockets():
     assert chatty.closed is None
     hub.remove(c)
     await w2
+
+
+async def test_an_idle_outbox_keeps_no_bulk_lane_and_no_instance_dict() -> None:
+    socket = Socket()
+    outbox = Outbox(socket.send, socket.close)
+    connection = Connection(outbox, Audience.ALL)
+    assert not hasattr(outbox, "__dict__") and not hasattr(connection, "__dict__")  # slots
+    writer = asyncio.create_task(outbox.run())
+    assert outbox.put({"type": "welcome"})
+    await settle()
+    assert outbox._bulk is None  # no co-browse, no lane
+    assert outbox.put_bulk({"type": "cobrowse_mirror"})
+    assert outbox._bulk is not None
+    await settle()
+    assert outbox._bulk is None and outbox.bulk_queued == 0  # drained: the lane goes too
+    assert [f["type"] for f in socket.frames] == ["welcome", "cobrowse_mirror"]
+    outbox.stop()
+    await asyncio.wait_for(writer, timeout=5)
+
+
+def test_the_launcher_starts_handoff_with_the_websocket_options_of_its_settings() -> None:
+    from frontdoor.launcher import HANDOFF_WS_FLAGS
+    from handoff.settings import UVICORN_WS_OPTIONS, uvicorn_ws_flags
+
+    assert list(HANDOFF_WS_FLAGS) == uvicorn_ws_flags()
+    assert UVICORN_WS_OPTIONS["ws_per_message_deflate"] is False
