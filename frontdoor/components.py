@@ -59,6 +59,8 @@ def components() -> tuple[Component, ...]:
     import knowledge.cli
     import knowledge.models
     import knowledge.seed
+    import notify.cli
+    import notify.models
     import privacy.cli
     import privacy.models
 
@@ -94,6 +96,7 @@ def components() -> tuple[Component, ...]:
             "insight", insight.models.metadata, insight.seed, (("insight", insight.cli.app),)
         ),
         Component("privacy", privacy.models.metadata, None, (("privacy", privacy.cli.app),)),
+        Component("notify", notify.models.metadata, None, (("notify", notify.cli.app),)),
     )
 
 
@@ -108,6 +111,7 @@ COMPONENT_NAMES = (
     "bot",
     "insight",
     "privacy",
+    "notify",
 )
 
 
