@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -57,6 +58,8 @@ class LocalNotify:
     requests: int = 0
     faults: list[_Fault] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # called with the number of distinct references received, before answering
+    on_record: Callable[[int], None] | None = None
 
     @property
     def service_id(self) -> str:
@@ -158,6 +161,9 @@ class LocalNotify:
             self.notifications[notification_id] = notification
             if isinstance(reference, str):
                 self.received[reference] += 1
+            distinct = len(self.received)
+        if self.on_record is not None:
+            self.on_record(distinct)
         return notification
 
     async def _get_one(self, request: Request) -> JSONResponse:
