@@ -117,7 +117,9 @@ COMPONENT_NAMES = (
 
 def staff_routers() -> tuple[Any, ...]:
     """Staff pages other components add to the knowledge service's editor (its
-    look, sign-in and templates): subject access, erasure and the audit log."""
+    look, sign-in and templates): subject access, erasure and the audit log; the
+    notifications outbox."""
+    import notify.web
     import privacy.web
 
-    return (privacy.web.router,)
+    return (privacy.web.router, notify.web.router)
