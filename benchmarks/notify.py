@@ -42,7 +42,7 @@ from notify.ports import Message
 from notify.sender import Policy, send_due
 
 LEASE = timedelta(minutes=5)
-POLICY = Policy(batch=100, lease=LEASE)
+POLICY = Policy(batch=100, lease=LEASE, workers=8)
 
 
 def worker(database_url: str, base_url: str) -> None:

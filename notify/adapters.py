@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from notifications_python_client.errors import APIError, HTTPError
@@ -26,7 +27,8 @@ class OutboxOnly:
 
 
 class GovukNotify:
-    """GOV.UK Notify through its official client (``notifications-python-client``).
+    """GOV.UK Notify through its official client (``notifications-python-client``),
+    one client per thread, so a sender may send a batch from several threads.
 
     400 and 403 are permanent (a bad request or a bad key); 429, 5xx, timeouts,
     refused connections and answers that are not JSON are retried.
@@ -43,7 +45,19 @@ class GovukNotify:
     ) -> None:
         if len(api_key) < 74:
             raise ValueError("a GOV.UK Notify API key is name-serviceid-secret (74+ characters)")
-        self.client = NotificationsAPIClient(api_key, base_url=base_url, timeout=timeout)
+        self._settings = (api_key, base_url, timeout)
+        self._local = threading.local()
+
+    @property
+    def client(self) -> NotificationsAPIClient:
+        """This thread's client (the official client is not thread-safe)."""
+        client = getattr(self._local, "client", None)
+        if client is None:
+            api_key, base_url, timeout = self._settings
+            client = self._local.client = NotificationsAPIClient(
+                api_key, base_url=base_url, timeout=timeout
+            )
+        return client
 
     def send(self, message: Message) -> str:
         personalisation = dict(message.personalisation) or None

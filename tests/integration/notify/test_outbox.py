@@ -174,7 +174,7 @@ def test_a_restart_mid_batch_sends_nothing_twice(database, notify_server):
     engine, clock = database.engine, Clock()
     for n in range(10):
         outbox.enqueue(engine, email(f"round:{n}"), now=NOW)
-    policy = Policy(batch=10, lease=timedelta(minutes=5))
+    policy = Policy(batch=10, lease=timedelta(minutes=5), workers=4)
     # a worker claims the batch, sends four, then dies before recording them
     claimed = outbox.claim_due(engine, now=clock(), limit=10, lease=policy.lease)
     dead = govuk(notify, url)
