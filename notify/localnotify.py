@@ -27,7 +27,7 @@ import jwt
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 TOKEN_BOUND_SECONDS = 30
@@ -48,6 +48,7 @@ class _Fault:
     status: int = 0
     hang: float = 0.0
     accept: bool = False  # after hanging, record the notification anyway
+    garbage: bool = False  # answer 201 with a body that is not JSON
 
 
 @dataclass
@@ -71,6 +72,10 @@ class LocalNotify:
 
     def fail_next(self, status: int, times: int = 1) -> None:
         self.faults.extend(_Fault(status=status) for _ in range(times))
+
+    def garble_next(self) -> None:
+        """The next send is answered with an HTML page instead of JSON (and not recorded)."""
+        self.faults.append(_Fault(garbage=True))
 
     def hang_next(self, seconds: float, *, accept: bool) -> None:
         """The next send waits ``seconds`` (longer than the client's timeout),
@@ -107,7 +112,7 @@ class LocalNotify:
             return _error(403, "AuthError", message)
         return None
 
-    async def _send(self, request: Request) -> JSONResponse:
+    async def _send(self, request: Request) -> Response:
         channel = request.path_params["channel"]
         if channel not in ("email", "sms"):
             return _error(404, "NotFound", "Not found")
@@ -129,6 +134,8 @@ class LocalNotify:
                 return _error(400, "ValidationError", f"{name} is a required property")
         if fault is not None and fault.status:
             return _error(fault.status, "Exception", "Internal server error")
+        if fault is not None and fault.garbage:
+            return PlainTextResponse("<html>Service unavailable</html>", status_code=201)
         if fault is not None and fault.hang:
             if fault.accept:
                 self._record(channel, body)

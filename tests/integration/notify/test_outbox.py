@@ -169,6 +169,19 @@ def test_a_timeout_is_retried_and_never_duplicated(sqlite_database, notify_serve
     assert notify.received == {"e1": 1}
 
 
+def test_a_garbage_answer_is_retried(sqlite_database, notify_server):
+    notify, url = notify_server
+    engine, clock = sqlite_database.engine, Clock()
+    outbox.enqueue(engine, email("e1"), now=NOW)
+    notify.garble_next()
+    assert send_due(engine, govuk(notify, url), clock).retrying == 1
+    row = outbox.get(engine, "e1")
+    assert row is not None and "garbage" in (row.error or "")
+    clock.now = NOW + timedelta(minutes=1)
+    assert send_due(engine, govuk(notify, url), clock).sent == 1
+    assert notify.received == {"e1": 1}
+
+
 def test_a_restart_mid_batch_sends_nothing_twice(database, notify_server):
     notify, url = notify_server
     engine, clock = database.engine, Clock()
