@@ -59,6 +59,8 @@ def components() -> tuple[Component, ...]:
     import knowledge.cli
     import knowledge.models
     import knowledge.seed
+    import notify.cli
+    import notify.models
     import privacy.cli
     import privacy.models
 
@@ -94,6 +96,7 @@ def components() -> tuple[Component, ...]:
             "insight", insight.models.metadata, insight.seed, (("insight", insight.cli.app),)
         ),
         Component("privacy", privacy.models.metadata, None, (("privacy", privacy.cli.app),)),
+        Component("notify", notify.models.metadata, None, (("notify", notify.cli.app),)),
     )
 
 
@@ -108,12 +111,15 @@ COMPONENT_NAMES = (
     "bot",
     "insight",
     "privacy",
+    "notify",
 )
 
 
 def staff_routers() -> tuple[Any, ...]:
     """Staff pages other components add to the knowledge service's editor (its
-    look, sign-in and templates): subject access, erasure and the audit log."""
+    look, sign-in and templates): subject access, erasure and the audit log; the
+    notifications outbox."""
+    import notify.web
     import privacy.web
 
-    return (privacy.web.router,)
+    return (privacy.web.router, notify.web.router)
