@@ -7,7 +7,9 @@ Frontdoor's client fetches discovery, JWKS and tokens from the provider itself.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -31,7 +33,7 @@ CALLBACK = "http://testserver/editor/sso/callback"
 @pytest.fixture(scope="module")
 def provider() -> Iterator[Provider]:
     issuer = Provider(now=lambda: NOW_TS)
-    issuer.client.redirect_uris = [CALLBACK]
+    issuer.client.redirect_uris = [CALLBACK, "http://testserver/console/sso/callback"]
     running = Running(issuer)
     try:
         yield issuer
@@ -212,3 +214,22 @@ def test_sso_off_means_no_button_and_404(database, tmp_path) -> None:  # type: i
     with TestClient(app, base_url="http://testserver") as plain:
         assert "council account" not in plain.get("/editor/login").text
         assert plain.get("/editor/sso").status_code == 404
+
+
+def test_the_advisor_console_signs_in_through_the_same_provider(database, idp) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.handoff.conftest import build_world
+
+    idp.now = lambda: int(time.time())  # the console runs by the system clock
+    idp.user["roles"] = ["Frontdoor.Advisors"]
+    with contextlib.ExitStack() as stack:
+        world = build_world(
+            database, stack,
+            FRONTDOOR_OIDC_ISSUER=idp.issuer, FRONTDOOR_OIDC_CLIENT_ID=CLIENT_ID,
+            FRONTDOOR_OIDC_CLIENT_SECRET=CLIENT_SECRET,
+            FRONTDOOR_OIDC_ROLE_MAP=json.dumps({"Frontdoor.Advisors": "advisor"}),
+            FRONTDOOR_OIDC_ALLOWED_DOMAINS="example.gov.uk",
+        )  # fmt: skip
+        assert "Sign in with your council account" in world.client.get("/console/login").text
+        page = browse(world.client, "http://testserver/console/sso")
+        assert page.status_code == 200
+        assert "Sam Staff" in page.text
