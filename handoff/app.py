@@ -246,6 +246,6 @@ def create_app(
 def _mount_console(app: FastAPI) -> None:
     """The console pages and the static files (console and widget)."""
     app.include_router(console.router)
-    app.include_router(sso_router("/console", default_next="/console"))
+    app.include_router(sso_router("/console", default_next="/console", refusal=console.sso_refusal))
     app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

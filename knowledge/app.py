@@ -154,7 +154,9 @@ def create_app(
         site,
     ):
         app.include_router(module.router)
-    app.include_router(sso_router("/editor", default_next="/editor"))
+    app.include_router(
+        sso_router("/editor", default_next="/editor", refusal=editor_auth.sso_refusal)
+    )
     for router in staff_routers():  # privacy's pages, composed by core
         app.include_router(router)
     return app

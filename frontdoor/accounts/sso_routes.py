@@ -22,6 +22,10 @@ from frontdoor.clock import system_clock
 SSO_BUTTON_TEXT = "Sign in with your council account"
 
 
+# (request, message, status) -> the app's own sign-in page showing the message
+Refusal = Callable[[Request, str, int], Response]
+
+
 def _refusal(login_path: str, message: str, status: int) -> HTMLResponse:
     body = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign-in failed - Frontdoor</title>
@@ -31,9 +35,15 @@ def _refusal(login_path: str, message: str, status: int) -> HTMLResponse:
     return HTMLResponse(body, status_code=status)
 
 
-def sso_router(prefix: str, *, default_next: str) -> APIRouter:
+def sso_router(prefix: str, *, default_next: str, refusal: Refusal | None = None) -> APIRouter:
+    """``refusal`` shows a refusal on the app's login page; default a plain page."""
     router = APIRouter(prefix=prefix, include_in_schema=False)
     login_path = f"{prefix}/login"
+
+    def refuse(request: Request, message: str, status: int) -> Response:
+        if refusal is not None:
+            return refusal(request, message, status)
+        return _refusal(login_path, message, status)
 
     def callback_url(request: Request) -> str:
         return str(request.base_url).rstrip("/") + f"{prefix}/sso/callback"
@@ -42,7 +52,7 @@ def sso_router(prefix: str, *, default_next: str) -> APIRouter:
     def start(request: Request, next: str = default_next) -> Response:
         gate: AccountsGate = request.app.state.accounts
         if gate.sso is None:
-            return _refusal(login_path, "Single sign-on is not set up here.", 404)
+            return refuse(request, "Single sign-on is not set up here.", 404)
         try:
             with gate.session_factory() as db:
                 url = gate.sso.begin(
@@ -50,7 +60,7 @@ def sso_router(prefix: str, *, default_next: str) -> APIRouter:
                 )
                 db.commit()
         except SsoError as exc:
-            return _refusal(login_path, exc.message, 502)
+            return refuse(request, exc.message, 502)
         return RedirectResponse(url, status_code=303)
 
     @router.get("/sso/callback")
@@ -67,7 +77,7 @@ def sso_router(prefix: str, *, default_next: str) -> APIRouter:
             )  # fmt: skip
         except SsoError as exc:
             status = 502 if exc.code == "provider_unavailable" else 400
-            return _refusal(login_path, exc.message, status)
+            return refuse(request, f"Sign-in failed. {exc.message}", status)
         response.headers["location"] = safe_next(next_path, default_next)
         return response
 

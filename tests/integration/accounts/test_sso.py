@@ -172,7 +172,8 @@ def test_sso_refusals_sign_nobody_in_and_are_audited(  # type: ignore[no-untyped
     bend(idp)
     page = browse(sso_client, "http://testserver/editor/sso")
     assert page.status_code == 400
-    assert "Sign-in failed" in page.text
+    assert "Sign-in failed." in page.text
+    assert 'action="/editor/login"' in page.text  # on the sign-in page, password form ready
     assert "fd_session" not in sso_client.cookies
     assert sso_client.get("/editor", follow_redirects=False).status_code == 401
     failures = audit_entries(database, AuditAction.SIGN_IN_FAILED)
@@ -233,3 +234,25 @@ def test_the_advisor_console_signs_in_through_the_same_provider(database, idp) -
         page = browse(world.client, "http://testserver/console/sso")
         assert page.status_code == 200
         assert "Sam Staff" in page.text
+        world.client.cookies.clear()
+        refused = world.client.get("/console/sso/callback?state=forged&code=x")
+        assert refused.status_code == 400 and "Sign-in failed." in refused.text
+
+
+def test_an_unreachable_provider_is_a_clear_502(database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from knowledge.app import create_app
+    from tests.integration.accounts.oidc_provider import _free_port
+
+    settings = make_settings(
+        database, tmp_path,
+        FRONTDOOR_OIDC_ISSUER=f"http://127.0.0.1:{_free_port()}",  # nobody listens
+        FRONTDOOR_OIDC_CLIENT_ID=CLIENT_ID, FRONTDOOR_OIDC_CLIENT_SECRET=CLIENT_SECRET,
+        FRONTDOOR_OIDC_ALLOWED_DOMAINS="example.gov.uk",
+    )  # fmt: skip
+    app = create_app(settings, search_engine=hashing_engine(), engine=database.engine, clock=CLOCK)
+    with TestClient(app, base_url="http://testserver") as plain:
+        page = plain.get("/editor/sso")
+        assert page.status_code == 502
+        assert "did not answer" in page.text
