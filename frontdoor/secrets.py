@@ -46,6 +46,7 @@ SECRET_FIELDS: dict[str, str] = {
     "bot_secret": "lets the handoff service talk to Rasa, and Rasa to the action server",
     "knowledge_bot_token": "lets the bot report residents' unanswered questions per conversation",
     "metrics_token": "lets a Prometheus scraper on another host read GET /metrics",
+    "oidc_client_secret": "lets staff sign in through the council's OpenID Connect provider",
 }
 # What the first run generates (variable names), each a fresh random value.
 GENERATED_VARIABLES = (

@@ -109,6 +109,37 @@ class CommonSettings(BaseSettings):
         description="A scraper on another host shows it as `Authorization: Bearer ...` to read "
         "GET /metrics; unset, only scrapers on this host (loopback, no proxy) are answered.",
     )
+    oidc_issuer: str = Field(
+        default="",
+        description="Staff single sign-on: the OpenID Connect issuer URL (Entra ID: "
+        "https://login.microsoftonline.com/<tenant>/v2.0; Google: https://accounts.google.com). "
+        "Empty: local accounts only.",
+    )
+    oidc_client_id: str = Field(default="", description="Client id registered with the issuer.")
+    oidc_client_secret: SecretStr | None = Field(
+        default=None, description="Client secret registered with the issuer."
+    )
+    oidc_scopes: str = Field(default="openid email profile", description="Scopes to request.")
+    oidc_role_claim: str = Field(
+        default="roles",
+        description="The ID token claim listing app roles or groups (Entra: roles or groups; "
+        "Google Workspace: groups).",
+    )
+    oidc_role_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON: claim value -> Frontdoor role, e.g. {"Frontdoor.Editors": "editor"}.',
+    )
+    oidc_team_claim: str = Field(default="groups", description="The claim listing teams.")
+    oidc_team_map: dict[str, str] = Field(
+        default_factory=dict,
+        description='JSON: claim value -> team name, e.g. {"3f2a...": "Council Tax"}.',
+    )
+    oidc_allowed_domains: Annotated[
+        tuple[str, ...], NoDecode, BeforeValidator(_comma_separated)
+    ] = Field(
+        default=(),
+        description="Comma-separated email domains allowed to sign in by SSO (required).",
+    )
     public_url: str = Field(
         default="",
         description="The address residents and staff use (https://... makes cookies Secure).",

@@ -28,6 +28,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from frontdoor import __version__, apidocs
+from frontdoor.accounts.sso_routes import sso_client, sso_router
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.db import check_database, database_status, make_engine, make_session_factory
 from frontdoor.http import (
@@ -147,6 +148,7 @@ def create_app(
         make_session_factory(engine),
         secure_cookies=settings.secure_cookies,
         trusted_proxies=settings.trusted_proxies,
+        sso=sso_client(settings),
     )
 
     @asynccontextmanager
@@ -244,5 +246,6 @@ def create_app(
 def _mount_console(app: FastAPI) -> None:
     """The console pages and the static files (console and widget)."""
     app.include_router(console.router)
+    app.include_router(sso_router("/console", default_next="/console", refusal=console.sso_refusal))
     app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -95,6 +95,14 @@ def login_form(request: Request, next: str = CONSOLE_HOME) -> Response:
     return render(request, "console/login.html", title="Sign in", next=target, email="")
 
 
+def sso_refusal(request: Request, message: str, status: int) -> Response:
+    """A refused single sign-on, shown on the sign-in page (frontdoor.accounts.sso_routes)."""
+    return render(
+        request, "console/login.html", status=status, title="Sign in", next=CONSOLE_HOME,
+        email="", error=message,
+    )  # fmt: skip
+
+
 @router.post("/login")
 def login(
     request: Request,

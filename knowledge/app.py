@@ -17,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
 from frontdoor import __version__
+from frontdoor.accounts.sso_routes import sso_client, sso_router
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.clock import Clock, london_today, system_clock
 from frontdoor.components import staff_routers
@@ -119,7 +120,10 @@ def create_app(
     app.state.templates = make_templates(today=lambda: london_today(clock()))
     app.state.handoff_url = stack.handoff_url
     app.state.accounts = AccountsGate(
-        factory, secure_cookies=settings.secure_cookies, trusted_proxies=settings.trusted_proxies
+        factory,
+        secure_cookies=settings.secure_cookies,
+        trusted_proxies=settings.trusted_proxies,
+        sso=sso_client(settings, clock),
     )
     app.state.limiter = limiter or limiter_for(settings, namespace="knowledge")
     app.state.metrics = metrics = KnowledgeMetrics()
@@ -150,6 +154,9 @@ def create_app(
         site,
     ):
         app.include_router(module.router)
+    app.include_router(
+        sso_router("/editor", default_next="/editor", refusal=editor_auth.sso_refusal)
+    )
     for router in staff_routers():  # privacy's pages, composed by core
         app.include_router(router)
     return app

@@ -42,6 +42,8 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    # "<issuer> <sub>" of the single sign-on identity linked to this account, if any
+    sso_subject: Mapped[str | None] = mapped_column(String(400), unique=True, nullable=True)
     teams: Mapped[list[Team]] = relationship(secondary="auth_user_teams", lazy="selectin")
 
 
@@ -80,3 +82,16 @@ class LoginAttempt(Base):
     client_ip: Mapped[str] = mapped_column(String(64), default="")
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
     at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)
+
+
+class SsoState(Base):
+    """One single sign-on attempt between leaving for the provider and coming back."""
+
+    __tablename__ = "auth_sso_states"
+
+    # sha256 of the state parameter: the table alone cannot complete a sign-in
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    nonce: Mapped[str] = mapped_column(String(100))
+    code_verifier: Mapped[str] = mapped_column(String(128))
+    next_path: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime(), index=True)

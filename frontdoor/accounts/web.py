@@ -17,6 +17,7 @@ from urllib.parse import quote
 import anyio.to_thread
 from fastapi import Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
+from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor import audit
@@ -28,6 +29,8 @@ from frontdoor.accounts.exceptions import (
     NotAuthenticated,
     PermissionDenied,
 )
+from frontdoor.accounts.models import SsoState
+from frontdoor.accounts.oidc import OidcClient, SsoError, sign_in_from_claims, state_hash
 from frontdoor.accounts.roles import Role
 from frontdoor.audit import AuditAction
 from frontdoor.clock import system_clock
@@ -48,12 +51,18 @@ class AccountsGate:
         secure_cookies: bool,
         trusted_proxies: Sequence[IPNetwork] = (),
         clock: Callable[[], datetime] | None = None,
+        sso: OidcClient | None = None,
     ) -> None:
         self._factory = session_factory
+        self.sso = sso
         self._secure = secure_cookies
         self._proxies = tuple(trusted_proxies)
         self._clock = clock
         self._audit_clock = clock or system_clock
+
+    @property
+    def session_factory(self) -> sessionmaker[Session]:
+        return self._factory
 
     def client_address(self, request: Request) -> str:
         """The address sign-in throttling counts against (see frontdoor.http)."""
@@ -109,6 +118,67 @@ class AccountsGate:
                 clock=self._audit_clock,
             )
             db.commit()
+        return self._set_cookie(response, user, issued)
+
+    def login_sso(
+        self,
+        response: Response,
+        *,
+        state: str,
+        code: str,
+        redirect_uri: str,
+        client_ip: str,
+        user_agent: str,
+    ) -> tuple[service.SessionInfo, str]:
+        """Finish a single sign-on (frontdoor.accounts.oidc): the session and where to go.
+
+        Raises SsoError, recorded in the audit log like a failed password.
+        """
+        if self.sso is None:
+            raise SsoError("not_configured", "Single sign-on is not set up here.")
+        now = self._audit_clock()
+        with self._factory() as db:
+            claims: dict[str, object] = {}
+            try:
+                claims, next_path = self.sso.finish(
+                    db, state=state, code=code, redirect_uri=redirect_uri
+                )
+                user = sign_in_from_claims(db, self.sso.config, claims, now=now)
+            except SsoError as exc:
+                db.rollback()
+                with self._factory() as log:
+                    if exc.code != "bad_state":  # a used state stays used
+                        log.execute(delete(SsoState).where(SsoState.id == state_hash(state)))
+                    audit.record(
+                        log,
+                        actor=service.normalise_email(str(claims.get("email") or "sso")),
+                        action=AuditAction.SIGN_IN_FAILED,
+                        detail={"reason": exc.code, "method": "oidc"},
+                        client_ip=client_ip,
+                        clock=self._audit_clock,
+                    )
+                    log.commit()
+                raise
+            issued = service.start_session(db, user_id=user.id, user_agent=user_agent)
+            audit.record(
+                db,
+                actor=user.email,
+                action=AuditAction.SIGN_IN,
+                subject=f"user:{user.id}",
+                detail={
+                    "method": "oidc",
+                    "roles": sorted(role.value for role in user.roles),
+                    "teams": list(user.teams),
+                },
+                client_ip=client_ip,
+                clock=self._audit_clock,
+            )
+            db.commit()
+        return self._set_cookie(response, user, issued), next_path
+
+    def _set_cookie(
+        self, response: Response, user: service.UserInfo, issued: service.IssuedSession
+    ) -> service.SessionInfo:
         response.set_cookie(
             SESSION_COOKIE,
             issued.token,

@@ -51,6 +51,12 @@ def login(
     return response
 
 
+def sso_refusal(request: Request, message: str, status: int) -> Response:
+    """A refused single sign-on, shown on the sign-in page (frontdoor.accounts.sso_routes)."""
+    return render(request, "editor/login.html", status=status, next="/editor", email="",
+                  error=message)  # fmt: skip
+
+
 @router.post("/logout", dependencies=[CsrfDep])
 def logout(request: Request) -> Response:
     response = RedirectResponse("/editor/login", status_code=303)
