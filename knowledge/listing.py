@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from frontdoor.clock import london_today
+from knowledge import translations
 from knowledge.models import Article
 from knowledge.workflow import ArticleState
 
@@ -22,6 +23,7 @@ class ArticleFilter:
     language: str | None = None
     stale: bool = False
     needs_review: bool = False
+    outdated_translation: bool = False
     text: str | None = None
 
 
@@ -44,6 +46,8 @@ def list_articles(
         )
     if filters.needs_review:
         statement = statement.where(Article.state == ArticleState.IN_REVIEW.value)
+    if filters.outdated_translation:
+        statement = statement.where(translations.outdated_condition())
     if filters.text:
         pattern = f"%{filters.text.strip().lower()}%"
         statement = statement.where(

@@ -65,6 +65,8 @@ class Article(Base):
     owner_team: Mapped[str] = mapped_column(String(120))
     review_by: Mapped[date] = mapped_column(Date)
     translation_of: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    # Welsh only: the English article's revision number this was translated from
+    source_version: Mapped[int | None] = mapped_column(Integer, nullable=True)
     related: Mapped[list[str]] = mapped_column(JSON, default=list)
     links: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     body: Mapped[str] = mapped_column(Text)

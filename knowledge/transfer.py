@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from knowledge import frontmatter, publishing
+from knowledge import frontmatter, publishing, translations
 from knowledge.actors import Actor
 from knowledge.articles import (
     MAX_ARTICLE_BYTES,
@@ -143,10 +143,20 @@ def import_folder(
     bar = progress("importing articles", len(files)) if progress else None
     now = now or utcnow()
     try:
+        translated = []
         for item in files:
+            before = report.created + report.updated
             _import_one(session, item, actor=actor, publish=publish, report=report, now=now)
+            if item.metadata.translation_of and report.created + report.updated > before:
+                translated.append(item.metadata.slug)
             if bar is not None:
                 bar.update(1)
+        # a Welsh file imported beside its English source was translated from it
+        session.flush()
+        for slug in translated:
+            article = find_article(session, slug)
+            if article is not None:
+                translations.stamp(session, article)
     finally:
         if bar is not None:
             bar.close()

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from frontdoor.accounts.models import Team
 from frontdoor.http import DbInt
-from knowledge import articles, diffs, feedback, listing, publishing
+from knowledge import articles, diffs, feedback, listing, publishing, translations
 from knowledge.deps import CsrfDep, FormDep, SearchDep, SessionDep, StaffActor, TodayDep
 from knowledge.editor_forms import parse, values_from_article
 from knowledge.exceptions import EditConflict, KnowledgeError
@@ -39,15 +39,20 @@ def article_list(
     language: str = "",
     stale: bool = False,
     needs_review: bool = False,
+    outdated_translation: bool = False,
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> HTMLResponse:
     filters = listing.ArticleFilter(
         state=state or None, service_area=service_area or None, owner_team=owner_team or None,
         language=language or None, stale=stale, needs_review=needs_review, text=q or None,
+        outdated_translation=outdated_translation,
     )  # fmt: skip
+    items = listing.list_articles(session, filters, today=today)
     return render(
-        request, "editor/articles.html", items=listing.list_articles(session, filters, today=today),
-        filters=filters, teams=_teams(session), states=[s.value for s in ArticleState],
+        request, "editor/articles.html", items=items,
+        outdated=translations.outdated_ids(session, (item.id for item in items)),
+        outdated_message=translations.OUTDATED_MESSAGE, filters=filters, teams=_teams(session),
+        states=[s.value for s in ArticleState],
         counts=listing.counts_by_state(session), title="Articles",
     )  # fmt: skip
 
@@ -59,6 +64,7 @@ def _edit_page(
 ) -> HTMLResponse:  # fmt: skip
     record = articles.get_article(session, article_id) if article_id else None
     authors = publishing.authors_since_live(session, record) if record else set()
+    english = translations.english_source(session, record) if record else None
     return render(
         request, "editor/edit.html", status=status, article=record, values=values,
         errors=errors or {}, teams=_teams(session), conflict=conflict,
@@ -67,6 +73,10 @@ def _edit_page(
         events=articles.list_events(session, record.id)[:10] if record else [],
         feedback_counts=feedback.counts_for(session, record.id) if record else (0, 0),
         comments=feedback.recent_comments(session, record.id, limit=5) if record else [],
+        translation_outdated=bool(record and translations.is_outdated(session, record)),
+        outdated_message=translations.OUTDATED_MESSAGE,
+        english_id=english.id if english else None,
+        english_live=english.live_revision.number if english and english.live_revision else None,
         scheduled=bool(record and record.publish_at and record.publish_at > articles.utcnow()),
         title=f"Edit: {record.title}" if record else "New article",
     )  # fmt: skip
@@ -136,6 +146,25 @@ def save_article(
     session.commit()
     runtime.sync_now()
     return RedirectResponse(f"/editor/articles/{article_id}?done=saved", status_code=303)
+
+
+@router.post("/articles/{article_id}/translation-updated", dependencies=[CsrfDep])
+def translation_updated(
+    article_id: DbInt, request: Request, session: SessionDep, actor: StaffActor
+) -> Response:
+    """The Welsh text now matches the English source's live revision: clear the flag."""
+    record = articles.get_article(session, article_id)
+    try:
+        translations.mark_updated(session, record, actor=actor, now=articles.utcnow())
+    except KnowledgeError as exc:
+        session.rollback()
+        return _edit_page(request, session, actor, article_id=article_id,
+                          values=values_from_article(articles.editorial_view(record)),
+                          errors={"translation": exc.message}, status=exc.status_code)  # fmt: skip
+    session.commit()
+    return RedirectResponse(
+        f"/editor/articles/{article_id}?done=translation_updated", status_code=303
+    )
 
 
 _MOVES: dict[Action, Callable[..., Article]] = {

@@ -19,6 +19,7 @@ NOTICES = {
     "send_back": "The article was sent back to the editor with your comment.",
     "archive": "The article was archived and taken off the website.",
     "reopen": "The article was reopened as a draft.",
+    "translation_updated": "The translation is marked as matching the current English version.",
     "restored": "The old revision was restored as a new draft revision.",
     "user_created": "The account was created. Give the person their password securely.",
     "user_updated": "The account was changed.",
