@@ -23,6 +23,19 @@ router = APIRouter(tags=["website"], include_in_schema=False)
 
 LANGUAGES = ("en", "cy")
 
+# Editors mark a page as one of the council's top tasks with this tag (the
+# editor's Tags field); the site does not yet record page views to rank them by.
+TOP_TASK_TAG = "top-task"
+
+
+def is_top_task(item: public.LiveArticle) -> bool:
+    return TOP_TASK_TAG in item.tags
+
+
+def top_tasks_first(items: list[public.LiveArticle]) -> list[public.LiveArticle]:
+    """Top tasks first, then the rest, each in their existing (alphabetical) order."""
+    return sorted(items, key=lambda item: not is_top_task(item))
+
 
 def _context(request: Request, language: str, **values: Any) -> dict[str, Any]:
     state = request.app.state
@@ -60,9 +73,11 @@ def _home(request: Request, session: SessionDep, language: str) -> HTMLResponse:
     by_area: dict[str, list[public.LiveArticle]] = {}
     for item in items:
         by_area.setdefault(item.service_area, []).append(item)
-    areas = [(area.value, by_area[area.value]) for area in ServiceArea if area.value in by_area]
+    areas = [(area.value, top_tasks_first(by_area[area.value]))
+             for area in ServiceArea if area.value in by_area]  # fmt: skip
+    tasks = [item for _, area_items in areas for item in area_items if is_top_task(item)]
     other = "en" if language == "cy" else "cy"
-    return _page(request, "site/home.html", language, areas=areas,
+    return _page(request, "site/home.html", language, areas=areas, top_tasks=tasks,
                  alternate_url=prefix(other) + "/" if language == "en" else "/")  # fmt: skip
 
 
