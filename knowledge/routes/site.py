@@ -15,6 +15,7 @@ from knowledge import feedback, gaps, public, throttle
 from knowledge.deps import SearchDep, SessionDep
 from knowledge.exceptions import ArticleNotFound
 from knowledge.rendering import render
+from knowledge.routes import site_search
 from knowledge.searching import run_search
 from knowledge.site_text import prefix, text_for
 from knowledge.vocabulary import ServiceArea, service_area_name
@@ -159,8 +160,9 @@ def _search(
         response = run_search(session, runtime, q, language=language, limit=10)
     if q.strip() and response.no_good_answer:
         _record_gap(request, session, q, language)
+    shown = site_search.site_results(response, public.published(session, language=language))
     other = "cy" if language == "en" else "en"
-    return _page(request, "site/search.html", language, q=q, response=response,
+    return _page(request, "site/search.html", language, q=q, response=response, shown=shown,
                  title=text_for(language)["search"],
                  alternate_url=f"{prefix(other)}/search")  # fmt: skip
 

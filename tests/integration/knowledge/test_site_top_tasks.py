@@ -60,3 +60,15 @@ def test_home_without_top_tasks_has_no_empty_section(client, session):
     session.commit()
     page = client.get("/").text
     assert 'class="top-tasks"' not in page and "Air quality" in page
+
+
+def test_search_page_suggests_a_spelling_from_the_articles(client, session):
+    _publish_waste(session)
+    page = client.get("/search", params={"q": "missed bin colection"}).text
+    assert "Did you mean" in page and "/search?q=missed%20bin%20collection" in page
+
+
+def test_welsh_search_page_says_did_you_mean_in_welsh(client, session):
+    _publish_waste(session)
+    page = client.get("/cy/search", params={"q": "talu treth gyngorr"}).text
+    assert "Oeddech chi&#39;n golygu" in page and "/cy/search?q=talu%20treth%20gyngor" in page
