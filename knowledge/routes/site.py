@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from knowledge import feedback, gaps, public, throttle
 from knowledge.deps import SearchDep, SessionDep
@@ -19,6 +19,7 @@ from knowledge.routes import site_search
 from knowledge.searching import run_search
 from knowledge.site_text import prefix, text_for
 from knowledge.vocabulary import ServiceArea, service_area_name
+from knowledge.web import STATIC_DIR
 
 router = APIRouter(tags=["website"], include_in_schema=False)
 
@@ -186,3 +187,31 @@ def search_welsh(
 @router.get("/accessibility", response_class=HTMLResponse)
 def accessibility(request: Request) -> HTMLResponse:
     return _page(request, "site/accessibility.html", "en", title="Accessibility statement")
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says; pages link the SVG too."""
+    return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
+
+
+@router.get("/site.webmanifest")
+def web_manifest(request: Request) -> JSONResponse:
+    """The app name and icon a phone shows when a resident adds the site to a home screen."""
+    name = request.app.state.settings.council_name
+    return JSONResponse(
+        {
+            "name": name,
+            "short_name": name if len(name) <= 12 else name.split()[0],
+            "start_url": "/",
+            "display": "browser",
+            "background_color": "#ffffff",
+            "theme_color": "#0b0c0c",
+            "icons": [
+                {"src": "/static/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
+                {"src": "/favicon.ico", "sizes": "16x16 32x32 48x48", "type": "image/x-icon"},
+            ],
+        },
+        media_type="application/manifest+json",
+    )

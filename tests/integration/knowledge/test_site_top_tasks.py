@@ -72,3 +72,20 @@ def test_welsh_search_page_says_did_you_mean_in_welsh(client, session):
     _publish_waste(session)
     page = client.get("/cy/search", params={"q": "talu treth gyngorr"}).text
     assert "Oeddech chi&#39;n golygu" in page and "/cy/search?q=talu%20treth%20gyngor" in page
+
+
+def test_favicon_manifest_and_skip_link_to_the_chat(client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"
+    assert client.get("/static/favicon.svg").text.startswith("<svg")
+    manifest = client.get("/site.webmanifest")
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    assert manifest.json()["start_url"] == "/" and manifest.json()["icons"]
+    for path, skip in (
+        ("/", "Skip to the online assistant"),
+        ("/cy/", "Neidio i&#39;r cynorthwyydd"),
+    ):
+        page = client.get(path).text
+        assert f'<a href="#chat" class="skip-link">{skip}' in page
+        assert 'id="chat"' in page and 'rel="manifest"' in page and "/favicon.ico" in page
