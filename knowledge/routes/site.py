@@ -9,19 +9,34 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 
 from knowledge import feedback, gaps, public, throttle
 from knowledge.deps import SearchDep, SessionDep
 from knowledge.exceptions import ArticleNotFound
 from knowledge.rendering import render
+from knowledge.routes import site_search
 from knowledge.searching import run_search
 from knowledge.site_text import prefix, text_for
 from knowledge.vocabulary import ServiceArea, service_area_name
+from knowledge.web import STATIC_DIR
 
 router = APIRouter(tags=["website"], include_in_schema=False)
 
 LANGUAGES = ("en", "cy")
+
+# Editors mark a page as one of the council's top tasks with this tag (the
+# editor's Tags field); the site does not yet record page views to rank them by.
+TOP_TASK_TAG = "top-task"
+
+
+def is_top_task(item: public.LiveArticle) -> bool:
+    return TOP_TASK_TAG in item.tags
+
+
+def top_tasks_first(items: list[public.LiveArticle]) -> list[public.LiveArticle]:
+    """Top tasks first, then the rest, each in their existing (alphabetical) order."""
+    return sorted(items, key=lambda item: not is_top_task(item))
 
 
 def _context(request: Request, language: str, **values: Any) -> dict[str, Any]:
@@ -60,9 +75,11 @@ def _home(request: Request, session: SessionDep, language: str) -> HTMLResponse:
     by_area: dict[str, list[public.LiveArticle]] = {}
     for item in items:
         by_area.setdefault(item.service_area, []).append(item)
-    areas = [(area.value, by_area[area.value]) for area in ServiceArea if area.value in by_area]
+    areas = [(area.value, top_tasks_first(by_area[area.value]))
+             for area in ServiceArea if area.value in by_area]  # fmt: skip
+    tasks = [item for _, area_items in areas for item in area_items if is_top_task(item)]
     other = "en" if language == "cy" else "cy"
-    return _page(request, "site/home.html", language, areas=areas,
+    return _page(request, "site/home.html", language, areas=areas, top_tasks=tasks,
                  alternate_url=prefix(other) + "/" if language == "en" else "/")  # fmt: skip
 
 
@@ -144,8 +161,9 @@ def _search(
         response = run_search(session, runtime, q, language=language, limit=10)
     if q.strip() and response.no_good_answer:
         _record_gap(request, session, q, language)
+    shown = site_search.site_results(response, public.published(session, language=language))
     other = "cy" if language == "en" else "en"
-    return _page(request, "site/search.html", language, q=q, response=response,
+    return _page(request, "site/search.html", language, q=q, response=response, shown=shown,
                  title=text_for(language)["search"],
                  alternate_url=f"{prefix(other)}/search")  # fmt: skip
 
@@ -169,3 +187,31 @@ def search_welsh(
 @router.get("/accessibility", response_class=HTMLResponse)
 def accessibility(request: Request) -> HTMLResponse:
     return _page(request, "site/accessibility.html", "en", title="Accessibility statement")
+
+
+@router.get("/favicon.ico")
+def favicon() -> FileResponse:
+    """Browsers ask for /favicon.ico whatever the page says; pages link the SVG too."""
+    return FileResponse(STATIC_DIR / "favicon.ico", media_type="image/x-icon",
+                        headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
+
+
+@router.get("/site.webmanifest")
+def web_manifest(request: Request) -> JSONResponse:
+    """The app name and icon a phone shows when a resident adds the site to a home screen."""
+    name = request.app.state.settings.council_name
+    return JSONResponse(
+        {
+            "name": name,
+            "short_name": name if len(name) <= 12 else name.split()[0],
+            "start_url": "/",
+            "display": "browser",
+            "background_color": "#ffffff",
+            "theme_color": "#0b0c0c",
+            "icons": [
+                {"src": "/static/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
+                {"src": "/favicon.ico", "sizes": "16x16 32x32 48x48", "type": "image/x-icon"},
+            ],
+        },
+        media_type="application/manifest+json",
+    )

@@ -6,6 +6,7 @@
 export const STRINGS = {
   en: {
     launcher: "Chat with us",
+    launcherShort: "Chat",
     unread: "{count} new",
     unreadLong: "{count} new messages",
     unreadLongOne: "1 new message",
@@ -97,6 +98,7 @@ export const STRINGS = {
   },
   cy: {
     launcher: "Sgwrsio â ni",
+    launcherShort: "Sgwrsio",
     unread: "{count} newydd",
     unreadLong: "{count} neges newydd",
     unreadLongOne: "1 neges newydd",

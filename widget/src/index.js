@@ -95,8 +95,18 @@ function boot(win, script, overrides = {}) {
     },
   };
   win.Frontdoor = api;
+  // A link to "#chat" (the site's "Skip to the online assistant") opens the
+  // chat and puts focus in it, as does arriving at a page whose address ends #chat.
+  const openFromLink = (event) => {
+    const link = event.target && event.target.closest ? event.target.closest('a[href="#chat"]') : null;
+    if (!link || !api.widget) return;
+    event.preventDefault();
+    api.open();
+  };
   const start = () => {
     if (script && script.dataset && script.dataset.frontdoorUrl !== undefined) boot(win, script);
+    win.document.addEventListener("click", openFromLink);
+    if (win.location && win.location.hash === "#chat") api.open();
   };
   if (win.document.readyState === "loading") win.document.addEventListener("DOMContentLoaded", start, { once: true });
   else start();

@@ -104,6 +104,8 @@ export function buildPanel(doc, { onToggle, onClose, onLanguage, onDownload }) {
 export function applyText(r, t, { language, council, privacyUrl }) {
   r.root.setAttribute("lang", language);
   r.launcherLabel.textContent = t("launcher");
+  // On a phone the launcher shrinks to this short word (styles.css) so it covers less.
+  r.launcher.setAttribute("data-short", t("launcherShort"));
   r.title.textContent = council || t("councilFallback");
   r.language.textContent = t("otherLanguage");
   r.language.setAttribute("lang", t("otherLanguageCode"));
