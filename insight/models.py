@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from frontdoor.db import AwareDateTime, new_metadata
+from insight.report import ROLLUP_SUMS
 
 metadata = new_metadata()
 
@@ -61,19 +62,6 @@ conversation_outcomes = Table(
 # --- the daily rollup: the same figures pre-aggregated, kept in step by store.record ---
 # Keys never hold NULL ("" stands for no team / no reason) so each group is one row.
 # ``day`` is the UTC calendar day of ``started_at`` as YYYY-MM-DD text.
-
-ROLLUP_SUMS = (
-    "conversations",
-    "rating_n",
-    "rating_sum",
-    "helpful_yes",
-    "helpful_no",
-    "out_of_hours",
-    "ooh_left_message",
-    "handle_n",
-    "handle_sum",
-    "demo",
-)
 
 insight_daily = Table(
     "insight_daily",

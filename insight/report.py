@@ -16,6 +16,21 @@ from typing import Any
 
 from insight.outcomes import OUTCOMES, REASONS
 
+# The sums the daily rollup keeps per group (``insight_daily``), in one order for
+# the table, the store's queries and :class:`Totals`.
+ROLLUP_SUMS = (
+    "conversations",
+    "rating_n",
+    "rating_sum",
+    "helpful_yes",
+    "helpful_no",
+    "out_of_hours",
+    "ooh_left_message",
+    "handle_n",
+    "handle_sum",
+    "demo",
+)
+
 GRANULARITIES = ("day", "week", "month")
 
 
@@ -152,17 +167,7 @@ class Totals:
         self.outcomes[row["outcome"]] += n
         if row["outcome"] == "handed_over":
             self.reasons[row.get("reason") or "out_of_scope"] += n
-        for key in (
-            "rating_n",
-            "rating_sum",
-            "helpful_yes",
-            "helpful_no",
-            "out_of_hours",
-            "ooh_left_message",
-            "handle_n",
-            "handle_sum",
-            "demo",
-        ):
+        for key in ROLLUP_SUMS[1:]:  # "conversations" is ``n``
             setattr(self, key, getattr(self, key) + int(row[key] or 0))
 
     def figures(self) -> dict[str, Any]:

@@ -297,18 +297,7 @@ def _sums() -> list[Any]:
     ]
 
 
-SUMS = (
-    "conversations",
-    "rating_n",
-    "rating_sum",
-    "helpful_yes",
-    "helpful_no",
-    "out_of_hours",
-    "ooh_left_message",
-    "handle_n",
-    "handle_sum",
-    "demo",
-)
+SUMS = report.ROLLUP_SUMS
 
 
 def histogram(conn: Connection, filters: Filters, column: str) -> list[tuple[str, int, int]]:
