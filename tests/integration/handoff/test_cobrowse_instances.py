@@ -33,9 +33,9 @@ def mirror(batch):
     return {**MIRROR, "batch": batch}
 
 
+# two instances share PostgreSQL (SQLite's file is one process's)
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 def test_resident_on_a_advisor_on_b_request_allow_mirror_stop(database, redis_url):
-    if database.backend != "postgresql":
-        pytest.skip("two instances share PostgreSQL")
     with contextlib.ExitStack() as stack:
         shared = {"FRONTDOOR_REDIS_URL": redis_url, **LIMITS}
         world = build_world(database, stack, FRONTDOOR_HANDOFF_INSTANCE_ID="a", **shared)
