@@ -45,12 +45,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions import bot_model  # noqa: E402
 from actions.policy import SMALL_TALK, TRANSACTIONS  # noqa: E402
 from backoffice.world import build_world  # noqa: E402
 from benchmarks import leakage  # noqa: E402
 from benchmarks.machine import describe_machine, percentile, target  # noqa: E402
 from benchmarks.search_common import load_content  # noqa: E402
+from bottools import model as bot_model  # noqa: E402
 from frontdoor.clock import london_today  # noqa: E402
 from frontdoor.secrets import BOT_SECRET_HEADER  # noqa: E402
 from knowledge.search import SearchEngine, SentenceTransformerEmbedder  # noqa: E402

@@ -32,11 +32,12 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions import bot_model, policy  # noqa: E402
+from actions import policy  # noqa: E402
 from actions.risk import detect_risk  # noqa: E402
 from benchmarks import leakage  # noqa: E402
 from benchmarks.bot_nlu import parse  # noqa: E402
 from benchmarks.search_common import load_content  # noqa: E402
+from bottools import model as bot_model  # noqa: E402
 from knowledge.search import Embedder, SearchEngine, SentenceTransformerEmbedder  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
