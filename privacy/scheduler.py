@@ -12,23 +12,29 @@ are not blocked. A purge stopped by SIGTERM mid-run resumes on the next run.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from frontdoor import __version__
 from frontdoor.db import make_engine
 from privacy.purge import purge
 from privacy.settings import PrivacySettings
 
 log = logging.getLogger("frontdoor.privacy")
 
+# what every service's /healthz says: its name, the version, its state
+HEALTH = {"service": "privacy", "version": __version__, "status": "ok", "dependencies": {}}
+
 
 class _Health(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         ok = self.path == "/healthz"
-        body = b'{"status": "ok"}' if ok else b'{"error": "not_found"}'
+        answer = HEALTH if ok else {"error": "not_found"}
+        body = json.dumps(answer).encode()
         self.send_response(200 if ok else 404)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(body)))
