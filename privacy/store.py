@@ -34,6 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.orm import Session
 
 from actions import models as bot
 from backoffice import models as bo
@@ -54,6 +55,19 @@ class Hold:
     reason: str
     placed_by: str
     placed_at: datetime
+    lifted_by: str | None = None
+    lifted_at: datetime | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.lifted_at is None
+
+
+def _hold(row: Any) -> Hold:
+    return Hold(
+        row.id, row.subject_kind, row.reference, row.reason, row.placed_by, row.placed_at,
+        row.lifted_by, row.lifted_at,
+    )  # fmt: skip
 
 
 def _active_holds() -> ColumnElement[bool]:
@@ -159,29 +173,36 @@ class PrivacyStore:
 
     # --- legal holds ---------------------------------------------------------------
 
+    # each write runs in the caller's session, so the hold and its audit entry
+    # commit together or not at all
+
+    @staticmethod
     def place_hold(
-        self, *, subject_kind: str, reference: str, reason: str, placed_by: str, now: datetime
-    ) -> Hold:
-        with self.engine.begin() as conn:
-            hold_id = conn.execute(
-                insert(legal_holds).values(
-                    subject_kind=subject_kind,
-                    reference=reference,
-                    reason=reason,
-                    placed_by=placed_by,
-                    placed_at=now,
-                )
-            ).inserted_primary_key[0]  # type: ignore[index]
+        db: Session, *, subject_kind: str, reference: str, reason: str, placed_by: str,
+        now: datetime,
+    ) -> Hold:  # fmt: skip
+        hold_id = db.execute(
+            insert(legal_holds).values(
+                subject_kind=subject_kind,
+                reference=reference,
+                reason=reason,
+                placed_by=placed_by,
+                placed_at=now,
+            )
+        ).inserted_primary_key[0]  # type: ignore[attr-defined]
         return Hold(hold_id, subject_kind, reference, reason, placed_by, now)
 
-    def lift_hold(self, hold_id: int, *, lifted_by: str, now: datetime) -> bool:
-        with self.engine.begin() as conn:
-            changed = conn.execute(
-                update(legal_holds)
-                .where(legal_holds.c.id == hold_id, _active_holds())
-                .values(lifted_by=lifted_by, lifted_at=now)
-            ).rowcount
-        return bool(changed)
+    @staticmethod
+    def lift_hold(db: Session, hold_id: int, *, lifted_by: str, now: datetime) -> Hold | None:
+        """The hold as lifted, or None when no active hold has that id."""
+        changed = db.execute(
+            update(legal_holds)
+            .where(legal_holds.c.id == hold_id, _active_holds())
+            .values(lifted_by=lifted_by, lifted_at=now)
+        ).rowcount  # type: ignore[attr-defined]
+        if not changed:
+            return None
+        return _hold(db.execute(select(legal_holds).where(legal_holds.c.id == hold_id)).one())
 
     def holds_on(self, references: list[str]) -> list[Hold]:
         with self.engine.connect() as conn:
@@ -190,20 +211,30 @@ class PrivacyStore:
                 .where(_active_holds(), legal_holds.c.reference.in_(references))
                 .order_by(legal_holds.c.id)
             ).all()
-        return [
-            Hold(r.id, r.subject_kind, r.reference, r.reason, r.placed_by, r.placed_at)
-            for r in rows
-        ]
+        return [_hold(r) for r in rows]
 
     def active_holds(self) -> list[Hold]:
         with self.engine.connect() as conn:
             rows = conn.execute(
                 select(legal_holds).where(_active_holds()).order_by(legal_holds.c.id)
             ).all()
-        return [
-            Hold(r.id, r.subject_kind, r.reference, r.reason, r.placed_by, r.placed_at)
-            for r in rows
-        ]
+        return [_hold(r) for r in rows]
+
+    def recent_holds(self, lifted_limit: int = 20) -> list[Hold]:
+        """Every active hold (oldest first), then the most recently lifted ones."""
+        with self.engine.connect() as conn:
+            lifted = conn.execute(
+                select(legal_holds)
+                .where(legal_holds.c.lifted_at.is_not(None))
+                .order_by(legal_holds.c.lifted_at.desc(), legal_holds.c.id.desc())
+                .limit(lifted_limit)
+            ).all()
+        return self.active_holds() + [_hold(r) for r in lifted]
+
+    def conversation_exists(self, conversation_id: str) -> bool:
+        with self.engine.connect() as conn:
+            query = select(ho.conversations.c.id).where(ho.conversations.c.id == conversation_id)
+            return conn.execute(query).first() is not None
 
 
 # (table, time column) of each simple data class

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi import Path as Path_
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from frontdoor import audit
 from frontdoor.accounts.roles import Role
@@ -31,7 +32,8 @@ from frontdoor.accounts.web import require_roles
 from frontdoor.audit import AuditAction
 from knowledge.deps import CsrfDep, FormDep, SessionDep
 from knowledge.routes.editor_pages import render
-from privacy.holds import UnderLegalHold
+from privacy.holds import InvalidHold, UnderLegalHold, checked_hold, lift_hold, place_hold
+from privacy.store import PrivacyStore
 from privacy.subject import KEPT, UnknownSubject, erase, export, find
 
 router = APIRouter(prefix="/editor", tags=["privacy"], include_in_schema=False)
@@ -54,12 +56,24 @@ STORE_TITLES = {
 Reference = Annotated[str, Query(max_length=400)]
 
 
+HOLD_NOTICES = {
+    "placed": "The legal hold is placed: nothing it covers is purged or erased until it is lifted.",
+    "lifted": "The legal hold is lifted.",
+}
+
+
 def _subject_page(
     request: Request, *, reference: str = "", status: int = 200, **values: Any
 ) -> HTMLResponse:
+    values.setdefault("hold_form", {"kind": "resident", "reference": reference, "reason": ""})
+    values.setdefault("hold_error", None)
+    notice = HOLD_NOTICES.get(request.query_params.get("hold", ""))
+    if notice:
+        values.setdefault("notice", notice)
+    holds = PrivacyStore(request.app.state.engine).recent_holds()
     return render(request, "editor/privacy.html", status=status, reference=reference,
                   hint=REFERENCE_HINT, titles=STORE_TITLES, title="Subject access",
-                  **values)  # fmt: skip
+                  holds=holds, **values)  # fmt: skip
 
 
 def _missing(request: Request) -> HTMLResponse:
@@ -84,7 +98,10 @@ def subject_access(request: Request, info: DpoDep, reference: Reference = "") ->
         bundle = find(state.engine, reference, actor=info.user.email, clock=state.clock)
     except UnknownSubject:
         return _unknown(request, reference)
-    return _subject_page(request, reference=bundle.identifier, bundle=bundle)
+    identity = bundle.identity
+    held_by = sorted(identity.references) or sorted(identity.resident_ids) or [bundle.identifier]
+    hold_form = {"kind": "resident", "reference": held_by[0], "reason": ""}
+    return _subject_page(request, reference=bundle.identifier, bundle=bundle, hold_form=hold_form)
 
 
 @router.get("/privacy/bundle", response_model=None)
@@ -152,6 +169,32 @@ def do_erasure(request: Request, info: DpoDep, form: FormDep) -> HTMLResponse:
                       title="Erasure refused")  # fmt: skip
     return render(request, "editor/privacy_erased.html", reference=reference, held=[],
                   report=report, titles=STORE_TITLES, title="Personal data erased")  # fmt: skip
+
+
+@router.post("/privacy/holds", response_model=None, dependencies=[CsrfDep])
+def place_legal_hold(request: Request, info: DpoDep, form: FormDep) -> Response:
+    """Place a hold (a reason is required); audited with the hold in one transaction."""
+    state = request.app.state
+    values = {name: str(form.get(name, ""))[:4000] for name in ("kind", "reference", "reason")}
+    try:
+        wanted = checked_hold(state.engine, **values)
+    except InvalidHold as exc:
+        return _subject_page(request, status=422, hold_form=values, hold_error=exc)
+    place_hold(state.engine, kind=wanted.kind, reference=wanted.reference, reason=wanted.reason,
+               by=info.user.email, now=state.clock())  # fmt: skip
+    return RedirectResponse("/editor/privacy?hold=placed#holds", status_code=303)
+
+
+@router.post("/privacy/holds/{hold_id}/lift", response_model=None, dependencies=[CsrfDep])
+def lift_legal_hold(
+    request: Request, info: DpoDep, hold_id: Annotated[int, Path_(ge=1, le=2**62)]
+) -> Response:
+    state = request.app.state
+    if lift_hold(state.engine, hold_id, by=info.user.email, now=state.clock()) is None:
+        error = InvalidHold("holds", f"Hold {hold_id} is not in force: it was lifted already "
+                            "or never placed")  # fmt: skip
+        return _subject_page(request, status=409, hold_error=error)
+    return RedirectResponse("/editor/privacy?hold=lifted#holds", status_code=303)
 
 
 def _filters(actor: str, action: str, subject: str) -> dict[str, str]:

@@ -1,5 +1,6 @@
 """The DPO's pages in a real browser: sign in, find the demo resident by their
-council tax reference, read the audit log; axe-core finds nothing serious."""
+council tax reference, download the bundle, place and lift a legal hold, read
+the audit log; axe-core finds nothing serious."""
 
 from pathlib import Path
 
@@ -32,7 +33,7 @@ def test_subject_access_and_audit_pages(site, page):
     page.wait_for_url(f"{site.url}/editor/privacy")
     page.get_by_role("button", name="Search").click()
     assert page.get_by_text("Enter a reference").first.is_visible()
-    page.get_by_label("Reference").fill("CT40012345")
+    page.get_by_label("Reference", exact=True).fill("CT40012345")
     page.get_by_role("button", name="Search").click()
     page.get_by_role("heading", name="Held about CT40012345").wait_for()
     assert axe_violations(page, best_practice=True) == []
@@ -41,9 +42,29 @@ def test_subject_access_and_audit_pages(site, page):
     with page.expect_download() as download:
         page.get_by_role("link", name="Download bundle").click()
     assert download.value.suggested_filename == "subject-access-CT40012345.zip"
+
+    # a legal hold: the reason is required; placed, listed with who and why, lifted
+    place = page.get_by_role("button", name="Place legal hold")
+    place.click()
+    page.get_by_role("heading", name="There is a problem with the legal hold").wait_for()
+    assert page.get_by_label("Reason").get_attribute("aria-describedby") == (
+        "hold-reason-hint hold-reason-error"
+    )
+    assert axe_violations(page, best_practice=True) == []
+    page.get_by_label("Reason").fill("Tribunal claim 2026/14")
+    place.click()
+    page.get_by_text("The legal hold is placed").wait_for()
+    row = page.locator("#hold-list tbody tr", has_text="Tribunal claim 2026/14")
+    assert "resident CT40012345" in row.inner_text() and DPO in row.inner_text()
+    page.screenshot(path=str(SHOTS / "legal-holds.png"), full_page=True)
+    row.get_by_role("button", name="Lift hold").click()
+    page.get_by_text("The legal hold is lifted").wait_for()
     page.get_by_role("link", name="Audit log").click()
     page.get_by_role("button", name="Verify the chain").click()
     assert page.get_by_text("The chain is intact").is_visible()
-    assert page.locator("main table tbody tr").first.inner_text().count("subject export") == 1
+    newest = page.locator("main table tbody tr")
+    assert "legal hold lifted" in newest.nth(0).inner_text()
+    assert "legal hold" in newest.nth(1).inner_text()
+    assert newest.nth(2).inner_text().count("subject export") == 1
     assert axe_violations(page, best_practice=True) == []
     page.screenshot(path=str(SHOTS / "audit-log.png"), full_page=True)

@@ -6,6 +6,7 @@ tampered entry shows as broken."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -17,6 +18,7 @@ from sqlalchemy import text
 from frontdoor.accounts import service
 from frontdoor.accounts.roles import Role
 from privacy.holds import lift_hold, place_hold
+from privacy.store import PrivacyStore
 from tests.integration.audit.test_audit_log import drop_trigger
 from tests.integration.knowledge.conftest import NOW, PASSWORD
 from tests.integration.privacy import factories
@@ -27,7 +29,7 @@ HTML = {"accept": "text/html"}
 @pytest.fixture
 def people(factory, database):
     factories.resident(database.engine)
-    factories.conversation(
+    cid = factories.conversation(
         database.engine, closed_at=NOW, refs="CT40012345", resident="R0001", text="my balance"
     )
     with factory() as session:
@@ -37,6 +39,7 @@ def people(factory, database):
                 password=PASSWORD, roles=[role], teams=[],
             )  # fmt: skip
         session.commit()
+    return cid
 
 
 def sign_in(client, email: str) -> str:
@@ -150,3 +153,93 @@ def test_bad_references_get_a_clear_message(client, people, method, path, refere
             path, form["confirm"] = path.removesuffix("?confirm"), "yes"
         response = client.post(path, data=form)
     assert response.status_code == status and message in response.text
+
+
+def test_holds_are_placed_listed_and_lifted_in_the_pages(client, people, database):
+    token = sign_in(client, "dpo@example.gov.uk")
+    assert "No legal hold is in force." in client.get("/editor/privacy", headers=HTML).text
+    found = client.get("/editor/privacy?reference=R0001", headers=HTML).text
+    assert 'name="reference" type="text" value="CT40012345"' in found  # the hold form's guess
+
+    def place(**fields):
+        form = {"csrf_token": token, "kind": "resident", "reference": "CT40012345",
+                "reason": "tribunal claim 2026/14", **fields}  # fmt: skip
+        return client.post("/editor/privacy/holds", data=form, follow_redirects=False)
+
+    for fields, message in [
+        ({"reason": "  "}, "Enter the reason for the hold"),
+        ({"kind": "everything"}, "Select whether the hold is on a conversation or a resident"),
+        ({"reference": ""}, "Enter the conversation id or the resident's reference"),
+        ({"reference": "CT49999999"}, "Nothing is held about \u2018CT49999999\u2019"),
+        ({"reference": "someone@example.org"}, "not an email or a postcode"),
+        ({"kind": "conversation", "reference": "0" * 32}, "No conversation has the id"),
+    ]:
+        refused = place(**fields)
+        assert refused.status_code == 422 and message in html.unescape(refused.text), fields
+    assert place(csrf_token="forged").status_code == 403
+    assert PrivacyStore(database.engine).recent_holds() == []  # nothing half-written
+
+    placed = place(reference=" ct40012345 ")
+    assert (
+        placed.status_code == 303
+        and placed.headers["location"] == "/editor/privacy?hold=placed#holds"
+    )
+    assert (
+        place(kind="conversation", reference=people.upper(), reason="complaint C-77").status_code
+        == 303
+    )
+    page = client.get(placed.headers["location"], headers=HTML).text
+    assert "The legal hold is placed" in page
+    rows = re.findall(
+        r"<tr><td>(\d+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td><td>([^<]+)</td>", page
+    )
+    assert [row[1:] for row in rows] == [
+        ("resident CT40012345", "tribunal claim 2026/14", "dpo@example.gov.uk", "2026-11-18 10:30"),
+        (f"conversation {people}", "complaint C-77", "dpo@example.gov.uk", "2026-11-18 10:30"),
+    ]
+    erase = {"csrf_token": token, "reference": "CT40012345", "confirm": "yes"}
+    refused = client.post("/editor/privacy/erase", data=erase)
+    assert refused.status_code == 409
+    assert "tribunal claim 2026/14" in refused.text and "complaint C-77" in refused.text
+
+    resident_hold = rows[0][0]
+    lift = f"/editor/privacy/holds/{resident_hold}/lift"
+    assert client.post(lift, data={"csrf_token": "forged"}).status_code == 403
+    lifted = client.post(lift, data={"csrf_token": token}, follow_redirects=False)
+    assert (
+        lifted.status_code == 303
+        and lifted.headers["location"] == "/editor/privacy?hold=lifted#holds"
+    )
+    again = client.post(lift, data={"csrf_token": token})
+    assert again.status_code == 409 and f"Hold {resident_hold} is not in force" in again.text
+    page = client.get("/editor/privacy", headers=HTML).text
+    assert "Recently lifted (1)" in page
+    assert (
+        "dpo@example.gov.uk, 2026-11-18 10:30</td><td>dpo@example.gov.uk, 2026-11-18 10:30" in page
+    )
+    still = client.post("/editor/privacy/erase", data=erase)  # the conversation is still held
+    assert still.status_code == 409 and "complaint C-77" in still.text
+    assert "tribunal claim" not in still.text
+
+    log = client.get("/editor/audit?action=", headers=HTML).text
+    entries = re.findall(r"<td>(legal hold(?: lifted)?)</td><td>([^<]*)</td>", log)
+    assert entries == [
+        ("legal hold lifted", "resident:CT40012345"),
+        ("legal hold", f"conversation:{people}"),
+        ("legal hold", "resident:CT40012345"),
+    ]
+
+
+def test_only_a_dpo_or_admin_places_a_hold(client, people, factory):
+    with factory() as session:
+        service.create_user(session, email="ed@example.gov.uk", display_name="Ed",
+                            password=PASSWORD, roles=[Role.EDITOR], teams=[])  # fmt: skip
+        session.commit()
+    client.post("/editor/login", data={"email": "ed@example.gov.uk", "password": PASSWORD})
+    page = client.get("/editor", headers=HTML)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page.text).group(1)
+    form = {"csrf_token": token, "kind": "resident", "reference": "CT40012345", "reason": "x"}
+    assert client.post("/editor/privacy/holds", data=form).status_code == 403
+    assert (
+        client.post("/editor/privacy/holds/1/lift", data={"csrf_token": token}).status_code == 403
+    )
