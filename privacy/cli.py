@@ -43,22 +43,22 @@ def hold(
     """Place a legal hold: nothing it covers is purged or erased until it is lifted."""
     from frontdoor.clock import system_clock
     from frontdoor.commands import common_engine, fail
-    from privacy.holds import place_hold
+    from privacy.holds import InvalidHold, checked_hold, place_hold
 
-    if kind not in ("conversation", "resident"):
-        fail("--kind must be conversation or resident", code=2)
-    if not reason.strip() or not reference.strip():
-        fail("a legal hold needs a reference and a reason", code=2)
     engine = common_engine()
+    try:
+        wanted = checked_hold(engine, kind=kind, reference=reference, reason=reason)
+    except InvalidHold as exc:
+        fail(exc.message, code=2)
     placed = place_hold(
         engine,
-        kind=kind,
-        reference=reference.strip(),
-        reason=reason.strip(),
+        kind=wanted.kind,
+        reference=wanted.reference,
+        reason=wanted.reason,
         by=by,
         now=system_clock(),
     )
-    typer.echo(f"hold {placed.id} placed on {kind} {placed.reference}: {placed.reason}")
+    typer.echo(f"hold {placed.id} placed on {wanted.kind} {placed.reference}: {placed.reason}")
 
 
 @app.command("lift")

@@ -140,3 +140,8 @@ def test_the_command_prints_each_class(world, tmp_path):
         "audit_log",
     ]
     assert "would delete" in result.stdout
+    env = {"FRONTDOOR_DATABASE_URL": database.url}
+    refused = frontdoor(
+        "privacy", "hold", "--reference", "CT49999999", "--reason", "claim", env=env, cwd=tmp_path
+    )
+    assert refused.returncode == 2 and "Nothing is held about" in refused.stderr
