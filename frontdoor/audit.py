@@ -56,7 +56,10 @@ class AuditAction(StrEnum):
     VIEW_BALANCE = "view_balance"
     VIEW_CASES = "view_cases"
     VIEW_TRANSCRIPT = "view_transcript"
-    PUBLISH = "publish"
+    PUBLISH = "publish"  # a reviewer approves (or an import publishes) a revision
+    UNPUBLISH = "unpublish"  # a live article archived: taken off the website and search
+    SCHEDULED_PUBLISH = "scheduled_publish"  # an approved revision's publish_at came due
+    SCHEDULED_UNPUBLISH = "scheduled_unpublish"  # its unpublish_at came due
     SUBJECT_SEARCH = "subject_search"
     SUBJECT_EXPORT = "subject_export"
     ERASURE = "erasure"

@@ -20,6 +20,12 @@ class Actor:
     roles: frozenset[str] = field(default_factory=frozenset)
     teams: tuple[str, ...] = ()
     is_service: bool = False
+    email: str = ""  # staff only: how the audit log of staff access names them
+
+    @property
+    def audit_name(self) -> str:
+        """Who, in the audit log (``frontdoor.audit``): the email, else the key."""
+        return self.email or self.key
 
     @property
     def can_write(self) -> bool:
@@ -48,4 +54,5 @@ def from_user(user: object) -> Actor:
         name=user.display_name,  # type: ignore[attr-defined]
         roles=frozenset(role.value for role in roles),
         teams=tuple(user.teams),  # type: ignore[attr-defined]
+        email=user.email,  # type: ignore[attr-defined]
     )

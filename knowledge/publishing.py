@@ -1,10 +1,15 @@
 """Workflow moves (submit, approve, send back, archive, reopen) and scheduling.
 
 Publishing makes the newest revision the *live* one and bumps the content
-revision counter so search catches up. An article is visible to the public
-when it has a live revision and its publish/unpublish window is open; that
-rule is applied on every read (``visible_clause``) and by ``apply_schedule``,
-which a background loop runs so search hears about scheduled changes too.
+revision counter so search catches up. Every publication, withdrawal and
+scheduled change appends an entry to the audit log of staff access (who, which
+article, which version) in the same transaction: core's ``frontdoor.audit``,
+which knowledge may use without importing any other service.
+
+An article is visible to the public when it has a live revision and its
+publish/unpublish window is open; that rule is applied on every read
+(``visible_clause``) and by ``apply_schedule``, which a background loop runs so
+search hears about scheduled changes too.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from frontdoor import audit
+from frontdoor.audit import AuditAction
 from knowledge import content_revision
 from knowledge.actors import SYSTEM, Actor
 from knowledge.articles import get_article, record_event, utcnow
@@ -112,6 +119,31 @@ def publish_imported(
     return _make_live(session, article, actor=actor, comment="Imported", now=now or utcnow())
 
 
+def _live_version(article: Article) -> int:
+    return article.live_revision.number if article.live_revision is not None else 0
+
+
+def _audit(
+    session: Session,
+    action: AuditAction,
+    article: Article,
+    *,
+    who: str,
+    version: int,
+    now: datetime,
+    **detail: object,
+) -> None:
+    audit.record(
+        session,
+        actor=who,
+        action=action,
+        subject=f"article:{article.id}",
+        detail={"slug": article.slug, "language": article.language, "version": version,
+                **detail},
+        clock=lambda: now,
+    )  # fmt: skip
+
+
 def _make_live(
     session: Session, article: Article, *, actor: Actor, comment: str, now: datetime
 ) -> Article:
@@ -125,6 +157,9 @@ def _make_live(
     article.last_reviewed_at = now
     article.schedule_applied = article.publish_at is None or article.publish_at <= now
     content_revision.touch(session, article)
+    scheduled = {} if article.schedule_applied else {"scheduled_for": article.publish_at}
+    _audit(session, AuditAction.PUBLISH, article, who=actor.audit_name, version=article.version,
+           now=now, **scheduled)  # fmt: skip
     session.flush()
     session.expire(article, ["live_revision"])
     return article
@@ -157,10 +192,13 @@ def archive(
     now = now or utcnow()
     article = get_article(session, article_id, for_update=True)
     was_live = article.live_revision_id is not None
+    live_version = _live_version(article)
     _move(session, article, Action.ARCHIVE, actor=actor, comment=comment, now=now)
     article.live_revision_id = None
     if was_live:
         content_revision.touch(session, article)
+        _audit(session, AuditAction.UNPUBLISH, article, who=actor.audit_name,
+               version=live_version, now=now)  # fmt: skip
     session.flush()
     session.expire(article, ["live_revision"])
     return article
@@ -194,11 +232,15 @@ def apply_schedule(session: Session, now: datetime | None = None) -> Sequence[in
     for article in due_publish:
         article.schedule_applied = True
         content_revision.touch(session, article)
+        _audit(session, AuditAction.SCHEDULED_PUBLISH, article, who="system",
+               version=_live_version(article), now=now,
+               publish_at=article.publish_at)  # fmt: skip
         changed.append(article.id)
     due_unpublish = session.scalars(
         select(Article).where(Article.live_revision_id.is_not(None), Article.unpublish_at <= now)
     ).unique()
     for article in due_unpublish:
+        live_version = _live_version(article)
         article.live_revision_id = None
         if article.state == ArticleState.PUBLISHED:
             before = article.state
@@ -208,6 +250,8 @@ def apply_schedule(session: Session, now: datetime | None = None) -> Sequence[in
                 comment="Scheduled unpublish", now=now,
             )  # fmt: skip
         content_revision.touch(session, article)
+        _audit(session, AuditAction.SCHEDULED_UNPUBLISH, article, who="system",
+               version=live_version, now=now, unpublish_at=article.unpublish_at)  # fmt: skip
         changed.append(article.id)
     session.flush()
     return changed

@@ -73,7 +73,7 @@ def _staff(session: Session, email: str, fallback: str, roles: set[str]) -> Acto
     user = session.scalar(select(User).where(User.email == email))
     if user is None:
         return Actor(id=None, name=fallback, roles=frozenset(roles))
-    return Actor(id=user.id, name=user.display_name, roles=frozenset(roles))
+    return Actor(id=user.id, name=user.display_name, roles=frozenset(roles), email=email)
 
 
 def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:

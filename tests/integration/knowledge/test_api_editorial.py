@@ -99,7 +99,7 @@ def test_stale_save_is_409_with_the_newer_revision(client):
     assert body["current"]["version"] == 2 and body["current"]["title"] == "First"
 
 
-def test_workflow_over_the_api(client, staff):
+def test_workflow_over_the_api(client, staff, factory):
     article = create(client)
     url = f"/api/v1/editorial/articles/{article['id']}"
     assert (
@@ -116,6 +116,12 @@ def test_workflow_over_the_api(client, staff):
     again = client.post(f"{url}/approve", json={}, headers={"x-csrf-token": token})
     assert again.status_code == 409 and again.json()["error"] == "illegal_transition"
     assert client.get("/api/v1/articles/missed-bin").status_code == 200
+    from frontdoor import audit
+
+    with factory() as session:  # the signed-in reviewer, by email, in the staff access log
+        (entry,) = audit.list_entries(session, action="publish")
+    assert (entry.actor, entry.subject) == ("reviewer@example.gov.uk", f"article:{article['id']}")
+    assert entry.detail == {"slug": "missed-bin", "language": "en", "version": 1}
 
 
 def test_reviewer_cannot_approve_own_change(client, staff):

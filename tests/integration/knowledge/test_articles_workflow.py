@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from knowledge.schemas import ArticleUpdate
 from tests.integration.knowledge.conftest import (
     ADMIN,
     EDITOR,
+    NOW,
     OTHER_EDITOR,
     REVIEWER,
     article_data,
@@ -192,3 +194,56 @@ def test_schedule_must_be_timezone_aware_and_ordered(session):
         articles.create_article(
             session, article_data(publish_at=now.replace(tzinfo=None)), actor=EDITOR
         )
+
+
+def audit_trail(session):
+    from frontdoor import audit
+
+    assert audit.verify(session).ok
+    return [
+        (e.actor, e.action, e.subject, e.detail)
+        for e in reversed(audit.list_entries(session, limit=20))
+    ]
+
+
+def test_publication_withdrawal_and_the_schedule_are_in_the_audit_log(session):
+    reviewer = replace(REVIEWER, email="rita@example.gov.uk")
+    article = articles.create_article(session, article_data(), actor=EDITOR)
+    publishing.submit(session, article.id, actor=EDITOR, now=NOW)
+    publishing.approve(session, article.id, actor=reviewer, now=NOW)
+    articles.save_article(session, article.id, update_from(article, title="Bins"), actor=EDITOR)
+    publishing.archive(session, article.id, actor=reviewer, comment="Service ended", now=NOW)
+    later = articles.create_article(
+        session,
+        article_data(slug="later", publish_at=NOW + timedelta(hours=1),
+                     unpublish_at=NOW + timedelta(hours=2)),
+        actor=EDITOR,
+    )  # fmt: skip
+    publishing.submit(session, later.id, actor=EDITOR, now=NOW)
+    publishing.approve(session, later.id, actor=ADMIN, now=NOW)  # no email: named by its key
+    publishing.apply_schedule(session, NOW + timedelta(minutes=61))
+    publishing.apply_schedule(session, NOW + timedelta(minutes=62))  # nothing due: no entry
+    publishing.apply_schedule(session, NOW + timedelta(hours=3))
+    session.commit()
+    first, second = f"article:{article.id}", f"article:{later.id}"
+    common = {"language": "en"}
+    assert audit_trail(session) == [
+        ("rita@example.gov.uk", "publish", first, {**common, "slug": "missed-bin", "version": 1}),
+        # the live version was withdrawn, though a newer draft (2) existed
+        ("rita@example.gov.uk", "unpublish", first, {**common, "slug": "missed-bin", "version": 1}),
+        ("user:301", "publish", second, {**common, "slug": "later", "version": 1,
+         "scheduled_for": str(NOW + timedelta(hours=1))}),
+        ("system", "scheduled_publish", second, {**common, "slug": "later", "version": 1,
+         "publish_at": str(NOW + timedelta(hours=1))}),
+        ("system", "scheduled_unpublish", second, {**common, "slug": "later", "version": 1,
+         "unpublish_at": str(NOW + timedelta(hours=2))}),
+    ]  # fmt: skip
+
+
+def test_a_rolled_back_publication_leaves_no_audit_entry(session):
+    article = articles.create_article(session, article_data(), actor=EDITOR)
+    publishing.submit(session, article.id, actor=EDITOR)
+    session.commit()
+    publishing.approve(session, article.id, actor=REVIEWER)
+    session.rollback()
+    assert audit_trail(session) == []
