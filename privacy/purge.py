@@ -106,7 +106,10 @@ def purge(
         if data_class.name == "conversations":
             counts = store.count_conversations(cutoff)
             if dry_run:
-                detail = f"{counts['conversations']} conversations, {counts['events']} messages"
+                detail = (
+                    f"{counts['conversations']} conversations, {counts['events']} messages, "
+                    f"{counts['answers']} bot answers"
+                )
                 results.append(ClassResult(data_class.name, sum(counts.values()), detail))
                 continue
             total = _drain(
@@ -115,18 +118,22 @@ def purge(
                 progress,
                 data_class.name,
             )
+            total += _drain(
+                functools.partial(store.purge_orphan_answers_batch, cutoff, size),
+                spend,
+                progress,
+                data_class.name,
+            )
             results.append(ClassResult(data_class.name, total))
             continue
         table, column = SIMPLE_CLASSES[data_class.name]
+        one_batch = functools.partial(store.delete_older_batch, table, column, cutoff, size)
+        if data_class.name == "content_gaps":  # their groups are re-keyed as they go
+            one_batch = functools.partial(store.purge_gaps_batch, cutoff, size)
         if dry_run:
             results.append(ClassResult(data_class.name, store.count_older(table, column, cutoff)))
             continue
-        total = _drain(
-            functools.partial(store.delete_older_batch, table, column, cutoff, size),
-            spend,
-            progress,
-            data_class.name,
-        )
+        total = _drain(one_batch, spend, progress, data_class.name)
         results.append(ClassResult(data_class.name, total))
     if not dry_run and any(r.rows for r in results):
         with Session(engine) as db:

@@ -40,6 +40,7 @@ from actions import models as bot
 from backoffice import models as bo
 from frontdoor.audit import AuditEntry
 from handoff import models as ho
+from knowledge.gaps import normalised
 from knowledge.models import ContentGap, Feedback
 from privacy.models import legal_holds
 
@@ -100,6 +101,14 @@ def _conversation_held() -> ColumnElement[bool]:
     return exists(held)
 
 
+def _orphan_answers(cutoff: datetime) -> ColumnElement[bool]:
+    answers = bot.answer_feedback.c
+    conversation = select(ho.conversations.c.id).where(
+        ho.conversations.c.id == answers.conversation_id
+    )
+    return and_(answers.answered_at < cutoff, not_(exists(conversation)))
+
+
 def expired_conversations(cutoff: datetime) -> ColumnElement[bool]:
     conv = ho.conversations.c
     return and_(conv.closed_at.is_not(None), conv.closed_at < cutoff, not_(_conversation_held()))
@@ -126,7 +135,65 @@ class PrivacyStore:
                 )
                 or 0
             )
-        return {"conversations": conversations, "events": events}
+            answers = conn.scalar(
+                select(func.count())
+                .select_from(bot.answer_feedback)
+                .where(bot.answer_feedback.c.conversation_id.in_(ids))
+            )
+            orphans = conn.scalar(
+                select(func.count()).select_from(bot.answer_feedback).where(_orphan_answers(cutoff))
+            )
+        return {
+            "conversations": conversations,
+            "events": events,
+            "answers": (answers or 0) + (orphans or 0),
+        }
+
+    def purge_orphan_answers_batch(self, cutoff: datetime, batch: int) -> int:
+        """The bot's answer log rows past the conversations' schedule whose
+        conversation is gone (purged before the log was, or never reached handoff)."""
+        table = bot.answer_feedback
+        with self.engine.begin() as conn:
+            chosen = select(table.c.id).where(_orphan_answers(cutoff)).limit(batch)
+            return conn.execute(delete(table).where(table.c.id.in_(chosen))).rowcount
+
+    def purge_gaps_batch(self, cutoff: datetime, batch: int) -> int:
+        """Delete up to ``batch`` expired content gaps, and re-key what they leave.
+
+        A gap's ``group_key`` is the normalised words of the first question of
+        its group: when that question is purged, the later ones still carry its
+        words. So every surviving member of a group that lost a gap takes the
+        key of its oldest survivor: nothing of a purged question stays behind.
+        """
+        table = GAPS
+        with self.engine.begin() as conn:
+            rows = conn.execute(
+                select(table.c.id, table.c.group_key, table.c.language)
+                .where(table.c.created_at < cutoff)
+                .order_by(table.c.id)
+                .limit(batch)
+            ).all()
+            if not rows:
+                return 0
+            deleted = conn.execute(
+                delete(table).where(table.c.id.in_([r.id for r in rows]))
+            ).rowcount
+            for key, language in sorted({(r.group_key, r.language) for r in rows}):
+                survivors = conn.execute(
+                    select(table.c.id, table.c.question)
+                    .where(table.c.group_key == key, table.c.language == language)
+                    .order_by(table.c.created_at, table.c.id)
+                ).all()
+                if not survivors:
+                    continue
+                new_key = normalised(survivors[0].question)
+                if new_key != key:
+                    conn.execute(
+                        update(table)
+                        .where(table.c.id.in_([r.id for r in survivors]))
+                        .values(group_key=new_key)
+                    )
+            return deleted
 
     def purge_conversations_batch(self, cutoff: datetime, batch: int) -> int:
         """Delete up to about ``batch`` rows belonging to expired conversations.
@@ -135,7 +202,8 @@ class PrivacyStore:
         delete below walks an index on ``conversation_id`` rather than joining
         the whole table: their events first (the bulk, at most ``batch``), and
         once those are gone their transcripts, assignments, the bot's
-        verification records and the conversations themselves.
+        verification records and answer log (each answer keeps the resident's
+        question) and the conversations themselves.
         """
         with self.engine.begin() as conn:
             ids = list(conn.scalars(self._expired_ids(cutoff).limit(CONVERSATIONS_PER_BATCH)))
@@ -151,6 +219,7 @@ class PrivacyStore:
                 ho.assignments,
                 bot.verification_attempts,
                 bot.verification_grants,
+                bot.answer_feedback,
             ):
                 deleted += conn.execute(
                     delete(table).where(table.c.conversation_id.in_(ids))
@@ -447,6 +516,12 @@ class SubjectStore:
                     ),
                 ),
                 "content_gaps": _dicts(conn, select(GAPS).where(GAPS.c.conversation_id.in_(ids))),
+                "bot_answers": _dicts(
+                    conn,
+                    select(bot.answer_feedback)
+                    .where(bot.answer_feedback.c.conversation_id.in_(ids))
+                    .order_by(bot.answer_feedback.c.answered_at),
+                ),
                 "audit_entries": _dicts(
                     conn,
                     select(AUDIT)
@@ -466,7 +541,7 @@ class SubjectStore:
 
     def erase(self, found: Identity) -> dict[str, int]:
         """Delete the conversations (their messages, transcripts, assignments go with
-        them), the bot's verification records and the gaps they left."""
+        them), the bot's verification records and answer log, and the gaps they left."""
         ids = sorted(found.conversation_ids)
         removed: dict[str, int] = {}
         with self.engine.begin() as conn:
@@ -474,6 +549,7 @@ class SubjectStore:
                 ("verification_attempts", bot.verification_attempts),
                 ("verification_grants", bot.verification_grants),
                 ("content_gaps", cast(Table, ContentGap.__table__)),
+                ("bot_answers", bot.answer_feedback),
             ):
                 removed[name] = conn.execute(
                     delete(table).where(table.c.conversation_id.in_(ids))

@@ -91,20 +91,36 @@ def find(engine: Engine, identifier: str, *, actor: str, clock: Clock = system_c
     return Bundle(identifier, identity, store.gather(identity))
 
 
+def export_files(
+    engine: Engine, identifier: str, *, actor: str, clock: Clock = system_clock
+) -> dict[str, str]:
+    """The bundle's files by name (subject-access.json and .html), in memory: the
+    staff pages zip them straight into the response, so no copy of a resident's
+    data is left on the server's disk. Audited as an export."""
+    bundle = find(engine, identifier, actor=actor, clock=clock)
+    files = {
+        "subject-access.json": json.dumps(bundle.as_json(), indent=2, sort_keys=True, default=str),
+        "subject-access.html": render_html(bundle),
+    }
+    counts = {name: len(rows) for name, rows in bundle.data.items()}
+    _record(engine, actor, AuditAction.SUBJECT_EXPORT, bundle.identifier, counts, clock)
+    return files
+
+
 def export(
     engine: Engine, identifier: str, out_dir: Path, *, actor: str, clock: Clock = system_clock
 ) -> list[Path]:
-    """Write subject-access.json and subject-access.html into ``out_dir``.
-    Nothing is written for an unknown identifier."""
-    bundle = find(engine, identifier, actor=actor, clock=clock)
+    """Write subject-access.json and subject-access.html into ``out_dir`` (the
+    command's ``--out``: the only place an export is written). Nothing is
+    written for an unknown identifier."""
+    files = export_files(engine, identifier, actor=actor, clock=clock)
     out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = out_dir / "subject-access.json"
-    html_path = out_dir / "subject-access.html"
-    json_path.write_text(json.dumps(bundle.as_json(), indent=2, sort_keys=True, default=str))
-    html_path.write_text(render_html(bundle))
-    counts = {name: len(rows) for name, rows in bundle.data.items()}
-    _record(engine, actor, AuditAction.SUBJECT_EXPORT, bundle.identifier, counts, clock)
-    return [json_path, html_path]
+    paths = []
+    for name, text in files.items():
+        path = out_dir / name
+        path.write_text(text)
+        paths.append(path)
+    return paths
 
 
 def erase(
@@ -136,6 +152,7 @@ _TITLES = {
     "cases_raised_in_chat": "Cases raised in chat",
     "verification_attempts": "Attempts to verify your identity",
     "content_gaps": "Questions the assistant could not answer",
+    "bot_answers": "Questions the assistant answered from a page, and whether it helped",
     "audit_entries": "Council staff who accessed your information",
 }
 

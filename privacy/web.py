@@ -16,9 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import tempfile
 import zipfile
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -34,7 +32,7 @@ from knowledge.deps import CsrfDep, FormDep, SessionDep
 from knowledge.routes.editor_pages import render
 from privacy.holds import InvalidHold, UnderLegalHold, checked_hold, lift_hold, place_hold
 from privacy.store import PrivacyStore
-from privacy.subject import KEPT, UnknownSubject, erase, export, find
+from privacy.subject import KEPT, UnknownSubject, erase, export_files, find
 
 router = APIRouter(prefix="/editor", tags=["privacy"], include_in_schema=False)
 DpoDep = Annotated[SessionInfo, Depends(require_roles(Role.DPO, Role.ADMIN))]
@@ -51,6 +49,7 @@ STORE_TITLES = {
     "cases_raised_in_chat": "Cases raised in chat",
     "verification_attempts": "Attempts to verify identity",
     "content_gaps": "Questions the assistant could not answer",
+    "bot_answers": "Questions the assistant answered from a page",
     "audit_entries": "Staff who accessed the information",
 }
 Reference = Annotated[str, Query(max_length=400)]
@@ -106,21 +105,19 @@ def subject_access(request: Request, info: DpoDep, reference: Reference = "") ->
 
 @router.get("/privacy/bundle", response_model=None)
 def download_bundle(request: Request, info: DpoDep, reference: Reference = "") -> Response:
-    """A zip of subject-access.json and .html, written by the export command's own code."""
+    """A zip of subject-access.json and .html, made in memory by the export
+    command's own code (no temporary copy on disk to clean up)."""
     if not reference.strip():
         return _missing(request)
     state = request.app.state
-    with tempfile.TemporaryDirectory(prefix="subject-access-") as folder:
-        try:
-            paths = export(
-                state.engine, reference, Path(folder), actor=info.user.email, clock=state.clock
-            )
-        except UnknownSubject:
-            return _unknown(request, reference)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in paths:
-                archive.write(path, arcname=path.name)
+    try:
+        files = export_files(state.engine, reference, actor=info.user.email, clock=state.clock)
+    except UnknownSubject:
+        return _unknown(request, reference)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
     name = "".join(c if c.isalnum() else "-" for c in " ".join(reference.split()))[:60]
     return Response(
         buffer.getvalue(),

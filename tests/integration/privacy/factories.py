@@ -69,14 +69,27 @@ def conversation(
                 conversation_id=cid, account_key="k", succeeded=True, attempted_at=created
             )
         )
+        answer(conn, conversation_id=cid, at=created, question=text)
     return cid
 
 
-def gap(engine: Engine, *, at: datetime, question: str = "where is my bin") -> None:
+def answer(conn, *, conversation_id: str, at: datetime, question: str = "when is my bin") -> None:
+    """One row of the bot's answer log (it keeps the resident's question)."""
+    conn.execute(
+        insert(bot.answer_feedback).values(
+            conversation_id=conversation_id, slug="bins", section_anchor=None, language="en",
+            question=question, answered_at=at, helpful=None, rated_at=None,
+        )
+    )  # fmt: skip
+
+
+def gap(
+    engine: Engine, *, at: datetime, question: str = "where is my bin", group_key: str = ""
+) -> None:
     with engine.begin() as conn:
         conn.execute(
             insert(ContentGap.__table__).values(
-                question=question, source="bot", language="en", group_key=question,
+                question=question, source="bot", language="en", group_key=group_key or question,
                 status="open", resolution="", resolved_by="", created_at=at,
             )
         )  # fmt: skip

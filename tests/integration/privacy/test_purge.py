@@ -46,6 +46,9 @@ def world(database):
     }
     factories.gap(engine, at=NOW - timedelta(days=200))
     factories.gap(engine, at=NOW - timedelta(days=100))
+    with engine.begin() as conn:  # answers whose conversation handoff no longer has
+        factories.answer(conn, conversation_id="gone-old", at=NOW - timedelta(days=400))
+        factories.answer(conn, conversation_id="gone-recent", at=NOW - timedelta(days=300))
     factories.feedback(engine, at=NOW - timedelta(days=366))
     factories.feedback(engine, at=NOW - timedelta(days=10))
     with Session(engine) as db:
@@ -74,7 +77,8 @@ def test_dry_run_counts_per_class_and_deletes_nothing(world):
     results = {
         r.name: r for r in purge(database.engine, SETTINGS, dry_run=True, clock=fixed_clock(NOW))
     }
-    assert results["conversations"].detail == "2 conversations, 9 messages"
+    # two expired conversations (one answer each) and the expired orphan answer
+    assert results["conversations"].detail == "2 conversations, 9 messages, 3 bot answers"
     assert results["content_gaps"].rows == 1
     assert results["feedback"].rows == 1
     # every attempt is over 24 hours old here, the held conversation's too
@@ -93,6 +97,9 @@ def test_purge_deletes_what_is_past_its_schedule_and_keeps_the_rest(world):
     assert count(engine, ContentGap.__table__) == 1
     assert count(engine, Feedback.__table__) == 1
     assert count(engine, bot.verification_attempts) == 0
+    with engine.connect() as conn:  # answers go with their conversation, orphans on schedule
+        answers = set(conn.scalars(select(bot.answer_feedback.c.conversation_id)))
+    assert answers == {ids["recent"], ids["open"], ids["held"], "gone-recent"}
     with Session(engine) as db:
         assert audit.verify(db).ok
         actions = [e.action for e in audit.list_entries(db, limit=10)]
@@ -145,3 +152,25 @@ def test_the_command_prints_each_class(world, tmp_path):
         "privacy", "hold", "--reference", "CT49999999", "--reason", "claim", env=env, cwd=tmp_path
     )
     assert refused.returncode == 2 and "Nothing is held about" in refused.stderr
+
+
+def test_purged_gaps_leave_nothing_of_their_words_in_the_groups_they_started(database):
+    engine = database.engine
+    first = "card 4111 my bin was missed"  # the group's first question names its key
+    factories.gap(engine, at=NOW - timedelta(days=200), question=first,
+                  group_key="4111 bin card miss")  # fmt: skip
+    for days, question in ((190, "bin missed again"), (20, "my bin was missed")):
+        factories.gap(engine, at=NOW - timedelta(days=days), question=question,
+                      group_key="4111 bin card miss")  # fmt: skip
+    factories.gap(engine, at=NOW - timedelta(days=10), question="bulky waste price")
+    purge(engine, SETTINGS, clock=fixed_clock(NOW), batch=1)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(ContentGap.question, ContentGap.group_key).order_by(ContentGap.id)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("my bin was missed", "bin missed"),  # the oldest survivor's own words
+        ("bulky waste price", "bulky waste price"),  # another group: untouched
+    ]
+    again = purge(engine, SETTINGS, clock=fixed_clock(NOW))
+    assert {r.name: r.rows for r in again}["content_gaps"] == 0

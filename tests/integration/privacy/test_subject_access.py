@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from actions import models as bot
 from frontdoor import audit
 from frontdoor.audit import AuditAction
 from frontdoor.clock import fixed_clock
@@ -71,6 +72,7 @@ def test_the_bundle_holds_every_store_and_who_viewed_the_balance(alex, tmp_path)
     assert sorted(c["id"] for c in data["data"]["conversations"]) == sorted(chats)
     assert len(data["data"]["messages"]) == 6
     assert len(data["data"]["verification_attempts"]) == 2
+    assert {a["conversation_id"] for a in data["data"]["bot_answers"]} == set(chats)
     viewed = [e for e in data["data"]["audit_entries"] if e["action"] == "view_balance"]
     assert [e["actor"] for e in viewed] == ["sam@example.org"]
     page = paths[1].read_text()
@@ -121,9 +123,11 @@ def test_erasure_refuses_under_hold_then_erases_and_says_what_it_kept(alex):
     lift_hold(engine, hold.id, by="dpo@example.org", now=NOW)
     report = erase(engine, "CT40012345", actor="dpo@example.org", clock=CLOCK)
     assert report["removed"]["conversations"] == 2 and report["removed"]["messages"] == 6
+    assert report["removed"]["bot_answers"] == 2
     assert "six years" in report["kept"]["audit_entries"]
     with engine.connect() as conn:
         assert set(conn.scalars(select(ho.conversations.c.id))) == {other}
+        assert set(conn.scalars(select(bot.answer_feedback.c.conversation_id))) == {other}
     with Session(engine) as db:
         assert audit.list_entries(db, limit=1)[0].action == "erasure"
         assert audit.verify(db).ok
