@@ -4,13 +4,22 @@ Used by ``frontdoor privacy purge [--dry-run]`` and by the stack's scheduled
 run. A run reads the clock once, so every class is cut off at one moment; a run
 that stops (crash, restart, Ctrl-C) leaves whole batches done and the next run
 finishes the rest.
+
+It is gentle with live chat (:class:`Pacer`): each batch is one short
+transaction on the purge's own connection that never waits for a lock live
+traffic holds (``privacy.store``); the batch size follows a time budget per
+transaction (``purge_batch_seconds``), and after each batch the purge rests in
+proportion to how long the batch took (``purge_rest_ratio``), longer when
+batches run slow, because a slow batch means the database is busy with
+residents.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import Engine
@@ -20,7 +29,62 @@ from frontdoor import audit
 from frontdoor.audit import AuditAction
 from frontdoor.clock import Clock, system_clock
 from privacy.settings import PrivacySettings
-from privacy.store import SIMPLE_CLASSES, PrivacyStore
+from privacy.store import SIMPLE_CLASSES, Contended, PrivacyStore
+
+MIN_BATCH = 50
+CONTENDED_REST_SECONDS = 1.0
+
+
+@dataclass
+class Pacer:
+    """The size of the next batch and the rest after each, from what batches cost.
+
+    ``after(rows, seconds)`` is told each batch's rows and time: the next size
+    moves halfway toward what fits ``batch_seconds`` at the rate just seen
+    (one slow batch does not swing it), within ``MIN_BATCH`` and ``max_batch``;
+    the rest is ``rest_ratio`` times the batch's time, plus the batch's time
+    again when it overran its budget twice over. ``contended()`` halves the
+    size and rests a second: a batch gave way to a lock live traffic holds.
+    """
+
+    max_batch: int
+    batch_seconds: float
+    rest_ratio: float
+    sleep: Callable[[float], None] = time.sleep
+    size: int = field(init=False)
+    rested: float = field(default=0.0, init=False)
+
+    def __post_init__(self) -> None:
+        self.size = self._fit(1000)
+
+    def _fit(self, size: int) -> int:
+        return min(self.max_batch, max(MIN_BATCH, size))
+
+    @classmethod
+    def from_settings(cls, settings: PrivacySettings, batch: int | None = None) -> Pacer:
+        return cls(
+            batch or settings.purge_batch_size,
+            settings.purge_batch_seconds,
+            settings.purge_rest_ratio,
+        )
+
+    def after(self, rows: int, seconds: float) -> None:
+        if rows and seconds > 0:
+            fits = round(rows / seconds * self.batch_seconds)
+            self.size = self._fit((self.size + fits) // 2)
+        pause = seconds * self.rest_ratio
+        if seconds > 2 * self.batch_seconds:
+            pause += seconds
+        self._rest(pause)
+
+    def contended(self) -> None:
+        self.size = self._fit(self.size // 2)
+        self._rest(CONTENDED_REST_SECONDS)
+
+    def _rest(self, seconds: float) -> None:
+        if seconds > 0:
+            self.rested += seconds
+            self.sleep(seconds)
 
 
 @dataclass(frozen=True)
@@ -29,6 +93,8 @@ class DataClass:
     what: str
     period: timedelta
     starts: str  # what the period counts from
+    what_cy: str  # the same in Welsh, for the Welsh privacy article
+    starts_cy: str
 
 
 def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
@@ -36,34 +102,45 @@ def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
     return (
         DataClass(
             "conversations",
-            "Chat conversations, their messages and transcripts, and the assistant's "
-            "records of checking who you are in them",
+            "Chat conversations, their messages and transcripts, the assistant's records of "
+            "checking who you are in them, and the questions it answered from our pages",
             timedelta(days=settings.retention_conversations_days),
             "the chat ends",
+            "Sgyrsiau sgwrsio, eu negeseuon a'u trawsgrifiadau, cofnodion y cynorthwyydd o "
+            "wirio pwy ydych chi ynddyn nhw, a'r cwestiynau a atebodd o'n tudalennau",
+            "i'r sgwrs ddod i ben",
         ),
         DataClass(
             "content_gaps",
             "Questions the assistant could not answer (with personal details removed)",
             timedelta(days=settings.retention_content_gaps_days),
             "it is asked",
+            "Cwestiynau na allai'r cynorthwyydd eu hateb (heb eich manylion personol)",
+            "iddyn nhw gael eu gofyn",
         ),
         DataClass(
             "feedback",
             "Answers to 'was this page helpful?' and their comments",
             timedelta(days=settings.retention_feedback_days),
             "it is given",
+            "Atebion i 'oedd y dudalen hon yn ddefnyddiol?' a'u sylwadau",
+            "iddyn nhw gael eu rhoi",
         ),
         DataClass(
             "verification_attempts",
             "Attempts to prove who you are in the chat",
             timedelta(hours=settings.retention_verification_hours),
             "the attempt",
+            "Ymdrechion i brofi pwy ydych chi yn y sgwrs",
+            "yr ymdrech",
         ),
         DataClass(
             "audit_log",
             "The audit log of staff access to personal data",
             timedelta(days=settings.retention_audit_days),
             "the access is recorded",
+            "Log archwilio mynediad staff at ddata personol",
+            "i'r mynediad gael ei gofnodi",
         ),
     )
 
@@ -84,12 +161,14 @@ def purge(
     batch: int | None = None,
     max_batches: int | None = None,
     progress: Callable[[str, int], None] | None = None,
+    pacer: Pacer | None = None,
 ) -> list[ClassResult]:
-    """Delete (or count) what is past its schedule. ``max_batches`` stops early,
-    as an interruption would (tests use it to prove a purge resumes)."""
+    """Delete (or count) what is past its schedule. ``batch`` caps the batch size
+    (``purge_batch_size`` by default); ``max_batches`` stops early, as an
+    interruption would (tests use it to prove a purge resumes)."""
     store = PrivacyStore(engine)
     now = clock()
-    size = batch or settings.purge_batch_size
+    pace = pacer or Pacer.from_settings(settings, batch)
     results: list[ClassResult] = []
     budget = [max_batches]
 
@@ -113,27 +192,29 @@ def purge(
                 results.append(ClassResult(data_class.name, sum(counts.values()), detail))
                 continue
             total = _drain(
-                functools.partial(store.purge_conversations_batch, cutoff, size),
+                functools.partial(store.purge_conversations_batch, cutoff),
                 spend,
+                pace,
                 progress,
                 data_class.name,
             )
             total += _drain(
-                functools.partial(store.purge_orphan_answers_batch, cutoff, size),
+                functools.partial(store.purge_orphan_answers_batch, cutoff),
                 spend,
+                pace,
                 progress,
                 data_class.name,
             )
             results.append(ClassResult(data_class.name, total))
             continue
         table, column = SIMPLE_CLASSES[data_class.name]
-        one_batch = functools.partial(store.delete_older_batch, table, column, cutoff, size)
+        one_batch = functools.partial(store.delete_older_batch, table, column, cutoff)
         if data_class.name == "content_gaps":  # their groups are re-keyed as they go
-            one_batch = functools.partial(store.purge_gaps_batch, cutoff, size)
+            one_batch = functools.partial(store.purge_gaps_batch, cutoff)
         if dry_run:
             results.append(ClassResult(data_class.name, store.count_older(table, column, cutoff)))
             continue
-        total = _drain(one_batch, spend, progress, data_class.name)
+        total = _drain(one_batch, spend, pace, progress, data_class.name)
         results.append(ClassResult(data_class.name, total))
     if not dry_run and any(r.rows for r in results):
         with Session(engine) as db:
@@ -149,17 +230,24 @@ def purge(
 
 
 def _drain(
-    one_batch: Callable[[], int],
+    one_batch: Callable[[int], int],
     spend: Callable[[], bool],
+    pace: Pacer,
     progress: Callable[[str, int], None] | None,
     name: str,
 ) -> int:
     total = 0
     while spend():
-        deleted = one_batch()
+        started = time.perf_counter()
+        try:
+            deleted = one_batch(pace.size)
+        except Contended:
+            pace.contended()
+            continue
         if not deleted:
             break
         total += deleted
+        pace.after(deleted, time.perf_counter() - started)
         if progress is not None:
             progress(name, total)
     return total

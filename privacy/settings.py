@@ -30,7 +30,21 @@ class PrivacySettings(CommonSettings):
         default=2192, ge=365, description="The audit log of staff access (six years)."
     )
     purge_batch_size: int = Field(
-        default=5000, ge=1, le=100_000, description="Rows deleted per transaction by the purge."
+        default=5000, ge=1, le=100_000, description="Most rows the purge deletes per transaction."
+    )
+    purge_batch_seconds: float = Field(
+        default=0.1,
+        gt=0,
+        le=10,
+        description="How long one purge transaction may take: the batch size adapts to it.",
+    )
+    purge_rest_ratio: float = Field(
+        default=0.5,
+        ge=0,
+        le=100,
+        description="After each batch the purge rests this many times the batch's own time "
+        "(0.5: the purge works two thirds of the time at most); longer when batches run "
+        "slow, which means live traffic is busy.",
     )
     purge_interval_minutes: int = Field(
         default=60, ge=1, description="How often the stack's scheduled purge runs."

@@ -16,6 +16,8 @@ touched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
@@ -32,20 +34,29 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    text,
     update,
 )
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from actions import models as bot
 from backoffice import models as bo
 from frontdoor.audit import AuditEntry
+from frontdoor.exceptions import FrontdoorError
 from handoff import models as ho
 from knowledge.gaps import normalised
 from knowledge.models import ContentGap, Feedback
 from privacy.models import legal_holds
 
 HOLD_KINDS = ("conversation", "resident")
-CONVERSATIONS_PER_BATCH = 100
+CONVERSATIONS_PER_BATCH = 500
+LOCK_TIMEOUT_MS = 100
+
+
+class Contended(FrontdoorError):
+    """A purge batch met a lock held by live traffic and gave way (nothing deleted)."""
 
 
 @dataclass(frozen=True)
@@ -153,7 +164,7 @@ class PrivacyStore:
         """The bot's answer log rows past the conversations' schedule whose
         conversation is gone (purged before the log was, or never reached handoff)."""
         table = bot.answer_feedback
-        with self.engine.begin() as conn:
+        with self._batch() as conn:
             chosen = select(table.c.id).where(_orphan_answers(cutoff)).limit(batch)
             return conn.execute(delete(table).where(table.c.id.in_(chosen))).rowcount
 
@@ -166,7 +177,7 @@ class PrivacyStore:
         key of its oldest survivor: nothing of a purged question stays behind.
         """
         table = GAPS
-        with self.engine.begin() as conn:
+        with self._batch() as conn:
             rows = conn.execute(
                 select(table.c.id, table.c.group_key, table.c.language)
                 .where(table.c.created_at < cutoff)
@@ -195,25 +206,59 @@ class PrivacyStore:
                     )
             return deleted
 
-    def purge_conversations_batch(self, cutoff: datetime, batch: int) -> int:
-        """Delete up to about ``batch`` rows belonging to expired conversations.
+    @contextmanager
+    def _batch(self) -> Iterator[Connection]:
+        """One short purge transaction. On PostgreSQL it never waits for a lock
+        (``lock_timeout``: waiting would also queue live requests behind it) and
+        does not wait for its commit to reach the disk (``synchronous_commit``
+        off: a purge lost in a crash is simply redone by the next run)."""
+        try:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT_MS}ms'"))
+                    conn.execute(text("SET LOCAL synchronous_commit = off"))
+                yield conn
+        except OperationalError as exc:
+            if getattr(exc.orig, "sqlstate", None) == "55P03":  # lock_not_available
+                raise Contended("a purge batch gave way to a lock held by live traffic") from exc
+            raise
 
-        A few expired conversations are chosen first and named by id, so every
-        delete below walks an index on ``conversation_id`` rather than joining
-        the whole table: their events first (the bulk, at most ``batch``), and
-        once those are gone their transcripts, assignments, the bot's
-        verification records and answer log (each answer keeps the resident's
-        question) and the conversations themselves.
+    def purge_conversations_batch(self, cutoff: datetime, batch: int) -> int:
+        """Delete about ``batch`` rows belonging to expired conversations.
+
+        Whole conversations are chosen (by their event count, ``last_seq``) so
+        that their events fit the batch, and named by id, so every delete below
+        walks an index on ``conversation_id`` rather than joining the whole
+        table: their events, transcripts, assignments, the bot's verification
+        records and answer log (each answer keeps the resident's question) and
+        the conversations themselves, in one transaction. A conversation with
+        more events than a batch loses them ``batch`` at a time first.
         """
-        with self.engine.begin() as conn:
-            ids = list(conn.scalars(self._expired_ids(cutoff).limit(CONVERSATIONS_PER_BATCH)))
-            if not ids:
+        with self._batch() as conn:
+            rows = conn.execute(
+                select(ho.conversations.c.id, ho.conversations.c.last_seq)
+                .where(expired_conversations(cutoff))
+                .limit(CONVERSATIONS_PER_BATCH)
+            ).all()
+            if not rows:
                 return 0
+            ids: list[str] = []
+            size = 0
+            for row in rows:
+                if ids and size + row.last_seq > batch:
+                    break
+                ids.append(row.id)
+                size += row.last_seq
             events = ho.events
-            chosen = select(events.c.id).where(events.c.conversation_id.in_(ids)).limit(batch)
-            deleted = conn.execute(delete(events).where(events.c.id.in_(chosen))).rowcount
-            if deleted:
-                return deleted
+            deleted = 0
+            if size > batch:  # one long conversation: its events a batch at a time
+                chosen = select(events.c.id).where(events.c.conversation_id == ids[0]).limit(batch)
+                deleted = conn.execute(delete(events).where(events.c.id.in_(chosen))).rowcount
+                if deleted == batch:
+                    return deleted
+            deleted += conn.execute(
+                delete(events).where(events.c.conversation_id.in_(ids))
+            ).rowcount
             for table in (
                 ho.transcripts,
                 ho.assignments,
@@ -235,7 +280,7 @@ class PrivacyStore:
             return conn.scalar(query) or 0
 
     def delete_older_batch(self, table: Table, column: str, cutoff: datetime, batch: int) -> int:
-        with self.engine.begin() as conn:
+        with self._batch() as conn:
             chosen = select(table.c.id).where(table.c[column] < cutoff).order_by(table.c.id)
             chosen = chosen.limit(batch)
             return conn.execute(delete(table).where(table.c.id.in_(chosen))).rowcount

@@ -22,7 +22,8 @@ from tests.integration.core.test_cli import frontdoor
 from tests.integration.privacy import factories
 
 NOW = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-SETTINGS = PrivacySettings.load({})
+# no rests between batches here: the pacing is unit-tested (tests/unit/privacy/test_pacer.py)
+SETTINGS = PrivacySettings.load({"FRONTDOOR_PURGE_REST_RATIO": "0"})
 
 
 def count(engine, table) -> int:
