@@ -1,8 +1,9 @@
 """Paperwork generated from the configuration, so it can never drift from what
-the purge does: the retention statements of the privacy article (EN), the
-record of processing activities and the data protection impact assessment
-template. ``frontdoor privacy paperwork`` writes them; a test fails when the
-files in the tree differ from what the settings generate.
+the purge does: the retention statements of the privacy article (in English
+and in its Welsh twin), the record of processing activities and the data
+protection impact assessment template. ``frontdoor privacy paperwork`` writes
+them; a test fails when the files in the tree differ from what the settings
+generate.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from privacy.settings import PrivacySettings
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "knowledge/content/en/general/privacy-and-data-protection.md"
+ARTICLE_CY = ROOT / "knowledge/content/cy/general/preifatrwydd-a-diogelu-data.md"
 ROPA = ROOT / "docs/privacy/record-of-processing.md"
 DPIA = ROOT / "docs/privacy/dpia-template.md"
 SECTION = "## How long we keep your information"
+SECTION_CY = "## Am ba hyd rydyn ni'n cadw eich gwybodaeth"
 
 # Why each class is held, the lawful basis, and who may see it: the parts of the
 # record that are facts about the product rather than settings.
@@ -60,38 +63,76 @@ def humanise(period: timedelta) -> str:
         years = round(days / 365.25)
         return f"{years} years" if years != 1 else "12 months"
     months = round(days / 30.44)
-    if abs(months * 30.44 - days) <= 3:
+    if months and abs(months * 30.44 - days) <= 3:
         return f"{months} months" if months != 1 else "1 month"
     return f"{days} days"
 
 
-def _statement(data_class: DataClass) -> str:
+# Welsh numerals mutate what follows: dau → soft (2 flynedd, 2 fis, 2 ddiwrnod);
+# pum, saith, wyth, naw, deg → nasal for blynedd (5 mlynedd); awr never changes
+_CY_UNITS = {
+    "hours": ("awr", {}),
+    "days": ("diwrnod", {2: "ddiwrnod"}),
+    "months": ("mis", {2: "fis"}),
+    "years": ("blynedd", {2: "flynedd", 5: "mlynedd", 7: "mlynedd", 8: "mlynedd",
+                          9: "mlynedd", 10: "mlynedd"}),
+}  # fmt: skip
+
+
+def humanise_cy(period: timedelta) -> str:
+    """:func:`humanise` in Welsh: the same number, the unit as Welsh says it after it."""
+    number, unit = humanise(period).split(" ", 1)
+    count = int(number)
+    kind = {"hour": "hours", "day": "days", "month": "months", "year": "years"}[
+        unit.removesuffix("s")
+    ]
+    word, mutated = _CY_UNITS[kind]
+    return f"{count} {mutated.get(count, word)}"
+
+
+def _statement(data_class: DataClass, language: str = "en") -> str:
+    if language == "cy":
+        return (
+            f"- {data_class.what_cy}: {humanise_cy(data_class.period)} ar \u00f4l "
+            f"{data_class.starts_cy}"
+        )
     return f"- {data_class.what}: {humanise(data_class.period)} after {data_class.starts}"
 
 
-def retention_section(settings: PrivacySettings) -> str:
-    lines = [
+_WORDS = {
+    "en": (
         SECTION,
-        "",
         "We delete each kind of information automatically when its time is up:",
-        "",
-    ]
-    lines += [_statement(c) for c in schedule(settings)]
-    lines += [
-        "",
         "If the law requires us to keep something longer, for example for a court case, "
         "we keep only that until the need ends.",
-    ]
+        "## Your rights",
+    ),
+    "cy": (
+        SECTION_CY,
+        "Rydyn ni'n dileu pob math o wybodaeth yn awtomatig pan ddaw ei amser i ben:",
+        "Os yw'r gyfraith yn gofyn i ni gadw rhywbeth yn hirach, er enghraifft ar gyfer "
+        "achos llys, dim ond hynny rydyn ni'n ei gadw, nes nad oes ei angen mwyach.",
+        "## Eich hawliau",
+    ),
+}
+
+
+def retention_section(settings: PrivacySettings, language: str = "en") -> str:
+    heading, opening, closing, _rights = _WORDS[language]
+    lines = [heading, "", opening, ""]
+    lines += [_statement(c, language) for c in schedule(settings)]
+    lines += ["", closing]
     return "\n".join(lines) + "\n"
 
 
-def article_with_schedule(text: str, settings: PrivacySettings) -> str:
+def article_with_schedule(text: str, settings: PrivacySettings, language: str = "en") -> str:
     """The article with its retention section replaced (or added before "Your rights")."""
-    section = retention_section(settings)
-    pattern = re.compile(re.escape(SECTION) + r"\n.*?(?=\n## |\Z)", re.DOTALL)
+    section = retention_section(settings, language)
+    heading, _opening, _closing, rights = _WORDS[language]
+    pattern = re.compile(re.escape(heading) + r"\n.*?(?=\n## |\Z)", re.DOTALL)
     if pattern.search(text):
-        return pattern.sub(section.rstrip("\n") + "\n", text, count=1)
-    return text.replace("## Your rights", section + "\n## Your rights", 1)
+        return pattern.sub(lambda _match: section.rstrip("\n") + "\n", text, count=1)
+    return text.replace(rights, section + "\n" + rights, 1)
 
 
 def record_of_processing(settings: PrivacySettings) -> str:
@@ -166,6 +207,7 @@ may prove who they are to see balances and cases.
 def generated(settings: PrivacySettings) -> dict[Path, str]:
     return {
         ARTICLE: article_with_schedule(ARTICLE.read_text(), settings),
+        ARTICLE_CY: article_with_schedule(ARTICLE_CY.read_text(), settings, "cy"),
         ROPA: record_of_processing(settings),
         DPIA: dpia_template(settings),
     }

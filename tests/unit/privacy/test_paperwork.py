@@ -24,6 +24,25 @@ def test_the_article_promises_what_the_purge_does() -> None:
     assert "24 hours after the attempt" in article
 
 
+def test_the_welsh_twin_says_the_same_in_welsh() -> None:
+    english = paperwork.ARTICLE.read_text()
+    welsh = paperwork.ARTICLE_CY.read_text()
+    assert "translation_of: privacy-and-data-protection" in welsh
+
+    def statements(text: str, heading: str) -> list[str]:
+        section = text.split(heading, 1)[1].split("\n## ", 1)[0]
+        return [line for line in section.splitlines() if line.startswith("- ")]
+
+    english_ones = statements(english, paperwork.SECTION)
+    statements = statements(welsh, paperwork.SECTION_CY)
+    assert len(statements) == len(english_ones) == len(paperwork.schedule(DEFAULTS))
+    assert statements[0].endswith(": 12 mis ar ôl i'r sgwrs ddod i ben")
+    assert statements[3] == "- Ymdrechion i brofi pwy ydych chi yn y sgwrs: 24 awr ar ôl yr ymdrech"
+    assert statements[4].endswith(": 6 blynedd ar ôl i'r mynediad gael ei gofnodi")
+    # the section sits before "Your rights", as in the English
+    assert welsh.index(paperwork.SECTION_CY) < welsh.index("## Eich hawliau")
+
+
 def test_a_changed_schedule_changes_every_document() -> None:
     longer = PrivacySettings.load({}, retention_conversations_days=730)
     docs = paperwork.generated(longer)
@@ -33,6 +52,9 @@ def test_a_changed_schedule_changes_every_document() -> None:
     assert "2 years after the chat ends" in docs[paperwork.DPIA]
     # the section is replaced in place, never added twice
     assert docs[paperwork.ARTICLE].count(paperwork.SECTION) == 1
+    assert "2 flynedd ar ôl i'r sgwrs ddod i ben" in docs[paperwork.ARTICLE_CY]
+    assert "12 mis ar ôl i'r sgwrs" not in docs[paperwork.ARTICLE_CY]
+    assert docs[paperwork.ARTICLE_CY].count(paperwork.SECTION_CY) == 1
 
 
 @pytest.mark.parametrize(
@@ -49,3 +71,22 @@ def test_a_changed_schedule_changes_every_document() -> None:
 )
 def test_periods_read_as_people_say_them(period: timedelta, words: str) -> None:
     assert paperwork.humanise(period) == words
+
+
+@pytest.mark.parametrize(
+    ("period", "words"),
+    [
+        (timedelta(hours=24), "24 awr"),
+        (timedelta(hours=1), "1 awr"),
+        (timedelta(days=183), "6 mis"),
+        (timedelta(days=61), "2 fis"),
+        (timedelta(days=365), "12 mis"),
+        (timedelta(days=730), "2 flynedd"),
+        (timedelta(days=1825), "5 mlynedd"),
+        (timedelta(days=2192), "6 blynedd"),
+        (timedelta(days=2), "2 ddiwrnod"),
+        (timedelta(days=45), "45 diwrnod"),
+    ],
+)
+def test_periods_read_as_welsh_speakers_say_them(period: timedelta, words: str) -> None:
+    assert paperwork.humanise_cy(period) == words
