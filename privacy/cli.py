@@ -17,14 +17,18 @@ def purge_command(
     ] = False,
 ) -> None:
     """Delete everything past its retention period, class by class, in batches."""
-    from frontdoor.commands import common_engine, guarded
+    from frontdoor.commands import common_engine, fail, guarded
+    from frontdoor.migrate import pending
     from privacy.purge import purge
     from privacy.settings import PrivacySettings
 
     @guarded
     def run() -> None:
         settings = PrivacySettings.load()
-        results = purge(common_engine(), settings, dry_run=dry_run)
+        engine = common_engine()
+        if pending(engine):  # a clear message, not a missing table's traceback
+            fail("migrations are pending; run `frontdoor db upgrade` first")
+        results = purge(engine, settings, dry_run=dry_run)
         verb = "would delete" if dry_run else "deleted"
         for result in results:
             detail = f" ({result.detail})" if result.detail else ""

@@ -187,7 +187,8 @@ def purge(
             if dry_run:
                 detail = (
                     f"{counts['conversations']} conversations, {counts['events']} messages, "
-                    f"{counts['answers']} bot answers"
+                    f"{counts['answers']} bot answers, {counts['other']} transcripts, "
+                    "assignments and identity checks"
                 )
                 results.append(ClassResult(data_class.name, sum(counts.values()), detail))
                 continue

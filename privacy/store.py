@@ -154,10 +154,23 @@ class PrivacyStore:
             orphans = conn.scalar(
                 select(func.count()).select_from(bot.answer_feedback).where(_orphan_answers(cutoff))
             )
+            other = sum(
+                conn.scalar(
+                    select(func.count()).select_from(table).where(table.c.conversation_id.in_(ids))
+                )
+                or 0
+                for table in (
+                    ho.transcripts,
+                    ho.assignments,
+                    bot.verification_attempts,
+                    bot.verification_grants,
+                )
+            )
         return {
             "conversations": conversations,
             "events": events,
             "answers": (answers or 0) + (orphans or 0),
+            "other": other,
         }
 
     def purge_orphan_answers_batch(self, cutoff: datetime, batch: int) -> int:

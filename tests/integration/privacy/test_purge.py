@@ -79,7 +79,10 @@ def test_dry_run_counts_per_class_and_deletes_nothing(world):
         r.name: r for r in purge(database.engine, SETTINGS, dry_run=True, clock=fixed_clock(NOW))
     }
     # two expired conversations (one answer each) and the expired orphan answer
-    assert results["conversations"].detail == "2 conversations, 9 messages, 3 bot answers"
+    assert results["conversations"].detail == (
+        "2 conversations, 9 messages, 3 bot answers, 4 transcripts, assignments and identity checks"
+    )
+    assert results["conversations"].rows == 18  # what the purge then deletes (below)
     assert results["content_gaps"].rows == 1
     assert results["feedback"].rows == 1
     # every attempt is over 24 hours old here, the held conversation's too
@@ -91,7 +94,8 @@ def test_dry_run_counts_per_class_and_deletes_nothing(world):
 def test_purge_deletes_what_is_past_its_schedule_and_keeps_the_rest(world):
     database, ids = world
     engine = database.engine
-    purge(engine, SETTINGS, clock=fixed_clock(NOW), batch=3)
+    deleted = {r.name: r.rows for r in purge(engine, SETTINGS, clock=fixed_clock(NOW), batch=3)}
+    assert deleted["conversations"] == 18  # as the dry run said
     assert surviving_conversations(engine) == {ids["recent"], ids["open"], ids["held"]}
     assert count(engine, ho.events) == 5
     assert count(engine, ho.transcripts) == 3
@@ -153,6 +157,9 @@ def test_the_command_prints_each_class(world, tmp_path):
         "privacy", "hold", "--reference", "CT49999999", "--reason", "claim", env=env, cwd=tmp_path
     )
     assert refused.returncode == 2 and "Nothing is held about" in refused.stderr
+    empty = {"FRONTDOOR_DATABASE_URL": f"sqlite:///{tmp_path / 'empty.db'}"}
+    unmigrated = frontdoor("privacy", "purge", "--dry-run", env=empty, cwd=tmp_path)
+    assert unmigrated.returncode == 1 and "migrations are pending" in unmigrated.stderr
 
 
 def test_purged_gaps_leave_nothing_of_their_words_in_the_groups_they_started(database):
