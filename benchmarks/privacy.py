@@ -110,8 +110,8 @@ async def live_chat(args: argparse.Namespace, url: str, env: dict[str, str]) -> 
         "FRONTDOOR_HANDOFF_ADVISOR_CAP": str(args.cap),
         **LIMITS,
     }
-    workdir = Path(tempfile.mkdtemp(prefix="privacy-bench-"))
-    server = ServerProcess(server_env, log_path=str(workdir / "server.log")).start()
+    workdir = tempfile.TemporaryDirectory(prefix="privacy-bench-")
+    server = ServerProcess(server_env, log_path=f"{workdir.name}/server.log").start()
     stats = Stats()
     try:
         residents = [Resident(server.url, server.ws_url, stats) for _ in range(args.residents)]
@@ -204,6 +204,7 @@ async def live_chat(args: argparse.Namespace, url: str, env: dict[str, str]) -> 
         return {"before": before, "during": during, "after": after}
     finally:
         server.stop()
+        workdir.cleanup()
 
 
 def resident_with_conversations(engine: Engine, count: int) -> None:
