@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine
+from sqlalchemy.pool import StaticPool
 
 from actions.base import Services
 from actions.knowledge_client import FakeArticle, FakeKnowledgeClient
@@ -34,8 +36,6 @@ from backoffice.world import World
 from payments import models as payments_models
 from payments.demo import DemoPay
 from payments.journey import Payments
-from sqlalchemy import create_engine
-from sqlalchemy.pool import StaticPool
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 18)  # a Wednesday; the seed's "last working day" is Tue 17th
