@@ -114,13 +114,23 @@ def test_a_late_success_rebooks_if_the_day_has_room_else_a_refund_is_due(kit: Ki
     kit.clock.advance(minutes=31)
     kit.backoffice.bulky.release_expired_holds(now=kit.clock())
     for n in range(4):  # others take every place left
-        kit.backoffice.bulky.book(uprn=s.HOME, slot_id=s.SLOT_OPEN, items={"sofa": 1},
-                                  idempotency_key=f"other-{n}", now=kit.clock(),
-                                  payment_reference="P")
+        kit.backoffice.bulky.book(
+            uprn=s.HOME,
+            slot_id=s.SLOT_OPEN,
+            items={"sofa": 1},
+            idempotency_key=f"other-{n}",
+            now=kit.clock(),
+            payment_reference="P",
+        )
     with pytest.raises(SlotFull):
-        kit.backoffice.bulky.book(uprn=s.HOME, slot_id=s.SLOT_OPEN, items={"sofa": 1},
-                                  idempotency_key="other-x", now=kit.clock(),
-                                  payment_reference="P")
+        kit.backoffice.bulky.book(
+            uprn=s.HOME,
+            slot_id=s.SLOT_OPEN,
+            items={"sofa": 1},
+            idempotency_key="other-x",
+            now=kit.clock(),
+            payment_reference="P",
+        )
     kit.pay.choose(second.next_url.rsplit("/", 1)[1], "pay")
     refund = kit.payments.settle(second.reference)
     assert refund is not None and (refund.state, refund.booking_reference) == ("refund-due", None)
