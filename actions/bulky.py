@@ -1,4 +1,5 @@
-"""Bulky waste: prices, then book a slot (items, day, demo payment, booking)."""
+"""Bulky waste: prices, then book a slot (items, day, then a payment through the payments
+port for a paid collection: the slot is held while the resident pays)."""
 
 from __future__ import annotations
 
@@ -226,7 +227,7 @@ class AskBulkySlot(FrontdoorAction):
 
 
 class AskPaymentConfirmed(FrontdoorAction):
-    """``action_ask_payment_confirmed``: the clearly-labelled demo payment step."""
+    """``action_ask_payment_confirmed``: the price, and whether to go on to pay."""
 
     NAME = "action_ask_payment_confirmed"
 

@@ -178,7 +178,6 @@ BULKY_BOOKED = (
     "Booked. Your reference is {reference}. We'll collect on {day}: please put the items "
     "outside your property by 7am (not blocking the pavement)."
 )
-BULKY_PAID = " Paid {price} (demo payment {payment})."
 
 # --- cases ------------------------------------------------
 ASK_CASE_REFERENCE = "What is your reference? It starts with BDC, for example BDC-104233."
