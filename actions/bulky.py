@@ -90,7 +90,11 @@ def verified_resident(services: Services, tracker: Tracker, uprn: str | None) ->
 
 
 def open_slots(services: Services, uprn: str) -> list[BulkySlot]:
+    """Days with a place left. Places held for payments that ran out are given
+    back first, so an abandoned payment never hides a day (a payment that
+    still succeeds later is rebooked or refunded: see payments.journey)."""
     today = services.today()
+    services.backoffice.bulky.release_expired_holds(now=services.now())
     return services.backoffice.bulky.available_slots(
         uprn, start=today + timedelta(days=1), end=today + timedelta(days=SLOT_HORIZON_DAYS)
     )
