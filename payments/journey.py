@@ -119,10 +119,13 @@ class Payments:
         """Hold the place and create the payment. Raises SlotFull, InvalidRequest
         (back office), PaymentUnavailable (provider; the place is given back)."""
         existing = store.by_key(self._engine, idempotency_key)
-        if existing is not None and existing.status == store.PENDING and existing.next_url:
-            return _started(existing)
         if existing is not None:
-            # settled or half-created: this key is spent, start a fresh payment
+            live = existing.status == store.PENDING and existing.next_url
+            if live and self._clock() < existing.expires_at:
+                return _started(existing)  # pressed "pay" twice: the same payment
+            if not existing.settled:
+                self.settle(existing.reference)  # its hold ran out: cancel, give back
+            # this key is spent: a fresh payment (and a fresh hold)
             idempotency_key = f"{idempotency_key}:{secrets.token_hex(4)}"
         now = self._clock()
         held = self._bulky.hold(

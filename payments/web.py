@@ -92,6 +92,7 @@ def _not_found(request: Request) -> HTMLResponse:
 
 @router.get("/demo/{payment_id}", response_class=HTMLResponse)
 def demo_page(request: Request, payment_id: str) -> Response:
+    _limit(request, "demo")  # opening it starts the payment (created -> started)
     demo = _demo(request)
     if demo is None or len(payment_id) > 32:
         return _not_found(request)

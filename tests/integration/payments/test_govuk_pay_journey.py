@@ -99,6 +99,17 @@ def test_when_the_hold_runs_out_the_payment_is_cancelled_and_the_place_released(
     assert kit.pay.payments[payment_id]["state"]["status"] == "cancelled"
 
 
+def test_pressing_pay_again_after_the_hold_ran_out_starts_afresh(kit: Kit) -> None:
+    stale = kit.payments.start_bulky(ORDER, idempotency_key="conv-1")
+    kit.clock.advance(minutes=31)
+    fresh = kit.payments.start_bulky(ORDER, idempotency_key="conv-1")
+    assert fresh.reference != stale.reference and fresh.next_url != stale.next_url
+    assert kit.payments.settle(stale.reference).state == "expired"  # type: ignore[union-attr]
+    stale_id = stale.next_url.rsplit("/", 1)[1]
+    assert kit.pay.payments[stale_id]["state"]["status"] == "cancelled"  # cancelled at Pay
+    assert kit.places_booked() == -1  # one place held: the fresh payment's
+
+
 def test_a_late_success_rebooks_if_the_day_has_room_else_a_refund_is_due(kit: Kit) -> None:
     # the back office's own sweep gave the place back while the resident was paying
     first = kit.payments.start_bulky(ORDER, idempotency_key="late-1")
