@@ -40,6 +40,7 @@ from backoffice.calendar import london
 from backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
 from backoffice.ports import BackOffice
 from frontdoor.contracts.availability import AvailabilityClient
+from payments.journey import Payments
 
 logger = logging.getLogger("frontdoor.bot")
 
@@ -85,6 +86,8 @@ class Services:
     answers: AnswerLog = field(default_factory=MemoryAnswerLog)
     # Who can take a chat now (the handoff service); None: not known, say so.
     availability: AvailabilityClient | None = None
+    # Card payments (bulky waste); None: paid services cannot be booked here.
+    payments: Payments | None = None
 
     def now(self) -> datetime:
         return london(self.clock())

@@ -1,9 +1,9 @@
-"""Bulky waste: prices, then book a slot (items, day, demo payment, booking)."""
+"""Bulky waste: prices, then book a slot (items, day, then a payment through the payments
+port for a paid collection: the slot is held while the resident pays)."""
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 from datetime import timedelta
 from typing import Any
 
@@ -21,11 +21,13 @@ from actions.base import (
     button,
     current_identity,
     finish_task,
+    language,
     remember_references,
     resume_active_form,
 )
 from actions.formatting import day as nice_day
 from actions.formatting import join_words, money, short_day
+from actions.localise import localise
 from actions.parsing import choose_slot, parse_bulky_items
 from actions.verification import Purpose
 from backoffice.exceptions import (
@@ -35,6 +37,8 @@ from backoffice.exceptions import (
     SlotFull,
 )
 from backoffice.ports import BulkyQuote, BulkySlot
+from frontdoor.clock import LONDON
+from payments.journey import BulkyOrder, PaymentUnavailable
 
 SLOT_HORIZON_DAYS = 28
 MAX_SLOT_BUTTONS = 6
@@ -86,7 +90,11 @@ def verified_resident(services: Services, tracker: Tracker, uprn: str | None) ->
 
 
 def open_slots(services: Services, uprn: str) -> list[BulkySlot]:
+    """Days with a place left. Places held for payments that ran out are given
+    back first, so an abandoned payment never hides a day (a payment that
+    still succeeds later is rebooked or refunded: see payments.journey)."""
     today = services.today()
+    services.backoffice.bulky.release_expired_holds(now=services.now())
     return services.backoffice.bulky.available_slots(
         uprn, start=today + timedelta(days=1), end=today + timedelta(days=SLOT_HORIZON_DAYS)
     )
@@ -223,7 +231,7 @@ class AskBulkySlot(FrontdoorAction):
 
 
 class AskPaymentConfirmed(FrontdoorAction):
-    """``action_ask_payment_confirmed``: the clearly-labelled demo payment step."""
+    """``action_ask_payment_confirmed``: the price, and whether to go on to pay."""
 
     NAME = "action_ask_payment_confirmed"
 
@@ -240,10 +248,7 @@ class AskPaymentConfirmed(FrontdoorAction):
             price = money(quote.price_pence)
             dispatcher.utter_message(
                 text=messages.ASK_PAYMENT.format(day=when, price=price),
-                buttons=[
-                    button(f"Pay {price} (demo)", "/affirm"),
-                    button("Cancel", "/deny"),
-                ],
+                buttons=[button(messages.PAY_BUTTON, "/affirm"), button("Cancel", "/deny")],
             )
         else:
             dispatcher.utter_message(
@@ -261,7 +266,9 @@ def _slot_by_id(services: Services, tracker: Tracker) -> BulkySlot | None:
 
 
 class BookBulky(FrontdoorAction):
-    """``action_book_bulky``: book the slot (capacity is the back office's to keep)."""
+    """``action_book_bulky``: book a free collection, or hold the slot and send the
+    resident to pay (the payment's return page books it once the provider says
+    the payment succeeded: nothing is confirmed here before that)."""
 
     NAME = "action_book_bulky"
 
@@ -283,8 +290,9 @@ class BookBulky(FrontdoorAction):
         bulky = self.services.backoffice.bulky
         resident = verified_resident(self.services, tracker, home.uprn)
         quote = bulky.quote(uprn=home.uprn, items=items, resident_id=resident)
-        payment = f"DEMO-{secrets.token_hex(5).upper()}" if quote.price_pence > 0 else None
         key = _booking_key(tracker.sender_id, home.uprn, slot_id, items)
+        if quote.price_pence > 0:
+            return self._pay(dispatcher, tracker, home.uprn, slot_id, items, resident, key, clear)
         try:
             booking = bulky.book(
                 uprn=home.uprn,
@@ -293,7 +301,6 @@ class BookBulky(FrontdoorAction):
                 idempotency_key=key,
                 now=self.services.now(),
                 resident_id=resident,
-                payment_reference=payment,
             )
         except SlotFull:
             dispatcher.utter_message(text=messages.SLOT_TAKEN)
@@ -304,10 +311,6 @@ class BookBulky(FrontdoorAction):
         text = messages.BULKY_BOOKED.format(
             reference=booking.reference, day=nice_day(booking.collection_day)
         )
-        if booking.price_pence > 0 and booking.payment_reference:
-            text += messages.BULKY_PAID.format(
-                price=money(booking.price_pence), payment=booking.payment_reference
-            )
         dispatcher.utter_message(text=text)
         return [
             *clear,
@@ -316,9 +319,52 @@ class BookBulky(FrontdoorAction):
             *finish_task(dispatcher, tracker),
         ]
 
+    def _pay(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        uprn: str,
+        slot_id: str,
+        items: dict[str, int],
+        resident: str | None,
+        key: str,
+        clear: list[EventType],
+    ) -> list[EventType]:
+        """Hold the slot, start the payment and give the resident its page."""
+        lang = language(tracker)
+        payments = self.services.payments
+        if payments is None:
+            dispatcher.utter_message(text=messages.SOMETHING_WENT_WRONG)
+            return [*clear, *finish_task(dispatcher, tracker)]
+        order = BulkyOrder(uprn, slot_id, items, resident, tracker.sender_id, lang)
+        try:
+            started = payments.start_bulky(order, idempotency_key=key)
+        except SlotFull:
+            dispatcher.utter_message(text=messages.SLOT_TAKEN)
+            return [*clear, FollowupAction("bulky_waste_form")]
+        except (InvalidRequest, PaymentRequired):
+            dispatcher.utter_message(text=messages.BAD_BULKY_SLOT)
+            return [*clear, FollowupAction("bulky_waste_form")]
+        except PaymentUnavailable:
+            dispatcher.utter_message(text=messages.PAYMENT_UNAVAILABLE)
+            return [*clear, SlotSet("bulky_items", None), *finish_task(dispatcher, tracker)]
+        price = money(started.amount_pence)
+        until = started.expires_at.astimezone(LONDON).strftime("%H:%M")
+        text = messages.BULKY_PAY_LINK.format(
+            day=nice_day(started.collection_day), until=until, price=price
+        )
+        title = localise(messages.PAY_LINK_TITLE.format(price=price), lang) or ""
+        link = {"title": title, "url": started.next_url, "section": "", "language": lang}
+        dispatcher.utter_message(json_message={"text": text, "links": [link]})
+        return [
+            *clear,
+            SlotSet("bulky_items", None),
+            *finish_task(dispatcher, tracker),
+        ]
+
 
 def _booking_key(conversation_id: str, uprn: str, slot_id: str, items: dict[str, int]) -> str:
-    """The same resident pressing "pay" twice books once."""
+    """The same resident pressing "pay" twice holds and pays once."""
     material = "|".join(
         [conversation_id, uprn, slot_id, *(f"{k}={v}" for k, v in sorted(items.items()))]
     )

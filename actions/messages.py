@@ -158,8 +158,18 @@ NO_BULKY_SLOTS = (
 )
 BAD_BULKY_SLOT = "Sorry, that day isn't available. Please choose one of the days shown."
 ASK_PAYMENT = (
-    "To book {day} for {price}, please pay now.\n"
-    "This is a demonstration payment step: no money will be taken."
+    "To book {day} you need to pay {price} by card. I'll hold the day for you while you pay."
+)
+PAY_BUTTON = "Continue to payment"
+BULKY_PAY_LINK = (
+    "I'm holding {day} for you until {until}. Pay {price} on the payment page below. "
+    "Nothing is booked until your payment goes through: when it has, the page shows your "
+    "booking reference."
+)
+PAY_LINK_TITLE = "Pay {price} for your bulky waste collection"
+PAYMENT_UNAVAILABLE = (
+    "Sorry, the payment service isn't answering just now, so I haven't booked anything and "
+    "the day is free again. Please try again in a few minutes, or talk to a person."
 )
 ASK_CONFIRM_FREE = "Shall I book {day}? There is nothing to pay."
 BULKY_NOT_BOOKED = "OK, I haven't booked anything."
@@ -168,7 +178,6 @@ BULKY_BOOKED = (
     "Booked. Your reference is {reference}. We'll collect on {day}: please put the items "
     "outside your property by 7am (not blocking the pavement)."
 )
-BULKY_PAID = " Paid {price} (demo payment {payment})."
 
 # --- cases ------------------------------------------------
 ASK_CASE_REFERENCE = "What is your reference? It starts with BDC, for example BDC-104233."

@@ -156,6 +156,22 @@ BAD_BULKY_SLOT = (
     "Mae'n ddrwg gen i, dydy'r diwrnod hwnnw ddim ar gael. Dewiswch un o'r diwrnodau a ddangosir."
 )
 ASK_CONFIRM_FREE = "A gaf i drefnu {day}? Does dim i'w dalu."
+ASK_PAYMENT = (
+    "I drefnu {day} mae angen i chi dalu {price} â cherdyn. Fe gadwaf y diwrnod i chi tra "
+    "byddwch yn talu."
+)
+PAY_BUTTON = "Ymlaen i dalu"
+BULKY_PAY_LINK = (
+    "Rwy'n cadw {day} i chi tan {until}. Talwch {price} ar y dudalen dalu isod. Nid oes dim "
+    "wedi'i drefnu nes bydd eich taliad wedi mynd drwodd: pan fydd, mae'r dudalen yn dangos "
+    "cyfeirnod eich archeb."
+)
+PAY_LINK_TITLE = "Talu {price} am eich casgliad gwastraff swmpus"
+PAYMENT_UNAVAILABLE = (
+    "Mae'n ddrwg gen i, nid yw'r gwasanaeth talu yn ateb ar hyn o bryd, felly dydw i ddim "
+    "wedi trefnu dim ac mae'r diwrnod yn rhydd eto. Rhowch gynnig arall arni ymhen ychydig "
+    "funudau, neu siaradwch â pherson."
+)
 BULKY_NOT_BOOKED = "Iawn, dydw i ddim wedi trefnu dim."
 SLOT_TAKEN = (
     "Mae'n ddrwg gen i, mae rhywun arall newydd gymryd y diwrnod hwnnw. Dewiswch ddiwrnod arall."

@@ -56,6 +56,8 @@ from frontdoor.db import database_status, make_engine
 from frontdoor.exceptions import FrontdoorError
 from frontdoor.metrics import METRICS_PATH
 from frontdoor.secrets import BOT_SECRET_HEADER, same_secret
+from payments.journey import Payments
+from payments.settings import payments_from
 
 logger = logging.getLogger("frontdoor.bot")
 
@@ -75,9 +77,10 @@ def build_services(
     engine: Any = None,
     answers: AnswerLog | None = None,
     availability: AvailabilityClient | None = None,
+    payments: Payments | None = None,
 ) -> Services:
     """Wire the real adapters, or the ones a test passes in."""
-    if backoffice is None or verification_store is None or answers is None:
+    if backoffice is None or verification_store is None or answers is None or payments is None:
         engine = engine or make_engine(settings.database_url)
     if backoffice is None:
         from backoffice import demo_backoffice
@@ -100,6 +103,8 @@ def build_services(
             settings.handoff_url, bot_secret=settings.require_secret("bot_secret")
         )
     now = clock or (lambda: datetime.now(UTC))
+    if payments is None:
+        payments = payments_from(engine, backoffice.bulky, now)
     verifier = Verifier(
         verification_store,
         backoffice,
@@ -120,6 +125,7 @@ def build_services(
         clock=now,
         answers=answers,
         availability=availability,
+        payments=payments,
     )
 
 

@@ -11,6 +11,7 @@ a council never undercharges by a rounding error.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
@@ -19,12 +20,14 @@ from backoffice.exceptions import InvalidRequest
 from backoffice.values import (
     BookingStatus,
     BulkyBooking,
+    BulkyHold,
     BulkyItemType,
     BulkyLine,
     BulkyPriceList,
     BulkyQuote,
     BulkySlot,
     Concession,
+    HoldStatus,
     Property,
 )
 
@@ -87,3 +90,53 @@ def check_cancellable(booking: BulkyBooking, now: datetime) -> None:
         raise InvalidRequest(
             f"booking {booking.reference} is for today or earlier and can no longer be cancelled"
         )
+
+
+def new_hold(
+    home: Property,
+    slot: BulkySlot,
+    priced: BulkyQuote,
+    idempotency_key: str,
+    now: datetime,
+    expires_at: datetime,
+    resident_id: str | None,
+) -> BulkyHold:
+    """A hold as every adapter records it (the id is unguessable: it names a place)."""
+    if expires_at <= now:
+        raise InvalidRequest("a hold must expire after it is taken")
+    return BulkyHold(
+        hold_id="BH-" + secrets.token_hex(8).upper(),
+        uprn=home.uprn,
+        resident_id=resident_id,
+        slot_id=slot.slot_id,
+        collection_day=slot.day,
+        lines=priced.lines,
+        price_pence=priced.price_pence,
+        status=HoldStatus.HELD,
+        held_at=london(now),
+        expires_at=london(expires_at),
+        idempotency_key=idempotency_key,
+        concession=priced.concession,
+    )
+
+
+def booking_from_hold(
+    held: BulkyHold, reference: str, payment_reference: str, now: datetime
+) -> BulkyBooking:
+    """The confirmed booking a paid hold becomes (its key: the hold's id)."""
+    if held.price_pence > 0 and not payment_reference:
+        raise InvalidRequest("a paid hold is booked with its payment reference")
+    return BulkyBooking(
+        reference=reference,
+        uprn=held.uprn,
+        resident_id=held.resident_id,
+        slot_id=held.slot_id,
+        collection_day=held.collection_day,
+        lines=held.lines,
+        price_pence=held.price_pence,
+        status=BookingStatus.CONFIRMED,
+        booked_at=london(now),
+        idempotency_key=f"hold:{held.hold_id}",
+        concession=held.concession,
+        payment_reference=payment_reference,
+    )

@@ -8,6 +8,7 @@ BackOfficeError               base (a FrontdoorError); ``code`` is stable, ``mes
 │                             items, a collection day in the future, a slot in the past)
 ├── SlotFull                  the bulky-waste slot was taken by someone else (offer others)
 ├── PaymentRequired           a bulky booking that costs money came without a payment reference
+├── HoldReleased              a held place was given back (payment failed or the hold expired)
 ├── IllegalTransition         a case status change the workflow does not allow
 └── BackOfficeUnavailable     the council system did not answer (timeouts, maintenance);
                               the bot apologises and offers a human, never a stack trace
@@ -67,6 +68,16 @@ class PaymentRequired(BackOfficeError):
     def __init__(self, amount_pence: int) -> None:
         super().__init__(f"this booking costs {amount_pence}p and needs a payment reference")
         self.amount_pence = amount_pence
+
+
+class HoldReleased(BackOfficeError):
+    """The place was given back before the payment succeeded: book afresh or refund."""
+
+    code = "hold_released"
+
+    def __init__(self, hold_id: str) -> None:
+        super().__init__(f"bulky waste hold {hold_id} was released")
+        self.hold_id = hold_id
 
 
 class IllegalTransition(BackOfficeError):

@@ -16,7 +16,13 @@ from datetime import date, datetime
 from typing import Any
 
 from backoffice import bulky_rules, calendar, casework, references
-from backoffice.exceptions import InvalidRequest, NotFound, PaymentRequired, SlotFull
+from backoffice.exceptions import (
+    HoldReleased,
+    InvalidRequest,
+    NotFound,
+    PaymentRequired,
+    SlotFull,
+)
 from backoffice.loading import BackOfficeLoader, CouncilTaxRecord, TenancyRecord
 from backoffice.ports import (
     BackOffice,
@@ -25,6 +31,7 @@ from backoffice.ports import (
     BinType,
     BookingStatus,
     BulkyBooking,
+    BulkyHold,
     BulkyItemType,
     BulkyPriceList,
     BulkyQuote,
@@ -40,6 +47,7 @@ from backoffice.ports import (
     CouncilTaxAccount,
     CrewLogEntry,
     Disruption,
+    HoldStatus,
     NewCase,
     Payment,
     Planning,
@@ -83,6 +91,8 @@ class MemoryStore:
     slots: dict[str, BulkySlot] = field(default_factory=dict)
     bookings: dict[str, BulkyBooking] = field(default_factory=dict)
     booking_keys: dict[str, str] = field(default_factory=dict)
+    holds: dict[str, BulkyHold] = field(default_factory=dict)
+    hold_keys: dict[str, str] = field(default_factory=dict)
     last_case_number: int = 100000
     last_booking_number: int = 200000
     lock: threading.RLock = field(default_factory=threading.RLock)
@@ -435,6 +445,95 @@ class MemoryBulkyWaste(_MemoryPort, BulkyWaste):
             cancelled = replace(booking, status=BookingStatus.CANCELLED)
             store.bookings[booking.reference] = cancelled
             return cancelled
+
+    def hold(
+        self,
+        *,
+        uprn: str,
+        slot_id: str,
+        items: Mapping[str, int],
+        idempotency_key: str,
+        now: datetime,
+        expires_at: datetime,
+        resident_id: str | None = None,
+    ) -> BulkyHold:
+        store = self._store
+        with store.lock:
+            existing = store.hold_keys.get(idempotency_key)
+            if existing:
+                return store.holds[existing]
+            home = store.property(uprn)
+            slot = store.slots.get(slot_id)
+            if slot is None:
+                raise NotFound("bulky waste slot", slot_id)
+            bulky_rules.check_slot_bookable(slot, home, now)
+            priced = self.quote(uprn=home.uprn, items=items, resident_id=resident_id)
+            held = bulky_rules.new_hold(
+                home, slot, priced, idempotency_key, now, expires_at, resident_id
+            )
+            self._release_expired(now, slot_id=slot_id)
+            slot = store.slots[slot_id]
+            if slot.remaining <= 0:
+                raise SlotFull(slot_id)
+            store.slots[slot_id] = replace(slot, booked=slot.booked + 1)
+            store.holds[held.hold_id] = held
+            store.hold_keys[idempotency_key] = held.hold_id
+            return held
+
+    def get_hold(self, hold_id: str) -> BulkyHold:
+        found = self._store.holds.get(hold_id)
+        if found is None:
+            raise NotFound("bulky waste hold", hold_id)
+        return found
+
+    def book_held(self, hold_id: str, *, payment_reference: str, now: datetime) -> BulkyBooking:
+        store = self._store
+        with store.lock:
+            held = self.get_hold(hold_id)
+            if held.status is HoldStatus.BOOKED and held.booking_reference:
+                return store.bookings[held.booking_reference]
+            if held.status is HoldStatus.RELEASED:
+                raise HoldReleased(hold_id)
+            store.last_booking_number += 1
+            booking = bulky_rules.booking_from_hold(
+                held, f"BW-{store.last_booking_number:06d}", payment_reference, now
+            )
+            store.bookings[booking.reference] = booking
+            store.booking_keys[booking.idempotency_key] = booking.reference
+            store.holds[hold_id] = replace(
+                held, status=HoldStatus.BOOKED, booking_reference=booking.reference
+            )
+            return booking
+
+    def release_hold(self, hold_id: str) -> BulkyHold:
+        store = self._store
+        with store.lock:
+            held = self.get_hold(hold_id)
+            if held.status is HoldStatus.HELD:
+                self._give_back(held)
+            return store.holds[hold_id]
+
+    def release_expired_holds(self, *, now: datetime) -> list[str]:
+        with self._store.lock:
+            return self._release_expired(now)
+
+    def _release_expired(self, now: datetime, *, slot_id: str | None = None) -> list[str]:
+        expired = [
+            held
+            for held in self._store.holds.values()
+            if held.status is HoldStatus.HELD
+            and held.expires_at <= now
+            and (slot_id is None or held.slot_id == slot_id)
+        ]
+        for held in expired:
+            self._give_back(held)
+        return sorted(held.hold_id for held in expired)
+
+    def _give_back(self, held: BulkyHold) -> None:
+        store = self._store
+        slot = store.slots[held.slot_id]
+        store.slots[slot.slot_id] = replace(slot, booked=max(slot.booked - 1, 0))
+        store.holds[held.hold_id] = replace(held, status=HoldStatus.RELEASED)
 
 
 class MemoryLoader(BackOfficeLoader):

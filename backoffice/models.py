@@ -303,3 +303,26 @@ class BulkyBookingLineRow(Base):
     code: Mapped[str] = mapped_column(ForeignKey("bo_bulky_item_types.code"), primary_key=True)
     name: Mapped[str] = mapped_column(String(60))  # as priced at booking time
     quantity: Mapped[int] = mapped_column(Integer)
+
+
+class BulkyHoldRow(Base):
+    """A place held while the resident pays (issue #16): it already counts in
+    ``bo_bulky_slots.booked``; booking it takes no second place, releasing it
+    gives the place back."""
+
+    __tablename__ = "bo_bulky_holds"
+    __table_args__ = (Index("ix_bo_bulky_holds_status_expires_at", "status", "expires_at"),)
+    hold_id: Mapped[str] = mapped_column(String(24), primary_key=True)
+    uprn: Mapped[str] = mapped_column(ForeignKey("bo_properties.uprn"))
+    resident_id: Mapped[str | None] = mapped_column(ForeignKey("bo_residents.resident_id"))
+    slot_id: Mapped[str] = mapped_column(ForeignKey("bo_bulky_slots.slot_id"), index=True)
+    collection_day: Mapped[date]
+    lines: Mapped[str] = mapped_column(Text)  # JSON: [{code, name, quantity}]
+    price_pence: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    held_at: Mapped[datetime] = mapped_column(AwareDateTime(zone=LONDON))
+    expires_at: Mapped[datetime] = mapped_column(AwareDateTime(zone=LONDON))
+    idempotency_key: Mapped[str] = mapped_column(String(120), unique=True)
+    concession_reason: Mapped[str | None] = mapped_column(String(60))
+    concession_percent: Mapped[int | None] = mapped_column(Integer)
+    booking_reference: Mapped[str | None] = mapped_column(String(10))

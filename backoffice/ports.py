@@ -50,6 +50,7 @@ from backoffice.values import (
     BinType,
     BookingStatus,
     BulkyBooking,
+    BulkyHold,
     BulkyItemType,
     BulkyLine,
     BulkyPriceList,
@@ -67,6 +68,7 @@ from backoffice.values import (
     CrewOutcome,
     Disruption,
     Frequency,
+    HoldStatus,
     Instalment,
     NewCase,
     Payment,
@@ -95,6 +97,7 @@ __all__ = [
     "BinType",
     "BookingStatus",
     "BulkyBooking",
+    "BulkyHold",
     "BulkyItemType",
     "BulkyLine",
     "BulkyPriceList",
@@ -115,6 +118,7 @@ __all__ = [
     "CrewOutcome",
     "Disruption",
     "Frequency",
+    "HoldStatus",
     "Instalment",
     "NewCase",
     "Payment",
@@ -377,6 +381,45 @@ class BulkyWaste(ABC):
     def cancel_booking(self, reference: str, *, now: datetime) -> BulkyBooking:
         """Cancel before the collection day and free the place; cancelling twice
         is harmless. Raises InvalidRequest on or after the collection day."""
+
+    # --- a place held while the resident pays (issue #16) ---------------------
+
+    @abstractmethod
+    def hold(
+        self,
+        *,
+        uprn: str,
+        slot_id: str,
+        items: Mapping[str, int],
+        idempotency_key: str,
+        now: datetime,
+        expires_at: datetime,
+        resident_id: str | None = None,
+    ) -> BulkyHold:
+        """Take one place in ``slot_id`` until ``expires_at`` (it counts against
+        capacity at once), priced as :meth:`quote` prices it. Expired holds on
+        the slot are given back first. Repeating a key returns the first hold.
+        Raises SlotFull, InvalidRequest, NotFound."""
+
+    @abstractmethod
+    def get_hold(self, hold_id: str) -> BulkyHold:
+        """Raises NotFound."""
+
+    @abstractmethod
+    def book_held(self, hold_id: str, *, payment_reference: str, now: datetime) -> BulkyBooking:
+        """Turn a held place into a confirmed booking (the place is already
+        counted, so this cannot overbook). Still held past its expiry counts as
+        held: nobody else took the place. Repeating returns the same booking.
+        Raises HoldReleased (the place was given back), NotFound."""
+
+    @abstractmethod
+    def release_hold(self, hold_id: str) -> BulkyHold:
+        """Give a held place back; harmless on a released hold; a booked hold
+        stays booked (cancel the booking instead). Raises NotFound."""
+
+    @abstractmethod
+    def release_expired_holds(self, *, now: datetime) -> list[str]:
+        """Give back every place held past its expiry; returns their hold ids."""
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,14 @@ class BookingStatus(StrEnum):
     COLLECTED = "collected"
 
 
+class HoldStatus(StrEnum):
+    """A place held while the resident pays: it becomes a booking or is given back."""
+
+    HELD = "held"
+    BOOKED = "booked"
+    RELEASED = "released"  # payment failed, cancelled, or the hold expired
+
+
 # --- properties and people -------------------------------------------------------
 
 
@@ -453,3 +461,27 @@ class BulkyBooking:
     concession: Concession | None = None
     payment_reference: str | None = None
     notes: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class BulkyHold:
+    """One place in a slot, taken while the resident pays (issue #16).
+
+    The place counts against the slot's capacity from the moment it is held,
+    so nobody else can take it mid-payment; ``expires_at`` is when it may be
+    given back if the payment has not succeeded by then.
+    """
+
+    hold_id: str
+    uprn: str
+    resident_id: str | None
+    slot_id: str
+    collection_day: date
+    lines: tuple[BulkyLine, ...]
+    price_pence: int
+    status: HoldStatus
+    held_at: datetime
+    expires_at: datetime
+    idempotency_key: str
+    concession: Concession | None = None
+    booking_reference: str | None = None

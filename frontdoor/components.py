@@ -61,6 +61,8 @@ def components() -> tuple[Component, ...]:
     import knowledge.seed
     import notify.cli
     import notify.models
+    import payments.cli
+    import payments.models
     import privacy.cli
     import privacy.models
 
@@ -97,6 +99,7 @@ def components() -> tuple[Component, ...]:
         ),
         Component("privacy", privacy.models.metadata, None, (("privacy", privacy.cli.app),)),
         Component("notify", notify.models.metadata, None, (("notify", notify.cli.app),)),
+        Component("payments", payments.models.metadata, None, (("payments", payments.cli.app),)),
     )
 
 
@@ -112,6 +115,7 @@ COMPONENT_NAMES = (
     "insight",
     "privacy",
     "notify",
+    "payments",
 )
 
 
@@ -123,3 +127,11 @@ def staff_routers() -> tuple[Any, ...]:
     import privacy.web
 
     return (privacy.web.router, notify.web.router)
+
+
+def site_routers() -> tuple[Any, ...]:
+    """Public pages other components add to the council's website (the knowledge
+    service's site look): the payment pages (demo payment page, return URL)."""
+    import payments.web
+
+    return (payments.web.router,)

@@ -20,7 +20,7 @@ from frontdoor import __version__
 from frontdoor.accounts.sso_routes import sso_client, sso_router
 from frontdoor.accounts.web import AccountsGate, install_error_handlers
 from frontdoor.clock import Clock, london_today, system_clock
-from frontdoor.components import staff_routers
+from frontdoor.components import site_routers, staff_routers
 from frontdoor.db import check_database, make_engine, make_session_factory
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.http import DEFAULT_JSON_LIMIT, FORM_TYPES, JSON_TYPES, BodyRule, RequestGuard
@@ -158,5 +158,7 @@ def create_app(
         sso_router("/editor", default_next="/editor", refusal=editor_auth.sso_refusal)
     )
     for router in staff_routers():  # privacy's pages, composed by core
+        app.include_router(router)
+    for router in site_routers():  # the payment pages, composed by core
         app.include_router(router)
     return app

@@ -10,6 +10,7 @@ the other gets SlotFull. A CHECK constraint (booked <= capacity) backs it up.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -21,10 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backoffice import bulky_rules, calendar, references
-from backoffice.exceptions import NotFound, PaymentRequired, SlotFull
+from backoffice.exceptions import HoldReleased, NotFound, PaymentRequired, SlotFull
 from backoffice.models import (
     BulkyBookingLineRow,
     BulkyBookingRow,
+    BulkyHoldRow,
     BulkyItemTypeRow,
     BulkyPriceListRow,
     BulkySlotRow,
@@ -34,6 +36,7 @@ from backoffice.models import (
 from backoffice.ports import (
     BookingStatus,
     BulkyBooking,
+    BulkyHold,
     BulkyItemType,
     BulkyLine,
     BulkyPriceList,
@@ -41,6 +44,7 @@ from backoffice.ports import (
     BulkySlot,
     BulkyWaste,
     Concession,
+    HoldStatus,
 )
 from backoffice.sql.base import (
     SqlPort,
@@ -90,6 +94,86 @@ def _bookings(session: Session, rows: Sequence[BulkyBookingRow]) -> list[BulkyBo
         )
         for row in rows
     ]
+
+
+def _add_booking(session: Session, booking: BulkyBooking) -> None:
+    concession = booking.concession
+    session.add(
+        BulkyBookingRow(
+            reference=booking.reference,
+            uprn=booking.uprn,
+            resident_id=booking.resident_id,
+            slot_id=booking.slot_id,
+            collection_day=booking.collection_day,
+            price_pence=booking.price_pence,
+            status=booking.status.value,
+            booked_at=booking.booked_at,
+            idempotency_key=booking.idempotency_key,
+            concession_reason=concession.reason if concession else None,
+            concession_percent=concession.discount_percent if concession else None,
+            payment_reference=booking.payment_reference,
+            notes="",
+        )
+    )
+    session.flush()
+    session.add_all(
+        BulkyBookingLineRow(
+            reference=booking.reference, code=line.code, name=line.name, quantity=line.quantity
+        )
+        for line in booking.lines
+    )
+
+
+def _hold(row: BulkyHoldRow) -> BulkyHold:
+    return BulkyHold(
+        hold_id=row.hold_id,
+        uprn=row.uprn,
+        resident_id=row.resident_id,
+        slot_id=row.slot_id,
+        collection_day=row.collection_day,
+        lines=tuple(BulkyLine(**line) for line in json.loads(row.lines)),
+        price_pence=row.price_pence,
+        status=HoldStatus(row.status),
+        held_at=row.held_at,
+        expires_at=row.expires_at,
+        idempotency_key=row.idempotency_key,
+        concession=(
+            Concession(row.concession_reason, row.concession_percent or 0)
+            if row.concession_reason
+            else None
+        ),
+        booking_reference=row.booking_reference,
+    )
+
+
+def _give_back(session: Session, *hold_ids: str) -> list[str]:
+    """Release ``hold_ids`` that are still held, one place back each (conditional
+    on the status, so two releases of one hold free one place)."""
+    released = []
+    for hold_id in hold_ids:
+        row = session.get(BulkyHoldRow, hold_id)
+        changed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+            update(BulkyHoldRow)
+            .where(BulkyHoldRow.hold_id == hold_id, BulkyHoldRow.status == HoldStatus.HELD.value)
+            .values(status=HoldStatus.RELEASED.value)
+        )
+        if changed.rowcount == 1 and row is not None:
+            session.execute(
+                update(BulkySlotRow)
+                .where(BulkySlotRow.slot_id == row.slot_id, BulkySlotRow.booked > 0)
+                .values(booked=BulkySlotRow.booked - 1)
+            )
+            released.append(hold_id)
+    return released
+
+
+def _expired(session: Session, now: datetime, slot_id: str | None = None) -> list[str]:
+    query = select(BulkyHoldRow.hold_id).where(
+        BulkyHoldRow.status == HoldStatus.HELD.value, BulkyHoldRow.expires_at <= now
+    )
+    if slot_id is not None:
+        query = query.where(BulkyHoldRow.slot_id == slot_id)
+    return list(session.scalars(query.order_by(BulkyHoldRow.hold_id)))
 
 
 class SqlBulkyWaste(SqlPort, BulkyWaste):
@@ -243,34 +327,7 @@ class SqlBulkyWaste(SqlPort, BulkyWaste):
             if taken.rowcount != 1:
                 raise SlotFull(booking.slot_id)
             booking = replace(booking, reference=f"BW-{next_number(session, 'bulky'):06d}")
-            concession = booking.concession
-            session.add(
-                BulkyBookingRow(
-                    reference=booking.reference,
-                    uprn=booking.uprn,
-                    resident_id=booking.resident_id,
-                    slot_id=booking.slot_id,
-                    collection_day=booking.collection_day,
-                    price_pence=booking.price_pence,
-                    status=booking.status.value,
-                    booked_at=booking.booked_at,
-                    idempotency_key=booking.idempotency_key,
-                    concession_reason=concession.reason if concession else None,
-                    concession_percent=concession.discount_percent if concession else None,
-                    payment_reference=booking.payment_reference,
-                    notes="",
-                )
-            )
-            session.flush()
-            session.add_all(
-                BulkyBookingLineRow(
-                    reference=booking.reference,
-                    code=line.code,
-                    name=line.name,
-                    quantity=line.quantity,
-                )
-                for line in booking.lines
-            )
+            _add_booking(session, booking)
         return booking
 
     def get_booking(self, reference: str) -> BulkyBooking:
@@ -313,3 +370,121 @@ class SqlBulkyWaste(SqlPort, BulkyWaste):
                     .values(booked=BulkySlotRow.booked - 1)
                 )
         return self.get_booking(booking.reference)
+
+    # --- a place held while the resident pays ------------------------------------
+
+    def hold(
+        self,
+        *,
+        uprn: str,
+        slot_id: str,
+        items: Mapping[str, int],
+        idempotency_key: str,
+        now: datetime,
+        expires_at: datetime,
+        resident_id: str | None = None,
+    ) -> BulkyHold:
+        existing = self._hold_by_key(idempotency_key)
+        if existing is not None:
+            return existing
+        with self._reading() as session:
+            home = property_from_row(require_property(session, uprn))
+            slot_row = session.get(BulkySlotRow, slot_id)
+            if slot_row is None:
+                raise NotFound("bulky waste slot", slot_id)
+            slot = slot_from_row(slot_row)
+            bulky_rules.check_slot_bookable(slot, home, now)
+            priced = self._quote(session, home.uprn, items, resident_id)
+        held = bulky_rules.new_hold(
+            home, slot, priced, idempotency_key, now, expires_at, resident_id
+        )
+        try:
+            with self._writing() as session:
+                _give_back(session, *_expired(session, now, slot_id))
+                taken: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+                    update(BulkySlotRow)
+                    .where(BulkySlotRow.slot_id == slot_id)
+                    .where(BulkySlotRow.booked < BulkySlotRow.capacity)
+                    .values(booked=BulkySlotRow.booked + 1)
+                )
+                if taken.rowcount != 1:
+                    raise SlotFull(slot_id)
+                concession = held.concession
+                session.add(
+                    BulkyHoldRow(
+                        hold_id=held.hold_id,
+                        uprn=held.uprn,
+                        resident_id=held.resident_id,
+                        slot_id=held.slot_id,
+                        collection_day=held.collection_day,
+                        lines=json.dumps(
+                            [
+                                {"code": ln.code, "name": ln.name, "quantity": ln.quantity}
+                                for ln in held.lines
+                            ]
+                        ),
+                        price_pence=held.price_pence,
+                        status=held.status.value,
+                        held_at=held.held_at,
+                        expires_at=held.expires_at,
+                        idempotency_key=held.idempotency_key,
+                        concession_reason=concession.reason if concession else None,
+                        concession_percent=concession.discount_percent if concession else None,
+                    )
+                )
+        except IntegrityError:
+            winner = self._hold_by_key(idempotency_key)
+            if winner is None:
+                raise
+            return winner
+        return held
+
+    def _hold_by_key(self, idempotency_key: str) -> BulkyHold | None:
+        with self._reading() as session:
+            row = session.scalars(
+                select(BulkyHoldRow).where(BulkyHoldRow.idempotency_key == idempotency_key)
+            ).one_or_none()
+            return _hold(row) if row else None
+
+    def get_hold(self, hold_id: str) -> BulkyHold:
+        with self._reading() as session:
+            row = session.get(BulkyHoldRow, hold_id[:24])
+            if row is None:
+                raise NotFound("bulky waste hold", hold_id)
+            return _hold(row)
+
+    def book_held(self, hold_id: str, *, payment_reference: str, now: datetime) -> BulkyBooking:
+        held = self.get_hold(hold_id)
+        with self._writing() as session:
+            claimed: CursorResult[Any] = session.execute(  # type: ignore[assignment]
+                update(BulkyHoldRow)
+                .where(
+                    BulkyHoldRow.hold_id == held.hold_id,
+                    BulkyHoldRow.status == HoldStatus.HELD.value,
+                )
+                .values(status=HoldStatus.BOOKED.value)
+            )
+            if claimed.rowcount == 1:
+                reference = f"BW-{next_number(session, 'bulky'):06d}"
+                booking = bulky_rules.booking_from_hold(held, reference, payment_reference, now)
+                _add_booking(session, booking)
+                session.execute(
+                    update(BulkyHoldRow)
+                    .where(BulkyHoldRow.hold_id == held.hold_id)
+                    .values(booking_reference=reference)
+                )
+                return booking
+        current = self.get_hold(hold_id)
+        if current.status is HoldStatus.BOOKED and current.booking_reference:
+            return self.get_booking(current.booking_reference)
+        raise HoldReleased(hold_id)
+
+    def release_hold(self, hold_id: str) -> BulkyHold:
+        held = self.get_hold(hold_id)
+        with self._writing() as session:
+            _give_back(session, held.hold_id)
+        return self.get_hold(hold_id)
+
+    def release_expired_holds(self, *, now: datetime) -> list[str]:
+        with self._writing() as session:
+            return _give_back(session, *_expired(session, now))

@@ -22,6 +22,7 @@ import pytest
 
 from backoffice import references
 from backoffice.exceptions import (
+    HoldReleased,
     IllegalTransition,
     InvalidReference,
     InvalidRequest,
@@ -38,6 +39,7 @@ from backoffice.ports import (
     CaseStatus,
     CaseType,
     CrewOutcome,
+    HoldStatus,
     NewCase,
     RentTransactionKind,
     RoundState,
@@ -523,6 +525,101 @@ class BackOfficeContract:
             bo.bulky.cancel_booking(booking.reference, now=on_the_day)
         with pytest.raises(InvalidRequest):
             bo.bulky.cancel_booking(s.HISTORIC_BOOKING, now=NOW)  # already collected
+
+    # --- a place held while the resident pays (issue #16) ------------------------
+
+    def _hold(self, bo: BackOffice, key: str, slot: str = s.SLOT_LAST_PLACE, **extra: object):  # type: ignore[no-untyped-def]
+        values: dict[str, object] = {
+            "uprn": s.HOME,
+            "slot_id": slot,
+            "items": {"sofa": 1, "mattress": 2},
+            "idempotency_key": key,
+            "now": NOW,
+            "expires_at": NOW + timedelta(minutes=30),
+            "resident_id": s.ANN,
+        }
+        values.update(extra)
+        return bo.bulky.hold(**values)  # type: ignore[arg-type]
+
+    def _last_place_left(self, bo: BackOffice) -> bool:
+        day = date(2026, 4, 22)
+        return bool(bo.bulky.available_slots(s.HOME, start=day, end=day))
+
+    def test_a_hold_takes_the_place_and_booking_it_takes_no_second(self, bo: BackOffice) -> None:
+        held = self._hold(bo, "h-1")
+        assert (held.status, held.price_pence, held.collection_day) == (
+            HoldStatus.HELD,
+            2_800,
+            date(2026, 4, 22),
+        )
+        assert held.expires_at == NOW + timedelta(minutes=30)
+        assert not self._last_place_left(bo)  # nobody else can take it mid-payment
+        assert self._hold(bo, "h-1", items={"fridge": 1}) == held  # same key, same hold
+        with pytest.raises(SlotFull):
+            self._hold(bo, "h-2")
+        booking = bo.bulky.book_held(held.hold_id, payment_reference="PAY-9", now=NOW)
+        assert (booking.status, booking.payment_reference) == (BookingStatus.CONFIRMED, "PAY-9")
+        assert [(x.code, x.quantity) for x in booking.lines] == [("mattress", 2), ("sofa", 1)]
+        assert bo.bulky.book_held(held.hold_id, payment_reference="PAY-9", now=NOW) == booking
+        assert bo.bulky.get_hold(held.hold_id).booking_reference == booking.reference
+        assert bo.bulky.release_hold(held.hold_id).status is HoldStatus.BOOKED  # stays booked
+        slot = bo.bulky.get_booking(booking.reference)
+        assert slot.slot_id == s.SLOT_LAST_PLACE and not self._last_place_left(bo)
+
+    def test_releasing_gives_the_place_back_once(self, bo: BackOffice) -> None:
+        held = self._hold(bo, "h-1")
+        assert bo.bulky.release_hold(held.hold_id).status is HoldStatus.RELEASED
+        assert bo.bulky.release_hold(held.hold_id).status is HoldStatus.RELEASED
+        day = date(2026, 4, 22)
+        assert [x.booked for x in bo.bulky.available_slots(s.HOME, start=day, end=day)] == [2]
+        with pytest.raises(HoldReleased):
+            bo.bulky.book_held(held.hold_id, payment_reference="PAY-9", now=NOW)
+        with pytest.raises(NotFound):
+            bo.bulky.get_hold("BH-NOSUCHHOLD")
+
+    def test_expired_holds_are_given_back(self, bo: BackOffice) -> None:
+        held = self._hold(bo, "h-1")
+        assert bo.bulky.release_expired_holds(now=NOW + timedelta(minutes=29)) == []
+        # held past its expiry but not yet released: the place is still the payer's
+        late = self._hold(bo, "h-late", slot=s.SLOT_OPEN)
+        assert bo.bulky.book_held(late.hold_id, payment_reference="P", now=NOW + timedelta(hours=2))
+        assert bo.bulky.release_expired_holds(now=NOW + timedelta(minutes=30)) == [held.hold_id]
+        assert self._last_place_left(bo)
+        # a new hold on a slot sweeps that slot's expired holds first
+        again = self._hold(bo, "h-2")
+        later = NOW + timedelta(hours=1)
+        other = self._hold(bo, "h-3", now=later, expires_at=later + timedelta(minutes=30))
+        assert bo.bulky.get_hold(again.hold_id).status is HoldStatus.RELEASED
+        assert other.status is HoldStatus.HELD
+
+    def test_hold_rules(self, bo: BackOffice) -> None:
+        with pytest.raises(InvalidRequest):
+            self._hold(bo, "h-past", slot=s.SLOT_PAST)
+        with pytest.raises(InvalidRequest):
+            self._hold(bo, "h-area", slot=s.SLOT_OTHER_AREA)
+        with pytest.raises(InvalidRequest):
+            self._hold(bo, "h-exp", expires_at=NOW)
+        with pytest.raises(InvalidRequest):
+            self._hold(bo, "h-items", items={"piano": 1})
+        with pytest.raises(NotFound):
+            self._hold(bo, "h-none", slot="BF2-20990101")
+        assert self._last_place_left(bo)
+
+    def test_two_residents_racing_to_hold_the_last_place(self, bo: BackOffice) -> None:
+        results = _race(2, lambda i: self._hold(bo, f"race-{i}"))
+        held = [r for r in results if not isinstance(r, Exception)]
+        refused = [r for r in results if isinstance(r, SlotFull)]
+        assert (len(held), len(refused)) == (1, 1), results
+
+    def test_paying_twice_at_once_books_once(self, bo: BackOffice) -> None:
+        held = self._hold(bo, "h-1")
+        results = _race(
+            2, lambda i: bo.bulky.book_held(held.hold_id, payment_reference="P", now=NOW)
+        )
+        assert not [r for r in results if isinstance(r, Exception)], results
+        assert results[0] == results[1]
+        refs = [b.reference for b in bo.bulky.bookings_for_property(s.HOME)]
+        assert refs.count(results[0].reference) == 1  # type: ignore[union-attr]
 
 
 class TestFakeBackOffice(BackOfficeContract):

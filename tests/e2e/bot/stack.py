@@ -42,6 +42,7 @@ from bottools import model as bot_model
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
 from frontdoor.secrets import BOT_SECRET_HEADER
+from payments.journey import Outcome
 from tests.unit.bot.harness import ARTICLES, BOT_SECRET, ROOT, SIGNING_KEY
 
 STARTUP_SECONDS = 300
@@ -211,6 +212,25 @@ class BotStack:
         try:
             with engine.connect() as connection:
                 return int(connection.exec_driver_sql(f"SELECT COUNT(*) FROM {table}").scalar_one())
+        finally:
+            engine.dispose()
+
+    def pay_on_the_demo_page(self, next_url: str, choice: str) -> Outcome | None:
+        """What the resident does on the demo payment page (which the knowledge
+        service serves), then what its return page does: returns the outcome."""
+        from backoffice.sql import demo_backoffice
+        from payments.demo import DemoPay
+        from payments.settings import payments_from
+
+        engine = make_engine(self.database_url)
+        try:
+            payments = payments_from(
+                engine, demo_backoffice(engine).bulky, lambda: self.now, environ={}
+            )
+            assert isinstance(payments.provider, DemoPay)
+            payment_id = next_url.rsplit("/", 1)[1]
+            chosen = payments.provider.choose(payment_id, choice)
+            return payments.settle(chosen.reference)
         finally:
             engine.dispose()
 

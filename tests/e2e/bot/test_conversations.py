@@ -137,7 +137,7 @@ def test_switching_to_bin_day_mid_report_and_coming_back(chat) -> None:
 # --- bulky waste ------------------------------------------------
 
 
-def test_bulky_prices_then_book_and_pay(chat) -> None:
+def test_bulky_prices_then_hold_pay_and_book(chat, bot_stack) -> None:
     prices = chat.say("how much is bulky waste collection?")
     assert "£28.00 for up to 3 items" in prices.text
     asked = chat.press(prices, "Yes")
@@ -146,9 +146,18 @@ def test_bulky_prices_then_book_and_pay(chat) -> None:
     days = chat.say("a sofa and two chairs")
     assert "£28.00" in days.text and "Which day" in days.text
     pay = chat.press(days, days.buttons[0]["title"])
-    assert "demonstration" in pay.text
-    booked = chat.press(pay, "Pay")
-    assert "Booked. Your reference is BW-" in booked.text
+    assert "pay £28.00 by card" in pay.text
+    bookings = bot_stack.rows("bo_bulky_bookings")
+    held = chat.press(pay, "Continue to payment")
+    assert "I'm holding" in held.text and "Nothing is booked until" in held.text
+    [link] = [item for custom in held.custom for item in custom.get("links", [])]
+    assert link["title"] == "Pay £28.00 for your bulky waste collection"
+    assert "/pay/demo/" in link["url"]
+    assert bot_stack.rows("bo_bulky_bookings") == bookings  # nothing booked before paying
+    outcome = bot_stack.pay_on_the_demo_page(link["url"], "pay")
+    assert outcome is not None and outcome.state == "booked"
+    assert (outcome.booking_reference or "").startswith("BW-")
+    assert bot_stack.rows("bo_bulky_bookings") == bookings + 1
 
 
 def test_bulky_items_in_the_first_message_and_concession(chat) -> None:
@@ -158,7 +167,8 @@ def test_bulky_items_in_the_first_message_and_concession(chat) -> None:
     assert "£28.00" in replies.text and "£14.00" not in replies.text
     assert "If you get council tax support" in replies.text
     pay = chat.press(replies, replies.buttons[0]["title"])
-    assert "Pay £28.00 (demo)" in [b["title"] for b in pay.buttons]
+    assert "pay £28.00 by card" in pay.text
+    assert "Continue to payment" in [b["title"] for b in pay.buttons]
 
 
 def test_declining_payment_books_nothing(chat, bot_stack) -> None:

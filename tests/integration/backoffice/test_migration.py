@@ -14,7 +14,7 @@ def _tables(engine) -> set[str]:  # type: ignore[no-untyped-def]
 
 def test_downgrade_and_upgrade_the_backoffice_branch(database) -> None:  # type: ignore[no-untyped-def]
     engine = database.engine
-    assert len(_tables(engine)) == 23
+    assert len(_tables(engine)) == 24
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection
@@ -23,7 +23,7 @@ def test_downgrade_and_upgrade_the_backoffice_branch(database) -> None:  # type:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, "backoffice@head")
-    assert len(_tables(engine)) == 23
+    assert len(_tables(engine)) == 24
     with engine.connect() as connection:
         holidays = connection.execute(text("SELECT count(*) FROM bo_bank_holidays")).scalar()
         counters = dict(connection.execute(text("SELECT name, value FROM bo_sequences")).all())

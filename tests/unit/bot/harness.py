@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy import create_engine
+from sqlalchemy.pool import StaticPool
 
 from actions.base import Services
 from actions.knowledge_client import FakeArticle, FakeKnowledgeClient
@@ -31,6 +33,9 @@ from backoffice.memory import MemoryLoader, MemoryStore, fake_backoffice
 from backoffice.ports import LONDON, BackOffice
 from backoffice.seed import load_world
 from backoffice.world import World
+from payments import models as payments_models
+from payments.demo import DemoPay
+from payments.journey import Payments
 
 ROOT = Path(__file__).resolve().parents[3]
 TODAY = date(2026, 11, 18)  # a Wednesday; the seed's "last working day" is Tue 17th
@@ -218,6 +223,18 @@ class BotHarness:
         )
 
 
+def demo_payments(backoffice: BackOffice, clock: Any) -> Payments:
+    """The demo payment provider on a private in-memory database (its two tables)."""
+    engine = create_engine(
+        "sqlite://", poolclass=StaticPool, connect_args={"check_same_thread": False}
+    )
+    payments_models.metadata.create_all(engine)
+    demo = DemoPay(engine, page_url="https://council.test/pay/demo", clock=clock)
+    return Payments(
+        engine, demo, backoffice.bulky, clock=clock, return_url="https://council.test/pay/return"
+    )
+
+
 def make_harness(world: World, *, now: datetime = NOW) -> BotHarness:
     store = MemoryStore()
     load_world(MemoryLoader(store), world)
@@ -244,5 +261,6 @@ def harness_for(
         verifier=verifier,
         settings=settings,
         clock=clock,
+        payments=demo_payments(backoffice, clock),
     )
     return BotHarness(services, backoffice, knowledge, verification_store)

@@ -265,7 +265,7 @@ def test_available_days_are_offered_and_chosen(bot: BotHarness) -> None:
     assert chosen.slot("bulky_slot") == offered[0]
 
 
-def test_a_booking_takes_a_demo_payment_and_returns_a_reference(bot: BotHarness) -> None:
+def test_a_paid_booking_holds_the_slot_and_books_only_after_payment(bot: BotHarness) -> None:
     _, offered = _slots_offered(bot, ANN["uprn"])
     slots = {
         "uprn": ANN["uprn"],
@@ -275,25 +275,38 @@ def test_a_booking_takes_a_demo_payment_and_returns_a_reference(bot: BotHarness)
         "task": "bulky",
     }
     ask = bot.run("action_ask_payment_confirmed", bot.tracker(slots=slots))
-    assert "demonstration" in ask.text and "Pay £28.00 (demo)" in [b["title"] for b in ask.buttons]
-    before = next(
-        s
-        for s in bot.backoffice.bulky.available_slots(
-            ANN["uprn"], start=date(2026, 11, 19), end=date(2026, 12, 31)
-        )
-        if s.slot_id == offered[0]
-    )
-    booked = bot.run("action_book_bulky", bot.tracker(slots={**slots, "payment_confirmed": True}))
-    assert "Booked. Your reference is BW-" in booked.text
-    assert "demo payment DEMO-" in booked.text
-    reference = booked.text.split("reference is ")[1][:9]
-    booking = bot.backoffice.bulky.get_booking(reference)
-    assert booking.payment_reference and booking.price_pence == 2800
-    after = bot.backoffice.bulky.get_booking(reference)
-    assert after.slot_id == before.slot_id
-    # pressing "pay" twice books once
+    assert "pay £28.00 by card" in ask.text
+    assert "Continue to payment" in [b["title"] for b in ask.buttons]
+
+    def booked_places() -> int:
+        window = {"start": date(2026, 11, 19), "end": date(2026, 12, 31)}
+        found = bot.backoffice.bulky.available_slots(ANN["uprn"], **window)
+        return next(s.booked for s in found if s.slot_id == offered[0])
+
+    before = booked_places()
+    bookings = bot.backoffice.bulky.bookings_for_property(ANN["uprn"])
+    pay = bot.run("action_book_bulky", bot.tracker(slots={**slots, "payment_confirmed": True}))
+    assert "I'm holding" in pay.text and "Nothing is booked until" in pay.text
+    link = pay.messages[-1]["custom"]["links"][0]
+    assert link["title"] == "Pay £28.00 for your bulky waste collection"
+    assert link["url"].startswith("https://council.test/pay/demo/")
+    assert booked_places() == before + 1  # held while paying
+    assert bot.backoffice.bulky.bookings_for_property(ANN["uprn"]) == bookings  # none yet
+    # pressing "pay" twice gives the same payment and holds one place
     again = bot.run("action_book_bulky", bot.tracker(slots={**slots, "payment_confirmed": True}))
-    assert reference in again.text
+    assert again.messages[-1]["custom"]["links"][0]["url"] == link["url"]
+    assert booked_places() == before + 1
+    payments = bot.services.payments
+    assert payments is not None
+    payment_id = link["url"].rsplit("/", 1)[1]
+    payments.provider.choose(payment_id, "pay")  # type: ignore[attr-defined]
+    reference = payments.provider.status(payment_id).reference
+    outcome = payments.settle(reference)
+    assert outcome is not None and outcome.state == "booked"
+    booking = bot.backoffice.bulky.get_booking(outcome.booking_reference or "")
+    assert (booking.price_pence, booking.slot_id) == (2800, offered[0])
+    assert booking.payment_reference == f"demo:{payment_id}"
+    assert booked_places() == before + 1  # the held place became the booking
 
 
 def test_declining_payment_books_nothing(bot: BotHarness) -> None:
@@ -314,7 +327,7 @@ def test_declining_payment_books_nothing(bot: BotHarness) -> None:
     assert not [b for b in bookings if b.idempotency_key.startswith("bot-")]
 
 
-def test_a_full_day_is_never_overbooked(bot: BotHarness) -> None:
+def test_a_full_day_is_never_overbooked_by_holds(bot: BotHarness) -> None:
     _, offered = _slots_offered(bot, ANN["uprn"])
     slot = next(
         s
@@ -339,6 +352,7 @@ def test_a_full_day_is_never_overbooked(bot: BotHarness) -> None:
             ),
         )
         outcomes.append(result)
-    assert sum("Booked." in r.text for r in outcomes) == slot.remaining
+    # every place is held for a payer until the day is full: the next resident is refused
+    assert sum("I'm holding" in r.text for r in outcomes) == slot.remaining
     assert "just been taken" in outcomes[-1].text
     assert outcomes[-1].followup == "bulky_waste_form"
