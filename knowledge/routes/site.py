@@ -144,7 +144,8 @@ def _article(
 def _count_view(request: Request, item_id: int) -> None:
     """One anonymous page view, in memory (knowledge.usage): never a write here."""
     headers = request.headers
-    if request.method != "GET" or usage.is_crawler(headers.get("user-agent", "")) or usage.is_prefetch(headers):
+    crawler = usage.is_crawler(headers.get("user-agent", ""))
+    if request.method != "GET" or crawler or usage.is_prefetch(headers):
         return
     settings = request.app.state.settings
     address = client_address(request)
