@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -147,10 +148,18 @@ def chosen_language(tracker: Tracker) -> Lang:
     return as_lang(message_metadata(tracker).get("language"))
 
 
+# A button's payload in Rasa's intent syntax ("/ask_bin_day", a quick reply or the
+# website's Start now button) is not words the resident wrote: it keeps the language.
+_PAYLOAD = re.compile(r"/[A-Za-z_][A-Za-z0-9_]*(\{.*\})?", re.DOTALL)
+
+
 def language(tracker: Tracker) -> Lang:
     """The language to answer this message in: the resident's latest words decide
     when they are clear (``actions.language``), else the conversation's."""
-    return detect(latest_text(tracker), current=chosen_language(tracker))
+    text = latest_text(tracker)
+    if _PAYLOAD.fullmatch(text.strip()):
+        return chosen_language(tracker)
+    return detect(text, current=chosen_language(tracker))
 
 
 def language_events(tracker: Tracker, lang: Lang) -> list[EventType]:

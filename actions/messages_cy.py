@@ -209,6 +209,11 @@ PLANNING_NONE_FOUND = "Alla i ddim dod o hyd i geisiadau cynllunio ar gyfer y ll
 PLANNING_PUBLIC = "Mae'r gofrestr gynllunio'n gyhoeddus, felly gall unrhyw un weld y manylion hyn."
 
 # --- identity and balances ------------------------------------------------
+VERIFY_INTRO = (
+    "Cyn i mi ddangos {what}, mae angen i mi wirio mai chi sydd yno. Byddaf yn gofyn am "
+    "gyfeirnod eich cyfrif, y cod post ac un manylyn arall. (Os ydych chi wedi mewngofnodi i "
+    "Fy Nghyfrif, agorwch y sgwrs hon oddi yno ac ni fydd angen i mi ofyn.)"
+)
 ASK_VERIFY_REFERENCE = {
     "council_tax": (
         "Beth yw cyfeirnod eich cyfrif treth gyngor? Mae'n dechrau gyda CT, er enghraifft "
@@ -337,6 +342,9 @@ TITLES = {
         "Beth hoffech chi ei wneud ar gyfer y cod post hwnnw?"
     ),
     "Leave a message": "Gadael neges",
+    # what VERIFY_INTRO is about to show (actions.balances.WHAT)
+    "council tax balance": "balans eich treth gyngor",
+    "rent balance": "balans eich rhent",
 }
 
 # Day and month names inside filled-in dates ("Tuesday 24 November").

@@ -9,6 +9,7 @@ API. Tests pass settings and a search engine with a fake embedder.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -47,6 +48,7 @@ from knowledge.routes import (
 from knowledge.search import SearchEngine
 from knowledge.search_runtime import SearchRuntime
 from knowledge.settings import KnowledgeSettings
+from knowledge.usage import UsageCounter, flush_usage_forever, flush_usage_once
 from knowledge.web import STATIC_DIR, make_templates, origin_of, site_headers
 
 
@@ -95,13 +97,23 @@ def create_app(
         interval=settings.knowledge_sync_interval_seconds,
     )
 
+    usage = UsageCounter(clock)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await runtime.start(background=settings.knowledge_background_tasks)
+        flusher = None
+        if settings.knowledge_background_tasks:
+            flusher = asyncio.create_task(
+                flush_usage_forever(usage, factory, settings.knowledge_usage_flush_seconds)
+            )
         try:
             yield
         finally:
+            if flusher is not None:
+                flusher.cancel()
             await runtime.stop()
+            await flush_usage_once(usage, factory)  # nothing counted is lost on a clean stop
 
     app = FastAPI(
         title=f"{settings.council_name} knowledge base",
@@ -117,6 +129,7 @@ def create_app(
     app.state.session_factory = factory
     app.state.search = runtime
     app.state.clock = clock
+    app.state.usage = usage
     app.state.templates = make_templates(today=lambda: london_today(clock()))
     app.state.handoff_url = stack.handoff_url
     app.state.accounts = AccountsGate(

@@ -198,3 +198,18 @@ class ContentGap(Base):
     resolved_by: Mapped[str] = mapped_column(String(120), default="")  # Actor.key
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class ArticleUse(Base):
+    """How much residents used an article on one day (London time): anonymous
+    website page views and answers the search gave the bot. Counts only, no
+    visitor data; written in batches by ``knowledge.usage``."""
+
+    __tablename__ = "kb_article_use"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
+    page_views: Mapped[int] = mapped_column(Integer, default=0)
+    bot_answers: Mapped[int] = mapped_column(Integer, default=0)

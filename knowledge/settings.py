@@ -59,6 +59,18 @@ class KnowledgeSettings(CommonSettings):
         default="10/minute;100/hour",
         description="Content gaps per conversation, for services holding an API token (the bot).",
     )
+    knowledge_limit_page_views: RateLimit = Field(
+        default="30/minute;300/hour",
+        description="Article page views counted per client address for the top tasks' order "
+        "(beyond it pages are still served, just not counted).",
+    )
+    knowledge_usage_flush_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="How often the counted page views and bot answers are written (one "
+        "transaction per flush; the website's read path never writes).",
+    )
     knowledge_gaps_open_per_client: int = Field(
         default=50,
         ge=1,

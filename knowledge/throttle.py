@@ -78,3 +78,14 @@ def limit_feedback(request: Request) -> None:
     limiter(request).hit(
         Check(settings.knowledge_limit_feedback, "kb:feedback", client_address(request))
     )
+
+
+def is_the_bot(request: Request) -> bool:
+    """Whether the caller is the action server (its bearer token)."""
+    settings: KnowledgeSettings = request.app.state.settings
+    return _is_the_bot(request, settings)
+
+
+def page_view_check(settings: KnowledgeSettings, address: str) -> Check:
+    """Page views counted for the top tasks' order: served beyond it, not counted."""
+    return Check(settings.knowledge_limit_page_views, "kb:views", address)

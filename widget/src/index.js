@@ -59,7 +59,7 @@ function boot(win, script, overrides = {}) {
   }
   win.Frontdoor.starting = true;
   withStyles(win, stylesheetUrl(script, config.serviceUrl), () => {
-    win.Frontdoor.widget = createWidget({
+    const widget = createWidget({
       win,
       doc,
       config,
@@ -68,8 +68,22 @@ function boot(win, script, overrides = {}) {
       WebSocketImpl: win.WebSocket,
       fetchImpl: (...args) => win.fetch(...args),
     });
+    win.Frontdoor.widget = widget;
+    const waiting = win.Frontdoor.pendingTask;
+    win.Frontdoor.pendingTask = null;
+    if (waiting) widget.startTask(waiting.text, waiting.payload);
   });
   return null;
+}
+
+// A "Start now" button (data-frontdoor-start="/ask_bin_day") opens the chat on
+// that task: the bot gets the payload, the resident sees the button's words.
+const TASK_PAYLOAD = /^\/[a-z][a-z0-9_]{0,60}$/;
+
+function taskFrom(button) {
+  const payload = button.getAttribute("data-frontdoor-start") || "";
+  const text = (button.getAttribute("data-frontdoor-start-text") || button.textContent || "").trim();
+  return TASK_PAYLOAD.test(payload) && text ? { payload, text: text.slice(0, 200) } : null;
 }
 
 (function install(win) {
@@ -79,6 +93,7 @@ function boot(win, script, overrides = {}) {
   const api = {
     version: VERSION,
     widget: null,
+    pendingTask: null,
     // For pages that build the widget from code instead of data attributes:
     // Frontdoor.init({frontdoorUrl, council, language, colour, identityToken}).
     init(options = {}) {
@@ -103,9 +118,19 @@ function boot(win, script, overrides = {}) {
     event.preventDefault();
     api.open();
   };
+  // Without the widget (no script, no service) the button stays a link to its href.
+  const startFromButton = (event) => {
+    const button = event.target && event.target.closest ? event.target.closest("[data-frontdoor-start]") : null;
+    const task = button && taskFrom(button);
+    if (!task || !(api.widget || api.starting)) return;
+    event.preventDefault();
+    if (api.widget) api.widget.startTask(task.text, task.payload);
+    else api.pendingTask = task; // the stylesheet is still loading: start once it has
+  };
   const start = () => {
     if (script && script.dataset && script.dataset.frontdoorUrl !== undefined) boot(win, script);
     win.document.addEventListener("click", openFromLink);
+    win.document.addEventListener("click", startFromButton);
     if (win.location && win.location.hash === "#chat") api.open();
   };
   if (win.document.readyState === "loading") win.document.addEventListener("DOMContentLoaded", start, { once: true });

@@ -489,9 +489,18 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     else close();
   }
 
+  // A "Start now" button on the council's page: a new chat if this one is over,
+  // then the task's words as the resident's message and its payload for the bot.
+  function startTask(text, payload) {
+    if (flags.gone || model.model.state === "closed") newChat();
+    open();
+    sendText(text, payload);
+  }
+
   return {
     open,
     close,
+    startTask,
     setLanguage(next) {
       if ((next === "en" || next === "cy") && next !== language) switchLanguage();
     },

@@ -454,3 +454,31 @@ def test_both_servers_answer_healthz(bot_stack) -> None:
     actions = httpx.get(f"{bot_stack.actions_url}/healthz", timeout=10).json()
     assert actions["service"] == "actions" and actions["status"] == "ok"
     assert set(actions["dependencies"]) == {"database", "knowledge"}
+
+
+# --- the website's Start now buttons ------------------------------------------------
+
+
+def test_each_start_now_payload_starts_its_task_in_the_pages_language(bot_stack) -> None:
+    """The website sends each task's payload (knowledge/site_tasks.py) as the first
+    message; the bot starts that task, in Welsh on a Welsh page."""
+    from knowledge.site_tasks import TASKS
+
+    expected = {  # the start of the task's first question, English and Welsh
+        "bin-day": ("What is your postcode?", "Beth yw eich cod post?"),
+        "missed-bin": ("What is your postcode?", "Beth yw eich cod post?"),
+        "bulky-waste": ("What is your postcode?", "Beth yw eich cod post?"),
+        "council-tax-balance": ("Before I show your council tax balance",
+                                "Cyn i mi ddangos balans eich treth gyngor"),
+        "rent-balance": ("Before I show your rent balance", "Cyn i mi ddangos balans eich rhent"),
+        "track-request": ("What is your reference?", "Beth yw eich cyfeirnod?"),
+        "planning-application": ("What is the planning application reference",
+                                 "Beth yw cyfeirnod y cais cynllunio"),
+    }  # fmt: skip
+    assert set(expected) == set(TASKS)
+    for key, task in TASKS.items():
+        for language, word in zip(("en", "cy"), expected[key], strict=True):
+            text = bot_stack.chat(language=language).say(task.payload).text
+            assert text.startswith(word), (key, language, text)
+            if language == "cy":
+                assert "Before" not in text and "What" not in text, (key, text)

@@ -14,6 +14,8 @@ SITE_PAGES = [
     "/articles/council-tax-bands",
     "/search?q=when+is+my+bin+day",
     "/search?q=zzzz+qqqq",
+    "/search?q=",  # the error summary
+    "/cy/services/council_tax",  # top tasks, then the rest
     "/accessibility",
     "/cy/",
     "/no-such-page",
@@ -39,6 +41,17 @@ def test_website_on_a_phone(site, browser):
         assert width <= 375  # no sideways scrolling on a phone
     finally:
         phone.context.close()
+
+
+def test_feedback_sent_empty_shows_the_error_summary_focused(site, page):
+    page.goto(site.url + "/articles/rhoi-gwybod-am-fin-heb-ei-gasglu")
+    page.evaluate("document.querySelector('#feedback form').submit()")
+    page.wait_for_selector(".error-summary")
+    assert page.title().startswith("Gwall: ")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.locator(".error-summary a").click()
+    assert page.evaluate("document.activeElement.id") == "helpful-yes"
+    assert axe_violations(page, best_practice=True) == []
 
 
 def test_welsh_article(site, page):

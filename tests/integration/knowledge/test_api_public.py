@@ -148,7 +148,7 @@ def test_website_pages_show_published_content_with_widget(client, factory):
     assert home.text.count("/widget/frontdoor-widget.js") == 1
     assert 'data-council="Bramblefield District Council"' in home.text
     page = client.get("/articles/bin-collection-day")
-    assert "Last reviewed" in page.text and "Was this page helpful?" in page.text
+    assert "Last reviewed" in page.text and "Was this page useful?" in page.text
     assert 'href="/articles/diwrnod-casglu-biniau" lang="cy"' in page.text
     welsh = client.get("/articles/diwrnod-casglu-biniau")
     assert '<html lang="cy">' in welsh.text and 'data-language="cy"' in welsh.text

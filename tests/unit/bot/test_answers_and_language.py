@@ -236,3 +236,20 @@ def test_bad_input_gets_a_polite_reply_and_nothing_echoed(bot: BotHarness, text:
     assert "<script>" not in result.text and "<b>" not in result.text
     assert "x" * 50 not in result.text
     assert "went wrong" not in result.text
+
+
+@pytest.mark.parametrize("chosen", ["en", "cy"])
+def test_a_buttons_payload_keeps_the_chats_language(bot: BotHarness, chosen: str) -> None:
+    """The website's Start now button sends "/ask_bin_day": three English-looking
+    words to the detector, but not the resident's, so a Welsh page's chat stays Welsh."""
+    from actions.base import language
+
+    for text in ("/ask_bin_day", "/report_missed_bin", '/inform{"postcode": "BF3 2QX"}'):
+        first = bot.tracker(text=text, intent="ask_bin_day", metadata={"language": chosen})
+        assert language(first) == chosen
+        later = bot.tracker(text=text, intent="ask_bin_day",
+                            slots={"conversation_language": chosen})  # fmt: skip
+        assert language(later) == chosen
+    # the resident's own words still switch it
+    assert language(bot.tracker(text="when is my bin collection day please",
+                                metadata={"language": "cy"})) == "en"  # fmt: skip
