@@ -40,6 +40,7 @@ from knowledge.routes import (
     editor,
     editor_admin,
     editor_auth,
+    editor_reminders,
     editor_views,
     health,
     site,
@@ -150,6 +151,7 @@ def create_app(
         editor_auth,
         editor,
         editor_admin,
+        editor_reminders,
         editor_views,
         site,
     ):

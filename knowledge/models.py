@@ -198,3 +198,26 @@ class ContentGap(Base):
     resolved_by: Mapped[str] = mapped_column(String(120), default="")  # Actor.key
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+
+
+class ReviewReminder(Base):
+    """A review reminder queued for an article's owner team (``knowledge.reminders``).
+
+    ``key`` (article, review-by date, kind) is unique, so a re-run or a restart
+    never queues the same reminder twice; the stale list reads who was reminded.
+    """
+
+    __tablename__ = "kb_review_reminders"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_kb_review_reminders_key"),
+        Index("ix_kb_review_reminders_article", "article_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(160))
+    review_by: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))  # due | overdue-<week>
+    team: Mapped[str] = mapped_column(String(120))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -7,6 +7,7 @@ Accept-Language decides. Messages, notices and the activity log follow it.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import Request
@@ -44,8 +45,12 @@ def _notice(request: Request, language: str) -> str | None:
     done = request.query_params.get("done", "")
     if f"done.{done}" not in MESSAGES:
         return None
-    if done == "reviewed":  # carries the next review date
-        return text("done.reviewed", language, date=request.query_params.get("next", ""))
+    if done == "reviewed":  # carries the next review date (ISO, shown as a long date)
+        try:
+            next_review = date.fromisoformat(request.query_params.get("next", ""))
+        except ValueError:
+            return None
+        return text("done.reviewed", language, date=long_date(next_review, language))
     return text(f"done.{done}", language)
 
 

@@ -1,4 +1,4 @@
-"""Editor overviews: the review queue, stale content and content gaps."""
+"""Editor overviews: the review queue and content gaps (stale content: editor_reminders)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from knowledge import gaps, listing, publishing
-from knowledge.deps import CsrfDep, SessionDep, StaffActor, TodayDep
+from knowledge.deps import CsrfDep, SessionDep, StaffActor
 from knowledge.editor_forms import Problem, problem_for, problem_from_error, slugify
 from knowledge.exceptions import KnowledgeError
 from knowledge.models import Article
@@ -26,15 +26,6 @@ def review_queue(request: Request, session: SessionDep, actor: StaffActor) -> HT
     queue = listing.review_queue(session)
     own = {a.id for a in queue if actor.id in publishing.authors_since_live(session, a)}
     return render(request, "editor/review.html", items=queue, own=own, title="Review queue")
-
-
-@router.get("/stale", response_class=HTMLResponse)
-def stale(
-    request: Request, session: SessionDep, actor: StaffActor, today: TodayDep
-) -> HTMLResponse:
-    teams = listing.stale_by_team(session, today=today)
-    return render(request, "editor/stale.html", teams=teams, today=today,
-                  title="Stale content")  # fmt: skip
 
 
 def _gap_page(
