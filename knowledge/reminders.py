@@ -18,8 +18,9 @@ the review with one click (:func:`still_correct`).
 
 Idempotent: a reminder is keyed by article, review-by date and kind. The key is
 unique in ``kb_review_reminders`` and is the outbox's idempotency key (one per
-recipient), so a re-run, two schedulers or a crash between the two writes never
-sends a reminder twice: the outbox answers the second enqueue with the first row.
+recipient). The outbox is written first and the record second, so a re-run, two
+schedulers or a crash between the two writes never sends a reminder twice: the
+outbox answers a second enqueue of a key with the row it already has.
 """
 
 from __future__ import annotations
@@ -94,22 +95,26 @@ def team_addresses(session: Session, team: str, configured: Mapping[str, str]) -
     return sorted(u.email for u in members if {r.value for r in parse_roles(u.roles)} & EDITORIAL)
 
 
-def _message(article: Article, kind: str, policy: Policy, recipient: str, key: str) -> Notification:
+def _message(
+    article: tuple[int, str, str, date], kind: str, policy: Policy, recipient: str, key: str
+) -> Notification:
+    """The reminder for (article id, title, owner team, review-by date)."""
+    article_id, title, team, review_by = article
     overdue = kind != "due"
+    base = policy.base_url.rstrip("/")
     return Notification(
         channel="email",
         template=policy.template,
         recipient=recipient,
         key=f"{key}:{recipient}"[:200],
         personalisation={
-            "team": article.owner_team,
-            "title": article.title,
-            "review_by": _long_date(article.review_by),
+            "team": team,
+            "title": title,
+            "review_by": _long_date(review_by),
             "status": "is overdue for review" if overdue else "is due for review",
-            "subject": f"{'Overdue' if overdue else 'Due'} for review: {article.title}",
-            "still_correct_url": f"{policy.base_url.rstrip('/')}/editor/articles/"
-            f"{article.id}/still-correct",
-            "edit_url": f"{policy.base_url.rstrip('/')}/editor/articles/{article.id}",
+            "subject": f"{'Overdue' if overdue else 'Due'} for review: {title}",
+            "still_correct_url": f"{base}/editor/articles/{article_id}/still-correct",
+            "edit_url": f"{base}/editor/articles/{article_id}",
         },
     )
 
@@ -176,23 +181,24 @@ def _remind_one(
     if not recipients:
         outcome.no_address.append(article.owner_team)
         return
+    message_article = (article.id, article.title, article.owner_team, article.review_by)
+    session.rollback()  # end the read: on SQLite the outbox's write must not wait on it
+    # the outbox first: a crash before the record below re-queues with the same
+    # keys, which the outbox answers with the rows it already has
+    for recipient in recipients:
+        notifications.enqueue(_message(message_article, kind, policy, recipient, key), now=now)
     session.add(
         ReviewReminder(
-            article_id=article.id, key=key, review_by=article.review_by, kind=kind,
-            team=article.owner_team, recipients=recipients, sent_at=now,
+            article_id=article_id, key=key, review_by=message_article[3], kind=kind,
+            team=message_article[2], recipients=recipients, sent_at=now,
         )
     )  # fmt: skip
     try:
-        session.flush()  # the unique key: another scheduler got here first
-    except IntegrityError:
+        session.commit()
+    except IntegrityError:  # another scheduler recorded it first (its messages are the same)
         session.rollback()
         outcome.already += 1
         return
-    # queued before the commit: a crash in between re-queues with the same keys,
-    # which the outbox answers with the rows it already has
-    for recipient in recipients:
-        notifications.enqueue(_message(article, kind, policy, recipient, key), now=now)
-    session.commit()
     outcome.queued += 1
 
 
