@@ -69,9 +69,21 @@ class FormResult:
     errors: dict[str, Problem] = field(default_factory=dict)
 
 
+PAGE_ORDER = (
+    "form", "title", "slug", "language", "summary", "service_area", "owner_team", "review_by",
+    "body", "alternative_questions", "tags", "related", "links", "translation_of", "publish_at",
+    "unpublish_at", "note", "translation", "workflow",
+)  # fmt: skip
+
+
 def messages(errors: dict[str, Problem], language: str) -> dict[str, str]:
-    """Errors as the texts a page shows, in ``language``."""
-    return {name: problem.text(language) for name, problem in errors.items()}
+    """Errors as the texts a page shows, in ``language``, in the order of the page's fields
+    (the error summary lists them as the page does)."""
+
+    def position(name: str) -> int:
+        return PAGE_ORDER.index(name) if name in PAGE_ORDER else len(PAGE_ORDER)
+
+    return {name: errors[name].text(language) for name in sorted(errors, key=position)}
 
 
 def slugify(title: str) -> str:

@@ -28,8 +28,11 @@ def stale(
     teams = listing.stale_by_team(session, today=today)
     soon = listing.due_soon(session, today=today, days=settings.knowledge_review_reminder_days)
     ids = [item.id for items in teams.values() for item in items] + [item.id for item in soon]
+    owners = set(teams) | {item.owner_team for item in soon}
+    configured = settings.knowledge_team_addresses
+    unreachable = {team for team in owners if not reminders.team_addresses(session, team, configured)}
     return render(request, "editor/stale.html", teams=teams, soon=soon, today=today,
-                  reminded=reminders.last_reminders(session, ids),
+                  reminded=reminders.last_reminders(session, ids), unreachable=unreachable,
                   days_before=settings.knowledge_review_reminder_days,
                   title="Stale content")  # fmt: skip
 
