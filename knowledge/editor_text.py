@@ -371,7 +371,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "state.archived": ("archived", "wedi'i archifo"),
     # review reminders and "still correct"
     "reminder.none": ("Not reminded yet", "Dim nodyn atgoffa eto"),
-    "reminder.no_address": ("Nobody to remind: give this team members in Staff and teams, or an address in the settings", "Neb i'w atgoffa: rhowch aelodau i'r tîm hwn yn Staff a thimau, neu gyfeiriad yn y gosodiadau"),
+    "reminder.no_address": (
+        "Nobody to remind: give this team members in Staff and teams, or an address in the settings",
+        "Neb i'w atgoffa: rhowch aelodau i'r tîm hwn yn Staff a thimau, neu gyfeiriad yn y gosodiadau",
+    ),
     "reminder.sent": ("{team} reminded on {date}", "Atgoffwyd {team} ar {date}"),
     "reminder.still_correct": ("Still correct", "Yn dal yn gywir"),
     "reminder.confirm_title": (

@@ -29,8 +29,8 @@ def stale(
     soon = listing.due_soon(session, today=today, days=settings.knowledge_review_reminder_days)
     ids = [item.id for items in teams.values() for item in items] + [item.id for item in soon]
     owners = set(teams) | {item.owner_team for item in soon}
-    configured = settings.knowledge_team_addresses
-    unreachable = {team for team in owners if not reminders.team_addresses(session, team, configured)}
+    addresses = settings.knowledge_team_addresses
+    unreachable = {t for t in owners if not reminders.team_addresses(session, t, addresses)}
     return render(request, "editor/stale.html", teams=teams, soon=soon, today=today,
                   reminded=reminders.last_reminders(session, ids), unreachable=unreachable,
                   days_before=settings.knowledge_review_reminder_days,
