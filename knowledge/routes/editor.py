@@ -21,7 +21,7 @@ from knowledge.editor_forms import (
     slugify,
     values_from_article,
 )
-from knowledge.editor_text import catalogue
+from knowledge.editor_text import catalogue, text
 from knowledge.exceptions import EditConflict, InvalidArticle, KnowledgeError
 from knowledge.models import Article
 from knowledge.routes.editor_pages import render, staff_language
@@ -92,7 +92,9 @@ def _edit_page(
         scheduled=bool(record and record.publish_at and record.publish_at > articles.utcnow()),
         preview_text=catalogue(language, PREVIEW_TEXT),
         slug_edited=values.get("slug", "") not in ("", slugify(values.get("title", ""))),
-        title=f"Edit: {record.title}" if record else "New article",
+        title=text("ui.edit_title", language, title=record.title)
+        if record
+        else text("ui.new_article", language),
     )  # fmt: skip
 
 

@@ -37,7 +37,8 @@
     var title = document.getElementById(slug.getAttribute("data-slug-from"));
     var echo = document.querySelector("[data-slug-echo]");
     if (!title) { return; }
-    function show() { if (echo) { echo.textContent = slug.value || "your-web-address"; } }
+    var placeholder = echo ? echo.getAttribute("data-slug-placeholder") || "" : "";
+    function show() { if (echo) { echo.textContent = slug.value || placeholder; } }
     title.addEventListener("input", function () {
       if (slug.getAttribute("data-slug-edited") === "true") { return; }
       slug.value = slugify(title.value);

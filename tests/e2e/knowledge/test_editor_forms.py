@@ -20,7 +20,7 @@ def _submit_with_mistakes(page, url: str) -> None:  # type: ignore[no-untyped-de
     page.locator("#review_by").fill("31")
     page.locator("#review_by-month").fill("2")
     page.locator("#review_by-year").fill("2027")
-    page.get_by_role("button", name="Create draft").click()
+    page.locator("#save-button").click()
     page.wait_for_selector("#error-summary")
 
 
@@ -65,6 +65,10 @@ def test_errors_in_english_and_welsh_and_the_web_address_from_the_title(site, pa
     assert "Mae problem wedi codi" in welsh and "Rhowch deitl" in welsh
     assert "Rhaid i'r dyddiad adolygu fod yn ddyddiad go iawn" in welsh
     assert "Enter a title" not in welsh
-    assert page.locator("#error-summary").get_attribute("lang") == "cy"
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_role("button", name="Creu drafft").is_visible()
+    assert (
+        page.get_by_label("Teitl").is_visible() and page.get_by_label("Diwrnod").first.is_visible()
+    )
     assert axe_violations(page) == []
     page.goto(f"{site.url}/editor/articles/new?lang=en")  # the choice is remembered until changed
