@@ -71,4 +71,8 @@ def test_errors_in_english_and_welsh_and_the_web_address_from_the_title(site, pa
         page.get_by_label("Teitl").is_visible() and page.get_by_label("Diwrnod").first.is_visible()
     )
     assert axe_violations(page) == []
-    page.goto(f"{site.url}/editor/articles/new?lang=en")  # the choice is remembered until changed
+    # the choice is remembered until it is changed
+    page.goto(f"{site.url}/editor/stale")
+    assert page.get_by_role("link", name="Cynnwys sydd wedi dyddio").is_visible()
+    page.get_by_role("link", name="English").click()
+    assert page.get_by_role("link", name="Stale content").is_visible()
