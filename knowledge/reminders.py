@@ -243,7 +243,7 @@ def still_correct(
     article.last_reviewed_at = now
     record_event(
         session, article, action=REVIEWED, from_state=article.state, actor=actor,
-        comment=f"Next review by {next_review.isoformat()}", now=now,
+        comment=f"Next review by {_long_date(next_review)}", now=now,
     )  # fmt: skip
     content_revision.touch(session, article)
     session.flush()
