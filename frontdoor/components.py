@@ -18,7 +18,11 @@ from typing import Any, Protocol
 
 import typer
 from sqlalchemy import MetaData
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+
+from frontdoor.jobs import Job
+from frontdoor.notifications import Notifications
 
 
 class Seeder(Protocol):
@@ -135,3 +139,26 @@ def site_routers() -> tuple[Any, ...]:
     import payments.web
 
     return (payments.web.router,)
+
+
+def notifications(engine: Engine) -> Notifications:
+    """Core's notifications port (``frontdoor.notifications``) as notify provides it:
+    its durable outbox, sent on by the embedded default or GOV.UK Notify."""
+    import notify.outbox
+
+    return notify.outbox.OutboxNotifications(engine)
+
+
+def scheduled_jobs() -> tuple[Job, ...]:
+    """What the stack's scheduler runs (``frontdoor.jobs``): the retention purge,
+    the knowledge base's review reminders, then the sender, so a reminder queued
+    in one turn is on its way in the same turn."""
+    from datetime import timedelta
+
+    import knowledge.jobs
+    import notify.jobs
+    import privacy.jobs
+
+    purge = privacy.jobs.purge_job()
+    reminders = knowledge.jobs.reminders_job(notifications)
+    return (purge, reminders, notify.jobs.send_due_job(every=timedelta(minutes=1)))

@@ -41,6 +41,7 @@ from knowledge.routes import (
     editor,
     editor_admin,
     editor_auth,
+    editor_reminders,
     editor_views,
     health,
     site,
@@ -163,6 +164,7 @@ def create_app(
         editor_auth,
         editor,
         editor_admin,
+        editor_reminders,
         editor_views,
         site,
     ):

@@ -3,6 +3,7 @@
 frontdoor knowledge import knowledge/content     # all or nothing
 frontdoor knowledge export /tmp/content           # byte-identical round trip
 frontdoor knowledge reindex                       # rebuild the search index
+frontdoor knowledge remind                        # queue the review reminders due today
 """
 
 from __future__ import annotations
@@ -123,5 +124,26 @@ def reindex_command(
             f"indexed {len(engine)} article(s), {engine.chunk_count} chunk(s), "
             f"at content revision {revision} in {settings.index_dir}"
         )
+
+    run()
+
+
+@app.command("remind")
+def remind_command() -> None:
+    """Queue the review reminders due today (once: the stack's scheduler runs it hourly).
+
+    Safe to run again: a reminder already queued is never queued twice.
+    """
+    from frontdoor.clock import system_clock
+    from frontdoor.commands import guarded
+    from frontdoor.components import notifications
+    from knowledge.jobs import remind_once
+
+    @guarded
+    def run() -> None:
+        settings, factory = _session_factory()
+        engine = factory.kw["bind"]
+        outcome = remind_once(engine, system_clock, notifications(engine), settings)
+        typer.echo(outcome.line())
 
     run()

@@ -96,6 +96,7 @@ class ArticleTooLarge(KnowledgeError):
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"The article is larger than the {limit:,}-byte limit.")
+        self.limit = limit
 
 
 class InvalidArticle(KnowledgeError):

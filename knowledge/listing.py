@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
@@ -81,6 +81,20 @@ def stale_by_team(session: Session, *, today: date | None = None) -> dict[str, l
     for article in rows:
         teams.setdefault(article.owner_team, []).append(article)
     return teams
+
+
+def due_soon(session: Session, *, today: date, days: int) -> list[Article]:
+    """Articles whose review-by date falls in the next ``days`` days, soonest first."""
+    rows = session.scalars(
+        select(Article)
+        .where(
+            Article.review_by >= today,
+            Article.review_by <= today + timedelta(days=days),
+            Article.state != ArticleState.ARCHIVED.value,
+        )
+        .order_by(Article.review_by, Article.title)
+    ).unique()
+    return list(rows)
 
 
 def owner_teams(session: Session) -> list[str]:

@@ -213,3 +213,26 @@ class ArticleUse(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True, index=True)
     page_views: Mapped[int] = mapped_column(Integer, default=0)
     bot_answers: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ReviewReminder(Base):
+    """A review reminder queued for an article's owner team (``knowledge.reminders``).
+
+    ``key`` (article, review-by date, kind) is unique, so a re-run or a restart
+    never queues the same reminder twice; the stale list reads who was reminded.
+    """
+
+    __tablename__ = "kb_review_reminders"
+    __table_args__ = (
+        UniqueConstraint("key", name="uq_kb_review_reminders_key"),
+        Index("ix_kb_review_reminders_article", "article_id", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(160))
+    review_by: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20))  # due | overdue-<week>
+    team: Mapped[str] = mapped_column(String(120))
+    recipients: Mapped[list[str]] = mapped_column(JSON, default=list)
+    sent_at: Mapped[datetime] = mapped_column(AwareDateTime())

@@ -79,6 +79,43 @@ class KnowledgeSettings(CommonSettings):
         "hold; beyond it their questions add nothing until editors resolve some.",
     )
 
+    # Review reminders (knowledge.reminders), queued through core's notifications port.
+    knowledge_review_reminder_days: int = Field(
+        default=14, ge=1, le=365,
+        description="Remind the owner team this many days before an article's review-by date "
+        "(and again when it is overdue, then weekly at most).",
+    )  # fmt: skip
+    knowledge_review_period_months: int = Field(
+        default=12, ge=1, le=60,
+        description="'Still correct' sets the next review-by date this many months ahead.",
+    )  # fmt: skip
+    knowledge_team_addresses: Annotated[dict[str, str], NoDecode] = Field(
+        default_factory=dict,
+        description="Where each owner team's reminders go: 'Team name=address;...'. A team not "
+        "listed is reminded at its members' addresses (editors, reviewers, admins).",
+    )
+    knowledge_reminder_template: str = Field(
+        default="knowledge-review-reminder", min_length=1, max_length=100,
+        description="The reminder's template id (a GOV.UK Notify template id when Notify sends).",
+    )  # fmt: skip
+    knowledge_reminder_interval_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=1440,
+        description="How often the stack's scheduler looks for reminders.",
+    )
+
+    @field_validator("knowledge_team_addresses", mode="before")
+    @classmethod
+    def _split_addresses(cls, value: object) -> object:
+        if isinstance(value, str):
+            pairs = [part.partition("=") for part in value.split(";") if part.strip()]
+            for team, sign, address in pairs:
+                if not sign or "@" not in address or not team.strip():
+                    raise ValueError("write each team as 'Team name=address@example.gov.uk'")
+            return {team.strip(): address.strip() for team, _, address in pairs}
+        return value
+
     @field_validator("knowledge_api_tokens", mode="before")
     @classmethod
     def _split_tokens(cls, value: object) -> object:

@@ -18,6 +18,7 @@ from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.engine import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
+from frontdoor.notifications import Notification
 from notify.models import outbox
 from notify.ports import CHANNELS, Channel, Message
 
@@ -192,3 +193,22 @@ def page(engine: Engine, *, status: str | None = None, number: int = 1, size: in
         ).mappings()
         listed = [_row(m) for m in rows]
     return Page(listed, total, number, pages, {s: counts.get(s, 0) for s in STATUSES})
+
+
+class OutboxNotifications:
+    """Core's notifications port (``frontdoor.notifications``) on this outbox: what
+    other components queue here is sent on by the sender like any other message."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def enqueue(self, notification: Notification, *, now: datetime) -> bool:
+        message = Message(
+            notification.channel,
+            notification.template,
+            notification.recipient,
+            notification.key,
+            dict(notification.personalisation),
+        )
+        _, created = enqueue(self.engine, message, now=now)
+        return created

@@ -1,5 +1,7 @@
-"""The stack's scheduled purge: a small process that applies the retention
-schedule every ``purge_interval_minutes`` and answers ``/healthz``.
+"""The stack's scheduler: a small process that runs every scheduled job core's
+registry lists (``frontdoor.components.scheduled_jobs``: the retention purge
+every ``purge_interval_minutes``, the knowledge base's review reminders, the
+notifications sender), each at its own interval, and answers ``/healthz``.
 
     python -m privacy.scheduler --host 127.0.0.1 --port 8002
 
@@ -16,12 +18,15 @@ import json
 import logging
 import signal
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from frontdoor import __version__
+from frontdoor.clock import system_clock
+from frontdoor.components import scheduled_jobs
 from frontdoor.db import make_engine
-from privacy.purge import purge
+from frontdoor.jobs import run_due
 from privacy.settings import PrivacySettings
 
 log = logging.getLogger("frontdoor.privacy")
@@ -45,16 +50,16 @@ class _Health(BaseHTTPRequestHandler):
         pass
 
 
+TICK_SECONDS = 30  # how often the scheduler looks for a job whose interval has passed
+
+
 def run_forever(settings: PrivacySettings, stop: threading.Event) -> None:
     engine = make_engine(settings.database_url)
+    jobs = scheduled_jobs()
+    last_run: dict[str, float] = {}
     while not stop.is_set():
-        try:
-            results = purge(engine, settings)
-            deleted = {r.name: r.rows for r in results if r.rows}
-            log.info("purge done: %s", deleted or "nothing past its schedule")
-        except Exception:  # a failed run is retried at the next interval
-            log.exception("purge failed; retrying at the next interval")
-        stop.wait(settings.purge_interval_minutes * 60)
+        run_due(jobs, engine, system_clock, last_run, time.monotonic())
+        stop.wait(TICK_SECONDS)
     engine.dispose()
 
 

@@ -13,13 +13,24 @@ from frontdoor.accounts.models import Team
 from frontdoor.http import DbInt
 from knowledge import articles, diffs, feedback, listing, publishing, translations
 from knowledge.deps import CsrfDep, FormDep, SearchDep, SessionDep, StaffActor, TodayDep
-from knowledge.editor_forms import parse, values_from_article
-from knowledge.exceptions import EditConflict, KnowledgeError
+from knowledge.editor_forms import (
+    Problem,
+    messages,
+    parse,
+    problem_from_error,
+    slugify,
+    values_from_article,
+)
+from knowledge.editor_text import catalogue, text
+from knowledge.exceptions import EditConflict, InvalidArticle, KnowledgeError
 from knowledge.models import Article
-from knowledge.routes.editor_pages import render
+from knowledge.routes.editor_pages import render, staff_language
 from knowledge.workflow import Action, ArticleState, allowed_actions
 
 router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
+# what editor.js says about the live preview, in the staff member's language
+PREVIEW_TEXT = {"updating": "preview.updating", "done": "preview.done", "failed": "preview.failed",
+                "too_large": "preview.too_large", "signed_out": "preview.signed_out"}  # fmt: skip
 
 
 def _teams(session: SessionDep) -> list[str]:
@@ -59,15 +70,16 @@ def article_list(
 
 def _edit_page(
     request: Request, session: SessionDep, actor: StaffActor, *, article_id: int | None,
-    values: dict[str, str], errors: dict[str, str] | None = None, status: int = 200,
+    values: dict[str, str], errors: dict[str, Problem] | None = None, status: int = 200,
     conflict: EditConflict | None = None,
 ) -> HTMLResponse:  # fmt: skip
+    language = staff_language(request)
     record = articles.get_article(session, article_id) if article_id else None
     authors = publishing.authors_since_live(session, record) if record else set()
     english = translations.english_source(session, record) if record else None
     return render(
         request, "editor/edit.html", status=status, article=record, values=values,
-        errors=errors or {}, teams=_teams(session), conflict=conflict,
+        errors=messages(errors or {}, language), teams=_teams(session), conflict=conflict,
         actions=[a.value for a in allowed_actions(record.state)] if record else [],
         own_change=actor.id in authors,
         events=articles.list_events(session, record.id)[:10] if record else [],
@@ -78,7 +90,11 @@ def _edit_page(
         english_id=english.id if english else None,
         english_live=english.live_revision.number if english and english.live_revision else None,
         scheduled=bool(record and record.publish_at and record.publish_at > articles.utcnow()),
-        title=f"Edit: {record.title}" if record else "New article",
+        preview_text=catalogue(language, PREVIEW_TEXT),
+        slug_edited=values.get("slug", "") not in ("", slugify(values.get("title", ""))),
+        title=text("ui.edit_title", language, title=record.title)
+        if record
+        else text("ui.new_article", language),
     )  # fmt: skip
 
 
@@ -101,9 +117,10 @@ def create_article(
     try:
         record = articles.create_article(session, form.data, actor=actor)  # type: ignore[arg-type]
     except KnowledgeError as exc:
-        field = getattr(exc, "field", None) or ("slug" if exc.code == "slug_taken" else "form")
+        session.rollback()
+        field, problem = problem_from_error(exc)
         return _edit_page(request, session, actor, article_id=None, values=form.values,
-                          errors={field: exc.message}, status=exc.status_code)  # fmt: skip
+                          errors={field: problem}, status=exc.status_code)  # fmt: skip
     session.commit()
     return RedirectResponse(f"/editor/articles/{record.id}?done=created", status_code=303)
 
@@ -140,9 +157,9 @@ def save_article(
         if exc.status_code == 404:
             raise
         session.rollback()
+        field, problem = problem_from_error(exc)
         return _edit_page(request, session, actor, article_id=article_id, values=form.values,
-                          errors={getattr(exc, "field", "form"): exc.message},
-                          status=exc.status_code)  # fmt: skip
+                          errors={field: problem}, status=exc.status_code)  # fmt: skip
     session.commit()
     runtime.sync_now()
     return RedirectResponse(f"/editor/articles/{article_id}?done=saved", status_code=303)
@@ -160,7 +177,8 @@ def translation_updated(
         session.rollback()
         return _edit_page(request, session, actor, article_id=article_id,
                           values=values_from_article(articles.editorial_view(record)),
-                          errors={"translation": exc.message}, status=exc.status_code)  # fmt: skip
+                          errors=dict([problem_from_error(exc, where="translation")]),
+                          status=exc.status_code)  # fmt: skip
     session.commit()
     return RedirectResponse(
         f"/editor/articles/{article_id}?done=translation_updated", status_code=303
@@ -184,10 +202,12 @@ def workflow(
     actor: StaffActor,
     runtime: SearchDep,
     action: Annotated[Literal["submit", "approve", "send_back", "archive", "reopen"], Form()],
-    comment: Annotated[str, Form(max_length=2000)] = "",
+    comment: Annotated[str, Form(max_length=100_000)] = "",
 ) -> Response:
     move = Action(action)
     try:
+        if len(comment) > 2000:
+            raise InvalidArticle("comment", "too long")
         _MOVES[move](session, article_id, actor=actor, comment=comment)
     except KnowledgeError as exc:
         if exc.status_code == 404:
@@ -196,7 +216,8 @@ def workflow(
         record = articles.get_article(session, article_id)
         return _edit_page(request, session, actor, article_id=article_id,
                           values=values_from_article(articles.editorial_view(record)),
-                          errors={"workflow": exc.message}, status=exc.status_code)  # fmt: skip
+                          errors=dict([problem_from_error(exc, where="workflow")]),
+                          status=exc.status_code)  # fmt: skip
     session.commit()
     runtime.sync_now()
     return RedirectResponse(f"/editor/articles/{article_id}?done={move.value}", status_code=303)

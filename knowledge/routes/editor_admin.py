@@ -14,17 +14,54 @@ from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.web import require_roles
 from frontdoor.http import DbInt
 from knowledge.deps import CsrfDep, FormDep, SessionDep
-from knowledge.routes.editor_pages import render
+from knowledge.editor_text import text
+from knowledge.routes.editor_pages import render, staff_language
 
 router = APIRouter(prefix="/editor/admin", tags=["editor"], include_in_schema=False)
 AdminDep = Annotated[SessionInfo, Depends(require_roles(Role.ADMIN))]
 ROLES = [role.value for role in Role]
 
 
-def _overview(request: Request, session: SessionDep, *, error: str = "", status: int = 200,
-              values: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+def _problem_key(exc: Exception) -> tuple[str, str]:
+    """An accounts error as (form field, catalogue key): never the library's words."""
+    message = str(getattr(exc, "message", exc)).lower()
+    if isinstance(exc, AccountsError) and exc.code == "user_exists":
+        return "email", "admin.email.taken"
+    if "email address" in message:
+        return "email", "admin.email.invalid"
+    if "password" in message:
+        return "password", "admin.password.short"
+    if "deactivate your own" in message or "own admin role" in message:
+        return "form", "admin.self"
+    if "team name" in message:
+        return "name", "admin.team.too_long"
+    if "unknown role" in message:
+        return "roles", "admin.roles.missing"
+    return "form", "admin.invalid"
+
+
+def _check_new_user(values: dict[str, str], password: str, roles: list[str]) -> dict[str, str]:
+    """What the form is missing, field by field, before the account service is asked."""
+    problems: dict[str, str] = {}
+    if not values["display_name"].strip():
+        problems["display_name"] = "admin.name.missing"
+    email = values["email"].strip()
+    local, _, domain = email.partition("@")
+    if not local or "." not in domain or " " in email:
+        problems["email"] = "admin.email.invalid"
+    if len(password) < service.MIN_PASSWORD_LENGTH:
+        problems["password"] = "admin.password.short"  # noqa: S105 - a message key
+    if not roles:
+        problems["roles"] = "admin.roles.missing"
+    return problems
+
+
+def _overview(request: Request, session: SessionDep, *, errors: dict[str, str] | None = None,
+              status: int = 200, values: dict[str, str] | None = None) -> HTMLResponse:  # fmt: skip
+    language = staff_language(request)
+    shown = {name: text(key, language) for name, key in (errors or {}).items()}
     return render(request, "editor/admin.html", status=status, users=service.list_users(session),
-                  teams=admin.list_teams(session), roles=ROLES, error=error,
+                  teams=admin.list_teams(session), roles=ROLES, errors=shown,
                   values=values or {}, title="Staff and teams")  # fmt: skip
 
 
@@ -36,17 +73,21 @@ def overview(request: Request, session: SessionDep, info: AdminDep) -> HTMLRespo
 @router.post("/users", dependencies=[CsrfDep])
 def create_user(request: Request, session: SessionDep, info: AdminDep, form: FormDep) -> Response:
     values = {k: str(form.get(k, "")) for k in ("email", "display_name")}
+    password = str(form.get("password", ""))
+    chosen = [str(r) for r in form.getlist("roles")]
+    problems = _check_new_user(values, password, chosen)
+    if problems:
+        return _overview(request, session, errors=problems, status=422, values=values)
     try:
-        roles = parse_roles(",".join(str(r) for r in form.getlist("roles")))
+        roles = parse_roles(",".join(chosen))
         service.create_user(
             session, email=values["email"], display_name=values["display_name"],
-            password=str(form.get("password", "")), roles=roles,
-            teams=[str(t) for t in form.getlist("teams")],
+            password=password, roles=roles, teams=[str(t) for t in form.getlist("teams")],
         )  # fmt: skip
     except (AccountsError, ValueError) as exc:
         session.rollback()
-        message = getattr(exc, "message", str(exc))
-        return _overview(request, session, error=message, status=422, values=values)
+        field, key = _problem_key(exc)
+        return _overview(request, session, errors={field: key}, status=422, values=values)
     session.commit()
     return RedirectResponse("/editor/admin?done=user_created", status_code=303)
 
@@ -77,9 +118,10 @@ def update_user(
     except (AccountsError, ValueError) as exc:
         session.rollback()
         user = service.get_user(session, user_id)
+        _, key = _problem_key(exc)
         return render(request, "editor/admin_user.html", status=422, user=user,
                       teams=admin.list_teams(session), roles=ROLES,
-                      error=getattr(exc, "message", str(exc)), title="Change user")  # fmt: skip
+                      error=text(key, staff_language(request)), title="Change user")  # fmt: skip
     session.commit()
     return RedirectResponse("/editor/admin?done=user_updated", status_code=303)
 
@@ -89,10 +131,13 @@ def create_team(
     request: Request, session: SessionDep, info: AdminDep,
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:  # fmt: skip
+    if not name.strip():
+        return _overview(request, session, errors={"name": "admin.team.missing"}, status=422)
     try:
         admin.create_team(session, name)
     except AccountsError as exc:
         session.rollback()
-        return _overview(request, session, error=exc.message, status=422)
+        field, key = _problem_key(exc)
+        return _overview(request, session, errors={field: key}, status=422)
     session.commit()
     return RedirectResponse("/editor/admin?done=team_created", status_code=303)

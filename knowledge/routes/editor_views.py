@@ -1,4 +1,4 @@
-"""Editor overviews: the review queue, stale content and content gaps."""
+"""Editor overviews: the review queue and content gaps (stale content: editor_reminders)."""
 
 from __future__ import annotations
 
@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from knowledge import gaps, listing, publishing
-from knowledge.deps import CsrfDep, SessionDep, StaffActor, TodayDep
+from knowledge.deps import CsrfDep, SessionDep, StaffActor
+from knowledge.editor_forms import Problem, problem_for, problem_from_error, slugify
 from knowledge.exceptions import KnowledgeError
 from knowledge.models import Article
 from knowledge.routes.editor import _teams
-from knowledge.routes.editor_pages import render
+from knowledge.routes.editor_pages import render, staff_language
 from knowledge.workflow import ArticleState
 
 router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
@@ -24,15 +26,6 @@ def review_queue(request: Request, session: SessionDep, actor: StaffActor) -> HT
     queue = listing.review_queue(session)
     own = {a.id for a in queue if actor.id in publishing.authors_since_live(session, a)}
     return render(request, "editor/review.html", items=queue, own=own, title="Review queue")
-
-
-@router.get("/stale", response_class=HTMLResponse)
-def stale(
-    request: Request, session: SessionDep, actor: StaffActor, today: TodayDep
-) -> HTMLResponse:
-    teams = listing.stale_by_team(session, today=today)
-    return render(request, "editor/stale.html", teams=teams, today=today,
-                  title="Stale content")  # fmt: skip
 
 
 def _gap_page(
@@ -86,6 +79,7 @@ def gap_to_draft(
     owner_team: Annotated[str, Form(max_length=120)],
     language: Annotated[str, Form(pattern="^(en|cy)$")] = "en",
 ) -> Response:
+    slug = slug.strip() or slugify(title)  # the same fallback as the article form
     try:
         record = gaps.draft_from_gaps(
             session, _ids(gap_ids), title=title, slug=slug, service_area=service_area,
@@ -93,8 +87,12 @@ def gap_to_draft(
         )  # fmt: skip
     except (KnowledgeError, ValueError) as exc:
         session.rollback()
-        message = getattr(exc, "message", None) or _validation_message(exc)
-        return _gap_page(request, session, errors={gap_ids: message}, status=422)
+        language = staff_language(request)
+        if isinstance(exc, KnowledgeError):
+            problem = problem_from_error(exc)[1]
+        else:
+            problem = _gap_problem(exc, {"title": title, "slug": slug})
+        return _gap_page(request, session, errors={gap_ids: problem.text(language)}, status=422)
     session.commit()
     return RedirectResponse(f"/editor/articles/{record.id}?done=created", status_code=303)
 
@@ -125,9 +123,9 @@ def dismiss_gaps(
     return RedirectResponse(f"/editor/gaps?page={page}&done=dismissed", status_code=303)
 
 
-def _validation_message(exc: Exception) -> str:
-    errors = getattr(exc, "errors", None)
-    if callable(errors):
-        parts = [f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in errors()]
-        return "; ".join(parts)
-    return str(exc)
+def _gap_problem(exc: ValueError, values: dict[str, str]) -> Problem:
+    """The first thing wrong with a draft made from gaps, as a catalogue message."""
+    if isinstance(exc, ValidationError) and exc.errors():
+        _, problem = problem_for(exc.errors()[0], values)
+        return Problem("gap.title.missing") if problem.key == "title.missing" else problem
+    return Problem("gap.none")

@@ -2,6 +2,8 @@
 // (PROTOCOL.md §3.1). Errors come back as ApiError with the server's code
 // and a sentence fit to show the advisor.
 
+import { plainMessage } from "./messages.js";
+
 const csrfMeta = document.querySelector('meta[name="csrf-token"]');
 let csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
 
@@ -46,7 +48,7 @@ export async function api(method, path, body) {
   if (!response.ok) {
     const code = data && (typeof data.error === "string" ? data.error : data.error && data.error.code);
     const message = data && (data.message || (data.error && data.error.message));
-    throw new ApiError(response.status, code, message);
+    throw new ApiError(response.status, code, plainMessage(response.status, code, message, data && data.detail));
   }
   return data;
 }

@@ -26,11 +26,13 @@ def test_draft_review_publish_and_see_it_on_the_website(site, browser):
         sign_in(editor, site, EDITOR)
         editor.get_by_role("link", name="New article").click()
         editor.get_by_label("Title").fill("Report a dead animal on the road")
-        editor.get_by_label("Slug (web address)").fill("dead-animal-on-the-road")
+        editor.get_by_label("Web address").fill("dead-animal-on-the-road")
         editor.get_by_label("Summary").fill("We remove dead animals from roads and pavements.")
         editor.get_by_label("Service area").select_option("environmental_health")
         editor.get_by_label("Owner team").select_option("Environmental Health")
-        editor.get_by_label("Review by").fill("2027-10-31")
+        editor.locator("#review_by").fill("31")
+        editor.locator("#review_by-month").fill("10")
+        editor.locator("#review_by-year").fill("2027")
         editor.get_by_label("Body (Markdown)").fill(
             "Tell us where the animal is and we will remove it within 24 hours.\n\n"
             "## Foxes and badgers\n\nWe remove foxes, badgers and deer from any public road.\n"

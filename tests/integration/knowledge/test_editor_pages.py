@@ -117,8 +117,10 @@ def test_stale_view_groups_by_owner_team(client, staff, factory):
         session.commit()
     login(client, "editor@example.gov.uk")
     page = client.get("/editor/stale").text
-    assert "Waste Services" in page and "Revenues" in page
-    assert "Old waste page" in page and "Fresh page" not in page
+    overdue, _, soon = page.partition("Due for review in the next 14 days")
+    assert "Waste Services" in overdue and "Revenues" in overdue
+    assert "Old waste page" in overdue and "Fresh page" not in overdue
+    assert "Fresh page" in soon and "Old waste page" not in soon
 
 
 def test_gaps_become_drafts_or_alternative_questions(client, staff, factory):
