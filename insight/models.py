@@ -6,6 +6,9 @@ no staff ids; only when, which language, which service area and team, what
 happened and how long it took. So it survives the retention purge of
 ``ho_conversations`` and years of figures stay. ``conversation_id`` is the
 random id the conversation had (it names nobody) and keeps recording idempotent.
+``conversation_intents`` holds, per recorded conversation, how many of its
+messages the bot's NLU read as each intent (names of intents, never text), and
+``insight_daily_intents`` the same per day, team and topic.
 The rollup holds only counts and sums per day and group, kept in step by
 ``insight.store.record`` in the same transaction (``frontdoor insight rollup
 --rebuild`` recomputes it).
@@ -59,6 +62,17 @@ conversation_outcomes = Table(
 )
 
 
+conversation_intents = Table(
+    "conversation_intents",
+    metadata,
+    Column("conversation_id", String(32), nullable=False),
+    Column("intent", String(60), nullable=False),
+    Column("messages", Integer, nullable=False),
+    Column("confidence_milli", BigInteger, nullable=False),  # sum, in thousandths
+    PrimaryKeyConstraint("conversation_id", "intent"),
+)
+
+
 # --- the daily rollup: the same figures pre-aggregated, kept in step by store.record ---
 # Keys never hold NULL ("" stands for no team / no reason) so each group is one row.
 # ``day`` is the UTC calendar day of ``started_at`` as YYYY-MM-DD text.
@@ -86,4 +100,17 @@ insight_daily_waits = Table(
     Column("bucket", Integer, nullable=False),  # lower edge in seconds (insight.rollup)
     Column("n", BigInteger, nullable=False, default=0),
     PrimaryKeyConstraint("day", "language", "team", "topic", "bucket"),
+)
+
+INTENT_SUMS = ("conversations", "messages", "confidence_milli")
+
+insight_daily_intents = Table(
+    "insight_daily_intents",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("intent", String(60), nullable=False),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in INTENT_SUMS),
+    PrimaryKeyConstraint("day", "team", "topic", "intent"),
 )

@@ -33,6 +33,14 @@ ROLLUP_SUMS = (
 
 GRANULARITIES = ("day", "week", "month")
 
+# Intents that steer the conversation rather than say what the resident needs
+# ("Yes", "No" to "Did that help?", hello, thanks): listed, never in the top chart.
+CONVERSATIONAL_INTENTS = frozenset(
+    {"affirm", "deny", "greet", "goodbye", "thank", "stop", "start_over", "bot_challenge",
+     "what_can_you_do", "inform"}
+)  # fmt: skip
+TOP_INTENTS = 25
+
 
 @dataclass(frozen=True)
 class Costs:
@@ -202,8 +210,11 @@ def summarise(
     costs: Costs,
     granularity: str = "day",
     topic_rows: Iterable[tuple[str, str, int]] = (),
+    intent_rows: Iterable[tuple[str, int, int, int]] = (),
 ) -> dict[str, Any]:
-    """The whole summary: totals, Welsh beside English, a series, topics, cost avoided.
+    """The whole summary: totals, Welsh beside English, a series, topics, intents, cost
+    avoided. ``intent_rows`` are (intent, conversations, messages, confidence in
+    thousandths summed), as ``store.intents`` gives them.
 
     ``rows`` are grouped by (language, team, outcome, reason), ``series_rows`` by
     (day, outcome): ``store.grouped`` with ``TOTAL_KEYS`` and ``SERIES_KEYS``."""
@@ -273,6 +284,32 @@ def summarise(
                 "containment_rate": rate(counts["contained"], sum(counts.values())),
             }
             for topic, counts in top[:10]
+        ],
+        **top_intents(intent_rows),
+    }
+
+
+def top_intents(rows: Iterable[tuple[str, int, int, int]]) -> dict[str, Any]:
+    """The intents the bot read, most messages first, each with how many conversations
+    had it and the NLU's mean confidence; ``intent_messages`` counts every one."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for intent, conversations, messages, milli in rows:
+        total = found[intent]
+        total[0] += int(conversations)
+        total[1] += int(messages)
+        total[2] += int(milli)
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    return {
+        "intent_messages": sum(v[1] for v in found.values()),
+        "top_intents": [
+            {
+                "intent": intent,
+                "kind": "conversation" if intent in CONVERSATIONAL_INTENTS else "request",
+                "conversations": conversations,
+                "messages": messages,
+                "mean_confidence": round(milli / messages / 1000, 3) if messages else None,
+            }
+            for intent, (conversations, messages, milli) in ranked[:TOP_INTENTS]
         ],
     }
 

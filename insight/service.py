@@ -38,11 +38,13 @@ class Insight:
             series = store.rollup_grouped(conn, p, filters, store.SERIES_KEYS)
             waits = store.rollup_waits(conn, p, filters)
             topic_rows = store.rollup_topics(conn, p, filters)
+            intent_rows = store.rollup_intents(conn, p, filters)
             for edge in p.raw:
                 rows += store.grouped(conn, edge, store.TOTAL_KEYS)
                 series += store.grouped(conn, edge, store.SERIES_KEYS)
                 waits += store.histogram(conn, edge, "wait_seconds")
                 topic_rows += store.topics(conn, edge)
+                intent_rows += store.intents(conn, edge)
             live = store.pending(conn, filters)
         rows += report.pending_as_grouped(live)
         series += report.pending_as_grouped(live)
@@ -50,8 +52,15 @@ class Insight:
             (r["language"], r["wait_seconds"], 1) for r in live if r["wait_seconds"] is not None
         ]
         topic_rows += [(r["topic"], r["outcome"], 1) for r in live]
+        intent_rows += [(name, 1, n, milli) for r in live for name, n, milli in r["intents"]]
         return report.summarise(
-            rows, series, waits, costs=self.costs, granularity=granularity, topic_rows=topic_rows
+            rows,
+            series,
+            waits,
+            costs=self.costs,
+            granularity=granularity,
+            topic_rows=topic_rows,
+            intent_rows=intent_rows,
         )
 
     def teams(self) -> list[tuple[str, str]]:

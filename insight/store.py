@@ -1,13 +1,14 @@
 """Insight's SQL, in one place: recording outcomes and reading them back.
 
 Reads the handoff service's tables (``handoff.models``) and writes only
-``conversation_outcomes`` and its daily rollup (``insight_daily``,
-``insight_daily_waits``). :func:`record` runs inside the handoff transaction
-that closes (or rates) a conversation, so the outcome (and its share of the
-rollup) is stored with the close or not at all. The summary reads whole UTC days
-from the rollup and the partial days at a range's edges from the outcomes
-(:func:`plan`); the readers aggregate in SQL and return small rows that
-:mod:`insight.report` folds into the dashboard's figures.
+``conversation_outcomes`` and ``conversation_intents`` and their daily rollup
+(``insight_daily``, ``insight_daily_waits``, ``insight_daily_intents``).
+:func:`record` runs inside the handoff transaction that closes (or rates) a
+conversation, so the outcome (and its share of the rollup) is stored with the
+close or not at all. The summary reads whole UTC days from the rollup and the
+partial days at a range's edges from the outcomes (:func:`plan`); the readers
+aggregate in SQL and return small rows that :mod:`insight.report` folds into
+the dashboard's figures.
 
 Conversations still open have no record yet: the readers derive theirs from
 events on the fly (``pending``), so "all conversations" means every recorded
@@ -33,6 +34,7 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     not_,
     select,
 )
@@ -46,17 +48,23 @@ from insight.outcomes import EventFact, Outcome, derive
 o = m.conversation_outcomes
 d = m.insight_daily
 w = m.insight_daily_waits
-OPEN_STATES = ("bot", "waiting", "with_advisor")
+ci = m.conversation_intents
+di = m.insight_daily_intents
+# Open means not closed; written as a literal so that SQLite (which cannot see through a
+# bound parameter) matches it to the partial index ix_ho_conversations_open (ho_0003).
+OPEN = ho.conversations.c.state != literal_column("'closed'")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which conversations a query covers: started in [start, end), optional team/area."""
+    """Which conversations a query covers: started in [start, end), optional team, and
+    optional topics (a service area is the set of topics that belong to it)."""
 
     start: datetime | None = None
     end: datetime | None = None
     team: str | None = None
     topic: str | None = None
+    topics: tuple[str, ...] | None = None
 
 
 # --- recording ---------------------------------------------------------------------
@@ -94,7 +102,8 @@ def outcome_row(
 
 
 def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
-    """The outcome row a stored conversation has now, from its events (None: unknown)."""
+    """The outcome row a stored conversation has now, from its events (None: unknown).
+    Its ``intents`` are the rows it has in ``conversation_intents``."""
     conv = conn.execute(
         select(
             ho.conversations.c.created_at,
@@ -127,7 +136,21 @@ def record(conn: Connection, conversation_id: str) -> None:
     if old is not None:
         contribute(conn, old, -1)
         conn.execute(delete(o).where(o.c.conversation_id == conversation_id))
-    conn.execute(insert(o).values(**row))
+        conn.execute(delete(ci).where(ci.c.conversation_id == conversation_id))
+    conn.execute(insert(o).values(**{k: v for k, v in row.items() if k != "intents"}))
+    if row["intents"]:
+        conn.execute(
+            insert(ci),
+            [
+                {
+                    "conversation_id": conversation_id,
+                    "intent": name,
+                    "messages": n,
+                    "confidence_milli": milli,
+                }
+                for name, n, milli in row["intents"]
+            ],
+        )
     contribute(conn, row, 1)
 
 
@@ -167,14 +190,23 @@ def contribute(conn: Connection, row: dict[str, Any], sign: int) -> None:
     day_keys = {**keys, "outcome": g["outcome"], "reason": g["reason"] or ""}
     wait = row["wait_seconds"]
     wait_keys = {**keys, "bucket": report.wait_bucket(wait)} if wait is not None else None
+    intent_keys = [
+        ({"day": g["day"], "team": g["team"] or "", "topic": g["topic"], "intent": name},
+         {"conversations": 1, "messages": n, "confidence_milli": milli})
+        for name, n, milli in row.get("intents") or ()
+    ]  # fmt: skip
     if sign > 0:
         _upsert(conn, d, day_keys, sums)
         if wait_keys is not None:
             _upsert(conn, w, wait_keys, {"n": 1})
+        for keys_i, sums_i in intent_keys:
+            _upsert(conn, di, keys_i, sums_i)
     else:
         _take(conn, d, day_keys, sums)
         if wait_keys is not None:
             _take(conn, w, wait_keys, {"n": 1})
+        for keys_i, sums_i in intent_keys:
+            _take(conn, di, keys_i, sums_i)
 
 
 def _bucket_sql(column: Any) -> Any:
@@ -182,9 +214,10 @@ def _bucket_sql(column: Any) -> Any:
     return case((column <= 0, column), *whens, else_=column - column % report.WAIT_BUCKET_BEYOND)
 
 
-def rebuild_rollup(conn: Connection) -> int:
-    """Recompute both rollup tables from ``conversation_outcomes`` (set-based). Returns
-    how many day rows it wrote."""
+def rebuild_rollup(conn: Connection, *, intents: bool = True) -> int:
+    """Recompute the rollup tables from ``conversation_outcomes`` (and, unless
+    ``intents`` is False, ``conversation_intents``: migration in_0002 runs before that
+    table exists), set-based. Returns how many day rows it wrote."""
     conn.execute(delete(d))
     conn.execute(delete(w))
     day = day_of(conn, o.c.started_at)
@@ -205,7 +238,29 @@ def rebuild_rollup(conn: Connection) -> int:
             .group_by(*base, bucket),
         )
     )
+    if intents:
+        rebuild_intents(conn)
     return int(conn.execute(select(func.count()).select_from(d)).scalar_one())
+
+
+def rebuild_intents(conn: Connection) -> None:
+    """Recompute ``insight_daily_intents`` from ``conversation_intents`` (set-based)."""
+    conn.execute(delete(di))
+    day = day_of(conn, o.c.started_at)
+    intent_keys = [day, func.coalesce(o.c.team, ""), o.c.topic, ci.c.intent]
+    conn.execute(
+        insert(di).from_select(
+            ["day", "team", "topic", "intent", *m.INTENT_SUMS],
+            select(
+                *intent_keys,
+                func.count(),
+                func.sum(ci.c.messages),
+                func.sum(ci.c.confidence_milli),
+            )
+            .select_from(ci.join(o, o.c.conversation_id == ci.c.conversation_id))
+            .group_by(*intent_keys),
+        )
+    )
 
 
 def record_many(conn: Connection, conversation_ids: Iterable[str]) -> int:
@@ -218,8 +273,16 @@ def record_many(conn: Connection, conversation_ids: Iterable[str]) -> int:
 
 
 def recorded(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
+    """The recorded outcome row, with its ``intents`` as :func:`recompute` gives them."""
     row = conn.execute(select(o).where(o.c.conversation_id == conversation_id)).first()
-    return dict(row._mapping) if row else None
+    if row is None:
+        return None
+    intents = conn.execute(
+        select(ci.c.intent, ci.c.messages, ci.c.confidence_milli)
+        .where(ci.c.conversation_id == conversation_id)
+        .order_by(ci.c.intent)
+    ).all()
+    return {**row._mapping, "intents": tuple((r[0], int(r[1]), int(r[2])) for r in intents)}
 
 
 def unrecorded_closed(conn: Connection) -> list[str]:
@@ -254,6 +317,8 @@ def _where(filters: Filters) -> list[ColumnElement[bool]]:
         clauses.append(o.c.team == filters.team)
     if filters.topic is not None:
         clauses.append(o.c.topic == filters.topic)
+    if filters.topics is not None:
+        clauses.append(o.c.topic.in_(filters.topics))
     return clauses
 
 
@@ -309,6 +374,17 @@ def histogram(conn: Connection, filters: Filters, column: str) -> list[tuple[str
         .group_by(o.c.language, col)
     ).all()
     return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+
+def intents(conn: Connection, filters: Filters) -> list[tuple[str, int, int, int]]:
+    """(intent, conversations, messages, confidence in thousandths summed)."""
+    rows = conn.execute(
+        select(ci.c.intent, func.count(), func.sum(ci.c.messages), func.sum(ci.c.confidence_milli))
+        .select_from(ci.join(o, o.c.conversation_id == ci.c.conversation_id))
+        .where(*_where(filters))
+        .group_by(ci.c.intent)
+    ).all()
+    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
 
 
 def topics(conn: Connection, filters: Filters) -> list[tuple[str, str, int]]:
@@ -371,6 +447,8 @@ def _rollup_where(table: Any, p: Plan, filters: Filters) -> list[ColumnElement[b
         clauses.append(table.c.team == filters.team)
     if filters.topic is not None:
         clauses.append(table.c.topic == filters.topic)
+    if filters.topics is not None:
+        clauses.append(table.c.topic.in_(filters.topics))
     return clauses
 
 
@@ -416,22 +494,46 @@ def rollup_topics(conn: Connection, p: Plan, filters: Filters) -> list[tuple[str
     return [(r[0], r[1], int(r[2])) for r in rows]
 
 
-def pending(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
-    """Outcome rows, derived now, of stored conversations with no record yet (open ones)."""
+def rollup_intents(conn: Connection, p: Plan, filters: Filters) -> list[tuple[str, int, int, int]]:
+    """:func:`intents` over the whole days of ``p``, from ``insight_daily_intents``."""
+    if not p.days:
+        return []
+    rows = conn.execute(
+        select(
+            di.c.intent,
+            func.sum(di.c.conversations),
+            func.sum(di.c.messages),
+            func.sum(di.c.confidence_milli),
+        )
+        .where(*_rollup_where(di, p, filters))
+        .group_by(di.c.intent)
+    ).all()
+    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+def open_conversations_query(filters: Filters) -> Any:
+    """The ids of stored conversations still open and not yet recorded."""
     c = ho.conversations.c
     has = select(o.c.conversation_id).where(o.c.conversation_id == c.id)
-    # IN, not !=: the state index finds the few open conversations among millions
-    clauses: list[ColumnElement[bool]] = [c.state.in_(OPEN_STATES), not_(has.exists())]
+    # the partial index ix_ho_conversations_open holds just these, among millions closed
+    clauses: list[ColumnElement[bool]] = [OPEN, not_(has.exists())]
     if filters.start is not None:
         clauses.append(c.created_at >= filters.start)
     if filters.end is not None:
         clauses.append(c.created_at < filters.end)
     if filters.team is not None:
         clauses.append(c.team == filters.team)
-    ids = list(conn.execute(select(c.id).where(*clauses)).scalars())
+    return select(c.id).where(*clauses)
+
+
+def pending(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
+    """Outcome rows, derived now, of stored conversations with no record yet (open ones)."""
+    ids = list(conn.execute(open_conversations_query(filters)).scalars())
     rows = [row for i in ids if (row := recompute(conn, i)) is not None]
     if filters.topic is not None:
         rows = [r for r in rows if r["topic"] == filters.topic]
+    if filters.topics is not None:
+        rows = [r for r in rows if r["topic"] in filters.topics]
     return rows
 
 
@@ -453,7 +555,8 @@ def teams(conn: Connection) -> list[tuple[str, str]]:
 
 
 def known_topics(conn: Connection) -> list[str]:
-    return sorted(t for t in conn.execute(select(o.c.topic).distinct()).scalars() if t is not None)
+    """Every topic recorded (the rollup holds each one; it is far smaller than the rows)."""
+    return sorted(t for t in conn.execute(select(d.c.topic).distinct()).scalars() if t is not None)
 
 
 # --- advisors: concurrency from assignments (live data) -----------------------------
