@@ -58,6 +58,10 @@ conversation_outcomes = Table(
     Column("rating", SmallInteger, nullable=True),
     Column("case_created", Boolean, nullable=False, default=False),
     Column("demo", Boolean, nullable=False, default=False),
+    # the advisors' load while on it (insight.report.advisor_load; migration in_0003)
+    Column("advisor_peak_chats", SmallInteger, nullable=True),
+    Column("advisor_chat_ms", BigInteger, nullable=True),
+    Column("advisor_busy_ms", BigInteger, nullable=True),
     Index("ix_conversation_outcomes_started", "started_at"),
 )
 
@@ -86,7 +90,12 @@ insight_daily = Table(
     Column("topic", String(40), nullable=False),
     Column("outcome", String(20), nullable=False),
     Column("reason", String(20), nullable=False),
-    *(Column(name, BigInteger, nullable=False, default=0) for name in ROLLUP_SUMS),
+    *(
+        Column(name, BigInteger, nullable=False, default=0, server_default="0")
+        if name.startswith("advisor_")  # added by in_0003
+        else Column(name, BigInteger, nullable=False, default=0)
+        for name in ROLLUP_SUMS
+    ),
     PrimaryKeyConstraint("day", "language", "team", "topic", "outcome", "reason"),
 )
 
@@ -113,4 +122,17 @@ insight_daily_intents = Table(
     Column("intent", String(60), nullable=False),
     *(Column(name, BigInteger, nullable=False, default=0) for name in INTENT_SUMS),
     PrimaryKeyConstraint("day", "team", "topic", "intent"),
+)
+
+# how many conversations had each peak of chats at once (advisor_peak_chats): the
+# period's peak is the highest with any, and a re-record can take one away
+insight_daily_peaks = Table(
+    "insight_daily_peaks",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("peak", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False, default=0),
+    PrimaryKeyConstraint("day", "team", "topic", "peak"),
 )

@@ -29,6 +29,8 @@ ROLLUP_SUMS = (
     "handle_n",
     "handle_sum",
     "demo",
+    "advisor_chat_ms",
+    "advisor_busy_ms",
 )
 
 GRANULARITIES = ("day", "week", "month")
@@ -147,6 +149,8 @@ def pending_as_grouped(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
                 "handle_n": int(r["handle_seconds"] is not None),
                 "handle_sum": r["handle_seconds"] or 0,
                 "demo": int(bool(r.get("demo"))),
+                "advisor_chat_ms": r.get("advisor_chat_ms") or 0,
+                "advisor_busy_ms": r.get("advisor_busy_ms") or 0,
             }
         )
     return out
@@ -166,6 +170,8 @@ class Totals:
     handle_n: int = 0
     handle_sum: int = 0
     demo: int = 0
+    advisor_chat_ms: int = 0
+    advisor_busy_ms: int = 0
 
     def add(self, row: Mapping[str, Any]) -> None:
         n = int(row["conversations"])
@@ -198,6 +204,9 @@ class Totals:
             "out_of_hours_conversations": self.out_of_hours,
             "out_of_hours_messages": self.ooh_left_message,
             "handle_mean_s": mean(self.handle_sum, self.handle_n),
+            # chats an advisor had at once, time-weighted over their busy time (recorded
+            # with each outcome, so it survives the purge of the assignments)
+            "advisor_concurrency_mean": mean(self.advisor_chat_ms, self.advisor_busy_ms),
             "demo_conversations": self.demo,
         }
 
@@ -324,6 +333,50 @@ def _brief(figures: Mapping[str, Any]) -> dict[str, Any]:
         "bot_answer_helpful_rate",
     )
     return {key: figures[key] for key in keys}
+
+
+def advisor_load(
+    own: Iterable[tuple[int, datetime, datetime]],
+    theirs: Iterable[tuple[int, datetime, datetime | None]],
+) -> dict[str, int | None]:
+    """One conversation's share of its advisors' work, from assignment spans.
+
+    ``own`` are the conversation's finished spans (advisor, start, end); ``theirs``
+    every span of those advisors that overlaps them (this conversation's included; an
+    unfinished one still runs). Returns the most chats an advisor had at once while
+    on this one (``advisor_peak_chats``), the time advisors spent on it
+    (``advisor_chat_ms``), and its share of their busy time (``advisor_busy_ms``: each
+    moment split evenly among the chats the advisor had then). Summed over many
+    conversations, chat time over busy time is the time-weighted mean of chats at
+    once that :func:`concurrency` computes from the spans themselves."""
+    own = [span for span in own if span[2] > span[1]]
+    if not own:
+        return {"advisor_peak_chats": None, "advisor_chat_ms": None, "advisor_busy_ms": None}
+    theirs = list(theirs)
+    peak = 0
+    chat_ms = 0
+    busy_ms = 0.0
+    for user, start, end in own:
+        points: list[tuple[datetime, int]] = []
+        for other, begin, finish in theirs:
+            lo, hi = max(start, begin), min(end, finish or end)
+            if other == user and hi > lo:
+                points += [(lo, 1), (hi, -1)]
+        points.sort(key=lambda p: (p[0], p[1]))
+        level = 0
+        previous = start
+        for moment, step in points:
+            if level > 0 and moment > previous:
+                busy_ms += (moment - previous).total_seconds() * 1000 / level
+            level += step
+            peak = max(peak, level)
+            previous = moment
+        chat_ms += round((end - start).total_seconds() * 1000)
+    return {
+        "advisor_peak_chats": peak,
+        "advisor_chat_ms": chat_ms,
+        "advisor_busy_ms": round(busy_ms),
+    }
 
 
 def concurrency(spans: Iterable[tuple[int, datetime, datetime]]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class Insight:
         daily rollup and only the partial days at the edges from the outcome rows;
         ``"raw"`` reads every outcome row (the reference the tests hold it to)."""
         with self.engine.connect() as conn:
+            filters = store.with_area(conn, filters)
             if source == "raw":
                 p = store.Plan(False, None, None, (filters,))
             else:
@@ -75,9 +76,28 @@ class Insight:
         with self.engine.connect() as conn:
             return store.advisors(conn)
 
-    def concurrency(self, filters: Filters) -> dict[str, Any]:
+    def concurrency(
+        self, filters: Filters, summary: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Chats an advisor had at once: the peak and the time-weighted mean, both from
+        the outcomes of closed conversations (so years of figures survive the purge of
+        assignments; the mean is the summary's ``advisor_concurrency_mean`` when
+        given), and how many advisors the stored assignments name."""
         with self.engine.connect() as conn:
-            return report.concurrency(store.assignment_spans(conn, filters))
+            filters = store.with_area(conn, filters)
+            p = store.plan(filters)
+            peaks = [store.rollup_peak_chats(conn, p, filters)]
+            peaks += [store.peak_chats(conn, edge) for edge in p.raw]
+            found = [v for v in peaks if v is not None]
+            peak = max(found) if found else None
+            advisors = store.advisors_assigned(conn, filters)
+            if summary is None:
+                summary = self.summary(filters)
+        return {
+            "advisors": advisors,
+            "peak_concurrent": peak,
+            "mean_concurrent": summary["advisor_concurrency_mean"],
+        }
 
     def out_of_hours_pickup(self, filters: Filters) -> dict[str, Any]:
         """Cases left out of hours in range: how many, and how soon someone moved them on."""
@@ -162,6 +182,10 @@ class Insight:
 
 
 def filters_for(
-    start: datetime | None, end: datetime | None, team: str | None, topic: str | None
+    start: datetime | None,
+    end: datetime | None,
+    team: str | None,
+    topic: str | None,
+    area: str | None = None,
 ) -> Filters:
-    return Filters(start=start, end=end, team=team or None, topic=topic or None)
+    return Filters(start=start, end=end, team=team or None, topic=topic or None, area=area or None)

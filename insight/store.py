@@ -36,10 +36,12 @@ from sqlalchemy import (
     literal,
     literal_column,
     not_,
+    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from frontdoor.contracts.service_areas import team_for_area
 from handoff import models as ho
 from insight import models as m
 from insight import report
@@ -50,6 +52,7 @@ d = m.insight_daily
 w = m.insight_daily_waits
 ci = m.conversation_intents
 di = m.insight_daily_intents
+dp = m.insight_daily_peaks
 # Open means not closed; written as a literal so that SQLite (which cannot see through a
 # bound parameter) matches it to the partial index ix_ho_conversations_open (ho_0003).
 OPEN = ho.conversations.c.state != literal_column("'closed'")
@@ -65,6 +68,7 @@ class Filters:
     team: str | None = None
     topic: str | None = None
     topics: tuple[str, ...] | None = None
+    area: str | None = None  # a service area (a team's slug in frontdoor.contracts)
 
 
 # --- recording ---------------------------------------------------------------------
@@ -114,7 +118,7 @@ def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
     ).first()
     if conv is None:
         return None
-    return outcome_row(
+    row = outcome_row(
         conversation_id,
         derive(events_of(conn, conversation_id)),
         started_at=conv.created_at,
@@ -122,6 +126,35 @@ def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
         language=conv.language,
         team=conv.team,
     )
+    return {**row, **advisor_load_of(conn, conversation_id)}
+
+
+def advisor_load_of(conn: Connection, conversation_id: str) -> dict[str, int | None]:
+    """:func:`insight.report.advisor_load` of a stored conversation, from the assignments."""
+    a = ho.assignments.c
+    own = [
+        (r.user_id, r.started_at, r.ended_at)
+        for r in conn.execute(
+            select(a.user_id, a.started_at, a.ended_at).where(
+                a.conversation_id == conversation_id, a.ended_at.is_not(None)
+            )
+        )
+    ]
+    theirs: list[tuple[int, datetime, datetime | None]] = []
+    if own:
+        overlaps = [
+            and_(
+                a.user_id == user,
+                a.started_at < end,
+                (a.ended_at.is_(None)) | (a.ended_at > start),
+            )
+            for user, start, end in own
+        ]
+        theirs = [
+            (r.user_id, r.started_at, r.ended_at)
+            for r in conn.execute(select(a.user_id, a.started_at, a.ended_at).where(or_(*overlaps)))
+        ]
+    return report.advisor_load(own, theirs)
 
 
 def record(conn: Connection, conversation_id: str) -> None:
@@ -195,6 +228,14 @@ def contribute(conn: Connection, row: dict[str, Any], sign: int) -> None:
          {"conversations": 1, "messages": n, "confidence_milli": milli})
         for name, n, milli in row.get("intents") or ()
     ]  # fmt: skip
+    peak = row.get("advisor_peak_chats")
+    peak_keys = (
+        {"day": g["day"], "team": g["team"] or "", "topic": g["topic"], "peak": peak}
+        if peak is not None
+        else None
+    )
+    if peak_keys is not None:
+        (_upsert if sign > 0 else _take)(conn, dp, peak_keys, {"n": 1})
     if sign > 0:
         _upsert(conn, d, day_keys, sums)
         if wait_keys is not None:
@@ -214,10 +255,14 @@ def _bucket_sql(column: Any) -> Any:
     return case((column <= 0, column), *whens, else_=column - column % report.WAIT_BUCKET_BEYOND)
 
 
-def rebuild_rollup(conn: Connection, *, intents: bool = True) -> int:
+def rebuild_rollup(
+    conn: Connection, *, intents: bool = True, sums: tuple[str, ...] | None = None
+) -> int:
     """Recompute the rollup tables from ``conversation_outcomes`` (and, unless
-    ``intents`` is False, ``conversation_intents``: migration in_0002 runs before that
-    table exists), set-based. Returns how many day rows it wrote."""
+    ``intents`` is False, ``conversation_intents``), set-based. Returns how many day
+    rows it wrote. A migration passes the ``sums`` its tables have (and no intents
+    before in_0003), so it never writes a column a later revision adds."""
+    sums = sums or SUMS
     conn.execute(delete(d))
     conn.execute(delete(w))
     day = day_of(conn, o.c.started_at)
@@ -225,8 +270,9 @@ def rebuild_rollup(conn: Connection, *, intents: bool = True) -> int:
     keys = [*base, o.c.outcome, func.coalesce(o.c.reason, "")]
     conn.execute(
         insert(d).from_select(
-            ["day", "language", "team", "topic", "outcome", "reason", *SUMS],
-            select(*keys, *_sums()).group_by(*keys),
+            ["day", "language", "team", "topic", "outcome", "reason", *sums],
+            select(*keys, *(c for c in _sums() if c.name in sums)).group_by(*keys),
+            include_defaults=False,  # a migration's table has only ``sums``
         )
     )
     bucket = _bucket_sql(o.c.wait_seconds)
@@ -244,9 +290,20 @@ def rebuild_rollup(conn: Connection, *, intents: bool = True) -> int:
 
 
 def rebuild_intents(conn: Connection) -> None:
-    """Recompute ``insight_daily_intents`` from ``conversation_intents`` (set-based)."""
+    """Recompute ``insight_daily_intents`` from ``conversation_intents`` and
+    ``insight_daily_peaks`` from the outcomes' advisor peaks (set-based; in_0003)."""
     conn.execute(delete(di))
+    conn.execute(delete(dp))
     day = day_of(conn, o.c.started_at)
+    peak_keys = [day, func.coalesce(o.c.team, ""), o.c.topic, o.c.advisor_peak_chats]
+    conn.execute(
+        insert(dp).from_select(
+            ["day", "team", "topic", "peak", "n"],
+            select(*peak_keys, func.count())
+            .where(o.c.advisor_peak_chats.is_not(None))
+            .group_by(*peak_keys),
+        )
+    )
     intent_keys = [day, func.coalesce(o.c.team, ""), o.c.topic, ci.c.intent]
     conn.execute(
         insert(di).from_select(
@@ -283,6 +340,12 @@ def recorded(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
         .order_by(ci.c.intent)
     ).all()
     return {**row._mapping, "intents": tuple((r[0], int(r[1]), int(r[2])) for r in intents)}
+
+
+def closed_conversations(conn: Connection) -> list[str]:
+    """Every stored conversation that is closed."""
+    c = ho.conversations.c
+    return list(conn.execute(select(c.id).where(c.state == "closed").order_by(c.id)).scalars())
 
 
 def unrecorded_closed(conn: Connection) -> list[str]:
@@ -359,6 +422,8 @@ def _sums() -> list[Any]:
         func.count(o.c.handle_seconds).label("handle_n"),
         func.coalesce(func.sum(o.c.handle_seconds), 0).label("handle_sum"),
         _true(o.c.demo).label("demo"),
+        func.coalesce(func.sum(o.c.advisor_chat_ms), 0).label("advisor_chat_ms"),
+        func.coalesce(func.sum(o.c.advisor_busy_ms), 0).label("advisor_busy_ms"),
     ]
 
 
@@ -532,9 +597,25 @@ def pending(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
     rows = [row for i in ids if (row := recompute(conn, i)) is not None]
     if filters.topic is not None:
         rows = [r for r in rows if r["topic"] == filters.topic]
-    if filters.topics is not None:
+    if filters.area is not None:
+        rows = [r for r in rows if area_of(r["topic"]) == filters.area]
+    elif filters.topics is not None:
         rows = [r for r in rows if r["topic"] in filters.topics]
     return rows
+
+
+def area_of(topic: str) -> str:
+    """The service area a recorded topic belongs to (a handover's area, an article's
+    slug, a team): the team that handles it, by the council's one list."""
+    return team_for_area(topic)
+
+
+def with_area(conn: Connection, filters: Filters) -> Filters:
+    """``filters`` with a service area turned into the recorded topics that belong to it."""
+    if filters.area is None:
+        return filters
+    topics = tuple(t for t in known_topics(conn) if area_of(t) == filters.area)
+    return replace(filters, topics=topics)
 
 
 def count_all(conn: Connection) -> int:
@@ -560,6 +641,33 @@ def known_topics(conn: Connection) -> list[str]:
 
 
 # --- advisors: concurrency from assignments (live data) -----------------------------
+
+
+def peak_chats(conn: Connection, filters: Filters) -> int | None:
+    """The most chats an advisor had at once, over the recorded outcomes in range (raw)."""
+    found = conn.execute(select(func.max(o.c.advisor_peak_chats)).where(*_where(filters))).scalar()
+    return int(found) if found is not None else None
+
+
+def rollup_peak_chats(conn: Connection, p: Plan, filters: Filters) -> int | None:
+    """:func:`peak_chats` over the whole days of ``p``, from ``insight_daily_peaks``."""
+    if not p.days:
+        return None
+    found = conn.execute(select(func.max(dp.c.peak)).where(*_rollup_where(dp, p, filters))).scalar()
+    return int(found) if found is not None else None
+
+
+def advisors_assigned(conn: Connection, filters: Filters) -> int:
+    """How many advisors the stored assignments started in range name."""
+    a = ho.assignments.c
+    clauses: list[ColumnElement[bool]] = []
+    if filters.start is not None:
+        clauses.append(a.started_at >= filters.start)
+    if filters.end is not None:
+        clauses.append(a.started_at < filters.end)
+    if filters.team is not None:
+        clauses.append(a.team == filters.team)
+    return int(conn.execute(select(func.count(a.user_id.distinct())).where(*clauses)).scalar_one())
 
 
 def assignment_spans(conn: Connection, filters: Filters) -> list[tuple[int, datetime, datetime]]:

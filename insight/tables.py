@@ -23,7 +23,15 @@ LABELS = {
     "out_of_scope": "Out of the bot's scope",
     "en": "English",
     "cy": "Welsh (Cymraeg)",
+    "request": "What residents asked for",
+    "conversation": "Replies and small talk",
 }
+
+
+def intent_label(intent: str) -> str:
+    """An NLU intent's name as words ("ask_bin_day" → "Ask bin day")."""
+    words = intent.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else intent
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,32 @@ def build(summary: dict[str, Any], extra: dict[str, Any]) -> dict[str, Table]:
                 )
                 for t in s["top_topics"]
             ],
+        ),
+        Table(
+            "intents",
+            "Top intents (what the bot understood)",
+            (
+                "Intent",
+                "Name in the bot",
+                "Kind",
+                "Messages",
+                "Conversations",
+                "Share of messages",
+                "Mean confidence",
+            ),
+            [
+                (
+                    intent_label(i["intent"]),
+                    i["intent"],
+                    label(i["kind"]),
+                    i["messages"],
+                    i["conversations"],
+                    pct(_share(i["messages"], s["intent_messages"])),
+                    pct(i["mean_confidence"]),
+                )
+                for i in s["top_intents"]
+            ],
+            numeric_from=3,
         ),
         Table(
             "unanswered",

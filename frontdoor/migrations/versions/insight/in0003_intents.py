@@ -1,4 +1,4 @@
-"""insight: the NLU intents of each recorded conversation, and their daily rollup
+"""insight: NLU intents per conversation and day; the advisors' load with each outcome
 
 Revision ID: in_0003
 Revises: in_0002
@@ -18,7 +18,16 @@ depends_on = None
 
 def upgrade() -> None:
     # Outcomes recorded before this revision had no ``understood`` events to count
-    # (the relay did not store them), so there is nothing to fill in.
+    # (the relay did not store them), so there is nothing to fill in. Their advisor
+    # load stays unknown (NULL, adding 0 to the rollup) until `frontdoor insight
+    # backfill --refresh` records them again from the assignments still stored.
+    with op.batch_alter_table("conversation_outcomes") as batch:
+        batch.add_column(sa.Column("advisor_peak_chats", sa.SmallInteger(), nullable=True))
+        batch.add_column(sa.Column("advisor_chat_ms", sa.BigInteger(), nullable=True))
+        batch.add_column(sa.Column("advisor_busy_ms", sa.BigInteger(), nullable=True))
+    with op.batch_alter_table("insight_daily") as batch:
+        for name in ("advisor_chat_ms", "advisor_busy_ms"):
+            batch.add_column(sa.Column(name, sa.BigInteger(), nullable=False, server_default="0"))
     op.create_table(
         "conversation_intents",
         sa.Column("conversation_id", sa.String(32), nullable=False),
@@ -39,8 +48,25 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("day", "team", "topic", "intent", name="pk_insight_daily_intents"),
     )
+    op.create_table(
+        "insight_daily_peaks",
+        sa.Column("day", sa.String(10), nullable=False),
+        sa.Column("team", sa.String(40), nullable=False),
+        sa.Column("topic", sa.String(40), nullable=False),
+        sa.Column("peak", sa.Integer(), nullable=False),
+        sa.Column("n", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("day", "team", "topic", "peak", name="pk_insight_daily_peaks"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("insight_daily_peaks")
     op.drop_table("insight_daily_intents")
     op.drop_table("conversation_intents")
+    with op.batch_alter_table("insight_daily") as batch:
+        batch.drop_column("advisor_busy_ms")
+        batch.drop_column("advisor_chat_ms")
+    with op.batch_alter_table("conversation_outcomes") as batch:
+        batch.drop_column("advisor_busy_ms")
+        batch.drop_column("advisor_chat_ms")
+        batch.drop_column("advisor_peak_chats")
