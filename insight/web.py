@@ -422,6 +422,7 @@ def transcript(request: Request, conversation_id: str) -> Response:
         found = store.conversation(conn, conversation_id[:32])
         events = store.transcript_events(conn, conversation_id[:32]) if found else []
         outcome = store.recorded(conn, conversation_id[:32]) if found else None
+        now = outcome or (store.recompute(conn, conversation_id[:32]) if found else None)
     if found is None:
         return render(
             request, "insight/missing.html", status=404, title="No such chat", active="history"
@@ -434,7 +435,9 @@ def transcript(request: Request, conversation_id: str) -> Response:
         conversation=found,
         events=events,
         outcome=outcome,
+        intents=now["intents"] if now else (),
         label=tables.label,
+        intent_label=tables.intent_label,
     )
 
 
