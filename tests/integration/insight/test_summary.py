@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import create_user, start_session
-from handoff import lifecycle
 from frontdoor.contracts.understanding import Understood
+from handoff import lifecycle
 from handoff.bot import BotReply
 from handoff.lifecycle import Limits
 from insight import models as im
