@@ -102,13 +102,9 @@ class Insight:
     def out_of_hours_pickup(self, filters: Filters) -> dict[str, Any]:
         """Cases left out of hours in range: how many, and how soon someone moved them on."""
         with self.engine.connect() as conn:
-            left = [
-                m
-                for m in store.left_messages(conn, limit=100_000)
-                if (filters.start is None or m["created_at"] >= filters.start)
-                and (filters.end is None or m["created_at"] < filters.end)
-                and (filters.team is None or m["team"] == filters.team)
-            ]
+            left = store.left_messages(
+                conn, start=filters.start, end=filters.end, team=filters.team, limit=100_000
+            )
             statuses = store.case_statuses(conn, [m["case_reference"] for m in left])
         hours = []
         for message in left:

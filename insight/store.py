@@ -792,18 +792,51 @@ def transcript_events(conn: Connection, conversation_id: str) -> list[dict[str, 
     return [dict(r._mapping) for r in rows]
 
 
-def left_messages(conn: Connection, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Messages residents left (newest first), with their case reference."""
+def left_messages(
+    conn: Connection,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    team: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Messages residents left (newest first) in range, with their case reference.
+
+    The transcripts first, then their conversations by id: a join let SQLite scan
+    every conversation (a million) to find the few hundred messages left."""
     t = ho.transcripts.c
+    clauses: list[ColumnElement[bool]] = [t.case_reference.is_not(None)]
+    if start is not None:
+        clauses.append(t.created_at >= start)
+    if end is not None:
+        clauses.append(t.created_at < end)
+    query = (
+        select(t.conversation_id, t.created_at, t.case_reference)
+        .where(*clauses)
+        .order_by(t.created_at.desc(), t.conversation_id)
+    )
+    if team is None:
+        query = query.limit(limit)
+    rows = [dict(r._mapping) for r in conn.execute(query)]
     c = ho.conversations.c
-    rows = conn.execute(
-        select(t.conversation_id, t.created_at, t.case_reference, c.team, c.language)
-        .select_from(ho.transcripts.join(ho.conversations, c.id == t.conversation_id))
-        .where(t.case_reference.is_not(None))
-        .order_by(t.created_at.desc())
-        .limit(limit)
-    ).all()
-    return [dict(r._mapping) for r in rows]
+    found: dict[str, tuple[str | None, str]] = {}
+    ids = [r["conversation_id"] for r in rows]
+    for at in range(0, len(ids), 500):
+        for conv in conn.execute(
+            select(c.id, c.team, c.language).where(c.id.in_(ids[at : at + 500]))
+        ):
+            found[conv.id] = (conv.team, conv.language)
+    left: list[dict[str, Any]] = []
+    for row in rows:
+        if row["conversation_id"] not in found:
+            continue
+        its_team, language = found[row["conversation_id"]]
+        if team is not None and its_team != team:
+            continue
+        left.append({**row, "team": its_team, "language": language})
+        if len(left) >= limit:
+            break
+    return left
 
 
 def case_statuses(conn: Connection, references: Sequence[str]) -> dict[str, tuple[str, Any]]:
