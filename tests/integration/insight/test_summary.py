@@ -312,3 +312,42 @@ def test_history_search_transcript_and_inbox(reader: Reader) -> None:
     assert reader.get("morgan", "/console/insight/history/nope").status_code == 404
     inbox = reader.get("morgan", "/console/insight/messages")
     assert inbox.status_code == 200 and "No messages left." in inbox.text
+
+
+def test_messages_left_and_how_soon_their_cases_were_picked_up(reader: Reader) -> None:
+    from backoffice.models import CaseEventRow, CaseRow
+    from handoff import models as ho
+
+    with reader.world.engine.connect() as conn:
+        (open_id,) = [r["id"] for r in insight_store.history(conn, insight_store.HistoryQuery())]
+    with Session(reader.world.engine) as session:
+        case = CaseRow(
+            reference="BDC-000777", case_type="general_enquiry", status="in_progress",
+            summary="Message left in chat", owning_team="Customer Services", created_at=MAR3,
+            target_date=MAR3.date(), channel="bot",
+        )  # fmt: skip
+        session.add(case)
+        session.flush()
+        session.add_all([
+            CaseEventRow(case_id=case.id, status="received", at=MAR3, note="", by="bot"),
+            CaseEventRow(case_id=case.id, status="in_progress", at=MAR3.replace(hour=16),
+                         note="", by="sam"),
+        ])  # fmt: skip
+        session.execute(
+            insert(ho.transcripts).values(
+                conversation_id=open_id, created_at=MAR3, text="t", case_reference="BDC-000777"
+            )
+        )
+        session.commit()
+    insight = reader.world.app.state.insight
+    whole = insight_store.Filters(MAR2.replace(hour=0), MAR3.replace(hour=23))
+    pickup = insight.out_of_hours_pickup(whole)
+    assert (pickup["left_messages"], pickup["picked_up"], pickup["pickup_p50_h"]) == (1, 1, 6)
+    waste = insight.out_of_hours_pickup(insight_store.Filters(team="waste"))
+    assert waste["left_messages"] == 0  # the open chat has no team
+    later = insight.out_of_hours_pickup(insight_store.Filters(MAR3.replace(hour=11), None))
+    assert later["left_messages"] == 0
+    inbox = reader.get("morgan", "/console/insight/messages")
+    assert "BDC-000777" in inbox.text and "in_progress" in inbox.text.replace(
+        "in progress", "in_progress"
+    )
