@@ -591,10 +591,56 @@ def open_conversations_query(filters: Filters) -> Any:
     return select(c.id).where(*clauses)
 
 
+def recompute_many(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """:func:`recompute` for many conversations in a few queries (the open ones each
+    summary derives): their rows, their events, and which had an advisor."""
+    if not ids:
+        return []
+    c = ho.conversations.c
+    e = ho.events.c
+    a = ho.assignments.c
+    metas = {
+        r.id: r
+        for r in conn.execute(
+            select(c.id, c.created_at, c.closed_at, c.language, c.team).where(c.id.in_(ids))
+        )
+    }
+    facts: dict[str, list[EventFact]] = {i: [] for i in metas}
+    for r in conn.execute(
+        select(e.conversation_id, e.seq, e.kind, e.at, e.data)
+        .where(e.conversation_id.in_(list(metas)))
+        .order_by(e.conversation_id, e.seq)
+    ):
+        facts[r.conversation_id].append(EventFact(r.seq, r.kind, r.at, r.data or {}))
+    with_advisor = set(
+        conn.execute(
+            select(a.conversation_id).where(
+                a.conversation_id.in_(list(metas)), a.ended_at.is_not(None)
+            )
+        ).scalars()
+    )
+    rows = []
+    for conversation_id, meta in metas.items():
+        row = outcome_row(
+            conversation_id,
+            derive(facts[conversation_id]),
+            started_at=meta.created_at,
+            closed_at=meta.closed_at,
+            language=meta.language,
+            team=meta.team,
+        )
+        if conversation_id in with_advisor:
+            load = advisor_load_of(conn, conversation_id)
+        else:
+            load = report.advisor_load([], [])
+        rows.append({**row, **load})
+    return rows
+
+
 def pending(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
     """Outcome rows, derived now, of stored conversations with no record yet (open ones)."""
     ids = list(conn.execute(open_conversations_query(filters)).scalars())
-    rows = [row for i in ids if (row := recompute(conn, i)) is not None]
+    rows = recompute_many(conn, ids)
     if filters.topic is not None:
         rows = [r for r in rows if r["topic"] == filters.topic]
     if filters.area is not None:

@@ -142,6 +142,7 @@ def test_recorded_outcome_equals_recomputed(
     with engine.connect() as conn:
         recorded = insight_store.recorded(conn, cid)
         recomputed = insight_store.recompute(conn, cid)
+        assert insight_store.recompute_many(conn, [cid]) == [recomputed]  # the batched way
     assert recorded is not None and recomputed is not None
     assert recorded == recomputed
     assert recorded["outcome"] in OUTCOMES
