@@ -41,6 +41,8 @@ CONVERSATIONAL_INTENTS = frozenset(
     {"affirm", "deny", "greet", "goodbye", "thank", "stop", "start_over", "bot_challenge",
      "what_can_you_do", "inform"}
 )  # fmt: skip
+# Rasa's FallbackClassifier: no intent was confident enough
+NOT_UNDERSTOOD = frozenset({"nlu_fallback"})
 TOP_INTENTS = 25
 
 
@@ -298,6 +300,12 @@ def summarise(
     }
 
 
+def _intent_kind(intent: str) -> str:
+    if intent in CONVERSATIONAL_INTENTS:
+        return "conversation"
+    return "not_understood" if intent in NOT_UNDERSTOOD else "request"
+
+
 def top_intents(rows: Iterable[tuple[str, int, int, int]]) -> dict[str, Any]:
     """The intents the bot read, most messages first, each with how many conversations
     had it and the NLU's mean confidence; ``intent_messages`` counts every one."""
@@ -313,7 +321,7 @@ def top_intents(rows: Iterable[tuple[str, int, int, int]]) -> dict[str, Any]:
         "top_intents": [
             {
                 "intent": intent,
-                "kind": "conversation" if intent in CONVERSATIONAL_INTENTS else "request",
+                "kind": _intent_kind(intent),
                 "conversations": conversations,
                 "messages": messages,
                 "mean_confidence": round(milli / messages / 1000, 3) if messages else None,

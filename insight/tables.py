@@ -25,11 +25,23 @@ LABELS = {
     "cy": "Welsh (Cymraeg)",
     "request": "What residents asked for",
     "conversation": "Replies and small talk",
+    "not_understood": "Not understood",
+}
+# intents whose names do not read as words
+INTENT_LABELS = {
+    "nlu_fallback": "Not understood (below the bot's threshold)",
+    "ask_question": "A question for the help pages",
+    "human": "Asked for a person",
+    "at_risk": "Resident at risk",
+    "out_of_scope": "Out of the bot's scope",
+    "bot_challenge": "Asked if it is a bot",
 }
 
 
 def intent_label(intent: str) -> str:
     """An NLU intent's name as words ("ask_bin_day" → "Ask bin day")."""
+    if intent in INTENT_LABELS:
+        return INTENT_LABELS[intent]
     words = intent.replace("_", " ").replace("-", " ").strip()
     return words[:1].upper() + words[1:] if words else intent
 

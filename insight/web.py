@@ -323,7 +323,9 @@ def monthly_report(request: Request) -> Response:
     raw = request.query_params.get("month", "")[:7]
     error = None
     try:
-        first = date.fromisoformat(raw + "-01") if raw else today.replace(day=1)
+        # by default the last whole month: what a council meeting reviews
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        first = date.fromisoformat(raw + "-01") if raw else last_month
         if not EARLIEST <= first <= LATEST:
             raise ValueError
     except ValueError:

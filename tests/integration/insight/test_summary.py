@@ -178,7 +178,7 @@ def test_top_intents_match_the_hand_computed_fixture(reader: Reader) -> None:
         ("affirm", "conversation", 1, 1, 1.0),
         ("at_risk", "request", 1, 1, 0.7),
         ("human", "request", 1, 1, 0.95),
-        ("nlu_fallback", "request", 1, 1, 0.3),
+        ("nlu_fallback", "not_understood", 1, 1, 0.3),
     ]  # fmt: skip
     second_day = summary(reader, "?from=2026-03-03&to=2026-03-03")
     assert [(i["intent"], i["messages"]) for i in second_day["top_intents"]] == [
