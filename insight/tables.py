@@ -23,8 +23,8 @@ LABELS = {
     "out_of_scope": "Out of the bot's scope",
     "en": "English",
     "cy": "Welsh (Cymraeg)",
-    "request": "What residents asked for",
-    "conversation": "Replies and small talk",
+    "request": "Request",
+    "conversation": "Reply or small talk",
     "not_understood": "Not understood",
 }
 # intents whose names do not read as words

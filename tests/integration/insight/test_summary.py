@@ -189,7 +189,7 @@ def test_top_intents_match_the_hand_computed_fixture(reader: Reader) -> None:
     assert csv.status_code == 200
     assert csv.text.splitlines()[:2] == [
         "Intent,Name in the bot,Kind,Messages,Conversations,Share of messages,Mean confidence",
-        "Ask bin day,ask_bin_day,What residents asked for,4,3,50.0%,82.5%",
+        "Ask bin day,ask_bin_day,Request,4,3,50.0%,82.5%",
     ]
 
 
