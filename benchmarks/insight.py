@@ -4,16 +4,20 @@
         [--events-per-conversation 20] [--postgres URL] [--no-sqlite] [--target 1.0]
 
 Fills fresh, migrated databases (SQL set-based inserts: ``generate_series`` on
-PostgreSQL, a recursive CTE on SQLite) with one year of closed conversations,
-their events and their recorded outcomes, then times, for the last month and
-the whole year: the summary (what ``GET /api/v1/insight/summary`` computes),
-the dashboard's data (summary plus knowledge, concurrency and pick-up figures),
-both read from the daily rollup (rebuilt after the load, its time printed),
-and a bare ``count(*)`` of the same outcome rows. "Cold" is the first run on a
-fresh engine and connection after the load (the operating system's page cache
-is not dropped: this sandbox cannot); "warm" is the median of five more.
+PostgreSQL, a recursive CTE on SQLite) with one year of conversations (one in
+20,000 still open), their events (a resident message, what the bot understood
+of it, the bot's reply, in turn) and their recorded outcomes with two intents
+each, then times, for the last month and the whole year: the summary (what
+``GET /api/v1/insight/summary`` computes, top intents included), the
+dashboard's data (summary plus knowledge, concurrency, pick-up figures, teams
+and topics), both read from the daily rollup (rebuilt after the load, its time
+printed), and a bare ``count(*)`` of the same outcome rows. "Cold" is the first
+run on a fresh engine and connection after the load (the operating system's
+page cache is not dropped: this sandbox cannot); "warm" is the median of five
+more. It prints the plan of the query that finds open conversations, which must
+use the partial index ``ix_ho_conversations_open``.
 Exits 1 if a year's summary or dashboard on PostgreSQL (warm) takes longer than
---target.
+--target, or if either database plans that query without the index.
 """
 
 # ruff: noqa: E402 - imports follow the sys.path fix below
@@ -44,7 +48,7 @@ from frontdoor.migrate import upgrade
 from insight import models as im
 from insight.report import Costs
 from insight.service import Insight
-from insight.store import Filters, rebuild_rollup
+from insight.store import Filters, open_conversations_query, rebuild_rollup
 
 END = datetime(2026, 12, 1, tzinfo=UTC)
 START = END - timedelta(days=365)
@@ -76,14 +80,29 @@ SELECT {ident}, {moment}, {moment}, CASE WHEN i % 12 = 0 THEN 'cy' ELSE 'en' END
   CASE WHEN ((i % 100) * 19) % 100 BETWEEN 55 AND 69 THEN 120 + (i * 13) % 900 END,
   CASE WHEN ((i % 100) * 19) % 100 BETWEEN 55 AND 69 THEN 3 ELSE 0 END,
   CASE WHEN ((i % 100) * 19) % 100 BETWEEN 55 AND 69 AND i % 2 = 0 THEN 1 + i % 5 END,
-  {{case}}, {{false}}
+  {{case}}, {{false}},
+  CASE WHEN ((i % 100) * 19) % 100 BETWEEN 55 AND 69 THEN 1 + i % 4 END,
+  CASE WHEN ((i % 100) * 19) % 100 BETWEEN 55 AND 69 THEN (120 + (i * 13) % 900) * 1000 END,
+  CASE WHEN ((i % 100) * 19) % 100 BETWEEN 55 AND 69 THEN (120 + (i * 13) % 900) * 1000
+       / (1 + i % 3) END
 """
 
+
+INTENTS = ("ask_bin_day", "report_missed_bin", "ask_council_tax_balance", "ask_question",
+           "ask_rent_balance", "book_bulky_waste", "ask_planning_status", "human", "affirm",
+           "deny", "at_risk", "out_of_scope")  # fmt: skip
+INTENT_SQL = (
+    "CASE ((i * 7 + k * 5) % 12) "
+    + " ".join(f"WHEN {n} THEN '{name}'" for n, name in enumerate(INTENTS))
+    + " END"
+)
+OPEN_SQL = "i % 20000 = 0"  # still open: with the bot
 
 COLUMNS = (
     "conversation_id, started_at, closed_at, language, team, topic, outcome, reason, "
     "resident_messages, bot_answers, helpful_yes, helpful_no, out_of_hours, wait_seconds, "
-    "abandon_seconds, handle_seconds, advisor_messages, rating, case_created, demo"
+    "abandon_seconds, handle_seconds, advisor_messages, rating, case_created, demo, "
+    "advisor_peak_chats, advisor_chat_ms, advisor_busy_ms"
 )
 
 
@@ -104,23 +123,37 @@ def fill_postgres(engine: Engine, n: int, per: int) -> None:
             text(
                 f"INSERT INTO ho_conversations (id, created_at, updated_at, state, last_seq, "
                 f"language, page_url, verified_refs, priority, requeued, declined_by, closed_at) "
-                f"SELECT {ident}, {moment}, {moment}, 'closed', {per}, 'en', '', '', 'normal', "
-                f"false, '', {moment} FROM generate_series(1, {n}) i"
+                f"SELECT {ident}, {moment}, {moment}, "
+                f"CASE WHEN {OPEN_SQL} THEN 'bot' ELSE 'closed' END, {per}, 'en', '', '', "
+                f"'normal', false, '', CASE WHEN {OPEN_SQL} THEN NULL ELSE {moment} END "
+                f"FROM generate_series(1, {n}) i"
             )
         )
         conn.execute(
             text(
                 f"INSERT INTO ho_events (conversation_id, seq, kind, audience, author, data, at, "
-                f"bot_pending) SELECT {ident}, s, 'message', 'all', "
-                f"CASE WHEN s % 2 = 1 THEN 'resident' ELSE 'bot' END, "
-                f"'{{\"text\": \"benchmark\"}}'::json, {moment} + s * interval '20 seconds', false "
+                f"bot_pending) SELECT {ident}, s, "
+                f"CASE WHEN s % 3 = 2 THEN 'understood' ELSE 'message' END, "
+                f"CASE WHEN s % 3 = 2 THEN 'advisors' ELSE 'all' END, "
+                f"CASE s % 3 WHEN 1 THEN 'resident' WHEN 0 THEN 'bot' END, "
+                f'CASE WHEN s % 3 = 2 THEN \'{{"intent": "ask_question", '
+                f'"confidence": 0.9}}\'::json ELSE \'{{"text": "benchmark"}}\'::json END, '
+                f"{moment} + s * interval '20 seconds', false "
                 f"FROM generate_series(1, {n}) i, generate_series(1, {per}) s"
             )
         )
         conn.execute(
             text(
                 f"INSERT INTO conversation_outcomes ({COLUMNS}) {body} "
-                f"FROM generate_series(1, {n}) i"
+                f"FROM generate_series(1, {n}) i WHERE NOT ({OPEN_SQL})"
+            )
+        )
+        conn.execute(
+            text(
+                f"INSERT INTO conversation_intents (conversation_id, intent, messages, "
+                f"confidence_milli) SELECT {ident}, {INTENT_SQL}, 1 + (i + k) % 2, "
+                f"500 + (i * 37 + k) % 500 FROM generate_series(1, {n}) i, "
+                f"generate_series(0, 1) k WHERE NOT ({OPEN_SQL})"
             )
         )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -144,20 +177,38 @@ def fill_sqlite(engine: Engine, n: int, per: int) -> None:
             text(
                 f"{series} INSERT INTO ho_conversations (id, created_at, updated_at, state, "
                 f"last_seq, language, page_url, verified_refs, priority, requeued, declined_by, "
-                f"closed_at) SELECT {ident}, {moment}, {moment}, 'closed', {per}, 'en', '', '', "
-                f"'normal', 0, '', {moment} FROM s"
+                f"closed_at) SELECT {ident}, {moment}, {moment}, "
+                f"CASE WHEN {OPEN_SQL} THEN 'bot' ELSE 'closed' END, {per}, 'en', '', '', "
+                f"'normal', 0, '', CASE WHEN {OPEN_SQL} THEN NULL ELSE {moment} END FROM s"
             )
         )
         conn.execute(
             text(
                 f"{series}, q(s) AS (SELECT 1 UNION ALL SELECT s + 1 FROM q WHERE s < {per}) "
                 f"INSERT INTO ho_events (conversation_id, seq, kind, audience, author, data, at, "
-                f"bot_pending) SELECT {ident}, q.s, 'message', 'all', "
-                f"CASE WHEN q.s % 2 = 1 THEN 'resident' ELSE 'bot' END, "
-                f'\'{{"text": "benchmark"}}\', {moment}, 0 FROM s, q'
+                f"bot_pending) SELECT {ident}, q.s, "
+                f"CASE WHEN q.s % 3 = 2 THEN 'understood' ELSE 'message' END, "
+                f"CASE WHEN q.s % 3 = 2 THEN 'advisors' ELSE 'all' END, "
+                f"CASE q.s % 3 WHEN 1 THEN 'resident' WHEN 0 THEN 'bot' END, "
+                f'CASE WHEN q.s % 3 = 2 THEN \'{{"intent": "ask_question", '
+                f'"confidence": 0.9}}\' ELSE \'{{"text": "benchmark"}}\' END, '
+                f"{moment}, 0 FROM s, q"
             )
         )
-        conn.execute(text(f"{series} INSERT INTO conversation_outcomes ({COLUMNS}) {body} FROM s"))
+        conn.execute(
+            text(
+                f"{series} INSERT INTO conversation_outcomes ({COLUMNS}) {body} FROM s "
+                f"WHERE NOT ({OPEN_SQL})"
+            )
+        )
+        conn.execute(
+            text(
+                f"{series}, kk(k) AS (SELECT 0 UNION ALL SELECT 1) "
+                f"INSERT INTO conversation_intents (conversation_id, intent, messages, "
+                f"confidence_milli) SELECT {ident}, {INTENT_SQL}, 1 + (i + k) % 2, "
+                f"500 + (i * 37 + k) % 500 FROM s, kk WHERE NOT ({OPEN_SQL})"
+            )
+        )
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
 
@@ -200,11 +251,13 @@ def measure(url: str, label: str) -> dict[str, dict[str, float]]:
                             select(func.count()).select_from(im.conversation_outcomes).where(*where)
                         ).scalar_one()
                     return
-                insight.summary(filters, "day")
+                summary = insight.summary(filters, "day")
                 if name == "dashboard":
                     insight.knowledge(filters)
-                    insight.concurrency(filters)
+                    insight.concurrency(filters, summary)
                     insight.out_of_hours_pickup(filters)
+                    insight.teams()
+                    insight.topics()
 
             cold = _timed(run)
             warm = statistics.median(_timed(run) for _ in range(5))
@@ -225,8 +278,35 @@ def _rollup(engine: Engine, label: str) -> None:
     took = _timed(run)
     with engine.connect() as conn:
         waits = conn.execute(text("SELECT count(*) FROM insight_daily_waits")).scalar_one()
-    print(f"  {label}: rebuilt the daily rollup ({rows:,} day rows, {waits:,} wait rows) "
-          f"in {took:.1f} s")  # fmt: skip
+        intents = conn.execute(text("SELECT count(*) FROM insight_daily_intents")).scalar_one()
+        peaks = conn.execute(text("SELECT count(*) FROM insight_daily_peaks")).scalar_one()
+    print(f"  {label}: rebuilt the daily rollup ({rows:,} day rows, {waits:,} wait rows, "
+          f"{intents:,} intent rows, {peaks:,} peak rows) in {took:.1f} s")  # fmt: skip
+
+
+def open_plan(engine: Engine, label: str) -> bool:
+    """Print how the database finds open conversations; True if it uses the partial index."""
+    query = open_conversations_query(Filters())
+    compiled = query.compile(engine)
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).scalars().all()
+        else:
+            rows = [
+                r[-1]
+                for r in conn.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {compiled}", tuple(compiled.params.values())
+                )
+            ]
+        started = time.perf_counter()
+        found = len(conn.execute(query).all())
+        took = time.perf_counter() - started
+    uses = any("ix_ho_conversations_open" in str(line) for line in rows)
+    print(f"  {label}: open conversations not yet recorded: {found} in {took * 1000:.1f} ms; plan:")
+    for line in rows:
+        print(f"      {line}")
+    print(f"  {label}: the plan {'uses' if uses else 'does NOT use'} ix_ho_conversations_open")
+    return uses
 
 
 def _counts(engine: Engine) -> str:
@@ -234,7 +314,11 @@ def _counts(engine: Engine) -> str:
         conversations = conn.execute(text("SELECT count(*) FROM ho_conversations")).scalar_one()
         events = conn.execute(text("SELECT count(*) FROM ho_events")).scalar_one()
         outcomes = conn.execute(text("SELECT count(*) FROM conversation_outcomes")).scalar_one()
-    return f"{conversations:,} conversations, {events:,} events, {outcomes:,} outcomes"
+        intents = conn.execute(text("SELECT count(*) FROM conversation_intents")).scalar_one()
+    return (
+        f"{conversations:,} conversations, {events:,} events, {outcomes:,} outcomes, "
+        f"{intents:,} intent rows"
+    )
 
 
 def main() -> int:
@@ -258,6 +342,7 @@ def main() -> int:
             took = _timed(lambda: fill_sqlite(engine, n, per))
             print(f"  sqlite: loaded {_counts(engine)} in {took:.0f} s")
             _rollup(engine, "sqlite")
+            verdict = verdict or (0 if open_plan(engine, "sqlite") else 1)
             engine.dispose()
             measure(url, "sqlite")
     if args.postgres and not args.no_postgres:
@@ -272,6 +357,7 @@ def main() -> int:
             took = _timed(lambda: fill_postgres(engine, n, per))
             print(f"  postgresql: loaded {_counts(engine)} in {took:.0f} s")
             _rollup(engine, "postgresql")
+            verdict = verdict or (0 if open_plan(engine, "postgresql") else 1)
             engine.dispose()
             results = measure(url, "postgresql")
             for name in ("year summary", "year dashboard"):

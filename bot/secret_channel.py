@@ -10,6 +10,14 @@ first ``make run`` into ``var/secrets.env``) in the ``X-Frontdoor-Bot-Secret``
 header. Without it: 401, and no tracker is read or written. A body that is not
 a JSON object with a text ``sender`` gets 400 instead of a server error.
 
+It also says what the bot understood: after Rasa has handled a message, the
+channel reads that message's intent and confidence from Rasa's tracker (the
+parse Rasa already made: no second NLU pass) and adds one item to the replies,
+``{"custom": {"frontdoor_understood": {"intent": ..., "confidence": ...}}}``
+(``frontdoor.contracts.understanding``; the key is repeated here, a test checks
+they agree). No text goes with it. If the tracker cannot be read the replies go
+back without it: the resident's answer never waits on insight.
+
 ``bot/credentials.yml`` names it as ``secret_channel.SharedSecretRestInput``;
 ``bot/serve.py`` runs Rasa with ``bot/`` first on ``sys.path``. The frontdoor
 package is not installed here, so the header name is repeated from
@@ -19,6 +27,7 @@ package is not installed here, so the header name is repeated from
 from __future__ import annotations
 
 import hmac
+import logging
 import os
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -32,6 +41,9 @@ from sanic.response import HTTPResponse
 BOT_SECRET_HEADER = "X-Frontdoor-Bot-Secret"  # noqa: S105 - a header name
 BOT_SECRET_VARIABLE = "FRONTDOOR_BOT_SECRET"  # noqa: S105 - a variable name
 MIN_SECRET_LENGTH = 32
+UNDERSTOOD_KEY = "frontdoor_understood"  # frontdoor.contracts.understanding.UNDERSTOOD_KEY
+
+log = logging.getLogger(__name__)
 
 
 class MissingBotSecret(RuntimeError):
@@ -48,6 +60,7 @@ class SharedSecretRestInput(RestInput):
                 f"{MIN_SECRET_LENGTH} characters); `make run` passes the one in var/secrets.env"
             )
         self._secret = secret.encode("utf-8")
+        self._app: Any = None  # Rasa's Sanic app, seen on the first request
 
     @classmethod
     def name(cls) -> str:
@@ -63,10 +76,15 @@ class SharedSecretRestInput(RestInput):
         return hmac.compare_digest(given.encode("utf-8"), self._secret)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        webhook = super().blueprint(on_new_message)
+        async def handle_and_tell(message: UserMessage) -> None:
+            await on_new_message(message)
+            await self.tell_understanding(message)
+
+        webhook = super().blueprint(handle_and_tell)
 
         @webhook.middleware("request")
         async def only_the_handoff_service(request: Request) -> HTTPResponse | None:
+            self._app = request.app
             if not self.allows(request):
                 return response.json(
                     {"error": "unauthorised", "message": "only the handoff service may post here"},
@@ -77,6 +95,44 @@ class SharedSecretRestInput(RestInput):
             return None
 
         return webhook
+
+    async def tell_understanding(self, message: UserMessage) -> None:
+        """Add what Rasa understood of ``message`` to its replies (see the module docstring)."""
+        messages = getattr(message.output_channel, "messages", None)
+        agent = getattr(getattr(self._app, "ctx", None), "agent", None)
+        if not isinstance(messages, list) or agent is None:
+            return
+        try:
+            tracker = await agent.tracker_store.retrieve(message.sender_id)
+            understood = understood_in(tracker, message.message_id)
+        except Exception:  # the replies go back whatever happens here
+            log.exception("could not read what the bot understood")
+            return
+        if understood is not None:
+            messages.append({"recipient_id": message.sender_id, "custom": understood})
+
+
+def understood_in(tracker: Any, message_id: str | None) -> dict[str, Any] | None:
+    """``{UNDERSTOOD_KEY: {"intent", "confidence"}}`` for the user message ``message_id``
+    in ``tracker`` (its latest message, or an earlier one if another came since)."""
+    if tracker is None:
+        return None
+    found = tracker.latest_message
+    if found is None or getattr(found, "message_id", None) != message_id:
+        found = next(
+            (
+                event
+                for event in reversed(tracker.events)
+                if getattr(event, "message_id", None) == message_id
+                and isinstance(getattr(event, "intent", None), dict)
+            ),
+            None,
+        )
+    intent = getattr(found, "intent", None) or {}
+    name, confidence = intent.get("name"), intent.get("confidence")
+    if not isinstance(name, str) or not name or not isinstance(confidence, (int, float)):
+        return None
+    return {UNDERSTOOD_KEY: {"intent": name, "confidence": round(float(confidence), 4)}}
 
 
 def _malformed(request: Request) -> HTTPResponse | None:

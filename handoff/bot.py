@@ -23,6 +23,7 @@ from frontdoor.contracts.handover import (
     HandoverRequest,
     HandoverSummary,
 )
+from frontdoor.contracts.understanding import UNDERSTOOD_KEY, Understood
 from frontdoor.secrets import BOT_SECRET_HEADER
 from handoff.exceptions import DependencyUnavailable
 
@@ -120,6 +121,8 @@ class BotReply:
     links: tuple[dict[str, str], ...] = ()
     handoff: HandoffRequest | None = None
     prompt: str = ""  # asked after the links ("Did that help?"), with the buttons
+    # what the bot understood of the resident's message (an item of its own, no text)
+    understood: Understood | None = None
 
     def message_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -179,6 +182,16 @@ def _link(link: dict[str, Any]) -> dict[str, str]:
     return found
 
 
+def _understood(value: Any) -> Understood | None:
+    if value is None:
+        return None
+    try:
+        return Understood.model_validate(value)
+    except ValidationError:
+        log.warning("ignored a malformed %s item from the bot", UNDERSTOOD_KEY)
+        return None
+
+
 def parse_rasa_replies(body: Any) -> list[BotReply]:
     """Rasa's REST channel answers a list of {text, buttons, custom, image, …}."""
     if not isinstance(body, list):
@@ -205,9 +218,17 @@ def parse_rasa_replies(body: Any) -> list[BotReply]:
         prompt = custom.get("prompt")
         prompt = prompt.strip()[:200] if isinstance(prompt, str) else ""
         handoff = HandoffRequest.from_custom(custom.get(HANDOVER_KEY))
-        if text or buttons or links or handoff:
+        understood = _understood(custom.get(UNDERSTOOD_KEY))
+        if text or buttons or links or handoff or understood:
             replies.append(
-                BotReply(text=text, buttons=buttons, links=links, handoff=handoff, prompt=prompt)
+                BotReply(
+                    text=text,
+                    buttons=buttons,
+                    links=links,
+                    handoff=handoff,
+                    prompt=prompt,
+                    understood=understood,
+                )
             )
     return replies
 

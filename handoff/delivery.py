@@ -41,10 +41,11 @@ class Kind(StrEnum):
     TRANSFER = "transfer"
     CLOSED_OUTCOME = "closed_outcome"
     COBROWSE = "cobrowse"  # the audit of a co-browse session (handoff/cobrowse.py)
+    UNDERSTOOD = "understood"  # the bot's NLU intent of a resident message (insight)
 
 
 ADVISOR_ONLY = frozenset(
-    {Kind.NOTE, Kind.HANDOFF, Kind.TRANSFER, Kind.CLOSED_OUTCOME, Kind.COBROWSE}
+    {Kind.NOTE, Kind.HANDOFF, Kind.TRANSFER, Kind.CLOSED_OUTCOME, Kind.COBROWSE, Kind.UNDERSTOOD}
 )
 
 

@@ -81,6 +81,9 @@ def bot_answered(
         tx.clear_bot_pending(conversation_id, relayed_seq, and_earlier=not in_charge)
         if not in_charge:
             return tx
+        understood = next((r.understood for r in replies if r.understood is not None), None)
+        if understood is not None:
+            tx.append(conversation, Kind.UNDERSTOOD, understood.as_event(relayed_seq))
         handoff: HandoffRequest | None = None
         for reply in replies:
             if reply.text or reply.buttons or reply.links:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from frontdoor.db import AwareDateTime, new_metadata
@@ -93,6 +94,13 @@ conversations = Table(
     Column("closed_at", Moment, nullable=True),
     Column("outcome", String(40), nullable=True),
     Column("rating", Integer, nullable=True),
+    # only the open conversations (migration ho_0003): what insight counts live
+    Index(
+        "ix_ho_conversations_open",
+        "state",
+        sqlite_where=text("state <> 'closed'"),
+        postgresql_where=text("state <> 'closed'"),
+    ),
 )
 
 events = Table(

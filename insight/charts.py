@@ -110,6 +110,39 @@ def lines(
     return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
 
 
+def bars(
+    title: str,
+    labels: Sequence[str],
+    values: Sequence[float],
+    *,
+    table_id: str,
+    width: int = 720,
+) -> Markup:
+    """One horizontal bar per label (a ranking: the longest first), its value at its end."""
+    left, row, top = 230, 22, 6
+    height = top * 2 + row * max(len(labels), 1)
+    vmax = max(values, default=0) or 1
+    plot_w = width - left - 60
+    parts = [
+        f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)} (chart; the numbers are in the table that follows)" '
+        f'data-table="{escape(table_id)}" xmlns="http://www.w3.org/2000/svg" '
+        f'font-family="Helvetica, Arial, sans-serif" font-size="12">'
+    ]
+    for i, (label, value) in enumerate(zip(labels, values, strict=True)):
+        y = top + i * row
+        w = plot_w * value / vmax
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" fill="#0b0c0c">'
+            f"{escape(label)}</text>"
+            f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 6}" '
+            f'fill="{PALETTE[0]}"><title>{escape(label)}: {value:g}</title></rect>'
+            f'<text x="{left + w + 6:.1f}" y="{y + 15}" fill="#0b0c0c">{value:g}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))  # noqa: S704 - every text in it went through escape()
+
+
 def _polyline(points: list[str], colour: str, k: int) -> str:
     dash = ' stroke-dasharray="6 3"' if k % 2 else ""
     if len(points) == 1:

@@ -15,13 +15,19 @@ def _engine():  # type: ignore[no-untyped-def]
 
 
 @app.command()
-def backfill() -> None:
-    """Record an outcome for every closed conversation that has none yet."""
+def backfill(
+    refresh: bool = typer.Option(
+        False, "--refresh", help="Record again every closed conversation still stored."
+    ),
+) -> None:
+    """Record an outcome for every closed conversation that has none yet (with
+    --refresh, every closed one: after an upgrade that records more of each)."""
     from insight import store
 
     engine = _engine()
     with engine.begin() as conn:
-        done = store.record_many(conn, store.unrecorded_closed(conn))
+        ids = store.closed_conversations(conn) if refresh else store.unrecorded_closed(conn)
+        done = store.record_many(conn, ids)
     typer.echo(f"recorded {done} outcomes")
 
 

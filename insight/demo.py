@@ -45,6 +45,17 @@ ARTICLES = {
     "planning": "do-i-need-planning-permission", "benefits": "housing-benefit",
     "elections": "register-to-vote", "parking": "appeal-a-parking-fine", "general": "contact-us",
 }  # fmt: skip
+# what the bot's NLU reads in each question (bot/domain.yml's intents)
+INTENT_OF = {
+    "When is my bin collected?": "ask_bin_day", "My bin wasn't emptied": "report_missed_bin",
+    "Can I book a bulky collection?": "book_bulky_waste",
+    "What is my council tax balance?": "ask_council_tax_balance",
+    "What is my rent balance?": "ask_rent_balance", "I'm worried about losing my home": "at_risk",
+    "What's happening with my application?": "ask_planning_status",
+    "Has my claim been decided?": "ask_case_status",
+    "Pryd mae fy miniau'n cael eu casglu?": "ask_bin_day",
+    "Beth yw fy malans treth gyngor?": "ask_council_tax_balance",
+}  # fmt: skip
 TEAM_OF = {area: team.slug for team in TEAMS for area in team.areas}
 BOT = "Bramblefield assistant"
 HELP_BUTTONS = [{"title": "Yes, thanks", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
@@ -69,7 +80,9 @@ class DemoConversation:
 
     def add(self, kind: str, at: datetime, **data: Any) -> datetime:
         audience = (
-            "advisors" if kind in ("note", "handoff", "transfer", "closed_outcome") else "all"
+            "advisors"
+            if kind in ("note", "handoff", "transfer", "closed_outcome", "understood")
+            else "all"
         )
         self.events.append(
             {
@@ -86,6 +99,22 @@ class DemoConversation:
             }
         )
         return at
+
+    def understood(self, at: datetime, intent: str, *, sure: bool = True) -> None:
+        """What the bot's NLU read in the resident's last message (as the relay stores it).
+        Confidences come from a generator of the conversation's own, so adding them left
+        every other draw of the demo as it was."""
+        rng = random.Random(f"{self.id}-{len(self.events)}")
+        if intent in ("affirm", "deny"):
+            confidence = 1.0  # a button's payload
+        elif sure:
+            confidence = (
+                rng.uniform(0.62, 0.99) if self.language == "en" else rng.uniform(0.45, 0.9)
+            )
+        else:
+            confidence = rng.uniform(0.18, 0.42)
+        seq = len(self.events)  # the resident's message is the last event so far
+        self.add("understood", at, intent=intent, confidence=round(confidence, 4), seq=seq)
 
 
 @dataclass(frozen=True)
@@ -133,6 +162,7 @@ def _conversation(
     question = WELSH.get(area, WELSH["general"]) if welsh else rng.choice(QUESTIONS[area])
     t = conv.add("message", t, author="resident", author_name="You", text=question, buttons=[],
                  links=[], client_id=None)  # fmt: skip
+    asked = INTENT_OF.get(question, "ask_question")
     t += timedelta(seconds=rng.randint(1, 4))
     roll = rng.random()
     if bad == "bot_down" and roll < 0.7:
@@ -145,8 +175,15 @@ def _conversation(
         return _close(conv, t + timedelta(minutes=1))
     at_risk = area == "housing" and rng.random() < 0.08
     if at_risk:
+        conv.understood(t, "at_risk")
         return _handover(rng, conv, t, "at_risk", bad, advisors)
     p_answer = 0.74 if not welsh else 0.66
+    if roll < p_answer + 0.12:
+        conv.understood(t, "at_risk" if asked == "at_risk" and roll >= p_answer else asked)
+    elif roll < p_answer + 0.16:
+        conv.understood(t, "out_of_scope", sure=False)
+    else:
+        conv.understood(t, "nlu_fallback", sure=False)
     if roll < p_answer:
         slug = ARTICLES[area]
         t = conv.add("message", t, author="bot", author_name=BOT, buttons=[],
@@ -160,6 +197,7 @@ def _conversation(
         conv.add("message", t, author="resident", author_name="You",
                  text="Yes, thanks" if helped else "No", payload="/affirm" if helped else "/deny",
                  buttons=[], links=[], client_id=None)  # fmt: skip
+        conv.understood(t, "affirm" if helped else "deny")
         if helped:
             return _close(conv, t + timedelta(seconds=30))
         if rng.random() < 0.5:

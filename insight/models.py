@@ -6,6 +6,9 @@ no staff ids; only when, which language, which service area and team, what
 happened and how long it took. So it survives the retention purge of
 ``ho_conversations`` and years of figures stay. ``conversation_id`` is the
 random id the conversation had (it names nobody) and keeps recording idempotent.
+``conversation_intents`` holds, per recorded conversation, how many of its
+messages the bot's NLU read as each intent (names of intents, never text), and
+``insight_daily_intents`` the same per day, team and topic.
 The rollup holds only counts and sums per day and group, kept in step by
 ``insight.store.record`` in the same transaction (``frontdoor insight rollup
 --rebuild`` recomputes it).
@@ -55,7 +58,22 @@ conversation_outcomes = Table(
     Column("rating", SmallInteger, nullable=True),
     Column("case_created", Boolean, nullable=False, default=False),
     Column("demo", Boolean, nullable=False, default=False),
+    # the advisors' load while on it (insight.report.advisor_load; migration in_0003)
+    Column("advisor_peak_chats", SmallInteger, nullable=True),
+    Column("advisor_chat_ms", BigInteger, nullable=True),
+    Column("advisor_busy_ms", BigInteger, nullable=True),
     Index("ix_conversation_outcomes_started", "started_at"),
+)
+
+
+conversation_intents = Table(
+    "conversation_intents",
+    metadata,
+    Column("conversation_id", String(32), nullable=False),
+    Column("intent", String(60), nullable=False),
+    Column("messages", Integer, nullable=False),
+    Column("confidence_milli", BigInteger, nullable=False),  # sum, in thousandths
+    PrimaryKeyConstraint("conversation_id", "intent"),
 )
 
 
@@ -72,7 +90,12 @@ insight_daily = Table(
     Column("topic", String(40), nullable=False),
     Column("outcome", String(20), nullable=False),
     Column("reason", String(20), nullable=False),
-    *(Column(name, BigInteger, nullable=False, default=0) for name in ROLLUP_SUMS),
+    *(
+        Column(name, BigInteger, nullable=False, default=0, server_default="0")
+        if name.startswith("advisor_")  # added by in_0003
+        else Column(name, BigInteger, nullable=False, default=0)
+        for name in ROLLUP_SUMS
+    ),
     PrimaryKeyConstraint("day", "language", "team", "topic", "outcome", "reason"),
 )
 
@@ -86,4 +109,30 @@ insight_daily_waits = Table(
     Column("bucket", Integer, nullable=False),  # lower edge in seconds (insight.rollup)
     Column("n", BigInteger, nullable=False, default=0),
     PrimaryKeyConstraint("day", "language", "team", "topic", "bucket"),
+)
+
+INTENT_SUMS = ("conversations", "messages", "confidence_milli")
+
+insight_daily_intents = Table(
+    "insight_daily_intents",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("intent", String(60), nullable=False),
+    *(Column(name, BigInteger, nullable=False, default=0) for name in INTENT_SUMS),
+    PrimaryKeyConstraint("day", "team", "topic", "intent"),
+)
+
+# how many conversations had each peak of chats at once (advisor_peak_chats): the
+# period's peak is the highest with any, and a re-record can take one away
+insight_daily_peaks = Table(
+    "insight_daily_peaks",
+    metadata,
+    Column("day", String(10), nullable=False),
+    Column("team", String(40), nullable=False),
+    Column("topic", String(40), nullable=False),
+    Column("peak", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False, default=0),
+    PrimaryKeyConstraint("day", "team", "topic", "peak"),
 )

@@ -12,6 +12,11 @@ win:
 - ``contained``: the bot answered (or finished a task) and no person was needed;
 - ``unresolved``: anything else (no useful answer, a "No" to "Did that help?"
   as the last word, a person asked for and none available, an empty chat).
+
+Beside the outcome, the intents the bot's NLU read in the resident's messages
+(the advisors-only ``understood`` events the relay stores): per intent, how
+many messages and the sum of their confidences in thousandths (whole numbers,
+so sums over the daily rollup equal sums over the rows exactly).
 """
 
 from __future__ import annotations
@@ -76,10 +81,22 @@ class Outcome:
     advisor_messages: int = 0
     rating: int | None = None  # the resident's last stars (1-5)
     case_created: bool = False
+    # (intent, messages, sum of confidences in thousandths), sorted by intent
+    intents: tuple[tuple[str, int, int], ...] = ()
 
 
 def _seconds(start: datetime, end: datetime) -> int:
     return max(0, round((end - start).total_seconds()))
+
+
+def intent_of(data: dict[str, Any]) -> tuple[str, int] | None:
+    """(intent, confidence in thousandths) of an ``understood`` event, None if malformed."""
+    name, confidence = data.get("intent"), data.get("confidence")
+    if not isinstance(name, str) or not name or isinstance(confidence, bool):
+        return None
+    if not isinstance(confidence, int | float):
+        return None
+    return name[:60], round(min(1.0, max(0.0, float(confidence))) * 1000)
 
 
 def reason_of(raw: str | None) -> str:
@@ -102,9 +119,15 @@ def derive(events: Iterable[EventFact]) -> Outcome:
     out_of_hours = unavailable_last = False
     left_message = case_created = False
     rating: int | None = None
+    intents: dict[str, tuple[int, int]] = {}
     for event in ordered:
         data = event.data or {}
-        if event.kind == "message":
+        if event.kind == "understood":
+            found = intent_of(data)
+            if found is not None:
+                n, milli = intents.get(found[0], (0, 0))
+                intents[found[0]] = (n + 1, milli + found[1])
+        elif event.kind == "message":
             author = data.get("author")
             if author == "resident":
                 residents += 1
@@ -160,6 +183,7 @@ def derive(events: Iterable[EventFact]) -> Outcome:
         "rating": rating,
         "case_created": case_created,
         "advisor_messages": advisor_msgs,
+        "intents": tuple((name, n, milli) for name, (n, milli) in sorted(intents.items())),
     }
     if accepted:
         return Outcome(

@@ -29,9 +29,21 @@ ROLLUP_SUMS = (
     "handle_n",
     "handle_sum",
     "demo",
+    "advisor_chat_ms",
+    "advisor_busy_ms",
 )
 
 GRANULARITIES = ("day", "week", "month")
+
+# Intents that steer the conversation rather than say what the resident needs
+# ("Yes", "No" to "Did that help?", hello, thanks): listed, never in the top chart.
+CONVERSATIONAL_INTENTS = frozenset(
+    {"affirm", "deny", "greet", "goodbye", "thank", "stop", "start_over", "bot_challenge",
+     "what_can_you_do", "inform"}
+)  # fmt: skip
+# Rasa's FallbackClassifier: no intent was confident enough
+NOT_UNDERSTOOD = frozenset({"nlu_fallback"})
+TOP_INTENTS = 25
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,8 @@ def pending_as_grouped(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]
                 "handle_n": int(r["handle_seconds"] is not None),
                 "handle_sum": r["handle_seconds"] or 0,
                 "demo": int(bool(r.get("demo"))),
+                "advisor_chat_ms": r.get("advisor_chat_ms") or 0,
+                "advisor_busy_ms": r.get("advisor_busy_ms") or 0,
             }
         )
     return out
@@ -158,6 +172,8 @@ class Totals:
     handle_n: int = 0
     handle_sum: int = 0
     demo: int = 0
+    advisor_chat_ms: int = 0
+    advisor_busy_ms: int = 0
 
     def add(self, row: Mapping[str, Any]) -> None:
         n = int(row["conversations"])
@@ -190,6 +206,9 @@ class Totals:
             "out_of_hours_conversations": self.out_of_hours,
             "out_of_hours_messages": self.ooh_left_message,
             "handle_mean_s": mean(self.handle_sum, self.handle_n),
+            # chats an advisor had at once, time-weighted over their busy time (recorded
+            # with each outcome, so it survives the purge of the assignments)
+            "advisor_concurrency_mean": mean(self.advisor_chat_ms, self.advisor_busy_ms),
             "demo_conversations": self.demo,
         }
 
@@ -202,8 +221,11 @@ def summarise(
     costs: Costs,
     granularity: str = "day",
     topic_rows: Iterable[tuple[str, str, int]] = (),
+    intent_rows: Iterable[tuple[str, int, int, int]] = (),
 ) -> dict[str, Any]:
-    """The whole summary: totals, Welsh beside English, a series, topics, cost avoided.
+    """The whole summary: totals, Welsh beside English, a series, topics, intents, cost
+    avoided. ``intent_rows`` are (intent, conversations, messages, confidence in
+    thousandths summed), as ``store.intents`` gives them.
 
     ``rows`` are grouped by (language, team, outcome, reason), ``series_rows`` by
     (day, outcome): ``store.grouped`` with ``TOTAL_KEYS`` and ``SERIES_KEYS``."""
@@ -274,6 +296,38 @@ def summarise(
             }
             for topic, counts in top[:10]
         ],
+        **top_intents(intent_rows),
+    }
+
+
+def _intent_kind(intent: str) -> str:
+    if intent in CONVERSATIONAL_INTENTS:
+        return "conversation"
+    return "not_understood" if intent in NOT_UNDERSTOOD else "request"
+
+
+def top_intents(rows: Iterable[tuple[str, int, int, int]]) -> dict[str, Any]:
+    """The intents the bot read, most messages first, each with how many conversations
+    had it and the NLU's mean confidence; ``intent_messages`` counts every one."""
+    found: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for intent, conversations, messages, milli in rows:
+        total = found[intent]
+        total[0] += int(conversations)
+        total[1] += int(messages)
+        total[2] += int(milli)
+    ranked = sorted(found.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    return {
+        "intent_messages": sum(v[1] for v in found.values()),
+        "top_intents": [
+            {
+                "intent": intent,
+                "kind": _intent_kind(intent),
+                "conversations": conversations,
+                "messages": messages,
+                "mean_confidence": round(milli / messages / 1000, 3) if messages else None,
+            }
+            for intent, (conversations, messages, milli) in ranked[:TOP_INTENTS]
+        ],
     }
 
 
@@ -287,6 +341,50 @@ def _brief(figures: Mapping[str, Any]) -> dict[str, Any]:
         "bot_answer_helpful_rate",
     )
     return {key: figures[key] for key in keys}
+
+
+def advisor_load(
+    own: Iterable[tuple[int, datetime, datetime]],
+    theirs: Iterable[tuple[int, datetime, datetime | None]],
+) -> dict[str, int | None]:
+    """One conversation's share of its advisors' work, from assignment spans.
+
+    ``own`` are the conversation's finished spans (advisor, start, end); ``theirs``
+    every span of those advisors that overlaps them (this conversation's included; an
+    unfinished one still runs). Returns the most chats an advisor had at once while
+    on this one (``advisor_peak_chats``), the time advisors spent on it
+    (``advisor_chat_ms``), and its share of their busy time (``advisor_busy_ms``: each
+    moment split evenly among the chats the advisor had then). Summed over many
+    conversations, chat time over busy time is the time-weighted mean of chats at
+    once that :func:`concurrency` computes from the spans themselves."""
+    own = [span for span in own if span[2] > span[1]]
+    if not own:
+        return {"advisor_peak_chats": None, "advisor_chat_ms": None, "advisor_busy_ms": None}
+    theirs = list(theirs)
+    peak = 0
+    chat_ms = 0
+    busy_ms = 0.0
+    for user, start, end in own:
+        points: list[tuple[datetime, int]] = []
+        for other, begin, finish in theirs:
+            lo, hi = max(start, begin), min(end, finish or end)
+            if other == user and hi > lo:
+                points += [(lo, 1), (hi, -1)]
+        points.sort(key=lambda p: (p[0], p[1]))
+        level = 0
+        previous = start
+        for moment, step in points:
+            if level > 0 and moment > previous:
+                busy_ms += (moment - previous).total_seconds() * 1000 / level
+            level += step
+            peak = max(peak, level)
+            previous = moment
+        chat_ms += round((end - start).total_seconds() * 1000)
+    return {
+        "advisor_peak_chats": peak,
+        "advisor_chat_ms": chat_ms,
+        "advisor_busy_ms": round(busy_ms),
+    }
 
 
 def concurrency(spans: Iterable[tuple[int, datetime, datetime]]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from handoff import models as ho
 from insight import models as m
 from insight.demo import DEMO_PAGE, generate
 from insight.outcomes import EventFact, derive
+from insight.report import advisor_load
 from insight.store import outcome_row
 
 
@@ -35,6 +36,7 @@ def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
     for conv, reference in zip(left, _reserve_cases(session, len(left)), strict=True):
         conv.case_reference = reference
     conversations, events, assignments, transcripts, outcomes = [], [], [], [], []
+    intents: list[dict[str, Any]] = []
     for conv in generated:
         if conv.case_reference is not None:
             for event in conv.events:
@@ -87,23 +89,28 @@ def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
                 }
             )
         outcome = derive(EventFact(e["seq"], e["kind"], e["at"], e["data"]) for e in conv.events)
-        outcomes.append(
-            outcome_row(
-                conv.id,
-                outcome,
-                started_at=conv.created_at,
-                closed_at=conv.closed_at,
-                language=conv.language,
-                team=conv.team,
-                demo=True,
-            )
+        row = outcome_row(
+            conv.id,
+            outcome,
+            started_at=conv.created_at,
+            closed_at=conv.closed_at,
+            language=conv.language,
+            team=conv.team,
+            demo=True,
         )
+        intents += [
+            {"conversation_id": conv.id, "intent": name, "messages": n, "confidence_milli": milli}
+            for name, n, milli in row.pop("intents")
+        ]
+        outcomes.append(row)
+    _advisor_loads(outcomes, assignments)
     for table, rows in (
         (ho.conversations, conversations),
         (ho.events, events),
         (ho.assignments, assignments),
         (ho.transcripts, transcripts),
         (m.conversation_outcomes, outcomes),
+        (m.conversation_intents, intents),
     ):
         if rows:
             session.execute(insert(table), rows)
@@ -116,6 +123,24 @@ def seed(session: Session, *, rng_seed: int, progress: Any = None) -> str:
         f"insight: {len(conversations)} demo conversations over 90 days "
         f"({len(events)} events, {len(left)} left messages)"
     )
+
+
+def _advisor_loads(outcomes: list[dict[str, Any]], assignments: list[dict[str, Any]]) -> None:
+    """Each outcome's advisor load, as :func:`insight.store.recompute` finds it."""
+    by_advisor: dict[int, list[tuple[int, Any, Any]]] = {}
+    own: dict[str, tuple[int, Any, Any]] = {}
+    for a in assignments:
+        span = (a["user_id"], a["started_at"], a["ended_at"])
+        by_advisor.setdefault(a["user_id"], []).append(span)
+        own[a["conversation_id"]] = span
+    for row in outcomes:
+        found = own.get(row["conversation_id"])
+        if found is None:
+            row.update(advisor_load([], []))
+            continue
+        user, start, end = found
+        theirs = [other for other in by_advisor[user] if other[1] < end and other[2] > start]
+        row.update(advisor_load([found], theirs))
 
 
 def _left_at(conv: Any) -> Any:

@@ -30,6 +30,7 @@ class Insight:
         daily rollup and only the partial days at the edges from the outcome rows;
         ``"raw"`` reads every outcome row (the reference the tests hold it to)."""
         with self.engine.connect() as conn:
+            filters = store.with_area(conn, filters)
             if source == "raw":
                 p = store.Plan(False, None, None, (filters,))
             else:
@@ -38,11 +39,13 @@ class Insight:
             series = store.rollup_grouped(conn, p, filters, store.SERIES_KEYS)
             waits = store.rollup_waits(conn, p, filters)
             topic_rows = store.rollup_topics(conn, p, filters)
+            intent_rows = store.rollup_intents(conn, p, filters)
             for edge in p.raw:
                 rows += store.grouped(conn, edge, store.TOTAL_KEYS)
                 series += store.grouped(conn, edge, store.SERIES_KEYS)
                 waits += store.histogram(conn, edge, "wait_seconds")
                 topic_rows += store.topics(conn, edge)
+                intent_rows += store.intents(conn, edge)
             live = store.pending(conn, filters)
         rows += report.pending_as_grouped(live)
         series += report.pending_as_grouped(live)
@@ -50,8 +53,15 @@ class Insight:
             (r["language"], r["wait_seconds"], 1) for r in live if r["wait_seconds"] is not None
         ]
         topic_rows += [(r["topic"], r["outcome"], 1) for r in live]
+        intent_rows += [(name, 1, n, milli) for r in live for name, n, milli in r["intents"]]
         return report.summarise(
-            rows, series, waits, costs=self.costs, granularity=granularity, topic_rows=topic_rows
+            rows,
+            series,
+            waits,
+            costs=self.costs,
+            granularity=granularity,
+            topic_rows=topic_rows,
+            intent_rows=intent_rows,
         )
 
     def teams(self) -> list[tuple[str, str]]:
@@ -66,20 +76,35 @@ class Insight:
         with self.engine.connect() as conn:
             return store.advisors(conn)
 
-    def concurrency(self, filters: Filters) -> dict[str, Any]:
+    def concurrency(
+        self, filters: Filters, summary: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Chats an advisor had at once: the peak and the time-weighted mean, both from
+        the outcomes of closed conversations (so years of figures survive the purge of
+        assignments; the mean is the summary's ``advisor_concurrency_mean`` when
+        given), and how many advisors the stored assignments name."""
         with self.engine.connect() as conn:
-            return report.concurrency(store.assignment_spans(conn, filters))
+            filters = store.with_area(conn, filters)
+            p = store.plan(filters)
+            peaks = [store.rollup_peak_chats(conn, p, filters)]
+            peaks += [store.peak_chats(conn, edge) for edge in p.raw]
+            found = [v for v in peaks if v is not None]
+            peak = max(found) if found else None
+            advisors = store.advisors_assigned(conn, filters)
+            if summary is None:
+                summary = self.summary(filters)
+        return {
+            "advisors": advisors,
+            "peak_concurrent": peak,
+            "mean_concurrent": summary["advisor_concurrency_mean"],
+        }
 
     def out_of_hours_pickup(self, filters: Filters) -> dict[str, Any]:
         """Cases left out of hours in range: how many, and how soon someone moved them on."""
         with self.engine.connect() as conn:
-            left = [
-                m
-                for m in store.left_messages(conn, limit=100_000)
-                if (filters.start is None or m["created_at"] >= filters.start)
-                and (filters.end is None or m["created_at"] < filters.end)
-                and (filters.team is None or m["team"] == filters.team)
-            ]
+            left = store.left_messages(
+                conn, start=filters.start, end=filters.end, team=filters.team, limit=100_000
+            )
             statuses = store.case_statuses(conn, [m["case_reference"] for m in left])
         hours = []
         for message in left:
@@ -153,6 +178,10 @@ class Insight:
 
 
 def filters_for(
-    start: datetime | None, end: datetime | None, team: str | None, topic: str | None
+    start: datetime | None,
+    end: datetime | None,
+    team: str | None,
+    topic: str | None,
+    area: str | None = None,
 ) -> Filters:
-    return Filters(start=start, end=end, team=team or None, topic=topic or None)
+    return Filters(start=start, end=end, team=team or None, topic=topic or None, area=area or None)

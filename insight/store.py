@@ -1,13 +1,14 @@
 """Insight's SQL, in one place: recording outcomes and reading them back.
 
 Reads the handoff service's tables (``handoff.models``) and writes only
-``conversation_outcomes`` and its daily rollup (``insight_daily``,
-``insight_daily_waits``). :func:`record` runs inside the handoff transaction
-that closes (or rates) a conversation, so the outcome (and its share of the
-rollup) is stored with the close or not at all. The summary reads whole UTC days
-from the rollup and the partial days at a range's edges from the outcomes
-(:func:`plan`); the readers aggregate in SQL and return small rows that
-:mod:`insight.report` folds into the dashboard's figures.
+``conversation_outcomes`` and ``conversation_intents`` and their daily rollup
+(``insight_daily``, ``insight_daily_waits``, ``insight_daily_intents``).
+:func:`record` runs inside the handoff transaction that closes (or rates) a
+conversation, so the outcome (and its share of the rollup) is stored with the
+close or not at all. The summary reads whole UTC days from the rollup and the
+partial days at a range's edges from the outcomes (:func:`plan`); the readers
+aggregate in SQL and return small rows that :mod:`insight.report` folds into
+the dashboard's figures.
 
 Conversations still open have no record yet: the readers derive theirs from
 events on the fly (``pending``), so "all conversations" means every recorded
@@ -33,11 +34,14 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    literal_column,
     not_,
+    or_,
     select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
+from frontdoor.contracts.service_areas import team_for_area
 from handoff import models as ho
 from insight import models as m
 from insight import report
@@ -46,17 +50,25 @@ from insight.outcomes import EventFact, Outcome, derive
 o = m.conversation_outcomes
 d = m.insight_daily
 w = m.insight_daily_waits
-OPEN_STATES = ("bot", "waiting", "with_advisor")
+ci = m.conversation_intents
+di = m.insight_daily_intents
+dp = m.insight_daily_peaks
+# Open means not closed; written as a literal so that SQLite (which cannot see through a
+# bound parameter) matches it to the partial index ix_ho_conversations_open (ho_0003).
+OPEN = ho.conversations.c.state != literal_column("'closed'")
 
 
 @dataclass(frozen=True)
 class Filters:
-    """Which conversations a query covers: started in [start, end), optional team/area."""
+    """Which conversations a query covers: started in [start, end), optional team, and
+    optional topics (a service area is the set of topics that belong to it)."""
 
     start: datetime | None = None
     end: datetime | None = None
     team: str | None = None
     topic: str | None = None
+    topics: tuple[str, ...] | None = None
+    area: str | None = None  # a service area (a team's slug in frontdoor.contracts)
 
 
 # --- recording ---------------------------------------------------------------------
@@ -94,7 +106,8 @@ def outcome_row(
 
 
 def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
-    """The outcome row a stored conversation has now, from its events (None: unknown)."""
+    """The outcome row a stored conversation has now, from its events (None: unknown).
+    Its ``intents`` are the rows it has in ``conversation_intents``."""
     conv = conn.execute(
         select(
             ho.conversations.c.created_at,
@@ -105,7 +118,7 @@ def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
     ).first()
     if conv is None:
         return None
-    return outcome_row(
+    row = outcome_row(
         conversation_id,
         derive(events_of(conn, conversation_id)),
         started_at=conv.created_at,
@@ -113,6 +126,35 @@ def recompute(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
         language=conv.language,
         team=conv.team,
     )
+    return {**row, **advisor_load_of(conn, conversation_id)}
+
+
+def advisor_load_of(conn: Connection, conversation_id: str) -> dict[str, int | None]:
+    """:func:`insight.report.advisor_load` of a stored conversation, from the assignments."""
+    a = ho.assignments.c
+    own = [
+        (r.user_id, r.started_at, r.ended_at)
+        for r in conn.execute(
+            select(a.user_id, a.started_at, a.ended_at).where(
+                a.conversation_id == conversation_id, a.ended_at.is_not(None)
+            )
+        )
+    ]
+    theirs: list[tuple[int, datetime, datetime | None]] = []
+    if own:
+        overlaps = [
+            and_(
+                a.user_id == user,
+                a.started_at < end,
+                (a.ended_at.is_(None)) | (a.ended_at > start),
+            )
+            for user, start, end in own
+        ]
+        theirs = [
+            (r.user_id, r.started_at, r.ended_at)
+            for r in conn.execute(select(a.user_id, a.started_at, a.ended_at).where(or_(*overlaps)))
+        ]
+    return report.advisor_load(own, theirs)
 
 
 def record(conn: Connection, conversation_id: str) -> None:
@@ -127,7 +169,21 @@ def record(conn: Connection, conversation_id: str) -> None:
     if old is not None:
         contribute(conn, old, -1)
         conn.execute(delete(o).where(o.c.conversation_id == conversation_id))
-    conn.execute(insert(o).values(**row))
+        conn.execute(delete(ci).where(ci.c.conversation_id == conversation_id))
+    conn.execute(insert(o).values(**{k: v for k, v in row.items() if k != "intents"}))
+    if row["intents"]:
+        conn.execute(
+            insert(ci),
+            [
+                {
+                    "conversation_id": conversation_id,
+                    "intent": name,
+                    "messages": n,
+                    "confidence_milli": milli,
+                }
+                for name, n, milli in row["intents"]
+            ],
+        )
     contribute(conn, row, 1)
 
 
@@ -167,14 +223,31 @@ def contribute(conn: Connection, row: dict[str, Any], sign: int) -> None:
     day_keys = {**keys, "outcome": g["outcome"], "reason": g["reason"] or ""}
     wait = row["wait_seconds"]
     wait_keys = {**keys, "bucket": report.wait_bucket(wait)} if wait is not None else None
+    intent_keys = [
+        ({"day": g["day"], "team": g["team"] or "", "topic": g["topic"], "intent": name},
+         {"conversations": 1, "messages": n, "confidence_milli": milli})
+        for name, n, milli in row.get("intents") or ()
+    ]  # fmt: skip
+    peak = row.get("advisor_peak_chats")
+    peak_keys = (
+        {"day": g["day"], "team": g["team"] or "", "topic": g["topic"], "peak": peak}
+        if peak is not None
+        else None
+    )
+    if peak_keys is not None:
+        (_upsert if sign > 0 else _take)(conn, dp, peak_keys, {"n": 1})
     if sign > 0:
         _upsert(conn, d, day_keys, sums)
         if wait_keys is not None:
             _upsert(conn, w, wait_keys, {"n": 1})
+        for keys_i, sums_i in intent_keys:
+            _upsert(conn, di, keys_i, sums_i)
     else:
         _take(conn, d, day_keys, sums)
         if wait_keys is not None:
             _take(conn, w, wait_keys, {"n": 1})
+        for keys_i, sums_i in intent_keys:
+            _take(conn, di, keys_i, sums_i)
 
 
 def _bucket_sql(column: Any) -> Any:
@@ -182,9 +255,14 @@ def _bucket_sql(column: Any) -> Any:
     return case((column <= 0, column), *whens, else_=column - column % report.WAIT_BUCKET_BEYOND)
 
 
-def rebuild_rollup(conn: Connection) -> int:
-    """Recompute both rollup tables from ``conversation_outcomes`` (set-based). Returns
-    how many day rows it wrote."""
+def rebuild_rollup(
+    conn: Connection, *, intents: bool = True, sums: tuple[str, ...] | None = None
+) -> int:
+    """Recompute the rollup tables from ``conversation_outcomes`` (and, unless
+    ``intents`` is False, ``conversation_intents``), set-based. Returns how many day
+    rows it wrote. A migration passes the ``sums`` its tables have (and no intents
+    before in_0003), so it never writes a column a later revision adds."""
+    sums = sums or SUMS
     conn.execute(delete(d))
     conn.execute(delete(w))
     day = day_of(conn, o.c.started_at)
@@ -192,8 +270,9 @@ def rebuild_rollup(conn: Connection) -> int:
     keys = [*base, o.c.outcome, func.coalesce(o.c.reason, "")]
     conn.execute(
         insert(d).from_select(
-            ["day", "language", "team", "topic", "outcome", "reason", *SUMS],
-            select(*keys, *_sums()).group_by(*keys),
+            ["day", "language", "team", "topic", "outcome", "reason", *sums],
+            select(*keys, *(c for c in _sums() if c.name in sums)).group_by(*keys),
+            include_defaults=False,  # a migration's table has only ``sums``
         )
     )
     bucket = _bucket_sql(o.c.wait_seconds)
@@ -205,7 +284,40 @@ def rebuild_rollup(conn: Connection) -> int:
             .group_by(*base, bucket),
         )
     )
+    if intents:
+        rebuild_intents(conn)
     return int(conn.execute(select(func.count()).select_from(d)).scalar_one())
+
+
+def rebuild_intents(conn: Connection) -> None:
+    """Recompute ``insight_daily_intents`` from ``conversation_intents`` and
+    ``insight_daily_peaks`` from the outcomes' advisor peaks (set-based; in_0003)."""
+    conn.execute(delete(di))
+    conn.execute(delete(dp))
+    day = day_of(conn, o.c.started_at)
+    peak_keys = [day, func.coalesce(o.c.team, ""), o.c.topic, o.c.advisor_peak_chats]
+    conn.execute(
+        insert(dp).from_select(
+            ["day", "team", "topic", "peak", "n"],
+            select(*peak_keys, func.count())
+            .where(o.c.advisor_peak_chats.is_not(None))
+            .group_by(*peak_keys),
+        )
+    )
+    intent_keys = [day, func.coalesce(o.c.team, ""), o.c.topic, ci.c.intent]
+    conn.execute(
+        insert(di).from_select(
+            ["day", "team", "topic", "intent", *m.INTENT_SUMS],
+            select(
+                *intent_keys,
+                func.count(),
+                func.sum(ci.c.messages),
+                func.sum(ci.c.confidence_milli),
+            )
+            .select_from(ci.join(o, o.c.conversation_id == ci.c.conversation_id))
+            .group_by(*intent_keys),
+        )
+    )
 
 
 def record_many(conn: Connection, conversation_ids: Iterable[str]) -> int:
@@ -218,8 +330,22 @@ def record_many(conn: Connection, conversation_ids: Iterable[str]) -> int:
 
 
 def recorded(conn: Connection, conversation_id: str) -> dict[str, Any] | None:
+    """The recorded outcome row, with its ``intents`` as :func:`recompute` gives them."""
     row = conn.execute(select(o).where(o.c.conversation_id == conversation_id)).first()
-    return dict(row._mapping) if row else None
+    if row is None:
+        return None
+    intents = conn.execute(
+        select(ci.c.intent, ci.c.messages, ci.c.confidence_milli)
+        .where(ci.c.conversation_id == conversation_id)
+        .order_by(ci.c.intent)
+    ).all()
+    return {**row._mapping, "intents": tuple((r[0], int(r[1]), int(r[2])) for r in intents)}
+
+
+def closed_conversations(conn: Connection) -> list[str]:
+    """Every stored conversation that is closed."""
+    c = ho.conversations.c
+    return list(conn.execute(select(c.id).where(c.state == "closed").order_by(c.id)).scalars())
 
 
 def unrecorded_closed(conn: Connection) -> list[str]:
@@ -254,6 +380,8 @@ def _where(filters: Filters) -> list[ColumnElement[bool]]:
         clauses.append(o.c.team == filters.team)
     if filters.topic is not None:
         clauses.append(o.c.topic == filters.topic)
+    if filters.topics is not None:
+        clauses.append(o.c.topic.in_(filters.topics))
     return clauses
 
 
@@ -294,6 +422,8 @@ def _sums() -> list[Any]:
         func.count(o.c.handle_seconds).label("handle_n"),
         func.coalesce(func.sum(o.c.handle_seconds), 0).label("handle_sum"),
         _true(o.c.demo).label("demo"),
+        func.coalesce(func.sum(o.c.advisor_chat_ms), 0).label("advisor_chat_ms"),
+        func.coalesce(func.sum(o.c.advisor_busy_ms), 0).label("advisor_busy_ms"),
     ]
 
 
@@ -309,6 +439,17 @@ def histogram(conn: Connection, filters: Filters, column: str) -> list[tuple[str
         .group_by(o.c.language, col)
     ).all()
     return [(r[0], int(r[1]), int(r[2])) for r in rows]
+
+
+def intents(conn: Connection, filters: Filters) -> list[tuple[str, int, int, int]]:
+    """(intent, conversations, messages, confidence in thousandths summed)."""
+    rows = conn.execute(
+        select(ci.c.intent, func.count(), func.sum(ci.c.messages), func.sum(ci.c.confidence_milli))
+        .select_from(ci.join(o, o.c.conversation_id == ci.c.conversation_id))
+        .where(*_where(filters))
+        .group_by(ci.c.intent)
+    ).all()
+    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
 
 
 def topics(conn: Connection, filters: Filters) -> list[tuple[str, str, int]]:
@@ -371,6 +512,8 @@ def _rollup_where(table: Any, p: Plan, filters: Filters) -> list[ColumnElement[b
         clauses.append(table.c.team == filters.team)
     if filters.topic is not None:
         clauses.append(table.c.topic == filters.topic)
+    if filters.topics is not None:
+        clauses.append(table.c.topic.in_(filters.topics))
     return clauses
 
 
@@ -416,23 +559,109 @@ def rollup_topics(conn: Connection, p: Plan, filters: Filters) -> list[tuple[str
     return [(r[0], r[1], int(r[2])) for r in rows]
 
 
-def pending(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
-    """Outcome rows, derived now, of stored conversations with no record yet (open ones)."""
+def rollup_intents(conn: Connection, p: Plan, filters: Filters) -> list[tuple[str, int, int, int]]:
+    """:func:`intents` over the whole days of ``p``, from ``insight_daily_intents``."""
+    if not p.days:
+        return []
+    rows = conn.execute(
+        select(
+            di.c.intent,
+            func.sum(di.c.conversations),
+            func.sum(di.c.messages),
+            func.sum(di.c.confidence_milli),
+        )
+        .where(*_rollup_where(di, p, filters))
+        .group_by(di.c.intent)
+    ).all()
+    return [(r[0], int(r[1]), int(r[2]), int(r[3])) for r in rows]
+
+
+def open_conversations_query(filters: Filters) -> Any:
+    """The ids of stored conversations still open and not yet recorded."""
     c = ho.conversations.c
     has = select(o.c.conversation_id).where(o.c.conversation_id == c.id)
-    # IN, not !=: the state index finds the few open conversations among millions
-    clauses: list[ColumnElement[bool]] = [c.state.in_(OPEN_STATES), not_(has.exists())]
+    # the partial index ix_ho_conversations_open holds just these, among millions closed
+    clauses: list[ColumnElement[bool]] = [OPEN, not_(has.exists())]
     if filters.start is not None:
         clauses.append(c.created_at >= filters.start)
     if filters.end is not None:
         clauses.append(c.created_at < filters.end)
     if filters.team is not None:
         clauses.append(c.team == filters.team)
-    ids = list(conn.execute(select(c.id).where(*clauses)).scalars())
-    rows = [row for i in ids if (row := recompute(conn, i)) is not None]
+    return select(c.id).where(*clauses)
+
+
+def recompute_many(conn: Connection, ids: Sequence[str]) -> list[dict[str, Any]]:
+    """:func:`recompute` for many conversations in a few queries (the open ones each
+    summary derives): their rows, their events, and which had an advisor."""
+    if not ids:
+        return []
+    c = ho.conversations.c
+    e = ho.events.c
+    a = ho.assignments.c
+    metas = {
+        r.id: r
+        for r in conn.execute(
+            select(c.id, c.created_at, c.closed_at, c.language, c.team).where(c.id.in_(ids))
+        )
+    }
+    facts: dict[str, list[EventFact]] = {i: [] for i in metas}
+    for r in conn.execute(
+        select(e.conversation_id, e.seq, e.kind, e.at, e.data)
+        .where(e.conversation_id.in_(list(metas)))
+        .order_by(e.conversation_id, e.seq)
+    ):
+        facts[r.conversation_id].append(EventFact(r.seq, r.kind, r.at, r.data or {}))
+    with_advisor = set(
+        conn.execute(
+            select(a.conversation_id).where(
+                a.conversation_id.in_(list(metas)), a.ended_at.is_not(None)
+            )
+        ).scalars()
+    )
+    rows = []
+    for conversation_id, meta in metas.items():
+        row = outcome_row(
+            conversation_id,
+            derive(facts[conversation_id]),
+            started_at=meta.created_at,
+            closed_at=meta.closed_at,
+            language=meta.language,
+            team=meta.team,
+        )
+        if conversation_id in with_advisor:
+            load = advisor_load_of(conn, conversation_id)
+        else:
+            load = report.advisor_load([], [])
+        rows.append({**row, **load})
+    return rows
+
+
+def pending(conn: Connection, filters: Filters) -> list[dict[str, Any]]:
+    """Outcome rows, derived now, of stored conversations with no record yet (open ones)."""
+    ids = list(conn.execute(open_conversations_query(filters)).scalars())
+    rows = recompute_many(conn, ids)
     if filters.topic is not None:
         rows = [r for r in rows if r["topic"] == filters.topic]
+    if filters.area is not None:
+        rows = [r for r in rows if area_of(r["topic"]) == filters.area]
+    elif filters.topics is not None:
+        rows = [r for r in rows if r["topic"] in filters.topics]
     return rows
+
+
+def area_of(topic: str) -> str:
+    """The service area a recorded topic belongs to (a handover's area, an article's
+    slug, a team): the team that handles it, by the council's one list."""
+    return team_for_area(topic)
+
+
+def with_area(conn: Connection, filters: Filters) -> Filters:
+    """``filters`` with a service area turned into the recorded topics that belong to it."""
+    if filters.area is None:
+        return filters
+    topics = tuple(t for t in known_topics(conn) if area_of(t) == filters.area)
+    return replace(filters, topics=topics)
 
 
 def count_all(conn: Connection) -> int:
@@ -453,10 +682,38 @@ def teams(conn: Connection) -> list[tuple[str, str]]:
 
 
 def known_topics(conn: Connection) -> list[str]:
-    return sorted(t for t in conn.execute(select(o.c.topic).distinct()).scalars() if t is not None)
+    """Every topic recorded (the rollup holds each one; it is far smaller than the rows)."""
+    return sorted(t for t in conn.execute(select(d.c.topic).distinct()).scalars() if t is not None)
 
 
 # --- advisors: concurrency from assignments (live data) -----------------------------
+
+
+def peak_chats(conn: Connection, filters: Filters) -> int | None:
+    """The most chats an advisor had at once, over the recorded outcomes in range (raw)."""
+    found = conn.execute(select(func.max(o.c.advisor_peak_chats)).where(*_where(filters))).scalar()
+    return int(found) if found is not None else None
+
+
+def rollup_peak_chats(conn: Connection, p: Plan, filters: Filters) -> int | None:
+    """:func:`peak_chats` over the whole days of ``p``, from ``insight_daily_peaks``."""
+    if not p.days:
+        return None
+    found = conn.execute(select(func.max(dp.c.peak)).where(*_rollup_where(dp, p, filters))).scalar()
+    return int(found) if found is not None else None
+
+
+def advisors_assigned(conn: Connection, filters: Filters) -> int:
+    """How many advisors the stored assignments started in range name."""
+    a = ho.assignments.c
+    clauses: list[ColumnElement[bool]] = []
+    if filters.start is not None:
+        clauses.append(a.started_at >= filters.start)
+    if filters.end is not None:
+        clauses.append(a.started_at < filters.end)
+    if filters.team is not None:
+        clauses.append(a.team == filters.team)
+    return int(conn.execute(select(func.count(a.user_id.distinct())).where(*clauses)).scalar_one())
 
 
 def assignment_spans(conn: Connection, filters: Filters) -> list[tuple[int, datetime, datetime]]:
@@ -581,18 +838,51 @@ def transcript_events(conn: Connection, conversation_id: str) -> list[dict[str, 
     return [dict(r._mapping) for r in rows]
 
 
-def left_messages(conn: Connection, *, limit: int = 200) -> list[dict[str, Any]]:
-    """Messages residents left (newest first), with their case reference."""
+def left_messages(
+    conn: Connection,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    team: str | None = None,
+    limit: int = 200,
+) -> list[dict[str, Any]]:
+    """Messages residents left (newest first) in range, with their case reference.
+
+    The transcripts first, then their conversations by id: a join let SQLite scan
+    every conversation (a million) to find the few hundred messages left."""
     t = ho.transcripts.c
+    clauses: list[ColumnElement[bool]] = [t.case_reference.is_not(None)]
+    if start is not None:
+        clauses.append(t.created_at >= start)
+    if end is not None:
+        clauses.append(t.created_at < end)
+    query = (
+        select(t.conversation_id, t.created_at, t.case_reference)
+        .where(*clauses)
+        .order_by(t.created_at.desc(), t.conversation_id)
+    )
+    if team is None:
+        query = query.limit(limit)
+    rows = [dict(r._mapping) for r in conn.execute(query)]
     c = ho.conversations.c
-    rows = conn.execute(
-        select(t.conversation_id, t.created_at, t.case_reference, c.team, c.language)
-        .select_from(ho.transcripts.join(ho.conversations, c.id == t.conversation_id))
-        .where(t.case_reference.is_not(None))
-        .order_by(t.created_at.desc())
-        .limit(limit)
-    ).all()
-    return [dict(r._mapping) for r in rows]
+    found: dict[str, tuple[str | None, str]] = {}
+    ids = [r["conversation_id"] for r in rows]
+    for at in range(0, len(ids), 500):
+        for conv in conn.execute(
+            select(c.id, c.team, c.language).where(c.id.in_(ids[at : at + 500]))
+        ):
+            found[conv.id] = (conv.team, conv.language)
+    left: list[dict[str, Any]] = []
+    for row in rows:
+        if row["conversation_id"] not in found:
+            continue
+        its_team, language = found[row["conversation_id"]]
+        if team is not None and its_team != team:
+            continue
+        left.append({**row, "team": its_team, "language": language})
+        if len(left) >= limit:
+            break
+    return left
 
 
 def case_statuses(conn: Connection, references: Sequence[str]) -> dict[str, tuple[str, Any]]:

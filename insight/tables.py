@@ -23,7 +23,27 @@ LABELS = {
     "out_of_scope": "Out of the bot's scope",
     "en": "English",
     "cy": "Welsh (Cymraeg)",
+    "request": "Request",
+    "conversation": "Reply or small talk",
+    "not_understood": "Not understood",
 }
+# intents whose names do not read as words
+INTENT_LABELS = {
+    "nlu_fallback": "Not understood (below the bot's threshold)",
+    "ask_question": "A question for the help pages",
+    "human": "Asked for a person",
+    "at_risk": "Resident at risk",
+    "out_of_scope": "Out of the bot's scope",
+    "bot_challenge": "Asked if it is a bot",
+}
+
+
+def intent_label(intent: str) -> str:
+    """An NLU intent's name as words ("ask_bin_day" → "Ask bin day")."""
+    if intent in INTENT_LABELS:
+        return INTENT_LABELS[intent]
+    words = intent.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:] if words else intent
 
 
 @dataclass(frozen=True)
@@ -168,6 +188,32 @@ def build(summary: dict[str, Any], extra: dict[str, Any]) -> dict[str, Table]:
                 )
                 for t in s["top_topics"]
             ],
+        ),
+        Table(
+            "intents",
+            "Top intents (what the bot understood)",
+            (
+                "Intent",
+                "Name in the bot",
+                "Kind",
+                "Messages",
+                "Conversations",
+                "Share of messages",
+                "Mean confidence",
+            ),
+            [
+                (
+                    intent_label(i["intent"]),
+                    i["intent"],
+                    label(i["kind"]),
+                    i["messages"],
+                    i["conversations"],
+                    pct(_share(i["messages"], s["intent_messages"])),
+                    pct(i["mean_confidence"]),
+                )
+                for i in s["top_intents"]
+            ],
+            numeric_from=3,
         ),
         Table(
             "unanswered",

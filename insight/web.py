@@ -27,6 +27,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.web import require_roles
 from frontdoor.clock import LONDON, Clock, london_today, system_clock
+from frontdoor.contracts.service_areas import TEAMS as SERVICE_AREAS
 from insight import charts, store, tables
 from insight.outcomes import OUTCOMES
 from insight.report import GRANULARITIES, Costs
@@ -106,6 +107,16 @@ def check_team(insight: Insight, team: str | None) -> str | None:
     return team
 
 
+def check_area(area: str | None) -> str | None:
+    """A service area is one of the council's list (``frontdoor.contracts.service_areas``)."""
+    if not area:
+        return None
+    known = [a.slug for a in SERVICE_AREAS]
+    if area not in known:
+        raise BadInput(f"There is no service area '{area}'. Service areas: {', '.join(known)}.")
+    return area
+
+
 def _bad(exc: BadInput) -> JSONResponse:
     return JSONResponse({"error": "invalid_request", "message": str(exc)}, status_code=400)
 
@@ -120,16 +131,18 @@ def summary(
     start: Annotated[str | None, Query(alias="from", max_length=20)] = None,
     end: Annotated[str | None, Query(alias="to", max_length=20)] = None,
     team: Annotated[str | None, Query(max_length=40)] = None,
+    area: Annotated[str | None, Query(max_length=40)] = None,
     granularity: Annotated[str, Query(max_length=10)] = "day",
 ) -> Response:
-    """Outcomes, rates, waits, CSAT and cost avoided for conversations started from
-    ``from`` to ``to`` (inclusive, council days); without them, all time."""
+    """Outcomes, rates, waits, CSAT, top intents and cost avoided for conversations
+    started from ``from`` to ``to`` (inclusive, council days); without them, all time.
+    ``team`` is who took the chat, ``area`` the service area it was about."""
     insight = _insight(request)
     try:
         begin, finish = day_range(parse_day(start, "from"), parse_day(end, "to"))
         if granularity not in GRANULARITIES:
             raise BadInput(f"'granularity' must be one of {', '.join(GRANULARITIES)}.")
-        filters = Filters(begin, finish, check_team(insight, team))
+        filters = Filters(begin, finish, check_team(insight, team), area=check_area(area))
     except BadInput as exc:
         return _bad(exc)
     figures = insight.summary(filters, granularity)
@@ -178,7 +191,7 @@ def _gate(request: Request, roles: tuple[Role, ...] = READERS) -> Response | Non
 
 def _form(request: Request) -> dict[str, str]:
     q = request.query_params
-    return {k: q.get(k, "")[:40] for k in ("from", "to", "team", "granularity", "month")}
+    return {k: q.get(k, "")[:40] for k in ("from", "to", "team", "area", "granularity", "month")}
 
 
 def _dashboard_data(request: Request, form: dict[str, str]) -> dict[str, Any]:
@@ -196,7 +209,7 @@ def _dashboard_data(request: Request, form: dict[str, str]) -> dict[str, Any]:
         if granularity not in GRANULARITIES:
             raise BadInput(f"'granularity' must be one of {', '.join(GRANULARITIES)}.")
         team = check_team(insight, form["team"])
-        filters = Filters(begin, finish, team)
+        filters = Filters(begin, finish, team, area=check_area(form["area"]))
     except BadInput as exc:
         error = str(exc)
         filters = Filters(start=datetime(1, 1, 2, tzinfo=UTC), end=datetime(1, 1, 2, tzinfo=UTC))
@@ -205,7 +218,7 @@ def _dashboard_data(request: Request, form: dict[str, str]) -> dict[str, Any]:
     extra = {
         "knowledge": insight.knowledge(filters),
         "editor_url": request.app.state.settings.url(request.app.state.settings.knowledge_port),
-        "concurrency": insight.concurrency(filters),
+        "concurrency": insight.concurrency(filters, summary),
         "pickup": insight.out_of_hours_pickup(filters),
     }
     built = tables.build(summary, extra)
@@ -222,6 +235,7 @@ def _dashboard_data(request: Request, form: dict[str, str]) -> dict[str, Any]:
             "granularity": granularity,
         },
         "teams": insight.teams(),
+        "areas": [(a.slug, a.name) for a in SERVICE_AREAS],
         "granularities": GRANULARITIES,
         "query": request.url.query,
     }
@@ -229,6 +243,7 @@ def _dashboard_data(request: Request, form: dict[str, str]) -> dict[str, Any]:
 
 def _charts(s: dict[str, Any]) -> dict[str, Any]:
     labels = [p["period"] for p in s["series"]]
+    requests = [i for i in s["top_intents"] if i["kind"] == "request"][:10]
     return {
         "series": charts.stacked_bars(
             "Conversations by outcome",
@@ -254,6 +269,12 @@ def _charts(s: dict[str, Any]) -> dict[str, Any]:
             ],
             table_id="table-series",
             percent=True,
+        ),
+        "intents": charts.bars(
+            "What residents asked for (top intents)",
+            [tables.intent_label(i["intent"]) for i in requests],
+            [i["messages"] for i in requests],
+            table_id="table-intents",
         ),
     }
 
@@ -302,7 +323,9 @@ def monthly_report(request: Request) -> Response:
     raw = request.query_params.get("month", "")[:7]
     error = None
     try:
-        first = date.fromisoformat(raw + "-01") if raw else today.replace(day=1)
+        # by default the last whole month: what a council meeting reviews
+        last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+        first = date.fromisoformat(raw + "-01") if raw else last_month
         if not EARLIEST <= first <= LATEST:
             raise ValueError
     except ValueError:
@@ -313,6 +336,7 @@ def monthly_report(request: Request) -> Response:
         "from": first.isoformat(),
         "to": last.isoformat(),
         "team": "",
+        "area": "",
         "granularity": "day",
         "month": first.strftime("%Y-%m"),
     }
@@ -400,6 +424,7 @@ def transcript(request: Request, conversation_id: str) -> Response:
         found = store.conversation(conn, conversation_id[:32])
         events = store.transcript_events(conn, conversation_id[:32]) if found else []
         outcome = store.recorded(conn, conversation_id[:32]) if found else None
+        now = outcome or (store.recompute(conn, conversation_id[:32]) if found else None)
     if found is None:
         return render(
             request, "insight/missing.html", status=404, title="No such chat", active="history"
@@ -412,7 +437,9 @@ def transcript(request: Request, conversation_id: str) -> Response:
         conversation=found,
         events=events,
         outcome=outcome,
+        intents=now["intents"] if now else (),
         label=tables.label,
+        intent_label=tables.intent_label,
     )
 
 

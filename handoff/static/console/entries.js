@@ -46,6 +46,8 @@ function describe(kind, data) {
     }
     case "cobrowse":
       return cobrowseWords(data);
+    case "understood":
+      return `Bot read the message as “${humanise(data.intent)}”${typeof data.confidence === "number" ? ` (${Math.round(data.confidence * 100)}% sure)` : ""}.`;
     case "closed_outcome":
       return `Closed with outcome “${humanise(data.outcome)}”${data.note ? `. Note: ${data.note}` : "."}`;
     default:

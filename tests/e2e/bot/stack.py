@@ -39,6 +39,7 @@ from backoffice.seed import load_world
 from backoffice.sql.loader import SqlLoader
 from backoffice.world import World
 from bottools import model as bot_model
+from frontdoor.contracts.understanding import UNDERSTOOD_KEY
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
 from frontdoor.secrets import BOT_SECRET_HEADER
@@ -331,7 +332,20 @@ def running_bot(
 
 class Replies(list):  # type: ignore[type-arg]
     """Rasa's replies; a whole reply (an answer, a handover) carries its text,
-    prompt and buttons in ``custom``, and counts here as the resident sees it."""
+    prompt and buttons in ``custom``, and counts here as the resident sees it. The
+    channel's last item, what the bot understood (``frontdoor_understood``), is no
+    reply: it is kept apart in ``understood``."""
+
+    def __init__(self, body: list[Any]) -> None:
+        def understood(item: Any) -> dict[str, Any] | None:
+            custom = item.get("custom") if isinstance(item, dict) else None
+            if isinstance(custom, dict) and set(custom) == {UNDERSTOOD_KEY}:
+                return custom[UNDERSTOOD_KEY]  # type: ignore[no-any-return]
+            return None
+
+        super().__init__(item for item in body if understood(item) is None)
+        self.understood = [found for item in body if (found := understood(item)) is not None]
+        self.body = body
 
     @property
     def text(self) -> str:

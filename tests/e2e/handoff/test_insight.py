@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def _history(stack: Stack, today: date) -> None:
     """Twenty days of demo conversations, stored and recorded like the seeder does."""
     engine = stack.app.state.engine
-    conversations, events, outcomes = [], [], []
+    conversations, events, outcomes, intents = [], [], [], []
     for conv in generate(today, rng_seed=5, advisors=[stack.ids["morgan"]], days=20):
         if conv.case_reference is not None:
             continue  # no back office cases here
@@ -41,13 +41,19 @@ def _history(stack: Stack, today: date) -> None:
         })  # fmt: skip
         events.extend(conv.events)
         derived = derive(EventFact(e["seq"], e["kind"], e["at"], e["data"]) for e in conv.events)
-        outcomes.append(outcome_row(conv.id, derived, started_at=conv.created_at,
-                                    closed_at=conv.closed_at, language=conv.language,
-                                    team=conv.team, demo=True))  # fmt: skip
+        row = outcome_row(conv.id, derived, started_at=conv.created_at,
+                          closed_at=conv.closed_at, language=conv.language,
+                          team=conv.team, demo=True)  # fmt: skip
+        intents += [
+            {"conversation_id": conv.id, "intent": name, "messages": n, "confidence_milli": milli}
+            for name, n, milli in row.pop("intents")
+        ]
+        outcomes.append(row)
     with engine.begin() as conn:
         conn.execute(insert(ho.conversations), conversations)
         conn.execute(insert(ho.events), events)
         conn.execute(insert(im.conversation_outcomes), outcomes)
+        conn.execute(insert(im.conversation_intents), intents)
         insight_store.rebuild_rollup(conn)  # the summary reads the daily rollup
 
 
@@ -58,6 +64,11 @@ def test_the_dashboard_report_and_history(stack: Stack, advisor: Any) -> None:
     expect(advisor.get_by_role("img", name="Conversations by outcome (chart")).to_be_visible()
     expect(advisor.locator("#table-series tbody tr").first).to_be_visible()
     expect(advisor.get_by_text("SOCITM cost per contact")).to_be_visible()
+    intents = advisor.get_by_role("img", name="What residents asked for (top intents) (chart")
+    expect(intents).to_be_visible()
+    expect(
+        advisor.get_by_role("table", name="Top intents (what the bot understood)")
+    ).to_contain_text("Ask bin day")
     assert axe_violations(advisor) == []
 
     with advisor.expect_download() as download:
@@ -66,8 +77,10 @@ def test_the_dashboard_report_and_history(stack: Stack, advisor: Any) -> None:
     assert csv.startswith("Outcome,Conversations,Share")
 
     advisor.get_by_label("View by").select_option("week")
+    advisor.get_by_label("Service area", exact=True).select_option("Waste and recycling")
     advisor.get_by_role("button", name="Show").click()
     expect(advisor.get_by_role("table", name="Conversations by week")).to_be_visible()
+    expect(advisor.get_by_label("Service area", exact=True)).to_have_value("waste")
 
     advisor.get_by_label("From", exact=True).fill("2026-05-01")
     advisor.get_by_label("To", exact=True).fill("2026-04-01")

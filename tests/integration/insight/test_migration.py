@@ -1,4 +1,5 @@
-"""Revision in_0002 fills the daily rollup from outcomes recorded before it existed."""
+"""Revision in_0002 fills the daily rollup from outcomes recorded before it existed;
+in_0003 keeps it, with the advisors' load of those outcomes unknown (0 in the sums)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ def test_upgrading_fills_the_rollup_from_earlier_outcomes(tmp_path: Path) -> Non
     try:
         upgrade(engine, "in_0001")
         with engine.begin() as conn:
-            conn.execute(insert(im.conversation_outcomes), FIXTURE)
+            earlier = [{k: v for k, v in r.items() if "advisor_" not in k} for r in FIXTURE]
+            conn.execute(insert(im.conversation_outcomes), earlier)
         upgrade(engine)
         with engine.connect() as conn:
             days = conn.execute(select(im.insight_daily)).all()
@@ -27,3 +29,4 @@ def test_upgrading_fills_the_rollup_from_earlier_outcomes(tmp_path: Path) -> Non
     assert sum(r.conversations for r in days) == len(FIXTURE)
     assert sum(r.rating_sum for r in days) == sum(r.get("rating") or 0 for r in FIXTURE)
     assert sum(r.n for r in waits) == sum(r.get("wait_seconds") is not None for r in FIXTURE)
+    assert {(r.advisor_chat_ms, r.advisor_busy_ms) for r in days} == {(0, 0)}

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, seed, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert
 
+from frontdoor.contracts.understanding import Understood
 from handoff import assignment, lifecycle
 from handoff import models as m
 from handoff.assignment import Actor
@@ -35,6 +36,7 @@ ADVISOR = Actor(user_id=7, first_name="Sam")
 ACTIONS = (
     "say",
     "answer",
+    "understood",
     "ask",
     "yes",
     "no",
@@ -78,6 +80,10 @@ def _apply(store: Store, cid: str, action: str) -> None:
     elif action in ("yes", "no"):
         payload = "/affirm" if action == "yes" else "/deny"
         lifecycle.resident_message(store, cid, client_id=client, text=action, payload=payload)
+    elif action == "understood":  # what the bot's channel adds to its replies
+        read = Understood(intent="ask_bin_day" if len(client) % 2 else "deny", confidence=0.64)
+        replies = [BotReply(understood=read), BotReply(text="Here is what I found.", links=(link,))]
+        lifecycle.bot_answered(store, cid, relayed_seq=0, replies=replies, limits=LIMITS)
     elif action in ("answer", "ask", "bot_handoff"):
         reply = {
             "answer": BotReply(text="Here is what I found.", links=(link,)),
@@ -136,6 +142,7 @@ def test_recorded_outcome_equals_recomputed(
     with engine.connect() as conn:
         recorded = insight_store.recorded(conn, cid)
         recomputed = insight_store.recompute(conn, cid)
+        assert insight_store.recompute_many(conn, [cid]) == [recomputed]  # the batched way
     assert recorded is not None and recomputed is not None
     assert recorded == recomputed
     assert recorded["outcome"] in OUTCOMES

@@ -8,8 +8,10 @@ change, then half are deleted the way the retention purge deletes them
 UTC days, London days (partial UTC days at both edges), a team, a topic, a range
 inside one day, an inverted and an empty range: every figure of the rollup's
 summary equals the raw one, except the wait percentiles, which may sit below the
-exact value by less than one wait bucket (``insight.report.wait_bucket``). The
-incrementally kept rollup also equals one rebuilt from scratch.
+exact value by less than one wait bucket (``insight.report.wait_bucket``); top
+intents and the advisors' peak and mean chats at once are compared too (one advisor
+takes every handed-over chat, so they overlap). The incrementally kept rollup also
+equals one rebuilt from scratch.
 """
 
 from __future__ import annotations
@@ -59,7 +61,14 @@ RANGES = (
 def _store(conn: Connection) -> list[str]:
     conversations: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    assignments: list[dict[str, Any]] = []
     for conv in generate(TODAY, rng_seed=11, advisors=[7], days=40):
+        if conv.assignment is not None:
+            assignments.append({
+                "conversation_id": conv.id, "user_id": 7, "team": conv.team,
+                "started_at": conv.assignment[0], "ended_at": conv.assignment[1],
+                "end_reason": "closed", "read_seq": 0,
+            })  # fmt: skip
         conversations.append({
             "id": conv.id, "created_at": conv.created_at, "updated_at": conv.created_at,
             "state": "closed", "last_seq": len(conv.events), "language": conv.language,
@@ -70,18 +79,19 @@ def _store(conn: Connection) -> list[str]:
         events.extend(conv.events)
     conn.execute(insert(ho.conversations), conversations)
     conn.execute(insert(ho.events), events)
+    conn.execute(insert(ho.assignments), assignments)
     ids = [c["id"] for c in conversations]
     for conversation_id in ids:
         store.record(conn, conversation_id)
     return ids
 
 
-def _rollup_rows(conn: Connection) -> tuple[list[Any], list[Any]]:
-    days = conn.execute(select(im.insight_daily).order_by(*im.insight_daily.primary_key)).all()
-    waits = conn.execute(
-        select(im.insight_daily_waits).order_by(*im.insight_daily_waits.primary_key)
-    ).all()
-    return [tuple(r) for r in days], [tuple(r) for r in waits]
+ROLLUPS = (im.insight_daily, im.insight_daily_waits, im.insight_daily_intents,
+           im.insight_daily_peaks)  # fmt: skip
+
+
+def _rollup_rows(conn: Connection) -> list[list[Any]]:
+    return [[tuple(r) for r in conn.execute(select(t).order_by(*t.primary_key))] for t in ROLLUPS]
 
 
 def _close_enough(rolled: int | None, raw: int | None) -> bool:
@@ -117,6 +127,9 @@ def _check(insight: Insight) -> list[int]:
         for granularity in ("day", "week", "month"):
             raw = insight.summary(filters, granularity, source="raw")
             _same(insight.summary(filters, granularity), raw)
+        with insight.engine.connect() as conn:
+            raw_peak = store.peak_chats(conn, filters)
+        assert insight.concurrency(filters, raw)["peak_concurrent"] == raw_peak
         totals.append(raw["conversations"])
     with insight.engine.begin() as conn:
         kept = _rollup_rows(conn)
@@ -134,6 +147,9 @@ def test_the_rollup_equals_the_raw_computation_through_rerecording_and_purge(dat
     assert totals[0] == len(ids) > 500
     assert totals[-1] == 0 and totals[-2] == 0  # inverted, no data: empty, not an error
     assert insight.summary(RANGES[1])["wait_p90_s"] is not None  # waits were compared
+    assert len(insight.summary(RANGES[1])["top_intents"]) > 5  # and intents
+    assert insight.concurrency(RANGES[1])["peak_concurrent"] > 1  # and overlapping chats
+    assert insight.summary(RANGES[1])["advisor_concurrency_mean"] > 1
 
     # re-recording: the same outcome twice counts once; a changed one moves
     with engine.begin() as conn:
@@ -162,6 +178,7 @@ def test_the_rollup_equals_the_raw_computation_through_rerecording_and_purge(dat
     # the retention purge: conversations and events gone, outcomes (and rollup) kept
     with engine.begin() as conn:
         conn.execute(delete(ho.events).where(ho.events.c.conversation_id.in_(ids[::2])))
+        conn.execute(delete(ho.assignments).where(ho.assignments.c.conversation_id.in_(ids[::2])))
         conn.execute(delete(ho.conversations).where(ho.conversations.c.id.in_(ids[::2])))
         for conversation_id in ids[:20]:
             store.record(conn, conversation_id)  # a purged one: nothing to recompute, kept

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import create_user, start_session
+from frontdoor.contracts.understanding import Understood
 from handoff import lifecycle
 from handoff.bot import BotReply
 from handoff.lifecycle import Limits
@@ -48,6 +49,9 @@ def _row(n: int, started: datetime, outcome: str, **values: Any) -> dict[str, An
         "rating": None,
         "case_created": False,
         "demo": False,
+        "advisor_peak_chats": None,
+        "advisor_chat_ms": None,
+        "advisor_busy_ms": None,
     }
     return {**base, **values}
 
@@ -58,15 +62,25 @@ FIXTURE = [
     _row(1, MAR2, "contained", helpful_yes=1, topic="bins", bot_answers=1),
     _row(2, MAR2, "contained", helpful_yes=1, topic="bins", bot_answers=1),
     _row(3, MAR2, "handed_over", reason="asked", wait_seconds=30, handle_seconds=300,
-         rating=5, team="waste"),
+         rating=5, team="waste", advisor_peak_chats=2, advisor_chat_ms=300_000,
+         advisor_busy_ms=200_000),
     _row(4, MAR2, "handed_over", reason="at_risk", wait_seconds=90, handle_seconds=600,
-         rating=3, team="housing"),
+         rating=3, team="housing", advisor_peak_chats=1, advisor_chat_ms=600_000,
+         advisor_busy_ms=600_000),
     _row(5, MAR2, "abandoned_in_queue", abandon_seconds=200, team="waste"),
     _row(6, MAR2, "left_message", out_of_hours=True, case_created=True, team="waste"),
     _row(7, MAR2, "unresolved", helpful_no=1),
     _row(8, MAR3, "contained", language="cy", helpful_yes=1),
     _row(9, MAR3, "handed_over", language="cy", reason="asked", wait_seconds=60,
-         handle_seconds=120, team="general"),
+         handle_seconds=120, team="general", advisor_peak_chats=3, advisor_chat_ms=120_000,
+         advisor_busy_ms=40_000),
+]  # fmt: skip
+
+# What the bot's NLU read in those purged conversations (intent, messages, sum of
+# confidences in thousandths); the open conversation below adds ask_bin_day at 0.8.
+INTENTS = [
+    (1, "ask_bin_day", 1, 900), (1, "affirm", 1, 1000), (2, "ask_bin_day", 2, 1600),
+    (3, "human", 1, 950), (4, "at_risk", 1, 700), (7, "nlu_fallback", 1, 300),
 ]  # fmt: skip
 
 
@@ -96,6 +110,14 @@ def reader(database) -> Iterator[Reader]:  # type: ignore[no-untyped-def]
             session.commit()
         with database.engine.begin() as conn:
             conn.execute(insert(im.conversation_outcomes), FIXTURE)
+            conn.execute(
+                insert(im.conversation_intents),
+                [
+                    {"conversation_id": f"purged{n:026d}", "intent": name, "messages": k,
+                     "confidence_milli": milli}
+                    for n, name, k, milli in INTENTS
+                ],
+            )  # fmt: skip
             insight_store.rebuild_rollup(conn)
         store = world.app.state.handoff.store
         clock = store.clock
@@ -103,8 +125,10 @@ def reader(database) -> Iterator[Reader]:  # type: ignore[no-untyped-def]
         open_one = store.create_conversation(language="en", page_url="", identity_token=None)
         lifecycle.resident_message(store, open_one.id, client_id="c1", text="bins?", payload=None)
         link = {"title": "Bins", "url": "http://localhost:8000/articles/bin-collection-days"}
+        understood = Understood(intent="ask_bin_day", confidence=0.8)
         lifecycle.bot_answered(
-            store, open_one.id, relayed_seq=1, replies=[BotReply("Here.", links=(link,))],
+            store, open_one.id, relayed_seq=1,
+            replies=[BotReply(understood=understood), BotReply("Here.", links=(link,))],
             limits=Limits(),
         )  # fmt: skip
         store.clock = clock
@@ -143,6 +167,61 @@ def test_figures_match_the_hand_computed_fixture(reader: Reader) -> None:
     assert s["top_topics"][1]["containment_rate"] == 1.0
 
 
+def test_top_intents_match_the_hand_computed_fixture(reader: Reader) -> None:
+    s = summary(reader, "?from=2026-03-02&to=2026-03-03")
+    assert s["intent_messages"] == 8
+    assert [
+        (i["intent"], i["kind"], i["conversations"], i["messages"], i["mean_confidence"])
+        for i in s["top_intents"]
+    ] == [
+        ("ask_bin_day", "request", 3, 4, 0.825),  # (0.9 + 1.6 + 0.8) / 4
+        ("affirm", "conversation", 1, 1, 1.0),
+        ("at_risk", "request", 1, 1, 0.7),
+        ("human", "request", 1, 1, 0.95),
+        ("nlu_fallback", "not_understood", 1, 1, 0.3),
+    ]  # fmt: skip
+    second_day = summary(reader, "?from=2026-03-03&to=2026-03-03")
+    assert [(i["intent"], i["messages"]) for i in second_day["top_intents"]] == [
+        ("ask_bin_day", 1)  # only the open conversation, derived from its events
+    ]
+    assert summary(reader, "?from=2030-01-01&to=2030-01-31")["top_intents"] == []
+    csv = reader.get("morgan", "/console/insight/export/intents.csv?from=2026-03-02&to=2026-03-03")
+    assert csv.status_code == 200
+    assert csv.text.splitlines()[:2] == [
+        "Intent,Name in the bot,Kind,Messages,Conversations,Share of messages,Mean confidence",
+        "Ask bin day,ask_bin_day,Request,4,3,50.0%,82.5%",
+    ]
+
+
+def test_advisor_concurrency_comes_from_the_recorded_outcomes(reader: Reader) -> None:
+    # the conversations are purged (no assignments left): their load was recorded
+    both = summary(reader, "?from=2026-03-02&to=2026-03-03")
+    assert both["advisor_concurrency_mean"] == 1.21  # (300 + 600 + 120) / (200 + 600 + 40)
+    assert summary(reader, "?from=2026-03-03&to=2026-03-03")["advisor_concurrency_mean"] == 3.0
+    insight = reader.world.app.state.insight
+    assert insight.concurrency(insight_store.Filters())["peak_concurrent"] == 3
+    mar2 = insight_store.Filters(MAR2.replace(hour=0), MAR3.replace(hour=0))
+    assert insight.concurrency(mar2)["peak_concurrent"] == 2
+    # a range that starts mid-day reads that day's rows, not the rollup
+    assert insight.concurrency(insight_store.Filters(MAR2, MAR3))["peak_concurrent"] == 2
+    page = reader.get("morgan", "/console/insight?from=2026-03-03&to=2026-03-03")
+    assert "chats at once: mean 3.0, peak 3" in page.text
+
+
+def test_the_service_area_filter_counts_the_bots_chats_too(reader: Reader) -> None:
+    # "bins" (two purged) and "bin-collection-days" (the open one) are waste topics
+    waste = summary(reader, "?area=waste")
+    assert (waste["conversations"], waste["contained"]) == (3, 3)
+    assert [(i["intent"], i["messages"]) for i in waste["top_intents"]] == [
+        ("ask_bin_day", 4), ("affirm", 1),
+    ]  # fmt: skip
+    assert summary(reader, "?area=planning")["conversations"] == 0
+    assert summary(reader, "?area=general&team=waste")["conversations"] == 3  # 3, 5, 6
+    assert summary(reader, "?area=waste&team=waste")["conversations"] == 0
+    page = reader.get("morgan", "/console/insight?area=waste&from=2026-03-01&to=2026-03-31")
+    assert page.status_code == 200 and '<option value="waste" selected>' in page.text
+
+
 def test_all_time_counts_stored_and_purged_conversations(reader: Reader) -> None:
     s = summary(reader)
     assert s["conversations"] == 10 and s["from"] is None
@@ -172,6 +251,7 @@ def test_an_empty_range_is_zero_and_no_data_never_an_error(reader: Reader) -> No
         ("?from=1066-10-14", "between"),
         ("?to=tomorrow", "YYYY-MM-DD"),
         ("?team=nowhere", "no team 'nowhere'"),
+        ("?area=moon", "no service area 'moon'"),
         ("?granularity=hourly", "granularity"),
     ],
 )
@@ -228,6 +308,46 @@ def test_history_search_transcript_and_inbox(reader: Reader) -> None:
     assert len(rows) == 1
     chat = reader.get("morgan", f"/console/insight/history/{rows[0]['id']}")
     assert chat.status_code == 200 and "bins?" in chat.text
+    assert "the bot read it as “Ask bin day” (80% sure)" in chat.text
     assert reader.get("morgan", "/console/insight/history/nope").status_code == 404
     inbox = reader.get("morgan", "/console/insight/messages")
     assert inbox.status_code == 200 and "No messages left." in inbox.text
+
+
+def test_messages_left_and_how_soon_their_cases_were_picked_up(reader: Reader) -> None:
+    from backoffice.models import CaseEventRow, CaseRow
+    from handoff import models as ho
+
+    with reader.world.engine.connect() as conn:
+        (open_id,) = [r["id"] for r in insight_store.history(conn, insight_store.HistoryQuery())]
+    with Session(reader.world.engine) as session:
+        case = CaseRow(
+            reference="BDC-000777", case_type="general_enquiry", status="in_progress",
+            summary="Message left in chat", owning_team="Customer Services", created_at=MAR3,
+            target_date=MAR3.date(), channel="bot",
+        )  # fmt: skip
+        session.add(case)
+        session.flush()
+        session.add_all([
+            CaseEventRow(case_id=case.id, status="received", at=MAR3, note="", by="bot"),
+            CaseEventRow(case_id=case.id, status="in_progress", at=MAR3.replace(hour=16),
+                         note="", by="sam"),
+        ])  # fmt: skip
+        session.execute(
+            insert(ho.transcripts).values(
+                conversation_id=open_id, created_at=MAR3, text="t", case_reference="BDC-000777"
+            )
+        )
+        session.commit()
+    insight = reader.world.app.state.insight
+    whole = insight_store.Filters(MAR2.replace(hour=0), MAR3.replace(hour=23))
+    pickup = insight.out_of_hours_pickup(whole)
+    assert (pickup["left_messages"], pickup["picked_up"], pickup["pickup_p50_h"]) == (1, 1, 6)
+    waste = insight.out_of_hours_pickup(insight_store.Filters(team="waste"))
+    assert waste["left_messages"] == 0  # the open chat has no team
+    later = insight.out_of_hours_pickup(insight_store.Filters(MAR3.replace(hour=11), None))
+    assert later["left_messages"] == 0
+    inbox = reader.get("morgan", "/console/insight/messages")
+    assert "BDC-000777" in inbox.text and "in_progress" in inbox.text.replace(
+        "in progress", "in_progress"
+    )

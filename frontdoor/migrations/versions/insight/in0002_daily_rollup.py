@@ -61,7 +61,7 @@ def upgrade() -> None:
     # outcomes recorded before this revision: fill the rollup from them, in SQL
     from insight import store
 
-    store.rebuild_rollup(op.get_bind())
+    store.rebuild_rollup(op.get_bind(), intents=False, sums=SUMS)  # as they were here
 
 
 def downgrade() -> None:
