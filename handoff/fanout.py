@@ -24,6 +24,8 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 class Waker:
     """Single instance: nobody else to wake."""
 
+    shared = False  # other instances may hold the other end of a conversation
+
     async def start(self, handler: Handler) -> None:
         return None
 
@@ -35,11 +37,14 @@ class Waker:
 
 
 class RedisWaker(Waker):
+    shared = True
+
     def __init__(self, url: str, instance_id: str, *, channel: str = CHANNEL) -> None:
         self._url, self._instance, self._channel = url, instance_id, channel
         self._client: Any = None
         self._task: asyncio.Task[None] | None = None
         self._on_reconnect: Callable[[], Awaitable[None]] | None = None
+        self.subscriptions = 0  # how many times the channel was (re)subscribed
 
     def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Called after (re)subscribing, when wake-ups may have been missed."""
@@ -58,6 +63,7 @@ class RedisWaker(Waker):
                 pubsub = self._client.pubsub(ignore_subscribe_messages=True)
                 await pubsub.subscribe(self._channel)
                 delay = 0.2
+                self.subscriptions += 1
                 if self._on_reconnect:
                     await self._on_reconnect()
                 async for raw in pubsub.listen():
