@@ -85,7 +85,8 @@ INJECT = """() => {
   const box = document.createElement("div");
   box.id = "injected";
   box.innerHTML = '<img id="injected-img" alt="" src="/missing.png" onerror="top.__fdInjected=1">'
-    + '<details id="injected-details" open ontoggle="top.__fdInjected=2"><summary>More</summary></details>'
+    + '<details id="injected-details" open ontoggle="top.__fdInjected=2">'
+    + '<summary>More</summary></details>'
     + '<svg id="injected-svg" onload="top.__fdInjected=3"></svg>'
     + '<a id="injected-link" href="javascript:top.__fdInjected=4">Link</a>';
   const script = document.createElement("script");
