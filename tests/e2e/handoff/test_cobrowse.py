@@ -148,6 +148,9 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         # A value typed before Allow, then allowed: the page appears in the console.
         resident.get_by_label("Full name").fill(cobrowse_site.CANARY_TYPED)
         panel.get_by_role("button", name="Ask to co-browse").click()
+        expect(prompt).to_be_visible()  # asked again: still nothing loaded or sent
+        assert resident.evaluate("typeof window.FrontdoorCobrowse") == "undefined"
+        assert wire.sent("cobrowse_mirror") == []
         resident.get_by_role("button", name="Allow").click()
         bar = resident.get_by_role("region", name="Sharing this page with Sam")
         expect(bar).to_be_visible()
