@@ -72,6 +72,17 @@ function select(conversationId) {
   for (const [id, view] of views) view.root.hidden = id !== conversationId;
   if (conversationId) viewFor(conversationId).root.hidden = false;
   panel.hidden = !conversationId;
+  layout();
+}
+
+// While the selected chat's page is shared, the right-hand column widens and
+// the live view comes first in it: a mirror squeezed under the tools is no use.
+function layout() {
+  const view = views.get(workspace.selected);
+  const sharing = Boolean(view && view.mode === "sharing");
+  const grid = document.querySelector(".workspace");
+  if (grid) grid.classList.toggle("workspace--cobrowsing", sharing);
+  return sharing;
 }
 
 workspace.addEventListener("select", (event) => select(event.detail.conversationId));
@@ -100,6 +111,7 @@ class CobrowseView {
     const labelId = uid("cobrowse-label");
     this.status = el("p", { className: "cobrowse__status", role: "status", text: "Not sharing. Ask the resident if you would like to see their page." });
     this.ask = el("button", { type: "button", className: "button button--small", text: "Ask to co-browse", on: { click: () => this.send({ type: "cobrowse_request" }) } });
+    // "stop" withdraws a request not yet answered, or ends sharing (its words follow the mode)
     this.stop = el("button", { type: "button", className: "button button--small button--warning", hidden: true, text: "Stop co-browsing", on: { click: () => this.send({ type: "cobrowse_stop" }) } });
     this.highlightTool = el("button", { type: "button", className: "button button--small button--secondary", "aria-pressed": "false", text: "Highlight an element", on: { click: () => this.pick("highlight") } });
     this.pointTool = el("button", { type: "button", className: "button button--small button--secondary", "aria-pressed": "false", text: "Point at a spot", on: { click: () => this.pick("point") } });
@@ -132,8 +144,8 @@ class CobrowseView {
       el("h4", { id: headingId, className: "cobrowse__heading", text: "Co-browse" }),
       this.status,
       el("div", { className: "cobrowse__row" }, [this.ask, this.stop, this.refresh]),
-      this.guide,
       this.frame,
+      this.guide,
     ]);
   }
 
@@ -170,15 +182,23 @@ class CobrowseView {
   }
 
   setMode(mode) {
+    const before = this.mode;
     this.mode = mode;
     this.ask.hidden = mode !== "idle";
     this.stop.hidden = mode === "idle";
+    this.stop.textContent = mode === "requested" ? "Withdraw the request" : "Stop co-browsing";
     this.refresh.hidden = mode !== "sharing";
     this.guide.hidden = mode !== "sharing";
     this.frame.hidden = mode !== "sharing";
     if (mode !== "sharing") {
       this.pick(null);
       this.destroyReplayer();
+    }
+    if (workspace.selected === this.card.id && layout() && before !== "sharing") {
+      // the live view is now first in its column: show it without taking focus
+      // (the advisor may be typing a reply), and without scrolling the page
+      const column = this.root.closest(".workspace__context");
+      if (column) column.scrollTop = 0;
     }
   }
 
