@@ -44,8 +44,11 @@ async def test_after_a_dropped_connection_the_instance_catches_up_and_hears_agai
             await eventually(lambda: catch_ups == [0], "never subscribed")
             await other.publish({"n": 1})
             await eventually(lambda: [m["n"] for m in heard] == [1], "not heard")
-            # a short drop
+            # a drop: while Redis is out of reach the listener keeps trying, and a
+            # subscription that Redis never confirmed is no reason to catch up
             proxy.cut()
+            await eventually(lambda: proxy.refused >= 2, "the listener never retried")
+            assert waker.subscriptions == 1 and catch_ups == [0]
             proxy.restore()
             await eventually(lambda: len(catch_ups) == 2, "not told to catch up")
             assert waker.subscriptions == 2
