@@ -106,7 +106,9 @@ WATCH = """() => {
   new MutationObserver(() => note(document.querySelector('.transcript').textContent))
     .observe(document.querySelector('.transcript'), {subtree: true, childList: true,
                                                     characterData: true});
-  const frame = document.querySelector('.cobrowse__screen iframe');
+  // the replayer's iframe, inside the console's mirror page
+  const frame = document.querySelector('.cobrowse__screen iframe')
+    .contentDocument.querySelector('.replayer-wrapper iframe');
   const watchFrame = () => {
     const doc = frame.contentDocument;
     new MutationObserver(() => note(doc.body ? doc.body.textContent : ''))
@@ -173,7 +175,7 @@ def run(args: argparse.Namespace) -> bool:
         card = advisor.locator("#cobrowse-panel")
         card.get_by_role("button", name="Ask to co-browse").click()
         resident.get_by_role("button", name="Allow").click()
-        mirror = advisor.frame_locator(".cobrowse__screen iframe")
+        mirror = advisor.frame_locator(".cobrowse__screen iframe").frame_locator("iframe")
         expect(mirror.locator("h1")).to_have_count(1)
         wait_for(resident, "window.FrontdoorCobrowse && FrontdoorCobrowse.stats.frames > 0")
         pages = {"home": resident.evaluate("({...window.FrontdoorCobrowse.stats})")}

@@ -134,6 +134,7 @@ def create_app(
     )
     desk = Desk(handoff, search)
     handoff.cobrowse = Cobrowse(handoff, settings)
+    hub.on_caught_up = handoff.cobrowse.ended_elsewhere
     live = Live(
         handoff,
         desk,

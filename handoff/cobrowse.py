@@ -5,6 +5,16 @@ where a step happens (the advisor's request or Stop, the resident's Allow or
 Stop) records it and relays it to the others through the wake-up channel
 (``fanout``, Redis pub/sub when scaled out), so a resident on one instance and
 an advisor on another share one session and Stop on either ends it on both.
+
+Pub/sub loses what is sent while a subscriber reconnects, so the end of a
+session is durable: Stop (and Decline, hand-back, a closed tab) is recorded as
+a ``cobrowse`` event in the store before anyone is told. Every instance reads
+the events it did not commit itself (the hub's catch-up: on a wake-up, on the
+periodic poll and at once after (re)subscribing) and ends its own copy of the
+session when one of them says it ended (``ended_elsewhere``). When scaled out,
+the instance holding the resident's socket also catches up with the store
+before it relays each mirror frame, so a session stopped on another instance
+passes on no frame after Stop even while the wake-up channel is down.
 The DOM stream (rrweb events, masked on the resident's device) passes through
 without being stored: the instance holding the resident's socket keeps the
 byte budget and relays each frame to the instance holding the advisor's,
@@ -95,6 +105,11 @@ class Session:
     grace: Timer | None = None
     last_resync: float = field(default=-RESYNC_INTERVAL_SECONDS)
     dropped: bool = False  # over budget: the next frame after the window asks for a snapshot
+    seq: int | None = None  # the conversation event that recorded the request
+
+
+# the audit actions that end a session (PROTOCOL.md §9)
+ENDING_ACTIONS = frozenset({"declined", "stopped", "withdrawn"})
 
 
 def widget_settings(settings: HandoffSettings) -> dict[str, Any]:
@@ -151,6 +166,7 @@ class Cobrowse:
             "u": session.advisor_id,
             "n": session.advisor_name,
             "sharing": session.sharing,
+            "q": session.seq,
             "started": None
             if started is None
             else (started - session.requested_at).total_seconds(),
@@ -162,9 +178,13 @@ class Cobrowse:
         if op == "s":
             self._replica(message)
         elif op == "x":
-            session = self.sessions.pop(conversation_id, None)
-            if session is not None and session.grace is not None:
-                session.grace.cancel()
+            seq = message.get("q")
+            self._end_here(
+                conversation_id,
+                seq if isinstance(seq, int) else None,
+                resident_frame=message.get("fr") if isinstance(message.get("fr"), dict) else None,
+                advisor_frame=message.get("fa") if isinstance(message.get("fa"), dict) else None,
+            )
         elif op == "here":
             session = self.sessions.get(conversation_id)
             if session is not None and session.grace is not None:
@@ -187,7 +207,13 @@ class Cobrowse:
 
     def _replica(self, message: dict[str, Any]) -> None:
         conversation_id = str(message.get("c") or "")
+        seq = message.get("q") if isinstance(message.get("q"), int) else None
         session = self.sessions.get(conversation_id)
+        if session is not None and seq is not None and session.seq not in (None, seq):
+            # a new request: the end of the one this copy belongs to was missed here
+            if session.grace is not None:
+                session.grace.cancel()
+            session = None
         if session is None:
             session = Session(
                 conversation_id,
@@ -197,6 +223,8 @@ class Cobrowse:
                 ByteBudget(self.budget_bytes),
             )
             self.sessions[conversation_id] = session
+        if seq is not None:
+            session.seq = seq
         session.sharing = bool(message.get("sharing"))
         started = message.get("started")
         if session.sharing and session.started_at is None and isinstance(started, int | float):
@@ -218,7 +246,11 @@ class Cobrowse:
             ByteBudget(self.budget_bytes),
         )
         self.sessions[conversation_id] = session
-        await self._audit(session, "requested", by="advisor")
+        try:
+            session.seq = await self._audit(session, "requested", by="advisor")
+        except BaseException:
+            self.sessions.pop(conversation_id, None)
+            raise
         await self._publish(self._share_state(session))
         await self._to_resident(conversation_id, self._request_frame(session))
         await self._to_advisor(session, "requested")
@@ -258,8 +290,9 @@ class Cobrowse:
         if not allow:
             del self.sessions[conversation_id]
             await self._audit(session, "declined", by="resident")
-            await self._publish({"op": "x", "c": conversation_id})
-            await self._to_advisor(session, "declined")
+            advisor_frame = self._advisor_frame(session, "declined")
+            self.h.hub.to_advisor(session.advisor_id, advisor_frame)
+            await self._publish_end(session, None, advisor_frame)
             return
         session.sharing = True
         session.started_at = self.h.store.clock()
@@ -270,6 +303,10 @@ class Cobrowse:
 
     async def mirror(self, conversation_id: str, frame: protocol.CobrowseMirror) -> None:
         session = self.sessions.get(conversation_id)
+        if session is not None and session.sharing and self.h.waker.shared:
+            # stopped on another instance while the wake-up channel was down? The store knows.
+            await self.h.hub.catch_up_one(conversation_id)
+            session = self.sessions.get(conversation_id)
         if session is None or not session.sharing:
             raise CobrowseError("This page is not being shared.", code="cobrowse_not_sharing")
         now = self.monotonic()
@@ -371,12 +408,12 @@ class Cobrowse:
                 self.h.spawn(self.stop(event.conversation_id, by="system", reason=reason))
 
     async def stop(self, conversation_id: str, *, by: str, reason: str) -> None:
+        # forgotten here at once (no frame passes from now), then recorded, then told
         session = self.sessions.pop(conversation_id, None)
         if session is None:
             return
         if session.grace is not None:
             session.grace.cancel()
-        await self._publish({"op": "x", "c": conversation_id})
         if session.sharing and session.started_at is not None:
             seconds = (self.h.store.clock() - session.started_at).total_seconds()
             extra = {"reason": reason, "duration_seconds": round(seconds, 1)}
@@ -384,10 +421,71 @@ class Cobrowse:
         else:
             await self._audit(session, "withdrawn", by=by, reason=reason)
         # recorded, then acknowledged: the resident's Stop is answered here
-        await self._to_resident(
-            conversation_id, {"type": "cobrowse", "action": "stopped", "reason": reason}
+        resident_frame = {"type": "cobrowse", "action": "stopped", "reason": reason}
+        advisor_frame = self._advisor_frame(session, "stopped", reason=reason)
+        self._to_resident_here(conversation_id, resident_frame)
+        self.h.hub.to_advisor(session.advisor_id, advisor_frame)
+        await self._publish_end(session, resident_frame, advisor_frame)
+
+    async def _publish_end(
+        self,
+        session: Session,
+        resident_frame: dict[str, Any] | None,
+        advisor_frame: dict[str, Any],
+    ) -> None:
+        """Tell the other instances (each tells its own sockets, if it still had the session)."""
+        await self._publish(
+            {
+                "op": "x",
+                "c": session.conversation_id,
+                "q": session.seq,
+                "fr": resident_frame,
+                "fa": advisor_frame,
+            }
         )
-        await self._to_advisor(session, "stopped", reason=reason)
+
+    def ended_elsewhere(self, events: list[Event]) -> None:
+        """Events read from the store (``Hub.on_caught_up``): a session that another
+        instance recorded as ended ends here too, even if its wake-up was lost."""
+        for event in events:
+            if event.kind != Kind.COBROWSE or event.data.get("action") not in ENDING_ACTIONS:
+                continue
+            session = self.sessions.get(event.conversation_id)
+            if session is None or session.seq is None or event.seq <= session.seq:
+                continue  # not this session's end (or not known here)
+            if event.data["action"] == "declined":
+                resident_frame = None
+                advisor_frame = self._advisor_frame(session, "declined")
+            else:
+                reason = str(event.data.get("reason") or "stopped")
+                resident_frame = {"type": "cobrowse", "action": "stopped", "reason": reason}
+                advisor_frame = self._advisor_frame(session, "stopped", reason=reason)
+            self._end_here(
+                event.conversation_id,
+                session.seq,
+                resident_frame=resident_frame,
+                advisor_frame=advisor_frame,
+            )
+
+    def _end_here(
+        self,
+        conversation_id: str,
+        seq: int | None,
+        *,
+        resident_frame: dict[str, Any] | None,
+        advisor_frame: dict[str, Any] | None,
+    ) -> None:
+        """Forget the session here and tell this instance's sockets, once."""
+        session = self.sessions.get(conversation_id)
+        if session is None or (seq is not None and session.seq not in (None, seq)):
+            return  # ended here already, or a newer session began
+        del self.sessions[conversation_id]
+        if session.grace is not None:
+            session.grace.cancel()
+        if resident_frame is not None:
+            self._to_resident_here(conversation_id, resident_frame)
+        if advisor_frame is not None:
+            self.h.hub.to_advisor(session.advisor_id, advisor_frame)
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -437,19 +535,23 @@ class Cobrowse:
             if connection.audience.value == "all":
                 connection.send(frame)
 
-    async def _to_advisor(self, session: Session, state: str, **extra: Any) -> None:
-        frame = {
+    def _advisor_frame(self, session: Session, state: str, **extra: Any) -> dict[str, Any]:
+        return {
             "type": "cobrowse",
             "conversation_id": session.conversation_id,
             "state": state,
             **extra,
         }
+
+    async def _to_advisor(self, session: Session, state: str, **extra: Any) -> None:
+        frame = self._advisor_frame(session, state, **extra)
         self.h.hub.to_advisor(session.advisor_id, frame)
         await self._publish(
             {"op": "a", "c": session.conversation_id, "u": session.advisor_id, "f": frame}
         )
 
-    async def _audit(self, session: Session, action: str, *, by: str, **extra: Any) -> None:
+    async def _audit(self, session: Session, action: str, *, by: str, **extra: Any) -> int:
+        """Record one step in the conversation; its event's sequence number."""
         data = {
             "action": action,
             "by": by,
@@ -457,4 +559,6 @@ class Cobrowse:
             "advisor_name": session.advisor_name,
             **extra,
         }
-        await self.h.commit(await run(audit, self.h.store, session.conversation_id, data))
+        tx = await run(audit, self.h.store, session.conversation_id, data)
+        await self.h.commit(tx)
+        return tx.appended[-1].seq

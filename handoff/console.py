@@ -5,6 +5,17 @@ websocket endpoints in ``api.py`` and ``ws.py`` (PROTOCOL.md §3), driven by
 the plain JS modules in ``static/console/``. Pages carry a strict
 Content-Security-Policy: no inline script or style, so an injected string
 can never run even if it slipped past text rendering.
+
+The co-browse mirror is the one exception, kept out of the console's own
+document: ``/console/mirror`` is an empty page, framed by the console, in
+which the rrweb replayer rebuilds the resident's page. The replayer puts that
+page in an iframe of its own, sandboxed to ``allow-same-origin`` only (no
+scripts run in it), whose ``about:blank`` document inherits the policy of the
+document that created it: the mirror page's. That policy allows what a
+council's page needs to look right, inline ``style`` attributes and ``<style>``
+elements and the site's own stylesheets, fonts and images, and no script but
+the console's own files, and it may connect nowhere; the console's policy
+stays as strict as before (and no longer lists the council sites at all).
 """
 
 from __future__ import annotations
@@ -32,14 +43,21 @@ router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 def content_security_policy(request: Request) -> str:
     host = request.headers.get("host", "")
     socket_origins = f"ws://{host} wss://{host}" if host else ""
-    # the co-browse mirror loads the council site's own stylesheets, fonts and images
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"font-src 'self'; connect-src 'self' {socket_origins}; media-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+    )
+
+
+def mirror_security_policy(request: Request) -> str:
+    """The co-browse mirror's page: the council's styling, no script of its own."""
     settings = getattr(request.app.state, "settings", None)
     sites = " ".join(getattr(settings, "handoff_allowed_origins", ()) or ())
     return (
-        f"default-src 'self'; script-src 'self'; style-src 'self' {sites}; "
-        f"img-src 'self' data: {sites}; font-src 'self' {sites}; "
-        f"connect-src 'self' {socket_origins}; media-src 'self' data:; "
-        "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'"
+        f"default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline' {sites}; "
+        f"img-src 'self' data: {sites}; font-src 'self' data: {sites}; "
+        "frame-ancestors 'self'; base-uri 'none'; form-action 'none'; object-src 'none'"
     )
 
 
@@ -80,6 +98,16 @@ def console_no_slash() -> Response:
 @router.get("/", response_class=HTMLResponse)
 def console_page(request: Request) -> Response:
     return _page_for(request, Role.ADVISOR, "console/console.html", title="Chats")
+
+
+@router.get("/mirror", response_class=HTMLResponse)
+def mirror_page(request: Request) -> Response:
+    """The document the co-browse replayer draws in (framed by the console only)."""
+    response = _page_for(request, Role.ADVISOR, "console/mirror.html", title="Live view")
+    if response.status_code == 200:
+        response.headers["Content-Security-Policy"] = mirror_security_policy(request)
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
 
 
 @router.get("/supervisor", response_class=HTMLResponse)

@@ -3,7 +3,11 @@
 Pub/sub loses messages (a reconnect, a slow subscriber), so a wake-up carries
 no data that matters: it only says "conversation X reached seq N", "team Y's
 queue changed", "advisor Z's chats changed". The instance then reads the
-store. The periodic poll in ``live`` catches anything a lost wake-up missed.
+store. The periodic poll in ``live`` catches anything a lost wake-up missed,
+and ``on_reconnect`` catches up as soon as the channel is subscribed again:
+on Redis's confirmation of the subscription, not when the command is sent
+(a command can be written to a connection that is already gone, and a
+catch-up before the subscription is live would leave a gap behind it).
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ Handler = Callable[[dict[str, Any]], Awaitable[None]]
 class Waker:
     """Single instance: nobody else to wake."""
 
+    shared = False  # other instances may hold the other end of a conversation
+
     async def start(self, handler: Handler) -> None:
         return None
 
@@ -35,11 +41,14 @@ class Waker:
 
 
 class RedisWaker(Waker):
+    shared = True
+
     def __init__(self, url: str, instance_id: str, *, channel: str = CHANNEL) -> None:
         self._url, self._instance, self._channel = url, instance_id, channel
         self._client: Any = None
         self._task: asyncio.Task[None] | None = None
         self._on_reconnect: Callable[[], Awaitable[None]] | None = None
+        self.subscriptions = 0  # how many times Redis confirmed the subscription
 
     def on_reconnect(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Called after (re)subscribing, when wake-ups may have been missed."""
@@ -55,12 +64,20 @@ class RedisWaker(Waker):
         delay = 0.2
         while True:
             try:
-                pubsub = self._client.pubsub(ignore_subscribe_messages=True)
+                pubsub = self._client.pubsub()
                 await pubsub.subscribe(self._channel)
-                delay = 0.2
-                if self._on_reconnect:
-                    await self._on_reconnect()
                 async for raw in pubsub.listen():
+                    if raw.get("type") == "subscribe":
+                        # confirmed (also after redis-py resubscribed by itself): what
+                        # was published while unsubscribed is lost, so catch up
+                        delay = 0.2
+                        self.subscriptions += 1
+                        if self._on_reconnect:
+                            try:
+                                await self._on_reconnect()
+                            except Exception:  # the periodic poll tries again
+                                log.exception("catching up after subscribing failed")
+                        continue
                     if raw.get("type") != "message":
                         continue
                     try:

@@ -188,6 +188,9 @@ class Hub:
         self.connections: set[Connection] = set()
         # event frames handed to sockets, per audience (metrics)
         self.on_delivered: Callable[[Audience, int], None] | None = None
+        # events read from the store rather than committed here (another instance's):
+        # co-browsing learns from them that a session ended elsewhere
+        self.on_caught_up: Callable[[list[Event]], None] | None = None
 
     # --- membership ---------------------------------------------------------------------
 
@@ -281,12 +284,24 @@ class Hub:
             if live is not None and last_seq > live.buffer.head:
                 await self.wake(conversation_id, last_seq)
 
+    async def catch_up_one(self, conversation_id: str) -> None:
+        """``poll`` for one conversation: has the store moved past what this instance saw?"""
+        channel = self.channels.get(conversation_id)
+        if channel is None:
+            return
+        heads = await anyio.to_thread.run_sync(self.store.last_seqs, [conversation_id])
+        last_seq = heads.get(conversation_id, 0)
+        if last_seq > channel.buffer.head:
+            await self.wake(conversation_id, last_seq)
+
     async def _catch_up(self, channel: Channel) -> None:
         while True:
             fresh = await anyio.to_thread.run_sync(
                 self.store.events_after, channel.conversation_id, channel.buffer.head
             )
             channel.buffer.extend(fresh)
+            if fresh and self.on_caught_up is not None:
+                self.on_caught_up(fresh)
             if len(fresh) < 2000:
                 return
 

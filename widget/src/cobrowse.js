@@ -9,7 +9,7 @@ import { el } from "./dom.js";
 
 const RECORDER_WAIT_MS = 15000;
 
-export function createCobrowse({ win, doc, refs, config, session, send, buffered, announce, openPanel, translate }) {
+export function createCobrowse({ win, doc, refs, config, session, send, buffered, announce, openPanel, closePanel = () => {}, translate }) {
   let prompt = null;
   let bar = null;
   let barWatch = null;
@@ -45,8 +45,23 @@ export function createCobrowse({ win, doc, refs, config, session, send, buffered
     } else if (frame.action === "snapshot") {
       if (recorder) recorder.snapshot();
     } else if (frame.action === "guide") {
-      if (recorder) recorder.guide(frame, (label) => announce(t("cobrowseGuide", { label: label || t("cobrowseHere") })));
+      if (recorder) reveal(recorder.guide(frame, (label) => announce(t("cobrowseGuide", { label: label || t("cobrowseHere") }))));
     }
+  }
+
+  // The advisor points at the page, so the resident must see it: a chat panel
+  // over the ring (the whole screen on a phone) is put away (the launcher
+  // brings it back), and a ring off screen is scrolled into view.
+  function reveal(ring) {
+    if (!ring || typeof ring.getBoundingClientRect !== "function") return;
+    const panel = refs.panel;
+    if (panel && !panel.hidden) {
+      const a = ring.getBoundingClientRect();
+      const b = panel.getBoundingClientRect();
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) closePanel();
+    }
+    const box = ring.getBoundingClientRect();
+    if ((box.top < 0 || box.bottom > win.innerHeight) && ring.scrollIntoView) ring.scrollIntoView({ block: "center" });
   }
 
   function showPrompt() {

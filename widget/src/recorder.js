@@ -182,16 +182,17 @@ export function start({ win, doc, settings = {}, send, buffered = () => 0, onToo
     guideNode = null;
   }
 
+  // Draws the advisor's ring (and label) on the page; returns it, or null.
   function guide(frame, announce) {
     clearGuide();
-    if (frame.kind === "clear") return;
+    if (frame.kind === "clear") return null;
     const ring = doc.createElement("div");
     ring.className = "fd-root fd-guide";
     let label = String(frame.label || "").slice(0, 80);
     if (frame.kind === "highlight") {
       const node = record.mirror.getNode(Number(frame.node));
       const element = node && node.nodeType === 3 ? node.parentElement : node;
-      if (!element || !element.getBoundingClientRect || element.closest(".fd-root")) return;
+      if (!element || !element.getBoundingClientRect || element.closest(".fd-root")) return null;
       const rect = element.getBoundingClientRect();
       ring.style.left = `${rect.left + win.scrollX - 6}px`;
       ring.style.top = `${rect.top + win.scrollY - 6}px`;
@@ -214,6 +215,7 @@ export function start({ win, doc, settings = {}, send, buffered = () => 0, onToo
     guideNode = ring;
     guideTimer = win.setTimeout(clearGuide, GUIDE_MS);
     announce(label);
+    return ring;
   }
 
   function stop() {

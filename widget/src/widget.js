@@ -141,6 +141,9 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     openPanel: () => {
       if (refs.panel.hidden) open({ focus: false });
     },
+    closePanel: () => {
+      if (!refs.panel.hidden) close();
+    },
     translate: () => t,
   });
 

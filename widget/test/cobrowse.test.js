@@ -17,8 +17,9 @@ function setUp(language = "en") {
     forms: doc.createElement("div"),
     input: doc.createElement("textarea"),
     launcher: doc.createElement("button"),
+    panel: doc.createElement("div"),
   };
-  doc.body.append(refs.root, refs.forms, refs.input, refs.launcher);
+  doc.body.append(refs.root, refs.forms, refs.input, refs.launcher, refs.panel);
   const sent = [];
   const said = [];
   const session = createStorage(() => null);
@@ -33,6 +34,9 @@ function setUp(language = "en") {
     buffered: () => 0,
     announce: (text) => said.push(text),
     openPanel: () => {},
+    closePanel: () => {
+      refs.panel.hidden = true;
+    },
     translate: () => translator(language),
   });
   return { win, doc, refs, cobrowse, sent, said, session };
@@ -97,4 +101,33 @@ test("a page load carries on only in the tab that agreed; leaving the advisor en
   assert.ok(doc.getElementById("fd-cobrowse-bar"));
   cobrowse.stateChanged("bot");
   assert.equal(doc.getElementById("fd-cobrowse-bar"), null);
+});
+
+test("a ring the chat panel covers puts the panel away (on a phone it fills the screen)", async () => {
+  const { win, doc, refs, cobrowse, said } = setUp();
+  cobrowse.receive(REQUEST, "c1");
+  doc.getElementById("fd-cobrowse-allow").click();
+  const box = (left, top, width, height) => () => ({ left, top, right: left + width, bottom: top + height });
+  let ring = null;
+  win.FrontdoorCobrowse = {
+    start: () => ({
+      stop() {},
+      snapshot() {},
+      guide(frame, announce) {
+        ring = doc.createElement("div");
+        ring.getBoundingClientRect = frame.node === 1 ? box(500, 100, 80, 20) : box(20, 300, 80, 20);
+        announce("Click here");
+        return ring;
+      },
+    }),
+  };
+  doc.querySelector("script").dispatchEvent(new win.Event("load"));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  refs.panel.getBoundingClientRect = box(0, 0, 390, 844);
+  cobrowse.receive({ type: "cobrowse", action: "guide", kind: "highlight", node: 1 }, "c1");
+  assert.equal(refs.panel.hidden, false, "a ring beside the panel leaves it open");
+  cobrowse.receive({ type: "cobrowse", action: "guide", kind: "highlight", node: 2 }, "c1");
+  assert.equal(refs.panel.hidden, true, "a ring under the panel puts it away");
+  assert.match(said.at(-1), /Sam is pointing at: Click here/);
+  assert.ok(ring);
 });

@@ -4,6 +4,11 @@
 // through, and nothing the advisor does reaches the resident's page except a
 // highlight ring with a short label.
 //
+// The replayer draws in a document of its own, /console/mirror, framed here:
+// the resident's page needs inline styles, which the console's own policy
+// refuses, and it must never share the console's document (handoff/console.py).
+// The replayer's iframe inside it is sandboxed with no scripts at all.
+//
 // One view per chat, in the workspace's right-hand #cobrowse-panel; the
 // selected chat's view is shown. It follows the workspace's events
 // (workspace.js): "select", "removed", and every socket "frame".
@@ -12,16 +17,18 @@ import { el, uid } from "./dom.js";
 import { workspace } from "./workspace.js";
 
 const views = new Map(); // conversation id -> view
-let replayerModule = null;
+const MIRROR_PAGE = "/console/mirror";
 
-function loadReplayer() {
-  if (!replayerModule) {
-    if (!document.getElementById("rrweb-replay-css")) {
-      document.head.append(el("link", { id: "rrweb-replay-css", rel: "stylesheet", href: "/static/console/vendor/rrweb-replay.css" }));
-    }
-    replayerModule = import("./vendor/rrweb-replay.js");
-  }
-  return replayerModule;
+// A frame holding the mirror page, resolved once its replayer has loaded.
+function mirrorDocument(frame) {
+  return new Promise((resolve, reject) => {
+    frame.addEventListener("load", () => {
+      const mirror = frame.contentWindow && frame.contentWindow.frontdoorMirror;
+      if (mirror) resolve(mirror);
+      else reject(new Error("the mirror page did not load"));
+    }, { once: true });
+    frame.addEventListener("error", reject, { once: true });
+  });
 }
 
 function routeCobrowse(frame) {
@@ -65,6 +72,17 @@ function select(conversationId) {
   for (const [id, view] of views) view.root.hidden = id !== conversationId;
   if (conversationId) viewFor(conversationId).root.hidden = false;
   panel.hidden = !conversationId;
+  layout();
+}
+
+// While the selected chat's page is shared, the right-hand column widens and
+// the live view comes first in it: a mirror squeezed under the tools is no use.
+function layout() {
+  const view = views.get(workspace.selected);
+  const sharing = Boolean(view && view.mode === "sharing");
+  const grid = document.querySelector(".workspace");
+  if (grid) grid.classList.toggle("workspace--cobrowsing", sharing);
+  return sharing;
 }
 
 workspace.addEventListener("select", (event) => select(event.detail.conversationId));
@@ -81,6 +99,7 @@ class CobrowseView {
     this.card = card;
     this.mode = "idle"; // idle | requested | sharing
     this.replayer = null;
+    this.mirrorFrame = null; // the iframe holding /console/mirror
     this.parts = new Map(); // batch -> {parts, got: []}
     this.pending = []; // events that arrived while the replayer loaded
     this.scale = 1;
@@ -92,6 +111,7 @@ class CobrowseView {
     const labelId = uid("cobrowse-label");
     this.status = el("p", { className: "cobrowse__status", role: "status", text: "Not sharing. Ask the resident if you would like to see their page." });
     this.ask = el("button", { type: "button", className: "button button--small", text: "Ask to co-browse", on: { click: () => this.send({ type: "cobrowse_request" }) } });
+    // "stop" withdraws a request not yet answered, or ends sharing (its words follow the mode)
     this.stop = el("button", { type: "button", className: "button button--small button--warning", hidden: true, text: "Stop co-browsing", on: { click: () => this.send({ type: "cobrowse_stop" }) } });
     this.highlightTool = el("button", { type: "button", className: "button button--small button--secondary", "aria-pressed": "false", text: "Highlight an element", on: { click: () => this.pick("highlight") } });
     this.pointTool = el("button", { type: "button", className: "button button--small button--secondary", "aria-pressed": "false", text: "Point at a spot", on: { click: () => this.pick("point") } });
@@ -124,8 +144,8 @@ class CobrowseView {
       el("h4", { id: headingId, className: "cobrowse__heading", text: "Co-browse" }),
       this.status,
       el("div", { className: "cobrowse__row" }, [this.ask, this.stop, this.refresh]),
-      this.guide,
       this.frame,
+      this.guide,
     ]);
   }
 
@@ -162,9 +182,11 @@ class CobrowseView {
   }
 
   setMode(mode) {
+    const before = this.mode;
     this.mode = mode;
     this.ask.hidden = mode !== "idle";
     this.stop.hidden = mode === "idle";
+    this.stop.textContent = mode === "requested" ? "Withdraw the request" : "Stop co-browsing";
     this.refresh.hidden = mode !== "sharing";
     this.guide.hidden = mode !== "sharing";
     this.frame.hidden = mode !== "sharing";
@@ -172,28 +194,39 @@ class CobrowseView {
       this.pick(null);
       this.destroyReplayer();
     }
+    if (workspace.selected === this.card.id && layout() && before !== "sharing") {
+      // the live view is now first in its column: show it without taking focus
+      // (the advisor may be typing a reply), and without scrolling the page
+      const column = this.root.closest(".workspace__context");
+      if (column) column.scrollTop = 0;
+    }
   }
 
   async startReplayer() {
-    if (this.replayer) return;
-    let module;
+    if (this.replayer || this.mirrorFrame) return;
+    // the mirror is a picture for the advisor: named, and out of the tab order
+    const title = `Live view of ${this.card.label}'s page`;
+    const frame = el("iframe", { className: "cobrowse__mirror", src: MIRROR_PAGE, title, tabindex: "-1" });
+    this.mirrorFrame = frame;
+    const loaded = mirrorDocument(frame);
+    this.screen.replaceChildren(frame);
+    let mirror;
     try {
-      module = await loadReplayer();
+      mirror = await loaded;
     } catch {
       this.say("The live view could not load. Reload the console and try again.");
       return;
     }
-    if (this.mode !== "sharing" || this.replayer) return;
-    this.replayer = new module.Replayer([], {
-      root: this.screen,
+    if (this.mode !== "sharing" || this.replayer || this.mirrorFrame !== frame) return;
+    this.replayer = new mirror.Replayer([], {
+      root: mirror.root,
       liveMode: true,
       mouseTail: false,
       showWarning: false,
       triggerFocus: false,
       UNSAFE_replayCanvas: false,
     });
-    // the mirror is a picture for the advisor: named, and out of the tab order
-    this.replayer.iframe.setAttribute("title", `Live view of ${this.card.label}'s page`);
+    this.replayer.iframe.setAttribute("title", title);
     this.replayer.iframe.setAttribute("tabindex", "-1");
     this.replayer.on("resize", (size) => this.resize(size));
     this.replayer.startLive(Date.now());
@@ -211,6 +244,7 @@ class CobrowseView {
     }
     if (this.onResize) window.removeEventListener("resize", this.onResize);
     this.replayer = null;
+    this.mirrorFrame = null;
     this.parts.clear();
     this.pending = [];
     this.screen.replaceChildren();
@@ -255,10 +289,11 @@ class CobrowseView {
     this.pageSize = size;
     const width = this.frame.clientWidth || this.root.clientWidth || size.width;
     this.scale = Math.min(1, width / size.width);
-    const wrapper = this.screen.querySelector(".replayer-wrapper");
-    if (wrapper) {
-      wrapper.style.transform = `scale(${this.scale})`;
-      wrapper.style.transformOrigin = "0 0";
+    if (this.mirrorFrame) {
+      // the mirror page at the resident's size, scaled down to fit the panel
+      this.mirrorFrame.style.width = `${size.width}px`;
+      this.mirrorFrame.style.height = `${size.height}px`;
+      this.mirrorFrame.style.transform = `scale(${this.scale})`;
     }
     this.frame.style.height = `${Math.ceil(size.height * this.scale)}px`;
   }

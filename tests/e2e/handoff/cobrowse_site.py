@@ -1,6 +1,8 @@
 """The council website of the co-browse tests and benchmark: a form page with
-canary values in masked, blocked and council-configured parts, and its own
-stylesheet (so the mirror must load it from the site's origin)."""
+canary values in masked, blocked and council-configured parts, its own
+stylesheet (so the mirror must load it from the site's origin), and an
+element styled only by its own ``style`` attribute (as many council pages
+have), which the mirror must show the same."""
 
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ CANARIES = (CANARY_MASKED, CANARY_BLOCKED, CANARY_CONFIGURED, CANARY_TYPED, CANA
 # the council's own configuration: National Insurance numbers are masked
 SETTINGS = {"FRONTDOOR_HANDOFF_COBROWSE_MASK_SELECTORS": ".nino"}
 
+INLINE_STYLE = (
+    "color: rgb(112, 0, 112); background-color: rgb(255, 221, 0); "
+    "border-left: 7px solid rgb(0, 112, 60); padding: 9px 13px; font-style: italic"
+)
 STYLES = b"body{font-family:sans-serif;margin:0 2em}h1{color:#0b0c0c}.nino{font-weight:bold}"
 
 
@@ -35,6 +41,7 @@ def page(handoff_url: str, title: str, main: str) -> bytes:
 
 APPLY = f"""<h1>Book a bulky waste collection</h1>
 <p>Tell us what you would like collected.</p>
+<p id="inline-styled" style="{INLINE_STYLE}">Collections are on weekdays only.</p>
 <p data-frontdoor-mask>Your reference is {CANARY_MASKED}</p>
 <div data-frontdoor-block><p>Card ending {CANARY_BLOCKED}</p></div>
 <p>National Insurance number: <span class="nino">{CANARY_CONFIGURED}</span></p>
@@ -69,6 +76,7 @@ class CobrowseWebsite(_Website):
         self.send_header(
             "Content-Security-Policy",
             f"default-src 'self'; script-src 'self' {origin}; style-src 'self' {origin}; "
+            "style-src-attr 'unsafe-inline'; "
             f"connect-src 'self' {origin} {ws}; img-src 'self' data:; base-uri 'none'",
         )
         self.send_header("Content-Length", str(len(body)))

@@ -72,7 +72,28 @@ class Wire:
 
 
 def mirror_frame(advisor: Any) -> Any:
-    return advisor.frame_locator(".cobrowse__screen iframe")
+    """The replayed page: the replayer's iframe inside the console's mirror page."""
+    return advisor.frame_locator(".cobrowse__screen iframe").frame_locator("iframe")
+
+
+STYLE_PROPERTIES = ("color", "background-color", "border-left", "padding", "font-style")
+COMPUTED = f"e => {list(STYLE_PROPERTIES)}.map(p => getComputedStyle(e).getPropertyValue(p))"
+
+# Markup a script on the council's page might add: each tries to run code in the
+# console (the mirror must show it, and none of it may ever run there).
+INJECT = """() => {
+  const box = document.createElement("div");
+  box.id = "injected";
+  box.innerHTML = '<img id="injected-img" alt="" src="/missing.png" onerror="top.__fdInjected=1">'
+    + '<details id="injected-details" open ontoggle="top.__fdInjected=2">'
+    + '<summary>More</summary></details>'
+    + '<svg id="injected-svg" onload="top.__fdInjected=3"></svg>'
+    + '<a id="injected-link" href="javascript:top.__fdInjected=4">Link</a>';
+  const script = document.createElement("script");
+  script.textContent = "top.__fdInjected = 5";
+  box.append(script);
+  document.querySelector("main").append(box);
+}"""
 
 
 def bar_clear_of_page(page: Any) -> bool:
@@ -127,6 +148,9 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         # A value typed before Allow, then allowed: the page appears in the console.
         resident.get_by_label("Full name").fill(cobrowse_site.CANARY_TYPED)
         panel.get_by_role("button", name="Ask to co-browse").click()
+        expect(prompt).to_be_visible()  # asked again: still nothing loaded or sent
+        assert resident.evaluate("typeof window.FrontdoorCobrowse") == "undefined"
+        assert wire.sent("cobrowse_mirror") == []
         resident.get_by_role("button", name="Allow").click()
         bar = resident.get_by_role("region", name="Sharing this page with Sam")
         expect(bar).to_be_visible()
@@ -134,6 +158,17 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         assert bar_clear_of_page(resident), "the sharing bar covers the top of the page"
         mirror = mirror_frame(advisor)
         expect(mirror.locator("h1")).to_have_text("Book a bulky waste collection")
+        # An element styled only by its style attribute looks the same in the mirror.
+        styled = resident.locator("#inline-styled").evaluate(COMPUTED)
+        assert styled[0] == "rgb(112, 0, 112)", styled  # the resident's page applies it
+        assert mirror.locator("#inline-styled").evaluate(COMPUTED) == styled
+        # Script put into the resident's page reaches the mirror as markup, and never runs.
+        resident.evaluate(INJECT)
+        for injected in ("#injected-img", "#injected-details", "#injected-svg", "#injected-link"):
+            expect(mirror.locator(injected)).to_have_count(1)
+        for frame in advisor.frames:
+            if frame.url.startswith(stack.handoff_url):  # the console and its mirror page
+                assert frame.evaluate("window.__fdInjected") is None, frame.url
         expect(mirror.locator("#name")).to_have_value(re.compile(r"^\*+$"))
         resident.get_by_label("Notes").fill(cobrowse_site.CANARY_NOTES)
         expect(mirror.locator("#notes")).to_have_value(re.compile(r"^\*{8,}$"))

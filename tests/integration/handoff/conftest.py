@@ -226,10 +226,12 @@ def build_world(
     hours: str = "always",
     intervals: dict[str, float] | None = None,
     backoffice: Any = None,
+    waker: Any = None,
     **settings: str,
 ) -> World:  # type: ignore[no-untyped-def]
     """``backoffice``: default the in-memory fake (``world.loader`` fills it); pass the
-    SQL one (``demo_backoffice(database.engine)``) to test what the product runs."""
+    SQL one (``demo_backoffice(database.engine)``) to test what the product runs.
+    ``waker``: the wake-up channel, when a test needs its own (default: from settings)."""
     ids = seed_world(database.engine, hours)
     bot = FakeBot()
     loader = None
@@ -248,6 +250,7 @@ def build_world(
         search=search,
         identity=identity,
         engine=database.engine,
+        waker=waker,
         intervals={
             "poll_interval": 0.2,
             "views_interval": 0.3,

@@ -12,7 +12,7 @@ import pytest
 from frontdoor.exceptions import ConfigurationError
 from handoff import protocol
 from handoff.cobrowse import ByteBudget, Cobrowse, widget_settings
-from handoff.delivery import Audience
+from handoff.delivery import Audience, Event, Kind
 from handoff.exceptions import InvalidFrame
 from handoff.hub import Outbox
 from handoff.settings import HandoffSettings
@@ -187,7 +187,7 @@ def relay_cobrowse(place: Place) -> Cobrowse:
     settings = HandoffSettings.load({"FRONTDOOR_ENVIRONMENT": "test", **SECRETS})
     handoff = SimpleNamespace(
         hub=place.hub,
-        waker=SimpleNamespace(publish=place.publish),
+        waker=SimpleNamespace(publish=place.publish, shared=False),
         store=SimpleNamespace(clock=lambda: datetime(2026, 12, 6, 9, 0, tzinfo=UTC)),
     )
     return Cobrowse(handoff, settings, monotonic=lambda: 100.0)  # type: ignore[arg-type]
@@ -232,3 +232,44 @@ async def test_relayed_steps_keep_a_replica_and_mirror_frames_reach_the_advisors
     await cobrowse.on_relay({"op": "m", "c": CID, "u": 7, "f": frame})
     assert place.advisor[-1] == {"type": "cobrowse"}
     await cobrowse.on_relay({"op": "nonsense", "c": CID})  # ignored
+
+
+def cobrowse_event(seq: int, action: str, **data: object) -> Event:
+    return Event(CID, seq, Kind.COBROWSE, {"action": action, "by": "advisor", **data}, AT)
+
+
+async def test_an_end_read_from_the_store_ends_this_instances_copy_once() -> None:
+    place = Place()
+    cobrowse = relay_cobrowse(place)
+    state = {"k": "cb", "op": "s", "c": CID, "u": 7, "n": "Sam", "sharing": True, "q": 5}
+    await cobrowse.on_relay(state)
+    # an older session's end, or another kind of event: this session carries on
+    cobrowse.ended_elsewhere([cobrowse_event(4, "stopped", reason="advisor_stopped")])
+    cobrowse.ended_elsewhere([Event(CID, 6, Kind.MESSAGE, {"text": "hello"}, AT)])
+    assert CID in cobrowse.sessions and place.resident == []
+    # its own end, recorded on another instance whose wake-up never came
+    cobrowse.ended_elsewhere([cobrowse_event(9, "stopped", reason="advisor_stopped")])
+    assert CID not in cobrowse.sessions
+    stopped = {"type": "cobrowse", "action": "stopped", "reason": "advisor_stopped"}
+    assert place.resident == [stopped]
+    assert place.advisor == [{**stopped_for_advisor, "reason": "advisor_stopped"}]
+    # the late wake-up of the same end tells nobody twice
+    await cobrowse.on_relay({"op": "x", "c": CID, "q": 5, "fr": stopped, "fa": {"x": 1}})
+    assert len(place.resident) == 1 and len(place.advisor) == 1
+
+
+async def test_a_new_request_replaces_a_copy_whose_end_was_missed() -> None:
+    place = Place()
+    cobrowse = relay_cobrowse(place)
+    state = {"k": "cb", "op": "s", "c": CID, "u": 7, "n": "Sam", "sharing": True, "q": 5}
+    await cobrowse.on_relay(state)
+    await cobrowse.on_relay({**state, "sharing": False, "q": 12})
+    session = cobrowse.sessions[CID]
+    assert session.seq == 12 and not session.sharing
+    # the old session's end arrives late: the new one is not touched
+    await cobrowse.on_relay({"op": "x", "c": CID, "q": 5, "fr": {"type": "cobrowse"}})
+    assert cobrowse.sessions[CID] is session and place.resident == []
+
+
+AT = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
+stopped_for_advisor = {"type": "cobrowse", "conversation_id": CID, "state": "stopped"}
