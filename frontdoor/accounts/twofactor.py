@@ -91,7 +91,8 @@ class Enrolment:
 @dataclass(frozen=True)
 class Status:
     enrolled: bool
-    required: bool
+    required: bool  # by any rule: the server's, the admin's for everyone, or for this person
+    required_for_person: bool  # the admin's rule for this person alone
     single_sign_on: bool  # linked to an SSO identity: SSO sign-ins are not asked
 
 
@@ -161,6 +162,7 @@ def status(session: Session, user_id: int, *, server_rule: bool) -> Status:
     return Status(
         enrolled=is_enrolled(session, user_id),
         required=required_for(session, user_id, server_rule=server_rule),
+        required_for_person=bool(user and user.two_factor_required),
         single_sign_on=bool(user and user.sso_subject),
     )
 

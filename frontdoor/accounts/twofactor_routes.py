@@ -189,7 +189,7 @@ def two_factor_router(
         if info is None:
             return RedirectResponse(f"{login_path}?next={account_path}", status_code=303)
         status, left = gate.two_factor_status(info.user.id)
-        values: dict[str, Any] = {"status": status, "codes_left": left}
+        values: dict[str, Any] = {"two_factor": status, "codes_left": left}
         if not status.enrolled:
             try:
                 values.update(setup_values(request, info.user.id))
@@ -217,7 +217,7 @@ def two_factor_router(
             )
         except TwoFactorError as exc:
             status, left = gate.two_factor_status(info.user.id)
-            values: dict[str, Any] = {"status": status, "codes_left": left}
+            values: dict[str, Any] = {"two_factor": status, "codes_left": left}
             if not status.enrolled:
                 values.update(setup_values(request, info.user.id))
             return refused(request, exc, lang=lang, template="two_factor_setup.html",

@@ -179,7 +179,12 @@ class AccountsGate:
     # -- two-factor (frontdoor.accounts.twofactor) ---------------------------------------
 
     def _now(self) -> datetime:
+        """The time codes are checked at and half sign-ins expire by."""
         return self.two_factor.clock()
+
+    def _throttle_now(self) -> datetime:
+        """The time sign-in attempts are counted by (the password step's clock)."""
+        return self._clock() if self._clock else self._audit_clock()
 
     def _second_step_for(self, db: Session, user_id: int) -> str:
         """After a right password: "code", "enrol" (required, not set up) or "" (none)."""
@@ -214,9 +219,9 @@ class AccountsGate:
         client_ip: str,
     ) -> TwoFactorError:  # fmt: skip
         """Count and audit a wrong second step; too many on one token ends it."""
-        now = self._now()
         db.rollback()
-        db.add(LoginAttempt(email=pending.email, client_ip=client_ip[:64], succeeded=False, at=now))
+        db.add(LoginAttempt(email=pending.email, client_ip=client_ip[:64], succeeded=False,
+                            at=self._throttle_now()))  # fmt: skip
         failures = twofactor.count_failure(db, token)
         audit.record(db, actor=pending.email, action=AuditAction.SIGN_IN_FAILED,
                      subject=f"user:{pending.user_id}",
@@ -228,7 +233,9 @@ class AccountsGate:
         return exc
 
     def _check_throttle(self, db: Session, pending: twofactor.Pending, client_ip: str) -> None:
-        wait = service.throttle_wait(db, email=pending.email, client_ip=client_ip, now=self._now())
+        wait = service.throttle_wait(
+            db, email=pending.email, client_ip=client_ip, now=self._throttle_now()
+        )
         if wait > 0:
             audit.record(db, actor=pending.email, action=AuditAction.SIGN_IN_FAILED,
                          subject=f"user:{pending.user_id}",

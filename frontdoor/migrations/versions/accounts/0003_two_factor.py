@@ -64,9 +64,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_auth_pending_sign_ins"),
     )
     op.create_index("ix_auth_pending_sign_ins_user_id", "auth_pending_sign_ins", ["user_id"])
-    op.create_index(
-        "ix_auth_pending_sign_ins_expires_at", "auth_pending_sign_ins", ["expires_at"]
-    )
+    op.create_index("ix_auth_pending_sign_ins_expires_at", "auth_pending_sign_ins", ["expires_at"])
     op.create_table(
         "auth_policies",
         sa.Column("name", sa.String(60), nullable=False),
