@@ -60,7 +60,7 @@ STAGE_CODE = "code"
 STAGE_ENROL = "enrol"
 # Crockford's base32 without look-alikes: what people copy from paper.
 _RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
-_CODE_RE = re.compile(r"^\d{6}$")
+_CODE_RE = re.compile(r"[0-9]{6}")  # ASCII digits only (\d takes any script's)
 
 
 class TwoFactorError(AccountsError):
@@ -212,7 +212,7 @@ def pending_enrolment(session: Session, user_id: int, *, box: SecretBox | None, 
 
 def matching_step(secret: str, code: str, *, now: datetime) -> int | None:
     """The time step whose code this is (now, or one step either side), else None."""
-    if not _CODE_RE.match(code):
+    if not _CODE_RE.fullmatch(code):
         return None
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
     current = totp.timecode(now)
@@ -248,7 +248,7 @@ def confirm_enrolment(
     if credential is None or user is None or credential.confirmed_at is not None:
         raise TwoFactorError("not_enrolling", "Start setting up two-factor authentication again.")
     code = normalise_code(code)
-    if not _CODE_RE.match(code):
+    if not _CODE_RE.fullmatch(code):
         raise TwoFactorError("bad_format", "Enter the 6-digit code from your authenticator app.")
     step = matching_step(box.open(credential.secret_sealed), code, now=now)
     if step is None or not _accept_step(session, user_id, step):
@@ -295,7 +295,7 @@ def verify(
     code = normalise_code(typed)
     if not code:
         raise TwoFactorError("bad_format", "Enter the 6-digit code from your authenticator app.")
-    if _CODE_RE.match(code):
+    if _CODE_RE.fullmatch(code):
         credential = _credential(session, user_id)
         if box is None or credential is None or credential.confirmed_at is None:
             raise TwoFactorError("wrong_code", "The code is not right.")

@@ -58,10 +58,12 @@ def editor(database, tmp_path, clock):  # type: ignore[no-untyped-def]
     app = create_app(settings, search_engine=hashing_engine(), engine=database.engine, clock=clock)
     factory = make_session_factory(database.engine)
     with factory() as db:
-        service.create_user(db, email=EMAIL, display_name="Tess Tester", password=PASSWORD,
-                            roles=(Role.EDITOR,))  # fmt: skip
-        service.create_user(db, email=ADMIN_EMAIL, display_name="Ada Admin", password=PASSWORD,
-                            roles=(Role.ADMIN,))  # fmt: skip
+        service.create_user(
+            db, email=EMAIL, display_name="Tess Tester", password=PASSWORD, roles=(Role.EDITOR,)
+        )
+        service.create_user(
+            db, email=ADMIN_EMAIL, display_name="Ada Admin", password=PASSWORD, roles=(Role.ADMIN,)
+        )
         db.commit()
     with TestClient(app, base_url="http://testserver") as client:
         yield client
@@ -69,8 +71,9 @@ def editor(database, tmp_path, clock):  # type: ignore[no-untyped-def]
 
 def sign_in(client: TestClient, email: str = EMAIL, prefix: str = "/editor") -> Any:
     client.cookies.clear()
-    return client.post(f"{prefix}/login", data={"email": email, "password": PASSWORD},
-                       follow_redirects=False)  # fmt: skip
+    return client.post(
+        f"{prefix}/login", data={"email": email, "password": PASSWORD}, follow_redirects=False
+    )
 
 
 def csrf(page: str) -> str:
@@ -106,8 +109,10 @@ def enrol(client: TestClient, clock: MovingClock) -> tuple[str, list[str]]:
     assert page.status_code == 200
     assert 'src="data:image/svg+xml' in page.text  # the QR code
     secret = setup_key(page.text)
-    done = client.post("/editor/account/two-factor",
-                       data={"code": code_at(secret, clock), "csrf_token": csrf(page.text)})  # fmt: skip
+    done = client.post(
+        "/editor/account/two-factor",
+        data={"code": code_at(secret, clock), "csrf_token": csrf(page.text)},
+    )
     assert done.status_code == 200, done.text
     codes = recovery_codes(done.text)
     assert len(codes) == twofactor.RECOVERY_CODE_COUNT
@@ -120,16 +125,22 @@ def test_enrol_confirms_with_a_code_then_sign_in_asks_for_one(editor, database, 
     sign_in(editor)
     page = editor.get("/editor/account/two-factor")
     secret = setup_key(page.text)
-    wrong = editor.post("/editor/account/two-factor", data={"code": "000000" if
-                        code_at(secret, clock) != "000000" else "111111",
-                        "csrf_token": csrf(page.text)})  # fmt: skip
+    wrong = editor.post(
+        "/editor/account/two-factor",
+        data={
+            "code": "000000" if code_at(secret, clock) != "000000" else "111111",
+            "csrf_token": csrf(page.text),
+        },
+    )
     assert wrong.status_code == 422
     assert "The code is not right" in wrong.text and 'aria-invalid="true"' in wrong.text
     assert setup_key(wrong.text) == secret  # the same authenticator is still being set up
     no_csrf = editor.post("/editor/account/two-factor", data={"code": code_at(secret, clock)})
     assert no_csrf.status_code == 403
-    done = editor.post("/editor/account/two-factor",
-                       data={"code": code_at(secret, clock), "csrf_token": csrf(page.text)})  # fmt: skip
+    done = editor.post(
+        "/editor/account/two-factor",
+        data={"code": code_at(secret, clock), "csrf_token": csrf(page.text)},
+    )
     assert len(recovery_codes(done.text)) == 10
     with make_session_factory(database.engine)() as db:
         stored = db.scalars(select(TotpCredential)).one()
@@ -154,8 +165,9 @@ def test_enrol_confirms_with_a_code_then_sign_in_asks_for_one(editor, database, 
     form = editor.get("/editor/login/two-factor")
     assert "Enter the 6-digit code from your authenticator app" in form.text
     assert 'autocomplete="one-time-code"' in form.text
-    signed = editor.post("/editor/login/two-factor", data={"code": code_at(secret, clock)},
-                         follow_redirects=False)  # fmt: skip
+    signed = editor.post(
+        "/editor/login/two-factor", data={"code": code_at(secret, clock)}, follow_redirects=False
+    )
     assert signed.status_code == 303 and signed.headers["location"] == "/editor"
     assert SESSION_COOKIE in editor.cookies
     assert editor.get("/editor").status_code == 200
@@ -178,8 +190,9 @@ def test_a_code_is_accepted_once_and_the_next_window_works(editor, database, clo
     older = editor.post("/editor/login/two-factor", data={"code": code_at(secret, clock, -2)})
     assert older.status_code == 422
     clock.advance(30)
-    fresh = editor.post("/editor/login/two-factor", data={"code": code_at(secret, clock)},
-                        follow_redirects=False)  # fmt: skip
+    fresh = editor.post(
+        "/editor/login/two-factor", data={"code": code_at(secret, clock)}, follow_redirects=False
+    )
     assert fresh.status_code == 303
     failed = audit(database, AuditAction.SIGN_IN_FAILED)
     assert [json.loads(e.detail)["reason"] for e in failed] == ["wrong_code", "wrong_code"]
@@ -189,8 +202,11 @@ def test_a_drifting_clock_one_step_out_is_accepted(editor, clock) -> None:  # ty
     secret, _ = enrol(editor, clock)
     clock.advance(90)
     sign_in(editor)
-    late = editor.post("/editor/login/two-factor", data={"code": code_at(secret, clock, -1)},
-                       follow_redirects=False)  # fmt: skip
+    late = editor.post(
+        "/editor/login/two-factor",
+        data={"code": code_at(secret, clock, -1)},
+        follow_redirects=False,
+    )
     assert late.status_code == 303
     clock.advance(90)
     sign_in(editor)
@@ -218,7 +234,7 @@ def test_wrong_codes_are_limited_and_counted(editor, database, clock) -> None:  
     clock.advance(30)
     sign_in(editor)
     right = code_at(secret, clock)
-    wrong = "%06d" % ((int(right) + 1) % 1_000_000)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     for _ in range(twofactor.MAX_FAILURES_PER_PENDING - 1):
         assert editor.post("/editor/login/two-factor", data={"code": wrong}).status_code == 422
     last = editor.post("/editor/login/two-factor", data={"code": wrong})
@@ -254,9 +270,11 @@ def test_required_but_not_set_up_is_sent_to_set_up_and_nothing_else(
 ) -> None:  # type: ignore[no-untyped-def]
     assert sign_in(editor, ADMIN_EMAIL).headers["location"] == "/editor"
     admin_page = editor.get("/editor/admin")
-    saved = editor.post("/editor/admin/two-factor",
-                        data={"required": "yes", "csrf_token": csrf(admin_page.text)},
-                        follow_redirects=False)  # fmt: skip
+    saved = editor.post(
+        "/editor/admin/two-factor",
+        data={"required": "yes", "csrf_token": csrf(admin_page.text)},
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     policy = audit(database, AuditAction.TWO_FACTOR_POLICY)
     assert [(e.actor, json.loads(e.detail)) for e in policy] == [(ADMIN_EMAIL, {"required": True})]
@@ -283,8 +301,11 @@ def test_an_admin_resets_and_requires_per_person(editor, database, clock) -> Non
     sign_in(editor, ADMIN_EMAIL)
     user_page = editor.get(f"/editor/admin/users/{tess.id}")
     assert "On: this person signs in with a password and a code" in user_page.text
-    reset = editor.post(f"/editor/admin/users/{tess.id}/two-factor/reset",
-                        data={"csrf_token": csrf(user_page.text)}, follow_redirects=False)  # fmt: skip
+    reset = editor.post(
+        f"/editor/admin/users/{tess.id}/two-factor/reset",
+        data={"csrf_token": csrf(user_page.text)},
+        follow_redirects=False,
+    )
     assert reset.status_code == 303
     assert [e.subject for e in audit(database, AuditAction.TWO_FACTOR_RESET)] == [f"user:{tess.id}"]
     # not required: straight in after a reset
@@ -292,9 +313,16 @@ def test_an_admin_resets_and_requires_per_person(editor, database, clock) -> Non
     # required for her alone: set up again at the next sign-in
     sign_in(editor, ADMIN_EMAIL)
     user_page = editor.get(f"/editor/admin/users/{tess.id}")
-    saved = editor.post(f"/editor/admin/users/{tess.id}",
-                        data={"roles": "editor", "active": "yes", "two_factor_required": "yes",
-                              "csrf_token": csrf(user_page.text)}, follow_redirects=False)  # fmt: skip
+    saved = editor.post(
+        f"/editor/admin/users/{tess.id}",
+        data={
+            "roles": "editor",
+            "active": "yes",
+            "two_factor_required": "yes",
+            "csrf_token": csrf(user_page.text),
+        },
+        follow_redirects=False,
+    )
     assert saved.status_code == 303
     assert sign_in(editor).headers["location"] == "/editor/login/two-factor/set-up"
     assert sign_in(editor, ADMIN_EMAIL).headers["location"] == "/editor"  # others are not asked
@@ -308,10 +336,12 @@ def test_the_advisor_console_uses_the_same_accounts_and_flow(database, clock) ->
         gate = world.app.state.accounts
         gate.two_factor = replace(gate.two_factor, clock=clock)
         with make_session_factory(database.engine)() as db:
-            secret = twofactor.begin_enrolment(db, world.ids["sam"], box=gate.two_factor.box,
-                                               issuer="t", now=clock()).secret  # fmt: skip
-            twofactor.confirm_enrolment(db, world.ids["sam"], code_at(secret, clock),
-                                        box=gate.two_factor.box, now=clock())  # fmt: skip
+            secret = twofactor.begin_enrolment(
+                db, world.ids["sam"], box=gate.two_factor.box, issuer="t", now=clock()
+            ).secret
+            twofactor.confirm_enrolment(
+                db, world.ids["sam"], code_at(secret, clock), box=gate.two_factor.box, now=clock()
+            )
             db.commit()
         clock.advance(30)
         client = world.client
@@ -321,8 +351,11 @@ def test_the_advisor_console_uses_the_same_accounts_and_flow(database, clock) ->
         page = client.get("/console/login/two-factor")
         assert "Check your authenticator app" in page.text and "Advisor console" in page.text
         assert "'unsafe-inline'" not in page.headers["content-security-policy"]
-        done = client.post("/console/login/two-factor", data={"code": code_at(secret, clock)},
-                           follow_redirects=False)  # fmt: skip
+        done = client.post(
+            "/console/login/two-factor",
+            data={"code": code_at(secret, clock)},
+            follow_redirects=False,
+        )
         assert done.headers["location"] == "/console/"
         assert client.get("/console/").status_code == 200
 
@@ -330,11 +363,13 @@ def test_the_advisor_console_uses_the_same_accounts_and_flow(database, clock) ->
 def test_without_an_encryption_key_set_up_says_why(database, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from knowledge.app import create_app
 
-    app = create_app(make_settings(database, tmp_path), search_engine=hashing_engine(),
-                     engine=database.engine)  # fmt: skip
+    app = create_app(
+        make_settings(database, tmp_path), search_engine=hashing_engine(), engine=database.engine
+    )
     with make_session_factory(database.engine)() as db:
-        service.create_user(db, email=EMAIL, display_name="Tess", password=PASSWORD,
-                            roles=(Role.EDITOR,))  # fmt: skip
+        service.create_user(
+            db, email=EMAIL, display_name="Tess", password=PASSWORD, roles=(Role.EDITOR,)
+        )
         db.commit()
     with TestClient(app, base_url="http://testserver") as client:
         sign_in(client)
