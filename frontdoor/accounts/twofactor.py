@@ -60,6 +60,7 @@ STAGE_CODE = "code"
 STAGE_ENROL = "enrol"
 # Crockford's base32 without look-alikes: what people copy from paper.
 _RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_RECOVERY_LENGTH = 16
 _CODE_RE = re.compile(r"[0-9]{6}")  # ASCII digits only (\d takes any script's)
 
 
@@ -267,8 +268,8 @@ def _new_recovery_codes(session: Session, user_id: int, *, now: datetime) -> lis
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     codes = []
     for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(16))
-        codes.append("-".join(raw[i : i + 4] for i in range(0, 16, 4)))
+        raw = "".join(secrets.choice(_RECOVERY_ALPHABET) for _ in range(_RECOVERY_LENGTH))
+        codes.append("-".join(raw[i : i + 4] for i in range(0, _RECOVERY_LENGTH, 4)))
         session.add(RecoveryCode(user_id=user_id, code_hash=_hash(raw), created_at=now))
     session.flush()
     return codes
@@ -293,7 +294,9 @@ def verify(
     is an authenticator code; anything else is tried as a recovery code.
     """
     code = normalise_code(typed)
-    if not code:
+    digits_only = code.isascii() and code.isdigit()
+    if not code or (digits_only and len(code) not in (DIGITS, _RECOVERY_LENGTH)):
+        # nothing, or a mistyped authenticator code: say what is wanted
         raise TwoFactorError("bad_format", "Enter the 6-digit code from your authenticator app.")
     if _CODE_RE.fullmatch(code):
         credential = _credential(session, user_id)
