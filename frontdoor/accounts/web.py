@@ -264,6 +264,8 @@ class AccountsGate:
                     db, pending.user_id, code, box=self.two_factor.box, now=self._now()
                 )
             except TwoFactorError as exc:
+                if exc.code == "bad_format":  # not a guess: neither counted nor audited
+                    raise
                 raise self._refuse_code(db, pending, token, exc, client_ip) from None
             twofactor.end_pending(db, token)
             info = self._start(db, pending.user_id, user_agent, client_ip, f"password+{method}")
@@ -310,7 +312,7 @@ class AccountsGate:
                                                     box=self.two_factor.box, now=self._now(),
                                                     client_ip=client_ip)  # fmt: skip
             except TwoFactorError as exc:
-                if exc.code in ("bad_format", "wrong_code"):
+                if exc.code == "wrong_code":
                     raise self._refuse_code(db, pending, token, exc, client_ip) from None
                 raise
             twofactor.end_pending(db, token)
