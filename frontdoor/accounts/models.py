@@ -117,6 +117,9 @@ class TotpCredential(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
     last_step: Mapped[int] = mapped_column(BigInteger, default=-1)
+    # wrong codes from any client since failures_since (a per-account limit, see twofactor)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    failures_since: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
 
 
 class RecoveryCode(Base):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from frontdoor import audit
 from frontdoor.accounts.exceptions import AccountsError
 from frontdoor.accounts.models import (
     AccountPolicy,
+    AuthSession,
     PendingSignIn,
     RecoveryCode,
     TotpCredential,
@@ -55,6 +57,10 @@ RECOVERY_CODE_COUNT = 10
 PENDING_CODE_LIFETIME = timedelta(minutes=5)
 PENDING_ENROL_LIFETIME = timedelta(minutes=15)
 MAX_FAILURES_PER_PENDING = 5  # then the password must be given again
+# Over all clients: someone who has the password cannot spread guesses over many
+# addresses (each of which the password step alone would let through).
+MAX_FAILURES_PER_ACCOUNT = 10
+ACCOUNT_FAILURE_WINDOW = timedelta(minutes=15)
 POLICY_TWO_FACTOR_REQUIRED = "two_factor_required"
 STAGE_CODE = "code"
 STAGE_ENROL = "enrol"
@@ -324,13 +330,19 @@ def verify(
 def reset(
     session: Session, user_id: int, *, actor: str, now: datetime, client_ip: str = ""
 ) -> None:
-    """An admin switches a person's authenticator off; they set it up again at next sign-in."""
+    """An admin switches a person's authenticator off and signs them out everywhere.
+
+    They set it up again at their next password sign-in (when required) or from
+    their account page.
+    """
     user = session.get(User, user_id)
     if user is None:
         raise TwoFactorError("unknown_user", "There is no such account.")
     session.execute(delete(TotpCredential).where(TotpCredential.user_id == user_id))
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user_id))
     session.execute(delete(PendingSignIn).where(PendingSignIn.user_id == user_id))
+    # a lost phone may be in a signed-in browser too: every session of theirs ends
+    session.execute(delete(AuthSession).where(AuthSession.user_id == user_id))
     audit.record(session, actor=actor, action=AuditAction.TWO_FACTOR_RESET,
                  subject=f"user:{user_id}", detail={"email": user.email}, client_ip=client_ip,
                  clock=lambda: now)  # fmt: skip
@@ -349,6 +361,35 @@ def set_required(
     audit.record(session, actor=actor, action=AuditAction.TWO_FACTOR_POLICY,
                  subject=f"user:{user_id}", detail={"email": user.email, "required": required},
                  clock=lambda: now)  # fmt: skip
+
+
+def account_wait(session: Session, user_id: int, *, now: datetime) -> int:
+    """Whole seconds before this account may try another code (0: now)."""
+    credential = _credential(session, user_id)
+    if credential is None or credential.failures < MAX_FAILURES_PER_ACCOUNT:
+        return 0
+    since = credential.failures_since or now
+    return max(0, math.ceil((since + ACCOUNT_FAILURE_WINDOW - now).total_seconds()))
+
+
+def record_failure(session: Session, user_id: int, *, now: datetime) -> None:
+    """One more wrong code for the account (a window that has passed starts again)."""
+    credential = _credential(session, user_id)
+    if credential is None:
+        return
+    since = credential.failures_since
+    if since is None or since + ACCOUNT_FAILURE_WINDOW <= now:
+        credential.failures, credential.failures_since = 1, now
+    else:
+        credential.failures += 1
+    session.flush()
+
+
+def clear_failures(session: Session, user_id: int) -> None:
+    credential = _credential(session, user_id)
+    if credential is not None:
+        credential.failures, credential.failures_since = 0, None
+        session.flush()
 
 
 # -- half signed in ---------------------------------------------------------------------

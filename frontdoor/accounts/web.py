@@ -222,6 +222,7 @@ class AccountsGate:
         db.rollback()
         db.add(LoginAttempt(email=pending.email, client_ip=client_ip[:64], succeeded=False,
                             at=self._throttle_now()))  # fmt: skip
+        twofactor.record_failure(db, pending.user_id, now=self._now())
         failures = twofactor.count_failure(db, token)
         audit.record(db, actor=pending.email, action=AuditAction.SIGN_IN_FAILED,
                      subject=f"user:{pending.user_id}",
@@ -233,8 +234,11 @@ class AccountsGate:
         return exc
 
     def _check_throttle(self, db: Session, pending: twofactor.Pending, client_ip: str) -> None:
-        wait = service.throttle_wait(
-            db, email=pending.email, client_ip=client_ip, now=self._throttle_now()
+        wait = max(
+            service.throttle_wait(
+                db, email=pending.email, client_ip=client_ip, now=self._throttle_now()
+            ),
+            twofactor.account_wait(db, pending.user_id, now=self._now()),
         )
         if wait > 0:
             audit.record(db, actor=pending.email, action=AuditAction.SIGN_IN_FAILED,
@@ -277,6 +281,7 @@ class AccountsGate:
     ) -> tuple[service.UserInfo, service.IssuedSession]:
         user = service.get_user(db, user_id)
         assert user is not None
+        twofactor.clear_failures(db, user_id)
         issued = service.start_session(db, user_id=user_id, user_agent=user_agent)
         audit.record(db, actor=user.email, action=AuditAction.SIGN_IN, subject=f"user:{user_id}",
                      detail={"method": method}, client_ip=client_ip,

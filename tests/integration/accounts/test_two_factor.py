@@ -376,3 +376,44 @@ def test_without_an_encryption_key_set_up_says_why(database, tmp_path) -> None: 
         page = client.get("/editor/account/two-factor")
         assert page.status_code == 422
         assert "FRONTDOOR_TOTP_ENCRYPTION_KEY" in page.text
+
+
+def test_wrong_codes_from_many_addresses_are_limited_per_account(editor, database, clock) -> None:  # type: ignore[no-untyped-def]
+    """The per-client limit alone would let someone with the password try from many places."""
+    secret, _ = enrol(editor, clock)
+    with make_session_factory(database.engine)() as db:
+        tess = next(u for u in service.list_users(db) if u.email == EMAIL)
+        for _ in range(twofactor.MAX_FAILURES_PER_ACCOUNT):  # as if from ten addresses
+            assert twofactor.account_wait(db, tess.id, now=clock()) == 0
+            twofactor.record_failure(db, tess.id, now=clock())
+        assert twofactor.account_wait(db, tess.id, now=clock()) == 15 * 60
+        db.commit()
+    clock.advance(60)
+    sign_in(editor)
+    refused = editor.post("/editor/login/two-factor", data={"code": code_at(secret, clock)})
+    assert refused.status_code == 429 and refused.headers["retry-after"] == str(14 * 60)
+    assert "Wait 14 minutes" in refused.text
+    clock.advance(14 * 60)
+    sign_in(editor)
+    ok = editor.post(
+        "/editor/login/two-factor", data={"code": code_at(secret, clock)}, follow_redirects=False
+    )
+    assert ok.status_code == 303
+    with make_session_factory(database.engine)() as db:
+        assert db.get(TotpCredential, tess.id).failures == 0
+
+
+def test_a_reset_signs_the_person_out_everywhere(editor, database, clock) -> None:  # type: ignore[no-untyped-def]
+    secret, _ = enrol(editor, clock)
+    clock.advance(30)
+    sign_in(editor)
+    editor.post("/editor/login/two-factor", data={"code": code_at(secret, clock)})
+    assert editor.get("/editor").status_code == 200
+    tess_cookies = dict(editor.cookies)
+    with make_session_factory(database.engine)() as db:
+        tess = next(u for u in service.list_users(db) if u.email == EMAIL)
+        twofactor.reset(db, tess.id, actor=ADMIN_EMAIL, now=clock())
+        db.commit()
+    editor.cookies.clear()
+    editor.cookies.update(tess_cookies)
+    assert editor.get("/editor", headers=HTML, follow_redirects=False).status_code == 303

@@ -36,6 +36,8 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_step", sa.BigInteger(), nullable=False, server_default="-1"),
+        sa.Column("failures", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("failures_since", sa.DateTime(timezone=True), nullable=True),
         _user_fk("auth_totp_credentials"),
         sa.PrimaryKeyConstraint("user_id", name="pk_auth_totp_credentials"),
     )
