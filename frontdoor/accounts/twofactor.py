@@ -47,7 +47,7 @@ from frontdoor.accounts.models import (
     TotpCredential,
     User,
 )
-from frontdoor.accounts.secretbox import SecretBox
+from frontdoor.accounts.secretbox import SecretBox, SecretUnreadable
 from frontdoor.audit import AuditAction
 
 DIGITS = 6
@@ -212,7 +212,10 @@ def pending_enrolment(session: Session, user_id: int, *, box: SecretBox | None, 
     user = session.get(User, user_id)
     if box is None or credential is None or credential.confirmed_at is not None or user is None:
         return None
-    secret = box.open(credential.secret_sealed)
+    try:
+        secret = box.open(credential.secret_sealed)
+    except SecretUnreadable:  # sealed under an older key: a new one is begun instead
+        return None
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=issuer)
     return Enrolment(secret=secret, uri=uri)
 

@@ -417,3 +417,19 @@ def test_a_reset_signs_the_person_out_everywhere(editor, database, clock) -> Non
     editor.cookies.clear()
     editor.cookies.update(tess_cookies)
     assert editor.get("/editor", headers=HTML, follow_redirects=False).status_code == 303
+
+
+def test_a_changed_key_is_a_clear_message_and_a_recovery_code_still_works(
+    editor, database, clock
+) -> None:  # type: ignore[no-untyped-def]
+    from frontdoor.accounts.secretbox import SecretBox
+
+    secret, codes = enrol(editor, clock)
+    gate = editor.app.state.accounts
+    gate.two_factor = replace(gate.two_factor, box=SecretBox(secrets.token_urlsafe(48)))
+    clock.advance(30)
+    sign_in(editor)
+    unreadable = editor.post("/editor/login/two-factor", data={"code": code_at(secret, clock)})
+    assert unreadable.status_code == 422 and "Use a recovery code" in unreadable.text
+    ok = editor.post("/editor/login/two-factor", data={"code": codes[0]}, follow_redirects=False)
+    assert ok.status_code == 303
