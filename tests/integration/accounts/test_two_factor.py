@@ -433,3 +433,43 @@ def test_a_changed_key_is_a_clear_message_and_a_recovery_code_still_works(
     assert unreadable.status_code == 422 and "Use a recovery code" in unreadable.text
     ok = editor.post("/editor/login/two-factor", data={"code": codes[0]}, follow_redirects=False)
     assert ok.status_code == 303
+
+
+def test_two_requests_with_one_code_at_once_sign_in_once(database, clock) -> None:  # type: ignore[no-untyped-def]
+    """The step is taken by a conditional update: the second writer waits, then finds it used."""
+    import threading
+
+    from frontdoor.accounts.secretbox import SecretBox
+
+    box = SecretBox(KEY)
+    factory = make_session_factory(database.engine)
+    with factory() as db:
+        user = service.create_user(db, email=EMAIL, display_name="Tess", password=PASSWORD,
+                                   roles=(Role.EDITOR,))  # fmt: skip
+        secret = twofactor.begin_enrolment(db, user.id, box=box, issuer="t", now=clock()).secret
+        twofactor.confirm_enrolment(db, user.id, code_at(secret, clock), box=box, now=clock())
+        db.commit()
+    clock.advance(30)
+    code = code_at(secret, clock)
+    first, second = factory(), factory()
+    results: dict[str, Any] = {}
+    try:
+        results["first"] = twofactor.verify(first, user.id, code, box=box, now=clock())
+
+        def other() -> None:
+            try:
+                results["second"] = twofactor.verify(second, user.id, code, box=box, now=clock())
+                second.commit()
+            except twofactor.TwoFactorError as exc:
+                results["second"] = exc.code
+                second.rollback()
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join(timeout=0.5)  # it waits for the first transaction's lock
+        first.commit()
+        thread.join()
+    finally:
+        first.close()
+        second.close()
+    assert results == {"first": "totp", "second": "wrong_code"}
