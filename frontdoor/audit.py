@@ -67,6 +67,9 @@ class AuditAction(StrEnum):
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
     AUDIT_EXPORT = "audit_export"
     PURGE = "purge"
+    TWO_FACTOR_ENROLLED = "two_factor_enrolled"
+    TWO_FACTOR_RESET = "two_factor_reset"
+    TWO_FACTOR_POLICY = "two_factor_policy"  # required for everyone, or for one person
 
 
 class AuditEntry(Base):

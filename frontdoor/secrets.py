@@ -20,7 +20,9 @@ The secrets:
 - ``FRONTDOOR_IDENTITY_SIGNING_KEY`` checks residents' identity tokens (shared
   with the council's account system; ``frontdoor token mint`` signs with it);
 - ``FRONTDOOR_BOT_SECRET`` is what the handoff service shows Rasa's webhook and
-  what Rasa shows the action server: nothing else may talk to the bot.
+  what Rasa shows the action server: nothing else may talk to the bot;
+- ``FRONTDOOR_TOTP_ENCRYPTION_KEY`` encrypts staff authenticator secrets at rest
+  (:mod:`frontdoor.accounts.secretbox`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ SECRET_FIELDS: dict[str, str] = {
     "knowledge_bot_token": "lets the bot report residents' unanswered questions per conversation",
     "metrics_token": "lets a Prometheus scraper on another host read GET /metrics",
     "oidc_client_secret": "lets staff sign in through the council's OpenID Connect provider",
+    "totp_encryption_key": "encrypts staff two-factor authenticator secrets in the database",
 }
 # What the first run generates (variable names), each a fresh random value.
 GENERATED_VARIABLES = (
@@ -54,6 +57,7 @@ GENERATED_VARIABLES = (
     "FRONTDOOR_IDENTITY_SIGNING_KEY",
     "FRONTDOOR_BOT_SECRET",
     "FRONTDOOR_KNOWLEDGE_BOT_TOKEN",
+    "FRONTDOOR_TOTP_ENCRYPTION_KEY",
 )
 
 # Values published in this repository's code, docs, examples and tests, past and present.

@@ -140,6 +140,17 @@ class CommonSettings(BaseSettings):
         default=(),
         description="Comma-separated email domains allowed to sign in by SSO (required).",
     )
+    totp_encryption_key: SecretStr | None = Field(
+        default=None,
+        description="Encrypts staff two-factor (TOTP) secrets at rest; see "
+        "frontdoor.accounts.secretbox. Unset: nobody can set up two-factor sign-in.",
+    )
+    two_factor_required: bool = Field(
+        default=False,
+        description="Every local (password) account must sign in with a code from an "
+        "authenticator app; admins can also require it in the editor (Staff and teams). "
+        "Single sign-on accounts are never asked: their provider does it.",
+    )
     public_url: str = Field(
         default="",
         description="The address residents and staff use (https://... makes cookies Secure).",
@@ -169,6 +180,11 @@ class CommonSettings(BaseSettings):
             raise ValueError("redis_url must start with redis://, rediss:// or unix://")
         if self.public_url and not self.public_url.startswith(("http://", "https://")):
             raise ValueError("FRONTDOOR_PUBLIC_URL must start with http:// or https://")
+        if self.two_factor_required and not self.secret_value("totp_encryption_key"):
+            raise ValueError(
+                "FRONTDOOR_TWO_FACTOR_REQUIRED needs FRONTDOOR_TOTP_ENCRYPTION_KEY "
+                "(the key that encrypts authenticator secrets)"
+            )
         problems = check_secrets(
             {
                 name: self.secret_value(name)

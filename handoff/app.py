@@ -29,7 +29,8 @@ from sqlalchemy import Engine
 
 from frontdoor import __version__, apidocs
 from frontdoor.accounts.sso_routes import sso_client, sso_router
-from frontdoor.accounts.web import AccountsGate, install_error_handlers
+from frontdoor.accounts.twofactor_routes import two_factor_router
+from frontdoor.accounts.web import AccountsGate, TwoFactorConfig, install_error_handlers
 from frontdoor.db import check_database, database_status, make_engine, make_session_factory
 from frontdoor.http import (
     DEFAULT_JSON_LIMIT,
@@ -150,6 +151,7 @@ def create_app(
         secure_cookies=settings.secure_cookies,
         trusted_proxies=settings.trusted_proxies,
         sso=sso_client(settings),
+        two_factor=TwoFactorConfig.from_settings(settings, clock=clock),
     )
 
     @asynccontextmanager
@@ -248,5 +250,9 @@ def _mount_console(app: FastAPI) -> None:
     """The console pages and the static files (console and widget)."""
     app.include_router(console.router)
     app.include_router(sso_router("/console", default_next="/console", refusal=console.sso_refusal))
+    app.include_router(
+        two_factor_router("/console", default_next=console.CONSOLE_HOME, render=console.render,
+                          layout="console/base.html")
+    )  # fmt: skip
     app.mount("/widget", StaticFiles(directory=STATIC / "widget"), name="widget")
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -30,9 +30,14 @@ from fastapi.templating import Jinja2Templates
 from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import SessionInfo
-from frontdoor.accounts.web import require_csrf, safe_next, throttled_headers
+from frontdoor.accounts.twofactor_routes import TEMPLATES_DIR as ACCOUNTS_TEMPLATES
+from frontdoor.accounts.twofactor_routes import second_step_path
+from frontdoor.accounts.web import SecondStep, require_csrf, safe_next, throttled_headers
 
-TEMPLATES = Jinja2Templates(directory=Path(__file__).resolve().parent / "templates")
+# the two-factor pages are shared with the editor (frontdoor.accounts.twofactor_routes)
+TEMPLATES = Jinja2Templates(
+    directory=[Path(__file__).resolve().parent / "templates", ACCOUNTS_TEMPLATES]
+)
 DEFAULT_COUNCIL = "Bramblefield District Council"
 CONSOLE_HOME = "/console/"
 LOGIN_PATH = "/console/login"
@@ -142,12 +147,13 @@ def login(
     response = RedirectResponse(target, status_code=303)
     gate = request.app.state.accounts
     try:
-        gate.login(
+        outcome = gate.login(
             response,
             email=email,
             password=password,
             client_ip=gate.client_address(request),
             user_agent=request.headers.get("user-agent", ""),
+            next_path=target,
         )
     except (InvalidCredentials, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
@@ -163,6 +169,8 @@ def login(
         if isinstance(exc, LoginThrottled):
             page.headers.update(throttled_headers(exc))
         return page
+    if isinstance(outcome, SecondStep):  # two-factor: the code (or set-up) comes next
+        response.headers["location"] = second_step_path("/console", outcome)
     return response
 
 

@@ -19,7 +19,8 @@ from sqlalchemy import Engine
 
 from frontdoor import __version__
 from frontdoor.accounts.sso_routes import sso_client, sso_router
-from frontdoor.accounts.web import AccountsGate, install_error_handlers
+from frontdoor.accounts.twofactor_routes import two_factor_router
+from frontdoor.accounts.web import AccountsGate, TwoFactorConfig, install_error_handlers
 from frontdoor.clock import Clock, london_today, system_clock
 from frontdoor.components import site_routers, staff_routers
 from frontdoor.db import check_database, make_engine, make_session_factory
@@ -46,6 +47,7 @@ from knowledge.routes import (
     health,
     site,
 )
+from knowledge.routes.editor_pages import render
 from knowledge.search import SearchEngine
 from knowledge.search_runtime import SearchRuntime
 from knowledge.settings import KnowledgeSettings
@@ -138,6 +140,7 @@ def create_app(
         secure_cookies=settings.secure_cookies,
         trusted_proxies=settings.trusted_proxies,
         sso=sso_client(settings, clock),
+        two_factor=TwoFactorConfig.from_settings(settings, clock=clock),
     )
     app.state.limiter = limiter or limiter_for(settings, namespace="knowledge")
     app.state.metrics = metrics = KnowledgeMetrics()
@@ -172,6 +175,10 @@ def create_app(
     app.include_router(
         sso_router("/editor", default_next="/editor", refusal=editor_auth.sso_refusal)
     )
+    app.include_router(
+        two_factor_router("/editor", default_next="/editor", render=render,
+                          layout="editor/base.html", landing=editor_auth.landing)
+    )  # fmt: skip
     for router in staff_routers():  # privacy's pages, composed by core
         app.include_router(router)
     for router in site_routers():  # the payment pages, composed by core

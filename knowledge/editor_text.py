@@ -269,6 +269,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "You cannot take away your own admin role or deactivate your own account",
         "Ni allwch dynnu eich rôl gweinyddwr eich hun na dadactifadu eich cyfrif eich hun",
     ),
+    "admin.two_factor.no_key": (
+        "Two-factor authentication cannot be required until the server's "
+        "FRONTDOOR_TOTP_ENCRYPTION_KEY is set: nobody could set it up",
+        "Ni ellir mynnu dilysu dau ffactor nes bod FRONTDOOR_TOTP_ENCRYPTION_KEY "
+        "y gweinydd wedi'i osod: ni allai neb ei osod",
+    ),
     "admin.invalid": (
         "Check the details and try again",
         "Gwiriwch y manylion a rhowch gynnig arall arni",

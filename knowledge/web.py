@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
+from frontdoor.accounts.twofactor_routes import TEMPLATES_DIR as ACCOUNTS_TEMPLATES
 from frontdoor.clock import london_today
 from frontdoor.http import SecurityHeaders
 from knowledge.vocabulary import service_area_name
@@ -39,7 +40,8 @@ def _long_date(value: date | datetime | None, language: str = "en") -> str:
 
 def make_templates(*, today: Callable[[], date] = london_today) -> Jinja2Templates:
     """``today`` is the app's clock (the council's date), so pages agree with the API."""
-    templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
+    # the two-factor pages are shared with the console (frontdoor.accounts.twofactor_routes)
+    templates = Jinja2Templates(directory=[str(TEMPLATES_DIR), str(ACCOUNTS_TEMPLATES)])
     env = templates.env
     env.filters["long_date"] = _long_date
     env.filters["area_name"] = service_area_name

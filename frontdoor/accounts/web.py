@@ -10,6 +10,7 @@ knowledge editor and the advisor console share it (cookies are per host).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import quote
@@ -21,7 +22,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session, sessionmaker
 
 from frontdoor import audit
-from frontdoor.accounts import service
+from frontdoor.accounts import service, twofactor
 from frontdoor.accounts.exceptions import (
     AccountsError,
     CsrfError,
@@ -29,16 +30,55 @@ from frontdoor.accounts.exceptions import (
     NotAuthenticated,
     PermissionDenied,
 )
-from frontdoor.accounts.models import SsoState
+from frontdoor.accounts.models import LoginAttempt, SsoState
 from frontdoor.accounts.oidc import OidcClient, SsoError, sign_in_from_claims, state_hash
 from frontdoor.accounts.roles import Role
+from frontdoor.accounts.secretbox import SecretBox
+from frontdoor.accounts.twofactor import TwoFactorError
 from frontdoor.audit import AuditAction
 from frontdoor.clock import system_clock
 from frontdoor.http import IPNetwork, client_address
 
 SESSION_COOKIE = "fd_session"
+# Half signed in (password right, code to come): frontdoor.accounts.twofactor.PendingSignIn
+PENDING_COOKIE = "fd_pending"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass(frozen=True)
+class TwoFactorConfig:
+    """Two-factor sign-in for password accounts (frontdoor.accounts.twofactor).
+
+    ``box`` encrypts authenticator secrets (None: the key is not set, so
+    nobody can set one up); ``required`` is the server setting
+    FRONTDOOR_TWO_FACTOR_REQUIRED; ``issuer`` names the account in the app.
+    """
+
+    box: SecretBox | None = None
+    required: bool = False
+    issuer: str = "Frontdoor"
+    clock: Callable[[], datetime] = system_clock  # checks codes and expires half sign-ins
+
+    @classmethod
+    def from_settings(
+        cls, settings: object, *, clock: Callable[[], datetime] = system_clock
+    ) -> TwoFactorConfig:
+        key = getattr(settings, "secret_value", lambda name: None)("totp_encryption_key")
+        council = str(getattr(settings, "council_name", "") or "")
+        return cls(
+            box=SecretBox(key) if key else None,
+            required=bool(getattr(settings, "two_factor_required", False)),
+            issuer=f"Frontdoor ({council})" if council else "Frontdoor",
+            clock=clock,
+        )
+
+
+@dataclass(frozen=True)
+class SecondStep:
+    """The password was right; the person goes on to ``stage`` (code or enrol)."""
+
+    stage: str
 
 
 class AccountsGate:
@@ -52,9 +92,11 @@ class AccountsGate:
         trusted_proxies: Sequence[IPNetwork] = (),
         clock: Callable[[], datetime] | None = None,
         sso: OidcClient | None = None,
+        two_factor: TwoFactorConfig | None = None,
     ) -> None:
         self._factory = session_factory
         self.sso = sso
+        self.two_factor = two_factor or TwoFactorConfig()
         self._secure = secure_cookies
         self._proxies = tuple(trusted_proxies)
         self._clock = clock
@@ -89,8 +131,14 @@ class AccountsGate:
         return info
 
     def login(
-        self, response: Response, *, email: str, password: str, client_ip: str, user_agent: str
-    ) -> service.SessionInfo:
+        self, response: Response, *, email: str, password: str, client_ip: str, user_agent: str,
+        next_path: str = "",
+    ) -> service.SessionInfo | SecondStep:  # fmt: skip
+        """Check the password; sign in, or (two-factor) half sign in and say which step is next.
+
+        The half-signed-in state is a short-lived server-side token in its own
+        cookie (``PENDING_COOKIE``) that grants no role.
+        """
         now = self._clock() if self._clock else None
         with self._factory() as db:
             try:
@@ -108,6 +156,14 @@ class AccountsGate:
                 )
                 db.commit()  # keep the failed attempt: it feeds the throttle
                 raise
+            stage = self._second_step_for(db, user.id)
+            if stage:
+                token = twofactor.start_pending(
+                    db, user_id=user.id, stage=stage, next_path=next_path, now=self._now()
+                )
+                db.commit()
+                self._set_pending_cookie(response, token)
+                return SecondStep(stage)
             issued = service.start_session(db, user_id=user.id, user_agent=user_agent)
             audit.record(
                 db,
@@ -119,6 +175,182 @@ class AccountsGate:
             )
             db.commit()
         return self._set_cookie(response, user, issued)
+
+    # -- two-factor (frontdoor.accounts.twofactor) ---------------------------------------
+
+    def _now(self) -> datetime:
+        """The time codes are checked at and half sign-ins expire by."""
+        return self.two_factor.clock()
+
+    def _throttle_now(self) -> datetime:
+        """The time sign-in attempts are counted by (the password step's clock)."""
+        return self._clock() if self._clock else self._audit_clock()
+
+    def _second_step_for(self, db: Session, user_id: int) -> str:
+        """After a right password: "code", "enrol" (required, not set up) or "" (none)."""
+        if twofactor.is_enrolled(db, user_id):
+            return twofactor.STAGE_CODE
+        if twofactor.required_for(db, user_id, server_rule=self.two_factor.required):
+            return twofactor.STAGE_ENROL
+        return ""
+
+    def _set_pending_cookie(self, response: Response, token: str) -> None:
+        response.set_cookie(
+            PENDING_COOKIE,
+            token,
+            httponly=True,
+            samesite="lax",
+            secure=self._secure,
+            max_age=int(twofactor.PENDING_ENROL_LIFETIME.total_seconds()),
+            path="/",
+        )
+
+    def pending(self, request: Request) -> twofactor.Pending | None:
+        """Who is half signed in on this request (None: nobody, or it expired)."""
+        with self._factory() as db:
+            found = twofactor.resolve_pending(
+                db, request.cookies.get(PENDING_COOKIE), now=self._now()
+            )
+            db.commit()
+        return found
+
+    def _refuse_code(
+        self, db: Session, pending: twofactor.Pending, token: str, exc: TwoFactorError,
+        client_ip: str,
+    ) -> TwoFactorError:  # fmt: skip
+        """Count and audit a wrong second step; too many on one token ends it."""
+        db.rollback()
+        db.add(LoginAttempt(email=pending.email, client_ip=client_ip[:64], succeeded=False,
+                            at=self._throttle_now()))  # fmt: skip
+        twofactor.record_failure(db, pending.user_id, now=self._now())
+        failures = twofactor.count_failure(db, token)
+        audit.record(db, actor=pending.email, action=AuditAction.SIGN_IN_FAILED,
+                     subject=f"user:{pending.user_id}",
+                     detail={"reason": exc.code, "method": "totp"}, client_ip=client_ip,
+                     clock=self._audit_clock)  # fmt: skip
+        db.commit()
+        if failures >= twofactor.MAX_FAILURES_PER_PENDING:
+            return TwoFactorError("too_many", "Too many wrong codes: sign in again.")
+        return exc
+
+    def _check_throttle(self, db: Session, pending: twofactor.Pending, client_ip: str) -> None:
+        wait = max(
+            service.throttle_wait(
+                db, email=pending.email, client_ip=client_ip, now=self._throttle_now()
+            ),
+            twofactor.account_wait(db, pending.user_id, now=self._now()),
+        )
+        if wait > 0:
+            audit.record(db, actor=pending.email, action=AuditAction.SIGN_IN_FAILED,
+                         subject=f"user:{pending.user_id}",
+                         detail={"reason": "login_throttled", "method": "totp"},
+                         client_ip=client_ip, clock=self._audit_clock)  # fmt: skip
+            db.commit()
+            raise LoginThrottled(retry_after=wait)
+
+    def verify_code(
+        self, request: Request, response: Response, *, code: str, client_ip: str, user_agent: str
+    ) -> tuple[service.SessionInfo, str]:
+        """The second step: a code (or recovery code) turns the half sign-in into a session.
+
+        Raises TwoFactorError (``expired``, ``bad_format``, ``wrong_code``,
+        ``too_many``) or LoginThrottled; every refusal is counted and audited.
+        """
+        token = request.cookies.get(PENDING_COOKIE) or ""
+        with self._factory() as db:
+            pending = twofactor.resolve_pending(db, token, now=self._now())
+            if pending is None or pending.stage != twofactor.STAGE_CODE:
+                db.commit()
+                raise TwoFactorError("expired", "Your sign-in has timed out.")
+            self._check_throttle(db, pending, client_ip)
+            try:
+                method = twofactor.verify(
+                    db, pending.user_id, code, box=self.two_factor.box, now=self._now()
+                )
+            except TwoFactorError as exc:
+                if exc.code == "bad_format":  # not a guess: neither counted nor audited
+                    raise
+                raise self._refuse_code(db, pending, token, exc, client_ip) from None
+            twofactor.end_pending(db, token)
+            info = self._start(db, pending.user_id, user_agent, client_ip, f"password+{method}")
+        response.delete_cookie(PENDING_COOKIE, path="/")
+        return self._set_cookie(response, info[0], info[1]), pending.next_path
+
+    def _start(
+        self, db: Session, user_id: int, user_agent: str, client_ip: str, method: str
+    ) -> tuple[service.UserInfo, service.IssuedSession]:
+        user = service.get_user(db, user_id)
+        assert user is not None
+        twofactor.clear_failures(db, user_id)
+        issued = service.start_session(db, user_id=user_id, user_agent=user_agent)
+        audit.record(db, actor=user.email, action=AuditAction.SIGN_IN, subject=f"user:{user_id}",
+                     detail={"method": method}, client_ip=client_ip,
+                     clock=self._audit_clock)  # fmt: skip
+        db.commit()
+        return user, issued
+
+    def enrolment(self, user_id: int) -> twofactor.Enrolment:
+        """The authenticator being set up for this person (a new one if none is waiting)."""
+        config = self.two_factor
+        with self._factory() as db:
+            found = twofactor.pending_enrolment(db, user_id, box=config.box, issuer=config.issuer)
+            if found is None:
+                found = twofactor.begin_enrolment(
+                    db, user_id, box=config.box, issuer=config.issuer, now=self._now()
+                )
+            db.commit()
+        return found
+
+    def confirm_pending_enrolment(
+        self, request: Request, response: Response, *, code: str, client_ip: str, user_agent: str
+    ) -> tuple[service.SessionInfo, str, list[str]]:
+        """Required set-up after the password: a right code switches it on and signs in."""
+        token = request.cookies.get(PENDING_COOKIE) or ""
+        with self._factory() as db:
+            pending = twofactor.resolve_pending(db, token, now=self._now())
+            if pending is None or pending.stage != twofactor.STAGE_ENROL:
+                db.commit()
+                raise TwoFactorError("expired", "Your sign-in has timed out.")
+            self._check_throttle(db, pending, client_ip)
+            try:
+                codes = twofactor.confirm_enrolment(db, pending.user_id, code,
+                                                    box=self.two_factor.box, now=self._now(),
+                                                    client_ip=client_ip)  # fmt: skip
+            except TwoFactorError as exc:
+                if exc.code == "wrong_code":
+                    raise self._refuse_code(db, pending, token, exc, client_ip) from None
+                raise
+            twofactor.end_pending(db, token)
+            user, issued = self._start(db, pending.user_id, user_agent, client_ip,
+                                       "password+totp")  # fmt: skip
+        response.delete_cookie(PENDING_COOKIE, path="/")
+        return self._set_cookie(response, user, issued), pending.next_path, codes
+
+    def confirm_enrolment(self, user_id: int, *, code: str, client_ip: str) -> list[str]:
+        """A signed-in person switches two-factor on; the recovery codes to show once."""
+        with self._factory() as db:
+            try:
+                codes = twofactor.confirm_enrolment(
+                    db, user_id, code, box=self.two_factor.box, now=self._now(),
+                    client_ip=client_ip,
+                )  # fmt: skip
+            except TwoFactorError:
+                db.rollback()
+                raise
+            db.commit()
+        return codes
+
+    def two_factor_status(self, user_id: int) -> tuple[twofactor.Status, int]:
+        """This person's two-factor status and how many recovery codes they have left."""
+        with self._factory() as db:
+            found = twofactor.status(db, user_id, server_rule=self.two_factor.required)
+            return found, twofactor.recovery_codes_left(db, user_id)
+
+    def cancel_pending(self, request: Request, response: Response) -> None:
+        with self._factory() as db:
+            twofactor.end_pending(db, request.cookies.get(PENDING_COOKIE))
+            db.commit()
+        response.delete_cookie(PENDING_COOKIE, path="/")
 
     def login_sso(
         self,

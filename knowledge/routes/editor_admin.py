@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from frontdoor.accounts import admin, service
+from frontdoor.accounts import admin, service, twofactor
 from frontdoor.accounts.exceptions import AccountsError
 from frontdoor.accounts.roles import Role, parse_roles
 from frontdoor.accounts.service import SessionInfo
@@ -15,11 +15,31 @@ from frontdoor.accounts.web import require_roles
 from frontdoor.http import DbInt
 from knowledge.deps import CsrfDep, FormDep, SessionDep
 from knowledge.editor_text import text
-from knowledge.routes.editor_pages import render, staff_language
+from knowledge.routes.editor_pages import NOTICES, render, staff_language
 
 router = APIRouter(prefix="/editor/admin", tags=["editor"], include_in_schema=False)
 AdminDep = Annotated[SessionInfo, Depends(require_roles(Role.ADMIN))]
 ROLES = [role.value for role in Role]
+TWO_FACTOR_NOTICES = {
+    "two_factor_policy": "The two-factor rule for every account was changed.",
+    "two_factor_reset": "Two-factor authentication was reset. The person sets it up again "
+    "the next time they sign in with a password (if it is required), or from their account.",
+}
+
+
+def _notice(request: Request) -> str | None:
+    done = request.query_params.get("done", "")
+    return TWO_FACTOR_NOTICES.get(done) or NOTICES.get(done)
+
+
+def _two_factor_rule(request: Request, session: SessionDep) -> dict[str, bool]:
+    """What the admin pages say about the two-factor rule (server setting and admin's rule)."""
+    config = request.app.state.accounts.two_factor
+    return {
+        "two_factor_server_rule": config.required,
+        "two_factor_everyone": twofactor.required_for_everyone(session),
+        "two_factor_ready": config.box is not None,
+    }
 
 
 def _problem_key(exc: Exception) -> tuple[str, str]:
@@ -62,7 +82,8 @@ def _overview(request: Request, session: SessionDep, *, errors: dict[str, str] |
     shown = {name: text(key, language) for name, key in (errors or {}).items()}
     return render(request, "editor/admin.html", status=status, users=service.list_users(session),
                   teams=admin.list_teams(session), roles=ROLES, errors=shown,
-                  values=values or {}, title="Staff and teams")  # fmt: skip
+                  values=values or {}, title="Staff and teams", notice=_notice(request),
+                  **_two_factor_rule(request, session))  # fmt: skip
 
 
 @router.get("", response_class=HTMLResponse)
@@ -101,8 +122,21 @@ def edit_user(
         from knowledge.exceptions import ArticleNotFound
 
         raise ArticleNotFound(user_id)
-    return render(request, "editor/admin_user.html", user=user, teams=admin.list_teams(session),
-                  roles=ROLES, error="", title=f"Change {user.display_name}")  # fmt: skip
+    return _user_page(request, session, user, error="", status=200)
+
+
+def _user_page(request: Request, session: SessionDep, user: service.UserInfo | None, *,
+               error: str, status: int) -> HTMLResponse:  # fmt: skip
+    if user is None:
+        from knowledge.exceptions import ArticleNotFound
+
+        raise ArticleNotFound(0)
+    rule = _two_factor_rule(request, session)
+    two_factor = twofactor.status(session, user.id, server_rule=rule["two_factor_server_rule"])
+    return render(request, "editor/admin_user.html", status=status, user=user,
+                  teams=admin.list_teams(session), roles=ROLES, error=error,
+                  title=f"Change {user.display_name}", two_factor=two_factor,
+                  notice=_notice(request), **rule)  # fmt: skip
 
 
 @router.post("/users/{user_id}", dependencies=[CsrfDep])
@@ -115,15 +149,49 @@ def update_user(
             teams=[str(t) for t in form.getlist("teams")], is_active=form.get("active") == "yes",
             acting_user_id=info.user.id,
         )  # fmt: skip
+        twofactor.set_required(session, user_id, required=form.get("two_factor_required") == "yes",
+                               actor=info.user.email, now=request.app.state.clock())  # fmt: skip
     except (AccountsError, ValueError) as exc:
         session.rollback()
         user = service.get_user(session, user_id)
         _, key = _problem_key(exc)
-        return render(request, "editor/admin_user.html", status=422, user=user,
-                      teams=admin.list_teams(session), roles=ROLES,
-                      error=text(key, staff_language(request)), title="Change user")  # fmt: skip
+        return _user_page(request, session, user, error=text(key, staff_language(request)),
+                          status=422)  # fmt: skip
     session.commit()
     return RedirectResponse("/editor/admin?done=user_updated", status_code=303)
+
+
+@router.post("/users/{user_id}/two-factor/reset", dependencies=[CsrfDep])
+def reset_two_factor(user_id: DbInt, request: Request, session: SessionDep,
+                     info: AdminDep) -> Response:  # fmt: skip
+    """Switch off a person's authenticator and recovery codes (audited): lost phone, left job."""
+    gate = request.app.state.accounts
+    try:
+        twofactor.reset(session, user_id, actor=info.user.email, now=request.app.state.clock(),
+                        client_ip=gate.client_address(request))  # fmt: skip
+    except AccountsError as exc:
+        session.rollback()
+        return _user_page(request, session, service.get_user(session, user_id),
+                          error=exc.message, status=422)  # fmt: skip
+    session.commit()
+    return RedirectResponse(f"/editor/admin/users/{user_id}?done=two_factor_reset",
+                            status_code=303)  # fmt: skip
+
+
+@router.post("/two-factor", dependencies=[CsrfDep])
+def two_factor_for_everyone(request: Request, session: SessionDep, info: AdminDep,
+                            form: FormDep) -> Response:  # fmt: skip
+    """The admin's rule: every local (password) account must use two-factor sign-in."""
+    required = form.get("required") == "yes"
+    if required and request.app.state.accounts.two_factor.box is None:
+        return _overview(request, session, status=422,
+                         errors={"form": "admin.two_factor.no_key"})  # fmt: skip
+    twofactor.set_required_for_everyone(session, required=required, actor=info.user.email,
+                                        now=request.app.state.clock(),
+                                        client_ip=request.app.state.accounts.client_address(
+                                            request))  # fmt: skip
+    session.commit()
+    return RedirectResponse("/editor/admin?done=two_factor_policy", status_code=303)
 
 
 @router.post("/teams", dependencies=[CsrfDep])

@@ -9,7 +9,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
 from frontdoor.accounts.roles import Role
-from frontdoor.accounts.web import safe_next, throttled_headers
+from frontdoor.accounts.service import UserInfo
+from frontdoor.accounts.twofactor_routes import second_step_path
+from frontdoor.accounts.web import SecondStep, safe_next, throttled_headers
 from knowledge.deps import EDITORIAL_ROLES, CsrfDep
 from knowledge.routes.editor_pages import render
 
@@ -36,7 +38,7 @@ def login(
     try:
         info = gate.login(
             response, email=email, password=password, client_ip=gate.client_address(request),
-            user_agent=request.headers.get("user-agent", ""),
+            user_agent=request.headers.get("user-agent", ""), next_path=target,
         )  # fmt: skip
     except (InvalidCredentials, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
@@ -45,10 +47,17 @@ def login(
         if isinstance(exc, LoginThrottled):
             page.headers.update(throttled_headers(exc))
         return page
-    dpo_only = info.user.has_role(Role.DPO) and not info.user.has_role(*EDITORIAL_ROLES)
-    if target == "/editor" and dpo_only:  # a data protection officer has no articles
-        response.headers["location"] = "/editor/privacy"
+    if isinstance(info, SecondStep):  # two-factor: the code (or set-up) comes next
+        response.headers["location"] = second_step_path("/editor", info)
+        return response
+    response.headers["location"] = landing(info.user, target)
     return response
+
+
+def landing(user: UserInfo, target: str) -> str:
+    """Where a signed-in person goes: a data protection officer has no articles."""
+    dpo_only = user.has_role(Role.DPO) and not user.has_role(*EDITORIAL_ROLES)
+    return "/editor/privacy" if target == "/editor" and dpo_only else target
 
 
 def sso_refusal(request: Request, message: str, status: int) -> Response:

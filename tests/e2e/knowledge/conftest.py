@@ -68,6 +68,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         "FRONTDOOR_VAR_DIR": str(folder / "var"),
         "FRONTDOOR_KNOWLEDGE_API_TOKENS": API_TOKEN,
         "FRONTDOOR_HANDOFF_PORT": str(free_port()),
+        "FRONTDOOR_TOTP_ENCRYPTION_KEY": secrets.token_urlsafe(48),
     }
     settings = KnowledgeSettings.load(environ)
     search = SearchEngine(None, HashingEmbedder(256), progress=False)

@@ -256,3 +256,17 @@ def test_an_unreachable_provider_is_a_clear_502(database, tmp_path) -> None:  # 
         page = plain.get("/editor/sso")
         assert page.status_code == 502
         assert "did not answer" in page.text
+
+
+def test_single_sign_on_is_never_asked_for_a_code_even_when_required(sso_client, database) -> None:  # type: ignore[no-untyped-def]
+    """Two-factor is for password sign-ins; the council's provider does SSO's second step."""
+    from frontdoor.accounts import twofactor
+    from frontdoor.db import make_session_factory
+
+    with make_session_factory(database.engine)() as db:
+        twofactor.set_required_for_everyone(db, required=True, actor="ada@example.gov.uk", now=NOW)
+        db.commit()
+    page = browse(sso_client, "http://testserver/editor/sso?next=/editor")
+    assert page.status_code == 200 and str(page.url).endswith("/editor")
+    assert "fd_pending" not in sso_client.cookies
+    assert "Check your authenticator app" not in page.text
