@@ -300,6 +300,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Cafodd eich newidiadau eu cadw fel adolygiad drafft newydd.",
     ),
     "done.created": ("The draft was created.", "Cafodd y drafft ei greu."),
+    "done.two_factor_policy": (
+        "The two-factor rule for every account was changed.",
+        "Newidiwyd y rheol dau ffactor ar gyfer pob cyfrif.",
+    ),
+    "done.two_factor_reset": (
+        "Two-factor authentication was reset. The person sets it up again the next time "
+        "they sign in with a password (if it is required), or from their account.",
+        "Ailosodwyd dilysu dau ffactor. Bydd y person yn ei osod eto y tro nesaf y bydd "
+        "yn mewngofnodi gyda chyfrinair (os oes rhaid), neu o'i gyfrif.",
+    ),
     "done.submit": ("The article was sent for review.", "Anfonwyd yr erthygl i'w hadolygu."),
     "done.approve": (
         "The article is published. The website and search show it now.",

@@ -89,7 +89,7 @@ def two_factor_router(
         titles = {"code": "code_title", "setup": "setup_title", "codes": "codes_title"}
         title = words[titles[values.pop("kind")]]
         response = render(request, f"accounts/{template}", status=status, layout=layout,
-                          lang=language(lang), t=words, title=title, login_path=login_path,
+                          lang=language(lang), tf=words, title=title, login_path=login_path,
                           **values)  # fmt: skip
         response.headers["Cache-Control"] = "no-store"
         return response

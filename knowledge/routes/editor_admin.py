@@ -15,21 +15,11 @@ from frontdoor.accounts.web import require_roles
 from frontdoor.http import DbInt
 from knowledge.deps import CsrfDep, FormDep, SessionDep
 from knowledge.editor_text import text
-from knowledge.routes.editor_pages import NOTICES, render, staff_language
+from knowledge.routes.editor_pages import render, staff_language
 
 router = APIRouter(prefix="/editor/admin", tags=["editor"], include_in_schema=False)
 AdminDep = Annotated[SessionInfo, Depends(require_roles(Role.ADMIN))]
 ROLES = [role.value for role in Role]
-TWO_FACTOR_NOTICES = {
-    "two_factor_policy": "The two-factor rule for every account was changed.",
-    "two_factor_reset": "Two-factor authentication was reset. The person sets it up again "
-    "the next time they sign in with a password (if it is required), or from their account.",
-}
-
-
-def _notice(request: Request) -> str | None:
-    done = request.query_params.get("done", "")
-    return TWO_FACTOR_NOTICES.get(done) or NOTICES.get(done)
 
 
 def _two_factor_rule(request: Request, session: SessionDep) -> dict[str, bool]:
@@ -82,7 +72,7 @@ def _overview(request: Request, session: SessionDep, *, errors: dict[str, str] |
     shown = {name: text(key, language) for name, key in (errors or {}).items()}
     return render(request, "editor/admin.html", status=status, users=service.list_users(session),
                   teams=admin.list_teams(session), roles=ROLES, errors=shown,
-                  values=values or {}, title="Staff and teams", notice=_notice(request),
+                  values=values or {}, title="Staff and teams",
                   **_two_factor_rule(request, session))  # fmt: skip
 
 
@@ -135,8 +125,7 @@ def _user_page(request: Request, session: SessionDep, user: service.UserInfo | N
     two_factor = twofactor.status(session, user.id, server_rule=rule["two_factor_server_rule"])
     return render(request, "editor/admin_user.html", status=status, user=user,
                   teams=admin.list_teams(session), roles=ROLES, error=error,
-                  title=f"Change {user.display_name}", two_factor=two_factor,
-                  notice=_notice(request), **rule)  # fmt: skip
+                  title=f"Change {user.display_name}", two_factor=two_factor, **rule)  # fmt: skip
 
 
 @router.post("/users/{user_id}", dependencies=[CsrfDep])
