@@ -64,6 +64,11 @@ class AuditAction(StrEnum):
     LEGAL_HOLD_LIFTED = "legal_hold_lifted"
     AUDIT_EXPORT = "audit_export"
     PURGE = "purge"
+    REVIEW_DISMISSED = "review_dismissed"  # missed messages dismissed (knowledge/gaps.py)
+    REVIEW_DRAFTED = "review_drafted"
+    REVIEW_ALTERNATIVES = "review_alternatives"
+    REVIEW_TRAINED = "review_trained"
+    BOT_RETRAINED = "bot_retrained"  # a retraining finished (knowledge/retraining.py)
 
 
 class AuditEntry(Base):

@@ -28,9 +28,11 @@ from frontdoor.metrics import RequestMetrics
 from frontdoor.metrics import install as install_metrics
 from frontdoor.migrate import pending
 from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
+from frontdoor.settings import project_root
 from frontdoor.stack import StackSettings
 from knowledge import errors
 from knowledge.metrics import KnowledgeMetrics
+from knowledge.retraining import Trainer, TrainerConfig
 from knowledge.routes import (
     api_docs,
     api_editorial,
@@ -40,6 +42,7 @@ from knowledge.routes import (
     editor,
     editor_admin,
     editor_auth,
+    editor_missed,
     editor_views,
     health,
     site,
@@ -78,8 +81,10 @@ def create_app(
     engine: Engine | None = None,
     limiter: RateLimiter | None = None,
     clock: Clock = system_clock,
+    trainer: Trainer | None = None,
 ) -> FastAPI:
-    """``clock`` decides what day it is (stale articles); tests pin it."""
+    """``clock`` decides what day it is (stale articles); tests pin it. ``trainer``
+    retrains the bot from the review queue (default: the configured command and Rasa)."""
     settings = settings or KnowledgeSettings.load()
     stack = stack or StackSettings.load()
     engine = engine or make_engine(settings.database_url)
@@ -116,6 +121,17 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.search = runtime
+    app.state.trainer = trainer or Trainer(
+        factory,
+        TrainerConfig(
+            command=settings.knowledge_bot_train_command,
+            training_file=settings.knowledge_reviewed_training_file,
+            rasa_url=settings.knowledge_rasa_url or stack.rasa_url,
+            rasa_token=settings.secret_value("rasa_api_token"),
+            timeout_seconds=settings.knowledge_bot_train_timeout_seconds,
+            cwd=project_root(),
+        ),
+    )
     app.state.clock = clock
     app.state.templates = make_templates(today=lambda: london_today(clock()))
     app.state.handoff_url = stack.handoff_url
@@ -151,6 +167,7 @@ def create_app(
         editor,
         editor_admin,
         editor_views,
+        editor_missed,
         site,
     ):
         app.include_router(module.router)

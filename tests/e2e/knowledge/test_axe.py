@@ -53,7 +53,7 @@ EDITOR_PAGES = [
     "/editor/articles/new",
     "/editor/review",
     "/editor/stale",
-    "/editor/gaps",
+    "/editor/missed",
 ]
 
 
