@@ -96,6 +96,8 @@ def test_the_running_rasa_loads_the_retrained_model_without_a_restart(
         assert (done.status, done.detail) == ("succeeded", "")
         assert done.model == str(swapped)
         assert _loaded(bot_stack) == swapped.name
+        health = httpx.get(f"{bot_stack.rasa_url}/healthz", timeout=10).json()
+        assert health["dependencies"]["model"]["name"] == swapped.name
         assert "Bramblefield" in bot_stack.chat().say("hello").text
     finally:  # the rest of the session talks to the model it started with
         httpx.put(
