@@ -28,12 +28,13 @@ from knowledge.searching import run_search
 router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
 
 PATH = "/editor/missed"
+# Our own ``done`` names: the editor's base page has its own notices for others.
 DONE = {
     "dismissed": "The messages were dismissed. They no longer show here; new similar "
     "messages start a new group.",
-    "attached": "The wordings were added to the article as alternative questions.",
-    "trained": "The wordings were added as training examples. The bot is retraining in "
-    "the background; its status is shown below.",
+    "alternatives_added": "The wordings were added to the article as alternative questions.",
+    "examples_added": "The wordings were added as training examples. The assistant is "
+    "retraining in the background; its status is shown below.",
 }
 SortQuery = Annotated[str, Query(pattern="^(frequent|newest)$")]
 LanguageQuery = Annotated[str | None, Query(pattern="^(en|cy)$")]
@@ -62,11 +63,10 @@ def _page(
     searched = next((g for g in listing.groups if g.key == find), None)
     if searched is not None and q.strip():
         hits = run_search(session, runtime, q, language=searched.language, limit=8).results
-        for hit in hits:
+        for hit in hits:  # the wordings go to the article, whichever section matched
             article = find_article(session, hit.slug, hit.language)
-            if article is not None:
-                found.append({"article_id": article.id, "title": hit.title,
-                              "section_title": hit.section_title})  # fmt: skip
+            if article is not None and all(f["article_id"] != article.id for f in found):
+                found.append({"article_id": article.id, "title": article.title})
     may_teach = gaps.may_change_bot(actor)
     query = {"sort": sort, **({"language": language} if language else {})}
     return render(
@@ -162,7 +162,7 @@ def to_alternatives(
         return _refused(request, session, runtime, actor, gap_ids, exc)
     session.commit()
     state = "submitted" if done.submitted else done.article.state
-    return _back(page, "attached", article=done.article.id, state=state, added=done.added)
+    return _back(page, "alternatives_added", article=done.article.id, state=state)
 
 
 @router.post("/missed/train", dependencies=[CsrfDep])
@@ -183,7 +183,7 @@ def to_training(
         return _refused(request, session, runtime, actor, gap_ids, exc)
     session.commit()
     request.app.state.trainer.kick()
-    return _back(page, "trained")
+    return _back(page, "examples_added")
 
 
 @router.post("/missed/dismiss", dependencies=[CsrfDep])

@@ -37,7 +37,7 @@ def test_an_editor_turns_a_group_into_alternative_questions_by_keyboard(site, pa
     focused = page.evaluate("document.activeElement.textContent")
     assert focused == "Add as alternative questions"
     page.keyboard.press("Enter")
-    page.wait_for_url("**done=attached**")
+    page.wait_for_url("**done=alternatives_added**")
     status = page.get_by_role("status").first
     assert "added to the article as alternative questions" in status.inner_text()
     assert asked not in [q.inner_text() for q in page.locator("section.gap h2 q").all()]
