@@ -17,7 +17,11 @@ When an admin turns a group of missed messages into training examples
    (``PUT /model`` with ``{"model_file": ...}`` and ``?token=``: Rasa runs
    with ``--enable-api --auth-token``, see ``frontdoor/launcher.py``). Rasa
    swaps its agent only after the new model loaded, so a failed training or a
-   model Rasa cannot load leaves the running model in place.
+   model Rasa cannot load leaves the running model in place. Known cost: Rasa
+   3.6 loads the model inside that request on its event loop, so replies wait
+   while it loads (28 s measured on the shared 2-core machine through
+   ``make run``); a turn waiting longer than handoff's bot timeout (15 s) gets
+   the bot-unavailable reply. Loading a second Rasa and switching would avoid it.
 
 The job's status (queued, running, succeeded, failed with the reason) shows in
 the review queue; a job left running by a process that died is marked failed
