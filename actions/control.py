@@ -27,6 +27,7 @@ from actions.cases import CaseStatus, case_exists, find_case_reference
 from actions.parsing import parse_bin_type, parse_day
 from actions.planning import PlanningStatus, find_planning_reference
 from actions.questions import report_gap
+from frontdoor.contracts.review import MissSource
 
 
 class SmallTalk(FrontdoorAction):
@@ -261,7 +262,9 @@ class No(FrontdoorAction):
             self.services.answers.rate_latest(
                 tracker.sender_id, helpful=False, at=self.services.clock()
             )
-            report_gap(self.services, tracker, tracker.get_slot("last_question"))
+            report_gap(
+                self.services, tracker, tracker.get_slot("last_question"), MissSource.NOT_HELPFUL
+            )
             dispatcher.utter_message(text=messages.NOT_HELPFUL, buttons=[messages.HUMAN_BUTTON])
             return [SlotSet("awaiting", None), SlotSet("failed_answers", 0.0)]
         if awaiting == "offer_human":

@@ -53,6 +53,7 @@ from actions.base import (
     slot_list,
     stop_form_events,
 )
+from actions.questions import report_gap
 from actions.risk import RiskKind, RiskSignal, detect_risk
 from actions.verification import classify_reference
 from backoffice import references
@@ -68,6 +69,7 @@ from frontdoor.contracts.handover import (
     HandoverSummary,
     VerifiedIdentitySummary,
 )
+from frontdoor.contracts.review import MissSource
 from frontdoor.contracts.service_areas import TASK_SERVICE_AREAS, team_for_area
 
 logger = logging.getLogger("frontdoor.bot")
@@ -186,6 +188,19 @@ def handover_text(signal: RiskSignal | None, now: AvailabilityAnswer | None) -> 
     return messages.HANDOFF_NOBODY_FREE
 
 
+def report_handover(services: Services, tracker: Tracker, reason: str) -> None:
+    """The resident's own words that sent the conversation to a person go to the
+    review queue. Not a button, a bare "yes" to an offer, or repeated failures (their
+    questions were reported as they failed), and never an at-risk message: what a
+    resident at risk says is for the advisor who answers, not for the editors."""
+    text = latest_text(tracker).strip()
+    if reason != REQUESTED or not text or text.startswith("/"):
+        return
+    if latest_intent(tracker) in {"affirm", "deny"}:
+        return
+    report_gap(services, tracker, text, MissSource.HANDOVER)
+
+
 class Handoff(FrontdoorAction):
     """``action_handoff``: pass the conversation to a person, once, with a summary."""
 
@@ -218,6 +233,7 @@ class Handoff(FrontdoorAction):
                 language=lang,
             ),
         )
+        report_handover(self.services, tracker, reason)
         # One reply: the text travels inside the payload, so the channel sends one message.
         dispatcher.utter_message(
             json_message={"text": handover_text(signal, now), **request.payload()}

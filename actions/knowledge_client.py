@@ -14,7 +14,9 @@ API (the knowledge service, ``{knowledge_url}``):
     GET  /api/v1/articles/{slug}
          -> {"slug", "title", "body_markdown", "revision", ...} (the bot reads the body
             to answer in the article's own sentences: ``actions.answers``)
-    POST /api/v1/content-gaps  {"question", "source": "bot", "language", "conversation_id"}
+    POST /api/v1/review/signals  {"text", "source": "fallback" | "not_helpful" | "handover",
+         "language", "conversation_id"}  (``frontdoor.contracts.review.MissedMessage``:
+         the review queue of what the bot missed)
 
 Links residents see are built on the council's public address (``public_url``,
 ``FRONTDOOR_PUBLIC_URL``), whatever address the service itself answered on.
@@ -42,6 +44,7 @@ from frontdoor.contracts.knowledge import (
     SearchHit,
     SearchQuery,
 )
+from frontdoor.contracts.review import SIGNALS_PATH, MissedMessage, MissSource
 
 MAX_QUERY_CHARS = 500
 ARTICLE_CACHE_SECONDS = 60.0  # an edit reaches the bot's answers within a minute
@@ -97,8 +100,16 @@ class KnowledgeClient(ABC):
         KnowledgeUnavailable."""
 
     @abstractmethod
-    def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
-        """Tell the content team a question went unanswered. Raises KnowledgeUnavailable."""
+    def report_gap(
+        self,
+        *,
+        question: str,
+        language: str,
+        conversation_id: str,
+        source: MissSource = MissSource.FALLBACK,
+    ) -> None:
+        """Tell the review queue the bot missed a message (fell back, did not help, or
+        sent it to a person). Raises KnowledgeUnavailable."""
 
     @abstractmethod
     def health(self) -> dict[str, str]:
@@ -202,20 +213,26 @@ class HttpKnowledgeClient(KnowledgeClient):
             self._bodies[slug] = (now, body)
         return body
 
-    def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
+    def report_gap(
+        self,
+        *,
+        question: str,
+        language: str,
+        conversation_id: str,
+        source: MissSource = MissSource.FALLBACK,
+    ) -> None:
         try:
-            response = self._client.post(
-                "/api/v1/content-gaps",
-                json={
-                    "question": clip_query(question),
-                    "source": "bot",
-                    "language": language,
-                    "conversation_id": conversation_id,
-                },
+            signal = MissedMessage(
+                text=clip_query(question),
+                source=source,
+                language="cy" if language == "cy" else "en",
+                conversation_id=conversation_id[:120] or None,
             )
+            response = self._client.post(SIGNALS_PATH, json=signal.model_dump(mode="json"))
             response.raise_for_status()
-        except httpx.HTTPError as exc:
-            raise KnowledgeUnavailable(f"content gap report failed: {type(exc).__name__}") from None
+        except (httpx.HTTPError, ValidationError) as exc:
+            cause = type(exc).__name__
+            raise KnowledgeUnavailable(f"missed message report failed: {cause}") from None
 
     def health(self) -> dict[str, str]:
         try:
@@ -333,14 +350,21 @@ class FakeKnowledgeClient(KnowledgeClient):
             raise KnowledgeUnavailable("article fetch failed: fake is down")
         return next((a.body for a in self.articles if a.slug == slug), None)
 
-    def report_gap(self, *, question: str, language: str, conversation_id: str) -> None:
+    def report_gap(
+        self,
+        *,
+        question: str,
+        language: str,
+        conversation_id: str,
+        source: MissSource = MissSource.FALLBACK,
+    ) -> None:
         if not self.available:
             raise KnowledgeUnavailable("content gap report failed: fake is down")
         with self._lock:
             self.gaps.append(
                 {
                     "question": clip_query(question),
-                    "source": "bot",
+                    "source": source.value,
                     "language": language,
                     "conversation_id": conversation_id,
                 }

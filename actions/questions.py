@@ -42,6 +42,7 @@ from actions.formatting import plain
 from actions.knowledge_client import MAX_QUERY_CHARS, KnowledgeHit, clip_query
 from actions.localise import localise
 from actions.risk import detect_risk
+from frontdoor.contracts.review import MissSource
 from frontdoor.contracts.service_areas import team_for_area
 
 logger = logging.getLogger("frontdoor.bot")
@@ -88,8 +89,15 @@ def answer_message(text: str, best: KnowledgeHit, lang: str, *, ask: bool) -> di
     return payload
 
 
-def report_gap(services: Services, tracker: Tracker, question: object) -> None:
-    """Tell the content team a question went unanswered (or its answer did not help)."""
+def report_gap(
+    services: Services,
+    tracker: Tracker,
+    question: object,
+    source: MissSource = MissSource.FALLBACK,
+) -> None:
+    """Tell the review queue the bot missed a message: nothing answered it
+    (``fallback``), its answer did not help (``not_helpful``) or it sent the
+    conversation to a person (``handover``)."""
     if not isinstance(question, str) or not question.strip():
         return
     try:
@@ -97,6 +105,7 @@ def report_gap(services: Services, tracker: Tracker, question: object) -> None:
             question=clip_query(question),
             language=language(tracker),
             conversation_id=tracker.sender_id,
+            source=source,
         )
     except KnowledgeUnavailable:
         logger.warning("content gap not reported: knowledge service unavailable")

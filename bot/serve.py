@@ -104,6 +104,9 @@ def add_healthz(app: Any, actions_health_url: str, model_name: str) -> None:
         except Exception as exc:  # health must report, never raise
             actions = {"status": "error", "detail": type(exc).__name__}
         status = "ok" if ready else "starting"
+        # the review queue swaps models at run time (PUT /model): name the one loaded now
+        processor = getattr(agent, "processor", None) if ready else None
+        loaded = Path(getattr(processor, "model_filename", "") or model_name).name
         if ready and actions["status"] != "ok":
             status = "degraded"
         import rasa
@@ -115,7 +118,7 @@ def add_healthz(app: Any, actions_health_url: str, model_name: str) -> None:
             "rasa_version": rasa.__version__,
             "uptime_seconds": round(time.monotonic() - STARTED, 1),
             "dependencies": {
-                "model": {"status": "ok" if ready else "loading", "name": model_name},
+                "model": {"status": "ok" if ready else "loading", "name": loaded},
                 "action_server": actions,
             },
         }

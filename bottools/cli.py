@@ -13,6 +13,7 @@ drive it from the main environment.
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from pathlib import Path
@@ -48,6 +49,13 @@ def build_spacy(
 @app.command("train")
 def train(
     force: Annotated[bool, typer.Option("--force", help="Train even if up to date.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help='End with one line {"model": path, "trained": bool} (the review queue reads it).',
+        ),
+    ] = False,
 ) -> None:
     """Train the Rasa model if the training data or config changed."""
     from tqdm import tqdm
@@ -80,8 +88,10 @@ def train(
             bar.close()
     if not result.trained:
         typer.echo(f"model is up to date: {result.model}")
-        return
-    typer.echo(f"trained {result.model} in {time.monotonic() - started:.0f} s")
+    else:
+        typer.echo(f"trained {result.model} in {time.monotonic() - started:.0f} s")
+    if as_json:
+        typer.echo(json.dumps({"model": str(result.model), "trained": result.trained}))
 
 
 @app.command("shell")

@@ -70,6 +70,11 @@ class AuditAction(StrEnum):
     TWO_FACTOR_ENROLLED = "two_factor_enrolled"
     TWO_FACTOR_RESET = "two_factor_reset"
     TWO_FACTOR_POLICY = "two_factor_policy"  # required for everyone, or for one person
+    REVIEW_DISMISSED = "review_dismissed"  # missed messages dismissed (knowledge/gaps.py)
+    REVIEW_DRAFTED = "review_drafted"
+    REVIEW_ALTERNATIVES = "review_alternatives"
+    REVIEW_TRAINED = "review_trained"
+    BOT_RETRAINED = "bot_retrained"  # a retraining finished (knowledge/retraining.py)
 
 
 class AuditEntry(Base):

@@ -30,9 +30,11 @@ from frontdoor.metrics import RequestMetrics
 from frontdoor.metrics import install as install_metrics
 from frontdoor.migrate import pending
 from frontdoor.ratelimit import RateLimiter, install_handler, limiter_for
+from frontdoor.settings import project_root
 from frontdoor.stack import StackSettings
 from knowledge import errors
 from knowledge.metrics import KnowledgeMetrics
+from knowledge.retraining import Trainer, TrainerConfig
 from knowledge.routes import (
     api_docs,
     api_editorial,
@@ -42,6 +44,7 @@ from knowledge.routes import (
     editor,
     editor_admin,
     editor_auth,
+    editor_missed,
     editor_reminders,
     editor_views,
     health,
@@ -83,8 +86,10 @@ def create_app(
     engine: Engine | None = None,
     limiter: RateLimiter | None = None,
     clock: Clock = system_clock,
+    trainer: Trainer | None = None,
 ) -> FastAPI:
-    """``clock`` decides what day it is (stale articles); tests pin it."""
+    """``clock`` decides what day it is (stale articles); tests pin it. ``trainer``
+    retrains the bot from the review queue (default: the configured command and Rasa)."""
     settings = settings or KnowledgeSettings.load()
     stack = stack or StackSettings.load()
     engine = engine or make_engine(settings.database_url)
@@ -131,6 +136,17 @@ def create_app(
     app.state.engine = engine
     app.state.session_factory = factory
     app.state.search = runtime
+    app.state.trainer = trainer or Trainer(
+        factory,
+        TrainerConfig(
+            command=settings.knowledge_bot_train_command,
+            training_file=settings.knowledge_reviewed_training_file,
+            rasa_url=settings.knowledge_rasa_url or stack.rasa_url,
+            rasa_token=settings.secret_value("rasa_api_token"),
+            timeout_seconds=settings.knowledge_bot_train_timeout_seconds,
+            cwd=project_root(),
+        ),
+    )
     app.state.clock = clock
     app.state.usage = usage
     app.state.templates = make_templates(today=lambda: london_today(clock()))
@@ -169,6 +185,7 @@ def create_app(
         editor_admin,
         editor_reminders,
         editor_views,
+        editor_missed,
         site,
     ):
         app.include_router(module.router)

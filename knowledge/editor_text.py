@@ -235,6 +235,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # content gaps
     "gap.title.missing": ("Enter a title for the new article", "Rhowch deitl i'r erthygl newydd"),
+    "gap.article.missing": (
+        "Choose an article from the search results",
+        "Dewiswch erthygl o ganlyniadau'r chwiliad",
+    ),
+    "gap.intent.missing": (
+        "Choose one of the bot's intents",
+        "Dewiswch un o fwriadau'r bot",
+    ),
     "gap.none": (
         "These questions were already dealt with: reload the page",
         "Mae'r cwestiynau hyn eisoes wedi'u trin: ail-lwythwch y dudalen",
@@ -419,7 +427,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.nav.new": ("New article", "Erthygl newydd"),
     "ui.nav.review": ("Review queue", "Ciw adolygu"),
     "ui.nav.stale": ("Stale content", "Cynnwys sydd wedi dyddio"),
-    "ui.nav.gaps": ("Content gaps", "Bylchau cynnwys"),
+    "ui.nav.gaps": ("Missed questions", "Cwestiynau a fethwyd"),
     "ui.nav.admin": ("Staff and teams", "Staff a thimau"),
     "ui.nav.notifications": ("Notifications", "Hysbysiadau"),
     "ui.nav.privacy": ("Subject access", "Mynediad at ddata"),

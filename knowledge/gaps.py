@@ -1,19 +1,41 @@
-"""Content gaps: what residents asked that nothing answered well.
+"""The review queue of what the bot missed (content gaps): residents' messages
+that nothing answered well, grouped by meaning, for editors to act on.
 
-The bot and the site search report questions. Each question joins a group
-when it is recorded: the group of an open question with similar normalised
-words (token overlap, deterministic and cheap), or a new one keyed by its own
-normalised words. Who asked is kept as a keyed hash (``client_key``, never an
-address), and a client asking the same thing again adds nothing, so a group's
-weight is its number of distinct askers: one client's flood of junk counts
-once per group and cannot push many residents' real questions off the screen
-(issue #10). One client also holds at most ``MAX_OPEN_PER_CLIENT`` open gaps
-(a setting), so even slow junk cannot fill the pages.
+Sources (``SOURCES``): the bot fell back (``fallback``: nothing it knew answered),
+the resident said "No" to "Did that help?" (``not_helpful``), the message sent
+the conversation to a person (``handover``), or the website search found
+nothing (``site_search``). The bot reports the first three over HTTP
+(``frontdoor.contracts.review``); every text is redacted (``frontdoor.redaction``)
+before anything else sees it.
 
-The editor's screen pages through the groups, most askers first and newest
-first among equals, and turns a group into a new draft, attaches its
-questions to an existing article as alternative questions, or dismisses it;
-each records who did it and when.
+Grouping by meaning happens once, when a message is recorded, so it is
+deterministic (the same messages in the same order make the same groups) and a
+group never changes under an editor's eyes: the message's vector from the
+search's own embedding model (all-MiniLM-L6-v2) is compared with the open
+messages of its language (the newest ``GROUP_CANDIDATES``); it joins the group
+of the most similar one when the cosine reaches ``knowledge_review_similarity``
+(ties: the newest), else starts a group keyed by its own normalised words. The
+same normalised words always share a group. Without a model (some tests, a
+broken install) the old word-overlap rule decides.
+
+Who asked is kept as a keyed hash (``client_key``, never an address), and a
+client asking the same thing again adds nothing, so a group's weight is its
+number of distinct askers (issue #10); one client holds at most
+``MAX_OPEN_PER_CLIENT`` open messages.
+
+Dismissed stays dismissed: a dismissed (or resolved) group's messages are never
+candidates again, so a new similar message starts a NEW open group showing
+only what came after the decision, rather than reopening what an editor
+already judged (the editor sees the new evidence, not the old noise again).
+
+The editor's screen (``/editor/missed``) pages through open groups, most
+distinct askers first then the newest (or newest first), with counts per
+source and language, and turns a group into alternative questions of an
+article (a new revision sent for review: ``attach_to_article``), training
+examples for an intent (admins only: ``teach_intent``; then
+``knowledge.retraining`` retrains the bot), a new draft, or dismisses it. Each
+records who did it and when, in the audit log (``frontdoor.audit``) and, for
+an article, its activity.
 """
 
 from __future__ import annotations
@@ -23,17 +45,22 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
+import numpy as np
 from sqlalchemy import ColumnElement, and_, case, distinct, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
+from frontdoor import audit
 from frontdoor.clock import london_today
 from frontdoor.redaction import redact
 from knowledge.actors import Actor
 from knowledge.articles import create_article, edit_fields, get_article, utcnow
-from knowledge.exceptions import NotAllowed
-from knowledge.models import Article, ContentGap
+from knowledge.exceptions import InvalidArticle, NotAllowed
+from knowledge.models import Article, ContentGap, TrainingExample
+from knowledge.publishing import submit
 from knowledge.schemas import ArticleCreate
+from knowledge.workflow import ArticleState
 
 STOP_WORDS = frozenset(
     """a an and are at be can could do does for from get got have how i if in is it its me my
@@ -41,13 +68,37 @@ STOP_WORDS = frozenset(
     who why will with would you your yr ydw ydy yn y o ar am sut beth""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"[a-z0-9\u00c0-\u024f']+")
-SIMILARITY = 0.6
+SIMILARITY = 0.6  # word overlap, when no embedding model is loaded
+COSINE_SIMILARITY = 0.5  # the default of knowledge_review_similarity
 MAX_GAPS = 5000
 MAX_KEY_CHARS = 200
 FUZZY_CANDIDATES = 500  # the most recently asked open groups a new question may join
+GROUP_CANDIDATES = 2000  # the newest open messages a new message is compared with
 OPEN_DAYS = 180  # older open gaps leave the screen
 PER_PAGE = 20
 MAX_OPEN_PER_CLIENT = 50  # open gaps one client (address or conversation) may hold
+MAX_EXAMPLE_CHARS = 500
+# Where a message came from, as the screen names it; "bot" is the old name of "fallback".
+SOURCES = {
+    "fallback": "The bot had no answer",
+    "not_helpful": "Answer did not help",
+    "handover": "Sent to a person",
+    "site_search": "Website search",
+}
+SORTS = ("frequent", "newest")
+
+
+class Embeds(Protocol):
+    """What grouping needs of the search's embedder (``knowledge.search.Embedder``)."""
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+
+def embedder_of(app_state: object) -> Embeds | None:
+    """The search engine's embedder (None before the search is set up)."""
+    runtime = getattr(app_state, "search", None)
+    engine = getattr(runtime, "engine", None)
+    return getattr(engine, "embedder", None)
 
 
 def tokens(question: str) -> frozenset[str]:
@@ -80,7 +131,8 @@ def normalised(question: str) -> str:
 
 
 def home_key(question: str, known_keys: Sequence[str]) -> str:
-    """The group a question joins: its own key if known, else the first similar known group."""
+    """The group a question joins by word overlap: its own key if known, else the
+    first similar known group (kept for migration kb_0002 and for no model)."""
     key = normalised(question)
     if key in known_keys:
         return key
@@ -124,11 +176,50 @@ def _open(language: str | None = None) -> list[ColumnElement[bool]]:
     return clauses
 
 
-def _group_of(session: Session, question: str, language: str) -> str:
+def _vector(embedder: Embeds | None, text: str) -> np.ndarray | None:
+    if embedder is None:
+        return None
+    vector = np.asarray(embedder.embed_query(text), dtype=np.float32)
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else None
+
+
+def _nearest_group(
+    session: Session, vector: np.ndarray, language: str, similarity: float, since: datetime
+) -> str | None:
+    """The group of the most similar open message at or above ``similarity``."""
+    rows = session.execute(
+        select(ContentGap.group_key, ContentGap.embedding)
+        .where(*_open(language), ContentGap.embedding.is_not(None), ContentGap.created_at >= since)
+        .order_by(ContentGap.id.desc())
+        .limit(GROUP_CANDIDATES)
+    ).all()
+    size = vector.shape[0] * 4
+    usable = [(key, blob) for key, blob in rows if blob is not None and len(blob) == size]
+    if not usable:
+        return None
+    matrix = np.frombuffer(b"".join(blob for _, blob in usable), dtype="<f4")
+    scores = matrix.reshape(len(usable), -1) @ vector
+    best = int(np.argmax(scores))  # the first maximum: the newest message among equals
+    return usable[best][0] if float(scores[best]) >= similarity else None
+
+
+def _group_of(
+    session: Session,
+    question: str,
+    language: str,
+    vector: np.ndarray | None = None,
+    *,
+    similarity: float = COSINE_SIMILARITY,
+    since: datetime | None = None,
+) -> str:
     key = normalised(question)
     exact = select(ContentGap.id).where(*_open(language), ContentGap.group_key == key)
     if session.scalar(exact.limit(1)) is not None:
         return key
+    if vector is not None:
+        since = since or utcnow() - timedelta(days=OPEN_DAYS)
+        return _nearest_group(session, vector, language, similarity, since) or key
     recent = session.scalars(
         select(ContentGap.group_key)
         .where(*_open(language))
@@ -149,18 +240,25 @@ def record_gap(
     client_key: str | None = None,
     max_open_per_client: int = MAX_OPEN_PER_CLIENT,
     now: datetime | None = None,
+    embedder: Embeds | None = None,
+    similarity: float = COSINE_SIMILARITY,
 ) -> ContentGap:
-    """Record a question in its group; the same client asking again returns its open gap.
+    """Record a message in its group; the same client asking again returns its open gap.
 
     ``client_key`` is ``frontdoor.ratelimit.client_key`` of who asked; without
     one (the seed, old rows) the gap counts as an asker of its own. A client
     already holding ``max_open_per_client`` open gaps has said enough: its
     newest open gap is returned and nothing is added, so no one client can
-    fill the screen, however slowly it writes.
+    fill the screen, however slowly it writes. ``embedder`` (the search's)
+    groups by meaning; without one, by shared words.
     """
     # redacted before anything else sees it: every editor reads this list
     text = redact(" ".join(question.split()))[:2000]
-    key = _group_of(session, text, language)
+    source = "fallback" if source == "bot" else source
+    now = now or utcnow()
+    vector = _vector(embedder, text)
+    since = now - timedelta(days=OPEN_DAYS)
+    key = _group_of(session, text, language, vector, similarity=similarity, since=since)
     if client_key is not None:
         asked = session.scalars(
             select(ContentGap)
@@ -191,7 +289,8 @@ def record_gap(
         status="open",
         resolution="",
         resolved_by="",
-        created_at=now or utcnow(),
+        created_at=now,
+        embedding=None if vector is None else vector.astype("<f4").tobytes(),
     )
     session.add(gap)
     session.flush()
@@ -216,6 +315,10 @@ class GapPage:
     total: int  # groups on every page
     page: int
     per_page: int
+    sources: dict[str, int] = field(default_factory=dict)  # open messages per source
+    languages: dict[str, int] = field(default_factory=dict)  # open messages per language
+    sort: str = "frequent"
+    language: str | None = None
 
     @property
     def pages(self) -> int:
@@ -230,6 +333,15 @@ class GapPage:
         return self.page < self.pages
 
 
+def _counts(
+    session: Session, column: QueryableAttribute[str], where: Sequence[ColumnElement[bool]]
+) -> dict[str, int]:
+    rows = session.execute(
+        select(column, func.count()).where(*where).group_by(column).order_by(column)
+    ).all()
+    return {str(name): int(n) for name, n in rows}
+
+
 def page_of_groups(
     session: Session,
     *,
@@ -237,11 +349,14 @@ def page_of_groups(
     page: int = 1,
     per_page: int = PER_PAGE,
     days: int = OPEN_DAYS,
+    sort: str = "frequent",
     now: datetime | None = None,
 ) -> GapPage:
-    """Open groups, most distinct askers first, then the most recently asked."""
+    """Open groups: most distinct askers first, then the most recently asked
+    (``sort="frequent"``), or the most recently asked first (``"newest"``)."""
     page, per_page = max(1, page), max(1, per_page)
-    where = [*_open(language), ContentGap.created_at >= (now or utcnow()) - timedelta(days=days)]
+    since = ContentGap.created_at >= (now or utcnow()) - timedelta(days=days)
+    where = [*_open(language), since]
     askers = func.count(distinct(ContentGap.client_key)) + func.sum(
         case((ContentGap.client_key.is_(None), 1), else_=0)
     )
@@ -252,14 +367,15 @@ def page_of_groups(
         .group_by(ContentGap.group_key, ContentGap.language)
     )
     total = session.scalar(select(func.count()).select_from(grouped_rows.subquery())) or 0
+    order = (last.desc(), askers.desc()) if sort == "newest" else (askers.desc(), last.desc())
     rows = session.execute(
-        grouped_rows.order_by(askers.desc(), last.desc(), ContentGap.language, ContentGap.group_key)
+        grouped_rows.order_by(*order, ContentGap.language, ContentGap.group_key)
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
     groups = {
-        (key, language): GapGroup(representative="", language=language, key=key, askers=n)
-        for key, language, n in rows
+        (key, lang): GapGroup(representative="", language=lang, key=key, askers=n)
+        for key, lang, n in rows
     }
     if groups:
         members = session.scalars(
@@ -267,8 +383,8 @@ def page_of_groups(
             .where(
                 *where,
                 or_(*(
-                    and_(ContentGap.group_key == key, ContentGap.language == language)
-                    for key, language in groups
+                    and_(ContentGap.group_key == key, ContentGap.language == lang)
+                    for key, lang in groups
                 )),
             )
             .order_by(ContentGap.created_at, ContentGap.id)
@@ -281,11 +397,17 @@ def page_of_groups(
             group.sources[gap.source] = group.sources.get(gap.source, 0) + 1
             group.first_seen = group.first_seen or gap.created_at
             group.last_seen = gap.created_at
-    return GapPage(list(groups.values()), total, page, per_page)
+    every = [ContentGap.status == "open", since]
+    return GapPage(
+        list(groups.values()), total, page, per_page,
+        sources=_counts(session, ContentGap.source, every),
+        languages=_counts(session, ContentGap.language, every),
+        sort=sort, language=language,
+    )  # fmt: skip
 
 
 def group_gaps(gaps: Sequence[ContentGap]) -> list[GapGroup]:
-    """Greedy single pass: each question joins the first similar group."""
+    """Greedy single pass by shared words: each question joins the first similar group."""
     groups: list[GapGroup] = []
     for gap in gaps:
         words = tokens(gap.question)
@@ -309,6 +431,14 @@ def grouped(session: Session, *, language: str | None = None, limit: int = 100) 
     return page_of_groups(session, language=language, per_page=limit).groups
 
 
+def _open_members(session: Session, gap_ids: Sequence[int]) -> Sequence[ContentGap]:
+    return session.scalars(
+        select(ContentGap)
+        .where(ContentGap.id.in_(list(gap_ids)), ContentGap.status == "open")
+        .order_by(ContentGap.id)
+    ).all()
+
+
 def _resolve(
     session: Session,
     gap_ids: Sequence[int],
@@ -317,11 +447,10 @@ def _resolve(
     resolution: str,
     actor: Actor,
     status: str = "resolved",
+    now: datetime | None = None,
 ) -> int:
-    gaps = session.scalars(
-        select(ContentGap).where(ContentGap.id.in_(list(gap_ids)), ContentGap.status == "open")
-    ).all()
-    now = utcnow()
+    gaps = _open_members(session, gap_ids)
+    now = now or utcnow()
     for gap in gaps:
         gap.status, gap.resolution, gap.article_id = status, resolution, article_id
         gap.resolved_at, gap.resolved_by = now, actor.key[:120]
@@ -329,13 +458,31 @@ def _resolve(
     return len(gaps)
 
 
-def dismiss(session: Session, gap_ids: Sequence[int], *, actor: Actor) -> int:
+def _audit(
+    session: Session, actor: Actor, action: audit.AuditAction, subject: str, now: datetime,
+    **detail: object,
+) -> None:  # fmt: skip
+    audit.record(
+        session, actor=f"{actor.key} {actor.name}", action=action, subject=subject,
+        detail=detail, clock=lambda: now,
+    )  # fmt: skip
+
+
+def dismiss(
+    session: Session, gap_ids: Sequence[int], *, actor: Actor, now: datetime | None = None
+) -> int:
     """Take a group off the screen without an article (junk, or nothing to write)."""
     if not actor.can_write:
         raise NotAllowed("Only an editor, reviewer or admin can dismiss content gaps.")
-    return _resolve(
-        session, gap_ids, article_id=None, resolution="dismissed", actor=actor, status="dismissed"
-    )
+    now = now or utcnow()
+    count = _resolve(
+        session, gap_ids, article_id=None, resolution="dismissed", actor=actor,
+        status="dismissed", now=now,
+    )  # fmt: skip
+    if count:
+        _audit(session, actor, audit.AuditAction.REVIEW_DISMISSED, "missed-messages", now,
+               messages=count)  # fmt: skip
+    return count
 
 
 def _questions_of(session: Session, gap_ids: Sequence[int]) -> list[str]:
@@ -370,25 +517,104 @@ def draft_from_gaps(
         + "\n".join(f"- {question}" for question in questions[:20])
         + "\n",
     )
-    article = create_article(session, data, actor=actor, note="Started from content gaps")
+    article = create_article(session, data, actor=actor, note="Started from missed questions")
     _resolve(session, gap_ids, article_id=article.id, resolution="drafted", actor=actor)
+    _audit(session, actor, audit.AuditAction.REVIEW_DRAFTED, f"article:{article.id}", utcnow(),
+           messages=len(gap_ids), slug=article.slug)  # fmt: skip
     return article
+
+
+@dataclass(frozen=True)
+class Attached:
+    article: Article
+    added: int  # new alternative questions
+    submitted: bool  # the new revision was sent for review
 
 
 def attach_to_article(
-    session: Session, gap_ids: Sequence[int], article_id: int, *, actor: Actor
-) -> Article:
-    """Add the group's questions to an article's alternative questions (a new revision)."""
+    session: Session,
+    gap_ids: Sequence[int],
+    article_id: int,
+    *,
+    actor: Actor,
+    now: datetime | None = None,
+) -> Attached:
+    """Add the group's wordings to an article's alternative questions, through the
+    editorial workflow: a new revision, sent for review when the article was
+    published or already in review (a reviewer other than the author publishes
+    it, as for any edit); added to the draft when someone is still writing one."""
+    if not actor.can_write:
+        raise NotAllowed("Only an editor, reviewer or admin can add alternative questions.")
+    members = _open_members(session, gap_ids)
+    if not members:
+        raise InvalidArticle("gap_ids", "these messages were already dealt with")
+    now = now or utcnow()
     article = get_article(session, article_id, for_update=True)
+    if article.state == ArticleState.ARCHIVED.value:
+        raise InvalidArticle("article_id", "choose an article that is not archived")
     known = {" ".join(q.lower().split()) for q in article.alternative_questions}
     additions = [
-        q for q in _questions_of(session, gap_ids) if " ".join(q.lower().split()) not in known
-    ]
+        q for q in _questions_of(session, [m.id for m in members])
+        if " ".join(q.lower().split()) not in known
+    ]  # fmt: skip
+    before = article.state
+    submitted = False
     if additions:
         edit_fields(
-            session, article, actor=actor,
-            note=f"Added {len(additions)} question(s) from content gaps",
+            session, article, actor=actor, now=now,
+            note=f"Added {len(additions)} alternative question(s) from missed questions",
             alternative_questions=[*article.alternative_questions, *additions][:100],
         )  # fmt: skip
-    _resolve(session, gap_ids, article_id=article.id, resolution="attached", actor=actor)
-    return article
+        if before in (ArticleState.PUBLISHED.value, ArticleState.IN_REVIEW.value):
+            submit(session, article.id, actor=actor, now=now,
+                   comment="Alternative questions from missed questions")  # fmt: skip
+            submitted = True
+    _resolve(session, [m.id for m in members], article_id=article.id, resolution="attached",
+             actor=actor, now=now)  # fmt: skip
+    _audit(session, actor, audit.AuditAction.REVIEW_ALTERNATIVES, f"article:{article.id}", now,
+           messages=len(members), added=len(additions), submitted=submitted)  # fmt: skip
+    return Attached(article, len(additions), submitted)
+
+
+def may_change_bot(actor: Actor) -> bool:
+    """Only admins teach the bot: a training example changes what it does for everyone."""
+    return "admin" in actor.roles and not actor.is_service
+
+
+def teach_intent(
+    session: Session,
+    gap_ids: Sequence[int],
+    intent: str,
+    *,
+    actor: Actor,
+    intents: Sequence[str],
+    now: datetime | None = None,
+) -> int:
+    """The group's wordings become training examples of ``intent`` (one of the bot's
+    ``intents``); returns how many were new. The caller then asks for a retraining."""
+    if not may_change_bot(actor):
+        raise NotAllowed("Only an admin can teach the bot.")
+    if intent not in intents:
+        raise InvalidArticle("intent", "choose one of the bot's intents")
+    members = _open_members(session, gap_ids)
+    if not members:
+        raise InvalidArticle("gap_ids", "these messages were already dealt with")
+    now = now or utcnow()
+    known = set(
+        session.scalars(select(TrainingExample.text).where(TrainingExample.intent == intent))
+    )
+    added = 0
+    seen: set[str] = set()
+    for gap in members:
+        text = " ".join(gap.question.split())[:MAX_EXAMPLE_CHARS]
+        if text in known or text.lower() in seen:
+            continue
+        seen.add(text.lower())
+        session.add(TrainingExample(intent=intent, text=text, language=gap.language,
+                                    created_by=actor.key[:120], created_at=now))  # fmt: skip
+        added += 1
+    _resolve(session, [m.id for m in members], article_id=None, resolution="trained",
+             actor=actor, now=now)  # fmt: skip
+    _audit(session, actor, audit.AuditAction.REVIEW_TRAINED, f"intent:{intent}", now,
+           messages=len(members), examples=added)  # fmt: skip
+    return added

@@ -22,6 +22,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -198,6 +199,49 @@ class ContentGap(Base):
     resolved_by: Mapped[str] = mapped_column(String(120), default="")  # Actor.key
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     resolved_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    # the redacted question's unit vector from the search's embedding model (float32
+    # bytes): what groups messages by meaning; NULL when no model was loaded
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+
+
+class TrainingExample(Base):
+    """A resident's (redacted) wording that an admin taught the bot as an intent's example.
+
+    Exported to the training data file before each retraining
+    (``knowledge.retraining.export``); the table is the truth, the file a copy.
+    """
+
+    __tablename__ = "kb_training_examples"
+    __table_args__ = (UniqueConstraint("intent", "text"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intent: Mapped[str] = mapped_column(String(80))
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(2))
+    created_by: Mapped[str] = mapped_column(String(120))  # Actor.key
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class BotTraining(Base):
+    """One retraining of the bot: queued, running, then succeeded or failed.
+
+    ``running_slot`` is 1 while running and NULL otherwise; its unique index lets
+    one training run at a time across every knowledge instance.
+    """
+
+    __tablename__ = "kb_bot_trainings"
+    __table_args__ = (Index("ix_kb_bot_trainings_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # queued|running|succeeded|failed
+    running_slot: Mapped[int | None] = mapped_column(Integer, nullable=True, unique=True)
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    started_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), nullable=True)
+    examples: Mapped[int] = mapped_column(Integer, default=0)
+    model: Mapped[str] = mapped_column(String(300), default="")
+    detail: Mapped[str] = mapped_column(String(500), default="")
 
 
 class ArticleUse(Base):

@@ -114,6 +114,38 @@ class KnowledgeSettings(CommonSettings):
                 if not sign or "@" not in address or not team.strip():
                     raise ValueError("write each team as 'Team name=address@example.gov.uk'")
             return {team.strip(): address.strip() for team, _, address in pairs}
+
+    # The review queue of what the bot missed (knowledge/gaps.py, knowledge/retraining.py).
+    knowledge_review_similarity: float = Field(
+        default=0.5,
+        gt=0,
+        le=1,
+        description="Cosine similarity (the search's embedding model) at or above which a "
+        "missed message joins the group of the most similar open message.",
+    )
+    knowledge_rasa_url: str = Field(default="", description="Overrides the stack's Rasa URL.")
+    rasa_api_token: SecretStr | None = Field(
+        default=None,
+        description="Token for Rasa's HTTP API (loading a retrained model); the launcher "
+        "sets one per run.",
+    )
+    knowledge_reviewed_training_file: Path = Field(
+        default_factory=lambda: project_root() / "training_data" / "nlu" / "reviewed.yml",
+        description="Training examples made from the review queue, written before each "
+        "retraining; `frontdoor bot train` reads every file in training_data/nlu.",
+    )
+    knowledge_bot_train_command: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["-m", "frontdoor.cli", "bot", "train", "--json"],
+        description="The retraining command, run with this Python (comma-separated "
+        "arguments); it prints the model's path as JSON on its last line.",
+    )
+    knowledge_bot_train_timeout_seconds: float = Field(default=3600, gt=0)
+
+    @field_validator("knowledge_bot_train_command", mode="before")
+    @classmethod
+    def _split_command(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
         return value
 
     @field_validator("knowledge_api_tokens", mode="before")

@@ -18,7 +18,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.types import ASGIApp
 
 from frontdoor.accounts.twofactor_routes import TEMPLATES_DIR as ACCOUNTS_TEMPLATES
-from frontdoor.clock import london_today
+from frontdoor.clock import LONDON, london_today
 from frontdoor.http import SecurityHeaders
 from knowledge.vocabulary import service_area_name
 
@@ -38,12 +38,18 @@ def _long_date(value: date | datetime | None, language: str = "en") -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def _london(value: datetime | None) -> datetime | None:
+    """A stored (UTC) moment as the council's clock shows it."""
+    return value.astimezone(LONDON) if value is not None else None
+
+
 def make_templates(*, today: Callable[[], date] = london_today) -> Jinja2Templates:
     """``today`` is the app's clock (the council's date), so pages agree with the API."""
     # the two-factor pages are shared with the console (frontdoor.accounts.twofactor_routes)
     templates = Jinja2Templates(directory=[str(TEMPLATES_DIR), str(ACCOUNTS_TEMPLATES)])
     env = templates.env
     env.filters["long_date"] = _long_date
+    env.filters["london"] = _london
     env.filters["area_name"] = service_area_name
     env.globals["today"] = today
     return templates

@@ -1,4 +1,5 @@
-"""What residents tell us: page feedback and unanswered questions (content gaps).
+"""What residents tell us: page feedback, unanswered questions (content gaps) and
+what the bot missed (``POST /api/v1/review/signals``, ``frontdoor.contracts.review``).
 
 Both are anonymous writes, so both are limited (knowledge/throttle.py): 429
 with ``Retry-After`` beyond the limit.
@@ -10,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Request, status
 
+from frontdoor.contracts.review import SIGNALS_PATH, MissedMessage, SignalAccepted
 from knowledge import feedback, gaps, throttle
 from knowledge.deps import SessionDep, SettingsDep
 from knowledge.schemas import Accepted, ContentGapCreate, FeedbackCreate
@@ -52,6 +54,35 @@ def post_content_gap(
         session, question=data.question, source=data.source, language=data.language.value,
         conversation_id=data.conversation_id, client_key=who.key(settings),
         max_open_per_client=settings.knowledge_gaps_open_per_client,
+        embedder=gaps.embedder_of(request.app.state),
+        similarity=settings.knowledge_review_similarity,
     )  # fmt: skip
     session.commit()
     return Accepted(id=record.id)
+
+
+@router.post(
+    SIGNALS_PATH.removeprefix("/api/v1"),
+    response_model=SignalAccepted,
+    status_code=status.HTTP_201_CREATED,
+    responses=TOO_MANY,
+    tags=["review"],
+)
+def post_missed_message(
+    data: MissedMessage, request: Request, session: SessionDep, settings: SettingsDep
+) -> SignalAccepted:
+    """A message the bot fell back on, answered unhelpfully or routed to a person.
+
+    Redacted before it is stored; grouped by meaning with the open messages of
+    its language; the same client sending the same again counts once."""
+    who = throttle.writer(request, data.conversation_id)
+    throttle.limiter(request).hit(*throttle.gap_checks(settings, who))
+    record = gaps.record_gap(
+        session, question=data.text, source=data.source.value, language=data.language,
+        conversation_id=data.conversation_id, client_key=who.key(settings),
+        max_open_per_client=settings.knowledge_gaps_open_per_client,
+        embedder=gaps.embedder_of(request.app.state),
+        similarity=settings.knowledge_review_similarity,
+    )  # fmt: skip
+    session.commit()
+    return SignalAccepted(id=record.id)

@@ -203,7 +203,9 @@ def _record_gap(request: Request, session: SessionDep, q: str, language: str) ->
     if throttle.limiter(request).allows(*throttle.gap_checks(settings, who)):
         gaps.record_gap(session, question=q[:2000], source="site_search", language=language,
                         client_key=who.key(settings),
-                        max_open_per_client=settings.knowledge_gaps_open_per_client)  # fmt: skip
+                        max_open_per_client=settings.knowledge_gaps_open_per_client,
+                        embedder=gaps.embedder_of(request.app.state),
+                        similarity=settings.knowledge_review_similarity)  # fmt: skip
         session.commit()
 
 

@@ -37,6 +37,8 @@ from tests.e2e.bot.stack import (
 )
 from tests.unit.bot.harness import NOW, ROOT
 
+RASA_API_TOKEN = "e2e-rasa-api-token-0123456789"
+
 
 @pytest.fixture(scope="session")
 def rasa_bin() -> Path:
@@ -79,6 +81,7 @@ def bot_stack(
         world=world,
         logs=folder,
         now=NOW,
+        api_token=RASA_API_TOKEN,  # as the launcher runs it: the review queue reloads models
     ) as stack:
         yield stack
 

@@ -39,6 +39,7 @@ from backoffice.seed import load_world
 from backoffice.sql.loader import SqlLoader
 from backoffice.world import World
 from bottools import model as bot_model
+from frontdoor.contracts.review import SIGNALS_PATH, MissedMessage
 from frontdoor.contracts.understanding import UNDERSTOOD_KEY
 from frontdoor.db import make_engine
 from frontdoor.migrate import upgrade
@@ -133,12 +134,17 @@ def _handler(stub: KnowledgeStub) -> type[BaseHTTPRequestHandler]:
                 self._json(404, {"error": "not_found"})
 
         def do_POST(self) -> None:
-            if urlparse(self.path).path != "/api/v1/content-gaps":
+            if urlparse(self.path).path != SIGNALS_PATH:
                 self._json(404, {"error": "not_found"})
                 return
             length = int(self.headers.get("Content-Length", "0"))
-            stub.gaps.append(json.loads(self.rfile.read(length)))
-            self._json(201, {"status": "recorded"})
+            try:  # the typed contract the knowledge service reads
+                signal = MissedMessage.model_validate_json(self.rfile.read(length))
+            except ValueError:
+                self._json(422, {"error": "invalid"})
+                return
+            stub.gaps.append(signal.model_dump(mode="json"))
+            self._json(201, {"id": len(stub.gaps), "status": "recorded"})
 
         def log_message(self, *args: Any) -> None:
             return
@@ -199,6 +205,7 @@ class BotStack:
     world: World
     now: datetime
     database_url: str
+    api_token: str | None = None  # Rasa's HTTP API (PUT /model, GET /status)
 
     def chat(self, **metadata: Any) -> Chat:
         """A conversation as the handoff service holds it (it shows the bot secret)."""
@@ -260,9 +267,11 @@ def running_bot(
     world: World,
     logs: Path,
     now: datetime,
+    api_token: str | None = None,
 ) -> Iterator[BotStack]:
     """The action server (its clock pinned to ``now``) and Rasa, up and healthy; stopped
-    afterwards. Seed ``world`` for ``london_today(now)``."""
+    afterwards. Seed ``world`` for ``london_today(now)``. With ``api_token`` Rasa's HTTP
+    API is on behind it, as the launcher runs it (``--enable-api --auth-token``)."""
     rasa_bin = bot_model.rasa_environment(ROOT)
     actions_port, rasa_port = free_port(), free_port()
     env = {
@@ -305,6 +314,7 @@ def running_bot(
                 str(rasa_port),
                 "--actions-url",
                 f"http://127.0.0.1:{actions_port}",
+                *(["--enable-api", "--auth-token", api_token] if api_token else []),
             ],
             cwd=ROOT,
             env={**os.environ, **bot_model.rasa_env(ROOT), "FRONTDOOR_BOT_SECRET": BOT_SECRET},
@@ -321,6 +331,7 @@ def running_bot(
                 world,
                 now,
                 database_url,
+                api_token,
             )
         finally:
             _stop(rasa)

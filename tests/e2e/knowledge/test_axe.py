@@ -66,7 +66,7 @@ EDITOR_PAGES = [
     "/editor/articles/new",
     "/editor/review",
     "/editor/stale",
-    "/editor/gaps",
+    "/editor/missed",
 ]
 
 

@@ -132,10 +132,12 @@ def test_gaps_become_drafts_or_alternative_questions(client, staff, factory):
         ]
         session.commit()
     token = login(client, "editor@example.gov.uk")
+    old = client.get("/editor/gaps", follow_redirects=False)
+    assert (old.status_code, old.headers["location"]) == (301, "/editor/missed")
     page = client.get("/editor/gaps").text
     assert "asked by 2 people" in page and "skip permit on the road" in page
     drafted = client.post(
-        "/editor/gaps/draft",
+        "/editor/missed/draft",
         data={
             "csrf_token": token,
             "gap_ids": f"{ids[0]},{ids[1]}",
@@ -150,19 +152,21 @@ def test_gaps_become_drafts_or_alternative_questions(client, staff, factory):
     draft_page = client.get(drafted.headers["location"]).text
     assert "road skip permit" in draft_page
     attached = client.post(
-        "/editor/gaps/attach",
+        "/editor/missed/attach",
         data={"csrf_token": token, "gap_ids": str(ids[2]), "article_id": str(target.id)},
         follow_redirects=False,
     )
     assert attached.status_code == 303
+    assert attached.headers["location"].startswith("/editor/missed?")
     with factory() as session:
         assert gaps.open_gaps(session) == []
         from knowledge.articles import get_article
 
         article = get_article(session, target.id)
         assert "bins left on pavement" in article.alternative_questions
-        assert article.state == "draft" and article.live_revision_id is not None
-    assert "No open content gaps." in client.get("/editor/gaps").text
+        # a new revision sent for review; the live revision stays until a reviewer approves
+        assert article.state == "in_review" and article.live_revision_id is not None
+    assert "No open missed questions." in client.get("/editor/missed").text
 
 
 def test_history_and_diff_pages_escape_content(client, staff, factory):

@@ -181,7 +181,7 @@ def test_one_clients_flood_counts_once_and_real_gaps_stay_on_top(make_client, fa
         assert response.status_code == 201
     for address, question in (
         ("198.51.100.1", "can I get a skip permit for the road"),
-        ("198.51.100.2", "skip permit outside my house"),
+        ("198.51.100.2", "skip permit for my road"),
         ("198.51.100.3", "road skip permit"),
         ("198.51.100.4", "allotment waiting list"),
         ("198.51.100.5", "how long is the allotment waiting list"),
@@ -227,10 +227,10 @@ def test_the_gap_screen_pages_most_asked_then_newest(client, staff, factory):
     assert ordered[0].representative == "topic44 subject44"
     assert ordered[-1].representative == "topic0 subject0"
     login(client, "editor@example.gov.uk")
-    third = client.get("/editor/gaps", params={"page": 3}).text
+    third = client.get("/editor/missed", params={"page": 3}).text
     assert "page 3 of 3" in third and "Previous page" in third and "Next page" not in third
     assert "topic0 subject0" in third and "topic44 subject44" not in third
-    assert client.get("/editor/gaps", params={"page": 0}).status_code == 422
+    assert client.get("/editor/missed", params={"page": 0}).status_code == 422
 
 
 def _open_ids(factory) -> list[int]:  # type: ignore[no-untyped-def]
@@ -248,10 +248,10 @@ def test_dismissing_a_group_needs_an_editor_and_is_recorded(client, staff, facto
     junk = f"{ids[0]},{ids[1]}"
 
     anonymous = client.post(
-        "/editor/gaps/dismiss", data={"gap_ids": junk, "csrf_token": "x"}, follow_redirects=False
+        "/editor/missed/dismiss", data={"gap_ids": junk, "csrf_token": "x"}, follow_redirects=False
     )
     assert anonymous.status_code in (303, 401, 403)
-    assert "/editor/gaps" not in anonymous.headers.get("location", "")
+    assert "/editor/missed" not in anonymous.headers.get("location", "")
     assert len(_open_ids(factory)) == 3
 
     with factory() as session:  # signed in, but an advisor: not a role that may edit
@@ -263,7 +263,7 @@ def test_dismissing_a_group_needs_an_editor_and_is_recorded(client, staff, facto
         session.commit()
     client.cookies.set("fd_session", issued.token)
     refused = client.post(
-        "/editor/gaps/dismiss",
+        "/editor/missed/dismiss",
         data={"gap_ids": junk, "csrf_token": issued.csrf_token},
         follow_redirects=False,
     )
@@ -271,16 +271,16 @@ def test_dismissing_a_group_needs_an_editor_and_is_recorded(client, staff, facto
     assert len(_open_ids(factory)) == 3
 
     token = login(client, "editor@example.gov.uk")
-    no_csrf = client.post("/editor/gaps/dismiss", data={"gap_ids": junk}, follow_redirects=False)
+    no_csrf = client.post("/editor/missed/dismiss", data={"gap_ids": junk}, follow_redirects=False)
     assert no_csrf.status_code in (403, 422)
     assert len(_open_ids(factory)) == 3
     done = client.post(
-        "/editor/gaps/dismiss",
+        "/editor/missed/dismiss",
         data={"gap_ids": junk, "csrf_token": token, "page": "1"},
         follow_redirects=False,
     )
     assert done.status_code == 303
-    assert done.headers["location"] == "/editor/gaps?page=1&done=dismissed"
+    assert done.headers["location"] == "/editor/missed?page=1&done=dismissed"
     assert _open_ids(factory) == [ids[2]]
     with factory() as session:
         dismissed = session.scalars(select(ContentGap).where(ContentGap.id.in_(ids[:2]))).all()

@@ -71,7 +71,7 @@ def test_no_offers_to_rephrase_or_a_person_and_reports_a_content_gap(bot: BotHar
     assert bot.knowledge.gaps == [
         {
             "question": "can I pay in cash",
-            "source": "bot",
+            "source": "not_helpful",
             "language": "en",
             "conversation_id": "conv-9",
         }
@@ -445,3 +445,31 @@ def test_a_valid_reference_in_the_first_message_is_answered_without_the_form(
         ),
     )
     assert unknown.followup == "case_form"
+
+
+def test_a_request_for_a_person_is_reported_to_the_review_queue_but_never_a_risk(
+    bot: BotHarness,
+) -> None:
+    bot.run(
+        "action_handoff",
+        bot.tracker(text="can someone ring me about my damp bedroom", intent="human",
+                    sender_id="conv-h"),
+    )  # fmt: skip
+    bot.run("action_handoff", bot.tracker(text="/human", intent="human", sender_id="conv-b"))
+    bot.run(
+        "action_handoff",
+        bot.tracker(text="I don't want to be alive any more", intent="at_risk", sender_id="c-r"),
+    )
+    bot.run(
+        "action_handoff",
+        bot.tracker(text="yes", intent="affirm", sender_id="conv-y",
+                    slots={"awaiting": "offer_human", "handoff_reason": "repeated_failure"}),
+    )  # fmt: skip
+    assert bot.knowledge.gaps == [
+        {
+            "question": "can someone ring me about my damp bedroom",
+            "source": "handover",
+            "language": "en",
+            "conversation_id": "conv-h",
+        }
+    ]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import httpx
 import pytest
 
@@ -14,6 +12,7 @@ from actions.knowledge_client import (
     HttpKnowledgeClient,
     public_link,
 )
+from frontdoor.contracts.review import MissedMessage, MissSource
 
 SEARCH_BODY = {
     "query": "pay council tax",
@@ -90,18 +89,32 @@ def test_timeouts_become_knowledge_unavailable() -> None:
         client(handler).search("bins")
 
 
-def test_content_gaps_are_posted_as_documented() -> None:
+def test_missed_messages_are_posted_as_the_typed_contract() -> None:
     bodies = []
 
     def handler(request: httpx.Request) -> httpx.Response:
-        assert request.method == "POST" and request.url.path == "/api/v1/content-gaps"
-        bodies.append(json.loads(request.content))
+        assert request.method == "POST" and request.url.path == "/api/v1/review/signals"
+        bodies.append(MissedMessage.model_validate_json(request.content))
         return httpx.Response(201, json={"id": 1})
 
-    client(handler).report_gap(question="can I keep bees", language="en", conversation_id="c1")
+    api = client(handler)
+    api.report_gap(question="can I keep bees", language="en", conversation_id="c1")
+    api.report_gap(
+        question="oes gwenyn", language="cy", conversation_id="c2", source=MissSource.NOT_HELPFUL
+    )
     assert bodies == [
-        {"question": "can I keep bees", "source": "bot", "language": "en", "conversation_id": "c1"}
+        MissedMessage(text="can I keep bees", source=MissSource.FALLBACK, conversation_id="c1"),
+        MissedMessage(
+            text="oes gwenyn", source=MissSource.NOT_HELPFUL, language="cy", conversation_id="c2"
+        ),
     ]
+
+
+def test_a_refused_report_is_knowledge_unavailable() -> None:
+    with pytest.raises(KnowledgeUnavailable):
+        client(lambda r: httpx.Response(422)).report_gap(
+            question="x", language="en", conversation_id="c1", source=MissSource.HANDOVER
+        )
 
 
 def test_health_reports_without_raising() -> None:
