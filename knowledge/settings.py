@@ -114,6 +114,7 @@ class KnowledgeSettings(CommonSettings):
                 if not sign or "@" not in address or not team.strip():
                     raise ValueError("write each team as 'Team name=address@example.gov.uk'")
             return {team.strip(): address.strip() for team, _, address in pairs}
+        return value
 
     # The review queue of what the bot missed (knowledge/gaps.py, knowledge/retraining.py).
     knowledge_review_similarity: float = Field(
