@@ -243,6 +243,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Choose one of the bot's intents",
         "Dewiswch un o fwriadau'r bot",
     ),
+    "gap.train.admin_only": (
+        "Only an admin can teach the bot: ask an admin to add these as training examples",
+        "Dim ond gweinyddwr all ddysgu'r bot: gofynnwch i weinyddwr eu hychwanegu fel "
+        "enghreifftiau hyfforddi",
+    ),
     "gap.none": (
         "These questions were already dealt with: reload the page",
         "Mae'r cwestiynau hyn eisoes wedi'u trin: ail-lwythwch y dudalen",

@@ -21,7 +21,7 @@ from knowledge.actors import Actor
 from knowledge.articles import find_article
 from knowledge.deps import CsrfDep, SearchDep, SessionDep, StaffActor
 from knowledge.editor_forms import Problem, problem_for, problem_from_error, slugify
-from knowledge.exceptions import InvalidArticle, KnowledgeError
+from knowledge.exceptions import InvalidArticle, KnowledgeError, NotAllowed
 from knowledge.routes.editor import _teams
 from knowledge.routes.editor_pages import render, staff_language
 from knowledge.searching import run_search
@@ -131,6 +131,8 @@ def _problem(exc: Exception) -> Problem:
     """What went wrong, as a message from the editor's catalogue (never library text)."""
     if isinstance(exc, InvalidArticle) and exc.field in _FIELD_PROBLEMS:
         return Problem(_FIELD_PROBLEMS[exc.field])
+    if isinstance(exc, NotAllowed) and "teach the bot" in str(exc):
+        return Problem("gap.train.admin_only")
     if isinstance(exc, KnowledgeError):
         return problem_from_error(exc)[1]
     errors = getattr(exc, "errors", None)

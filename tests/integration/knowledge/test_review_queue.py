@@ -288,7 +288,7 @@ def test_only_an_admin_teaches_the_bot_and_the_bot_retrains_in_the_background(  
         data={"csrf_token": token, "gap_ids": group, "intent": "ask_bin_day"},
     )
     assert refused.status_code == 403
-    assert "Only an admin can teach the bot." in refused.text
+    assert "Only an admin can teach the bot: ask an admin" in refused.text
     with factory() as session:
         assert session.scalars(select(TrainingExample)).all() == []
         assert session.scalars(select(BotTraining)).all() == []
