@@ -526,6 +526,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.due_soon_caption": ("Articles due for review soon", "Erthyglau i'w hadolygu cyn bo hir"),
     "ui.none": ("None.", "Dim."),
     "ui.back_to": ("Back to {title}", "Yn ôl i {title}"),
+    "ui.back_to_history": ("Back to history", "Yn ôl i'r hanes"),
+    "ui.diff_title": (
+        "Revision {old} compared with revision {new}",
+        "Adolygiad {old} o'i gymharu ag adolygiad {new}",
+    ),
+    "ui.diff_saved": ("{name} saved this on {moment}", "Cadwodd {name} hwn ar {moment}"),
+    "ui.show_unified": ("Show as a unified diff", "Dangos fel gwahaniaethau unedig"),
+    "ui.show_side_by_side": ("Show side by side", "Dangos ochr yn ochr"),
+    "ui.diff_same": ("The two revisions are the same.", "Mae'r ddau adolygiad yr un fath."),
     # language switch
     "switch.to_other": ("Cymraeg", "English"),
     # date input labels

@@ -183,6 +183,29 @@ def test_history_and_diff_pages_escape_content(client, staff, factory):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in diff and "<script>alert(1)" not in diff
 
 
+def test_diff_page_gives_each_revision_a_uk_date_in_english_and_welsh(client, staff, factory):
+    from knowledge.articles import edit_fields, get_revision
+    from knowledge.editor_text import long_moment
+    from tests.integration.knowledge.conftest import EDITOR
+
+    with factory() as session:
+        article = publish(session)
+        edit_fields(session, article, actor=EDITOR, note="tidy", body="Hello there\n")
+        session.commit()
+        saved = [get_revision(session, article.id, n).created_at for n in (1, 2)]
+    login(client, "reviewer@example.gov.uk")
+    url = f"/editor/articles/{article.id}/diff"
+    english = client.get(url, params={"from": 1, "to": 2}).text
+    assert "Revision 1 compared with revision 2" in english
+    for moment in saved:
+        assert f"saved this on {long_moment(moment, 'en')}" in english
+    assert saved[0].strftime("%d %b %Y %H:%M") not in english
+    welsh = client.get(url, params={"from": 1, "to": 2, "lang": "cy"}).text
+    assert '<html lang="cy">' in welsh and "Adolygiad 1 o&#39;i gymharu ag adolygiad 2" in welsh
+    for moment in saved:
+        assert f"ar {long_moment(moment, 'cy')}" in welsh
+
+
 def test_edit_page_shows_what_residents_said(client, staff, factory):
     with factory() as session:
         article = publish(session)
