@@ -394,6 +394,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This article is archived, so it needs no review",
         "Mae'r erthygl hon wedi'i harchifo, felly nid oes angen ei hadolygu",
     ),
+    # the reminder email (English first, Welsh second, in one message)
+    "reminder.email_subject_due": ("Due for review", "I'w adolygu"),
+    "reminder.email_subject_overdue": ("Overdue for review", "Yn hwyr i'w adolygu"),
+    "reminder.email_welsh_below": ("Scroll down for Welsh.", "Sgroliwch i lawr am y Gymraeg."),
+    "reminder.email_greeting": ("Hello {team},", "Helo {team},"),
+    "reminder.email_due": (
+        'The page "{title}" is due for review by {date}.',
+        'Mae angen adolygu\'r dudalen "{title}" erbyn {date}.',
+    ),
+    "reminder.email_overdue": (
+        'The page "{title}" is overdue for review. Its review date was {date}.',
+        "Mae'r dudalen \"{title}\" yn hwyr i'w hadolygu. Ei dyddiad adolygu oedd {date}.",
+    ),
+    "reminder.email_still_correct": (
+        "If it is still correct, tell us with one click: {url}",
+        "Os yw'n dal yn gywir, dywedwch wrthym gydag un clic: {url}",
+    ),
+    "reminder.email_edit": (
+        "If something needs to change, edit it: {url}",
+        "Os oes angen newid rhywbeth, golygwch hi: {url}",
+    ),
+    "reminder.email_why": (
+        "You get this because {team} owns this page. Residents and the council's chat assistant rely on it being right.",
+        "Rydych yn cael hwn oherwydd mai {team} sy'n berchen ar y dudalen hon. Mae trigolion a chynorthwyydd sgwrsio'r cyngor yn dibynnu arni i fod yn gywir.",
+    ),
     # the editor's own words (the article page, the navigation)
     "ui.editor": ("Knowledge base editor", "Golygydd y sylfaen wybodaeth"),
     "ui.skip": ("Skip to main content", "Neidio i'r prif gynnwys"),
