@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Literal
 
 from frontdoor.clock import LONDON
+from frontdoor.language import (  # the choice of language is core's, shared with the console
+    LANGUAGES as LANGUAGES,
+)
+from frontdoor.language import Language as Language
+from frontdoor.language import choose_language as choose_language
+from frontdoor.language import from_accept_language as from_accept_language
+from frontdoor.language import language_of as language_of
 
-Language = Literal["en", "cy"]
-LANGUAGES: tuple[Language, ...] = ("en", "cy")
 LANGUAGE_COOKIE = "frontdoor_editor_lang"
 
 # key: (English, Welsh)
@@ -611,40 +615,6 @@ LIBRARY_WORDS = (
     "Field required", "validation error", "pydantic", "^[a-z0-9]", "List should",
     "at least 1 character", "Traceback", "invalid_article", "_at:", "translation_of:",
 )  # fmt: skip
-
-
-def language_of(value: str | None) -> Language | None:
-    if value is None:
-        return None
-    value = value.strip().lower()
-    return "cy" if value == "cy" else "en" if value == "en" else None
-
-
-def from_accept_language(header: str) -> Language:
-    """The browser's first choice of Welsh or English (``cy-GB`` counts as Welsh)."""
-    best: tuple[float, Language] = (-1.0, "en")
-    for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        if primary not in LANGUAGES:
-            continue
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, number = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(number)
-                except ValueError:
-                    quality = 0.0
-        score = quality - position * 1e-6  # earlier wins a tie
-        if score > best[0]:
-            best = (score, "cy" if primary == "cy" else "en")
-    return best[1]
-
-
-def choose_language(query: str | None, cookie: str | None, accept: str) -> Language:
-    """?lang= first, then the remembered choice, then the browser's languages."""
-    return language_of(query) or language_of(cookie) or from_accept_language(accept)
 
 
 def text(key: str, language: str = "en", **values: object) -> str:
