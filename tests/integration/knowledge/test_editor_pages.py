@@ -219,3 +219,22 @@ def test_edit_page_shows_what_residents_said(client, staff, factory):
     login(client, "editor@example.gov.uk")
     page = client.get(f"/editor/articles/{article.id}").text
     assert "Yes: 1, no: 1." in page and "No &lt;b&gt;times&lt;/b&gt;" in page
+
+
+def test_the_article_list_and_review_queue_in_welsh(client, staff, factory):
+    with factory() as session:
+        publish(session)
+        session.commit()
+    login(client, "reviewer@example.gov.uk")
+    listed = client.get("/editor", params={"lang": "cy"}).text
+    assert '<html lang="cy">' in listed
+    for words in ("Teitl neu gyfeiriad gwe", "Unrhyw un", "Cyfieithiad Cymraeg wedi dyddio",
+                  ">Hidlo</button>", "Diweddarwyd", "wedi&#39;i gyhoeddi"):  # fmt: skip
+        assert words in listed, words
+    for english in ("Title or web address", ">Filter</button>", "Updated</th>", ">Any<"):
+        assert english not in listed, english
+    queue = client.get("/editor/review").text  # the choice is remembered
+    assert '<html lang="cy">' in queue and "Ciw adolygu</h1>" in queue
+    assert "Review queue</h1>" not in queue
+    english = client.get("/editor", params={"lang": "en"}).text
+    assert "Title or web address" in english and ">Filter</button>" in english
