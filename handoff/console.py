@@ -33,6 +33,7 @@ from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.twofactor_routes import TEMPLATES_DIR as ACCOUNTS_TEMPLATES
 from frontdoor.accounts.twofactor_routes import second_step_path
 from frontdoor.accounts.web import SecondStep, require_csrf, safe_next, throttled_headers
+from frontdoor.language import choose_language, language_of
 
 # the two-factor pages are shared with the editor (frontdoor.accounts.twofactor_routes)
 TEMPLATES = Jinja2Templates(
@@ -41,6 +42,10 @@ TEMPLATES = Jinja2Templates(
 DEFAULT_COUNCIL = "Bramblefield District Council"
 CONSOLE_HOME = "/console/"
 LOGIN_PATH = "/console/login"
+# the console's messages follow ?lang=cy (remembered here) or Accept-Language, as
+# the editor's do (static/console/messages.js reads <html data-message-lang>)
+LANGUAGE_COOKIE = "frontdoor_console_lang"
+ONE_YEAR = 365 * 24 * 3600
 
 router = APIRouter(prefix="/console", tags=["console"], include_in_schema=False)
 
@@ -69,7 +74,13 @@ def mirror_security_policy(request: Request) -> str:
 def render(request: Request, template: str, *, status: int = 200, **values: Any) -> HTMLResponse:
     info: SessionInfo | None = request.app.state.accounts.current(request)
     settings = request.app.state.settings
+    chosen = language_of(request.query_params.get("lang"))
     context = {
+        "message_lang": choose_language(
+            request.query_params.get("lang"),
+            request.cookies.get(LANGUAGE_COOKIE),
+            request.headers.get("accept-language", ""),
+        ),
         "council_name": getattr(settings, "council_name", DEFAULT_COUNCIL),
         "staff": info.user if info else None,
         "csrf_token": info.csrf_token if info else "",
@@ -81,6 +92,11 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     response.headers["Cache-Control"] = "no-store"
+    if chosen is not None:
+        response.set_cookie(
+            LANGUAGE_COOKIE, chosen, max_age=ONE_YEAR, httponly=True, samesite="lax",
+            path="/console", secure=bool(getattr(settings, "secure_cookies", False)),
+        )  # fmt: skip
     return response
 
 

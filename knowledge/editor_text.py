@@ -17,12 +17,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
-from typing import Literal
 
 from frontdoor.clock import LONDON
+from frontdoor.language import (  # the choice of language is core's, shared with the console
+    LANGUAGES as LANGUAGES,
+)
+from frontdoor.language import Language as Language
+from frontdoor.language import choose_language as choose_language
+from frontdoor.language import from_accept_language as from_accept_language
+from frontdoor.language import language_of as language_of
 
-Language = Literal["en", "cy"]
-LANGUAGES: tuple[Language, ...] = ("en", "cy")
 LANGUAGE_COOKIE = "frontdoor_editor_lang"
 
 # key: (English, Welsh)
@@ -423,6 +427,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This article is archived, so it needs no review",
         "Mae'r erthygl hon wedi'i harchifo, felly nid oes angen ei hadolygu",
     ),
+    # the reminder email (English first, Welsh second, in one message)
+    "reminder.email_subject_due": ("Due for review", "I'w adolygu"),
+    "reminder.email_subject_overdue": ("Overdue for review", "Yn hwyr i'w adolygu"),
+    "reminder.email_welsh_below": ("Scroll down for Welsh.", "Sgroliwch i lawr am y Gymraeg."),
+    "reminder.email_greeting": ("Hello {team},", "Helo {team},"),
+    "reminder.email_due": (
+        'The page "{title}" is due for review by {date}.',
+        'Mae angen adolygu\'r dudalen "{title}" erbyn {date}.',
+    ),
+    "reminder.email_overdue": (
+        'The page "{title}" is overdue for review. Its review date was {date}.',
+        "Mae'r dudalen \"{title}\" yn hwyr i'w hadolygu. Ei dyddiad adolygu oedd {date}.",
+    ),
+    "reminder.email_still_correct": (
+        "If it is still correct, tell us with one click: {url}",
+        "Os yw'n dal yn gywir, dywedwch wrthym gydag un clic: {url}",
+    ),
+    "reminder.email_edit": (
+        "If something needs to change, edit it: {url}",
+        "Os oes angen newid rhywbeth, golygwch hi: {url}",
+    ),
+    "reminder.email_why": (
+        "You get this because {team} owns this page. Residents and the council's chat assistant rely on it being right.",
+        "Rydych yn cael hwn oherwydd mai {team} sy'n berchen ar y dudalen hon. Mae trigolion a chynorthwyydd sgwrsio'r cyngor yn dibynnu arni i fod yn gywir.",
+    ),
     # the editor's own words (the article page, the navigation)
     "ui.editor": ("Knowledge base editor", "Golygydd y sylfaen wybodaeth"),
     "ui.skip": ("Skip to main content", "Neidio i'r prif gynnwys"),
@@ -555,6 +584,77 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.due_soon_caption": ("Articles due for review soon", "Erthyglau i'w hadolygu cyn bo hir"),
     "ui.none": ("None.", "Dim."),
     "ui.back_to": ("Back to {title}", "Yn ôl i {title}"),
+    "ui.back_to_history": ("Back to history", "Yn ôl i'r hanes"),
+    # the article list and the review queue
+    "ui.filter_articles": ("Filter articles", "Hidlo erthyglau"),
+    "ui.title_or_slug": ("Title or web address", "Teitl neu gyfeiriad gwe"),
+    "ui.any": ("Any", "Unrhyw un"),
+    "ui.welsh_short": ("Welsh", "Cymraeg"),
+    "ui.filter_stale": (
+        "Stale (past its review-by date)",
+        "Wedi dyddio (wedi pasio ei dyddiad adolygu)",
+    ),
+    "ui.filter_needs_review": ("Needs review", "Angen ei hadolygu"),
+    "ui.filter_outdated": ("Welsh translation out of date", "Cyfieithiad Cymraeg wedi dyddio"),
+    "ui.outdated_translation": (
+        "The English version has changed since this was translated",
+        "Mae'r fersiwn Saesneg wedi newid ers cyfieithu hon",
+    ),
+    "ui.filter": ("Filter", "Hidlo"),
+    "ui.articles_caption": ("{count} articles", "{count} erthygl"),
+    "ui.area": ("Area", "Maes"),
+    "ui.updated": ("Updated", "Diweddarwyd"),
+    "ui.overdue_mark": ("(overdue)", "(yn hwyr)"),
+    "ui.no_articles_match": (
+        "No articles match these filters.",
+        "Nid oes erthyglau'n cyfateb i'r hidlwyr hyn.",
+    ),
+    "ui.nothing_waiting": ("Nothing is waiting for review.", "Does dim yn aros i'w adolygu."),
+    "ui.waiting_caption": ("Articles waiting for review", "Erthyglau sy'n aros i'w hadolygu"),
+    "ui.your_change": ("your change", "eich newid"),
+    "ui.changes": ("Changes", "Newidiadau"),
+    "ui.waiting_since": ("Waiting since", "Yn aros ers"),
+    # staff and teams (admin)
+    "ui.staff_accounts": ("Staff accounts", "Cyfrifon staff"),
+    "ui.name": ("Name", "Enw"),
+    "ui.email": ("Email", "E-bost"),
+    "ui.roles": ("Roles", "Rolau"),
+    "ui.teams": ("Teams", "Timau"),
+    "ui.status": ("Status", "Statws"),
+    "ui.active": ("Active", "Gweithredol"),
+    "ui.deactivated": ("Deactivated", "Wedi'i ddadactifadu"),
+    "ui.change": ("Change", "Newid"),
+    "ui.add_staff_title": ("Add a member of staff", "Ychwanegu aelod o staff"),
+    "ui.full_name": ("Full name", "Enw llawn"),
+    "ui.email_address": ("Email address", "Cyfeiriad e-bost"),
+    "ui.initial_password": ("Initial password", "Cyfrinair cyntaf"),
+    "ui.password_hint": ("At least 12 characters", "O leiaf 12 nod"),
+    "ui.add_staff": ("Add member of staff", "Ychwanegu aelod o staff"),
+    "ui.add_team_title": ("Add a team", "Ychwanegu tîm"),
+    "ui.team_hint": (
+        "Teams own articles; every article's owner team must review it by its review-by date.",
+        "Mae timau'n berchen ar erthyglau; rhaid i dîm perchennog pob erthygl ei hadolygu erbyn ei dyddiad adolygu.",
+    ),
+    "ui.team_name": ("Team name", "Enw'r tîm"),
+    "ui.add_team": ("Add team", "Ychwanegu tîm"),
+    "ui.back_to_admin": ("Back to staff and teams", "Yn ôl i staff a thimau"),
+    "ui.account_active": (
+        "Account is active (untick to stop this person signing in)",
+        "Mae'r cyfrif yn weithredol (dad-diciwch i atal y person hwn rhag mewngofnodi)",
+    ),
+    "ui.save_changes": ("Save changes", "Cadw newidiadau"),
+    "ui.compare_live": (
+        "Compare with live revision {number}",
+        "Cymharu ag adolygiad byw {number}",
+    ),
+    "ui.diff_title": (
+        "Revision {old} compared with revision {new}",
+        "Adolygiad {old} o'i gymharu ag adolygiad {new}",
+    ),
+    "ui.diff_saved": ("{name} saved this on {moment}", "Cadwodd {name} hwn ar {moment}"),
+    "ui.show_unified": ("Show as a unified diff", "Dangos fel gwahaniaethau unedig"),
+    "ui.show_side_by_side": ("Show side by side", "Dangos ochr yn ochr"),
+    "ui.diff_same": ("The two revisions are the same.", "Mae'r ddau adolygiad yr un fath."),
     # language switch
     "switch.to_other": ("Cymraeg", "English"),
     # date input labels
@@ -606,40 +706,6 @@ LIBRARY_WORDS = (
     "Field required", "validation error", "pydantic", "^[a-z0-9]", "List should",
     "at least 1 character", "Traceback", "invalid_article", "_at:", "translation_of:",
 )  # fmt: skip
-
-
-def language_of(value: str | None) -> Language | None:
-    if value is None:
-        return None
-    value = value.strip().lower()
-    return "cy" if value == "cy" else "en" if value == "en" else None
-
-
-def from_accept_language(header: str) -> Language:
-    """The browser's first choice of Welsh or English (``cy-GB`` counts as Welsh)."""
-    best: tuple[float, Language] = (-1.0, "en")
-    for position, part in enumerate(header.split(",")):
-        tag, _, params = part.strip().partition(";")
-        primary = tag.strip().lower().split("-")[0]
-        if primary not in LANGUAGES:
-            continue
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, number = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(number)
-                except ValueError:
-                    quality = 0.0
-        score = quality - position * 1e-6  # earlier wins a tie
-        if score > best[0]:
-            best = (score, "cy" if primary == "cy" else "en")
-    return best[1]
-
-
-def choose_language(query: str | None, cookie: str | None, accept: str) -> Language:
-    """?lang= first, then the remembered choice, then the browser's languages."""
-    return language_of(query) or language_of(cookie) or from_accept_language(accept)
 
 
 def text(key: str, language: str = "en", **values: object) -> str:

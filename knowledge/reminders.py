@@ -40,6 +40,7 @@ from frontdoor.notifications import Notification, Notifications
 from knowledge import content_revision
 from knowledge.actors import Actor
 from knowledge.articles import get_article, record_event
+from knowledge.editor_text import LANGUAGES, long_date, text
 from knowledge.exceptions import KnowledgeError
 from knowledge.models import Article, ReviewReminder
 from knowledge.workflow import ArticleState
@@ -98,10 +99,16 @@ def team_addresses(session: Session, team: str, configured: Mapping[str, str]) -
 def _message(
     article: tuple[int, str, str, date], kind: str, policy: Policy, recipient: str, key: str
 ) -> Notification:
-    """The reminder for (article id, title, owner team, review-by date)."""
+    """The reminder for (article id, title, owner team, review-by date), in English
+    then Welsh in one message (as Welsh councils write to staff who may read either)."""
     article_id, title, team, review_by = article
     overdue = kind != "due"
     base = policy.base_url.rstrip("/")
+    urls = {
+        "still_correct_url": f"{base}/editor/articles/{article_id}/still-correct",
+        "edit_url": f"{base}/editor/articles/{article_id}",
+    }
+    subject = "reminder.email_subject_overdue" if overdue else "reminder.email_subject_due"
     return Notification(
         channel="email",
         template=policy.template,
@@ -110,18 +117,39 @@ def _message(
         personalisation={
             "team": team,
             "title": title,
-            "review_by": _long_date(review_by),
+            "review_by": long_date(review_by, "en"),
+            "review_by_cy": long_date(review_by, "cy"),
             "status": "is overdue for review" if overdue else "is due for review",
-            "subject": f"{'Overdue' if overdue else 'Due'} for review: {title}",
-            "still_correct_url": f"{base}/editor/articles/{article_id}/still-correct",
-            "edit_url": f"{base}/editor/articles/{article_id}",
+            "subject": " / ".join(text(subject, lang) for lang in LANGUAGES) + f": {title}",
+            "body": reminder_body(
+                title=title, team=team, review_by=review_by, overdue=overdue, **urls
+            ),
+            **urls,
         },
     )
 
 
-def _long_date(value: date) -> str:
-    from knowledge.editor_text import long_date
+def reminder_body(
+    *, title: str, team: str, review_by: date, overdue: bool, still_correct_url: str, edit_url: str
+) -> str:
+    """The email's text: English first, a rule, then the same in Welsh."""
 
+    def part(lang: str) -> str:
+        values = {"title": title, "team": team, "date": long_date(review_by, lang)}
+        state = "reminder.email_overdue" if overdue else "reminder.email_due"
+        return "\n\n".join((
+            text("reminder.email_greeting", lang, **values),
+            text(state, lang, **values),
+            text("reminder.email_still_correct", lang, url=still_correct_url),
+            text("reminder.email_edit", lang, url=edit_url),
+            text("reminder.email_why", lang, **values),
+        ))  # fmt: skip
+
+    below = " / ".join(text("reminder.email_welsh_below", lang) for lang in LANGUAGES)
+    return f"{below}\n\n{part('en')}\n\n---\n\n{part('cy')}"
+
+
+def _long_date(value: date) -> str:
     return long_date(value)
 
 

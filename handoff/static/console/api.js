@@ -2,14 +2,14 @@
 // (PROTOCOL.md §3.1). Errors come back as ApiError with the server's code
 // and a sentence fit to show the advisor.
 
-import { plainMessage } from "./messages.js";
+import { plainMessage, text } from "./messages.js";
 
 const csrfMeta = document.querySelector('meta[name="csrf-token"]');
 let csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
 
 export class ApiError extends Error {
   constructor(status, code, message) {
-    super(message || "Something went wrong. Try again.");
+    super(message || text("error"));
     this.status = status;
     this.code = code || "error";
   }
@@ -32,11 +32,11 @@ export async function api(method, path, body) {
       credentials: "same-origin",
     });
   } catch {
-    throw new ApiError(0, "network", "The console could not reach the server. Check your connection and try again.");
+    throw new ApiError(0, "network", text("network"));
   }
   if (response.status === 401) {
     window.location.assign(`/console/login?next=${encodeURIComponent(window.location.pathname)}`);
-    throw new ApiError(401, "not_authenticated", "Your session has ended. Sign in again.");
+    throw new ApiError(401, "not_authenticated", text("not_authenticated"));
   }
   if (response.status === 204) return null;
   let data = null;

@@ -8,6 +8,7 @@
 import { api } from "./api.js";
 import { el, uid, humanise, newClientId } from "./dom.js";
 import { entryFor } from "./entries.js";
+import { messageLanguage, missingField } from "./messages.js";
 import { residentPanel, knowledgeTool, transferTool, handBackTool, closeTool, caseTool } from "./tools.js";
 
 const TYPING_IDLE_MS = 4000;
@@ -155,7 +156,7 @@ export class ChatCard {
     try {
       this.detail = await api("GET", `/advisor/conversations/${this.id}`);
     } catch (error) {
-      this.summary.replaceChildren(el("p", { className: "result-msg result-msg--error", text: error.message }));
+      this.summary.replaceChildren(el("p", { className: "result-msg result-msg--error", lang: messageLanguage(), text: error.message }));
       return;
     }
     const d = this.detail;
@@ -343,7 +344,8 @@ export class ChatCard {
     const text = this.input.value.trim();
     this.formError.textContent = "";
     if (!text) {
-      this.formError.textContent = "Enter a message.";
+      this.formError.lang = messageLanguage();
+      this.formError.textContent = missingField("text");
       return this.input.focus();
     }
     const note = this.note.checked;
@@ -354,6 +356,7 @@ export class ChatCard {
       await this.send(text, [], { note });
     } catch (error) {
       this.input.value = text;
+      this.formError.lang = messageLanguage();
       this.formError.textContent = error.message;
     }
   }
@@ -370,6 +373,7 @@ export class ChatCard {
       this.lastSeq = Math.max(this.lastSeq, Number(data.last_seq) || 0);
       this.socket.send({ type: "resume", cursors: { [this.id]: this.lastSeq } });
     } catch (error) {
+      this.formError.lang = messageLanguage();
       this.formError.textContent = error.message;
     }
   }

@@ -12,6 +12,7 @@ import { createShortcuts } from "./shortcuts.js";
 import { createAdvisorSocket } from "./socket.js";
 import { workspace } from "./workspace.js";
 import { el, duration, humanise } from "./dom.js";
+import { messageLanguage, plainMessage } from "./messages.js";
 
 const $ = (id) => document.getElementById(id);
 const chats = new Map();
@@ -41,7 +42,7 @@ workspace.sender = socket.send;
 function showError(message) {
   const box = $("console-error");
   box.hidden = !message;
-  box.replaceChildren(...(message ? [el("p", { className: "error-message", text: message })] : []));
+  box.replaceChildren(...(message ? [el("p", { className: "error-message", lang: messageLanguage(), text: message })] : []));
 }
 
 function connectionStatus(status, detail) {
@@ -280,7 +281,7 @@ function handle(frame) {
       break;
     }
     case "error":
-      if (frame.code !== "not_assigned") showError(frame.message || "Something went wrong.");
+      if (frame.code !== "not_assigned") showError(plainMessage(0, frame.code, frame.message));
       break;
     default:
       break;
@@ -295,7 +296,10 @@ async function accept(conversationId, button) {
     const card = addChat({ conversation_id: conversationId, resident_label: detail.resident_label, verified: detail.verified, team: detail.team, priority: detail.priority, language: detail.language, last_seq: 0, unread: 0 });
     select(card.id, { focus: "reply" });
   } catch (failure) {
-    if (error) error.textContent = failure.message;
+    if (error) {
+      error.lang = messageLanguage();
+      error.textContent = failure.message;
+    }
     if (button) button.disabled = false;
   }
 }

@@ -4,6 +4,7 @@
 
 import { api } from "./api.js";
 import { el, duration, clock } from "./dom.js";
+import { messageLanguage } from "./messages.js";
 
 const REFRESH_MS = 5000;
 const $ = (id) => document.getElementById(id);
@@ -64,7 +65,7 @@ async function refresh() {
     box.hidden = true;
   } catch (failure) {
     box.hidden = false;
-    box.replaceChildren(el("p", { className: "error-message", text: failure.message }));
+    box.replaceChildren(el("p", { className: "error-message", lang: messageLanguage(), text: failure.message }));
   } finally {
     setTimeout(refresh, REFRESH_MS);
   }

@@ -5,6 +5,7 @@
 
 import { api } from "./api.js";
 import { el, uid, money, humanise, safeLink, newClientId } from "./dom.js";
+import { messageLanguage } from "./messages.js";
 
 const OUTCOMES = ["resolved", "case_created", "resident_left", "no_response", "referred", "abusive"];
 const CASE_TYPES = ["general_enquiry", "missed_bin", "bulky_waste", "fly_tipping", "repair", "complaint"];
@@ -49,6 +50,8 @@ function result() {
 function showResult(node, text, isError = false) {
   node.textContent = text;
   node.classList.toggle("result-msg--error", isError);
+  if (isError) node.lang = messageLanguage(); // the server's refusal, in the advisor's language
+  else node.removeAttribute("lang");
 }
 
 async function submitting(form, work) {
@@ -79,7 +82,7 @@ export function residentPanel(chat) {
       body.replaceChildren(...residentView(chat, data));
     } catch (error) {
       body.replaceChildren(
-        el("p", { className: "result-msg result-msg--error", text: error.message }),
+        el("p", { className: "result-msg result-msg--error", lang: messageLanguage(), text: error.message }),
         el("button", { type: "button", className: "button button--small button--secondary", text: "Try again", on: { click: load } }),
       );
     }

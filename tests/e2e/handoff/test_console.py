@@ -1,6 +1,7 @@
 """The advisor console in a real browser: sign-in rules, two chats in the
-workspace's list with unread markers, knowledge search with one-click send,
-private notes, create a case, hand back to the bot, the supervisor view."""
+workspace's list with unread markers (and a message in Welsh once chosen),
+knowledge search with one-click send, private notes, create a case, hand back
+to the bot, the supervisor view."""
 
 from __future__ import annotations
 
@@ -72,6 +73,21 @@ def test_two_chats_in_the_list_with_unread_markers(
     expect(second.locator(".badge")).to_be_hidden()
     expect(items.nth(1)).not_to_contain_text("unread")
     expect(advisor).to_have_title("Chats - Advisor console - Bramblefield District Council")
+    # an empty reply is refused in the advisor's words; ?lang=cy makes them Welsh
+    # (remembered), the message carrying its own lang while the page stays English
+    error = second.locator(".field-error")
+    second.get_by_role("button", name="Send").click()
+    expect(error).to_have_text("Enter a message.")
+    advisor.goto(f"{stack.handoff_url}/console/?lang=cy")
+    expect(advisor.locator("article.chat")).to_have_count(2)
+    advisor.goto(f"{stack.handoff_url}/console/")
+    assert advisor.locator("html").get_attribute("lang") == "en"
+    advisor.locator("#chat-list .chat-item").nth(0).click()
+    chat = advisor.locator("article.chat:visible")
+    chat.get_by_role("button", name="Send").click()
+    expect(chat.locator(".field-error")).to_have_text("Rhowch neges.")
+    expect(chat.locator(".field-error")).to_have_attribute("lang", "cy")
+    assert axe_violations(advisor) == []
     for page in residents:
         page.context.close()
 

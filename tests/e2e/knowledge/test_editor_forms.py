@@ -1,13 +1,20 @@
-"""In a real browser: the editor's messages in English and Welsh, with axe, and the
-web address following the title as it is typed (by keyboard only)."""
+"""In a real browser: the editor's messages in English and Welsh, with axe, the
+web address following the title as it is typed (by keyboard only), the diff
+page's UK dates and the notifications outbox fitting a desktop and a phone."""
 
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import func, select
 
+from frontdoor.clock import london_now
+from knowledge import articles, reminders
 from knowledge.editor_forms import slugify
+from knowledge.editor_text import long_moment
+from knowledge.models import Article
+from notify.outbox import OutboxNotifications
 from tests.e2e.browser import axe_violations
-from tests.e2e.knowledge.conftest import EDITOR, sign_in
+from tests.e2e.knowledge.conftest import ADMIN, EDITOR, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -80,3 +87,47 @@ def test_errors_in_english_and_welsh_and_the_web_address_from_the_title(site, pa
     assert axe_violations(page, best_practice=True) == []
     page.get_by_role("link", name="English").click()
     assert page.get_by_role("link", name="Stale content").is_visible()
+
+
+def _no_sideways_scroll(page) -> bool:  # type: ignore[no-untyped-def]
+    return bool(
+        page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+    )
+
+
+def test_diff_dates_and_the_outbox_fit_the_window(site, page):
+    engine = site.app.state.engine
+    now = london_now()
+    with site.factory() as session:
+        # the demo's article in review has a second revision
+        edited = session.scalars(select(Article.id).where(Article.version >= 2).limit(1)).one()
+        saved = [articles.get_revision(session, edited, n).created_at for n in (1, 2)]
+        overdue = session.scalar(
+            select(func.count(Article.id)).where(Article.review_by < now.date())
+        )
+    moments = {lang: [long_moment(moment, lang) for moment in saved] for lang in ("en", "cy")}
+    assert overdue, "the demo content has overdue articles to remind about"
+    # the owner teams' reminders in the outbox, as the stack's scheduler would queue them today
+    queued = reminders.run(
+        site.factory, OutboxNotifications(engine), reminders.Policy(),
+        now=now, today=now.date(),
+    ).queued  # fmt: skip
+    assert queued >= 1
+
+    sign_in(page, site, ADMIN)
+    for lang in ("en", "cy"):
+        page.goto(f"{site.url}/editor/articles/{edited}/diff?from=1&to=2&lang={lang}")
+        shown = page.locator(".diff-revisions").inner_text()
+        assert all(moment in shown for moment in moments[lang]), (shown, moments[lang])
+        assert axe_violations(page, best_practice=True) == []
+    page.goto(f"{site.url}/editor/notifications?lang=en")
+    assert page.locator(".table-scroll tbody tr").count() >= 1
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert _no_sideways_scroll(page), page.evaluate("document.documentElement.scrollWidth")
+        region = page.get_by_role("region", name="Messages")
+        box = region.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        assert axe_violations(page, best_practice=True) == []

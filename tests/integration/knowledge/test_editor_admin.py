@@ -57,3 +57,16 @@ def test_admin_cannot_lock_themselves_out(client, staff):
         f"/editor/admin/users/{me}", data={"csrf_token": token, "roles": ["admin"]}
     )
     assert response.status_code == 422 and "your own account" in response.text
+
+
+def test_the_admin_pages_in_welsh(client, staff):
+    login(client, "admin@example.gov.uk")
+    listing = client.get("/editor/admin", params={"lang": "cy"}).text
+    assert '<html lang="cy">' in listing
+    for words in ("Staff a thimau</h1>", "Ychwanegu aelod o staff", "Enw llawn", "Enw&#39;r tîm"):
+        assert words in listing, words
+    assert "Full name" not in listing and "Add team" not in listing
+    user_link = listing.split('href="/editor/admin/users/')[1].split('"')[0]
+    one = client.get(f"/editor/admin/users/{user_link}").text  # remembered
+    assert "Yn ôl i staff a thimau" in one and "Cadw newidiadau" in one
+    assert "Save changes" not in one

@@ -187,6 +187,29 @@ def test_history_and_diff_pages_escape_content(client, staff, factory):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in diff and "<script>alert(1)" not in diff
 
 
+def test_diff_page_gives_each_revision_a_uk_date_in_english_and_welsh(client, staff, factory):
+    from knowledge.articles import edit_fields, get_revision
+    from knowledge.editor_text import long_moment
+    from tests.integration.knowledge.conftest import EDITOR
+
+    with factory() as session:
+        article = publish(session)
+        edit_fields(session, article, actor=EDITOR, note="tidy", body="Hello there\n")
+        session.commit()
+        saved = [get_revision(session, article.id, n).created_at for n in (1, 2)]
+    login(client, "reviewer@example.gov.uk")
+    url = f"/editor/articles/{article.id}/diff"
+    english = client.get(url, params={"from": 1, "to": 2}).text
+    assert "Revision 1 compared with revision 2" in english
+    for moment in saved:
+        assert f"saved this on {long_moment(moment, 'en')}" in english
+    assert saved[0].strftime("%d %b %Y %H:%M") not in english
+    welsh = client.get(url, params={"from": 1, "to": 2, "lang": "cy"}).text
+    assert '<html lang="cy">' in welsh and "Adolygiad 1 o&#39;i gymharu ag adolygiad 2" in welsh
+    for moment in saved:
+        assert f"ar {long_moment(moment, 'cy')}" in welsh
+
+
 def test_edit_page_shows_what_residents_said(client, staff, factory):
     with factory() as session:
         article = publish(session)
@@ -200,3 +223,22 @@ def test_edit_page_shows_what_residents_said(client, staff, factory):
     login(client, "editor@example.gov.uk")
     page = client.get(f"/editor/articles/{article.id}").text
     assert "Yes: 1, no: 1." in page and "No &lt;b&gt;times&lt;/b&gt;" in page
+
+
+def test_the_article_list_and_review_queue_in_welsh(client, staff, factory):
+    with factory() as session:
+        publish(session)
+        session.commit()
+    login(client, "reviewer@example.gov.uk")
+    listed = client.get("/editor", params={"lang": "cy"}).text
+    assert '<html lang="cy">' in listed
+    for words in ("Teitl neu gyfeiriad gwe", "Unrhyw un", "Cyfieithiad Cymraeg wedi dyddio",
+                  ">Hidlo</button>", "Diweddarwyd", "wedi&#39;i gyhoeddi"):  # fmt: skip
+        assert words in listed, words
+    for english in ("Title or web address", ">Filter</button>", "Updated</th>", ">Any<"):
+        assert english not in listed, english
+    queue = client.get("/editor/review").text  # the choice is remembered
+    assert '<html lang="cy">' in queue and "Ciw adolygu</h1>" in queue
+    assert "Review queue</h1>" not in queue
+    english = client.get("/editor", params={"lang": "en"}).text
+    assert "Title or web address" in english and ">Filter</button>" in english

@@ -14,6 +14,7 @@ from sqlalchemy import delete, func, select
 
 from frontdoor.clock import LONDON
 from knowledge import articles, reminders
+from knowledge.editor_text import long_date
 from knowledge.models import ReviewReminder
 from notify import outbox
 from notify.models import outbox as outbox_table
@@ -84,6 +85,40 @@ def test_the_schedule_before_due_due_and_overdue_never_twice(factory, database, 
     assert [k.split(":")[3] for k in keys] == ["due", "overdue-0", "overdue-1"]
     overdue = outbox.get(engine, keys[-1])
     assert overdue is not None and overdue.personalisation["status"] == "is overdue for review"
+
+
+def test_each_reminder_is_in_english_then_welsh(factory, database, article_id):
+    engine = database.engine
+    review_by = days_from_today(30)
+    _run(factory, engine, review_by - timedelta(days=14))
+    _run(factory, engine, review_by + timedelta(days=7))
+    keys = _outbox_keys(engine)
+    assert [k.split(":")[3] for k in keys] == ["due", "overdue-1"]
+    due, overdue = (outbox.get(engine, key) for key in keys)
+    assert due is not None and overdue is not None
+    with factory() as session:
+        title = articles.get_article(session, article_id).title
+    link = f"https://council.example/editor/articles/{article_id}/still-correct"
+    english_date, welsh_date = long_date(review_by, "en"), long_date(review_by, "cy")
+    assert english_date != welsh_date  # the month's name differs
+    for row, english, welsh, subject in (
+        (due, f'"{title}" is due for review by {english_date}.',
+         f"Mae angen adolygu'r dudalen \"{title}\" erbyn {welsh_date}.",
+         f"Due for review / I'w adolygu: {title}"),
+        (overdue, f"Its review date was {english_date}.",
+         f"Ei dyddiad adolygu oedd {welsh_date}.",
+         f"Overdue for review / Yn hwyr i'w adolygu: {title}"),
+    ):  # fmt: skip
+        body = row.personalisation["body"]
+        assert row.personalisation["subject"] == subject
+        assert body.startswith("Scroll down for Welsh. / Sgroliwch i lawr am y Gymraeg.")
+        english_part, welsh_part = body.split("\n\n---\n\n")
+        assert "Hello Waste Services," in english_part and english in english_part
+        assert "Helo Waste Services," in welsh_part and welsh in welsh_part
+        # each half has its own one-click link, and no English sentence in the Welsh half
+        assert link in english_part and link in welsh_part
+        assert "review" not in welsh_part.replace(link, "")
+        assert row.personalisation["review_by_cy"] == welsh_date
 
 
 def test_a_restart_between_the_outbox_and_the_record_sends_nothing_twice(
