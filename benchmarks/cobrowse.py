@@ -42,6 +42,7 @@ from machine import describe_machine, percentile, target
 ROOT = Path(__file__).resolve().parent.parent
 RECORDER = ROOT / "handoff" / "static" / "widget" / "frontdoor-cobrowse.js"
 PASSWORD = "correct horse battery staple"
+FLUSH_MS = 40  # widget/src/recorder.js: events are batched this long before they are sent
 
 
 def start_website(folder: Path, handoff_port: int, port: int) -> Any:
@@ -118,6 +119,25 @@ WATCH = """() => {
 }"""
 
 
+# In the console, before its socket opens: note when each mirror marker first
+# reaches the page, to split the delay into getting there and being drawn.
+ARRIVALS = """(() => {
+  window.__arrived = {};
+  const Socket = window.WebSocket;
+  window.WebSocket = class extends Socket {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener("message", (event) => {
+        const now = Date.now();
+        for (const m of String(event.data).matchAll(/mirror-mark-(\\d+)/g)) {
+          if (!(("mirror" + m[1]) in window.__arrived)) window.__arrived["mirror" + m[1]] = now;
+        }
+      });
+    }
+  };
+})()"""
+
+
 def wait_for(page: Any, expression: str, seconds: float = 20.0) -> None:
     """Poll with evaluate (the site's CSP refuses wait_for_function's eval)."""
     deadline = time.monotonic() + seconds
@@ -158,6 +178,7 @@ def run(args: argparse.Namespace) -> bool:
     ):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         advisor = browser.new_context(viewport={"width": 1400, "height": 1000}).new_page()
+        advisor.add_init_script(ARRIVALS)
         resident = browser.new_context(viewport={"width": 1280, "height": 800}).new_page()
         for page in (advisor, resident):
             page.set_default_timeout(20_000)
@@ -255,6 +276,9 @@ def run(args: argparse.Namespace) -> bool:
             resident.wait_for_timeout(140)
         advisor.wait_for_timeout(1500)
         seen = advisor.evaluate("window.__seen")
+        arrived = advisor.evaluate("window.__arrived")
+        reach = [arrived[k] - t for k, t in sent.items() if k in arrived]
+        drawn = [seen[k] - arrived[k] for k in sent if k in seen and k in arrived]
         delays = {k: seen[k] - t for k, t in sent.items() if k in seen}
         mirror_delays = [v for k, v in delays.items() if k.startswith("mirror")]
         chat_delays = [v for k, v in delays.items() if k.startswith("chat")]
@@ -265,6 +289,12 @@ def run(args: argparse.Namespace) -> bool:
             f"chat message -> console (baseline, same run): "
             f"p50 {percentile(chat_delays, 0.5):.0f} ms, "
             f"p95 {percentile(chat_delays, 0.95):.0f} ms (n={len(chat_delays)})"
+        )
+        print(
+            f"  of which: change -> frame reaches the console p50 "
+            f"{percentile(reach, 0.5):.0f} ms, p95 {percentile(reach, 0.95):.0f} ms "
+            f"(the recorder batches for {FLUSH_MS} ms); reached -> drawn in the mirror p50 "
+            f"{percentile(drawn, 0.5):.0f} ms, p95 {percentile(drawn, 0.95):.0f} ms"
         )
         if missing:
             print(f"  never seen in the console: {', '.join(missing[:10])}")

@@ -8,8 +8,10 @@
 import { el } from "./dom.js";
 
 const RECORDER_WAIT_MS = 15000;
+// what the resident is told in the chat when sharing ends other than by their own Stop
+const STOPPED_KEYS = { advisor_stopped: "cobrowseAdvisorStopped", too_large: "cobrowseTooLarge" };
 
-export function createCobrowse({ win, doc, refs, config, session, send, buffered, announce, openPanel, closePanel = () => {}, translate }) {
+export function createCobrowse({ win, doc, refs, config, session, send, buffered, announce, notice = () => {}, openPanel, closePanel = () => {}, translate }) {
   let prompt = null;
   let bar = null;
   let barWatch = null;
@@ -41,7 +43,12 @@ export function createCobrowse({ win, doc, refs, config, session, send, buffered
     } else if (frame.action === "stopped") {
       const wasSharing = Boolean(bar);
       end();
-      if (wasSharing) announce(t(frame.reason === "too_large" ? "cobrowseTooLarge" : "cobrowseStopped"));
+      if (wasSharing) {
+        // said in the chat, where the resident is looking, not only to screen readers
+        const key = STOPPED_KEYS[frame.reason] || "cobrowseStopped";
+        announce(t(key));
+        notice(key, { name: advisor });
+      }
     } else if (frame.action === "snapshot") {
       if (recorder) recorder.snapshot();
     } else if (frame.action === "guide") {

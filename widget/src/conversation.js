@@ -53,6 +53,7 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
     outbox: new Map(),
   };
   const byKey = new Map();
+  let notices = 0;
 
   function addItem(item, changes) {
     const existing = byKey.get(item.key);
@@ -66,7 +67,7 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
     // replays above it.
     let index = model.items.length;
     if (item.seq != null) {
-      const firstPending = model.items.findIndex((other) => other.seq == null);
+      const firstPending = model.items.findIndex((other) => other.seq == null && other.kind === "message");
       if (firstPending !== -1) index = firstPending;
     }
     const before = model.items[index] ? model.items[index].key : null;
@@ -247,6 +248,15 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
       if (Number(transcript.last_seq) > model.lastSeq) model.lastSeq = Number(transcript.last_seq);
       // Pending messages the transcript does not have yet are still ours to show.
       for (const frame of model.outbox.values()) if (frame.type === "message") showPending(frame, changes);
+      return changes;
+    },
+
+    // A line said by this widget itself (not the server's history): shown at
+    // the end of the chat now, not kept across a reload.
+    notice(textKey, vars = {}) {
+      const changes = [];
+      notices += 1;
+      addItem({ key: `n${notices}`, seq: null, at: new Date().toISOString(), kind: "system", textKey, vars }, changes);
       return changes;
     },
 

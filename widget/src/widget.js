@@ -138,6 +138,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     send,
     buffered: () => (connection ? connection.bufferedAmount() : 0),
     announce: (text) => view.announce(text),
+    notice: (textKey, vars) => apply(model.notice(textKey, vars)),
     openPanel: () => {
       if (refs.panel.hidden) open({ focus: false });
     },

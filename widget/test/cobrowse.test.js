@@ -22,6 +22,7 @@ function setUp(language = "en") {
   doc.body.append(refs.root, refs.forms, refs.input, refs.launcher, refs.panel);
   const sent = [];
   const said = [];
+  const notices = [];
   const session = createStorage(() => null);
   session.setJSON("conversation", { id: "c1" });
   const cobrowse = createCobrowse({
@@ -33,13 +34,14 @@ function setUp(language = "en") {
     send: (frame) => sent.push(frame) > 0,
     buffered: () => 0,
     announce: (text) => said.push(text),
+    notice: (textKey, vars) => notices.push(translator(language)(textKey, vars)),
     openPanel: () => {},
     closePanel: () => {
       refs.panel.hidden = true;
     },
     translate: () => translator(language),
   });
-  return { win, doc, refs, cobrowse, sent, said, session };
+  return { win, doc, refs, cobrowse, sent, said, notices, session };
 }
 
 const REQUEST = { type: "cobrowse", action: "request", advisor: "Sam", settings: {} };
@@ -130,4 +132,35 @@ test("a ring the chat panel covers puts the panel away (on a phone it fills the 
   assert.equal(refs.panel.hidden, true, "a ring under the panel puts it away");
   assert.match(said.at(-1), /Sam is pointing at: Click here/);
   assert.ok(ring);
+});
+
+async function sharing(language) {
+  const shared = setUp(language);
+  shared.cobrowse.receive(REQUEST, "c1");
+  shared.doc.getElementById("fd-cobrowse-allow").click();
+  shared.win.FrontdoorCobrowse = { start: () => ({ stop() {}, snapshot() {}, guide() {} }) };
+  shared.doc.querySelector("script").dispatchEvent(new shared.win.Event("load"));
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  assert.ok(shared.cobrowse.sharing);
+  return shared;
+}
+
+test("the advisor stopping is said in the chat, not only to screen readers, in English and Welsh", async () => {
+  for (const [language, text] of [
+    ["en", "Sam stopped viewing your page. You are no longer sharing it."],
+    ["cy", "Mae Sam wedi rhoi'r gorau i weld eich tudalen. Nid ydych chi'n ei rhannu mwyach."],
+  ]) {
+    const { doc, cobrowse, said, notices } = await sharing(language);
+    cobrowse.receive({ type: "cobrowse", action: "stopped", reason: "advisor_stopped" }, "c1");
+    assert.equal(doc.getElementById("fd-cobrowse-bar"), null);
+    assert.deepEqual(notices, [text]);
+    assert.equal(said.at(-1), text);
+  }
+});
+
+test("the resident's own Stop is not repeated in the chat when the service confirms it", async () => {
+  const { doc, cobrowse, notices } = await sharing("en");
+  doc.getElementById("fd-cobrowse-stop").click();
+  cobrowse.receive({ type: "cobrowse", action: "stopped", reason: "resident_stopped" }, "c1");
+  assert.deepEqual(notices, []);
 });

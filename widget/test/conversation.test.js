@@ -129,3 +129,18 @@ test("text is kept as given: markup stays text", () => {
   assert.equal(c.model.items[0].text, "<img src=x onerror=alert(1)>");
   assert.equal(c.model.items[0].authorName, "<b>Sam</b>");
 });
+
+test("a line the widget says itself stays where it was said; later messages go below it", () => {
+  const c = createConversation();
+  c.receive(message(1, "advisor", "Let me look at your page", { author_name: "Sam" }));
+  const said = c.notice("cobrowseAdvisorStopped", { name: "Sam" });
+  assert.equal(said[0].item.kind, "system");
+  assert.equal(said[0].item.textKey, "cobrowseAdvisorStopped");
+  assert.deepEqual(said[0].item.vars, { name: "Sam" });
+  assert.equal(said[0].announce, false, "the co-browse code speaks it once itself");
+  c.receive(message(2, "advisor", "All done", { author_name: "Sam" }));
+  assert.deepEqual(
+    c.model.items.map((item) => item.key),
+    ["s1", "n1", "s2"],
+  );
+});

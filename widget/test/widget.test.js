@@ -347,3 +347,32 @@ test("something that looks like a card number is held back with a warning once",
   assert.equal($("#fd-card-warning").hidden, true);
   assert.equal($("#fd-messages").children.length, 1);
 });
+
+test("the advisor stopping co-browsing is a line in the chat, in the chat's language", async () => {
+  for (const [language, text] of [
+    ["en", /Sam stopped viewing your page\. You are no longer sharing it\./],
+    ["cy", /Mae Sam wedi rhoi'r gorau i weld eich tudalen\. Nid ydych chi'n ei rhannu mwyach\./],
+  ]) {
+    FakeSocket.reset();
+    const ctx = mount({ language });
+    const { $, win } = ctx;
+    $("#fd-launcher").click();
+    $("#fd-human").click();
+    const socket = await connected(ctx);
+    socket.receive(event(1, "state", { state: "with_advisor", previous: "bot" }));
+    socket.receive(event(2, "advisor_joined", { first_name: "Sam" }));
+    socket.receive({ type: "cobrowse", action: "request", advisor: "Sam", settings: {} });
+    $("#fd-cobrowse-allow").click();
+    win.FrontdoorCobrowse = { start: () => ({ stop() {}, snapshot() {}, guide() {} }) };
+    win.document.querySelector("script[src$='frontdoor-cobrowse.js']").dispatchEvent(new win.Event("load"));
+    await flush();
+    assert.ok($("#fd-cobrowse-bar"));
+    socket.receive({ type: "cobrowse", action: "stopped", reason: "advisor_stopped" });
+    assert.equal($("#fd-cobrowse-bar"), null);
+    const last = [...win.document.querySelectorAll("#fd-messages > li")].at(-1);
+    assert.match(last.textContent, text);
+    assert.equal(last.className, "fd-system");
+    socket.receive(message(3, "advisor", "Anything else?", { author_name: "Sam" }));
+    assert.match([...win.document.querySelectorAll("#fd-messages > li")].at(-1).textContent, /Anything else\?/);
+  }
+});

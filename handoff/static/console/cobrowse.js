@@ -14,6 +14,7 @@
 // (workspace.js): "select", "removed", and every socket "frame".
 
 import { el, uid } from "./dom.js";
+import { liveClock } from "./liveclock.js";
 import { workspace } from "./workspace.js";
 
 const views = new Map(); // conversation id -> view
@@ -99,6 +100,7 @@ class CobrowseView {
     this.card = card;
     this.mode = "idle"; // idle | requested | sharing
     this.replayer = null;
+    this.clock = null;
     this.mirrorFrame = null; // the iframe holding /console/mirror
     this.parts = new Map(); // batch -> {parts, got: []}
     this.pending = []; // events that arrived while the replayer loaded
@@ -229,8 +231,9 @@ class CobrowseView {
     this.replayer.iframe.setAttribute("title", title);
     this.replayer.iframe.setAttribute("tabindex", "-1");
     this.replayer.on("resize", (size) => this.resize(size));
-    this.replayer.startLive(Date.now());
-    for (const event of this.pending.splice(0)) this.replayer.addEvent(event);
+    this.clock = liveClock(mirror.now); // the replayer's timer's clock, not Date.now()
+    this.replayer.startLive(this.clock.baseline);
+    for (const event of this.pending.splice(0)) this.play(event);
     window.addEventListener("resize", this.onResize = () => this.resize(this.pageSize));
   }
 
@@ -244,6 +247,7 @@ class CobrowseView {
     }
     if (this.onResize) window.removeEventListener("resize", this.onResize);
     this.replayer = null;
+    this.clock = null;
     this.mirrorFrame = null;
     this.parts.clear();
     this.pending = [];
@@ -275,13 +279,16 @@ class CobrowseView {
       this.send({ type: "cobrowse_snapshot" }); // a damaged batch: ask for a fresh page
       return;
     }
-    const now = Date.now();
     for (const event of events) {
-      event.timestamp = now; // the resident's clock may differ: play on arrival, in order
-      if (this.replayer) this.replayer.addEvent(event);
+      if (this.replayer) this.play(event);
       else this.pending.push(event);
     }
     window.dispatchEvent(new CustomEvent("frontdoor:cobrowse-batch", { detail: { conversation: this.card.id, events: events.length } }));
+  }
+
+  play(event) {
+    event.timestamp = this.clock.stamp(); // due now: drawn on the replayer's next frame, in order
+    this.replayer.addEvent(event);
   }
 
   resize(size) {

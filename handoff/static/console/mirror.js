@@ -7,5 +7,7 @@
 
 import { Replayer } from "./vendor/rrweb-replay.js";
 
-window.frontdoorMirror = { Replayer, root: document.getElementById("mirror-root") };
+// now: the clock the replayer's live-mode timer counts (this window's
+// performance.now()); the console stamps events with it (liveclock.js).
+window.frontdoorMirror = { Replayer, root: document.getElementById("mirror-root"), now: () => performance.now() };
 document.documentElement.dataset.ready = "true";

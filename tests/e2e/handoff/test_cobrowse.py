@@ -96,6 +96,41 @@ INJECT = """() => {
 }"""
 
 
+# In the console: count the mirror page's animation frames from the moment the
+# replayer is given the event carrying `mark` until the mark is drawn. The
+# console's wall clock is stepped 5 s ahead meanwhile (NTP, a resumed laptop):
+# the replayer's timer counts performance.now(), so an event stamped from
+# Date.now() would wait those 5 s (hundreds of frames) before it is drawn.
+WATCH_DRAWN = """(mark) => {
+  const realNow = Date.now;
+  Date.now = () => realNow() + 5000;
+  const mirror = document.querySelector(".cobrowse__screen iframe").contentWindow;
+  const proto = mirror.frontdoorMirror.Replayer.prototype;
+  const addEvent = proto.addEvent;
+  const doc = mirror.document.querySelector(".replayer-wrapper iframe").contentDocument;
+  let frames = null, done = false;
+  const tick = () => { if (!done) { frames += 1; mirror.requestAnimationFrame(tick); } };
+  window.__fdDrawn = new Promise((resolve) => {
+    proto.addEvent = function (event) {
+      if (frames === null && JSON.stringify(event).includes(mark)) {
+        frames = 0;
+        mirror.requestAnimationFrame(tick);
+      }
+      return addEvent.call(this, event);
+    };
+    const observer = new MutationObserver(() => {
+      if (!doc.body || !doc.body.textContent.includes(mark)) return;
+      done = true;
+      observer.disconnect();
+      proto.addEvent = addEvent;
+      Date.now = realNow;
+      resolve(frames);
+    });
+    observer.observe(doc, { subtree: true, childList: true, characterData: true });
+  });
+}"""
+
+
 def bar_clear_of_page(page: Any) -> bool:
     """At the top of the page the sharing bar ends above the page's first element."""
     return bool(
@@ -181,6 +216,19 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         card.get_by_label("Message to the resident").fill("Yes, fill in the items.")
         card.get_by_label("Message to the resident").press("Enter")
         expect(messages(resident)).to_contain_text("Yes, fill in the items.")
+
+        # A change and a chat message at the same moment: the console shows the
+        # message, and draws the change on the mirror's next animation frame after
+        # it arrives, even with the console's wall clock stepped.
+        advisor.evaluate(WATCH_DRAWN, "change-mark-7")
+        resident.evaluate(
+            """() => document.querySelector("main").append(
+                 Object.assign(document.createElement("p"), {textContent: "change-mark-7"}))"""
+        )
+        say(resident, "I have added a line")
+        expect(card.locator(".transcript")).to_contain_text("I have added a line")
+        frames = advisor.evaluate("window.__fdDrawn")  # once the mirror shows it
+        assert frames is not None and frames <= 2, f"drawn {frames} frames after it arrived"
 
         # The advisor highlights a link; the resident sees a ring and hears it.
         panel.get_by_label("Label shown to the resident (optional)").fill("Go here")
