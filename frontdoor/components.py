@@ -152,13 +152,15 @@ def notifications(engine: Engine) -> Notifications:
 def scheduled_jobs() -> tuple[Job, ...]:
     """What the stack's scheduler runs (``frontdoor.jobs``): the retention purge,
     the knowledge base's review reminders, then the sender, so a reminder queued
-    in one turn is on its way in the same turn."""
+    in one turn is on its way in the same turn; and the payment holds' sweep."""
     from datetime import timedelta
 
     import knowledge.jobs
     import notify.jobs
+    import payments.jobs
     import privacy.jobs
 
     purge = privacy.jobs.purge_job()
     reminders = knowledge.jobs.reminders_job(notifications)
-    return (purge, reminders, notify.jobs.send_due_job(every=timedelta(minutes=1)))
+    sender = notify.jobs.send_due_job(every=timedelta(minutes=1))
+    return (purge, reminders, sender, payments.jobs.sweep_job(every=timedelta(minutes=5)))

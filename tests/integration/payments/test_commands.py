@@ -3,6 +3,8 @@ the commands read: a payment started long ago (the scenario's April) is overdue.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from typer.testing import CliRunner
 
 from backoffice.sql import SqlLoader, demo_backoffice
@@ -45,3 +47,24 @@ def _hold_of(engine, reference: str) -> str:  # type: ignore[no-untyped-def]
     found = store.get(engine, reference)
     assert found is not None and found.hold_id
     return found.hold_id
+
+
+def test_the_scheduler_sweeps_overdue_holds_without_a_command(sqlite_database, monkeypatch):  # type: ignore[no-untyped-def]
+    """The stack's scheduler runs the same sweep (``payments.jobs``) by the clock it is given."""
+    from payments.jobs import sweep_job
+
+    engine = sqlite_database.engine
+    with make_session_factory(engine).begin() as session:
+        s.load_scenario(SqlLoader(session))
+    clock = MovingClock()
+    bulky = demo_backoffice(engine).bulky
+    demo = DemoPay(engine, page_url="https://c.test/pay/demo", clock=clock)
+    service = Payments(engine, demo, bulky, clock=clock, return_url="https://c.test/pay/return")
+    started = service.start_bulky(ORDER, idempotency_key="conv-2")
+    monkeypatch.delenv("FRONTDOOR_PAYMENTS_PROVIDER", raising=False)
+    job = sweep_job(every=timedelta(minutes=5))
+    assert job.run(engine, clock) == "settled 0 payment(s) whose hold had expired"  # still held
+    clock.advance(hours=2)
+    assert job.run(engine, clock) == "settled 1 payment(s) whose hold had expired"
+    assert bulky.get_hold(_hold_of(engine, started.reference)).status == "released"
+    assert job.run(engine, clock) == "settled 0 payment(s) whose hold had expired"  # nothing twice
