@@ -27,6 +27,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from frontdoor.accounts import signin_text
 from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import SessionInfo
@@ -76,11 +77,7 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
     settings = request.app.state.settings
     chosen = language_of(request.query_params.get("lang"))
     context = {
-        "message_lang": choose_language(
-            request.query_params.get("lang"),
-            request.cookies.get(LANGUAGE_COOKIE),
-            request.headers.get("accept-language", ""),
-        ),
+        "message_lang": _language(request),
         "council_name": getattr(settings, "council_name", DEFAULT_COUNCIL),
         "staff": info.user if info else None,
         "csrf_token": info.csrf_token if info else "",
@@ -141,15 +138,28 @@ def login_form(request: Request, next: str = CONSOLE_HOME) -> Response:
     target = safe_next(next, CONSOLE_HOME)
     if request.app.state.accounts.current(request) is not None:
         return RedirectResponse(target, status_code=303)
-    return render(request, "console/login.html", title="Sign in", next=target, email="")
+    return _login_page(request, next=target, email="")
+
+
+def _language(request: Request) -> str:
+    return choose_language(
+        request.query_params.get("lang"),
+        request.cookies.get(LANGUAGE_COOKIE),
+        request.headers.get("accept-language", ""),
+    )
+
+
+def _login_page(request: Request, *, status: int = 200, **values: Any) -> HTMLResponse:
+    """The sign-in page in the advisor's language (?lang, remembered, or the browser's)."""
+    language = _language(request)
+    words = signin_text.texts(language)
+    return render(request, "console/login.html", status=status, title=words["title"],
+                  sw=words, sw_lang=language, **values)  # fmt: skip
 
 
 def sso_refusal(request: Request, message: str, status: int) -> Response:
     """A refused single sign-on, shown on the sign-in page (frontdoor.accounts.sso_routes)."""
-    return render(
-        request, "console/login.html", status=status, title="Sign in", next=CONSOLE_HOME,
-        email="", error=message,
-    )  # fmt: skip
+    return _login_page(request, status=status, next=CONSOLE_HOME, email="", error=message)
 
 
 @router.post("/login")
@@ -173,14 +183,12 @@ def login(
         )
     except (InvalidCredentials, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
-        page = render(
+        page = _login_page(
             request,
-            "console/login.html",
             status=status,
-            title="Sign in",
             next=target,
             email=email,
-            error=exc.message,
+            error=signin_text.refusal(exc, _language(request)),
         )
         if isinstance(exc, LoginThrottled):
             page.headers.update(throttled_headers(exc))

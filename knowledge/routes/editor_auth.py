@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from frontdoor.accounts import signin_text
 from frontdoor.accounts.exceptions import InvalidCredentials, LoginThrottled
 from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import UserInfo
 from frontdoor.accounts.twofactor_routes import second_step_path
 from frontdoor.accounts.web import SecondStep, safe_next, throttled_headers
 from knowledge.deps import EDITORIAL_ROLES, CsrfDep
-from knowledge.routes.editor_pages import render
+from knowledge.routes.editor_pages import render, staff_language
 
 router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
 
@@ -22,7 +23,15 @@ router = APIRouter(prefix="/editor", tags=["editor"], include_in_schema=False)
 def login_form(request: Request, next: str = "/editor") -> Response:
     if request.app.state.accounts.current(request) is not None:
         return RedirectResponse(safe_next(next, "/editor"), status_code=303)
-    return render(request, "editor/login.html", next=safe_next(next, "/editor"), email="")
+    return _page(request, next=safe_next(next, "/editor"), email="")
+
+
+def _page(request: Request, *, status: int = 200, **values: object) -> HTMLResponse:
+    """The sign-in page in the staff member's language (?lang, remembered, or the browser's)."""
+    language = staff_language(request)
+    words = signin_text.texts(language)
+    return render(request, "editor/login.html", status=status, sw=words, page_lang=language,
+                  title=words["title"], **values)  # fmt: skip
 
 
 @router.post("/login")
@@ -42,8 +51,8 @@ def login(
         )  # fmt: skip
     except (InvalidCredentials, LoginThrottled) as exc:
         status = 429 if isinstance(exc, LoginThrottled) else 401
-        page = render(request, "editor/login.html", status=status, next=target, email=email,
-                      error=exc.message)  # fmt: skip
+        page = _page(request, status=status, next=target, email=email,
+                     error=signin_text.refusal(exc, staff_language(request)))  # fmt: skip
         if isinstance(exc, LoginThrottled):
             page.headers.update(throttled_headers(exc))
         return page
@@ -62,8 +71,7 @@ def landing(user: UserInfo, target: str) -> str:
 
 def sso_refusal(request: Request, message: str, status: int) -> Response:
     """A refused single sign-on, shown on the sign-in page (frontdoor.accounts.sso_routes)."""
-    return render(request, "editor/login.html", status=status, next="/editor", email="",
-                  error=message)  # fmt: skip
+    return _page(request, status=status, next="/editor", email="", error=message)
 
 
 @router.post("/logout", dependencies=[CsrfDep])

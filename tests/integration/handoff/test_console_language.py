@@ -36,3 +36,20 @@ def test_the_message_language_is_chosen_remembered_and_switched_back(world):
     # anything else is not a choice: nothing remembered, the browser decides
     odd = client.get("/console/login?lang=fr", headers=welsh_browser)
     assert "set-cookie" not in odd.headers or LANGUAGE_COOKIE not in odd.headers["set-cookie"]
+
+
+def test_the_sign_in_page_and_its_refusal_are_in_welsh_when_chosen(world):
+    client = world.client
+    client.cookies.clear()
+    english = client.get("/console/login")
+    assert "Sign in to the advisor console" in english.text and 'lang="en"' in english.text
+    welsh = client.get("/console/login?lang=cy")
+    assert '<div class="narrow" lang="cy">' in welsh.text
+    assert "Mewngofnodi i gonsol y cynghorwyr" in welsh.text and "Cyfeiriad e-bost" in welsh.text
+    assert "Sign in to the advisor console" not in welsh.text
+    refused = client.post(
+        "/console/login", data={"email": "nobody@example.gov.uk", "password": "x"}
+    )
+    assert refused.status_code == 401
+    assert "Nid yw'r cyfeiriad e-bost na'r cyfrinair yn gywir" in refused.text.replace("&#39;", "'")
+    assert "not right" not in refused.text

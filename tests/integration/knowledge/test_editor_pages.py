@@ -242,3 +242,16 @@ def test_the_article_list_and_review_queue_in_welsh(client, staff, factory):
     assert "Review queue</h1>" not in queue
     english = client.get("/editor", params={"lang": "en"}).text
     assert "Title or web address" in english and ">Filter</button>" in english
+
+
+def test_the_sign_in_page_and_its_refusal_are_in_welsh_when_chosen(client, staff):
+    welsh = client.get("/editor/login?lang=cy", headers=HTML)
+    assert '<div class="narrow" lang="cy">' in welsh.text and "Cyfrinair" in welsh.text
+    assert "Email address" not in welsh.text
+    wrong = client.post(
+        "/editor/login", data={"email": "editor@example.gov.uk", "password": "nope"}
+    )  # the choice is remembered in the editor's language cookie
+    assert wrong.status_code == 401
+    assert "Nid yw'r cyfeiriad e-bost na'r cyfrinair yn gywir" in wrong.text.replace("&#39;", "'")
+    english = client.get("/editor/login?lang=en", headers=HTML)
+    assert "Email address" in english.text and "Cyfrinair" not in english.text
