@@ -1,7 +1,7 @@
 """Whether each knowledge answer helped: one row per answer, per article.
 
 Every answer the bot gives from an article is logged (conversation, article,
-section, language, the question clipped) with ``helpful`` unknown; "Yes" or
+section, language, the question redacted and clipped) with ``helpful`` unknown; "Yes" or
 "No" to "Did that help?" sets it on that conversation's latest answer. The
 insight work reads :func:`helpfulness_by_article` (per article: answers shown,
 yes, no, no reply) and the rows themselves (per answer).
@@ -10,6 +10,11 @@ yes, no, no reply) and the rows themselves (per answer).
 - ``SqlAnswerLog``: table ``bot_answer_feedback`` (``actions.models``,
   migration ``bot_0003``), the one place this SQL lives;
 - ``MemoryAnswerLog``: its in-memory twin, for unit tests.
+
+The question is redacted at the door (``frontdoor.redaction``: phone numbers,
+email addresses, card and account numbers...) before either log keeps it:
+editors and the insight pages read these rows without needing the resident's
+details, and upstream only card numbers are masked.
 """
 
 from __future__ import annotations
@@ -17,13 +22,14 @@ from __future__ import annotations
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from sqlalchemy import case, func, insert, select, update
 from sqlalchemy.engine import Engine
 
 from actions.models import answer_feedback
+from frontdoor.redaction import redact
 
 MAX_QUESTION_CHARS = 500
 
@@ -67,8 +73,10 @@ class AnswerLog(ABC):
         """Helpfulness per article, most answers first."""
 
 
-def _clip(text: str) -> str:
-    return " ".join(text.split())[:MAX_QUESTION_CHARS]
+def stored_question(text: str) -> str:
+    """The question as it is kept: personal details redacted (before clipping, so a
+    number cut in half at the limit is still recognised), spaces folded, clipped."""
+    return " ".join(redact(text).split())[:MAX_QUESTION_CHARS]
 
 
 class SqlAnswerLog(AnswerLog):
@@ -83,7 +91,7 @@ class SqlAnswerLog(AnswerLog):
                     slug=shown.slug[:200],
                     section_anchor=(shown.section_anchor or None) and shown.section_anchor[:200],
                     language=shown.language[:8],
-                    question=_clip(shown.question),
+                    question=stored_question(shown.question),
                     answered_at=shown.answered_at,
                     helpful=None,
                     rated_at=None,
@@ -140,7 +148,7 @@ class MemoryAnswerLog(AnswerLog):
 
     def record_answer(self, shown: AnswerShown) -> None:
         with self._lock:
-            self.rows.append(_Row(shown))
+            self.rows.append(_Row(replace(shown, question=stored_question(shown.question))))
 
     def rate_latest(self, conversation_id: str, *, helpful: bool, at: datetime) -> str | None:
         with self._lock:

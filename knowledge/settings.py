@@ -28,6 +28,18 @@ class KnowledgeSettings(CommonSettings):
         description="Bearer tokens for services (the bot, the console) that write articles "
         "or workflow; comma-separated.",
     )
+    # Where the chat widget's privacy notice links (data-privacy-url on the site's
+    # pages): a path on this site or a council's own https page, one per language.
+    knowledge_privacy_url: str = Field(
+        default="/articles/privacy-and-data-protection",
+        pattern=r"^(/[^/\s]|https?://)\S*$",
+        description="The privacy page the widget's notice links in English.",
+    )
+    knowledge_privacy_url_cy: str = Field(
+        default="/articles/preifatrwydd-a-diogelu-data",
+        pattern=r"^(/[^/\s]|https?://)\S*$",
+        description="The privacy page the widget's notice links in Welsh.",
+    )
     knowledge_sync_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     knowledge_max_article_bytes: int = Field(default=1_000_000, gt=0)
     knowledge_background_tasks: bool = Field(

@@ -86,7 +86,7 @@ def export_command(
         str,
         typer.Option(
             help="Council tax, tenancy or case reference; postcode and surname; "
-            "email; or conversation id."
+            "email; phone number; or conversation id."
         ),
     ],
     out: Annotated[Path, typer.Option(help="Folder to write the bundle into.")],

@@ -46,6 +46,11 @@ PURPOSE = {
         "Public task; security of processing (UK GDPR 32)",
         "Nobody routinely; the DPO for requests",
     ),
+    "notifications": (
+        "To send the emails and text messages the service promises (confirmations, reminders)",
+        "Public task (UK GDPR 6(1)(e))",
+        "Admins (the outbox page); the DPO for requests",
+    ),
     "audit_log": (
         "To show who accessed personal data (accountability, UK GDPR 5(2))",
         "Legal obligation (UK GDPR 6(1)(c))",

@@ -135,6 +135,15 @@ def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
             "yr ymdrech",
         ),
         DataClass(
+            "notifications",
+            "Emails and text messages we send you (your address or number, and what they said)",
+            timedelta(days=settings.retention_notifications_days),
+            "they are sent, or we stop trying to send them",
+            "E-byst a negeseuon testun rydyn ni'n eu hanfon atoch chi (eich cyfeiriad neu'ch "
+            "rhif, a'r hyn roedden nhw'n ei ddweud)",
+            "iddyn nhw gael eu hanfon, neu i ni roi'r gorau i geisio eu hanfon",
+        ),
+        DataClass(
             "audit_log",
             "The audit log of staff access to personal data",
             timedelta(days=settings.retention_audit_days),
@@ -201,6 +210,19 @@ def purge(
             )
             total += _drain(
                 functools.partial(store.purge_orphan_answers_batch, cutoff),
+                spend,
+                pace,
+                progress,
+                data_class.name,
+            )
+            results.append(ClassResult(data_class.name, total))
+            continue
+        if data_class.name == "notifications":  # only what is sent or failed for good
+            if dry_run:
+                results.append(ClassResult(data_class.name, store.count_notifications(cutoff)))
+                continue
+            total = _drain(
+                functools.partial(store.purge_notifications_batch, cutoff),
                 spend,
                 pace,
                 progress,

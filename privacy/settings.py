@@ -26,6 +26,13 @@ class PrivacySettings(CommonSettings):
     retention_verification_hours: int = Field(
         default=24, ge=1, description="Verification attempts (who tried which account)."
     )
+    retention_notifications_days: int = Field(
+        default=90,
+        ge=1,
+        description="Emails and text messages in notify's outbox (recipient and what it said), "
+        "counted from sending or from the last attempt of one that failed for good; a message "
+        "still queued, being sent or awaiting a retry is never purged.",
+    )
     retention_audit_days: int = Field(
         default=2192, ge=365, description="The audit log of staff access (six years)."
     )

@@ -10,7 +10,9 @@ by the caller from its clock at the start of a run, so a row still within its
 schedule never matches.
 
 ``conversation_outcomes`` (anonymised, kept for insight) is deliberately not
-touched.
+touched. Notify's outbox is reached through its table (``notify.models``), as
+handoff's and the bot's are: only messages sent, or failed for good, expire; a
+message queued, being sent or awaiting a retry is still the sender's work.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
@@ -48,9 +50,11 @@ from frontdoor.exceptions import FrontdoorError
 from handoff import models as ho
 from knowledge.gaps import normalised
 from knowledge.models import ContentGap, Feedback
+from notify import models as nt
 from privacy.models import legal_holds
 
 HOLD_KINDS = ("conversation", "resident")
+FINISHED_NOTIFICATIONS = ("sent", "permanent-failure")
 CONVERSATIONS_PER_BATCH = 500
 LOCK_TIMEOUT_MS = 100
 
@@ -118,6 +122,16 @@ def _orphan_answers(cutoff: datetime) -> ColumnElement[bool]:
         ho.conversations.c.id == answers.conversation_id
     )
     return and_(answers.answered_at < cutoff, not_(exists(conversation)))
+
+
+def expired_notifications(cutoff: datetime) -> ColumnElement[bool]:
+    """Sent before the cutoff, or failed for good with its last attempt before it
+    (a permanent failure keeps the moment that attempt was due in ``next_attempt_at``)."""
+    out = nt.outbox.c
+    return and_(
+        out.status.in_(FINISHED_NOTIFICATIONS),
+        func.coalesce(out.sent_at, out.next_attempt_at) < cutoff,
+    )
 
 
 def expired_conversations(cutoff: datetime) -> ColumnElement[bool]:
@@ -287,6 +301,18 @@ class PrivacyStore:
             ).rowcount
             return deleted
 
+    def count_notifications(self, cutoff: datetime) -> int:
+        with self.engine.connect() as conn:
+            query = select(func.count()).select_from(nt.outbox)
+            return conn.scalar(query.where(expired_notifications(cutoff))) or 0
+
+    def purge_notifications_batch(self, cutoff: datetime, batch: int) -> int:
+        table = nt.outbox
+        with self._batch() as conn:
+            chosen = select(table.c.id).where(expired_notifications(cutoff))
+            chosen = chosen.order_by(table.c.id).limit(batch)
+            return conn.execute(delete(table).where(table.c.id.in_(chosen))).rowcount
+
     def count_older(self, table: Table, column: str, cutoff: datetime) -> int:
         with self.engine.connect() as conn:
             query = select(func.count()).select_from(table).where(table.c[column] < cutoff)
@@ -388,10 +414,42 @@ class Identity:
     cases: set[str]
     emails: set[str]
     conversation_ids: set[str]
+    phones: set[str] = field(default_factory=set)  # national form, digits only: 07700900123
+    notification_ids: set[int] = field(default_factory=set)  # notify's outbox rows to them
 
     @property
     def empty(self) -> bool:
-        return not (self.resident_ids or self.references or self.cases or self.conversation_ids)
+        return not (
+            self.resident_ids
+            or self.references
+            or self.cases
+            or self.conversation_ids
+            or self.notification_ids
+        )
+
+
+_PHONE = re.compile(r"^\+?[\d ()-]{10,18}$")
+
+
+def national_phone(text: str) -> str | None:
+    """A UK phone number as 0 and ten digits (``+44 7700 900123`` -> ``07700900123``)."""
+    if not _PHONE.match(text.strip()):
+        return None
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("440"):
+        digits = digits[2:]
+    elif digits.startswith("44"):
+        digits = "0" + digits[2:]
+    return digits if len(digits) == 11 and digits.startswith("0") else None
+
+
+def _phone_forms(phones: set[str]) -> set[str]:
+    """How a number may be written in a recipient column, once spaces and dashes go."""
+    return {form for p in phones for form in (p, "+44" + p[1:], "44" + p[1:])}
+
+
+def _squeezed(column: Any) -> Any:
+    return func.replace(func.replace(column, " ", ""), "-", "")
 
 
 def _rows(conn: Any, query: Any) -> list[Any]:
@@ -426,6 +484,15 @@ class SubjectStore:
                     conn.scalars(
                         select(bo.ResidentRow.resident_id).where(
                             func.lower(bo.ResidentRow.email) == text.lower()
+                        )
+                    )
+                )
+            elif (phone := national_phone(text)) is not None:
+                found.phones.add(phone)
+                found.resident_ids |= set(
+                    conn.scalars(
+                        select(bo.ResidentRow.resident_id).where(
+                            _squeezed(bo.ResidentRow.phone).in_(_phone_forms({phone}))
                         )
                     )
                 )
@@ -512,10 +579,30 @@ class SubjectStore:
                     )
                     if e
                 }
+                found.phones |= {
+                    p
+                    for raw in conn.scalars(
+                        select(bo.ResidentRow.phone).where(bo.ResidentRow.resident_id.in_(ids))
+                    )
+                    if raw and (p := national_phone(raw))
+                }
+            found.notification_ids |= set(conn.scalars(self._notifications_to(found)))
             found.conversation_ids |= set(
                 conn.scalars(select(ho.conversations.c.id).where(self._conversation_match(found)))
             )
         return found
+
+    @staticmethod
+    def _notifications_to(found: Identity) -> Any:
+        """Notify's outbox rows addressed to one of the subject's emails or phones."""
+        out = nt.outbox.c
+        phones = _phone_forms(found.phones)
+        return select(out.id).where(
+            or_(
+                and_(out.channel == "email", func.lower(out.recipient).in_(found.emails)),
+                and_(out.channel == "sms", _squeezed(out.recipient).in_(phones)),
+            )
+        )
 
     @staticmethod
     def _conversation_match(found: Identity) -> ColumnElement[bool]:
@@ -580,6 +667,12 @@ class SubjectStore:
                     .where(bot.answer_feedback.c.conversation_id.in_(ids))
                     .order_by(bot.answer_feedback.c.answered_at),
                 ),
+                "notifications": _dicts(
+                    conn,
+                    select(nt.outbox)
+                    .where(nt.outbox.c.id.in_(sorted(found.notification_ids)))
+                    .order_by(nt.outbox.c.id),
+                ),
                 "audit_entries": _dicts(
                     conn,
                     select(AUDIT)
@@ -599,7 +692,8 @@ class SubjectStore:
 
     def erase(self, found: Identity) -> dict[str, int]:
         """Delete the conversations (their messages, transcripts, assignments go with
-        them), the bot's verification records and answer log, and the gaps they left."""
+        them), the bot's verification records and answer log, the gaps they left, and
+        the emails and texts sent to them (one still waiting to go is not sent)."""
         ids = sorted(found.conversation_ids)
         removed: dict[str, int] = {}
         with self.engine.begin() as conn:
@@ -621,6 +715,9 @@ class SubjectStore:
                 ).rowcount
             removed["conversations"] = conn.execute(
                 delete(ho.conversations).where(ho.conversations.c.id.in_(ids))
+            ).rowcount
+            removed["notifications"] = conn.execute(
+                delete(nt.outbox).where(nt.outbox.c.id.in_(sorted(found.notification_ids)))
             ).rowcount
         return removed
 

@@ -81,7 +81,9 @@ def find(engine: Engine, identifier: str, *, actor: str, clock: Clock = system_c
     """Everything held; UnknownSubject when the identifier matches nothing. Audited."""
     identifier = " ".join(identifier.split())
     if not identifier or len(identifier) > 200:
-        raise UnknownSubject("give a reference, postcode and surname, email or conversation id")
+        raise UnknownSubject(
+            "give a reference, postcode and surname, email, phone number or conversation id"
+        )
     store = SubjectStore(engine)
     identity = store.resolve(identifier)
     found = not identity.empty
@@ -153,6 +155,7 @@ _TITLES = {
     "verification_attempts": "Attempts to verify your identity",
     "content_gaps": "Questions the assistant could not answer",
     "bot_answers": "Questions the assistant answered from a page, and whether it helped",
+    "notifications": "Emails and text messages sent to you",
     "audit_entries": "Council staff who accessed your information",
 }
 

@@ -40,7 +40,7 @@ PAGE_SIZE = 50
 CSV_LIMIT = 100_000
 REFERENCE_HINT = (
     "A council tax, tenancy or case reference; a postcode and surname; an email address; "
-    "or a conversation id"
+    "a phone number; or a conversation id"
 )
 STORE_TITLES = {
     "conversations": "Chat conversations",
@@ -50,6 +50,7 @@ STORE_TITLES = {
     "verification_attempts": "Attempts to verify identity",
     "content_gaps": "Questions the assistant could not answer",
     "bot_answers": "Questions the assistant answered from a page",
+    "notifications": "Emails and text messages sent to them",
     "audit_entries": "Staff who accessed the information",
 }
 Reference = Annotated[str, Query(max_length=400)]

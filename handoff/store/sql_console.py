@@ -149,10 +149,18 @@ class ConsoleQueries:
     def touch_presence(self, user_ids: Sequence[int], instance_id: str) -> None:
         if not user_ids:
             return
+        ids = sorted(set(user_ids))
         with self.writing() as conn:
+            # Rows locked in one order (user id) before the update: a multi-row UPDATE
+            # locks them in whatever order its scan meets them, and twenty advisors
+            # connecting at once deadlocked on PostgreSQL (SQLite ignores FOR UPDATE
+            # and writes one at a time).
+            conn.execute(
+                select(_a.user_id).where(_a.user_id.in_(ids)).order_by(_a.user_id).with_for_update()
+            ).all()
             conn.execute(
                 update(m.advisors)
-                .where(_a.user_id.in_(list(user_ids)))
+                .where(_a.user_id.in_(ids))
                 .values(last_seen_at=self.clock(), connected=True, instance_id=instance_id[:80])
             )
 

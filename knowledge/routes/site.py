@@ -51,6 +51,8 @@ def _context(request: Request, language: str, **values: Any) -> dict[str, Any]:
         "t": text_for(language),
         "prefix": prefix(language),
         "council_name": state.settings.council_name,
+        "privacy_url": state.settings.knowledge_privacy_url,
+        "privacy_url_cy": state.settings.knowledge_privacy_url_cy,
         "handoff_url": state.handoff_url,
         "alternate_url": None,
         "errors": [],

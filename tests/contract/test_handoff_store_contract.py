@@ -407,6 +407,38 @@ class HandoffStoreContract:
         assert len(won) == 1
         assert store.open_offers([SAM]) == {(won[0], SAM)}
 
+    def test_many_advisors_touching_presence_at_once_never_deadlock(self, world: Kit) -> None:
+        """Twenty advisors connect at once on several instances: each instance
+        touches every advisor it holds, in whatever order its hub lists them, while
+        each new socket touches its own advisor. On PostgreSQL a multi-row update
+        without a lock order deadlocked (4 sockets of 20 died); every touch must
+        succeed and every advisor end up connected."""
+        store = world.store
+        people = list(range(1000, 1020))
+        for user_id in people:
+            store.ensure_advisor(user_id, f"Advisor {user_id}")
+        ready = threading.Barrier(len(people))
+        failures: list[BaseException] = []
+
+        def connect(index: int) -> None:
+            mine = people[index:] + people[:index]  # each hub lists them in its own order
+            ready.wait()
+            try:
+                for round_ in range(8):
+                    store.touch_presence(mine[:: 1 if round_ % 2 else -1], f"instance-{index % 4}")
+                    store.touch_presence([people[index]], f"instance-{index % 4}")
+            except BaseException as exc:  # what any thread met, reported below
+                failures.append(exc)
+
+        threads = [threading.Thread(target=connect, args=(i,)) for i in range(len(people))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert failures == []
+        seen = {a.user_id for a in store.advisors(default_cap=3, grace_seconds=20) if a.connected}
+        assert set(people) <= seen
+
 
 class TestMemoryHandoffStore(HandoffStoreContract):
     @pytest.fixture

@@ -8,6 +8,8 @@
 //   data-identity-token  optional verified-account token from "my account"
 //   data-privacy-url     the council's privacy page (default: the knowledge
 //                        site's privacy article on this page's host)
+//   data-privacy-url-cy  its Welsh privacy page (default: data-privacy-url if
+//                        given, else the knowledge site's Welsh article)
 
 export const DEFAULT_COLOUR = "#1d70b8";
 export const LANGUAGES = ["en", "cy"];
@@ -75,8 +77,15 @@ export function readConfig(script, pageUrl, overrides = {}) {
     colour,
     colourText: textColourOn(colour),
     identityToken: merged.identityToken ? String(merged.identityToken) : null,
-    privacyUrl: safePrivacyUrl(merged.privacyUrl, pageUrl),
+    privacyUrl: privacyUrls(merged, pageUrl),
   };
+}
+
+// The privacy page per language ({ en, cy }); null where the page names none,
+// and the notice then links the knowledge site's own article (ui/panel.js).
+function privacyUrls(merged, pageUrl) {
+  const en = safePrivacyUrl(merged.privacyUrl, pageUrl);
+  return { en, cy: safePrivacyUrl(merged.privacyUrlCy, pageUrl) || en };
 }
 
 // Only http(s) links: a data attribute must not become a javascript: link.

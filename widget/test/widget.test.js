@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createWidget } from "../src/widget.js";
 import { createStorage } from "../src/storage.js";
 import { readConfig } from "../src/config.js";
+import { privacyHref } from "../src/ui/panel.js";
 import { FakeSocket, makeDom, manualTimers, message, event, flush } from "./helpers.js";
 
 beforeEach(() => FakeSocket.reset());
@@ -325,11 +326,25 @@ test("a privacy notice with a link shows before the first message, in Welsh too"
   const { $ } = mount();
   $("#fd-launcher").click();
   assert.match($("#fd-privacy").textContent, /We keep chats for 12 months/);
-  assert.equal($("#fd-privacy-link").getAttribute("href"), "/en/privacy-and-data-protection");
+  assert.equal($("#fd-privacy-link").getAttribute("href"), "/articles/privacy-and-data-protection");
   assert.equal($("#fd-messages").children.length, 0);
+  $("#fd-language").click(); // switching language switches the article too
+  assert.equal($("#fd-privacy-link").getAttribute("href"), "/articles/preifatrwydd-a-diogelu-data");
   const welsh = mount({ language: "cy" });
   assert.match(welsh.$("#fd-privacy").textContent, /Rydym yn cadw sgyrsiau am 12 mis/);
-  assert.equal(welsh.$("#fd-privacy-link").getAttribute("href"), "/cy/privacy-and-data-protection");
+  assert.equal(welsh.$("#fd-privacy-link").getAttribute("href"), "/articles/preifatrwydd-a-diogelu-data");
+});
+
+test("a council's own privacy pages, per language, replace the default link", () => {
+  const page = "https://www.example.gov.uk/bins";
+  const both = readConfig({ src: "", dataset: { privacyUrl: "/privacy", privacyUrlCy: "/cy/preifatrwydd" } }, page);
+  assert.deepEqual(both.privacyUrl, { en: "https://www.example.gov.uk/privacy", cy: "https://www.example.gov.uk/cy/preifatrwydd" });
+  assert.equal(privacyHref(both.privacyUrl, "cy"), "https://www.example.gov.uk/cy/preifatrwydd");
+  const englishOnly = readConfig({ src: "", dataset: { privacyUrl: "/privacy" } }, page);
+  assert.equal(privacyHref(englishOnly.privacyUrl, "cy"), "https://www.example.gov.uk/privacy");
+  const unsafe = readConfig({ src: "", dataset: { privacyUrl: "javascript:alert(1)" } }, page);
+  assert.equal(privacyHref(unsafe.privacyUrl, "en"), "/articles/privacy-and-data-protection");
+  assert.equal(privacyHref(unsafe.privacyUrl, "cy"), "/articles/preifatrwydd-a-diogelu-data");
 });
 
 test("something that looks like a card number is held back with a warning once", async () => {

@@ -76,6 +76,31 @@ def test_a_question_is_stored_clipped(database) -> None:  # type: ignore[no-unty
     assert len(question) == 500 and "  " not in question
 
 
+def test_a_question_is_stored_without_phone_email_or_card(database) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from actions.models import answer_feedback
+
+    asked = (
+        "my bin was missed, ring 01632 960 001 or +44 7700 900123, email jo.bloggs@example.com, "
+        "card 4111 1111 1111 1111 " + "x" * 480
+    )
+    shown = AnswerShown("c8", "missed-bin", None, "en", asked, T0)
+    sql, memory = SqlAnswerLog(database.engine), MemoryAnswerLog()
+    for log in (sql, memory):
+        log.record_answer(shown)
+    with database.engine.connect() as connection:
+        (question,) = connection.execute(select(answer_feedback.c.question)).one()
+    assert question == memory.rows[0].shown.question
+    assert question.startswith(
+        "my bin was missed, ring [phone number] or [phone number], email [email address], "
+        "card [card number] xxx"
+    )
+    for secret in ("01632", "7700", "jo.bloggs", "example.com", "4111"):
+        assert secret not in question
+    assert len(question) == 500
+
+
 @pytest.mark.parametrize("helpful", [True, False])
 def test_the_memory_twin_rates_per_conversation(helpful: bool) -> None:
     log = MemoryAnswerLog()

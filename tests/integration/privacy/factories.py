@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from actions import models as bot
 from handoff import models as ho
 from knowledge.models import ContentGap, Feedback
+from notify import models as nt
 
 
 def conversation(
@@ -104,7 +105,36 @@ def feedback(engine: Engine, *, at: datetime, comment: str = "useful") -> None:
         )
 
 
-def resident(engine: Engine) -> None:
+def notification(
+    engine: Engine,
+    *,
+    status: str,
+    at: datetime,
+    recipient: str = "alex.smith@example.org",
+    channel: str = "email",
+) -> None:
+    """One outbox row; ``at`` is when it was sent (a sent row) or its last attempt."""
+    with engine.begin() as conn:
+        conn.execute(
+            insert(nt.outbox).values(
+                idempotency_key=uuid.uuid4().hex,
+                channel=channel,
+                template_id="case-confirmation",
+                recipient=recipient,
+                personalisation='{"reference": "WS-0001"}',
+                status=status,
+                attempts=1,
+                next_attempt_at=at,
+                lease_until=None,
+                provider_id="p" if status == "sent" else None,
+                error=None,
+                created_at=at,
+                sent_at=at if status == "sent" else None,
+            )
+        )
+
+
+def resident(engine: Engine, *, phone: str | None = None) -> None:
     """Alex Smith of 14 Foxglove Lane, holder of council tax account CT40012345."""
     from datetime import date
 
@@ -130,7 +160,7 @@ def resident(engine: Engine) -> None:
                 forename="Alex",
                 surname="Smith",
                 email="alex.smith@example.org",
-                phone=None,
+                phone=phone,
             )
         )
         db.flush()

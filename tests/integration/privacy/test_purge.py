@@ -15,6 +15,7 @@ from frontdoor.audit import AuditAction
 from frontdoor.clock import fixed_clock
 from handoff import models as ho
 from knowledge.models import ContentGap, Feedback
+from notify import models as nt
 from privacy.holds import lift_hold, place_hold
 from privacy.purge import purge
 from privacy.settings import PrivacySettings
@@ -51,6 +52,13 @@ def world(database):
         factories.answer(conn, conversation_id="gone-old", at=NOW - timedelta(days=400))
         factories.answer(conn, conversation_id="gone-recent", at=NOW - timedelta(days=300))
     factories.feedback(engine, at=NOW - timedelta(days=366))
+    # notify's outbox: 90 days after sending, or after the last attempt of a failure for
+    # good; what is queued, being sent or awaiting a retry is never purged
+    for status, days in (
+        ("sent", 91), ("permanent-failure", 120), ("sent", 89),
+        ("queued", 400), ("sending", 400), ("failed", 400),
+    ):  # fmt: skip
+        factories.notification(engine, status=status, at=NOW - timedelta(days=days))
     factories.feedback(engine, at=NOW - timedelta(days=10))
     with Session(engine) as db:
         for days in (2200, 10):
@@ -87,6 +95,7 @@ def test_dry_run_counts_per_class_and_deletes_nothing(world):
     assert results["feedback"].rows == 1
     # every attempt is over 24 hours old here, the held conversation's too
     assert results["verification_attempts"].rows == 5
+    assert results["notifications"].rows == 2
     assert results["audit_log"].rows == 1
     assert count(database.engine, ho.events) == 14
 
@@ -102,6 +111,10 @@ def test_purge_deletes_what_is_past_its_schedule_and_keeps_the_rest(world):
     assert count(engine, ContentGap.__table__) == 1
     assert count(engine, Feedback.__table__) == 1
     assert count(engine, bot.verification_attempts) == 0
+    assert deleted["notifications"] == 2
+    with engine.connect() as conn:
+        statuses = sorted(conn.scalars(select(nt.outbox.c.status)))
+    assert statuses == ["failed", "queued", "sending", "sent"]  # the sent one 89 days old
     with engine.connect() as conn:  # answers go with their conversation, orphans on schedule
         answers = set(conn.scalars(select(bot.answer_feedback.c.conversation_id)))
     assert answers == {ids["recent"], ids["open"], ids["held"], "gone-recent"}
@@ -149,6 +162,7 @@ def test_the_command_prints_each_class(world, tmp_path):
         "content_gaps",
         "feedback",
         "verification_attempts",
+        "notifications",
         "audit_log",
     ]
     assert "would delete" in result.stdout

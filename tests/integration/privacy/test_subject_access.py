@@ -16,6 +16,7 @@ from frontdoor import audit
 from frontdoor.audit import AuditAction
 from frontdoor.clock import fixed_clock
 from handoff import models as ho
+from notify import models as nt
 from privacy.holds import UnderLegalHold, place_hold
 from privacy.subject import UnknownSubject, erase, export, find
 from tests.integration.core.test_cli import frontdoor
@@ -28,7 +29,12 @@ CLOCK = fixed_clock(NOW)
 @pytest.fixture
 def alex(database):
     engine = database.engine
-    factories.resident(engine)
+    factories.resident(engine, phone="07700 900123")
+    factories.notification(engine, status="sent", at=NOW)
+    factories.notification(
+        engine, status="queued", at=NOW, channel="sms", recipient="+447700900123"
+    )
+    factories.notification(engine, status="sent", at=NOW, recipient="someone.else@example.org")
     chats = [
         factories.conversation(
             engine,
@@ -54,7 +60,16 @@ def alex(database):
 
 
 @pytest.mark.parametrize(
-    "identifier", ["CT40012345", "ct40012345", "alex.smith@example.org", "BF3 2QX Smith", "R0001"]
+    "identifier",
+    [
+        "CT40012345",
+        "ct40012345",
+        "alex.smith@example.org",
+        "BF3 2QX Smith",
+        "R0001",
+        "07700 900123",
+        "+44 7700 900123",
+    ],
 )
 def test_any_identifier_finds_the_resident(alex, identifier):
     database, chats, other = alex
@@ -72,6 +87,12 @@ def test_the_bundle_holds_every_store_and_who_viewed_the_balance(alex, tmp_path)
     assert sorted(c["id"] for c in data["data"]["conversations"]) == sorted(chats)
     assert len(data["data"]["messages"]) == 6
     assert len(data["data"]["verification_attempts"]) == 2
+    # what notify sent or will send them, by their email and their phone, not others'
+    sent = {(n["channel"], n["recipient"], n["status"]) for n in data["data"]["notifications"]}
+    assert sent == {
+        ("email", "alex.smith@example.org", "sent"),
+        ("sms", "+447700900123", "queued"),
+    }
     assert {a["conversation_id"] for a in data["data"]["bot_answers"]} == set(chats)
     viewed = [e for e in data["data"]["audit_entries"] if e["action"] == "view_balance"]
     assert [e["actor"] for e in viewed] == ["sam@example.org"]
@@ -124,10 +145,24 @@ def test_erasure_refuses_under_hold_then_erases_and_says_what_it_kept(alex):
     report = erase(engine, "CT40012345", actor="dpo@example.org", clock=CLOCK)
     assert report["removed"]["conversations"] == 2 and report["removed"]["messages"] == 6
     assert report["removed"]["bot_answers"] == 2
+    assert report["removed"]["notifications"] == 2
     assert "six years" in report["kept"]["audit_entries"]
     with engine.connect() as conn:
         assert set(conn.scalars(select(ho.conversations.c.id))) == {other}
         assert set(conn.scalars(select(bot.answer_feedback.c.conversation_id))) == {other}
+        assert list(conn.scalars(select(nt.outbox.c.recipient))) == ["someone.else@example.org"]
     with Session(engine) as db:
         assert audit.list_entries(db, limit=1)[0].action == "erasure"
         assert audit.verify(db).ok
+
+
+def test_an_address_only_notify_holds_is_found_and_erased(alex):
+    """An email the back office does not know, but the outbox wrote to."""
+    database, _chats, _other = alex
+    bundle = find(database.engine, "Someone.Else@example.org", actor="dpo", clock=CLOCK)
+    assert [n["recipient"] for n in bundle.data["notifications"]] == ["someone.else@example.org"]
+    assert bundle.identity.conversation_ids == set()
+    report = erase(database.engine, "someone.else@example.org", actor="dpo", clock=CLOCK)
+    assert report["removed"]["notifications"] == 1
+    with pytest.raises(UnknownSubject):
+        find(database.engine, "someone.else@example.org", actor="dpo", clock=CLOCK)

@@ -47,6 +47,16 @@ def test_a_question_is_answered_in_one_message_with_a_card_and_did_that_help(
     assert [row.shown.slug for row in bot.services.answers.rows] == ["pay-council-tax"]
 
 
+def test_the_answer_log_keeps_the_question_without_phone_or_email(bot: BotHarness) -> None:
+    asked = "how do I pay council tax by direct debit? call me on 07700 900123 or jo@example.com"
+    result = bot.run("action_answer_question", bot.tracker(text=asked, intent="ask_question"))
+    assert result.custom[0]["answer"] == {"slug": "pay-council-tax"}  # answered as usual
+    [row] = bot.services.answers.rows
+    assert row.shown.question == (
+        "how do I pay council tax by direct debit? call me on [phone number] or [email address]"
+    )
+
+
 def test_yes_it_helped_resets_the_failures(bot: BotHarness) -> None:
     result = bot.run(
         "action_yes",

@@ -38,9 +38,21 @@ def test_the_welsh_twin_says_the_same_in_welsh() -> None:
     assert len(statements) == len(english_ones) == len(paperwork.schedule(DEFAULTS))
     assert statements[0].endswith(": 12 mis ar ôl i'r sgwrs ddod i ben")
     assert statements[3] == "- Ymdrechion i brofi pwy ydych chi yn y sgwrs: 24 awr ar ôl yr ymdrech"
-    assert statements[4].endswith(": 6 blynedd ar ôl i'r mynediad gael ei gofnodi")
+    assert statements[4].endswith(
+        ": 3 mis ar ôl iddyn nhw gael eu hanfon, neu i ni roi'r gorau i geisio eu hanfon"
+    )
+    assert statements[5].endswith(": 6 blynedd ar ôl i'r mynediad gael ei gofnodi")
     # the section sits before "Your rights", as in the English
     assert welsh.index(paperwork.SECTION_CY) < welsh.index("## Eich hawliau")
+
+
+def test_the_notifications_outbox_has_its_own_line_everywhere() -> None:
+    shorter = PrivacySettings.load({}, retention_notifications_days=30)
+    docs = paperwork.generated(shorter)
+    line = "1 month after they are sent, or we stop trying to send them"
+    for path in (paperwork.ARTICLE, paperwork.ROPA, paperwork.DPIA):
+        assert line in docs[path], path
+    assert "1 mis ar ôl iddyn nhw gael eu hanfon" in docs[paperwork.ARTICLE_CY]
 
 
 def test_a_changed_schedule_changes_every_document() -> None:

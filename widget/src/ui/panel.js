@@ -101,6 +101,20 @@ export function buildPanel(doc, { onToggle, onClose, onLanguage, onDownload }) {
   return r;
 }
 
+// The knowledge site's privacy article in each language (its routes serve
+// every article at /articles/<slug>; knowledge/content/*/general/).
+export const DEFAULT_PRIVACY_PATHS = {
+  en: "/articles/privacy-and-data-protection",
+  cy: "/articles/preifatrwydd-a-diogelu-data",
+};
+
+// Where the notice links: the page's own privacy URL for this language
+// (config.js), else the knowledge site's article in it.
+export function privacyHref(privacyUrl, language) {
+  const configured = typeof privacyUrl === "string" ? privacyUrl : privacyUrl && privacyUrl[language];
+  return configured || DEFAULT_PRIVACY_PATHS[language] || DEFAULT_PRIVACY_PATHS.en;
+}
+
 export function applyText(r, t, { language, council, privacyUrl }) {
   r.root.setAttribute("lang", language);
   r.launcherLabel.textContent = t("launcher");
@@ -117,7 +131,7 @@ export function applyText(r, t, { language, council, privacyUrl }) {
   r.intro.textContent = t("intro");
   r.privacyText.textContent = t("privacyNotice");
   r.privacyLink.textContent = t("privacyLink");
-  r.privacyLink.setAttribute("href", privacyUrl || `/${language}/privacy-and-data-protection`);
+  r.privacyLink.setAttribute("href", privacyHref(privacyUrl, language));
   r.cardWarning.textContent = t("cardWarning");
   r.messages.setAttribute("aria-label", t("conversation"));
   r.body.setAttribute("aria-label", t("conversation"));
