@@ -14,7 +14,7 @@
 // Nothing moves smoothly (no motion to reduce); a place is simply taken.
 
 const IDLE_MS = 150; // no scroll for this long: at rest (where "scrollend" is missing)
-const STEP = 8; // px between candidate places, and at most between probe points
+const STEP = 12; // px between candidate places, and at most between probe points (a line of text is taller)
 const CLEAR = 2; // px kept clear around the box
 const BOXED = new Set(["IMG", "VIDEO", "IFRAME", "CANVAS", "INPUT", "SELECT", "TEXTAREA", "OBJECT", "EMBED"]);
 

@@ -120,7 +120,8 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   });
   doc.body.append(refs.root);
   // the launcher moves or shrinks rather than cover the page (launcher.js)
-  createLauncherPlacement({ win, doc, root: refs.root, launcher: refs.launcher, timers }).place();
+  const placement = createLauncherPlacement({ win, doc, root: refs.root, launcher: refs.launcher, timers });
+  placement.place();
   const cobrowse = createCobrowse({
     win,
     doc,
@@ -433,6 +434,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     t = translator(language);
     view.setTranslator(t, { language, council: config.council, privacyUrl: config.privacyUrl });
     renderEverything();
+    placement.place(); // its label's length changed
     refs.language.focus();
   }
 

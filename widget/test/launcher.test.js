@@ -17,8 +17,8 @@ test("it tries its corner at full size, then compact, then up its own edge, then
   assert.deepEqual(all.slice(0, 4), [
     [300, 792, false, false],
     [342, 796, true, false],
-    [342, 788, true, true],
-    [342, 780, true, true],
+    [342, 784, true, true],
+    [342, 772, true, true],
   ]);
   const right = all.filter(([left]) => left === 342);
   const left = all.filter(([x]) => x === 8);
@@ -30,7 +30,7 @@ test("it tries its corner at full size, then compact, then up its own edge, then
 
 test("on a right-to-left page (its corner on the left) the left edge comes first", () => {
   const all = spots({ ...PHONE, home: rect(8, 792, 82, 44), compact: rect(8, 796, 40, 40) });
-  assert.deepEqual(all[2], [8, 788, true, true]);
+  assert.deepEqual(all[2], [8, 784, true, true]);
   const compactAt = (x) => all.filter(([left, , compact]) => compact && left === x).length;
   assert.equal(compactAt(342), compactAt(8));
 });
