@@ -7,6 +7,7 @@ import { createCobrowse } from "./cobrowse.js";
 import { socketUrl } from "./config.js";
 import { createConnection } from "./connection.js";
 import { createConversation } from "./conversation.js";
+import { createLauncherPlacement } from "./launcher.js";
 import { looksLikeCardNumber } from "./cardcheck.js";
 import { translator } from "./i18n.js";
 import { transcriptFilename, transcriptText, downloadText } from "./transcript.js";
@@ -75,16 +76,6 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     style.setProperty("--fd-vv-top", `${viewport.offsetTop}px`);
     if (stick) view.scrollToEnd();
   }
-  // The launcher never covers the page's last links: the page gets bottom
-  // padding as tall as the launcher and its margin (styles.css, .fd-has-launcher).
-  function reserveLauncherSpace() {
-    const height = refs.launcher.offsetHeight;
-    if (!height) return;
-    const margin = win.innerHeight - refs.launcher.getBoundingClientRect().bottom;
-    doc.documentElement.style.setProperty("--fd-launcher-space", `${Math.ceil(height + 2 * Math.max(margin, 0))}px`);
-    doc.documentElement.classList.add("fd-has-launcher");
-  }
-  win.addEventListener("resize", reserveLauncherSpace);
   if (viewport) {
     viewport.addEventListener("resize", fitViewport);
     viewport.addEventListener("scroll", fitViewport);
@@ -128,7 +119,9 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     if (!refs.root.contains(event.target)) focusInPanel = false;
   });
   doc.body.append(refs.root);
-  reserveLauncherSpace();
+  // the launcher moves or shrinks rather than cover the page (launcher.js)
+  const placement = createLauncherPlacement({ win, doc, root: refs.root, launcher: refs.launcher, timers });
+  placement.place();
   const cobrowse = createCobrowse({
     win,
     doc,
@@ -445,6 +438,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     t = translator(language);
     view.setTranslator(t, { language, council: config.council, privacyUrl: config.privacyUrl });
     renderEverything();
+    placement.place(); // its label's length changed
     refs.language.focus();
   }
 
