@@ -218,7 +218,12 @@ def build_rollup(engine: Engine) -> int:
         rows = rebuild_rollup(conn)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE insight_daily, insight_daily_waits"))
+            conn.execute(
+                text(
+                    "VACUUM ANALYZE insight_daily, insight_daily_waits, insight_daily_intents, "
+                    "insight_daily_peaks"
+                )
+            )
     else:
         with engine.connect() as conn:
             conn.execute(text("ANALYZE"))

@@ -35,10 +35,8 @@ class Insight:
                 p = store.Plan(False, None, None, (filters,))
             else:
                 p = store.plan(filters)
-            rows = store.rollup_grouped(conn, p, filters, store.TOTAL_KEYS)
-            series = store.rollup_grouped(conn, p, filters, store.SERIES_KEYS)
+            rows, series, topic_rows = store.rollup_breakdowns(conn, p, filters)
             waits = store.rollup_waits(conn, p, filters)
-            topic_rows = store.rollup_topics(conn, p, filters)
             intent_rows = store.rollup_intents(conn, p, filters)
             for edge in p.raw:
                 rows += store.grouped(conn, edge, store.TOTAL_KEYS)
