@@ -100,21 +100,11 @@ class Insight:
     def out_of_hours_pickup(self, filters: Filters) -> dict[str, Any]:
         """Cases left out of hours in range: how many, and how soon someone moved them on."""
         with self.engine.connect() as conn:
-            left = store.left_messages(
-                conn, start=filters.start, end=filters.end, team=filters.team, limit=100_000
-            )
-            statuses = store.case_statuses(conn, [m["case_reference"] for m in left])
-        hours = []
-        for message in left:
-            found = statuses.get(message["case_reference"])
-            if found and found[1] is not None:
-                hours.append((found[1] - message["created_at"]).total_seconds() / 3600)
-        counts: dict[int, int] = {}
-        for h in hours:
-            counts[round(h)] = counts.get(round(h), 0) + 1
+            left = store.left_message_pickups(conn, filters)
+        counts = {h: n for h, n in left if h is not None}
         return {
-            "left_messages": len(left),
-            "picked_up": len(hours),
+            "left_messages": sum(n for _, n in left),
+            "picked_up": sum(counts.values()),
             "pickup_p50_h": report.percentile(counts, 0.5),
             "pickup_p90_h": report.percentile(counts, 0.9),
         }
