@@ -994,6 +994,7 @@ def left_message_pickups(conn: Connection, filters: Filters) -> list[tuple[int |
         .group_by(CaseEventRow.case_id)
         .subquery()
     )
+    half_up: ColumnElement[Any]
     if conn.dialect.name == "postgresql":
         half_up = func.floor(func.extract("epoch", moved.c.at - t.created_at) / 3600 + 0.5)
     else:  # SQLite keeps UTC text; CAST truncates toward zero, so step down below zero
