@@ -107,10 +107,9 @@ CASE_COLUMNS = (
 
 
 def _left_inserts(
-    ident: str, moment: str, later: str, day: str, series: str, source: str
+    ident: str, moment: str, later: str, day: str, series: str, source: str, ref: str
 ) -> list[str]:
     """Transcripts, cases and case events of the messages left (either database)."""
-    ref = "'BM' || substr('0000000000' || i, -10, 10)"
     return [
         f"{series} INSERT INTO ho_transcripts (conversation_id, created_at, text, "
         f"case_reference) SELECT {ident}, {moment}, 'benchmark', {ref} {source} WHERE {LEFT_SQL}",
@@ -185,7 +184,8 @@ def fill_postgres(engine: Engine, n: int, per: int) -> None:
         later = f"{moment} + (1 + i % 48) * interval '1 hour'"
         day = f"({moment})::date"
         source = f"FROM generate_series(1, {n}) i"
-        for statement in _left_inserts(ident, moment, later, day, "", source):
+        ref = "'BM' || lpad(i::text, 10, '0')"
+        for statement in _left_inserts(ident, moment, later, day, "", source, ref):
             conn.execute(text(statement))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
@@ -245,7 +245,15 @@ def fill_sqlite(engine: Engine, n: int, per: int) -> None:
             f"'+' || ((i * {SPAN}) / {n} + 3600 * (1 + i % 48)) || ' seconds') || '.000000'"
         )
         day = f"substr({moment}, 1, 10)"
-        for statement in _left_inserts(ident, moment, later, day, series, "FROM s"):
+        for statement in _left_inserts(
+            ident,
+            moment,
+            later,
+            day,
+            series,
+            "FROM s",
+            "'BM' || substr('0000000000' || i, -10, 10)",
+        ):
             conn.execute(text(statement))
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
