@@ -6,8 +6,9 @@
 Fills fresh, migrated databases (SQL set-based inserts: ``generate_series`` on
 PostgreSQL, a recursive CTE on SQLite) with one year of conversations (one in
 20,000 still open), their events (a resident message, what the bot understood
-of it, the bot's reply, in turn) and their recorded outcomes with two intents
-each, then times, for the last month and the whole year: the summary (what
+of it, the bot's reply, in turn), their recorded outcomes with two intents each
+and the messages left (7 in 100: a transcript naming a case in the back office,
+moved on 1 to 48 hours later), then times, for the last month and the whole year: the summary (what
 ``GET /api/v1/insight/summary`` computes, top intents included), the
 dashboard's data (summary plus knowledge, concurrency, pick-up figures, teams
 and topics), both read from the daily rollup (rebuilt after the load, its time
@@ -97,6 +98,30 @@ INTENT_SQL = (
     + " END"
 )
 OPEN_SQL = "i % 20000 = 0"  # still open: with the bot
+# a message left (7 in 100): its transcript names a case, moved on 1 to 48 hours later
+LEFT_SQL = f"((i % 100) * 19) % 100 BETWEEN 75 AND 81 AND NOT ({OPEN_SQL})"
+CASE_COLUMNS = (
+    "id, reference, case_type, status, summary, description, owning_team, created_at, "
+    "target_date, channel"
+)
+
+
+def _left_inserts(
+    ident: str, moment: str, later: str, day: str, series: str, source: str, ref: str
+) -> list[str]:
+    """Transcripts, cases and case events of the messages left (either database)."""
+    return [
+        f"{series} INSERT INTO ho_transcripts (conversation_id, created_at, text, "
+        f"case_reference) SELECT {ident}, {moment}, 'benchmark', {ref} {source} WHERE {LEFT_SQL}",
+        f"{series} INSERT INTO bo_cases ({CASE_COLUMNS}) SELECT i, {ref}, 'general_enquiry', "
+        f"'in_progress', 'Message left in chat', '', 'Customer Services', {moment}, {day}, "
+        f"'bot' {source} WHERE {LEFT_SQL}",
+        f"{series} INSERT INTO bo_case_events (case_id, status, at, note, by) "
+        f"SELECT i, 'received', {moment}, '', 'bot' {source} WHERE {LEFT_SQL}",
+        f"{series} INSERT INTO bo_case_events (case_id, status, at, note, by) "
+        f"SELECT i, 'in_progress', {later}, '', 'benchmark' {source} WHERE {LEFT_SQL}",
+    ]
+
 
 COLUMNS = (
     "conversation_id, started_at, closed_at, language, team, topic, outcome, reason, "
@@ -156,6 +181,12 @@ def fill_postgres(engine: Engine, n: int, per: int) -> None:
                 f"generate_series(0, 1) k WHERE NOT ({OPEN_SQL})"
             )
         )
+        later = f"{moment} + (1 + i % 48) * interval '1 hour'"
+        day = f"({moment})::date"
+        source = f"FROM generate_series(1, {n}) i"
+        ref = "'BM' || lpad(i::text, 10, '0')"
+        for statement in _left_inserts(ident, moment, later, day, "", source, ref):
+            conn.execute(text(statement))
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE"))
 
@@ -209,6 +240,21 @@ def fill_sqlite(engine: Engine, n: int, per: int) -> None:
                 f"500 + (i * 37 + k) % 500 FROM s, kk WHERE NOT ({OPEN_SQL})"
             )
         )
+        later = (
+            f"strftime('%Y-%m-%d %H:%M:%S', '{START:%Y-%m-%d %H:%M:%S}', "
+            f"'+' || ((i * {SPAN}) / {n} + 3600 * (1 + i % 48)) || ' seconds') || '.000000'"
+        )
+        day = f"substr({moment}, 1, 10)"
+        for statement in _left_inserts(
+            ident,
+            moment,
+            later,
+            day,
+            series,
+            "FROM s",
+            "'BM' || substr('0000000000' || i, -10, 10)",
+        ):
+            conn.execute(text(statement))
     with engine.connect() as conn:
         conn.execute(text("ANALYZE"))
 
@@ -218,7 +264,12 @@ def build_rollup(engine: Engine) -> int:
         rows = rebuild_rollup(conn)
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM ANALYZE insight_daily, insight_daily_waits"))
+            conn.execute(
+                text(
+                    "VACUUM ANALYZE insight_daily, insight_daily_waits, insight_daily_intents, "
+                    "insight_daily_peaks"
+                )
+            )
     else:
         with engine.connect() as conn:
             conn.execute(text("ANALYZE"))
@@ -315,9 +366,14 @@ def _counts(engine: Engine) -> str:
         events = conn.execute(text("SELECT count(*) FROM ho_events")).scalar_one()
         outcomes = conn.execute(text("SELECT count(*) FROM conversation_outcomes")).scalar_one()
         intents = conn.execute(text("SELECT count(*) FROM conversation_intents")).scalar_one()
+        left = conn.execute(text("SELECT count(*) FROM ho_transcripts")).scalar_one()
+        cases = conn.execute(text("SELECT count(*) FROM bo_cases")).scalar_one()
+    pickup = Insight(engine, Costs()).out_of_hours_pickup(Filters(START, END))
     return (
         f"{conversations:,} conversations, {events:,} events, {outcomes:,} outcomes, "
-        f"{intents:,} intent rows"
+        f"{intents:,} intent rows, {left:,} messages left with {cases:,} cases (a year: "
+        f"{pickup['picked_up']:,} picked up, p50 {pickup['pickup_p50_h']} h, "
+        f"p90 {pickup['pickup_p90_h']} h)"
     )
 
 

@@ -158,6 +158,13 @@ transcripts = Table(
     Column("created_at", Moment, nullable=False),
     Column("text", Text, nullable=False),
     Column("case_reference", String(40), nullable=True),
+    # the messages left, by when (migration ho_0004): insight's pick-up figures and inbox
+    Index(
+        "ix_ho_transcripts_left",
+        "created_at",
+        sqlite_where=text("case_reference IS NOT NULL"),
+        postgresql_where=text("case_reference IS NOT NULL"),
+    ),
 )
 
 router_lock = Table(

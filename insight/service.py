@@ -35,10 +35,8 @@ class Insight:
                 p = store.Plan(False, None, None, (filters,))
             else:
                 p = store.plan(filters)
-            rows = store.rollup_grouped(conn, p, filters, store.TOTAL_KEYS)
-            series = store.rollup_grouped(conn, p, filters, store.SERIES_KEYS)
+            rows, series, topic_rows = store.rollup_breakdowns(conn, p, filters)
             waits = store.rollup_waits(conn, p, filters)
-            topic_rows = store.rollup_topics(conn, p, filters)
             intent_rows = store.rollup_intents(conn, p, filters)
             for edge in p.raw:
                 rows += store.grouped(conn, edge, store.TOTAL_KEYS)
@@ -102,21 +100,11 @@ class Insight:
     def out_of_hours_pickup(self, filters: Filters) -> dict[str, Any]:
         """Cases left out of hours in range: how many, and how soon someone moved them on."""
         with self.engine.connect() as conn:
-            left = store.left_messages(
-                conn, start=filters.start, end=filters.end, team=filters.team, limit=100_000
-            )
-            statuses = store.case_statuses(conn, [m["case_reference"] for m in left])
-        hours = []
-        for message in left:
-            found = statuses.get(message["case_reference"])
-            if found and found[1] is not None:
-                hours.append((found[1] - message["created_at"]).total_seconds() / 3600)
-        counts: dict[int, int] = {}
-        for h in hours:
-            counts[round(h)] = counts.get(round(h), 0) + 1
+            left = store.left_message_pickups(conn, filters)
+        counts = {h: n for h, n in left if h is not None}
         return {
-            "left_messages": len(left),
-            "picked_up": len(hours),
+            "left_messages": sum(n for _, n in left),
+            "picked_up": sum(counts.values()),
             "pickup_p50_h": report.percentile(counts, 0.5),
             "pickup_p90_h": report.percentile(counts, 0.9),
         }

@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -351,3 +351,38 @@ def test_messages_left_and_how_soon_their_cases_were_picked_up(reader: Reader) -
     assert "BDC-000777" in inbox.text and "in_progress" in inbox.text.replace(
         "in progress", "in_progress"
     )
+
+    # two more: one moved on after 2 h 30 min (halves round up: 3), one not yet, for
+    # waste; counted in one query, never a list of references (65,535 at most)
+    with Session(reader.world.engine) as session:
+        for n, status in ((1, "in_progress"), (2, "received")):
+            ident = f"p{n:031d}"
+            session.execute(
+                insert(ho.conversations).values(
+                    id=ident, created_at=MAR3, updated_at=MAR3, state="closed", last_seq=0,
+                    language="en", page_url="", verified_refs="", priority="normal",
+                    requeued=False, declined_by="", team="waste", closed_at=MAR3,
+                )
+            )  # fmt: skip
+            other = CaseRow(
+                reference=f"BDC-00088{n}", case_type="general_enquiry", status=status,
+                summary="Message left in chat", owning_team="Waste", created_at=MAR3,
+                target_date=MAR3.date(), channel="bot",
+            )  # fmt: skip
+            session.add(other)
+            session.flush()
+            later = MAR3 + timedelta(hours=2, minutes=30)
+            session.add(CaseEventRow(case_id=other.id, status=status, at=later, by="sam"))
+            session.execute(
+                insert(ho.transcripts).values(
+                    conversation_id=ident, created_at=MAR3, text="t",
+                    case_reference=f"BDC-00088{n}",
+                )
+            )  # fmt: skip
+        session.commit()
+    with reader.world.engine.connect() as conn:
+        found = insight_store.left_message_pickups(conn, whole)
+        assert sorted(found, key=str) == [(3, 1), (6, 1), (None, 1)]
+        in_waste = insight_store.left_message_pickups(conn, insight_store.Filters(team="waste"))
+        assert sorted(in_waste, key=str) == [(3, 1), (None, 1)]
+    assert insight.out_of_hours_pickup(whole)["left_messages"] == 3
