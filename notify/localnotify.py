@@ -14,7 +14,6 @@ sender copes with errors and timeouts. It runs in-process on a free port.
 from __future__ import annotations
 
 import asyncio
-import socket
 import threading
 import time
 import uuid
@@ -24,11 +23,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import jwt
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+
+from frontdoor.localserver import ThreadedServer
 
 TOKEN_BOUND_SECONDS = 30
 
@@ -205,32 +205,9 @@ class LocalNotify:
         )
 
 
-class RunningServer:
+class RunningServer(ThreadedServer):
     """The server on 127.0.0.1 and a free port, in a thread (a context manager)."""
 
     def __init__(self, notify: LocalNotify) -> None:
         self.notify = notify
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        config = uvicorn.Config(
-            notify.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> RunningServer:
-        self.thread.start()
-        while not self.server.started:
-            if not self.thread.is_alive():
-                raise RuntimeError("the local Notify server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        super().__init__(notify.app(), name="the local Notify server")

@@ -20,13 +20,11 @@ from __future__ import annotations
 import asyncio
 import html
 import secrets
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import (
@@ -37,6 +35,8 @@ from starlette.responses import (
     Response,
 )
 from starlette.routing import Route
+
+from frontdoor.localserver import ThreadedServer, free_port
 
 UNFINISHED = ("created", "started", "submitted")
 CHOICES = {
@@ -242,33 +242,11 @@ class LocalPay:
         )
 
 
-class RunningServer:
+class RunningServer(ThreadedServer):
     """The server on 127.0.0.1 and a free port, in a thread (a context manager)."""
 
     def __init__(self, pay: LocalPay) -> None:
         self.pay = pay
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        pay.base_url = self.url
-        config = uvicorn.Config(
-            pay.app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> RunningServer:
-        self.thread.start()
-        while not self.server.started:
-            if not self.thread.is_alive():
-                raise RuntimeError("the local GOV.UK Pay server did not start")
-            time.sleep(0.01)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        port = free_port()
+        pay.base_url = f"http://127.0.0.1:{port}"  # where next_url points, before the app is made
+        super().__init__(pay.app(), name="the local GOV.UK Pay server", port=port)

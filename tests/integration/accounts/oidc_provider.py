@@ -14,15 +14,11 @@ clock it signs with), never by touching Frontdoor's client.
 from __future__ import annotations
 
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-import uvicorn
 from authlib.oauth2.rfc6749 import (
     AuthorizationServer,
     ClientMixin,
@@ -39,6 +35,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from frontdoor.localserver import ThreadedServer, free_port
 
 CLIENT_ID = "frontdoor-test-client"
 CLIENT_SECRET = secrets.token_urlsafe(32)
@@ -141,7 +139,7 @@ class Provider:
     """The issuer: its state, its authlib server and its HTTP app."""
 
     def __init__(self, now: Callable[[], int]) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.issuer = f"http://127.0.0.1:{self.port}"
         self.now = now
         self.key = RSAKey.generate_key(2048, parameters={"kid": "test-1", "use": "sig"})
@@ -277,27 +275,9 @@ class Provider:
         return response
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-class Running:
+class Running(ThreadedServer):
     """The provider served by uvicorn in a thread until ``stop``."""
 
     def __init__(self, provider: Provider) -> None:
-        config = uvicorn.Config(
-            provider.app, host="127.0.0.1", port=provider.port, log_level="warning", lifespan="off"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        while not self.server.started:  # readiness, not a time limit
-            if not self.thread.is_alive():
-                raise RuntimeError("the test OpenID provider did not start")
-            time.sleep(0.01)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join()
+        super().__init__(provider.app, name="the test OpenID provider", port=provider.port)
+        self.start()

@@ -242,12 +242,12 @@ def test_the_advisor_console_signs_in_through_the_same_provider(database, idp) -
 def test_an_unreachable_provider_is_a_clear_502(database, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from fastapi.testclient import TestClient
 
+    from frontdoor.localserver import free_port
     from knowledge.app import create_app
-    from tests.integration.accounts.oidc_provider import _free_port
 
     settings = make_settings(
         database, tmp_path,
-        FRONTDOOR_OIDC_ISSUER=f"http://127.0.0.1:{_free_port()}",  # nobody listens
+        FRONTDOOR_OIDC_ISSUER=f"http://127.0.0.1:{free_port()}",  # nobody listens
         FRONTDOOR_OIDC_CLIENT_ID=CLIENT_ID, FRONTDOOR_OIDC_CLIENT_SECRET=CLIENT_SECRET,
         FRONTDOOR_OIDC_ALLOWED_DOMAINS="example.gov.uk",
     )  # fmt: skip
