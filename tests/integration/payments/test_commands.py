@@ -18,13 +18,7 @@ from tests.integration.payments.conftest import ORDER, MovingClock
 
 def test_the_commands(sqlite_database, monkeypatch):  # type: ignore[no-untyped-def]
     engine = sqlite_database.engine
-    with make_session_factory(engine).begin() as session:
-        s.load_scenario(SqlLoader(session))
-    clock = MovingClock()
-    bulky = demo_backoffice(engine).bulky
-    demo = DemoPay(engine, page_url="https://c.test/pay/demo", clock=clock)
-    service = Payments(engine, demo, bulky, clock=clock, return_url="https://c.test/pay/return")
-    started = service.start_bulky(ORDER, idempotency_key="conv-1")
+    _clock, bulky, started = _one_payment_started(engine, "conv-1")
     monkeypatch.setenv("FRONTDOOR_DATABASE_URL", sqlite_database.url)
     monkeypatch.delenv("FRONTDOOR_PAYMENTS_PROVIDER", raising=False)
     runner = CliRunner()
@@ -54,13 +48,7 @@ def test_the_scheduler_sweeps_overdue_holds_without_a_command(sqlite_database, m
     from payments.jobs import sweep_job
 
     engine = sqlite_database.engine
-    with make_session_factory(engine).begin() as session:
-        s.load_scenario(SqlLoader(session))
-    clock = MovingClock()
-    bulky = demo_backoffice(engine).bulky
-    demo = DemoPay(engine, page_url="https://c.test/pay/demo", clock=clock)
-    service = Payments(engine, demo, bulky, clock=clock, return_url="https://c.test/pay/return")
-    started = service.start_bulky(ORDER, idempotency_key="conv-2")
+    clock, bulky, started = _one_payment_started(engine, "conv-2")
     monkeypatch.delenv("FRONTDOOR_PAYMENTS_PROVIDER", raising=False)
     job = sweep_job(every=timedelta(minutes=5))
     assert job.run(engine, clock) == "settled 0 payment(s) whose hold had expired"  # still held
@@ -68,3 +56,14 @@ def test_the_scheduler_sweeps_overdue_holds_without_a_command(sqlite_database, m
     assert job.run(engine, clock) == "settled 1 payment(s) whose hold had expired"
     assert bulky.get_hold(_hold_of(engine, started.reference)).status == "released"
     assert job.run(engine, clock) == "settled 0 payment(s) whose hold had expired"  # nothing twice
+
+
+def _one_payment_started(engine, key: str):  # type: ignore[no-untyped-def]
+    """The scenario's world, a clock the test moves, and one bulky payment under way."""
+    with make_session_factory(engine).begin() as session:
+        s.load_scenario(SqlLoader(session))
+    clock = MovingClock()
+    bulky = demo_backoffice(engine).bulky
+    demo = DemoPay(engine, page_url="https://c.test/pay/demo", clock=clock)
+    service = Payments(engine, demo, bulky, clock=clock, return_url="https://c.test/pay/return")
+    return clock, bulky, service.start_bulky(ORDER, idempotency_key=key)
