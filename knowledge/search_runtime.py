@@ -6,7 +6,12 @@
 - after a request publishes or unpublishes, ``sync_now`` runs before the
   response, so this instance's search shows the change at once;
 - a background loop applies due publish/unpublish schedules and calls
-  ``sync`` every second, so every other instance converges too.
+  ``sync`` every second, so every other instance converges too;
+- before answering, a search compares the database's content revision (one
+  row, read in the request's own session) with the index's and catches up
+  first when it is behind: a search on any instance sees every publish
+  committed before it began, so instances behind a load balancer need no
+  stickiness and an editor never sees "published here, missing there".
 """
 
 from __future__ import annotations
@@ -63,6 +68,28 @@ class SearchRuntime:
                 return
             self.last_sync = self._clock()
             self.last_error = None
+
+    def catch_up(self, revision: int) -> bool:
+        """Sync now if the index is behind the database's ``revision`` (read by the caller).
+
+        Not before the first sync: a first-ever start embeds every article, and
+        searches meanwhile answer from what is loaded (health says "starting").
+        True when a sync ran.
+        """
+        if self.last_sync is None or self.engine.revision >= revision:
+            return False
+        with self._lock:
+            if self.engine.revision >= revision:  # another request caught up meanwhile
+                return False
+            try:
+                self.engine.sync(self.source)
+            except Exception as exc:  # answer from the index we have; the loop retries
+                self.last_error = f"{type(exc).__name__}: {exc}"[:300]
+                logger.exception("search catch-up failed")
+                return False
+            self.last_sync = self._clock()
+            self.last_error = None
+            return True
 
     async def start(self, *, background: bool = True) -> None:
         """Begin keeping up. In the background the first sync does not hold up start-up:

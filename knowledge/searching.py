@@ -3,7 +3,8 @@
 Empty queries answer "no good answer" without searching; very long ones are
 cut to a length the model can read. Hits are re-checked against the database
 so an article unpublished a moment ago never shows, even before the index
-catches up.
+catches up; and the index catches up first when the database's content
+revision is ahead of it (published on another instance a moment ago).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 
 from sqlalchemy.orm import Session
 
-from knowledge import public
+from knowledge import content_revision, public
 from knowledge.schemas import SearchResponse, SearchResultPublic
 from knowledge.search_runtime import SearchRuntime
 
@@ -32,6 +33,7 @@ def run_search(
     cleaned = " ".join(query.split())[:MAX_QUERY_CHARS]
     if not cleaned:
         return SearchResponse(query=query, results=[], no_good_answer=True, took_ms=0.0)
+    runtime.catch_up(content_revision.current(session))
     found = runtime.search(cleaned, language=language, limit=limit, service_area=service_area)
     visible = public.visible_keys(session, {(hit.slug, hit.language) for hit in found.results})
     results = [
