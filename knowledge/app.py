@@ -150,7 +150,7 @@ def create_app(
     app.state.clock = clock
     app.state.usage = usage
     app.state.templates = make_templates(today=lambda: london_today(clock()))
-    app.state.handoff_url = stack.handoff_url
+    app.state.handoff_url = widget_url = settings.knowledge_widget_url or stack.handoff_url
     app.state.accounts = AccountsGate(
         factory,
         secure_cookies=settings.secure_cookies,
@@ -167,7 +167,7 @@ def create_app(
     app.add_middleware(RequestGuard, rules=body_rules(settings))
     app.add_middleware(
         site_headers,
-        widget_origin=origin_of(stack.handoff_url),
+        widget_origin=origin_of(widget_url),
         hsts=settings.environment == "production",
     )
     app.add_middleware(RequestMetrics, counter=metrics.requests)  # outermost: counts 413s too

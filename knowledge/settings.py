@@ -40,6 +40,15 @@ class KnowledgeSettings(CommonSettings):
         pattern=r"^(/[^/\s]|https?://)\S*$",
         description="The privacy page the widget's notice links in Welsh.",
     )
+    # Behind a reverse proxy the website's pages must load the chat widget from the chat
+    # service's public address, not the internal one the stack's ports give.
+    knowledge_widget_url: str = Field(
+        default="",
+        pattern=r"^(https?://[^/\s?#]+)?$",
+        description="The chat (handoff) service's address as residents' browsers reach it, "
+        "e.g. https://chat.example.gov.uk: the widget's script, API and socket (and the "
+        "site's Content-Security-Policy). Empty: the stack's handoff address.",
+    )
     knowledge_sync_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     knowledge_max_article_bytes: int = Field(default=1_000_000, gt=0)
     knowledge_background_tasks: bool = Field(

@@ -179,3 +179,29 @@ def test_api_reference_and_openapi(client):
     assert {"ArticleCreate", "ArticleUpdate", "ArticlePublic"} <= names
     page = client.get("/docs")
     assert page.status_code == 200 and "GET /api/v1/search" in page.text
+
+
+def test_behind_a_proxy_pages_load_the_widget_from_the_chat_services_public_address(
+    database, tmp_path
+):
+    import pytest
+    from fastapi.testclient import TestClient
+
+    from knowledge.app import create_app
+    from tests.integration.knowledge.conftest import CLOCK, hashing_engine, make_settings
+
+    settings = make_settings(
+        database, tmp_path, FRONTDOOR_KNOWLEDGE_WIDGET_URL="https://chat.example.gov.uk"
+    )
+    app = create_app(settings, search_engine=hashing_engine(), engine=database.engine, clock=CLOCK)
+    with TestClient(app) as client:
+        home = client.get("/")
+    assert 'src="https://chat.example.gov.uk/widget/frontdoor-widget.js"' in home.text
+    assert 'data-frontdoor-url="https://chat.example.gov.uk"' in home.text
+    policy = home.headers["content-security-policy"]
+    assert "connect-src 'self' https://chat.example.gov.uk wss://chat.example.gov.uk" in policy
+    assert "127.0.0.1:8001" not in home.text + policy
+    from frontdoor.exceptions import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match="^FRONTDOOR_KNOWLEDGE_WIDGET_URL: "):
+        make_settings(database, tmp_path, FRONTDOOR_KNOWLEDGE_WIDGET_URL="https://chat.example/x/")
