@@ -203,5 +203,5 @@ def test_behind_a_proxy_pages_load_the_widget_from_the_chat_services_public_addr
     assert "127.0.0.1:8001" not in home.text + policy
     from frontdoor.exceptions import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="^FRONTDOOR_KNOWLEDGE_WIDGET_URL: "):
+    with pytest.raises(ConfigurationError, match=r"^FRONTDOOR_KNOWLEDGE_WIDGET_URL: "):
         make_settings(database, tmp_path, FRONTDOOR_KNOWLEDGE_WIDGET_URL="https://chat.example/x/")

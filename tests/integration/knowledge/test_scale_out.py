@@ -45,10 +45,11 @@ class KnowledgeProcess:
 
     def start(self) -> KnowledgeProcess:
         command = [sys.executable, "-m", "uvicorn", "knowledge.app:create_app", "--factory",
-                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]  # fmt: skip
+                   "--host", "127.0.0.1", "--port", str(self.port),
+                   "--log-level", "warning"]  # fmt: skip
         with open(self.log, "ab") as log:
             # our own interpreter and module: no untrusted input
-            self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)  # noqa: S603
+            self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
         for _attempt in range(600):  # bounded: a start-up that fails says so below
             if self.process.poll() is not None:
                 raise RuntimeError(f"knowledge exited: {self.log.read_text()[-2000:]}")
@@ -78,8 +79,14 @@ def instances(tmp_path, redis_url) -> Iterator[tuple[KnowledgeProcess, Knowledge
 
     database = DatabaseHandle("postgresql", tmp_path).migrate()
     with make_session_factory(database.engine)() as session:
-        service.create_user(session, email="reviewer@example.gov.uk", display_name="Rita Reviewer",
-                            password=PASSWORD, roles=[Role.REVIEWER], teams=["Waste Services"])  # fmt: skip
+        service.create_user(
+            session,
+            email="reviewer@example.gov.uk",
+            display_name="Rita Reviewer",
+            password=PASSWORD,
+            roles=[Role.REVIEWER],
+            teams=["Waste Services"],
+        )
         session.commit()
     env = {
         **{name: new_secret() for name in GENERATED_VARIABLES},
