@@ -98,4 +98,13 @@ if $want_test_tools && ! command -v faketime >/dev/null 2>&1; then
     die "the date and time tests need faketime: run 'sudo apt-get install faketime'"
   fi
 fi
+if $want_test_tools && ! command -v nginx >/dev/null 2>&1 && [[ ! -x /usr/sbin/nginx ]]; then
+  say "installing Debian's nginx-light (the example proxy configuration is checked with nginx -t)"
+  if [[ "$(id -u)" == 0 ]]; then
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx-light >/dev/null) ||
+      die "could not install nginx-light with apt-get"
+  else
+    die "the proxy configuration test needs nginx: run 'sudo apt-get install nginx-light'"
+  fi
+fi
 exit 0
