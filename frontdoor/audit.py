@@ -75,6 +75,7 @@ class AuditAction(StrEnum):
     REVIEW_ALTERNATIVES = "review_alternatives"
     REVIEW_TRAINED = "review_trained"
     BOT_RETRAINED = "bot_retrained"  # a retraining finished (knowledge/retraining.py)
+    PAYMENT_REFUND = "payment_refund"  # staff refunded a refund-due payment (payments/staff.py)
 
 
 class AuditEntry(Base):

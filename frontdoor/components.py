@@ -126,11 +126,12 @@ COMPONENT_NAMES = (
 def staff_routers() -> tuple[Any, ...]:
     """Staff pages other components add to the knowledge service's editor (its
     look, sign-in and templates): subject access, erasure and the audit log; the
-    notifications outbox."""
+    notifications outbox; the refunds due of payments."""
     import notify.web
+    import payments.staff
     import privacy.web
 
-    return (privacy.web.router, notify.web.router)
+    return (privacy.web.router, notify.web.router, payments.staff.router)
 
 
 def site_routers() -> tuple[Any, ...]:

@@ -4,8 +4,10 @@ and that no money is taken, and lets the resident pay, have the card
 declined, or cancel; then it returns to the return URL like GOV.UK Pay.
 
 It keeps GOV.UK Pay's states and codes, including expiry after 90 minutes
-(P0020) and a service's cancel (P0040), so the journey cannot tell the two
-providers apart. Its payments live in ``pay_demo_payments``: the action
+(P0020) and a service's cancel (P0040), and its refunds (``refund_summary``,
+P0603 when a payment cannot be refunded, P0604 when the amount available is
+not what the caller saw; a demo refund succeeds at once), so the journey
+cannot tell the two providers apart. Its payments live in ``pay_demo_payments``: the action
 server creates them and the knowledge service serves the page.
 """
 
@@ -24,10 +26,15 @@ from payments.ports import (
     DECLINED,
     EXPIRED,
     MAX_AMOUNT_PENCE,
+    REFUND_AMOUNT_MISMATCH,
+    REFUND_NOT_AVAILABLE,
     PaymentRequest,
     PaymentStatus,
     ProviderPayment,
+    ProviderRefund,
     ProviderRefused,
+    RefundStatus,
+    RefundSummary,
 )
 
 LIFETIME = timedelta(minutes=90)  # as GOV.UK Pay's
@@ -85,6 +92,40 @@ class DemoPay:
         ):
             raise ProviderRefused("the payment has already finished", provider_code="P0501")
 
+    def refund(
+        self, payment_id: str, *, amount_pence: int, amount_available_pence: int
+    ) -> ProviderRefund:
+        summary = self._summary(self._load(payment_id))
+        if summary.status != "available":
+            raise ProviderRefused(
+                f"the payment cannot be refunded ({summary.status})",
+                provider_code=REFUND_NOT_AVAILABLE,
+            )
+        if amount_available_pence != summary.amount_available:
+            raise ProviderRefused(
+                "refund amount available mismatch", provider_code=REFUND_AMOUNT_MISMATCH
+            )
+        if not 1 <= amount_pence <= summary.amount_available:
+            raise ProviderRefused("the amount is more than can be refunded", provider_code="P0602")
+        refund_id = secrets.token_hex(13)
+        store.demo_refund_create(
+            self._engine,
+            refund_id=refund_id,
+            payment_id=payment_id,
+            amount_pence=amount_pence,
+            now=self._clock(),
+        )
+        return ProviderRefund(refund_id, amount_pence, RefundStatus.SUCCESS)
+
+    def _summary(self, record: store.DemoRecord) -> RefundSummary:
+        if record.status in UNFINISHED:
+            return RefundSummary("pending", 0, 0)
+        if record.status != PaymentStatus.SUCCESS.value:
+            return RefundSummary("unavailable", 0, 0)
+        refunded = store.demo_refunded(self._engine, record.payment_id)
+        available = record.amount_pence - refunded
+        return RefundSummary("available" if available > 0 else "full", available, refunded)
+
     # --- what the demo page does -------------------------------------------------
 
     def open(self, payment_id: str) -> store.DemoRecord:
@@ -124,4 +165,5 @@ class DemoPay:
             next_url=None if status.finished else f"{self._page_url}/{record.payment_id}",
             code=record.code,
             message=MESSAGES.get(record.code or ""),
+            refund=self._summary(record),
         )

@@ -2,13 +2,15 @@
 
 ``POST /v1/payments`` creates a payment (201: ``payment_id``, ``state``,
 ``_links.next_url``), ``GET /v1/payments/{id}`` reads it, ``POST
-/v1/payments/{id}/cancel`` cancels one that has not finished (204). The API
+/v1/payments/{id}/cancel`` cancels one that has not finished (204), ``POST
+/v1/payments/{id}/refunds`` refunds a successful one (202). The API
 key goes in ``Authorization: Bearer``; errors are JSON ``{"code", "description"}``.
 
 Timeouts on every call. Only the status read is retried (it is idempotent);
-creating and cancelling are not, because a retried create could make a
-second payment. Timeouts, refused connections, 5xx and answers that are not
-what the API documents become ``ProviderUnavailable``; 4xx ``ProviderRefused``.
+creating, cancelling and refunding are not, because a retried create could
+make a second payment and a retried refund could refund twice. Timeouts,
+refused connections, 5xx and answers that are not what the API documents
+become ``ProviderUnavailable``; 4xx ``ProviderRefused``.
 """
 
 from __future__ import annotations
@@ -21,8 +23,11 @@ from payments.ports import (
     PaymentRequest,
     PaymentStatus,
     ProviderPayment,
+    ProviderRefund,
     ProviderRefused,
     ProviderUnavailable,
+    RefundStatus,
+    RefundSummary,
 )
 
 GOVUK_PAY_API = "https://publicapi.payments.service.gov.uk"
@@ -76,6 +81,24 @@ class GovUkPay:
 
     def cancel(self, payment_id: str) -> None:
         self._call("POST", f"/v1/payments/{_id(payment_id)}/cancel", expect=(204,), body=False)
+
+    def refund(
+        self, payment_id: str, *, amount_pence: int, amount_available_pence: int
+    ) -> ProviderRefund:
+        body = {"amount": amount_pence, "refund_amount_available": amount_available_pence}
+        answer = self._call(
+            "POST", f"/v1/payments/{_id(payment_id)}/refunds", json=body, expect=(200, 202)
+        )
+        try:
+            refund_id, amount = answer["refund_id"], answer["amount"]
+            status = RefundStatus(answer["status"])
+            if not isinstance(refund_id, str) or not refund_id:
+                raise TypeError("refund_id")
+            if isinstance(amount, bool) or not isinstance(amount, int):
+                raise TypeError("amount")
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ProviderUnavailable(f"GOV.UK Pay answered garbage to a refund ({exc})") from exc
+        return ProviderRefund(refund_id=refund_id, amount_pence=amount, status=status)
 
     def _call(
         self,
@@ -152,4 +175,18 @@ def _payment(answer: Any) -> ProviderPayment:
         next_url=next_url if isinstance(next_url, str) else None,
         code=state.get("code") if isinstance(state.get("code"), str) else None,
         message=state.get("message") if isinstance(state.get("message"), str) else None,
+        refund=_refund_summary(answer.get("refund_summary")),
     )
+
+
+def _refund_summary(found: Any) -> RefundSummary | None:
+    """``refund_summary`` when it is what the API documents; None otherwise (unknown)."""
+    if not isinstance(found, dict):
+        return None
+    status = found.get("status")
+    available, submitted = found.get("amount_available"), found.get("amount_submitted", 0)
+    if not isinstance(status, str) or not isinstance(available, int):
+        return None
+    if not isinstance(submitted, int) or isinstance(available, bool) or isinstance(submitted, bool):
+        return None
+    return RefundSummary(status=status, amount_available=available, amount_submitted=submitted)

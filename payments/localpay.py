@@ -4,7 +4,13 @@ It implements what the adapter uses of the GOV.UK Pay API: ``POST
 /v1/payments`` (validates amount 1..10,000,000 pence, reference,
 description and return_url; answers 201 with ``payment_id``, ``state``
 ``{status, finished}`` and ``_links.next_url``), ``GET /v1/payments/{id}``,
-``POST /v1/payments/{id}/cancel`` (204; 409 ``P0501`` once finished). Every
+``POST /v1/payments/{id}/cancel`` (204; 409 ``P0501`` once finished),
+``POST /v1/payments/{id}/refunds`` (202 with ``refund_id``, ``amount`` and
+``status``; ``amount`` 1..what is available else 400 ``P0602``; 412 ``P0603``
+when the payment cannot be refunded, 412 ``P0604`` when
+``refund_amount_available`` is not what is available now) and ``GET
+/v1/payments/{id}/refunds/{refund_id}``; a payment shows its
+``refund_summary`` (pending until it succeeds, then available, then full). Every
 call must carry ``Authorization: Bearer <the key>`` (401 ``P0920``-style
 error otherwise). Errors are ``{"code", "description"}`` as GOV.UK Pay's are.
 
@@ -63,6 +69,8 @@ class LocalPay:
     payments: dict[str, dict[str, Any]] = field(default_factory=dict)
     faults: list[_Fault] = field(default_factory=list)
     created: int = 0  # payments created (a retried create would show here)
+    refunds: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by payment id
+    refund_status: str = "success"  # what a new refund answers (submitted, success, error)
     lock: threading.Lock = field(default_factory=threading.Lock)
     base_url: str = ""  # set by RunningServer: where next_url points
 
@@ -115,8 +123,25 @@ class LocalPay:
             return PlainTextResponse("<html>Service unavailable</html>", status_code=200)
         return _error(fault.status, "P0198", "Downstream system error")
 
+    def refunded(self, payment_id: str) -> int:
+        """Pence refunded so far (refunds in error give nothing back)."""
+        return sum(r["amount"] for r in self.refunds.get(payment_id, ()) if r["status"] != "error")
+
+    def _refund_summary(self, payment: dict[str, Any]) -> dict[str, Any]:
+        status = payment["state"]["status"]
+        refunded = self.refunded(payment["payment_id"])
+        available = payment["amount"] - refunded if status == "success" else 0
+        if status in UNFINISHED:
+            state = "pending"
+        elif status != "success":
+            state = "unavailable"
+        else:
+            state = "available" if available > 0 else "full"
+        return {"status": state, "amount_available": available, "amount_submitted": refunded}
+
     def _view(self, payment: dict[str, Any]) -> dict[str, Any]:
         view = {k: v for k, v in payment.items() if k != "return_url_internal"}
+        view["refund_summary"] = self._refund_summary(payment)
         links: dict[str, Any] = {
             "self": {
                 "href": f"{self.base_url}/v1/payments/{payment['payment_id']}",
@@ -204,6 +229,62 @@ class LocalPay:
             return _error(409, "P0501", "Cancellation of payment failed")
         return Response(status_code=204)
 
+    async def _refund(self, request: Request) -> Response:
+        refused = self._auth(request)
+        if refused is not None:
+            return refused
+        faulty = await self._fault()
+        if faulty is not None:
+            return faulty
+        try:
+            body = await request.json()
+        except ValueError:
+            return _error(400, "P0697", "Unable to parse JSON")
+        if not isinstance(body, dict) or "amount" not in body:
+            return _error(400, "P0601", "Missing mandatory attribute: amount")
+        amount, expected = body["amount"], body.get("refund_amount_available")
+        if isinstance(amount, bool) or not isinstance(amount, int) or amount < 1:
+            return _error(400, "P0602", "Invalid attribute value: amount. Must be greater than 0")
+        payment_id = request.path_params["id"]
+        with self.lock:  # one refund at a time per server: what is available is read once
+            found = self.payments.get(payment_id)
+            if found is None:
+                return _error(404, "P0600", "Not found")
+            summary = self._refund_summary(found)
+            if summary["status"] != "available":
+                return _error(
+                    412,
+                    "P0603",
+                    f"The payment is not available for refund. Payment refund status: "
+                    f"{summary['status']}",
+                )
+            if expected is not None and expected != summary["amount_available"]:
+                return _error(412, "P0604", "Refund amount available mismatch.")
+            if amount > summary["amount_available"]:
+                return _error(
+                    400,
+                    "P0602",
+                    f"Invalid attribute value: amount. Must be less than or equal to "
+                    f"{summary['amount_available']}",
+                )
+            refund = {
+                "refund_id": secrets.token_hex(13),
+                "amount": amount,
+                "status": self.refund_status,
+                "created_date": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+            }
+            self.refunds.setdefault(payment_id, []).append(refund)
+        return JSONResponse(dict(refund), status_code=202)
+
+    async def _get_refund(self, request: Request) -> Response:
+        refused = self._auth(request)
+        if refused is not None:
+            return refused
+        for refund in self.refunds.get(request.path_params["id"], ()):
+            if refund["refund_id"] == request.path_params["refund_id"]:
+                return JSONResponse(dict(refund))
+        return _error(404, "P0700", "Not found")
+
     # --- the hosted payment page (next_url) ------------------------------------------
 
     async def _page(self, request: Request) -> Response:
@@ -237,6 +318,12 @@ class LocalPay:
                 Route("/v1/payments", self._create, methods=["POST"]),
                 Route("/v1/payments/{id:str}", self._get, methods=["GET"]),
                 Route("/v1/payments/{id:str}/cancel", self._cancel, methods=["POST"]),
+                Route("/v1/payments/{id:str}/refunds", self._refund, methods=["POST"]),
+                Route(
+                    "/v1/payments/{id:str}/refunds/{refund_id:str}",
+                    self._get_refund,
+                    methods=["GET"],
+                ),
                 Route("/pay/{id:str}", self._page, methods=["GET", "POST"]),
             ]
         )

@@ -8,6 +8,10 @@ provider's, which is kept beside it as last seen.
 
 ``pay_demo_payments``: the payments the embedded demo provider "takes" (no
 money moves): the action server creates them, the demo page completes them.
+
+``pay_refunds``: the refund staff sent for a ``refund-due`` payment (one per
+payment: the primary key is what makes a double click refund once), who sent
+it and what the provider said. ``pay_demo_refunds``: the demo provider's refunds.
 """
 
 from __future__ import annotations
@@ -55,5 +59,30 @@ demo_payments = Table(
     Column("language", String(2), nullable=False),
     Column("status", String(20), nullable=False),
     Column("code", String(10), nullable=True),
+    Column("created_at", AwareDateTime(), nullable=False),
+)
+
+refunds = Table(
+    "pay_refunds",
+    metadata,
+    Column("reference", String(32), primary_key=True),  # the payment's (pay_payments)
+    Column("amount_pence", Integer, nullable=False),
+    # requesting (claimed, asking the provider), submitted, success, error (the provider's
+    # refund failed), refused (the provider said no), unknown (no answer: look before retrying)
+    Column("status", String(20), nullable=False),
+    Column("provider_refund_id", String(64), nullable=True),
+    Column("failure_code", String(10), nullable=True),
+    Column("requested_by", String(254), nullable=False),
+    Column("requested_at", AwareDateTime(), nullable=False),
+    Column("updated_at", AwareDateTime(), nullable=False),
+)
+
+demo_refunds = Table(
+    "pay_demo_refunds",
+    metadata,
+    Column("refund_id", String(32), primary_key=True),
+    Column("payment_id", String(32), nullable=False, index=True),
+    Column("amount_pence", Integer, nullable=False),
+    Column("status", String(20), nullable=False),
     Column("created_at", AwareDateTime(), nullable=False),
 )

@@ -12,7 +12,15 @@ PaymentError
 ├── ProviderUnavailable   timeout, refused connection, 5xx, an answer that is
 │                         not what the API documents: try later, tell the
 │                         resident plainly, nothing is booked
-└── ProviderRefused       4xx: our request or API key is wrong (``code``, e.g. P0102)
+└── ProviderRefused       4xx: our request or API key is wrong (``code``, e.g. P0102);
+                          for a refund, also P0603 (the payment cannot be refunded)
+                          and P0604 (the amount available changed since we looked)
+
+Refunds (GOV.UK Pay's ``POST /v1/payments/{id}/refunds``): the payment's
+``refund_summary`` says how much can still be refunded; a refund is sent with
+that amount as ``refund_amount_available``, so a refund that already went
+through (a double click, a retry after a timeout) makes the provider refuse
+the second one (P0604) rather than pay twice.
 """
 
 from __future__ import annotations
@@ -52,6 +60,10 @@ CANCELLED_BY_USER = "P0030"
 CANCELLED_BY_SERVICE = "P0040"
 PAY_ERROR = "P0050"
 
+# GOV.UK Pay's refund refusals (HTTP 412)
+REFUND_NOT_AVAILABLE = "P0603"
+REFUND_AMOUNT_MISMATCH = "P0604"
+
 MAX_AMOUNT_PENCE = 10_000_000  # GOV.UK Pay's upper limit (£100,000)
 
 
@@ -73,10 +85,36 @@ class ProviderPayment:
     next_url: str | None = None  # where the resident pays (while not finished)
     code: str | None = None  # why it failed (P0010 declined, P0020 expired, ...)
     message: str | None = None
+    refund: RefundSummary | None = None  # GOV.UK Pay's refund_summary, when it says
 
     @property
     def finished(self) -> bool:
         return self.status.finished
+
+
+class RefundStatus(StrEnum):
+    """A refund's own states (GOV.UK Pay: submitted, then success or error)."""
+
+    SUBMITTED = "submitted"
+    SUCCESS = "success"
+    ERROR = "error"
+
+
+@dataclass(frozen=True)
+class RefundSummary:
+    """Whether a payment can be refunded (``refund_summary``): ``status`` is pending,
+    unavailable, available or full; amounts in pence."""
+
+    status: str
+    amount_available: int
+    amount_submitted: int
+
+
+@dataclass(frozen=True)
+class ProviderRefund:
+    refund_id: str
+    amount_pence: int
+    status: RefundStatus
 
 
 class PaymentError(FrontdoorError):
@@ -108,4 +146,12 @@ class PaymentProvider(Protocol):
 
     def cancel(self, payment_id: str) -> None:
         """Cancel a payment that has not finished (ProviderRefused if it has)."""
+        ...
+
+    def refund(
+        self, payment_id: str, *, amount_pence: int, amount_available_pence: int
+    ) -> ProviderRefund:
+        """Refund ``amount_pence`` of a successful payment, provided the provider still
+        has ``amount_available_pence`` available (else ProviderRefused P0604). Never
+        retried: only the caller knows whether it is safe to ask again."""
         ...

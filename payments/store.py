@@ -1,4 +1,4 @@
-"""Every SQL statement of the payments component (both tables).
+"""Every SQL statement of the payments component (its four tables).
 
 A payment's journey status only moves out of ``pending`` through
 :func:`settle`, a conditional update, so two returns racing each other
@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
-from payments.models import demo_payments, payments
+from payments.models import demo_payments, demo_refunds, payments, refunds
 
 PENDING = "pending"
 CREATING = "creating"  # asked the provider, no answer yet
@@ -139,6 +139,96 @@ def recent(engine: Engine, *, limit: int = 20) -> list[PaymentRecord]:
         return [_record(row) for row in rows.mappings()]
 
 
+# --- refunds of refund-due payments ----------------------------------------------------
+
+REFUND_DUE = "refund-due"
+REQUESTING = "requesting"
+# a refund in one of these states may be asked for again (nothing was paid back, or
+# what happened must be looked up first: the caller reads the provider before asking)
+RETRYABLE = ("refused", "error", "unavailable", "unknown")
+
+
+@dataclass(frozen=True)
+class RefundRecord:
+    reference: str
+    amount_pence: int
+    status: str
+    provider_refund_id: str | None
+    failure_code: str | None
+    requested_by: str
+    requested_at: datetime
+    updated_at: datetime
+
+
+def refund_claim(
+    engine: Engine, reference: str, *, amount_pence: int, by: str, now: datetime
+) -> bool:
+    """Claim the right to ask the provider for this payment's refund: True for the one
+    caller that may (the first, or the first after a refusal); a double click gets False."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(refunds).values(
+                    reference=reference, amount_pence=amount_pence, status=REQUESTING,
+                    requested_by=by[:254], requested_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+        return True
+    except IntegrityError:
+        pass
+    with engine.begin() as conn:
+        again = conn.execute(
+            update(refunds)
+            .where(refunds.c.reference == reference, refunds.c.status.in_(RETRYABLE))
+            .values(status=REQUESTING, requested_by=by[:254], requested_at=now, updated_at=now)
+        )
+    return again.rowcount == 1
+
+
+def refund_finish(
+    engine: Engine,
+    reference: str,
+    *,
+    status: str,
+    now: datetime,
+    provider_refund_id: str | None = None,
+    failure_code: str | None = None,
+) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            update(refunds)
+            .where(refunds.c.reference == reference, refunds.c.status == REQUESTING)
+            .values(status=status, provider_refund_id=provider_refund_id,
+                    failure_code=failure_code, updated_at=now)
+        )  # fmt: skip
+
+
+def refund_get(engine: Engine, reference: str) -> RefundRecord | None:
+    with engine.connect() as conn:
+        row = conn.execute(select(refunds).where(refunds.c.reference == reference[:32]))
+        first = row.mappings().first()
+    return None if first is None else RefundRecord(**dict(first))
+
+
+def refund_due(
+    engine: Engine, *, limit: int = 100
+) -> list[tuple[PaymentRecord, RefundRecord | None]]:
+    """Payments recorded as refund-due, newest first, each with its refund (if asked for)."""
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(payments)
+            .where(payments.c.status == REFUND_DUE)
+            .order_by(payments.c.settled_at.desc(), payments.c.reference)
+            .limit(limit)
+        )
+        found = [_record(row) for row in rows.mappings()]
+        asked = conn.execute(
+            select(refunds).where(refunds.c.reference.in_([p.reference for p in found]))
+        )
+        by_reference = {row["reference"]: RefundRecord(**dict(row)) for row in asked.mappings()}
+    return [(payment, by_reference.get(payment.reference)) for payment in found]
+
+
 # --- the demo provider's payments ---------------------------------------------------
 
 
@@ -190,3 +280,26 @@ def demo_start(engine: Engine, payment_id: str) -> None:
             .where(demo_payments.c.payment_id == payment_id, demo_payments.c.status == "created")
             .values(status="started")
         )
+
+
+def demo_refunded(engine: Engine, payment_id: str) -> int:
+    """Pence the demo provider has refunded of ``payment_id``."""
+    with engine.connect() as conn:
+        total = conn.scalar(
+            select(func.coalesce(func.sum(demo_refunds.c.amount_pence), 0)).where(
+                demo_refunds.c.payment_id == payment_id, demo_refunds.c.status != "error"
+            )
+        )
+    return int(total or 0)
+
+
+def demo_refund_create(
+    engine: Engine, *, refund_id: str, payment_id: str, amount_pence: int, now: datetime
+) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            insert(demo_refunds).values(
+                refund_id=refund_id, payment_id=payment_id, amount_pence=amount_pence,
+                status="success", created_at=now,
+            )
+        )  # fmt: skip
