@@ -7,8 +7,15 @@ from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import Path as PathParam
 
 from frontdoor.contracts.availability import AVAILABILITY_PATH, AvailabilityAnswer
+from frontdoor.contracts.conversation_messages import (
+    CONVERSATION_ID,
+    MESSAGES_PATH,
+    ConversationMessage,
+    PostedMessage,
+)
 from frontdoor.ratelimit import Check, client_address
 from frontdoor.secrets import BOT_SECRET_HEADER, same_secret
 from handoff import routing
@@ -83,6 +90,19 @@ def who_is_available(
         opening_hours=described,
         welsh_speaker=now.welsh_speaker,
     )
+
+
+@bots.post(MESSAGES_PATH, response_model=PostedMessage)
+async def post_service_message(
+    conversation_id: Annotated[str, PathParam(pattern=CONVERSATION_ID)],
+    body: ConversationMessage,
+    handoff: HandoffDep,
+) -> PostedMessage:
+    """Another component's message in the conversation, as the assistant's
+    (``frontdoor.contracts.conversation_messages``): payments confirms a booking in
+    the chat it was paid from. The same ``key`` stores it once."""
+    stored = await handoff.service_message(conversation_id, key=body.key, text=body.text)
+    return PostedMessage(seq=stored.event.seq, duplicate=stored.duplicate)
 
 
 supervisors = APIRouter(prefix="/api/v1/supervisor", tags=["supervisors"])

@@ -67,6 +67,20 @@ def resident_message(
         return Stored(event, False, conversation.state, tx)
 
 
+def service_message(store: Store, conversation_id: str, *, client_id: str, text: str) -> Stored:
+    """Another component's message in the conversation, as the assistant's (payments'
+    confirmation); ``client_id`` stores it once however often it is sent."""
+    with store.transaction() as tx:
+        conversation = tx.lock_conversation(conversation_id)
+        existing = tx.find_client_event(conversation_id, client_id)
+        if existing is not None:
+            return Stored(existing, True, conversation.state, tx)
+        store.require_open(conversation)
+        data = {**BotReply(text=text).message_data(), "client_id": client_id}
+        event = tx.append(conversation, Kind.MESSAGE, data, client_id=client_id)
+        return Stored(event, False, conversation.state, tx)
+
+
 def bot_answered(
     store: Store, conversation_id: str, *, relayed_seq: int, replies: list[BotReply], limits: Limits
 ) -> Tx:

@@ -233,6 +233,21 @@ class Handoff:
                 )
         return stored
 
+    async def service_message(
+        self, conversation_id: str, *, key: str, text: str
+    ) -> lifecycle.Stored:
+        """Another component's message as the assistant's (payments' confirmation), once."""
+        stored = await self.write(
+            conversation_id,
+            lifecycle.service_message,
+            conversation_id,
+            client_id=f"service:{key}",
+            text=text,
+        )
+        if not stored.duplicate:
+            await self.commit(stored.tx)
+        return stored
+
     async def relay(self, conversation_id: str, seq: int, text: str) -> None:
         """Send one resident message to the bot and store its replies, one at a time."""
         lock = self._bot_locks.get(conversation_id)

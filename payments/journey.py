@@ -20,8 +20,8 @@ A late success (the provider says success after the hold was given back,
 e.g. the cancel lost a race with the resident's last click) follows one rule:
 **rebook if the slot still has a place, otherwise record a refund** (status
 ``refund-due``: the page tells the resident the payment will be refunded and
-staff see it in ``frontdoor payments list``). Refunds are not sent through the
-provider's API here; that is the council's finance team's step.
+staff see it in ``frontdoor payments list``). Staff refund it through the
+provider from the staff pages (:mod:`payments.refunds`, :mod:`payments.staff`).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from sqlalchemy.engine import Engine
 from backoffice.exceptions import BackOfficeError, HoldReleased, InvalidRequest, SlotFull
 from backoffice.ports import BulkyWaste
 from payments import store
+from payments.chat import ChatMessages, confirm_booking
 from payments.ports import (
     CANCELLED_BY_SERVICE,
     CANCELLED_BY_USER,
@@ -105,8 +106,12 @@ class Payments:
         clock: Callable[[], datetime],
         return_url: str,
         hold_minutes: int = 30,
+        chat: ChatMessages | None = None,
     ) -> None:
+        """``chat`` confirms a booking in the conversation it was paid from (None: only
+        the return page says so)."""
         self._engine = engine
+        self._chat = chat
         self.provider = provider
         self._bulky = bulky
         self._clock = clock
@@ -319,9 +324,13 @@ class Payments:
             self._bulky.release_hold(record.hold_id)
 
     def _settled(self, record: store.PaymentRecord, state: str, **values: object) -> Outcome:
-        store.settle(self._engine, record.reference, status=state, now=self._clock(), **values)
+        won = store.settle(
+            self._engine, record.reference, status=state, now=self._clock(), **values
+        )
         final = store.get(self._engine, record.reference)
         assert final is not None
+        if won:  # only the request that settled it says so in the chat
+            confirm_booking(self._chat, final)
         return _outcome(final)
 
 

@@ -10,6 +10,10 @@
   on the anonymous writes (coming back from paying; the demo page's buttons),
   per client address.
 
+``FRONTDOOR_BOT_SECRET`` (as the bot and handoff have it) lets a booked payment be
+confirmed in the chat it was paid from, through the handoff service's internal API
+at the stack's handoff address (unset: only the return page says so).
+
 Pages and return URLs are built on ``FRONTDOOR_PUBLIC_URL`` (or the knowledge
 service's own address), where :mod:`payments.web` is served.
 """
@@ -24,6 +28,7 @@ from pydantic import Field, SecretStr, model_validator
 from sqlalchemy.engine import Engine
 
 from backoffice.ports import BulkyWaste
+from frontdoor.contracts.conversation_messages import ConversationMessages
 from frontdoor.ratelimit import RateLimit
 from frontdoor.stack import StackSettings
 from payments.demo import DemoPay
@@ -38,6 +43,10 @@ class PaymentsSettings(StackSettings):
     govuk_pay_base_url: str = GOVUK_PAY_API
     govuk_pay_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
     payments_hold_minutes: int = Field(default=30, ge=5, le=90)
+    bot_secret: SecretStr | None = Field(
+        default=None,
+        description="Shown to the handoff service to confirm a booking in the resident's chat.",
+    )
     payments_limit_return: RateLimit = "30/minute;300/hour"
     payments_limit_demo: RateLimit = "20/minute;200/hour"
 
@@ -83,4 +92,10 @@ def payments_from(
         clock=clock,
         return_url=f"{settings.site_url}/pay/return",
         hold_minutes=settings.payments_hold_minutes,
+        chat=_chat(settings),
     )
+
+
+def _chat(settings: PaymentsSettings) -> ConversationMessages | None:
+    secret = settings.secret_value("bot_secret")
+    return ConversationMessages(settings.handoff_url, bot_secret=secret) if secret else None
