@@ -87,6 +87,22 @@ def test_a_resident_message_is_stored_once_and_awaits_the_bot(kit: MemoryKit) ->
     assert (relay.seq, relay.text) == (1, "/hi")  # the payload is what the bot is asked
 
 
+def test_another_components_message_is_the_assistants_stored_once_never_in_a_closed_chat(
+    kit: MemoryKit,
+) -> None:
+    cid = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
+    first = lifecycle.service_message(kit.store, cid, client_id="service:payment:FD1", text="Paid")
+    again = lifecycle.service_message(kit.store, cid, client_id="service:payment:FD1", text="Paid")
+    assert (first.duplicate, again.duplicate, again.event.seq) == (False, True, first.event.seq)
+    assert (first.event.data["author"], first.event.data["text"]) == ("bot", "Paid")
+    assert kit.store.claim_unrelayed(stale_claim=0, recent=600, limit=5) == []  # never to the bot
+    kit.clock.advance(31)
+    assert kit.store.claim_unrelayed(stale_claim=30, recent=600, limit=5) == []
+    lifecycle.close_by_resident(kit.store, cid)
+    with pytest.raises(ConversationClosed):
+        lifecycle.service_message(kit.store, cid, client_id="service:payment:FD2", text="Paid")
+
+
 def test_the_bot_hands_over_to_an_open_team_with_someone_free(kit: MemoryKit) -> None:
     online(kit, SAM)
     cid = queued(kit)
