@@ -75,9 +75,14 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def submit(engine: Engine, cases: Cases, report: ProblemReport, *, now: datetime) -> Case:
-    """Open the case (or find the one this key opened) and keep its photo.
+def submit(
+    engine: Engine | None, cases: Cases, report: ProblemReport, *, now: datetime
+) -> Case:
+    """Open the case (or find the one this key opened) and keep its photo
+    (``engine``: where photos are kept; the bot, which takes none, passes None).
     Raises InvalidRequest, NotFound, BackOfficeUnavailable; stores nothing then."""
+    if report.photo is not None and engine is None:
+        raise ValueError("a photo needs the database to keep it in")
     if report.kind not in PROBLEM_TYPES:
         raise InvalidRequest(f"{report.kind.value} is not a problem residents report")
     location = " ".join(report.location.split())[:MAX_LOCATION]
@@ -102,7 +107,7 @@ def submit(engine: Engine, cases: Cases, report: ProblemReport, *, now: datetime
         ),
         now=now,
     )
-    if report.photo is not None:
+    if report.photo is not None and engine is not None:
         _keep_photo(engine, receipt.case.reference, key, report.photo, now)
     return receipt.case
 
