@@ -75,9 +75,7 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def submit(
-    engine: Engine | None, cases: Cases, report: ProblemReport, *, now: datetime
-) -> Case:
+def submit(engine: Engine | None, cases: Cases, report: ProblemReport, *, now: datetime) -> Case:
     """Open the case (or find the one this key opened) and keep its photo
     (``engine``: where photos are kept; the bot, which takes none, passes None).
     Raises InvalidRequest, NotFound, BackOfficeUnavailable; stores nothing then."""

@@ -50,9 +50,10 @@ def test_the_form_checks_each_answer(bot: BotHarness) -> None:
     assert short.slot("problem_location") is None and "street name" in short.text
     where = bot.validate("report_form", {"problem_location": "  Mill   Lane  "})
     assert where.slot("problem_location") == "Mill Lane"
-    assert bot.validate("report_form", {"problem_description": "ok"}).slot(
-        "problem_description"
-    ) is None
+    assert (
+        bot.validate("report_form", {"problem_description": "ok"}).slot("problem_description")
+        is None
+    )
 
 
 def test_the_first_message_fills_in_the_kind(bot: BotHarness) -> None:
@@ -76,9 +77,7 @@ def test_a_report_becomes_one_case_with_a_reference_and_a_photo_link(bot: BotHar
     assert done.text.rstrip().endswith("/report")
     again = bot.run("action_submit_report", bot.tracker(slots=REPORT))
     assert f"Your reference is {reference}" in again.text  # sent twice: one case
-    tracked = bot.run(
-        "action_case_status", bot.tracker(slots={"case_reference": reference})
-    )
+    tracked = bot.run("action_case_status", bot.tracker(slots={"case_reference": reference}))
     assert f"Request {reference} (fly tipping): received." in tracked.text
 
 
