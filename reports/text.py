@@ -176,3 +176,44 @@ def case_kind(case_type: str, language: str) -> str:
     if language == "cy":
         return CASE_KINDS_CY.get(case_type, case_type)
     return case_type.replace("_", " ").capitalize()
+
+
+# The staff page of a reported problem (the editor's language, English or Welsh).
+STAFF: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Case {reference}",
+        "type": "Type",
+        "status": "Status",
+        "summary": "Summary",
+        "description": "Description",
+        "location": "Location",
+        "team": "Team",
+        "channel": "Channel",
+        "open311": "Open311 request",
+        "photos": "Photos",
+        "alt": "Photo sent with {reference}",
+        "caption": "{kind}, {width}x{height}, {kb} KB, metadata removed",
+        "no_photo": "No photo was sent with this case.",
+        "missing": "No case {reference} could be shown.",
+    },
+    "cy": {
+        "title": "Achos {reference}",
+        "type": "Math",
+        "status": "Statws",
+        "summary": "Crynodeb",
+        "description": "Disgrifiad",
+        "location": "Lleoliad",
+        "team": "Tîm",
+        "channel": "Sianel",
+        "open311": "Cais Open311",
+        "photos": "Lluniau",
+        "alt": "Llun a anfonwyd gyda {reference}",
+        "caption": "{kind}, {width}x{height}, {kb} KB, metadata wedi'i dynnu",
+        "no_photo": "Ni anfonwyd llun gyda'r achos hwn.",
+        "missing": "Nid oedd modd dangos achos {reference}.",
+    },
+}
+
+
+def staff_text(language: str) -> dict[str, str]:
+    return STAFF["cy" if language == "cy" else "en"]

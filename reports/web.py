@@ -55,7 +55,7 @@ from payments.text import day
 from reports import service
 from reports.photos import ACCEPT, MAX_BYTES, PhotoRefused, clean_photo
 from reports.settings import ReportsSettings
-from reports.text import case_kind, text_for
+from reports.text import case_kind, staff_text, text_for
 
 router = APIRouter(tags=["reports"], include_in_schema=False)
 staff_router = APIRouter(prefix="/editor/reports", tags=["reports"], include_in_schema=False)
@@ -368,7 +368,9 @@ def staff_case(request: Request, reference: str, info: StaffDep) -> HTMLResponse
             )
             session.commit()
     context = render(request, "editor/base.html", title=f"Case {reference[:20]}").context  # type: ignore[attr-defined]
-    context.update(case=case, photos=photos, reference=reference[:20])
+    language = context.get("lang", "en")
+    context.update(case=case, photos=photos, reference=reference[:20], staff=staff_text,
+                   kind=case_kind, r=text_for(language))  # fmt: skip
     return _staff_templates(request).TemplateResponse(
         request, "reports/staff_case.html", context, status_code=status
     )

@@ -93,6 +93,8 @@ def test_report_fly_tipping_with_a_photo_and_track_it(client, office, database, 
     assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
     assert "no-store" in image.headers["cache-control"]
     assert Image.open(io.BytesIO(image.content)).size == (640, 480)
+    welsh_staff = client.get(f"/editor/reports/{reference}?lang=cy", headers=HTML)
+    assert "Lluniau" in welsh_staff.text and "Tipio anghyfreithlon" in welsh_staff.text
 
 
 def test_shared_photo_position_is_kept_as_coordinates(client, office) -> None:  # type: ignore[no-untyped-def]  # noqa: F811

@@ -79,6 +79,7 @@ def test_a_report_becomes_one_case_with_a_reference_and_a_photo_link(bot: BotHar
     assert f"Your reference is {reference}" in again.text  # sent twice: one case
     tracked = bot.run("action_case_status", bot.tracker(slots={"case_reference": reference}))
     assert f"Request {reference} (fly tipping): received." in tracked.text
+    assert "check it's you" not in tracked.text  # no property, so no postcode check offered
 
 
 def test_in_welsh_the_link_is_to_the_welsh_form(bot: BotHarness) -> None:
