@@ -56,6 +56,7 @@ TASK_FORMS = {
     "case": "case_form",
     "planning": "planning_form",
     "verify": "verify_form",
+    "report": "report_form",
 }
 FORM_TASKS = {form: task for task, form in TASK_FORMS.items()}
 INTENT_TASKS = {
@@ -64,6 +65,7 @@ INTENT_TASKS = {
     "book_bulky_waste": "bulky",
     "ask_case_status": "case",
     "ask_planning_status": "planning",
+    "report_problem": "report",
 }
 TASK_SLOTS = {
     "bin_day": (),
@@ -72,6 +74,7 @@ TASK_SLOTS = {
     "case": ("case_reference",),
     "planning": ("planning_query",),
     "verify": ("verify_reference", "verify_postcode", "verify_fact"),
+    "report": ("problem_kind", "problem_location", "problem_description"),
 }
 
 

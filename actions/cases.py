@@ -160,6 +160,9 @@ class CaseStatus(FrontdoorAction):
         if identity_covers_case(self.services, identity, case):
             show_case_details(self.services, dispatcher, case)
             return events + finish_task(dispatcher, tracker)
+        if case.uprn is None:
+            # a problem reported in the street: no property's postcode can prove it is yours
+            return events + finish_task(dispatcher, tracker)
         dispatcher.utter_message(text=messages.CASE_OFFER_DETAILS, buttons=messages.YES_NO)
         return [
             *events,

@@ -27,6 +27,7 @@ from actions.cases import CaseStatus, case_exists, find_case_reference
 from actions.parsing import parse_bin_type, parse_day
 from actions.planning import PlanningStatus, find_planning_reference
 from actions.questions import report_gap
+from actions.reports import parse_problem_kind
 from frontdoor.contracts.review import MissSource
 
 
@@ -192,6 +193,12 @@ class StartTask(FrontdoorAction):
                     break
         elif task == "bulky" and entity_values(tracker, "bulky_item"):
             events.append(SlotSet("bulky_items", text[:1000]))
+        elif task == "report":
+            for value in [*entity_values(tracker, "problem_kind"), text]:
+                kind = parse_problem_kind(value)
+                if kind is not None:
+                    events.append(SlotSet("problem_kind", kind.value))
+                    break
         return events
 
 

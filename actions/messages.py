@@ -63,6 +63,7 @@ TASK_LABELS = {
     "bulky": "your bulky waste booking",
     "case": "checking your request",
     "planning": "the planning application",
+    "report": "your problem report",
     "verify": "the security check",
 }
 SYSTEM_DOWN = (
@@ -412,3 +413,43 @@ RISK_ADVICE = {
     "bereavement": "I'm sorry for your loss.",
     "other": "If you or someone else is in danger right now, please call 999.",
 }
+
+
+# --- report a problem in the street (actions/reports.py) ------------------------------
+PROBLEM_KINDS = {
+    "fly_tipping": "Fly-tipping",
+    "graffiti": "Graffiti",
+    "dog_fouling": "Dog fouling",
+    "abandoned_vehicle": "Abandoned vehicle",
+    "street_lighting": "Street light not working",
+}
+ASK_PROBLEM_KIND = (
+    "What would you like to report? I can't take photos in the chat: if you have one, "
+    "I'll give you a link to our online form at the end."
+)
+BAD_PROBLEM_KIND = (
+    "I can take reports of fly-tipping, graffiti, dog fouling, abandoned vehicles and street "
+    "lights. Which is it? Or type 'stop'."
+)
+ASK_PROBLEM_LOCATION = (
+    "Where is it? Give the street name and something nearby we can find, for example "
+    "'Mill Lane, by the bus stop', or a postcode."
+)
+BAD_PROBLEM_LOCATION = (
+    "I need a street name and a landmark, in 200 characters or fewer, so the team can find it. "
+    "Or type 'stop'."
+)
+ASK_PROBLEM_DESCRIPTION = (
+    "Please describe what is there, for example 'six black bags and a mattress'. "
+    "Don't include anyone's personal details."
+)
+BAD_PROBLEM_DESCRIPTION = "Please tell me a little more about the problem, or type 'stop'."
+PROBLEM_REPORTED = (
+    "Thank you. I've reported it: {kind} at {where}. Your reference is {reference}. "
+    "We aim to deal with it by {day}. You can ask me 'where is my request?' at any time."
+)
+PROBLEM_PHOTO = "To add a photo, use our online form instead: {url}"
+PROBLEM_REFUSED = (
+    "Sorry, the council's system could not take this report. Please use our online form, "
+    "or talk to a person."
+)

@@ -65,6 +65,7 @@ TASK_LABELS = {
     "bulky": "eich archeb gwastraff swmpus",
     "case": "wirio eich cais",
     "planning": "y cais cynllunio",
+    "report": "eich adroddiad am broblem",
     "verify": "y gwiriad diogelwch",
 }
 SYSTEM_DOWN = (
@@ -371,3 +372,43 @@ DAYS_AND_MONTHS = {
     "today": "heddiw",
     "tomorrow": "yfory",
 }
+
+
+# --- rhoi gwybod am broblem ar y stryd (actions/reports.py) ---------------------------
+PROBLEM_KINDS = {
+    "fly_tipping": "Tipio anghyfreithlon",
+    "graffiti": "Graffiti",
+    "dog_fouling": "Baw cŵn",
+    "abandoned_vehicle": "Cerbyd wedi'i adael",
+    "street_lighting": "Golau stryd ddim yn gweithio",
+}
+ASK_PROBLEM_KIND = (
+    "Am beth hoffech chi roi gwybod? Alla i ddim derbyn lluniau yn y sgwrs: os oes gennych "
+    "chi un, rhoddaf ddolen i'n ffurflen ar-lein i chi ar y diwedd."
+)
+BAD_PROBLEM_KIND = (
+    "Gallaf dderbyn adroddiadau am dipio anghyfreithlon, graffiti, baw cŵn, cerbydau wedi'u "
+    "gadael a goleuadau stryd. Pa un yw e? Neu teipiwch 'stop'."
+)
+ASK_PROBLEM_LOCATION = (
+    "Ble mae e? Rhowch enw'r stryd a rhywbeth gerllaw y gallwn ddod o hyd iddo, er enghraifft "
+    "'Mill Lane, wrth yr arhosfan bws', neu god post."
+)
+BAD_PROBLEM_LOCATION = (
+    "Mae angen enw stryd a thirnod arnaf, mewn 200 nod neu lai, er mwyn i'r tîm ddod o hyd "
+    "iddo. Neu teipiwch 'stop'."
+)
+ASK_PROBLEM_DESCRIPTION = (
+    "Disgrifiwch beth sydd yno, er enghraifft 'chwe bag du a matres'. Peidiwch â chynnwys "
+    "manylion personol neb."
+)
+BAD_PROBLEM_DESCRIPTION = "Dywedwch ychydig mwy wrthyf am y broblem, neu teipiwch 'stop'."
+PROBLEM_REPORTED = (
+    "Diolch. Rydw i wedi rhoi gwybod amdano: {kind} yn {where}. Eich cyfeirnod yw {reference}. "
+    "Ein nod yw delio ag ef erbyn {day}. Gallwch ofyn 'ble mae fy nghais?' i mi unrhyw bryd."
+)
+PROBLEM_PHOTO = "I ychwanegu llun, defnyddiwch ein ffurflen ar-lein yn lle hynny: {url}"
+PROBLEM_REFUSED = (
+    "Mae'n ddrwg gen i, ni allai system y cyngor dderbyn yr adroddiad hwn. Defnyddiwch ein "
+    "ffurflen ar-lein, neu siaradwch â pherson."
+)

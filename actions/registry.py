@@ -38,6 +38,13 @@ from actions.control import (
 from actions.handover import Handoff
 from actions.planning import AskPlanningQuery, PlanningStatus, ValidatePlanningForm
 from actions.questions import AnswerQuestion
+from actions.reports import (
+    AskProblemDescription,
+    AskProblemKind,
+    AskProblemLocation,
+    SubmitReport,
+    ValidateReportForm,
+)
 from actions.waste import (
     AskBinType,
     AskDisputeReason,
@@ -51,6 +58,11 @@ from actions.waste import (
 )
 
 ACTION_CLASSES = (
+    ValidateReportForm,
+    AskProblemKind,
+    AskProblemLocation,
+    AskProblemDescription,
+    SubmitReport,
     SmallTalk,
     StartOver,
     Stop,

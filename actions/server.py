@@ -83,9 +83,10 @@ def build_services(
     if backoffice is None or verification_store is None or answers is None or payments is None:
         engine = engine or make_engine(settings.database_url)
     if backoffice is None:
-        from backoffice import demo_backoffice
+        # the demo CRM, with problem reports sent on through Open311 when so configured
+        from backoffice.settings import backoffice_from_settings
 
-        backoffice = demo_backoffice(engine)
+        backoffice = backoffice_from_settings(engine)
     if verification_store is None:
         verification_store = SqlVerificationStore(engine)
     if answers is None:

@@ -13,6 +13,8 @@ Workflow (an illegal move raises IllegalTransition)::
 Target dates count working days (calendar.add_working_days) from the day the
 case is created, London time: a missed bin is collected within 2 working days,
 fly-tipping cleared within 3, and so on (TARGET_WORKING_DAYS).
+
+The problems residents report from the street (issue #16) are ``PROBLEM_TYPES``.
 """
 
 from __future__ import annotations
@@ -41,6 +43,10 @@ OWNING_TEAMS: dict[CaseType, str] = {
     CaseType.MISSED_BIN: "Waste Services",
     CaseType.BULKY_WASTE: "Waste Services",
     CaseType.FLY_TIPPING: "Environmental Enforcement",
+    CaseType.GRAFFITI: "Street Cleansing",
+    CaseType.DOG_FOULING: "Environmental Enforcement",
+    CaseType.ABANDONED_VEHICLE: "Environmental Enforcement",
+    CaseType.STREET_LIGHTING: "Street Lighting",
     CaseType.REPAIR: "Housing Repairs",
     CaseType.GENERAL_ENQUIRY: "Customer Services",
     CaseType.COMPLAINT: "Complaints and Feedback",
@@ -50,10 +56,23 @@ TARGET_WORKING_DAYS: dict[CaseType, int] = {
     CaseType.MISSED_BIN: 2,
     CaseType.BULKY_WASTE: 10,
     CaseType.FLY_TIPPING: 3,
+    CaseType.GRAFFITI: 5,  # offensive graffiti is cleaned sooner, by the team's own rule
+    CaseType.DOG_FOULING: 3,
+    CaseType.ABANDONED_VEHICLE: 10,  # checks, a notice on the vehicle, then removal
+    CaseType.STREET_LIGHTING: 5,
     CaseType.REPAIR: 20,
     CaseType.GENERAL_ENQUIRY: 10,
     CaseType.COMPLAINT: 10,  # stage 1 complaint response
 }
+
+
+PROBLEM_TYPES: tuple[CaseType, ...] = (
+    CaseType.FLY_TIPPING,
+    CaseType.GRAFFITI,
+    CaseType.DOG_FOULING,
+    CaseType.ABANDONED_VEHICLE,
+    CaseType.STREET_LIGHTING,
+)
 
 
 def check_transition(reference: str, current: CaseStatus, requested: CaseStatus) -> None:

@@ -64,7 +64,12 @@ from backoffice.ports import (
     StatusChange,
     WasteRounds,
 )
-from backoffice.search import matches_planning_search, planning_search_criteria
+from backoffice.search import (
+    address_search_words,
+    matches_address,
+    matches_planning_search,
+    planning_search_criteria,
+)
 
 
 @dataclass
@@ -118,6 +123,12 @@ class MemoryProperties(_MemoryPort, Properties):
         wanted = references.postcode(postcode)
         found = [p for p in self._store.properties.values() if p.postcode == wanted]
         return sorted(found, key=lambda p: references.address_sort_key(p.address_lines))
+
+    def search_addresses(self, text: str, *, limit: int = 20) -> list[Property]:
+        words = address_search_words(text)
+        found = [p for p in self._store.properties.values() if matches_address(p, words)]
+        found.sort(key=lambda p: (references.address_sort_key(p.address_lines), p.uprn))
+        return found[: max(limit, 0)]
 
     def residents_at(self, uprn: str) -> list[Resident]:
         key = self._store.property(uprn).uprn
@@ -209,6 +220,10 @@ class MemoryCases(_MemoryPort, Cases):
                 bin_type=new.bin_type,
                 service_date=new.service_date,
                 channel=new.channel,
+                location=new.location,
+                latitude=new.latitude,
+                longitude=new.longitude,
+                external_reference=new.external_reference,
             )
             store.cases[case.reference] = case
             store.case_keys[new.idempotency_key] = case.reference

@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -145,6 +146,10 @@ class CaseRow(Base):
     bin_type: Mapped[str | None] = mapped_column(String(16))
     service_date: Mapped[date | None]
     channel: Mapped[str] = mapped_column(String(20), default="bot")
+    location: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    external_reference: Mapped[str | None] = mapped_column(String(64))
 
 
 class CaseEventRow(Base):

@@ -156,6 +156,14 @@ class Properties(ABC):
         flat); [] when none. Raises InvalidReference for a malformed postcode."""
 
     @abstractmethod
+    def search_addresses(self, text: str, *, limit: int = 20) -> list[Property]:
+        """Properties whose address (lines, town or postcode) contains every word
+        of ``text``, case ignored: a street ("Foxglove Lane"), a house and street,
+        or a postcode ("BF3 2QX" as one word or two); in address order, at most
+        ``limit``. Raises InvalidRequest when ``text`` has no word of two or more
+        characters (a search that would list the whole district)."""
+
+    @abstractmethod
     def residents_at(self, uprn: str) -> list[Resident]:
         """Residents registered at a property, by surname then forename.
         Raises NotFound for an unknown UPRN."""

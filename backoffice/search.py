@@ -1,4 +1,6 @@
-"""Planning register search criteria, parsed once and applied by each adapter."""
+"""Search criteria parsed once and applied by each adapter: the planning
+register's, and the gazetteer's address search (a street or a postcode, for
+reporting a problem where it is)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from dataclasses import dataclass
 
 from backoffice import references
 from backoffice.exceptions import InvalidReference, InvalidRequest
-from backoffice.values import PlanningApplication
+from backoffice.values import PlanningApplication, Property
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +42,24 @@ def matches_planning_search(application: PlanningApplication, search: PlanningSe
     if search.area is not None:
         return references.postcode_in_area(application.postcode, search.area)
     return True
+
+
+def address_search_words(text: str) -> tuple[str, ...]:
+    """The casefolded words of an address search. A full postcode typed with or
+    without its space counts as one word, so "bf32qx" finds "BF3 2QX". Raises
+    InvalidRequest when no word has two characters or more (a house number
+    alone would list half the district)."""
+    cleaned = " ".join(str(text or "").split())[:200]
+    try:
+        return (references.postcode(cleaned).casefold(),)
+    except InvalidReference:
+        pass
+    words = tuple(re.findall(r"[\w'-]+", cleaned.casefold()))
+    if not any(len(word) >= 2 for word in words):
+        raise InvalidRequest("search for an address by street name or postcode")
+    return words[:8]
+
+
+def matches_address(place: Property, words: tuple[str, ...]) -> bool:
+    address = " ".join((*place.address_lines, place.town, place.postcode)).casefold()
+    return all(word in address for word in words)

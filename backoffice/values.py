@@ -63,6 +63,10 @@ class CaseType(StrEnum):
     MISSED_BIN = "missed_bin"
     BULKY_WASTE = "bulky_waste"
     FLY_TIPPING = "fly_tipping"
+    GRAFFITI = "graffiti"
+    DOG_FOULING = "dog_fouling"
+    ABANDONED_VEHICLE = "abandoned_vehicle"
+    STREET_LIGHTING = "street_lighting"
     REPAIR = "repair"
     GENERAL_ENQUIRY = "general_enquiry"
     COMPLAINT = "complaint"
@@ -283,6 +287,13 @@ class NewCase:
     bin_type: BinType | None = None
     service_date: date | None = None  # the missed collection, the bulky collection day
     channel: str = "bot"  # bot, advisor, web, phone
+    # Where a reported problem is (issue #16): words ("by the bench on Mill Lane"),
+    # and the point when the resident shared it; the id the council's own system
+    # (Open311) gave the request, when it was sent there.
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    external_reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +313,10 @@ class Case:
     bin_type: BinType | None = None
     service_date: date | None = None
     channel: str = "bot"
+    location: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    external_reference: str | None = None
 
     @property
     def is_open(self) -> bool:

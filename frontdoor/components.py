@@ -69,6 +69,7 @@ def components() -> tuple[Component, ...]:
     import payments.models
     import privacy.cli
     import privacy.models
+    import reports.models
 
     return (
         Component(
@@ -104,6 +105,7 @@ def components() -> tuple[Component, ...]:
         Component("privacy", privacy.models.metadata, None, (("privacy", privacy.cli.app),)),
         Component("notify", notify.models.metadata, None, (("notify", notify.cli.app),)),
         Component("payments", payments.models.metadata, None, (("payments", payments.cli.app),)),
+        Component("reports", reports.models.metadata, None, ()),
     )
 
 
@@ -120,26 +122,44 @@ COMPONENT_NAMES = (
     "privacy",
     "notify",
     "payments",
+    "reports",
 )
 
 
 def staff_routers() -> tuple[Any, ...]:
     """Staff pages other components add to the knowledge service's editor (its
     look, sign-in and templates): subject access, erasure and the audit log; the
-    notifications outbox; the refunds due of payments."""
+    notifications outbox; the refunds due of payments; a reported problem's case and
+    photos."""
     import notify.web
     import payments.staff
     import privacy.web
+    import reports.web
 
-    return (privacy.web.router, notify.web.router, payments.staff.router)
+    return (
+        privacy.web.router,
+        notify.web.router,
+        payments.staff.router,
+        reports.web.staff_router,
+    )
 
 
 def site_routers() -> tuple[Any, ...]:
     """Public pages other components add to the council's website (the knowledge
-    service's site look): the payment pages (demo payment page, return URL)."""
+    service's site look): the payment pages (demo payment page, return URL);
+    the report-a-problem form and "where is my request?"."""
     import payments.web
+    import reports.web
 
-    return (payments.web.router,)
+    return (payments.web.router, reports.web.router)
+
+
+def site_body_rules() -> tuple[Any, ...]:
+    """Bodies larger than the website's default that its added pages take
+    (``frontdoor.http.BodyRule``): the report form's photo."""
+    import reports.web
+
+    return reports.web.BODY_RULES
 
 
 def notifications(engine: Engine) -> Notifications:

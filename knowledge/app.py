@@ -22,7 +22,7 @@ from frontdoor.accounts.sso_routes import sso_client, sso_router
 from frontdoor.accounts.twofactor_routes import two_factor_router
 from frontdoor.accounts.web import AccountsGate, TwoFactorConfig, install_error_handlers
 from frontdoor.clock import Clock, london_today, system_clock
-from frontdoor.components import site_routers, staff_routers
+from frontdoor.components import site_body_rules, site_routers, staff_routers
 from frontdoor.db import check_database, make_engine, make_session_factory
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.http import DEFAULT_JSON_LIMIT, FORM_TYPES, JSON_TYPES, BodyRule, RequestGuard
@@ -75,6 +75,7 @@ def body_rules(settings: KnowledgeSettings) -> list[BodyRule]:
         BodyRule("/api/v1/editorial/preview", article, JSON_TYPES),
         BodyRule("/editor/", article, FORM_TYPES),
         BodyRule("/editor/login", 8 * 1024, FORM_TYPES),
+        *site_body_rules(),  # pages other components add (a photo with a report)
     ]
 
 

@@ -56,6 +56,11 @@ PURPOSE = {
         "Legal obligation (UK GDPR 6(1)(c))",
         "Admins and the DPO",
     ),
+    "report_photos": (
+        "To find and deal with the problem a resident reported (metadata removed on arrival)",
+        "Public task (UK GDPR 6(1)(e))",
+        "Advisors, editors, supervisors and admins, on the case's staff page; the DPO for requests",
+    ),
 }
 
 

@@ -151,6 +151,16 @@ def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
             "Log archwilio mynediad staff at ddata personol",
             "i'r mynediad gael ei gofnodi",
         ),
+        DataClass(
+            "report_photos",
+            "Photos you send when you report a problem in the street (with the hidden "
+            "details cameras add removed)",
+            timedelta(days=settings.retention_report_photos_days),
+            "you send them",
+            "Lluniau rydych chi'n eu hanfon wrth roi gwybod am broblem ar y stryd (heb y "
+            "manylion cudd y mae camerâu'n eu hychwanegu)",
+            "i chi eu hanfon",
+        ),
     )
 
 

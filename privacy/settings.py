@@ -33,6 +33,12 @@ class PrivacySettings(CommonSettings):
         "counted from sending or from the last attempt of one that failed for good; a message "
         "still queued, being sent or awaiting a retry is never purged.",
     )
+    retention_report_photos_days: int = Field(
+        default=183,
+        ge=1,
+        description="Photos residents send with a problem report (cleaned of their metadata), "
+        "counted from when they were sent.",
+    )
     retention_audit_days: int = Field(
         default=2192, ge=365, description="The audit log of staff access (six years)."
     )

@@ -52,6 +52,7 @@ from knowledge.gaps import normalised
 from knowledge.models import ContentGap, Feedback
 from notify import models as nt
 from privacy.models import legal_holds
+from reports import models as rp
 
 HOLD_KINDS = ("conversation", "resident")
 FINISHED_NOTIFICATIONS = ("sent", "permanent-failure")
@@ -396,6 +397,7 @@ SIMPLE_CLASSES: dict[str, tuple[Table, str]] = {
     "feedback": (cast(Table, Feedback.__table__), "created_at"),
     "verification_attempts": (bot.verification_attempts, "attempted_at"),
     "audit_log": (cast(Table, AuditEntry.__table__), "at"),
+    "report_photos": (rp.photos, "created_at"),
 }
 
 

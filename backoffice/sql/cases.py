@@ -62,6 +62,10 @@ def _cases_from_rows(session: Session, rows: Sequence[CaseRow]) -> list[Case]:
             bin_type=BinType(row.bin_type) if row.bin_type else None,
             service_date=row.service_date,
             channel=row.channel,
+            location=row.location,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            external_reference=row.external_reference,
         )
         for row in rows
     ]
@@ -105,6 +109,10 @@ class SqlCases(SqlPort, Cases):
                     bin_type=new.bin_type.value if new.bin_type else None,
                     service_date=new.service_date,
                     channel=new.channel,
+                    location=new.location,
+                    latitude=new.latitude,
+                    longitude=new.longitude,
+                    external_reference=new.external_reference,
                 )
                 session.add(row)
                 session.flush()

@@ -107,6 +107,21 @@ class BackOfficeContract:
         with pytest.raises(InvalidReference):
             bo.properties.find_by_postcode("not a postcode")
 
+    def test_address_search_by_street_words_or_postcode(self, bo: BackOffice) -> None:
+        street = bo.properties.search_addresses("juniper close")
+        assert [p.uprn for p in street] == [s.HOME, s.FLAT_2, s.FLAT_10, s.NUMBER_10]
+        assert [p.uprn for p in bo.properties.search_addresses("3 JUNIPER")] == [
+            s.FLAT_2,
+            s.FLAT_10,
+        ]
+        assert [p.uprn for p in bo.properties.search_addresses("bf31bb")] == [s.SORREL]
+        assert [p.uprn for p in bo.properties.search_addresses("BF3 1BB")] == [s.SORREL]
+        assert len(bo.properties.search_addresses("juniper", limit=2)) == 2
+        assert bo.properties.search_addresses("Nowhere Street") == []
+        assert bo.properties.search_addresses("100%_") == []  # wildcards are literal
+        with pytest.raises(InvalidRequest):
+            bo.properties.search_addresses(" a ")
+
     def test_residents_and_surname_matching(self, bo: BackOffice) -> None:
         names = [r.full_name for r in bo.properties.residents_at(s.HOME)]
         assert names == ["Ann Whitlock", "Tom Whitlock"]
@@ -234,6 +249,26 @@ class BackOfficeContract:
         assert [h.status for h in case.history] == [CaseStatus.RECEIVED]
         assert (case.bin_type, case.service_date) == (BinType.REFUSE, s.EASTER_WEDNESDAY)
         assert bo.cases.get_case(case.reference.lower().replace("-", " ")) == case
+
+    def test_a_reported_problem_keeps_where_it_is(self, bo: BackOffice) -> None:
+        new = NewCase(
+            case_type=CaseType.GRAFFITI,
+            summary="Graffiti at the bus shelter",
+            idempotency_key="report:1",
+            channel="web",
+            location="Bus shelter, Juniper Close",
+            latitude=52.123456,
+            longitude=-1.5,
+            external_reference="638001",
+        )
+        case = bo.cases.create_case(new, now=NOW).case
+        assert case.owning_team == "Street Cleansing"
+        assert case.target_date == date(2026, 4, 15)  # 5 working days after Wednesday
+        again = bo.cases.get_case(case.reference)
+        assert (again.location, again.external_reference) == (new.location, "638001")
+        assert again.latitude == pytest.approx(52.123456)
+        assert again.longitude == pytest.approx(-1.5)
+        assert again.uprn is None and again.channel == "web"
 
     def test_target_dates_skip_bank_holidays(self, bo: BackOffice) -> None:
         before_easter = s.at(date(2026, 4, 2), 16, 0)  # Thursday; Friday and Monday are off

@@ -482,3 +482,17 @@ def test_each_start_now_payload_starts_its_task_in_the_pages_language(bot_stack)
             assert text.startswith(word), (key, language, text)
             if language == "cy":
                 assert "Before" not in text and "What" not in text, (key, text)
+
+
+# --- report a problem in the street ----------------------------------------------------
+
+
+def test_reporting_fly_tipping_then_tracking_it(chat) -> None:
+    asked = chat.say("I want to report fly tipping")
+    assert "Where is it?" in asked.text
+    assert "describe what is there" in chat.say("Mill Lane, behind the shops").text
+    done = chat.say("a sofa and six black bags")  # reads like bulky waste: still the answer
+    assert "Your reference is BDC-" in done.text and "/report" in done.text
+    reference = done.text.split("Your reference is ")[1][:10]
+    tracked = chat.say(f"where is my request {reference}")
+    assert f"Request {reference} (fly tipping): received." in tracked.text

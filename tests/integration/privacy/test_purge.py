@@ -164,6 +164,7 @@ def test_the_command_prints_each_class(world, tmp_path):
         "verification_attempts",
         "notifications",
         "audit_log",
+        "report_photos",
     ]
     assert "would delete" in result.stdout
     env = {"FRONTDOOR_DATABASE_URL": database.url}
@@ -196,3 +197,22 @@ def test_purged_gaps_leave_nothing_of_their_words_in_the_groups_they_started(dat
     ]
     again = purge(engine, SETTINGS, clock=fixed_clock(NOW))
     assert {r.name: r.rows for r in again}["content_gaps"] == 0
+
+
+def test_report_photos_are_purged_on_their_own_schedule(database):
+    from reports import models as rp
+
+    engine = database.engine
+    with engine.begin() as conn:
+        for n, days in enumerate((184, 182)):  # six months (183 days) from sending
+            conn.execute(
+                rp.photos.insert().values(
+                    photo_id=f"p{n}", case_reference="BDC-100001", idempotency_key=f"k{n}",
+                    content_type="image/jpeg", width=1, height=1, size_bytes=3, data=b"abc",
+                    created_at=NOW - timedelta(days=days),
+                )
+            )  # fmt: skip
+    results = {r.name: r.rows for r in purge(engine, SETTINGS, clock=fixed_clock(NOW))}
+    assert results["report_photos"] == 1
+    with engine.connect() as conn:
+        assert list(conn.scalars(select(rp.photos.c.photo_id))) == ["p1"]
