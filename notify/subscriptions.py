@@ -23,9 +23,10 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine, RowMapping
@@ -45,6 +46,7 @@ from notify.models import subscriptions as table
 from notify.subtext import bin_label, joined, long_day, status_label, text_for
 
 CONFIRM_WITHIN = timedelta(days=7)
+BATCH = 200  # messages queued per transaction in a scheduler's run
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _TOKEN = re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9_-]{43}")
 
@@ -143,6 +145,19 @@ def _topic_columns(topics: Iterable[Topic]) -> dict[str, bool]:
     }
 
 
+class Outbox(Notifications, Protocol):
+    """Core's notifications port, with what a round needs of notify's outbox: one
+    transaction per batch, and which keys are queued already."""
+
+    def enqueue_all(self, notifications: Sequence[Notification], *, now: datetime) -> int: ...
+
+    def known(self, keys: Sequence[str]) -> set[str]: ...
+
+
+def _bin_key(subscription: Subscription, day: date) -> str:
+    return f"bin:{subscription.id}:{day.isoformat()}"
+
+
 @dataclass
 class Outcome:
     queued: int = 0  # new messages in the outbox
@@ -171,7 +186,7 @@ class Subscriptions:
         self,
         engine: Engine,
         backoffice: BackOffice,
-        notifications: Notifications,
+        notifications: Outbox,
         settings: MessageSettings,
     ) -> None:
         self.engine = engine
@@ -375,7 +390,9 @@ class Subscriptions:
     # --- the scheduler's run ------------------------------------------------------------
 
     def run_due(self, *, now: datetime) -> Outcome:
-        """Queue every active subscription's due messages (idempotent by key)."""
+        """Queue every active subscription's due messages (idempotent by key), a
+        batch per transaction. A reminder already queued (a re-run, a restart) is
+        skipped before any back-office look-up."""
         outcome = Outcome()
         local = london_now(now)
         today = local.date()
@@ -384,16 +401,31 @@ class Subscriptions:
         evening = local.time() >= self.settings.reminder_at
         remind_for = today + timedelta(days=1) if evening else None
         disruptions = self._disruptions(today)
-        for subscription in self.active():
+        active = self.active()
+        reminded: set[str] = set()
+        if remind_for is not None:
+            keys = [_bin_key(s, remind_for) for s in active if "bins" in s.topics]
+            reminded = self.notifications.known(keys)
+        batch: list[Notification] = []
+        for subscription in active:
+            bins_for = remind_for
+            if bins_for is not None and _bin_key(subscription, bins_for) in reminded:
+                bins_for = None
             try:
-                for message in self._due(subscription, remind_for, disruptions):
-                    if self.notifications.enqueue(message, now=now):
-                        outcome.queued += 1
-                    else:
-                        outcome.already += 1
+                batch.extend(self._due(subscription, bins_for, disruptions))
             except BackOfficeError as exc:  # one record's problem never stops the round
                 outcome.errors.append(f"subscription {subscription.id}: {exc}")
+            if len(batch) >= BATCH:
+                self._flush(batch, outcome, now=now)
+        self._flush(batch, outcome, now=now)
+        outcome.already += len(reminded)
         return outcome
+
+    def _flush(self, batch: list[Notification], outcome: Outcome, *, now: datetime) -> None:
+        created = self.notifications.enqueue_all(batch, now=now)
+        outcome.queued += created
+        outcome.already += len(batch) - created
+        batch.clear()
 
     def _disruptions(self, today: date) -> list[Disruption]:
         seen: dict[str, Disruption] = {}
@@ -406,7 +438,10 @@ class Subscriptions:
         self, subscription: Subscription, remind_for: date | None, disruptions: list[Disruption]
     ) -> Iterable[Notification]:
         home: Property | None = None
-        if subscription.uprn and ({"bins", "disruptions"} & subscription.topics):
+        needs_home = ("bins" in subscription.topics and remind_for is not None) or (
+            "disruptions" in subscription.topics and disruptions
+        )
+        if subscription.uprn and needs_home:
             home = self.backoffice.properties.get_property(subscription.uprn)
         if home is not None and "bins" in subscription.topics and remind_for is not None:
             message = self._bin_reminder(subscription, home, remind_for)
@@ -435,8 +470,7 @@ class Subscriptions:
             them=text["them"] if len(bins) > 1 else text["it"],
         )
         subject = text["bin_subject"].format(council=self.settings.council_name)
-        return self._message(subscription, f"bin:{subscription.id}:{day.isoformat()}", subject,
-                             body)  # fmt: skip
+        return self._message(subscription, _bin_key(subscription, day), subject, body)
 
     def _disruption(self, subscription: Subscription, disruption: Disruption) -> Notification:
         lang = subscription.language
