@@ -164,6 +164,7 @@ def test_the_command_prints_each_class(world, tmp_path):
         "verification_attempts",
         "notifications",
         "audit_log",
+        "subscriptions",
     ]
     assert "would delete" in result.stdout
     env = {"FRONTDOOR_DATABASE_URL": database.url}
