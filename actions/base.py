@@ -41,6 +41,7 @@ from backoffice.calendar import london
 from backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
 from backoffice.ports import BackOffice
 from frontdoor.contracts.availability import AvailabilityClient
+from frontdoor.subscriptions import Subscriptions
 from payments.journey import Payments
 
 logger = logging.getLogger("frontdoor.bot")
@@ -56,6 +57,7 @@ TASK_FORMS = {
     "case": "case_form",
     "planning": "planning_form",
     "verify": "verify_form",
+    "subscribe": "subscribe_form",
 }
 FORM_TASKS = {form: task for task, form in TASK_FORMS.items()}
 INTENT_TASKS = {
@@ -64,6 +66,7 @@ INTENT_TASKS = {
     "book_bulky_waste": "bulky",
     "ask_case_status": "case",
     "ask_planning_status": "planning",
+    "subscribe_reminders": "subscribe",
 }
 TASK_SLOTS = {
     "bin_day": (),
@@ -72,6 +75,7 @@ TASK_SLOTS = {
     "case": ("case_reference",),
     "planning": ("planning_query",),
     "verify": ("verify_reference", "verify_postcode", "verify_fact"),
+    "subscribe": ("subscribe_contact",),
 }
 
 
@@ -89,6 +93,8 @@ class Services:
     availability: AvailabilityClient | None = None
     # Card payments (bulky waste); None: paid services cannot be booked here.
     payments: Payments | None = None
+    # Reminders and updates (core's port, notify behind it); None: not offered here.
+    subscriptions: Subscriptions | None = None
 
     def now(self) -> datetime:
         return london(self.clock())

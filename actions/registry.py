@@ -38,6 +38,7 @@ from actions.control import (
 from actions.handover import Handoff
 from actions.planning import AskPlanningQuery, PlanningStatus, ValidatePlanningForm
 from actions.questions import AnswerQuestion
+from actions.subscriptions import AskSubscribeContact, Subscribe, ValidateSubscribeForm
 from actions.waste import (
     AskBinType,
     AskDisputeReason,
@@ -92,6 +93,9 @@ ACTION_CLASSES = (
     Verify,
     ShowBalance,
     AnswerQuestion,
+    ValidateSubscribeForm,
+    AskSubscribeContact,
+    Subscribe,
 )
 
 
