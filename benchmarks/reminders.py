@@ -186,7 +186,8 @@ def run(engine, url: str, args: argparse.Namespace) -> int:  # type: ignore[no-u
         f"retrying {outcome.retrying}, failed {outcome.failed}"
     )
     print(f"round: {elapsed:.1f} s, {args.addresses / elapsed:.0f} reminders/s")
-    print(f"duplicates: {len(duplicates)}; skipped: {len(skipped)}; extra: {len(received - expected)}")
+    extra = received - expected
+    print(f"duplicates: {len(duplicates)}; skipped: {len(skipped)}; extra: {len(extra)}")
     ok = target(f"round of {args.addresses} in <= 60 s", elapsed <= 60)
     ok &= target("zero duplicates across the restart", not duplicates)
     ok &= target("zero skipped", not skipped and received == expected)
