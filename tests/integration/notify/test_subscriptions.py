@@ -174,3 +174,20 @@ def test_a_new_contact_is_confirmed_again_with_a_new_link(database) -> None:  # 
     texted = next(r for r in _rows(database) if r.channel == "sms")
     assert service.confirm(_token(texted), now=s.at(TUESDAY_7, 9, 3)) is not None
     assert service.run_due(now=s.at(TUESDAY_7, 18, 0) + timedelta(minutes=1)).queued == 1
+
+
+def test_the_command_queues_what_is_due_at_the_moment_it_is_given(database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.integration.core.test_cli import frontdoor
+
+    service = _service(database)
+    service.request(REQUEST, now=s.at(TUESDAY_7, 9, 0))
+    service.confirm(_token(_rows(database)[0]), now=s.at(TUESDAY_7, 9, 1))
+    env = {"FRONTDOOR_DATABASE_URL": database.url, "FRONTDOOR_SECRET_KEY": SECRET * 2,
+           "FRONTDOOR_ENVIRONMENT": "test", "FRONTDOOR_VAR_DIR": str(tmp_path)}  # fmt: skip
+    evening = s.at(TUESDAY_7, 18, 5).isoformat()
+    done = frontdoor("notify", "queue-due", "--at", evening, env=env, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "queued 1, already queued 0, errors 0"
+    assert next(r.idempotency_key for r in _rows(database)).endswith(":2026-04-08")
+    naive = frontdoor("notify", "queue-due", "--at", "2026-04-07T18:05", env=env, cwd=tmp_path)
+    assert naive.returncode == 2 and "time zone" in naive.stderr
