@@ -6,7 +6,8 @@ same message twice finds the first row. The key is also the provider's
 
 Subscriptions: one row per resident's request (personal data: the contact).
 Links carry ``public_id`` with its HMAC signature (``notify.subscriptions``);
-the signature is never stored. ``ended_at``
+the signature is never stored. ``address`` and ``postcode`` are the address as
+the resident chose it, so a round's reminders need no address look-up each. ``ended_at``
 is when the row stops being live: the confirmation deadline while pending,
 NULL while active, the moment of unsubscribing once ended; the retention purge
 deletes rows ended long enough ago (``privacy``).
@@ -52,6 +53,8 @@ subscriptions = Table(
     Column("contact", String(320), nullable=False),
     Column("language", String(2), nullable=False),
     Column("uprn", String(20), nullable=True),
+    Column("address", String(400), nullable=True),
+    Column("postcode", String(10), nullable=True),
     Column("case_reference", String(30), nullable=True),
     Column("bins", Boolean, nullable=False),
     Column("disruptions", Boolean, nullable=False),

@@ -24,6 +24,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
@@ -47,6 +48,7 @@ from notify.subtext import bin_label, joined, long_day, status_label, text_for
 
 CONFIRM_WITHIN = timedelta(days=7)
 BATCH = 200  # messages queued per transaction in a scheduler's run
+LOOKUPS = 4  # back-office look-ups in flight during a run
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _TOKEN = re.compile(r"[0-9a-f]{32}\.[A-Za-z0-9_-]{43}")
 
@@ -105,6 +107,8 @@ class Subscription:
     contact: str
     language: Language
     uprn: str | None
+    address: str | None  # one line, postcode last
+    postcode: str | None
     case_reference: str | None
     topics: frozenset[Topic]
     requested_at: datetime
@@ -128,12 +132,22 @@ def _record(row: RowMapping) -> Subscription:
         contact=row["contact"],
         language="cy" if row["language"] == "cy" else "en",
         uprn=row["uprn"],
+        address=row["address"],
+        postcode=row["postcode"],
         case_reference=row["case_reference"],
         topics=frozenset(topics),
         requested_at=row["requested_at"],
         confirmed_at=row["confirmed_at"],
         ended_at=row["ended_at"],
     )
+
+
+def _where(home: Property | None) -> dict[str, str | None]:
+    """The address as the resident chose it (shown in reminders, matched against
+    disruptions' areas), kept so a round needs no look-up per address."""
+    if home is None:
+        return {"address": None, "postcode": None}
+    return {"address": ", ".join((*home.address_lines, home.postcode)), "postcode": home.postcode}
 
 
 def _topic_columns(topics: Iterable[Topic]) -> dict[str, bool]:
@@ -196,19 +210,22 @@ class Subscriptions:
 
     # --- requests and links -----------------------------------------------------------
 
-    def check(self, request: SubscriptionRequest) -> SubscriptionRequest:
-        """The request with canonical values, or SubscriptionRefused naming the field."""
+    def check(self, request: SubscriptionRequest) -> tuple[SubscriptionRequest, Property | None]:
+        """The request with canonical values and its address (None without bins or
+        disruptions), or SubscriptionRefused naming the field."""
         if not request.topics:
             raise SubscriptionRefused("no_topic", "topics")
         contact = contact_for(request.channel, request.contact)
         uprn = request.uprn
+        home: Property | None = None
         if {"bins", "disruptions"} & request.topics:
             if not uprn:
                 raise SubscriptionRefused("address_needed", "uprn")
             try:
-                uprn = self.backoffice.properties.get_property(uprn).uprn
+                home = self.backoffice.properties.get_property(uprn)
             except (NotFound, InvalidReference):
                 raise SubscriptionRefused("unknown_address", "uprn") from None
+            uprn = home.uprn
             if not self.backoffice.waste.services(uprn):
                 raise SubscriptionRefused("unknown_address", "uprn")
         else:
@@ -221,11 +238,12 @@ class Subscriptions:
                 case_reference = self.backoffice.cases.get_case(request.case_reference).reference
             except (NotFound, InvalidReference):
                 raise SubscriptionRefused("unknown_case", "case_reference") from None
-        return replace(request, contact=contact, uprn=uprn, case_reference=case_reference)
+        checked = replace(request, contact=contact, uprn=uprn, case_reference=case_reference)
+        return checked, home
 
     def request(self, request: SubscriptionRequest, *, now: datetime) -> None:
         """Store the request as pending and queue its confirmation (nothing else)."""
-        request = self.check(request)
+        request, home = self.check(request)
         public_id = secrets.token_hex(16)
         with self.engine.begin() as conn:
             conn.execute(
@@ -236,6 +254,7 @@ class Subscriptions:
                     contact=request.contact,
                     language=request.language,
                     uprn=request.uprn,
+                    **_where(home),
                     case_reference=request.case_reference,
                     requested_at=now,
                     ended_at=now + CONFIRM_WITHIN,
@@ -296,7 +315,7 @@ class Subscriptions:
         found = self.find(token)
         if found is None or found.status == "ended":
             return None
-        wanted = self.check(
+        wanted, home = self.check(
             SubscriptionRequest(
                 channel=channel,
                 contact=contact,
@@ -308,7 +327,7 @@ class Subscriptions:
         )
         new_contact = (wanted.channel, wanted.contact) != (found.channel, found.contact)
         values: dict[str, object] = {"channel": wanted.channel, "contact": wanted.contact,
-                                     **_topic_columns(wanted.topics)}  # fmt: skip
+                                     **_where(home), **_topic_columns(wanted.topics)}  # fmt: skip
         public_id = found.public_id
         if new_contact:  # the old link must not confirm the new address: a new one
             public_id = secrets.token_hex(16)
@@ -406,17 +425,25 @@ class Subscriptions:
         if remind_for is not None:
             keys = [_bin_key(s, remind_for) for s in active if "bins" in s.topics]
             reminded = self.notifications.known(keys)
-        batch: list[Notification] = []
-        for subscription in active:
+
+        def due(subscription: Subscription) -> tuple[list[Notification], str]:
             bins_for = remind_for
             if bins_for is not None and _bin_key(subscription, bins_for) in reminded:
                 bins_for = None
             try:
-                batch.extend(self._due(subscription, bins_for, disruptions))
+                return list(self._due(subscription, bins_for, disruptions)), ""
             except BackOfficeError as exc:  # one record's problem never stops the round
-                outcome.errors.append(f"subscription {subscription.id}: {exc}")
-            if len(batch) >= BATCH:
-                self._flush(batch, outcome, now=now)
+                return [], f"subscription {subscription.id}: {exc}"
+
+        batch: list[Notification] = []
+        # the back office answers one address at a time: a few look-ups in flight
+        with ThreadPoolExecutor(max_workers=LOOKUPS) as pool:
+            for found, error in pool.map(due, active):
+                batch.extend(found)
+                if error:
+                    outcome.errors.append(error)
+                if len(batch) >= BATCH:
+                    self._flush(batch, outcome, now=now)
         self._flush(batch, outcome, now=now)
         outcome.already += len(reminded)
         return outcome
@@ -437,27 +464,22 @@ class Subscriptions:
     def _due(
         self, subscription: Subscription, remind_for: date | None, disruptions: list[Disruption]
     ) -> Iterable[Notification]:
-        home: Property | None = None
-        needs_home = ("bins" in subscription.topics and remind_for is not None) or (
-            "disruptions" in subscription.topics and disruptions
-        )
-        if subscription.uprn and needs_home:
-            home = self.backoffice.properties.get_property(subscription.uprn)
-        if home is not None and "bins" in subscription.topics and remind_for is not None:
-            message = self._bin_reminder(subscription, home, remind_for)
+        uprn, postcode = subscription.uprn, subscription.postcode
+        if uprn and "bins" in subscription.topics and remind_for is not None:
+            message = self._bin_reminder(subscription, uprn, remind_for)
             if message is not None:
                 yield message
-        if home is not None and "disruptions" in subscription.topics:
+        if postcode and "disruptions" in subscription.topics:
             for disruption in disruptions:
-                if any(references.postcode_in_area(home.postcode, a) for a in disruption.areas):
+                if any(references.postcode_in_area(postcode, a) for a in disruption.areas):
                     yield self._disruption(subscription, disruption)
         if "case" in subscription.topics and subscription.case_reference:
             yield from self._case_updates(subscription)
 
     def _bin_reminder(
-        self, subscription: Subscription, home: Property, day: date
+        self, subscription: Subscription, uprn: str, day: date
     ) -> Notification | None:
-        found = self.backoffice.waste.collections(home.uprn, start=day, end=day)
+        found = self.backoffice.waste.collections(uprn, start=day, end=day)
         if not found:
             return None
         lang = subscription.language
@@ -466,7 +488,7 @@ class Subscriptions:
         body = text["bin_body"].format(
             day=long_day(day, lang),
             bins=joined(bins, lang),
-            address=", ".join((*home.address_lines, home.postcode)),
+            address=subscription.address or "",
             them=text["them"] if len(bins) > 1 else text["it"],
         )
         subject = text["bin_subject"].format(council=self.settings.council_name)

@@ -26,6 +26,8 @@ def upgrade() -> None:
         sa.Column("contact", sa.String(320), nullable=False),
         sa.Column("language", sa.String(2), nullable=False),
         sa.Column("uprn", sa.String(20), nullable=True),
+        sa.Column("address", sa.String(400), nullable=True),
+        sa.Column("postcode", sa.String(10), nullable=True),
         sa.Column("case_reference", sa.String(30), nullable=True),
         sa.Column("bins", sa.Boolean(), nullable=False),
         sa.Column("disruptions", sa.Boolean(), nullable=False),
