@@ -41,6 +41,7 @@ from backoffice.calendar import london
 from backoffice.exceptions import BackOfficeError, BackOfficeUnavailable
 from backoffice.ports import BackOffice
 from frontdoor.contracts.availability import AvailabilityClient
+from frontdoor.subscriptions import Subscriptions
 from payments.journey import Payments
 
 logger = logging.getLogger("frontdoor.bot")
@@ -57,6 +58,7 @@ TASK_FORMS = {
     "planning": "planning_form",
     "verify": "verify_form",
     "report": "report_form",
+    "subscribe": "subscribe_form",
 }
 FORM_TASKS = {form: task for task, form in TASK_FORMS.items()}
 INTENT_TASKS = {
@@ -66,6 +68,7 @@ INTENT_TASKS = {
     "ask_case_status": "case",
     "ask_planning_status": "planning",
     "report_problem": "report",
+    "subscribe_reminders": "subscribe",
 }
 TASK_SLOTS = {
     "bin_day": (),
@@ -75,6 +78,7 @@ TASK_SLOTS = {
     "planning": ("planning_query",),
     "verify": ("verify_reference", "verify_postcode", "verify_fact"),
     "report": ("problem_kind", "problem_location", "problem_description"),
+    "subscribe": ("subscribe_contact",),
 }
 
 
@@ -92,6 +96,8 @@ class Services:
     availability: AvailabilityClient | None = None
     # Card payments (bulky waste); None: paid services cannot be booked here.
     payments: Payments | None = None
+    # Reminders and updates (core's port, notify behind it); None: not offered here.
+    subscriptions: Subscriptions | None = None
 
     def now(self) -> datetime:
         return london(self.clock())

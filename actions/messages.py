@@ -65,7 +65,32 @@ TASK_LABELS = {
     "planning": "the planning application",
     "report": "your problem report",
     "verify": "the security check",
+    "subscribe": "setting up your reminders",
 }
+SUBSCRIBE_ASK_CONTACT = (
+    "I can send you a reminder the evening before your bin day, and tell you about "
+    "disruptions to collections where you live. What email address or UK mobile number "
+    "should I send them to?"
+)
+SUBSCRIBE_BAD_CONTACT = (
+    "That doesn't look like an email address or a UK mobile number. Please type one, "
+    "like name@example.com or 07700 900123."
+)
+SUBSCRIBE_CHECK_INBOX = (
+    "Check your inbox: I've sent a message to {contact}. Follow the link in it to confirm. "
+    "Nothing else is sent until you do, and every message has a link to stop them."
+)
+SUBSCRIBE_CHECK_PHONE = (
+    "Check your phone: I've sent a text to {contact}. Follow the link in it to confirm. "
+    "Nothing else is sent until you do, and every message has a link to stop them."
+)
+SUBSCRIBE_UNKNOWN_ADDRESS = (
+    "Sorry, we don't collect bins from that address, so I can't set up reminders for it."
+)
+SUBSCRIBE_UNAVAILABLE = (
+    "Sorry, I can't set up reminders here right now. You can subscribe on our website's "
+    "reminders page."
+)
 SYSTEM_DOWN = (
     "Sorry, I can't reach the council's system right now, so I can't do that at the moment. "
     "Please try again later, or talk to a person."

@@ -59,6 +59,33 @@ NO_WORDS = (
 OK_WHAT_NEXT = "Iawn. Beth hoffech chi ei wneud?"
 RESUME = "Nawr, yn ôl at {task}."
 PAUSE = "Gadewch i ni wneud hynny'n gyntaf. Wedyn fe awn ni'n ôl at {task}."
+SUBSCRIBE_ASK_CONTACT = (
+    "Gallaf anfon nodyn atgoffa atoch y noson cyn eich diwrnod biniau, a dweud wrthych am "
+    "darfu ar gasgliadau lle rydych chi'n byw. I ba gyfeiriad e-bost neu rif ffôn symudol "
+    "yn y DU y dylwn eu hanfon?"
+)
+SUBSCRIBE_BAD_CONTACT = (
+    "Nid yw hwnnw'n edrych fel cyfeiriad e-bost na rhif ffôn symudol yn y DU. Teipiwch un, "
+    "fel enw@example.com neu 07700 900123."
+)
+SUBSCRIBE_CHECK_INBOX = (
+    "Gwiriwch eich mewnflwch: rwyf wedi anfon neges at {contact}. Dilynwch y ddolen ynddi i "
+    "gadarnhau. Nid oes dim arall yn cael ei anfon nes i chi wneud hynny, ac mae gan bob "
+    "neges ddolen i'w hatal."
+)
+SUBSCRIBE_CHECK_PHONE = (
+    "Gwiriwch eich ffôn: rwyf wedi anfon neges destun at {contact}. Dilynwch y ddolen ynddi "
+    "i gadarnhau. Nid oes dim arall yn cael ei anfon nes i chi wneud hynny, ac mae gan bob "
+    "neges ddolen i'w hatal."
+)
+SUBSCRIBE_UNKNOWN_ADDRESS = (
+    "Mae'n ddrwg gen i, nid ydym yn casglu biniau o'r cyfeiriad hwnnw, felly ni allaf "
+    "drefnu nodiadau atgoffa ar ei gyfer."
+)
+SUBSCRIBE_UNAVAILABLE = (
+    "Mae'n ddrwg gen i, ni allaf drefnu nodiadau atgoffa yma ar hyn o bryd. Gallwch "
+    "danysgrifio ar dudalen nodiadau atgoffa ein gwefan."
+)
 TASK_LABELS = {
     "bin_day": "wirio diwrnod eich bin",
     "missed_bin": "eich adroddiad am fin a fethwyd",
@@ -67,6 +94,7 @@ TASK_LABELS = {
     "planning": "y cais cynllunio",
     "report": "eich adroddiad am broblem",
     "verify": "y gwiriad diogelwch",
+    "subscribe": "trefnu eich nodiadau atgoffa",
 }
 SYSTEM_DOWN = (
     "Mae'n ddrwg gen i, alla i ddim cyrraedd system y cyngor ar hyn o bryd, felly alla i "

@@ -45,6 +45,7 @@ from actions.reports import (
     SubmitReport,
     ValidateReportForm,
 )
+from actions.subscriptions import AskSubscribeContact, Subscribe, ValidateSubscribeForm
 from actions.waste import (
     AskBinType,
     AskDisputeReason,
@@ -104,6 +105,9 @@ ACTION_CLASSES = (
     Verify,
     ShowBalance,
     AnswerQuestion,
+    ValidateSubscribeForm,
+    AskSubscribeContact,
+    Subscribe,
 )
 
 

@@ -56,6 +56,7 @@ from frontdoor.db import database_status, make_engine
 from frontdoor.exceptions import FrontdoorError
 from frontdoor.metrics import METRICS_PATH
 from frontdoor.secrets import BOT_SECRET_HEADER, same_secret
+from frontdoor.subscriptions import Subscriptions
 from payments.journey import Payments
 from payments.settings import payments_from
 
@@ -78,9 +79,16 @@ def build_services(
     answers: AnswerLog | None = None,
     availability: AvailabilityClient | None = None,
     payments: Payments | None = None,
+    subscriptions: Subscriptions | None = None,
 ) -> Services:
     """Wire the real adapters, or the ones a test passes in."""
-    if backoffice is None or verification_store is None or answers is None or payments is None:
+    if (
+        backoffice is None
+        or verification_store is None
+        or answers is None
+        or payments is None
+        or subscriptions is None
+    ):
         engine = engine or make_engine(settings.database_url)
     if backoffice is None:
         # the demo CRM, with problem reports sent on through Open311 when so configured
@@ -106,6 +114,8 @@ def build_services(
     now = clock or (lambda: datetime.now(UTC))
     if payments is None:
         payments = payments_from(engine, backoffice.bulky, now)
+    if subscriptions is None:
+        subscriptions = subscriptions_for(engine, settings)
     verifier = Verifier(
         verification_store,
         backoffice,
@@ -127,7 +137,20 @@ def build_services(
         answers=answers,
         availability=availability,
         payments=payments,
+        subscriptions=subscriptions,
     )
+
+
+def subscriptions_for(engine: Any, settings: BotSettings) -> Subscriptions | None:
+    """Core's subscriptions port from the registry (the bot never imports notify).
+    Its links are signed with the instance secret: without one the bot says the
+    website's page is the way to subscribe, and the rest of the bot works."""
+    if not settings.secret_value("secret_key"):
+        logger.warning("FRONTDOOR_SECRET_KEY is not set: the bot cannot set up reminders")
+        return None
+    from frontdoor.components import subscriptions
+
+    return subscriptions(engine)
 
 
 def create_app(

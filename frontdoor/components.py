@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from frontdoor.jobs import Job
 from frontdoor.notifications import Notifications
+from frontdoor.subscriptions import Subscriptions
 
 
 class Seeder(Protocol):
@@ -147,11 +148,13 @@ def staff_routers() -> tuple[Any, ...]:
 def site_routers() -> tuple[Any, ...]:
     """Public pages other components add to the council's website (the knowledge
     service's site look): the payment pages (demo payment page, return URL);
-    the report-a-problem form and "where is my request?"."""
+    the report-a-problem form and "where is my request?"; the subscription form
+    and the pages its messages link to."""
+    import notify.site
     import payments.web
     import reports.web
 
-    return (payments.web.router, reports.web.router)
+    return (payments.web.router, reports.web.router, notify.site.router)
 
 
 def site_body_rules() -> tuple[Any, ...]:
@@ -170,18 +173,43 @@ def notifications(engine: Engine) -> Notifications:
     return notify.outbox.OutboxNotifications(engine)
 
 
+def subscriptions(engine: Engine) -> Subscriptions:
+    """Core's subscriptions port (``frontdoor.subscriptions``) as notify provides it,
+    on the demo back office, naming the council from the knowledge settings: what
+    the bot's actions use to subscribe a resident (they never import notify)."""
+    from backoffice.sql import demo_backoffice
+    from knowledge.settings import KnowledgeSettings
+    from notify.settings import SubscriptionSettings, subscriptions_from
+
+    settings = SubscriptionSettings.load()
+    return subscriptions_from(
+        engine,
+        demo_backoffice(engine),
+        council_name=KnowledgeSettings.load().council_name,
+        secret=settings.require_secret("secret_key"),
+        settings=settings,
+    )
+
+
 def scheduled_jobs() -> tuple[Job, ...]:
     """What the stack's scheduler runs (``frontdoor.jobs``): the retention purge,
-    the knowledge base's review reminders, then the sender, so a reminder queued
-    in one turn is on its way in the same turn; and the payment holds' sweep."""
+    the knowledge base's review reminders and residents' subscriptions (bin days,
+    disruptions, case updates), then the sender, so a message queued in one turn
+    is on its way in the same turn; and the payment holds' sweep."""
     from datetime import timedelta
 
     import knowledge.jobs
     import notify.jobs
     import payments.jobs
     import privacy.jobs
+    from knowledge.settings import KnowledgeSettings
 
     purge = privacy.jobs.purge_job()
     reminders = knowledge.jobs.reminders_job(notifications)
+    council_name = KnowledgeSettings.load().council_name
+    subscribed = notify.jobs.subscriptions_job(
+        every=timedelta(minutes=5), council_name=council_name
+    )
     sender = notify.jobs.send_due_job(every=timedelta(minutes=1))
-    return (purge, reminders, sender, payments.jobs.sweep_job(every=timedelta(minutes=5)))
+    sweep = payments.jobs.sweep_job(every=timedelta(minutes=5))
+    return (purge, reminders, subscribed, sender, sweep)

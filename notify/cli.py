@@ -59,3 +59,50 @@ def outbox_command(
         typer.echo(f"{listed.total} message(s)" + (f" {status}" if status else ""))
 
     run()
+
+
+@app.command("queue-due")
+def queue_due_command(
+    at: Annotated[
+        str | None,
+        typer.Option(help="Run as if it were this moment (ISO 8601 with a zone), for checks."),
+    ] = None,
+) -> None:
+    """Queue residents' due messages now (what the scheduler's subscriptions job does):
+    bin-day reminders from the reminder time the evening before, disruptions, case
+    updates. Each is queued once, however often this runs."""
+    from datetime import datetime
+
+    from backoffice import demo_backoffice
+    from frontdoor.clock import system_clock
+    from frontdoor.commands import common_engine, fail, guarded
+    from knowledge.settings import KnowledgeSettings
+    from notify.settings import SubscriptionSettings, subscriptions_from
+
+    @guarded
+    def run() -> None:
+        now = system_clock()
+        if at is not None:
+            try:
+                now = datetime.fromisoformat(at)
+            except ValueError:
+                fail(
+                    f"--at must be an ISO 8601 moment, like 2026-12-07T18:05+00:00: {at!r}", code=2
+                )
+            if now.tzinfo is None:
+                fail("--at needs a time zone, like 2026-12-07T18:05+00:00", code=2)
+        settings = SubscriptionSettings.load()
+        engine = common_engine()
+        service = subscriptions_from(
+            engine,
+            demo_backoffice(engine),
+            council_name=KnowledgeSettings.load().council_name,
+            secret=settings.require_secret("secret_key"),
+            settings=settings,
+        )
+        outcome = service.run_due(now=now)
+        typer.echo(outcome.line())
+        for error in outcome.errors[:20]:
+            typer.echo(f"  {error}", err=True)
+
+    run()

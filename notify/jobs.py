@@ -1,5 +1,6 @@
-"""The sender as one of the stack scheduler's jobs (``frontdoor.jobs``): whatever is
-due in the outbox (new messages, retries, a dead worker's leases) is sent."""
+"""Notify's jobs in the stack's scheduler (``frontdoor.jobs``): the subscriptions'
+due messages are queued, and the sender sends whatever is due in the outbox
+(new messages, retries, a dead worker's leases)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import timedelta
 
 from sqlalchemy.engine import Engine
 
+from backoffice import demo_backoffice
 from frontdoor.clock import Clock
 from frontdoor.jobs import Job
 from notify.sender import send_due
-from notify.settings import notifier_from
+from notify.settings import SubscriptionSettings, notifier_from, subscriptions_from
 
 
 def send_due_job(*, every: timedelta) -> Job:
@@ -24,3 +26,24 @@ def send_due_job(*, every: timedelta) -> Job:
         )
 
     return Job("notifications", every, run)
+
+
+def subscriptions_job(*, every: timedelta, council_name: str) -> Job:
+    """Queue residents' due messages (bin-day reminders from the reminder time the
+    evening before, disruptions, case updates), each under its idempotency key."""
+    settings = SubscriptionSettings.load()
+    secret = settings.secret_value("secret_key")
+
+    def run(engine: Engine, clock: Clock) -> str:
+        if not secret:  # links cannot be signed; the website refuses subscriptions too
+            return "FRONTDOOR_SECRET_KEY is not set: no subscriptions can be served"
+        service = subscriptions_from(
+            engine,
+            demo_backoffice(engine),
+            council_name=council_name,
+            secret=secret,
+            settings=settings,
+        )
+        return service.run_due(now=clock()).line()
+
+    return Job("subscriptions", every, run)

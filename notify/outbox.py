@@ -15,6 +15,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Engine, RowMapping
 from sqlalchemy.exc import IntegrityError
 
@@ -101,6 +103,49 @@ def enqueue(engine: Engine, message: Message, *, now: datetime) -> tuple[OutboxR
     row = get(engine, message.reference)
     assert row is not None
     return row, created
+
+
+def enqueue_many(engine: Engine, messages: Sequence[Message], *, now: datetime) -> int:
+    """Put every message in the outbox in one transaction; returns how many were new.
+    A key already there is skipped, as :func:`enqueue` would (``ON CONFLICT DO
+    NOTHING`` covers a concurrent run): a scheduler's round costs one commit,
+    not one per message."""
+    for message in messages:
+        _validate(message)
+    there = known_keys(engine, [m.reference for m in messages])
+    fresh = {m.reference: m for m in messages if m.reference not in there}
+    if not fresh:
+        return 0
+    rows = [
+        {
+            "idempotency_key": m.reference,
+            "channel": m.channel,
+            "template_id": m.template_id,
+            "recipient": m.recipient,
+            "personalisation": json.dumps(m.personalisation, sort_keys=True),
+            "status": "queued",
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in fresh.values()
+    ]
+    make = postgresql_insert if engine.dialect.name == "postgresql" else sqlite_insert
+    statement = make(outbox).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    with engine.begin() as conn:  # a concurrent run's rows are skipped, not duplicated
+        conn.execute(statement, rows)
+    return len(fresh)
+
+
+def known_keys(engine: Engine, keys: Sequence[str]) -> set[str]:
+    """Which of ``keys`` are already in the outbox."""
+    found: set[str] = set()
+    with engine.connect() as conn:
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            column = outbox.c.idempotency_key
+            found |= set(conn.scalars(select(column).where(column.in_(chunk))))
+    return found
 
 
 def get(engine: Engine, key: str) -> OutboxRow | None:
@@ -203,12 +248,23 @@ class OutboxNotifications:
         self.engine = engine
 
     def enqueue(self, notification: Notification, *, now: datetime) -> bool:
-        message = Message(
-            notification.channel,
-            notification.template,
-            notification.recipient,
-            notification.key,
-            dict(notification.personalisation),
-        )
-        _, created = enqueue(self.engine, message, now=now)
+        _, created = enqueue(self.engine, _message(notification), now=now)
         return created
+
+    def enqueue_all(self, notifications: Sequence[Notification], *, now: datetime) -> int:
+        """Queue them all in one transaction; how many were new."""
+        return enqueue_many(self.engine, [_message(n) for n in notifications], now=now)
+
+    def known(self, keys: Sequence[str]) -> set[str]:
+        """Which of these idempotency keys were queued already."""
+        return known_keys(self.engine, keys)
+
+
+def _message(notification: Notification) -> Message:
+    return Message(
+        notification.channel,
+        notification.template,
+        notification.recipient,
+        notification.key,
+        dict(notification.personalisation),
+    )

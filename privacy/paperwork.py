@@ -51,6 +51,12 @@ PURPOSE = {
         "Public task (UK GDPR 6(1)(e))",
         "Admins (the outbox page); the DPO for requests",
     ),
+    "subscriptions": (
+        "To send the reminders and updates a resident asked for, and only after they "
+        "confirmed (double opt-in); every message can stop them",
+        "Consent (UK GDPR 6(1)(a))",
+        "Nobody routinely (admins see the messages in the outbox); the DPO for requests",
+    ),
     "audit_log": (
         "To show who accessed personal data (accountability, UK GDPR 5(2))",
         "Legal obligation (UK GDPR 6(1)(c))",

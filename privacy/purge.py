@@ -161,6 +161,18 @@ def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
             "manylion cudd y mae camerâu'n eu hychwanegu)",
             "i chi eu hanfon",
         ),
+        DataClass(
+            "subscriptions",
+            "Your subscriptions to reminders and updates (your email address or mobile number, "
+            "your address and what you asked us to tell you about)",
+            timedelta(days=settings.retention_subscriptions_days),
+            "you unsubscribe, or the time to confirm a request you did not confirm runs out",
+            "Eich tanysgrifiadau i nodiadau atgoffa a diweddariadau (eich cyfeiriad e-bost neu "
+            "rif ffôn symudol, eich cyfeiriad a'r hyn y gwnaethoch ofyn i ni ddweud wrthych "
+            "amdano)",
+            "i chi ddad-danysgrifio, neu i'r amser i gadarnhau cais na wnaethoch ei gadarnhau "
+            "ddod i ben",
+        ),
     )
 
 

@@ -39,6 +39,14 @@ class PrivacySettings(CommonSettings):
         description="Photos residents send with a problem report (cleaned of their metadata), "
         "counted from when they were sent.",
     )
+    retention_subscriptions_days: int = Field(
+        default=30,
+        ge=1,
+        description="Residents' subscriptions to reminders and updates (their email address or "
+        "mobile number, address and what they asked for), counted from unsubscribing, or from "
+        "the end of the 7 days to confirm a request never confirmed; a subscription in use is "
+        "never purged.",
+    )
     retention_audit_days: int = Field(
         default=2192, ge=365, description="The audit log of staff access (six years)."
     )

@@ -398,6 +398,8 @@ SIMPLE_CLASSES: dict[str, tuple[Table, str]] = {
     "verification_attempts": (bot.verification_attempts, "attempted_at"),
     "audit_log": (cast(Table, AuditEntry.__table__), "at"),
     "report_photos": (rp.photos, "created_at"),
+    # ended_at: the unsubscribing, or a pending request's deadline; NULL (in use) never
+    "subscriptions": (nt.subscriptions, "ended_at"),
 }
 
 
@@ -418,6 +420,7 @@ class Identity:
     conversation_ids: set[str]
     phones: set[str] = field(default_factory=set)  # national form, digits only: 07700900123
     notification_ids: set[int] = field(default_factory=set)  # notify's outbox rows to them
+    subscription_ids: set[int] = field(default_factory=set)  # notify's subscriptions of them
 
     @property
     def empty(self) -> bool:
@@ -427,6 +430,7 @@ class Identity:
             or self.cases
             or self.conversation_ids
             or self.notification_ids
+            or self.subscription_ids
         )
 
 
@@ -589,6 +593,7 @@ class SubjectStore:
                     if raw and (p := national_phone(raw))
                 }
             found.notification_ids |= set(conn.scalars(self._notifications_to(found)))
+            found.subscription_ids |= set(conn.scalars(self._subscriptions_of(found)))
             found.conversation_ids |= set(
                 conn.scalars(select(ho.conversations.c.id).where(self._conversation_match(found)))
             )
@@ -603,6 +608,18 @@ class SubjectStore:
             or_(
                 and_(out.channel == "email", func.lower(out.recipient).in_(found.emails)),
                 and_(out.channel == "sms", _squeezed(out.recipient).in_(phones)),
+            )
+        )
+
+    @staticmethod
+    def _subscriptions_of(found: Identity) -> Any:
+        """Notify's subscriptions by one of the subject's emails or phones (the
+        subscriptions keep phones in national form, digits only)."""
+        sub = nt.subscriptions.c
+        return select(sub.id).where(
+            or_(
+                and_(sub.channel == "email", func.lower(sub.contact).in_(found.emails)),
+                and_(sub.channel == "sms", sub.contact.in_(found.phones)),
             )
         )
 
@@ -675,6 +692,12 @@ class SubjectStore:
                     .where(nt.outbox.c.id.in_(sorted(found.notification_ids)))
                     .order_by(nt.outbox.c.id),
                 ),
+                "subscriptions": _dicts(
+                    conn,
+                    select(nt.subscriptions)
+                    .where(nt.subscriptions.c.id.in_(sorted(found.subscription_ids)))
+                    .order_by(nt.subscriptions.c.id),
+                ),
                 "audit_entries": _dicts(
                     conn,
                     select(AUDIT)
@@ -695,7 +718,8 @@ class SubjectStore:
     def erase(self, found: Identity) -> dict[str, int]:
         """Delete the conversations (their messages, transcripts, assignments go with
         them), the bot's verification records and answer log, the gaps they left, and
-        the emails and texts sent to them (one still waiting to go is not sent)."""
+        the emails and texts sent to them (one still waiting to go is not sent) and
+        their subscriptions (nothing more is sent)."""
         ids = sorted(found.conversation_ids)
         removed: dict[str, int] = {}
         with self.engine.begin() as conn:
@@ -720,6 +744,11 @@ class SubjectStore:
             ).rowcount
             removed["notifications"] = conn.execute(
                 delete(nt.outbox).where(nt.outbox.c.id.in_(sorted(found.notification_ids)))
+            ).rowcount
+            removed["subscriptions"] = conn.execute(
+                delete(nt.subscriptions).where(
+                    nt.subscriptions.c.id.in_(sorted(found.subscription_ids))
+                )
             ).rowcount
         return removed
 

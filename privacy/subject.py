@@ -156,6 +156,7 @@ _TITLES = {
     "content_gaps": "Questions the assistant could not answer",
     "bot_answers": "Questions the assistant answered from a page, and whether it helped",
     "notifications": "Emails and text messages sent to you",
+    "subscriptions": "Your subscriptions to reminders and updates",
     "audit_entries": "Council staff who accessed your information",
 }
 

@@ -51,6 +51,7 @@ STORE_TITLES = {
     "content_gaps": "Questions the assistant could not answer",
     "bot_answers": "Questions the assistant answered from a page",
     "notifications": "Emails and text messages sent to them",
+    "subscriptions": "Their subscriptions to reminders and updates",
     "audit_entries": "Staff who accessed the information",
 }
 Reference = Annotated[str, Query(max_length=400)]

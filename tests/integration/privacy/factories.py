@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import Engine, insert
 from sqlalchemy.orm import Session
@@ -183,3 +183,33 @@ def resident(engine: Engine, *, phone: str | None = None) -> None:
         db.flush()
         db.add(bo.CouncilTaxHolderRow(reference="CT40012345", resident_id="R0001", position=1))
         db.commit()
+
+
+def subscription(
+    engine: Engine,
+    *,
+    status: str,
+    ended_at: datetime | None,
+    contact: str = "alex.smith@example.org",
+    channel: str = "email",
+) -> None:
+    """One of notify's subscriptions; ``ended_at``: unsubscribed then, or (pending) the
+    deadline to confirm; None while in use."""
+    with engine.begin() as conn:
+        conn.execute(
+            insert(nt.subscriptions).values(
+                public_id=uuid.uuid4().hex,
+                status=status,
+                channel=channel,
+                contact=contact,
+                language="en",
+                uprn="100000000001",
+                case_reference=None,
+                bins=True,
+                disruptions=False,
+                case_updates=False,
+                requested_at=ended_at or datetime(2026, 1, 1, tzinfo=UTC),
+                confirmed_at=None,
+                ended_at=ended_at,
+            )
+        )

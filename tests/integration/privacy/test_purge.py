@@ -165,6 +165,7 @@ def test_the_command_prints_each_class(world, tmp_path):
         "notifications",
         "audit_log",
         "report_photos",
+        "subscriptions",
     ]
     assert "would delete" in result.stdout
     env = {"FRONTDOOR_DATABASE_URL": database.url}

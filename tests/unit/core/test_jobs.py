@@ -34,11 +34,19 @@ def test_each_job_runs_at_its_interval_and_a_failure_stops_no_other():
     assert ran == ["often", "hourly", "often", "often", "hourly"]
 
 
-def test_the_registry_lists_the_purge_the_reminders_the_sender_and_the_sweep(monkeypatch, tmp_path):
+def test_the_registry_lists_the_purge_the_reminders_the_subscriptions_the_sender_and_the_sweep(
+    monkeypatch, tmp_path
+):
     from frontdoor.components import scheduled_jobs
 
     monkeypatch.setenv("FRONTDOOR_ENVIRONMENT", "test")
     monkeypatch.setenv("FRONTDOOR_VAR_DIR", str(tmp_path))
     monkeypatch.setenv("FRONTDOOR_SECRET_KEY", secrets.token_urlsafe(48))
     names = [job.name for job in scheduled_jobs()]
-    assert names == ["privacy purge", "review reminders", "notifications", "payment holds"]
+    assert names == [
+        "privacy purge",
+        "review reminders",
+        "subscriptions",
+        "notifications",
+        "payment holds",
+    ]
