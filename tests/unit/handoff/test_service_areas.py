@@ -12,11 +12,13 @@ from frontdoor.contracts.service_areas import (
     TEAM_SLUGS,
     team_for_area,
 )
+from frontdoor.profile import load_profile
 from handoff import seed
 from handoff.routing import WELSH_SKILL, TeamInfo, team_for
 
 SEEDED = [
-    TeamInfo(slug, name, frozenset(skills.split(","))) for slug, name, skills, _hours in seed.TEAMS
+    TeamInfo(slug, name, frozenset(skills.split(",")))
+    for slug, name, skills, _hours in seed.teams_of(load_profile())
 ]
 EVERY_AREA = [(area, team.slug) for team in service_areas.TEAMS for area in team.areas]
 
@@ -28,7 +30,7 @@ def test_the_handoff_service_seeds_each_teams_skills_from_the_one_list():
     ]
     # ... and one list of Welsh speakers, whom no service area routes to.
     assert speakers.skills == {WELSH_SKILL} and speakers.slug not in TEAM_SLUGS
-    assert set(seed.HOURS) == set(TEAM_SLUGS) and DEFAULT_TEAM in TEAM_SLUGS
+    assert set(seed.hours_of(load_profile())) == set(TEAM_SLUGS) and DEFAULT_TEAM in TEAM_SLUGS
 
 
 @pytest.mark.parametrize(("area", "slug"), EVERY_AREA)
