@@ -84,8 +84,12 @@ def build_services(
         engine = engine or make_engine(settings.database_url)
     if backoffice is None:
         from backoffice import demo_backoffice
+        from backoffice.bulky_rules import price_list_from
 
-        backoffice = demo_backoffice(engine)
+        # the council's fee table prices every quote, hold and booking
+        backoffice = demo_backoffice(
+            engine, bulky_prices=price_list_from(settings.council.fees.bulky_waste)
+        )
     if verification_store is None:
         verification_store = SqlVerificationStore(engine)
     if answers is None:
@@ -104,7 +108,7 @@ def build_services(
         )
     now = clock or (lambda: datetime.now(UTC))
     if payments is None:
-        payments = payments_from(engine, backoffice.bulky, now)
+        payments = payments_from(engine, backoffice.bulky, now, council=settings.council)
     verifier = Verifier(
         verification_store,
         backoffice,

@@ -9,8 +9,8 @@ code reads these and names no council.
 
 ``FRONTDOOR_PROFILE=path`` chooses the file; the default is the demo council's,
 shipped at ``profiles/bramblefield.toml``. A missing or wrong field stops
-start-up with one line naming it: ``frontdoor profile: contact.phone: Field
-required`` (:func:`load_profile` raises a ``ConfigurationError``);
+start-up with one line naming it: ``council profile council.toml: contact.phone:
+Field required`` (:func:`load_profile` raises a ``ConfigurationError``);
 ``frontdoor profile check [path]`` prints the same problems, one a line.
 """
 
@@ -226,7 +226,7 @@ def load_profile(path: Path | str | None = None) -> CouncilProfile:
     try:
         stamp = chosen.stat().st_mtime_ns
     except OSError:
-        raise ConfigurationError(f"frontdoor profile: {chosen}: no such file") from None
+        raise ConfigurationError(f"council profile {chosen}: no such file") from None
     return _cached(chosen.resolve(), stamp)
 
 
@@ -235,11 +235,13 @@ def _cached(path: Path, _stamp: int) -> CouncilProfile:
     try:
         return read_profile(path)
     except ValidationError as exc:
-        raise ConfigurationError(f"frontdoor profile: {describe_profile_error(exc)}") from None
+        raise ConfigurationError(
+            f"council profile {path.name}: {describe_profile_error(exc)}"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigurationError(f"frontdoor profile: {path.name}: {exc}") from None
+        raise ConfigurationError(f"council profile {path.name}: {exc}") from None
     except OSError as exc:
-        raise ConfigurationError(f"frontdoor profile: {path}: {exc.strerror}") from None
+        raise ConfigurationError(f"council profile {path}: {exc.strerror}") from None
 
 
 def check_profile(path: Path | str | None = None) -> list[str]:

@@ -58,9 +58,9 @@ def seed(
     progress: Any = None,
     profile: CouncilProfile | None = None,
 ) -> str:
-    teams = teams_of(profile or CommonSettings.load().council)
-    bar = progress("handoff teams", len(teams) + len(MEMBERSHIPS)) if progress else None
-    for order, (slug, name, skills, hours) in enumerate(teams):
+    chat_teams = teams_of(profile or CommonSettings.load().council)
+    bar = progress("handoff teams", len(chat_teams) + len(MEMBERSHIPS)) if progress else None
+    for order, (slug, name, skills, hours) in enumerate(chat_teams):
         seeding.add_team(
             session, slug=slug, name=name, skills=skills, opening_hours=hours, sort_order=order
         )
@@ -81,4 +81,4 @@ def seed(
     if bar:
         bar.close()
     session.flush()
-    return f"handoff: {len(teams)} teams, {members} advisor team memberships"
+    return f"handoff: {len(chat_teams)} teams, {members} advisor team memberships"

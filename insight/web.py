@@ -157,7 +157,7 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
     info: SessionInfo | None = request.app.state.accounts.current(request)
     settings = request.app.state.settings
     context = {
-        "council_name": getattr(settings, "council_name", "Bramblefield District Council"),
+        "council_name": settings.council.council.name.en,
         "staff": info.user if info else None,
         "csrf_token": info.csrf_token if info else "",
         "is_supervisor": bool(info and info.user.has_role(Role.SUPERVISOR)),

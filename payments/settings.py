@@ -23,7 +23,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from sqlalchemy.engine import Engine
 
+from backoffice.bulky_rules import price_list_from
 from backoffice.ports import BulkyWaste
+from frontdoor.profile import CouncilProfile
 from frontdoor.ratelimit import RateLimit
 from frontdoor.stack import StackSettings
 from payments.demo import DemoPay
@@ -74,8 +76,11 @@ def payments_from(
     *,
     settings: PaymentsSettings | None = None,
     environ: Mapping[str, str] | None = None,
+    council: CouncilProfile | None = None,
 ) -> Payments:
+    """``council``: the profile whose fee table is charged (default: the settings')."""
     settings = settings or PaymentsSettings.load(environ)
+    fees = (council or settings.council).fees
     return Payments(
         engine,
         provider_from(settings, engine, clock),
@@ -83,4 +88,5 @@ def payments_from(
         clock=clock,
         return_url=f"{settings.site_url}/pay/return",
         hold_minutes=settings.payments_hold_minutes,
+        bulky_prices=price_list_from(fees.bulky_waste),
     )
