@@ -13,6 +13,7 @@ import contextvars
 import os
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Self
 
@@ -34,7 +35,7 @@ from pydantic_settings import (
 )
 
 from frontdoor.exceptions import ConfigurationError
-from frontdoor.profile import CouncilProfile, load_profile
+from frontdoor.profile import PROFILE_ENV, CouncilProfile, load_profile
 from frontdoor.secrets import SECRET_FIELDS, check_secrets, read_secrets_file, secrets_file
 
 ENV_PREFIX = "FRONTDOOR_"
@@ -284,6 +285,17 @@ def describe_validation_error(exc: ValidationError) -> str:
             continue
         parts.append(f"{ENV_PREFIX}{'_'.join(location).upper()}: {message}")
     return "; ".join(parts) or str(exc)
+
+
+def environment_profile() -> CouncilProfile:
+    """The council profile ``FRONTDOOR_PROFILE`` names in the environment or ``.env``,
+    for code that holds no settings (cheap: the file is read once per version)."""
+    return load_profile(_profile_path(os.environ.get(PROFILE_ENV)))
+
+
+@lru_cache(maxsize=4)
+def _profile_path(_environment_value: str | None) -> Path | None:
+    return CommonSettings.load().profile
 
 
 def project_root() -> Path:

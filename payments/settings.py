@@ -90,3 +90,12 @@ def payments_from(
         hold_minutes=settings.payments_hold_minutes,
         bulky_prices=price_list_from(fees.bulky_waste),
     )
+
+
+def council_bulky(engine: Engine, settings: PaymentsSettings | None = None) -> BulkyWaste:
+    """The back office's bulky waste priced by the council profile's fee table, so a
+    late success rebooked after its hold lapsed costs what was paid."""
+    from backoffice import demo_backoffice
+
+    fees = (settings or PaymentsSettings.load()).council.fees
+    return demo_backoffice(engine, bulky_prices=price_list_from(fees.bulky_waste)).bulky

@@ -13,12 +13,12 @@ Opening hours and members are the handoff service's own business, not here.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from frontdoor.profile import PROFILE_ENV, CouncilProfile, load_profile
+from frontdoor.profile import CouncilProfile
+from frontdoor.settings import environment_profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ def teams_of(profile: CouncilProfile) -> tuple[Team, ...]:
 
 def default_teams() -> tuple[Team, ...]:
     """The teams of the profile the environment names (``FRONTDOOR_PROFILE``)."""
-    return teams_of(load_profile(os.environ.get(PROFILE_ENV) or None))
+    return teams_of(environment_profile())
 
 
 def __getattr__(name: str) -> Any:
