@@ -3,6 +3,7 @@ missing or wrong field stops start-up with one line naming it."""
 
 from __future__ import annotations
 
+import secrets
 import tomllib
 from pathlib import Path
 
@@ -160,3 +161,23 @@ def test_another_councils_teams_route_its_areas_and_keep_their_hours() -> None:
         "mon-fri 08:00-16:00",
     )
     assert seeded[-1] == ("cymraeg", "Welsh speakers", "cy", "mon-thu 10:00-15:00")
+
+
+def test_insight_costs_are_the_profiles_unless_a_variable_overrides_one() -> None:
+    from handoff.settings import HandoffSettings
+
+    keys = {
+        f"FRONTDOOR_{name}": secrets.token_urlsafe(48)
+        for name in ("SECRET_KEY", "IDENTITY_SIGNING_KEY", "BOT_SECRET")
+    }
+    demo = HandoffSettings.load(keys).insight_costs()
+    assert (demo.face_to_face, demo.phone, demo.online) == (8.62, 2.83, 0.15)
+    costs = HandoffSettings.load(
+        {
+            **keys,
+            "FRONTDOOR_PROFILE": str(HARROWGATE),
+            "FRONTDOOR_INSIGHT_COST_ONLINE_GBP": "0.5",
+        }
+    ).insight_costs()
+    assert (costs.face_to_face, costs.phone, costs.online) == (8.23, 3.21, 0.5)
+    assert costs.source == "Harrowgate Vale's own figures"
