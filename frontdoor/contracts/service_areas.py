@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from frontdoor.profile import CouncilProfile
 from frontdoor.settings import environment_profile
@@ -41,15 +40,6 @@ def teams_of(profile: CouncilProfile) -> tuple[Team, ...]:
 def default_teams() -> tuple[Team, ...]:
     """The teams of the profile the environment names (``FRONTDOOR_PROFILE``)."""
     return teams_of(environment_profile())
-
-
-def __getattr__(name: str) -> Any:
-    # TEAMS and TEAM_SLUGS: the environment's profile, read when asked for
-    if name == "TEAMS":
-        return default_teams()
-    if name == "TEAM_SLUGS":
-        return tuple(team.slug for team in default_teams())
-    raise AttributeError(name)
 
 
 # The service area of each task the bot runs (handoff/PROTOCOL.md §4).

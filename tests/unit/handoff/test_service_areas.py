@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from frontdoor.contracts import service_areas
 from frontdoor.contracts.service_areas import (
     DEFAULT_TEAM,
     TASK_SERVICE_AREAS,
-    TEAM_SLUGS,
+    default_teams,
     team_for_area,
 )
 from frontdoor.profile import load_profile
@@ -20,13 +19,15 @@ SEEDED = [
     TeamInfo(slug, name, frozenset(skills.split(",")))
     for slug, name, skills, _hours in seed.teams_of(load_profile())
 ]
-EVERY_AREA = [(area, team.slug) for team in service_areas.TEAMS for area in team.areas]
+TEAMS = default_teams()
+TEAM_SLUGS = tuple(team.slug for team in TEAMS)
+EVERY_AREA = [(area, team.slug) for team in TEAMS for area in team.areas]
 
 
 def test_the_handoff_service_seeds_each_teams_skills_from_the_one_list():
     *queues, speakers = SEEDED
     assert [(t.slug, t.name, t.skills) for t in queues] == [
-        (team.slug, team.name, frozenset(team.areas)) for team in service_areas.TEAMS
+        (team.slug, team.name, frozenset(team.areas)) for team in TEAMS
     ]
     # ... and one list of Welsh speakers, whom no service area routes to.
     assert speakers.skills == {WELSH_SKILL} and speakers.slug not in TEAM_SLUGS
