@@ -48,7 +48,7 @@ Money = Annotated[float, Field(ge=0, le=1000)]
 Share = Annotated[float, Field(ge=0, le=1)]
 
 _DAY = r"(mon|tue|wed|thu|fri|sat|sun)"
-_TIME = r"([01][0-9]|2[0-4]):[0-5][0-9]"
+_TIME = r"([01][0-9]|2[0-3]):[0-5][0-9]"  # handoff.hours reads it with time.fromisoformat
 _WINDOW = rf"{_DAY}(-{_DAY})?(,{_DAY}(-{_DAY})?)* {_TIME}-{_TIME}"
 _HOURS = re.compile(rf"^(always|24/7|never|closed|{_WINDOW}(; ?{_WINDOW})*)$")
 

@@ -65,6 +65,12 @@ def test_frontdoor_profile_chooses_another_council() -> None:
             "council profile council.toml: teams.3.hours: 16:30-09:00 closes before it opens",
         ),
         (
+            'hours = "mon-fri 09:00-16:30"',
+            'hours = "mon-fri 09:00-24:00"',
+            "council profile council.toml: teams.3.hours: "
+            "expected opening hours like 'mon-fri 09:00-17:00; sat 09:00-12:00'",
+        ),
+        (
             "base_pence = 2800",
             'base_pence = "a lot"',
             "council profile council.toml: fees.bulky_waste.base_pence: "
@@ -181,3 +187,11 @@ def test_insight_costs_are_the_profiles_unless_a_variable_overrides_one() -> Non
     ).insight_costs()
     assert (costs.face_to_face, costs.phone, costs.online) == (8.23, 3.21, 0.5)
     assert costs.source == "Harrowgate Vale's own figures"
+
+
+def test_every_profiles_hours_are_what_the_handoff_service_reads() -> None:
+    from handoff.hours import OpeningHours
+
+    for path in (DEFAULT_PROFILE, HARROWGATE):
+        for _slug, _name, _skills, hours in handoff_seed.teams_of(load_profile(path)):
+            assert OpeningHours.parse(hours).windows
