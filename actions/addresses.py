@@ -65,11 +65,11 @@ class AddressValidation:
     ) -> dict[str, Any]:
         postcode = find_postcode(slot_value) if isinstance(slot_value, str) else None
         if postcode is None:
-            dispatcher.utter_message(text=messages.BAD_POSTCODE)
+            dispatcher.utter_message(text=self.services.say(messages.BAD_POSTCODE))
             return {"postcode": None}
         homes = addresses_at(self.services, postcode)
         if not homes:
-            dispatcher.utter_message(text=messages.UNKNOWN_POSTCODE)
+            dispatcher.utter_message(text=self.services.say(messages.UNKNOWN_POSTCODE))
             return {"postcode": None, "uprn": None}
         result: dict[str, Any] = {"postcode": postcode}
         current = tracker.get_slot("uprn")
@@ -126,7 +126,7 @@ class AskPostcode(FrontdoorAction):
     def act(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(text=messages.ASK_POSTCODE)
+        dispatcher.utter_message(text=self.services.say(messages.ASK_POSTCODE))
         return []
 
 

@@ -208,7 +208,7 @@ class ValidateVerifyForm(FrontdoorFormValidation):
     ) -> dict[str, Any]:
         postcode = find_postcode(slot_value) if isinstance(slot_value, str) else None
         if postcode is None:
-            dispatcher.utter_message(text=messages.BAD_POSTCODE)
+            dispatcher.utter_message(text=self.services.say(messages.BAD_POSTCODE))
         return {"verify_postcode": postcode}
 
     def validate_verify_fact(

@@ -99,6 +99,17 @@ class Services:
     # Reminders and updates (core's port, notify behind it); None: not offered here.
     subscriptions: Subscriptions | None = None
 
+    def say(self, template: str, **values: Any) -> str:
+        """A message filled in with the council's own words (its profile) and ``values``."""
+        profile = self.settings.council
+        return template.format(
+            council=profile.council.name.en,
+            place=profile.council.short_name.en,
+            example=profile.area.postcode_example,
+            areas=", ".join(profile.area.postcode_areas),
+            **values,
+        )
+
     def now(self) -> datetime:
         return london(self.clock())
 
@@ -267,7 +278,7 @@ class FrontdoorAction(Action):
         if self.RISK_GUARD and risk_in_new_message(tracker):
             return [FollowupAction("action_handoff")]
         lang = language(tracker)
-        said = LocalisedDispatcher(dispatcher, lang)
+        said = LocalisedDispatcher(dispatcher, lang, self.services.settings.council.welsh_names)
         try:
             events = await asyncio.to_thread(self.act, said, tracker, domain)
         except BackOfficeUnavailable:
@@ -333,7 +344,7 @@ class FrontdoorFormValidation(FormValidationAction):
 
         tracker.slots_to_validate = answered
         lang = language(tracker)
-        said = LocalisedDispatcher(dispatcher, lang)
+        said = LocalisedDispatcher(dispatcher, lang, self.services.settings.council.welsh_names)
         try:
             events = await super().run(said, tracker, domain)
         except BackOfficeUnavailable:

@@ -41,7 +41,7 @@ class SmallTalk(FrontdoorAction):
     ) -> list[EventType]:
         intent = latest_intent(tracker)
         if intent == "goodbye":
-            dispatcher.utter_message(text=messages.GOODBYE)
+            dispatcher.utter_message(text=self.services.say(messages.GOODBYE))
             return [
                 SlotSet("awaiting", None),
                 SlotSet("paused_task", None),
@@ -58,7 +58,7 @@ class SmallTalk(FrontdoorAction):
             buttons = None if tracker.active_loop_name else messages.CAPABILITY_BUTTONS
             dispatcher.utter_message(text=messages.CAPABILITIES, buttons=buttons)
         else:
-            dispatcher.utter_message(text=messages.GREETING)
+            dispatcher.utter_message(text=self.services.say(messages.GREETING))
         return resume_active_form(dispatcher, tracker)
 
 

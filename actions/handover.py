@@ -35,6 +35,7 @@ a chat sees theirs before anyone else's.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -70,7 +71,7 @@ from frontdoor.contracts.handover import (
     VerifiedIdentitySummary,
 )
 from frontdoor.contracts.review import MissSource
-from frontdoor.contracts.service_areas import TASK_SERVICE_AREAS, team_for_area
+from frontdoor.contracts.service_areas import TASK_SERVICE_AREAS, Team, team_for_area, teams_of
 
 logger = logging.getLogger("frontdoor.bot")
 
@@ -114,14 +115,16 @@ def topic_of(tracker: Tracker, signal: RiskSignal | None) -> str:
     return "general"
 
 
-def service_area_of(tracker: Tracker, signal: RiskSignal | None, topic: str) -> str:
+def service_area_of(
+    tracker: Tracker, signal: RiskSignal | None, topic: str, teams: Sequence[Team] | None = None
+) -> str:
     if signal is not None:
         return signal.service_area
     if topic in TASK_SERVICE_AREAS:
         return TASK_SERVICE_AREAS[topic]
     if topic == "case":
         return "general"
-    return team_for_area(tracker.get_slot("service_area"))
+    return team_for_area(tracker.get_slot("service_area"), teams)
 
 
 def _canonical(value: object) -> str | None:
@@ -215,7 +218,7 @@ class Handoff(FrontdoorAction):
         topic = topic_of(tracker, signal)
         identity = current_identity(self.services, tracker)
         lang = language(tracker)
-        area = service_area_of(tracker, signal, topic)
+        area = service_area_of(tracker, signal, topic, teams_of(self.services.settings.council))
         now = ask_availability(self.services, area, lang)
         request = HandoverRequest(
             reason=reason,

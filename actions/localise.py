@@ -10,7 +10,8 @@ Texts are usually filled-in templates ("Your reference is {reference}."), so
 each English template with a Welsh twin becomes a pattern; a text (or each of
 its lines, for messages built line by line) that matches is refilled into the
 Welsh template, and the values it carried are put into Welsh too when they are
-themselves messages (a task's name inside "Now, back to {task}."). A text with
+themselves messages (a task's name inside "Now, back to {task}.") or the council's
+proper names (its name and the bot's, from the council profile: ``names``). A text with
 no Welsh twin stays English rather than being half-translated; the test suite
 lists the names every action uses and checks each has a twin.
 """
@@ -18,7 +19,7 @@ lists the names every action uses and checks each has a twin.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -28,6 +29,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import messages, messages_cy
 
 _FIELD = re.compile(r"\{(\w+)\}")
+_NO_NAMES: Mapping[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -85,39 +87,43 @@ def _catalogue() -> tuple[dict[str, str], list[_Template]]:
 _CALENDAR = re.compile(r"\b(" + "|".join(messages_cy.DAYS_AND_MONTHS) + r")\b")
 
 
-def _value(text: str) -> str:
-    """A value filled into a template: Welsh when it is itself a message; day
-    and month names in Welsh ("Tuesday 24 November" -> "dydd Mawrth 24 Tachwedd")."""
+def _value(text: str, names: Mapping[str, str]) -> str:
+    """A value filled into a template: Welsh when it is itself a message or a proper
+    name with a Welsh form (the council's); day and month names in Welsh
+    ("Tuesday 24 November" -> "dydd Mawrth 24 Tachwedd")."""
+    if text in names:
+        return names[text]
     exact, _ = _catalogue()
     if text in exact:
         return exact[text]
     return _CALENDAR.sub(lambda m: messages_cy.DAYS_AND_MONTHS[m.group(1)], text)
 
 
-def _one(text: str) -> str | None:
+def _one(text: str, names: Mapping[str, str]) -> str | None:
     exact, templates = _catalogue()
     if text in exact:
         return exact[text]
     for template in templates:
         match = template.pattern.fullmatch(text)
         if match:
-            values = {k: _value(v) for k, v in match.groupdict().items()}
+            values = {k: _value(v, names) for k, v in match.groupdict().items()}
             return template.welsh.format(**values)
     return None
 
 
-def to_welsh(text: str) -> str:
-    """``text`` in Welsh, whole or line by line; English where there is no twin."""
-    whole = _one(text)
+def to_welsh(text: str, names: Mapping[str, str] = _NO_NAMES) -> str:
+    """``text`` in Welsh, whole or line by line; English where there is no twin.
+    ``names``: proper names (English -> Welsh) that the templates carry."""
+    whole = _one(text, names)
     if whole is not None:
         return whole
     lines = text.split("\n")
     if len(lines) == 1:
-        return _sentences(text)
-    return "\n".join(_one(line) or _sentences(line) for line in lines)
+        return _sentences(text, names)
+    return "\n".join(_one(line, names) or _sentences(line, names) for line in lines)
 
 
-def _sentences(text: str) -> str:
+def _sentences(text: str, names: Mapping[str, str]) -> str:
     """Messages joined on one line ("{advice} {text}"): each part on its own."""
     parts = re.split(r"(?<=[.!?])\s+", text)
     if len(parts) == 1:
@@ -127,7 +133,7 @@ def _sentences(text: str) -> str:
     start = 0
     while start < len(parts):
         for end in range(len(parts), start, -1):
-            found = _one(" ".join(parts[start:end]))
+            found = _one(" ".join(parts[start:end]), names)
             if found is not None:
                 out.append(found)
                 start = end
@@ -138,19 +144,19 @@ def _sentences(text: str) -> str:
     return " ".join(out)
 
 
-def localise(text: str | None, language: str) -> str | None:
+def localise(text: str | None, language: str, names: Mapping[str, str] = _NO_NAMES) -> str | None:
     if not text or language != "cy":
         return text
-    return to_welsh(text)
+    return to_welsh(text, names)
 
 
 def localise_buttons(
-    buttons: list[dict[str, Any]] | None, language: str
+    buttons: list[dict[str, Any]] | None, language: str, names: Mapping[str, str] = _NO_NAMES
 ) -> list[dict[str, Any]] | None:
     if not buttons or language != "cy":
         return buttons
     return [
-        {**b, "title": to_welsh(b["title"])} if isinstance(b.get("title"), str) else b
+        {**b, "title": to_welsh(b["title"], names)} if isinstance(b.get("title"), str) else b
         for b in buttons
     ]
 
@@ -158,10 +164,13 @@ def localise_buttons(
 class LocalisedDispatcher(CollectingDispatcher):
     """A dispatcher that says everything in ``language``; collects into ``inner``."""
 
-    def __init__(self, inner: CollectingDispatcher, language: str) -> None:
+    def __init__(
+        self, inner: CollectingDispatcher, language: str, names: Mapping[str, str] = _NO_NAMES
+    ) -> None:
         super().__init__()
         self.messages = inner.messages  # one list: what we add, the server sends
         self.language = language
+        self.names = names  # the council's proper names in Welsh (CouncilProfile.welsh_names)
 
     def utter_message(
         self,
@@ -179,16 +188,18 @@ class LocalisedDispatcher(CollectingDispatcher):
         elif json_message and self.language == "cy":
             json_message = dict(json_message)
             if isinstance(json_message.get("text"), str):
-                json_message["text"] = localise(json_message["text"], self.language)
+                json_message["text"] = localise(json_message["text"], self.language, self.names)
             if isinstance(json_message.get("buttons"), list):
-                json_message["buttons"] = localise_buttons(json_message["buttons"], "cy")
+                json_message["buttons"] = localise_buttons(
+                    json_message["buttons"], "cy", self.names
+                )
         super().utter_message(
-            text=localise(text, self.language),
+            text=localise(text, self.language, self.names),
             image=image,
             json_message=json_message,
             response=response,
             attachment=attachment,
-            buttons=localise_buttons(buttons, self.language),
+            buttons=localise_buttons(buttons, self.language, self.names),
             elements=elements,
             **kwargs,
         )

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 HUMAN_BUTTON = {"title": "Talk to a person", "payload": "/human"}
 YES_NO = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+# The council's own words are filled in from its profile (actions.council):
+# {council} its name, {place} its short name, {example} a postcode of its area,
+# {areas} the postcode areas it serves.
 
 GREETING = (
-    "Hello, I'm the Bramblefield District Council assistant. I can check your bin day, "
+    "Hello, I'm the {council} assistant. I can check your bin day, "
     "report a missed bin, book a bulky waste collection, track a request, show your council "
     "tax or rent balance once I've checked who you are, look up planning applications and "
     "answer questions about council services. What can I help with?"
 )
-GOODBYE = "Goodbye, and thank you for contacting Bramblefield District Council."
+GOODBYE = "Goodbye, and thank you for contacting {council}."
 THANKS = "You're welcome. Is there anything else I can help with?"
 I_AM_A_BOT = (
     "I'm a computer program (a chatbot), not a person. You can ask to talk to a person "
@@ -100,11 +103,11 @@ SOMETHING_WENT_WRONG = (
 )
 
 # --- addresses ------------------------------------------------
-ASK_POSTCODE = "What is your postcode? For example BF3 2QX."
-BAD_POSTCODE = "That doesn't look like a full postcode. Please type it like this: BF3 2QX."
+ASK_POSTCODE = "What is your postcode? For example {example}."
+BAD_POSTCODE = "That doesn't look like a full postcode. Please type it like this: {example}."
 UNKNOWN_POSTCODE = (
-    "I can't find any Bramblefield addresses with that postcode. Please check it: our "
-    "postcodes start with BF, for example BF3 2QX."
+    "I can't find any {place} addresses with that postcode. Please check it: our "
+    "postcodes start with {areas}, for example {example}."
 )
 ASK_ADDRESS = "Which address is yours?"
 ASK_ADDRESS_TYPED = (
@@ -243,7 +246,8 @@ ASK_PLANNING_QUERY = (
     "postcode or street of the site?"
 )
 BAD_PLANNING_QUERY = (
-    "Please give a planning reference like 26/01234/FUL, a postcode like BF3 2QX, or a street name."
+    "Please give a planning reference like 26/01234/FUL, a postcode like {example}, or a street "
+    "name."
 )
 PLANNING_NOT_FOUND = "I can't find a planning application with that reference. Please check it."
 PLANNING_NONE_FOUND = "I can't find any planning applications for that place."
@@ -382,8 +386,7 @@ KNOWLEDGE_DOWN = (
     "talk to a person."
 )
 OUT_OF_SCOPE = (
-    "Sorry, I can only help with Bramblefield District Council services, like bins, "
-    "council tax, housing and planning."
+    "Sorry, I can only help with {council} services, like bins, council tax, housing and planning."
 )
 TOO_LONG = (
     "That's a long message, so I've only read the start of it. If I miss something, "

@@ -12,12 +12,13 @@ HUMAN_BUTTON = {"title": "Siarad â pherson", "payload": "/human"}
 YES_NO = [{"title": "Ydw", "payload": "/affirm"}, {"title": "Nac ydw", "payload": "/deny"}]
 
 GREETING = (
-    "Helo, fi yw cynorthwyydd Cyngor Dosbarth Bramblefield. Gallaf wirio diwrnod casglu eich "
+    "Helo, fi yw cynorthwyydd {council}. Gallaf wirio diwrnod casglu eich "
     "biniau, rhoi gwybod am fin a fethwyd, trefnu casgliad gwastraff swmpus, dilyn cais, "
     "dangos balans eich treth gyngor neu'ch rhent ar ôl gwirio pwy ydych chi, chwilio am "
     "geisiadau cynllunio ac ateb cwestiynau am wasanaethau'r cyngor. Sut gallaf helpu?"
 )
-GOODBYE = "Hwyl fawr, a diolch am gysylltu â Chyngor Dosbarth Bramblefield."
+# "â" before the council's name would mutate it ("â Chyngor ..."); "â thîm" does not.
+GOODBYE = "Hwyl fawr, a diolch am gysylltu â thîm {council}."
 THANKS = "Croeso. Oes unrhyw beth arall y gallaf helpu ag ef?"
 I_AM_A_BOT = (
     "Rhaglen gyfrifiadurol (chatbot) ydw i, nid person. Gallwch ofyn am gael siarad â "
@@ -106,13 +107,14 @@ SOMETHING_WENT_WRONG = (
 )
 
 # --- addresses ------------------------------------------------
-ASK_POSTCODE = "Beth yw eich cod post? Er enghraifft BF3 2QX."
+ASK_POSTCODE = "Beth yw eich cod post? Er enghraifft {example}."
 BAD_POSTCODE = (
-    "Dydy hwnnw ddim yn edrych fel cod post llawn. Teipiwch ef fel hyn, os gwelwch yn dda: BF3 2QX."
+    "Dydy hwnnw ddim yn edrych fel cod post llawn. Teipiwch ef fel hyn, os gwelwch yn dda: "
+    "{example}."
 )
 UNKNOWN_POSTCODE = (
-    "Alla i ddim dod o hyd i gyfeiriadau yn Bramblefield gyda'r cod post hwnnw. Gwiriwch "
-    "ef: mae ein codau post yn dechrau gyda BF, er enghraifft BF3 2QX."
+    "Alla i ddim dod o hyd i gyfeiriadau {place} gyda'r cod post hwnnw. Gwiriwch "
+    "ef: mae ein codau post yn dechrau gyda {areas}, er enghraifft {example}."
 )
 ASK_ADDRESS = "Pa gyfeiriad yw eich un chi?"
 ASK_ADDRESS_TYPED = (
@@ -229,7 +231,7 @@ ASK_PLANNING_QUERY = (
     "y safle?"
 )
 BAD_PLANNING_QUERY = (
-    "Rhowch gyfeirnod cynllunio fel 26/01234/FUL, cod post fel BF3 2QX, neu enw stryd."
+    "Rhowch gyfeirnod cynllunio fel 26/01234/FUL, cod post fel {example}, neu enw stryd."
 )
 PLANNING_NOT_FOUND = (
     "Alla i ddim dod o hyd i gais cynllunio gyda'r cyfeirnod hwnnw. Gwiriwch ef, os gwelwch yn dda."
@@ -306,7 +308,7 @@ KNOWLEDGE_DOWN = (
     "arall arni mewn ychydig funudau, neu siaradwch â pherson."
 )
 OUT_OF_SCOPE = (
-    "Mae'n ddrwg gen i, dim ond gyda gwasanaethau Cyngor Dosbarth Bramblefield y gallaf "
+    "Mae'n ddrwg gen i, dim ond gyda gwasanaethau {council} y gallaf "
     "helpu, fel biniau, treth gyngor, tai a chynllunio."
 )
 TOO_LONG = (

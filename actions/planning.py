@@ -110,7 +110,7 @@ class ValidatePlanningForm(FrontdoorFormValidation):
     ) -> dict[str, Any]:
         query = planning_query_from(slot_value) if isinstance(slot_value, str) else None
         if query is None:
-            dispatcher.utter_message(text=messages.BAD_PLANNING_QUERY)
+            dispatcher.utter_message(text=self.services.say(messages.BAD_PLANNING_QUERY))
         return {"planning_query": query}
 
 

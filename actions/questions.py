@@ -43,7 +43,7 @@ from actions.knowledge_client import MAX_QUERY_CHARS, KnowledgeHit, clip_query
 from actions.localise import localise
 from actions.risk import detect_risk
 from frontdoor.contracts.review import MissSource
-from frontdoor.contracts.service_areas import team_for_area
+from frontdoor.contracts.service_areas import team_for_area, teams_of
 
 logger = logging.getLogger("frontdoor.bot")
 
@@ -175,7 +175,7 @@ class AnswerQuestion(FrontdoorAction):
         if not good or best is None:
             rephrasing = tracker.get_slot("awaiting") == "rephrase"
             if latest_intent(tracker) == "out_of_scope" and not rephrasing:
-                dispatcher.utter_message(text=messages.OUT_OF_SCOPE)
+                dispatcher.utter_message(text=self.services.say(messages.OUT_OF_SCOPE))
                 return resume_active_form(dispatcher, tracker)
             if tracker.active_loop_name:
                 report_gap(self.services, tracker, text)
@@ -202,7 +202,8 @@ class AnswerQuestion(FrontdoorAction):
             SlotSet("failed_answers", 0.0),
         ]
         if best.service_area:
-            events.append(SlotSet("service_area", team_for_area(best.service_area)))
+            teams = teams_of(self.services.settings.council)
+            events.append(SlotSet("service_area", team_for_area(best.service_area, teams)))
         if not ask:
             return events + resume_active_form(dispatcher, tracker)
         return [*events, SlotSet("awaiting", "answer_feedback")]

@@ -91,10 +91,14 @@ def build_services(
     ):
         engine = engine or make_engine(settings.database_url)
     if backoffice is None:
-        # the demo CRM, with problem reports sent on through Open311 when so configured
+        # the demo CRM, with problem reports sent on through Open311 when so configured;
+        # the council's fee table prices every quote, hold and booking
+        from backoffice.bulky_rules import price_list_from
         from backoffice.settings import backoffice_from_settings
 
-        backoffice = backoffice_from_settings(engine)
+        backoffice = backoffice_from_settings(
+            engine, bulky_prices=price_list_from(settings.council.fees.bulky_waste)
+        )
     if verification_store is None:
         verification_store = SqlVerificationStore(engine)
     if answers is None:
@@ -113,7 +117,7 @@ def build_services(
         )
     now = clock or (lambda: datetime.now(UTC))
     if payments is None:
-        payments = payments_from(engine, backoffice.bulky, now)
+        payments = payments_from(engine, backoffice.bulky, now, council=settings.council)
     if subscriptions is None:
         subscriptions = subscriptions_for(engine, settings)
     verifier = Verifier(

@@ -22,12 +22,13 @@ if TYPE_CHECKING:
 __all__ = ["demo_backoffice", "fake_backoffice"]
 
 
-def demo_backoffice(engine_or_session_factory: Any) -> BackOffice:
+def demo_backoffice(engine_or_session_factory: Any, *, bulky_prices: Any = None) -> BackOffice:
     """The demo adapters over an Engine or a ``sessionmaker``; each call runs in
-    its own transaction."""
+    its own transaction. ``bulky_prices``: the council's bulky-waste tariff (a
+    ``BulkyPriceList``, from its profile: ``bulky_rules.price_list_from``)."""
     from backoffice.sql import demo_backoffice as build
 
-    return build(engine_or_session_factory)
+    return build(engine_or_session_factory, bulky_prices=bulky_prices)
 
 
 def fake_backoffice() -> BackOffice:

@@ -1,8 +1,9 @@
 """Bulky waste pricing and booking rules, shared by the adapters.
 
-The Bramblefield tariff (see the bulky-waste knowledge article): £28 for up to
-3 items, £7 for each extra item, at most 8 items per collection; residents who
-receive council tax support pay half. A fridge-freezer counts as one item like a
+The tariff is the council's, from its profile's fee table (``[fees.bulky_waste]``,
+:func:`price_list_from`); the demo council's: £28 for up to 3 items, £7 for each
+extra item, at most 8 items per collection; residents who receive council tax
+support pay half. A fridge-freezer counts as one item like a
 sofa; an item type may count as more (``counts_as``).
 
 Concession arithmetic rounds the discounted price *up* to the whole penny, so
@@ -30,8 +31,20 @@ from backoffice.values import (
     HoldStatus,
     Property,
 )
+from frontdoor.profile import BulkyWasteFee
 
 COUNCIL_TAX_SUPPORT = "council tax support"
+
+
+def price_list_from(fee: BulkyWasteFee) -> BulkyPriceList:
+    """The council profile's bulky-waste fee as the back office's price list."""
+    return BulkyPriceList(
+        base_pence=fee.base_pence,
+        base_items=fee.base_items,
+        extra_item_pence=fee.extra_item_pence,
+        max_items=fee.max_items,
+        concession_percent=fee.concession_percent,
+    )
 
 
 def quote(

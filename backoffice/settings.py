@@ -77,13 +77,15 @@ def backoffice_from_settings(
     settings: CasesSettings | None = None,
     environ: Mapping[str, str] | None = None,
     transport: Any = None,
+    bulky_prices: Any = None,
 ) -> BackOffice:
-    """The demo back office, with its cases behind Open311 when so configured."""
+    """The demo back office, with its cases behind Open311 when so configured;
+    ``bulky_prices``: the council's bulky-waste tariff (``bulky_rules.price_list_from``)."""
     from backoffice import demo_backoffice
     from backoffice.open311 import Open311Cases, Open311Client
 
     settings = settings or CasesSettings.load(environ)
-    office = demo_backoffice(engine)
+    office = demo_backoffice(engine, bulky_prices=bulky_prices)
     if settings.cases_system != "open311":
         return office
     client = Open311Client(

@@ -8,6 +8,8 @@ is one line on stderr and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -20,6 +22,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+profile_app = typer.Typer(help="The council profile (FRONTDOOR_PROFILE).", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
 
 
 @app.command()
@@ -50,6 +54,25 @@ def db_check() -> None:
     if pending(engine):
         fail("migrations are pending; run `frontdoor db upgrade`")
     typer.echo("database ok")
+
+
+@profile_app.command("check")
+def profile_check(
+    path: Annotated[
+        Path | None,
+        typer.Argument(help="The profile file; default: FRONTDOOR_PROFILE or the demo's."),
+    ] = None,
+) -> None:
+    """Validate a council profile and print every problem, one a line."""
+    from frontdoor.profile import DEFAULT_PROFILE, PROFILE_ENV, check_profile
+
+    chosen = path or Path(os.environ.get(PROFILE_ENV) or DEFAULT_PROFILE)
+    problems = check_profile(chosen)
+    for problem in problems:
+        typer.echo(f"{chosen}: {problem}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo(f"{chosen}: profile ok")
 
 
 @app.command()

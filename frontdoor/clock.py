@@ -1,6 +1,6 @@
 """The council's clock and time zone: one source of truth for every service.
 
-Business decisions hang on "now" and on which day it is in Bramblefield: is an
+Business decisions hang on "now" and on which day it is where the council is: is an
 article overdue for review, which day was "yesterday" for a missed bin, is a
 team open. Two mistakes made tests fail at night and at weekends: reading the
 machine's local date (UTC on servers, so wrong for an hour every evening of
@@ -45,7 +45,7 @@ def london_now(now: datetime | None = None) -> datetime:
 
 
 def london_today(now: datetime | None = None) -> date:
-    """The date in Bramblefield at ``now`` (default: the system clock)."""
+    """The date in the council's area (UK time) at ``now`` (default: the system clock)."""
     return london_now(now).date()
 
 

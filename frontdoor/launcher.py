@@ -302,7 +302,8 @@ def prepare(settings: StackSettings) -> None:
     check_database(engine)
     upgrade(engine)
     if settings.environment == Environment.DEVELOPMENT:
-        print("==> seeding the Bramblefield demo council (first run only)")
+        council = settings.council.council.name.en
+        print(f"==> seeding the demo data, for {council} (first run only)")
         if not seed_demo(
             engine, rng_seed=20261121, if_empty=True, report=lambda s: print(f"    {s}")
         ):
@@ -408,9 +409,12 @@ def _print_urls(settings: StackSettings, services: Sequence[Service]) -> None:
     if internal:
         # Only the handoff service may talk to them (they refuse requests without the bot secret).
         lines.append("  internal, for the handoff service only: " + ", ".join(internal))
+    from frontdoor.accounts.seed import DEMO_PASSWORD, DEMO_USERS
+
+    domain = DEMO_USERS[0][0].partition("@")[2]
     lines += [
-        "  demo sign-in: editor@, reviewer@, admin@, advisor@, supervisor@bramblefield.gov.uk",
-        "  password: bramblefield-demo (see README)",
+        f"  demo sign-in: editor@, reviewer@, admin@, advisor@, supervisor@{domain}",
+        f"  password: {DEMO_PASSWORD} (see README)",
         "Press Ctrl-C to stop.",
         "",
     ]

@@ -13,6 +13,7 @@ import contextvars
 import os
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Self
 
@@ -20,6 +21,7 @@ from pydantic import (
     BeforeValidator,
     Field,
     IPvAnyNetwork,
+    PrivateAttr,
     SecretStr,
     ValidationError,
     model_validator,
@@ -33,6 +35,7 @@ from pydantic_settings import (
 )
 
 from frontdoor.exceptions import ConfigurationError
+from frontdoor.profile import PROFILE_ENV, CouncilProfile, load_profile
 from frontdoor.secrets import SECRET_FIELDS, check_secrets, read_secrets_file, secrets_file
 
 ENV_PREFIX = "FRONTDOOR_"
@@ -155,6 +158,11 @@ class CommonSettings(BaseSettings):
         default="",
         description="The address residents and staff use (https://... makes cookies Secure).",
     )
+    profile: Path | None = Field(
+        default=None,
+        description="The council profile (TOML, see frontdoor.profile); default: the demo "
+        "council's, profiles/bramblefield.toml.",
+    )
     log_level: str = "INFO"
     trusted_proxies: Annotated[
         tuple[IPvAnyNetwork, ...], NoDecode, BeforeValidator(_comma_separated)
@@ -167,6 +175,7 @@ class CommonSettings(BaseSettings):
 
     # Secret fields this service cannot start without (frontdoor.secrets.SECRET_FIELDS).
     required_secrets: ClassVar[tuple[str, ...]] = ()
+    _council: CouncilProfile | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -195,7 +204,16 @@ class CommonSettings(BaseSettings):
         )
         if problems:
             raise ValueError("; ".join(problems))
+        # A bad profile stops start-up with its own one line (ConfigurationError).
+        self._council = load_profile(self.profile)
         return self
+
+    @property
+    def council(self) -> CouncilProfile:
+        """The council profile every service reads (``FRONTDOOR_PROFILE``)."""
+        if self._council is None:
+            self._council = load_profile(self.profile)
+        return self._council
 
     def secret_value(self, name: str) -> str | None:
         """A secret field's value (None when unset)."""
@@ -267,6 +285,17 @@ def describe_validation_error(exc: ValidationError) -> str:
             continue
         parts.append(f"{ENV_PREFIX}{'_'.join(location).upper()}: {message}")
     return "; ".join(parts) or str(exc)
+
+
+def environment_profile() -> CouncilProfile:
+    """The council profile ``FRONTDOOR_PROFILE`` names in the environment or ``.env``,
+    for code that holds no settings (cheap: the file is read once per version)."""
+    return load_profile(_profile_path(os.environ.get(PROFILE_ENV)))
+
+
+@lru_cache(maxsize=4)
+def _profile_path(_environment_value: str | None) -> Path | None:
+    return CommonSettings.load().profile
 
 
 def project_root() -> Path:

@@ -132,6 +132,7 @@ def create_app(
         backoffice=backoffice,
         heartbeat_seconds=settings.handoff_heartbeat_seconds,
         metrics=metrics,
+        bot_name=settings.council.bot.name,
     )
     desk = Desk(handoff, search)
     handoff.cobrowse = Cobrowse(handoff, settings)

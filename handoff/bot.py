@@ -123,11 +123,12 @@ class BotReply:
     prompt: str = ""  # asked after the links ("Did that help?"), with the buttons
     # what the bot understood of the resident's message (an item of its own, no text)
     understood: Understood | None = None
+    author_name: str = ""  # the bot's name (the council profile's), set by the service
 
     def message_data(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "author": "bot",
-            "author_name": "Bramblefield assistant",
+            "author_name": self.author_name,
             "text": self.text,
             "client_id": None,
             "buttons": list(self.buttons),

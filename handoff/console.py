@@ -40,7 +40,6 @@ from frontdoor.language import choose_language, language_of
 TEMPLATES = Jinja2Templates(
     directory=[Path(__file__).resolve().parent / "templates", ACCOUNTS_TEMPLATES]
 )
-DEFAULT_COUNCIL = "Bramblefield District Council"
 CONSOLE_HOME = "/console/"
 LOGIN_PATH = "/console/login"
 # the console's messages follow ?lang=cy (remembered here) or Accept-Language, as
@@ -78,7 +77,7 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
     chosen = language_of(request.query_params.get("lang"))
     context = {
         "message_lang": _language(request),
-        "council_name": getattr(settings, "council_name", DEFAULT_COUNCIL),
+        "council_name": settings.council.council.name.en,  # the console's pages are English
         "staff": info.user if info else None,
         "csrf_token": info.csrf_token if info else "",
         "is_supervisor": bool(info and info.user.has_role(Role.SUPERVISOR)),

@@ -84,7 +84,8 @@ def prepare_database(url: str, *, advisors: int, hours: str = "always") -> list[
     from frontdoor.accounts.roles import Role
     from frontdoor.db import make_engine
     from frontdoor.migrate import upgrade
-    from handoff.seed import TEAMS
+    from frontdoor.settings import CommonSettings
+    from handoff.seed import teams_of
     from handoff.store import seeding
 
     engine = make_engine(url)
@@ -92,7 +93,8 @@ def prepare_database(url: str, *, advisors: int, hours: str = "always") -> list[
     hashed = accounts.hash_password("benchmark-password-not-secret")
     logins = []
     with Session(engine) as session:
-        for order, (slug, name, skills, _hours) in enumerate(TEAMS):
+        teams = teams_of(CommonSettings.load().council)
+        for order, (slug, name, skills, _hours) in enumerate(teams):
             seeding.add_team(
                 session, slug=slug, name=name, skills=skills, opening_hours=hours, sort_order=order
             )
@@ -107,7 +109,7 @@ def prepare_database(url: str, *, advisors: int, hours: str = "always") -> list[
                     password="x" * 12,
                     roles=[Role.ADVISOR],
                 )
-                for slug, *_ in TEAMS:
+                for slug, *_ in teams:
                     seeding.add_member(session, team=slug, user_id=user.id)
                 issued = accounts.start_session(session, user_id=user.id)
                 logins.append(StaffLogin(user.id, issued.token, issued.csrf_token))

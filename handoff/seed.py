@@ -1,7 +1,9 @@
-"""Demo teams, skills, opening hours and who is in them (Bramblefield).
+"""The council's chat teams, their skills and opening hours (from the council
+profile), and the demo staff who answer them.
 
 Called by ``frontdoor seed`` after the accounts seeder, in the same
-transaction: flush, never commit.
+transaction: flush, never commit. The teams come from the profile that
+``FRONTDOOR_PROFILE`` names (``frontdoor.profile``; the demo council's by default).
 """
 
 from __future__ import annotations
@@ -11,29 +13,31 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from frontdoor.contracts import service_areas
+from frontdoor.profile import CouncilProfile
+from frontdoor.settings import CommonSettings
 from handoff.routing import WELSH_SKILL
 from handoff.store import seeding
 
-# Opening hours (Europe/London) of each team; which service areas a team
-# handles (its skills) is the one list in frontdoor.contracts.service_areas.
-HOURS: dict[str, str] = {
-    "waste": "mon-fri 08:30-17:00",
-    "revenues": "mon-fri 09:00-17:00",
-    "housing": "mon-fri 09:00-17:00",
-    "planning": "mon-fri 09:00-16:30",
-    "general": "mon-fri 08:30-17:30; sat 09:00-12:00",
-}
 
-# slug, name, skills (service areas, comma-separated), opening hours. The last
-# team is a list, not a queue: its skill ``cy`` (handoff.routing.WELSH_SKILL)
-# marks its members as Welsh speakers, offered Welsh chats first in any team.
-TEAMS: tuple[tuple[str, str, str, str], ...] = (
-    *(
-        (team.slug, team.name, ",".join(team.areas), HOURS[team.slug])
-        for team in service_areas.TEAMS
-    ),
-    ("cymraeg", "Welsh speakers (Cymraeg)", WELSH_SKILL, HOURS["general"]),
-)
+def hours_of(profile: CouncilProfile) -> dict[str, str]:
+    """Opening hours (Europe/London) of each team, by slug."""
+    return {team.slug: team.hours for team in profile.teams}
+
+
+def teams_of(profile: CouncilProfile) -> tuple[tuple[str, str, str, str], ...]:
+    """slug, name, skills (service areas, comma-separated), opening hours. The last
+    team is a list, not a queue: its skill ``cy`` (handoff.routing.WELSH_SKILL)
+    marks its members as Welsh speakers, offered Welsh chats first in any team."""
+    hours = hours_of(profile)
+    welsh_hours = profile.welsh_team_hours or hours[service_areas.DEFAULT_TEAM]
+    return (
+        *(
+            (team.slug, team.name, ",".join(team.areas), hours[team.slug])
+            for team in service_areas.teams_of(profile)
+        ),
+        ("cymraeg", profile.welsh_team.en, WELSH_SKILL, welsh_hours),
+    )
+
 
 # demo staff (frontdoor.accounts.seed) -> the chat teams they answer for
 MEMBERSHIPS: dict[str, tuple[str, ...]] = {
@@ -47,9 +51,16 @@ def is_empty(session: Session) -> bool:
     return not seeding.has_teams(session)
 
 
-def seed(session: Session, *, rng_seed: int = 0, progress: Any = None) -> str:
-    bar = progress("handoff teams", len(TEAMS) + len(MEMBERSHIPS)) if progress else None
-    for order, (slug, name, skills, hours) in enumerate(TEAMS):
+def seed(
+    session: Session,
+    *,
+    rng_seed: int = 0,
+    progress: Any = None,
+    profile: CouncilProfile | None = None,
+) -> str:
+    chat_teams = teams_of(profile or CommonSettings.load().council)
+    bar = progress("handoff teams", len(chat_teams) + len(MEMBERSHIPS)) if progress else None
+    for order, (slug, name, skills, hours) in enumerate(chat_teams):
         seeding.add_team(
             session, slug=slug, name=name, skills=skills, opening_hours=hours, sort_order=order
         )
@@ -70,4 +81,4 @@ def seed(session: Session, *, rng_seed: int = 0, progress: Any = None) -> str:
     if bar:
         bar.close()
     session.flush()
-    return f"handoff: {len(TEAMS)} teams, {members} advisor team memberships"
+    return f"handoff: {len(chat_teams)} teams, {members} advisor team memberships"

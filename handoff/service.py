@@ -13,12 +13,13 @@ import logging
 import time
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any, TypeVar
 
 import anyio
 
+from frontdoor.profile import Text
 from handoff import lifecycle, protocol
 from handoff.bot import BotMetadata, BotPort
 from handoff.cases import open_case_for_message, resident_name
@@ -63,8 +64,10 @@ class Handoff:
         backoffice: Any = None,
         heartbeat_seconds: float = 25.0,
         metrics: HandoffMetrics | None = None,
+        bot_name: Text | None = None,
     ) -> None:
         self.heartbeat_seconds = heartbeat_seconds
+        self.bot_name = bot_name  # its messages' author, from the council profile
         self.metrics = metrics or HandoffMetrics()
         self.store, self.hub, self.waker, self.bot = store, hub, waker, bot
         self.identity, self.tokens, self.limits = identity, tokens, limits
@@ -274,6 +277,9 @@ class Handoff:
             asked = time.perf_counter()
             try:
                 replies = await self.bot.send(conversation_id, text, metadata)
+                if self.bot_name is not None:
+                    name = self.bot_name.in_language(conversation.language)
+                    replies = [replace(reply, author_name=name) for reply in replies]
             except DependencyUnavailable:
                 self._bot_took(asked, "unavailable")
                 tx = await run(lifecycle.bot_failed, self.store, conversation_id, relayed_seq=seq)

@@ -138,23 +138,29 @@ class HandoffSettings(StackSettings):
         default=None, description="Shown to Rasa's webhook with every relayed message."
     )
     identity_token_audience: str = "frontdoor-bot"  # noqa: S105 - not a secret
-    # Insight's cost avoided (issue #15): cost per contact by channel, SOCITM figures by
-    # default, and which channel a chat the bot contained would otherwise have used.
-    insight_cost_face_to_face_gbp: float = Field(default=8.62, ge=0, le=1000)
-    insight_cost_phone_gbp: float = Field(default=2.83, ge=0, le=1000)
-    insight_cost_online_gbp: float = Field(default=0.15, ge=0, le=1000)
-    insight_phone_share: float = Field(default=0.8, ge=0, le=1)
-    insight_face_to_face_share: float = Field(default=0.1, ge=0, le=1)
-    insight_cost_source: str = Field(default="SOCITM cost per contact", max_length=200)
+    # Insight's cost avoided (issue #15): cost per contact by channel and which channel a
+    # chat the bot contained would otherwise have used come from the council profile
+    # ([costs]); each of these, when set, overrides the profile's figure.
+    insight_cost_face_to_face_gbp: float | None = Field(default=None, ge=0, le=1000)
+    insight_cost_phone_gbp: float | None = Field(default=None, ge=0, le=1000)
+    insight_cost_online_gbp: float | None = Field(default=None, ge=0, le=1000)
+    insight_phone_share: float | None = Field(default=None, ge=0, le=1)
+    insight_face_to_face_share: float | None = Field(default=None, ge=0, le=1)
+    insight_cost_source: str | None = Field(default=None, max_length=200)
 
     def insight_costs(self) -> Costs:
+        profile = self.council.costs
+
+        def chosen(value: Any, default: Any) -> Any:
+            return default if value is None else value
+
         return Costs(
-            face_to_face=self.insight_cost_face_to_face_gbp,
-            phone=self.insight_cost_phone_gbp,
-            online=self.insight_cost_online_gbp,
-            phone_share=self.insight_phone_share,
-            face_to_face_share=self.insight_face_to_face_share,
-            source=self.insight_cost_source,
+            face_to_face=chosen(self.insight_cost_face_to_face_gbp, profile.face_to_face),
+            phone=chosen(self.insight_cost_phone_gbp, profile.phone),
+            online=chosen(self.insight_cost_online_gbp, profile.online),
+            phone_share=chosen(self.insight_phone_share, profile.phone_share),
+            face_to_face_share=chosen(self.insight_face_to_face_share, profile.face_to_face_share),
+            source=chosen(self.insight_cost_source, profile.source),
         )
 
     @model_validator(mode="before")

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from frontdoor.clock import LONDON
-from frontdoor.contracts.service_areas import TEAMS
+from frontdoor.contracts.service_areas import team_for_area
 
 DAYS = 90
 DEMO_PAGE = "https://www.bramblefield.gov.uk/ (demo data)"
@@ -56,7 +56,6 @@ INTENT_OF = {
     "Pryd mae fy miniau'n cael eu casglu?": "ask_bin_day",
     "Beth yw fy malans treth gyngor?": "ask_council_tax_balance",
 }  # fmt: skip
-TEAM_OF = {area: team.slug for team in TEAMS for area in team.areas}
 BOT = "Bramblefield assistant"
 HELP_BUTTONS = [{"title": "Yes, thanks", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 
@@ -220,7 +219,7 @@ def _handover(
     bad: str | None,
     advisors: Sequence[int],
 ) -> DemoConversation:
-    team = TEAM_OF.get(conv.area, "general")
+    team = team_for_area(conv.area)
     conv.team = team
     if not _team_open(t) or not advisors:
         conv.add("notice", t, code="out_of_hours", team=team, can_leave_message=True,

@@ -27,7 +27,7 @@ from frontdoor.accounts.roles import Role
 from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.web import require_roles
 from frontdoor.clock import LONDON, Clock, london_today, system_clock
-from frontdoor.contracts.service_areas import TEAMS as SERVICE_AREAS
+from frontdoor.contracts.service_areas import default_teams
 from insight import charts, store, tables
 from insight.outcomes import OUTCOMES
 from insight.report import GRANULARITIES, Costs
@@ -111,7 +111,7 @@ def check_area(area: str | None) -> str | None:
     """A service area is one of the council's list (``frontdoor.contracts.service_areas``)."""
     if not area:
         return None
-    known = [a.slug for a in SERVICE_AREAS]
+    known = [a.slug for a in default_teams()]
     if area not in known:
         raise BadInput(f"There is no service area '{area}'. Service areas: {', '.join(known)}.")
     return area
@@ -157,7 +157,7 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
     info: SessionInfo | None = request.app.state.accounts.current(request)
     settings = request.app.state.settings
     context = {
-        "council_name": getattr(settings, "council_name", "Bramblefield District Council"),
+        "council_name": settings.council.council.name.en,
         "staff": info.user if info else None,
         "csrf_token": info.csrf_token if info else "",
         "is_supervisor": bool(info and info.user.has_role(Role.SUPERVISOR)),
@@ -235,7 +235,7 @@ def _dashboard_data(request: Request, form: dict[str, str]) -> dict[str, Any]:
             "granularity": granularity,
         },
         "teams": insight.teams(),
-        "areas": [(a.slug, a.name) for a in SERVICE_AREAS],
+        "areas": [(a.slug, a.name) for a in default_teams()],
         "granularities": GRANULARITIES,
         "query": request.url.query,
     }

@@ -15,7 +15,6 @@ from frontdoor.settings import CommonSettings, project_root
 class KnowledgeSettings(CommonSettings):
     """``FRONTDOOR_KNOWLEDGE_*`` plus the common settings."""
 
-    council_name: str = "Bramblefield District Council"
     knowledge_content_dir: Path = Field(
         default_factory=lambda: project_root() / "knowledge" / "content",
         description="The Markdown folder `knowledge.seed` imports.",
@@ -64,6 +63,11 @@ class KnowledgeSettings(CommonSettings):
         description="Send cookies only over HTTPS; default on when FRONTDOOR_PUBLIC_URL is "
         "https and in production.",
     )
+
+    @property
+    def council_name(self) -> str:
+        """The council's name in English (its profile's, ``settings.council``)."""
+        return self.council.council.name.en
 
     # Limits on anonymous writes (429 + Retry-After beyond them; frontdoor/ratelimit.py).
     # A benchmark or test that needs more sets its own, never switches them off.

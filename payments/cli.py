@@ -15,14 +15,13 @@ def sweep_command() -> None:
     back unless paid) and give back any other expired hold."""
     from datetime import UTC, datetime
 
-    from backoffice import demo_backoffice
     from frontdoor.commands import common_engine, guarded
-    from payments.settings import payments_from
+    from payments.settings import council_bulky, payments_from
 
     @guarded
     def run() -> None:
         engine = common_engine()
-        service = payments_from(engine, demo_backoffice(engine).bulky, lambda: datetime.now(UTC))
+        service = payments_from(engine, council_bulky(engine), lambda: datetime.now(UTC))
         typer.echo(f"settled {service.sweep()} payment(s) whose hold had expired")
 
     run()

@@ -15,10 +15,9 @@ from frontdoor.jobs import Job
 
 def sweep_job(*, every: timedelta) -> Job:
     def run(engine: Engine, clock: Clock) -> str:
-        from backoffice import demo_backoffice
-        from payments.settings import payments_from
+        from payments.settings import council_bulky, payments_from
 
-        service = payments_from(engine, demo_backoffice(engine).bulky, clock)
+        service = payments_from(engine, council_bulky(engine), clock)
         return f"settled {service.sweep()} payment(s) whose hold had expired"
 
     return Job("payment holds", every, run)

@@ -34,8 +34,9 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
 
+from backoffice import bulky_rules
 from backoffice.exceptions import BackOfficeError, HoldReleased, InvalidRequest, SlotFull
-from backoffice.ports import BulkyWaste
+from backoffice.ports import BulkyHold, BulkyPriceList, BulkyWaste, Concession
 from payments import store
 from payments.chat import ChatMessages, confirm_booking
 from payments.ports import (
@@ -107,11 +108,14 @@ class Payments:
         return_url: str,
         hold_minutes: int = 30,
         chat: ChatMessages | None = None,
+        bulky_prices: BulkyPriceList | None = None,
     ) -> None:
         """``chat`` confirms a booking in the conversation it was paid from (None: only
         the return page says so)."""
         self._engine = engine
         self._chat = chat
+        # the council's fee table (its profile's): what a collection is charged
+        self._tariff = bulky_prices
         self.provider = provider
         self._bulky = bulky
         self._clock = clock
@@ -119,6 +123,18 @@ class Payments:
         self._hold = timedelta(minutes=hold_minutes)
 
     # --- start ---------------------------------------------------------------------
+
+    def _charge_for(self, held: BulkyHold) -> int:
+        """What the held items cost by the council's fee table (with the resident's
+        concession at the table's rate); the hold's own price without a table."""
+        if self._tariff is None:
+            return held.price_pence
+        concession = None
+        if held.concession is not None:
+            concession = Concession(held.concession.reason, self._tariff.concession_percent)
+        items = {line.code: line.quantity for line in held.lines}
+        item_types = self._bulky.item_types()
+        return bulky_rules.quote(self._tariff, item_types, items, concession).price_pence
 
     def start_bulky(self, order: BulkyOrder, *, idempotency_key: str) -> Started:
         """Hold the place and create the payment. Raises SlotFull, InvalidRequest
@@ -142,6 +158,11 @@ class Payments:
             expires_at=now + self._hold,
             resident_id=order.resident_id,
         )
+        if self._charge_for(held) != held.price_pence:
+            # never charge one price and book another: the back office must agree
+            logger.error("hold %s: the back office's price is not the fee table's", held.hold_id)
+            self._bulky.release_hold(held.hold_id)
+            raise PaymentUnavailable("the back office's price differs from the fee table")
         if held.price_pence <= 0:
             self._bulky.release_hold(held.hold_id)
             raise InvalidRequest("a free collection is booked without a payment")

@@ -27,8 +27,10 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from sqlalchemy.engine import Engine
 
+from backoffice.bulky_rules import price_list_from
 from backoffice.ports import BulkyWaste
 from frontdoor.contracts.conversation_messages import ConversationMessages
+from frontdoor.profile import CouncilProfile
 from frontdoor.ratelimit import RateLimit
 from frontdoor.stack import StackSettings
 from payments.demo import DemoPay
@@ -83,8 +85,11 @@ def payments_from(
     *,
     settings: PaymentsSettings | None = None,
     environ: Mapping[str, str] | None = None,
+    council: CouncilProfile | None = None,
 ) -> Payments:
+    """``council``: the profile whose fee table is charged (default: the settings')."""
     settings = settings or PaymentsSettings.load(environ)
+    fees = (council or settings.council).fees
     return Payments(
         engine,
         provider_from(settings, engine, clock),
@@ -93,9 +98,19 @@ def payments_from(
         return_url=f"{settings.site_url}/pay/return",
         hold_minutes=settings.payments_hold_minutes,
         chat=_chat(settings),
+        bulky_prices=price_list_from(fees.bulky_waste),
     )
 
 
 def _chat(settings: PaymentsSettings) -> ConversationMessages | None:
     secret = settings.secret_value("bot_secret")
     return ConversationMessages(settings.handoff_url, bot_secret=secret) if secret else None
+
+
+def council_bulky(engine: Engine, settings: PaymentsSettings | None = None) -> BulkyWaste:
+    """The back office's bulky waste priced by the council profile's fee table, so a
+    late success rebooked after its hold lapsed costs what was paid."""
+    from backoffice import demo_backoffice
+
+    fees = (settings or PaymentsSettings.load()).council.fees
+    return demo_backoffice(engine, bulky_prices=price_list_from(fees.bulky_waste)).bulky

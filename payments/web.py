@@ -25,14 +25,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from backoffice import demo_backoffice
 from frontdoor.clock import LONDON
 from frontdoor.ratelimit import Check, RateLimiter, client_address
 from knowledge.routes.site import _context
 from payments.demo import CHOICES, DemoPay
 from payments.journey import Payments
 from payments.ports import ProviderRefused
-from payments.settings import PaymentsSettings, payments_from
+from payments.settings import PaymentsSettings, council_bulky, payments_from
 from payments.text import day, money, text_for
 
 router = APIRouter(prefix="/pay", tags=["payments"], include_in_schema=False)
@@ -48,7 +47,7 @@ def _state(request: Request) -> tuple[Payments, PaymentsSettings]:
         clock = getattr(state, "clock", None) or (lambda: datetime.now(UTC))
         engine = state.engine
         found = state.payments = payments_from(
-            engine, demo_backoffice(engine).bulky, clock, settings=settings
+            engine, council_bulky(engine, settings), clock, settings=settings
         )
         state.payments_settings = settings
     settings = getattr(state, "payments_settings", None) or PaymentsSettings.load()

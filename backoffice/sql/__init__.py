@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from backoffice.ports import BackOffice
+from backoffice.ports import BackOffice, BulkyPriceList
 from backoffice.sql.accounts import SqlCouncilTax, SqlRents
 from backoffice.sql.bulky import SqlBulkyWaste
 from backoffice.sql.cases import SqlCases
@@ -34,9 +34,14 @@ __all__ = [
 ]
 
 
-def demo_backoffice(engine_or_session_factory: Engine | sessionmaker[Session]) -> BackOffice:
+def demo_backoffice(
+    engine_or_session_factory: Engine | sessionmaker[Session],
+    *,
+    bulky_prices: BulkyPriceList | None = None,
+) -> BackOffice:
     """Every port over one database. Pass the service's Engine (a session
-    factory is made for it) or an existing ``sessionmaker``."""
+    factory is made for it) or an existing ``sessionmaker``; ``bulky_prices``:
+    the council's bulky-waste tariff (``bulky_rules.price_list_from``)."""
     if isinstance(engine_or_session_factory, Engine):
         sessions = make_session_factory(engine_or_session_factory)
     elif isinstance(engine_or_session_factory, sessionmaker):
@@ -50,5 +55,5 @@ def demo_backoffice(engine_or_session_factory: Engine | sessionmaker[Session]) -
         council_tax=SqlCouncilTax(sessions),
         rents=SqlRents(sessions),
         planning=SqlPlanning(sessions),
-        bulky=SqlBulkyWaste(sessions),
+        bulky=SqlBulkyWaste(sessions, price_list=bulky_prices),
     )

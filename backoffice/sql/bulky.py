@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from backoffice import bulky_rules, calendar, references
 from backoffice.exceptions import HoldReleased, NotFound, PaymentRequired, SlotFull
@@ -177,6 +177,16 @@ def _expired(session: Session, now: datetime, slot_id: str | None = None) -> lis
 
 
 class SqlBulkyWaste(SqlPort, BulkyWaste):
+    """``price_list``: the council's tariff (its profile's fee table, given by the
+    composition root), which then prices every quote, hold and booking; without
+    it, the tariff stored in the back office (bo_bulky_price_list)."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], *, price_list: BulkyPriceList | None = None
+    ) -> None:
+        super().__init__(sessions)
+        self._tariff = price_list
+
     # Session-level helpers, so that booking prices a collection in one read.
 
     @staticmethod
@@ -185,8 +195,9 @@ class SqlBulkyWaste(SqlPort, BulkyWaste):
         items = [BulkyItemType(code=r.code, name=r.name, counts_as=r.counts_as) for r in rows]
         return sorted(items, key=lambda item: (item.name, item.code))
 
-    @staticmethod
-    def _price_list(session: Session) -> BulkyPriceList:
+    def _price_list(self, session: Session) -> BulkyPriceList:
+        if self._tariff is not None:
+            return self._tariff
         row = session.get(BulkyPriceListRow, 1)
         if row is None:
             raise NotFound("bulky waste price list", "current")

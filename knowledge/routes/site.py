@@ -50,7 +50,9 @@ def _context(request: Request, language: str, **values: Any) -> dict[str, Any]:
         "lang": language,
         "t": text_for(language),
         "prefix": prefix(language),
-        "council_name": state.settings.council_name,
+        "council_name": state.settings.council.council.name.in_language(language),
+        "council_colour": state.settings.council.colours.primary,
+        "contact": state.settings.council.contact,
         "privacy_url": state.settings.knowledge_privacy_url,
         "privacy_url_cy": state.settings.knowledge_privacy_url_cy,
         "handoff_url": state.handoff_url,
@@ -259,20 +261,26 @@ def favicon() -> FileResponse:
                         headers={"Cache-Control": "public, max-age=86400"})  # fmt: skip
 
 
+def _image_type(url: str) -> dict[str, str]:
+    kinds = {".svg": "image/svg+xml", ".png": "image/png", ".webp": "image/webp"}
+    kind = next((kinds[end] for end in kinds if url.lower().endswith(end)), None)
+    return {"type": kind} if kind else {}
+
+
 @router.get("/site.webmanifest")
 def web_manifest(request: Request) -> JSONResponse:
     """The app name and icon a phone shows when a resident adds the site to a home screen."""
-    name = request.app.state.settings.council_name
+    council = request.app.state.settings.council.council
     return JSONResponse(
         {
-            "name": name,
-            "short_name": name if len(name) <= 12 else name.split()[0],
+            "name": council.name.en,
+            "short_name": council.short_name.en,
             "start_url": "/",
             "display": "browser",
             "background_color": "#ffffff",
             "theme_color": "#0b0c0c",
             "icons": [
-                {"src": "/static/favicon.svg", "sizes": "any", "type": "image/svg+xml"},
+                {"src": council.logo, "sizes": "any", **_image_type(council.logo)},
                 {"src": "/favicon.ico", "sizes": "16x16 32x32 48x48", "type": "image/x-icon"},
             ],
         },

@@ -4,7 +4,7 @@
 //
 //   <script src="https://chat.example.gov.uk/widget/frontdoor-widget.js"
 //           data-frontdoor-url="https://chat.example.gov.uk"
-//           data-council="Bramblefield District Council"
+//           data-council="Anytown District Council" data-colour="#1d70b8"
 //           data-language="en" defer></script>
 
 import { readConfig } from "./config.js";

@@ -5,30 +5,33 @@ from __future__ import annotations
 
 import pytest
 
-from frontdoor.contracts import service_areas
 from frontdoor.contracts.service_areas import (
     DEFAULT_TEAM,
     TASK_SERVICE_AREAS,
-    TEAM_SLUGS,
+    default_teams,
     team_for_area,
 )
+from frontdoor.profile import load_profile
 from handoff import seed
 from handoff.routing import WELSH_SKILL, TeamInfo, team_for
 
 SEEDED = [
-    TeamInfo(slug, name, frozenset(skills.split(","))) for slug, name, skills, _hours in seed.TEAMS
+    TeamInfo(slug, name, frozenset(skills.split(",")))
+    for slug, name, skills, _hours in seed.teams_of(load_profile())
 ]
-EVERY_AREA = [(area, team.slug) for team in service_areas.TEAMS for area in team.areas]
+TEAMS = default_teams()
+TEAM_SLUGS = tuple(team.slug for team in TEAMS)
+EVERY_AREA = [(area, team.slug) for team in TEAMS for area in team.areas]
 
 
 def test_the_handoff_service_seeds_each_teams_skills_from_the_one_list():
     *queues, speakers = SEEDED
     assert [(t.slug, t.name, t.skills) for t in queues] == [
-        (team.slug, team.name, frozenset(team.areas)) for team in service_areas.TEAMS
+        (team.slug, team.name, frozenset(team.areas)) for team in TEAMS
     ]
     # ... and one list of Welsh speakers, whom no service area routes to.
     assert speakers.skills == {WELSH_SKILL} and speakers.slug not in TEAM_SLUGS
-    assert set(seed.HOURS) == set(TEAM_SLUGS) and DEFAULT_TEAM in TEAM_SLUGS
+    assert set(seed.hours_of(load_profile())) == set(TEAM_SLUGS) and DEFAULT_TEAM in TEAM_SLUGS
 
 
 @pytest.mark.parametrize(("area", "slug"), EVERY_AREA)

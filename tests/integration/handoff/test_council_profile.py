@@ -1,0 +1,41 @@
+"""The handoff service under a second, invented council profile: the console
+carries its name and the bot's messages its bot's name (in the resident's
+language), never Bramblefield's."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.integration.handoff.conftest import (
+    World,
+    build_world,
+    is_event,
+    message,
+    receive,
+    until,
+)
+
+HARROWGATE = Path(__file__).resolve().parents[2] / "profiles" / "harrowgate.toml"
+
+
+@pytest.fixture
+def vale(database) -> Iterator[World]:  # type: ignore[no-untyped-def]
+    with contextlib.ExitStack() as stack:
+        yield build_world(database, stack, FRONTDOOR_PROFILE=str(HARROWGATE))
+
+
+def test_the_console_and_the_bot_are_the_profiles_councils(vale: World) -> None:
+    login = vale.client.get("/console/login")
+    assert "Advisor console - Harrowgate Vale Borough Council</title>" in login.text
+    assert "Bramblefield" not in login.text
+    for language, name in (("en", "Vale helper"), ("cy", "Cynorthwyydd y Dyffryn")):
+        started = vale.start(language=language)
+        with vale.resident_socket(started) as ws:
+            receive(ws)
+            ws.send_json(message("When is my bin day?"))
+            reply, _ = until(ws, is_event("message", author="bot"))
+        assert reply["data"]["author_name"] == name
