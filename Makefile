@@ -38,7 +38,7 @@ test-fast: install
 check: install
 	@.venv/bin/ruff check .
 	@.venv/bin/ruff format --check .
-	@.venv/bin/mypy frontdoor backoffice actions bottools knowledge handoff insight privacy notify payments  # make test runs these too
+	@.venv/bin/mypy frontdoor backoffice actions bottools knowledge handoff insight privacy notify payments reports  # make test runs these too
 
 bench: install
 	@bash scripts/bench.sh

@@ -15,7 +15,7 @@ say "lint and format (ruff)"
 .venv/bin/ruff format --check .
 
 say "types (mypy)"
-.venv/bin/mypy frontdoor backoffice actions bottools knowledge handoff insight privacy notify payments
+.venv/bin/mypy frontdoor backoffice actions bottools knowledge handoff insight privacy notify payments reports
 
 if .venv/bin/frontdoor bot --help >/dev/null 2>&1; then
   say "bot model (trains only when the training data changed)"
