@@ -290,6 +290,15 @@ class MemoryStore:
                 if self.tables.holds(c, user_id)
             }
 
+    def chat_states_of(self, user_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        found: dict[int, dict[str, str]] = {}
+        with self._lock:
+            for user_id in set(user_ids):
+                for c in self.tables.conversations.values():
+                    if self.tables.holds(c, user_id):
+                        found.setdefault(user_id, {})[c.id] = c.state
+        return found
+
     def open_offers(self, user_ids: Sequence[int]) -> set[tuple[str, int]]:
         wanted = set(user_ids)
         return {

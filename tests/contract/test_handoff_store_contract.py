@@ -193,6 +193,10 @@ class HandoffStoreContract:
         assert by_id[NEW].teams == {"general"}
         assert world.store.active_count(SAM) == 1
         assert world.store.chat_states(SAM) == {active: "with_advisor", offered: "waiting"}
+        assert world.store.chat_states_of([SAM, PRIYA, SAM]) == {
+            SAM: {active: "with_advisor", offered: "waiting"}
+        }
+        assert world.store.chat_states_of([]) == {}
         assert world.store.open_offers([SAM, PRIYA]) == {(offered, SAM)}
         assert world.store.open_offers([]) == set()
         with world.store.transaction() as tx:
