@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,6 +94,11 @@ class MemoryStore:
                 raise
         if self.on_commit is not None:
             self.on_commit(time.perf_counter() - started)
+
+    def batch_transaction(
+        self, conversation_ids: Sequence[str], client_ids: Sequence[str]
+    ) -> AbstractContextManager[MemoryTx]:
+        return self.transaction()
 
     @contextmanager
     def _writing(self) -> Iterator[Tables]:

@@ -113,6 +113,14 @@ class Store(Protocol):
     serial_writers: bool  # one write transaction at a time (SQLite, memory)
 
     def transaction(self) -> AbstractContextManager[Tx]: ...
+    def batch_transaction(
+        self, conversation_ids: Sequence[str], client_ids: Sequence[str]
+    ) -> AbstractContextManager[Tx]:
+        """One transaction for a group commit: the same as ``transaction()`` to its
+        use cases, told up front which conversations they lock and which client ids
+        they look up, so a store can do each for the whole batch at once."""
+        ...
+
     # conversations and events
     def create_conversation(
         self,
