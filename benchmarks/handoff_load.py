@@ -385,6 +385,7 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         # views (an estimate per entry, over every advisor) cost seconds per refresh, and
         # the setup, not the chats, would be measured.
         wave = max(args.advisors, 1)
+        asked = time.perf_counter()
         for start in range(0, len(live), wave):
             for resident in live[start : start + wave]:
                 await resident.send({"type": "request_human"})
@@ -396,6 +397,11 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             if sum(len(a.chats) for a in advisors) >= len(live):
                 break
             await asyncio.sleep(0.1)
+        print(
+            f"  {len(live)} chats asked for a person in waves of {wave} and joined in "
+            f"{time.perf_counter() - asked:.1f} s (load {loadavg()})",
+            flush=True,
+        )
         by_conversation = {r.conversation_id: r for r in live}
 
         async def phase(
