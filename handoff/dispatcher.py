@@ -92,9 +92,13 @@ def _tell_the_stranded(
 ) -> None:
     """A resident waiting for a team that closed or emptied is told, once per reason."""
     by_slug = {t.slug: t for t in teams}
+    verdicts: dict[str, Serviceable] = {}  # one look per team, not per waiting chat
     for conversation in waiting:
-        team = by_slug.get(conversation.team or "general")
-        verdict = serviceable(team, advisors) if team else Serviceable.NO_ADVISORS
+        slug = conversation.team or "general"
+        if slug not in verdicts:
+            team = by_slug.get(slug)
+            verdicts[slug] = serviceable(team, advisors) if team else Serviceable.NO_ADVISORS
+        verdict = verdicts[slug]
         if verdict is Serviceable.OPEN or conversation.last_notice == verdict.value:
             continue
         locked = tx.lock_conversation(conversation.id)

@@ -6,6 +6,11 @@ use cases that store one event (a resident's or an advisor's message) and runs
 those waiting at the same moment inside one transaction: each use case still
 locks its conversation, checks its ``client_id`` and appends with the next
 ``seq``, exactly as alone, and nothing is acknowledged before the shared commit.
+The store is told the batch's conversations and client ids up front
+(``Store.batch_transaction``): on SQL it locks them all in one statement, reads
+their client ids in another and stores the batch's events with one multi-row
+INSERT (``store.sql.BatchTx``), a few round trips per batch instead of four or
+five per message.
 
 If any use case in a batch raises (a closed conversation, a chat that is not
 yours, a lost database), the batch rolls back whole and each use case runs
@@ -161,7 +166,9 @@ class GroupWriter:
     def _together(self, batch: list[_Write]) -> list[tuple[bool, Any]]:
         if len(batch) == 1:
             return self._one_by_one(batch)
-        with self.store.transaction() as tx:
+        conversations = [write.key for write in batch]
+        clients = [c for write in batch if isinstance(c := write.kwargs.get("client_id"), str)]
+        with self.store.batch_transaction(conversations, clients) as tx:
             shared = SharedTransaction(self.store, tx)
             return [(True, w.function(shared, *w.args, **w.kwargs)) for w in batch]
 

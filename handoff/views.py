@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from handoff.delivery import iso
-from handoff.routing import AdvisorInfo, estimate_wait, members, positions
+from handoff.routing import AdvisorInfo, TeamCapacity, capacities, members, positions, wait_from
 from handoff.states import State
 from handoff.store import Conversation, Store
 
@@ -90,8 +90,11 @@ def queue_from(
     advisors: list[AdvisorInfo],
     handle_seconds: float,
     now: datetime,
+    capacity: dict[str, TeamCapacity] | None = None,
 ) -> list[dict[str, Any]]:
-    """The queue items of some teams, from a list of waiting conversations (no I/O)."""
+    """The queue items of some teams, from a list of waiting conversations (no I/O).
+    ``capacity`` (``routing.capacities(advisors)``) when the caller already has it."""
+    capacity = capacities(advisors) if capacity is None else capacity
     waiting = [c for c in everyone_waiting if (c.team or "general") in team_slugs]
     where = positions([c.queue_entry() for c in waiting])
     items = [
@@ -100,7 +103,7 @@ def queue_from(
             where[c.id],
             user_id=user_id,
             now=now,
-            estimate=estimate_wait(where[c.id], c.team or "general", advisors, handle_seconds),
+            estimate=wait_from(where[c.id], capacity.get(c.team or "general"), handle_seconds),
         )
         for c in waiting
     ]
@@ -138,6 +141,17 @@ def chat_statuses(store: Store, user_id: int) -> dict[str, str]:
     states = store.chat_states(user_id)
     return {
         cid: "active" if state == State.WITH_ADVISOR else "offered" for cid, state in states.items()
+    }
+
+
+def chat_statuses_of(store: Store, user_ids: list[int]) -> dict[int, dict[str, str]]:
+    """:func:`chat_statuses` of many advisors in one query (a refresh pass)."""
+    return {
+        user_id: {
+            cid: "active" if state == State.WITH_ADVISOR else "offered"
+            for cid, state in states.items()
+        }
+        for user_id, states in store.chat_states_of(user_ids).items()
     }
 
 

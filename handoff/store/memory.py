@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -94,6 +94,11 @@ class MemoryStore:
                 raise
         if self.on_commit is not None:
             self.on_commit(time.perf_counter() - started)
+
+    def batch_transaction(
+        self, conversation_ids: Sequence[str], client_ids: Sequence[str]
+    ) -> AbstractContextManager[MemoryTx]:
+        return self.transaction()
 
     @contextmanager
     def _writing(self) -> Iterator[Tables]:
@@ -289,6 +294,15 @@ class MemoryStore:
                 for c in self.tables.conversations.values()
                 if self.tables.holds(c, user_id)
             }
+
+    def chat_states_of(self, user_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        found: dict[int, dict[str, str]] = {}
+        with self._lock:
+            for user_id in set(user_ids):
+                for c in self.tables.conversations.values():
+                    if self.tables.holds(c, user_id):
+                        found.setdefault(user_id, {})[c.id] = c.state
+        return found
 
     def open_offers(self, user_ids: Sequence[int]) -> set[tuple[str, int]]:
         wanted = set(user_ids)

@@ -202,6 +202,25 @@ class ConsoleQueries:
             rows = conn.execute(select(_c.id, _c.state).where(holds(user_id))).all()
         return {row.id: row.state for row in rows}
 
+    def chat_states_of(self, user_ids: Sequence[int]) -> dict[int, dict[str, str]]:
+        found: dict[int, dict[str, str]] = {}
+        wanted = sorted(set(user_ids))
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                rows = conn.execute(
+                    select(_c.id, _c.state, _c.assigned_to, _c.offered_to).where(
+                        or_(
+                            and_(_c.state == State.WITH_ADVISOR, _c.assigned_to.in_(chunk)),
+                            and_(_c.state == State.WAITING, _c.offered_to.in_(chunk)),
+                        )
+                    )
+                ).all()
+                for row in rows:
+                    holder = row.assigned_to if row.state == State.WITH_ADVISOR else row.offered_to
+                    found.setdefault(holder, {})[row.id] = row.state
+        return found
+
     def open_offers(self, user_ids: Sequence[int]) -> set[tuple[str, int]]:
         if not user_ids:
             return set()

@@ -134,6 +134,60 @@ class HandoffStoreContract:
         assert kit.store.get(one).last_seq == 1  # the whole batch rolled back
         assert isinstance(kit.store.serial_writers, bool)
 
+    def test_a_batch_transaction_numbers_finds_and_stores_like_one_transaction_each(
+        self, world: Kit
+    ) -> None:
+        """Group commit's transaction: told the conversations and client ids up front."""
+        store = world.store
+        one, two = start(world), start(world, team="general")
+        say(world, one, "earlier")
+        with store.transaction() as tx:
+            tx.update_conversation(two, state=State.WITH_ADVISOR, assigned_to=SAM)
+            tx.open_assignment(tx.lock_conversation(two), SAM)
+        clients = [f"{one}-earlier", "r1", "r2", "a1"]
+        with store.batch_transaction([two, one, "nope"], clients) as tx:
+            first, second, third = tx.part(), tx.part(), tx.part()
+            again = first.find_client_event(one, f"{one}-earlier")
+            assert again is not None and again.seq == 1  # stored before: a resend
+            locked = first.lock_conversation(one)
+            assert first.append(locked, "message", {"text": "r1"}, client_id="r1").seq == 2
+            assert first.find_client_event(one, "r1") is not None  # in this batch: a resend
+            assert second.find_client_event(one, "r2") is None
+            r2 = second.append(
+                second.lock_conversation(one), "message", {"text": "r2"}, client_id="r2"
+            )
+            assert (r2.seq, second.lock_conversation(one).last_seq) == (3, 3)
+            a1 = third.append(
+                third.lock_conversation(two), "message", {"text": "a1"}, client_id="a1"
+            )
+            third.set_read_seq(two, SAM, a1.seq)
+            assert third.find_client_event(two, "zz") is None  # not told: looked up
+            with pytest.raises(NotFound):
+                third.lock_conversation("nope")
+        assert [(e.seq, e.client_id) for e in first.appended + second.appended] == [
+            (2, "r1"),
+            (3, "r2"),
+        ]
+        assert [(e.seq, e.data["text"]) for e in store.events_after(one, 0)] == [
+            (1, "earlier"),
+            (2, "r1"),
+            (3, "r2"),
+        ]
+        assert store.last_seqs([one, two]) == {one: 3, two: 1}
+        assert store.read_seq(two, SAM) == 1 and store.get(one).updated_at == NOW
+        with store.batch_transaction([one], ["r3"]) as tx:  # then another use case's write
+            part = tx.part()
+            part.append(part.lock_conversation(one), "message", {"text": "r3"}, client_id="r3")
+            part.update_conversation(one, state=State.WAITING)
+            assert part.lock_conversation(one).state == State.WAITING
+            assert part.append(part.lock_conversation(one), "state", {"state": "waiting"}).seq == 5
+        assert [e.seq for e in store.events_after(one, 3)] == [4, 5]
+        with pytest.raises(RuntimeError), store.batch_transaction([one], ["lost"]) as tx:
+            part = tx.part()
+            part.append(part.lock_conversation(one), "message", {"text": "x"}, client_id="lost")
+            raise RuntimeError("one of the batch failed")
+        assert store.last_seqs([one]) == {one: 5} and len(store.events_after(one, 0)) == 5
+
     def test_an_outcome_is_recorded_with_its_transaction_or_not_at_all(self, kit: Kit) -> None:
         kept, lost = start(kit), start(kit)
         with kit.store.transaction() as tx:
@@ -193,6 +247,10 @@ class HandoffStoreContract:
         assert by_id[NEW].teams == {"general"}
         assert world.store.active_count(SAM) == 1
         assert world.store.chat_states(SAM) == {active: "with_advisor", offered: "waiting"}
+        assert world.store.chat_states_of([SAM, PRIYA, SAM]) == {
+            SAM: {active: "with_advisor", offered: "waiting"}
+        }
+        assert world.store.chat_states_of([]) == {}
         assert world.store.open_offers([SAM, PRIYA]) == {(offered, SAM)}
         assert world.store.open_offers([]) == set()
         with world.store.transaction() as tx:

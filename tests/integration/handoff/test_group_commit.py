@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 
+from sqlalchemy import event as sa_event
+
 from handoff import lifecycle
 from handoff.exceptions import Busy, ConversationClosed
-from handoff.groupcommit import GroupWriter
+from handoff.groupcommit import GroupWriter, SharedTransaction
 from handoff.store import SqlStore, Store
 from tests.integration.handoff.conftest import message, receive, until
 from tests.integration.handoff.test_metrics import scrape
@@ -123,3 +125,30 @@ def test_an_empty_write_queue_never_sheds(database):
     assert writer.lag() == 0.0 and writer.pending == 0
     writer.admit()  # an empty queue never sheds
     assert writer.writers == (1 if database.engine.dialect.name == "sqlite" else 4)
+
+
+def test_a_batch_costs_a_few_statements_not_a_few_per_message(database):
+    """Locked together, client ids read together, events inserted together (issue 12)."""
+    store = SqlStore(database.engine)
+    chats = [_new(store) for _ in range(20)]
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement.split()[0])
+
+    sa_event.listen(database.engine, "before_cursor_execute", count)
+    try:
+        with store.batch_transaction(chats, [f"c-{chat}" for chat in chats]) as tx:
+            shared = SharedTransaction(store, tx)
+            stored = [
+                lifecycle.resident_message(
+                    shared, chat, client_id=f"c-{chat}", text="hello", payload=None
+                )
+                for chat in chats
+            ]
+    finally:
+        sa_event.remove(database.engine, "before_cursor_execute", count)
+    assert [s.event.seq for s in stored] == [1] * 20
+    writes = [s for s in statements if s.upper() in ("UPDATE", "INSERT", "SELECT")]
+    assert len(writes) <= 4, statements  # one at a time: 80 (lock, look-up, seq, insert)
+    assert all(store.events_after(chat, 0)[0].data["text"] == "hello" for chat in chats)
