@@ -473,7 +473,7 @@ class Advisor(Peer):
             try:
                 await self.call("POST", f"/conversations/{conversation_id}/accept")
                 return
-            except httpx.HTTPError:
+            except Exception:  # network: try again, as the console's button would be pressed
                 await asyncio.sleep(backoff_delay(attempt))
 
     async def reload(self, conversation_id: str) -> None:
@@ -517,7 +517,7 @@ class Advisor(Peer):
                         code = response.json().get("error")
                     except ValueError:
                         code = None
-                except httpx.HTTPError as exc:
+                except Exception as exc:  # httpx's errors, and httpcore's own on a dying socket
                     self.at = (self.at + 1) % len(self.instances)  # the balancer's next try
                     response, why = None, type(exc).__name__
                 if code not in ("network", "unavailable", "busy") or attempt == 5:
@@ -695,7 +695,7 @@ async def run_with(
         f"every message acknowledged or refused {time.perf_counter() - settle:.0f} s later "
         f"(still pending: {pending})"
     )
-    await quiesce(pg.url, residents, advisors)
+    await quiesce(pg.url, residents, advisors, args.settle)
     connected_at_end = [peer.open.is_set() for peer in (*residents, *advisors)]
     lag_task.cancel()
     ok = report(args, pg.url, residents, advisors, figures, faults, started, connected_at_end, lag)
@@ -727,11 +727,13 @@ def heads(url: str) -> dict[tuple[str, str], int]:
     return found
 
 
-async def quiesce(url: str, residents: list[Resident], advisors: list[Advisor]) -> None:
+async def quiesce(
+    url: str, residents: list[Resident], advisors: list[Advisor], seconds: float
+) -> None:
     """Wait until every client has what the database holds, so late is not lost."""
     started = time.perf_counter()
     behind = -1
-    while time.perf_counter() - started < 90:
+    while time.perf_counter() - started < seconds:
         latest = await asyncio.to_thread(heads, url)
         behind = sum(
             1
@@ -902,6 +904,9 @@ def main() -> int:
     )
     parser.add_argument("--redis-down", type=float, default=10.0)
     parser.add_argument("--pg-down", type=float, default=5.0)
+    parser.add_argument(
+        "--settle", type=float, default=90.0, help="max wait for clients to catch up at the end"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     args = parser.parse_args()
     print(describe_machine())
