@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import math
 import os
 import socket
 import uuid
@@ -23,7 +24,7 @@ import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
@@ -50,7 +51,13 @@ from handoff.bot import BotPort, RasaRestBot
 from handoff.cobrowse import Cobrowse
 from handoff.deps import staff_of
 from handoff.desk import Desk
-from handoff.exceptions import CLOSE_RESTART, HandoffError, http_status
+from handoff.exceptions import (
+    CLOSE_RESTART,
+    HandoffError,
+    StoreUnavailable,
+    Throttled,
+    http_status,
+)
 from handoff.fanout import RedisWaker, Waker
 from handoff.hub import Hub
 from handoff.identity import ConversationTokens, IdentityVerifier, TokenIdentityVerifier
@@ -60,7 +67,7 @@ from handoff.metrics import HandoffMetrics
 from handoff.search import HttpKnowledgeSearch, KnowledgeSearch
 from handoff.service import Handoff
 from handoff.settings import HandoffSettings
-from handoff.store import SqlStore, utcnow
+from handoff.store import DatabaseError, SqlStore, unreachable, utcnow
 from handoff.views import Staff
 from handoff.ws import advisor_endpoint, resident_endpoint
 from insight import web as insight_web
@@ -199,9 +206,24 @@ def create_app(
 
     @app.exception_handler(HandoffError)
     async def _handoff_error(request: Request, exc: HandoffError) -> JSONResponse:
+        headers = {}
+        if isinstance(exc, Throttled):  # busy, unavailable: send again after this
+            headers["Retry-After"] = str(max(1, math.ceil(exc.retry_after)))
         return JSONResponse(
-            {"error": exc.code, "message": exc.message}, status_code=http_status(exc)
+            {"error": exc.code, "message": exc.message},
+            status_code=http_status(exc),
+            headers=headers,
         )
+
+    @app.exception_handler(DatabaseError)
+    async def _database_gone(request: Request, exc: DatabaseError) -> Response:
+        """A read (a session, a transcript) while the database restarts: 503, try again,
+        like a write (``StoreUnavailable``); any other database error stays a 500."""
+        if request.scope["type"] == "websocket":  # closed with 1011: the client reconnects
+            raise exc
+        if unreachable(exc):
+            return await _handoff_error(request, StoreUnavailable())
+        raise exc
 
     app.add_exception_handler(RequestValidationError, validation_error_response)
     app.add_middleware(RequestGuard, rules=BODY_RULES)

@@ -5,7 +5,9 @@ HandoffError                 base (a FrontdoorError): stable ``code``, one-line 
 │                            (the socket stays open; an ``error`` frame is sent)
 ├── FrameTooLarge            a frame over the size limit (socket closed with 1009)
 ├── Throttled                too many frames from one connection (``retry_after``)
-│   └── Busy                 the instance is saturated: new writes are shed (``retry_after``)
+│   ├── Busy                 the instance is saturated: new writes are shed (``retry_after``)
+│   └── StoreUnavailable     the database cannot be reached (restarting, failed over):
+│                            nothing was stored, send again after ``retry_after``
 ├── OriginRefused            a websocket handshake from an origin not on the allowlist
 ├── InvalidToken             a conversation token that is missing, forged or names
 │                            another conversation
@@ -70,6 +72,27 @@ class Busy(Throttled):
         HandoffError.__init__(
             self,
             "The chat service is very busy; your message was not sent yet. "
+            f"Try again in {retry_after:.0f} seconds.",
+        )
+        self.retry_after = retry_after
+
+
+class StoreUnavailable(Throttled):
+    """The database is out of reach (a restart, a fail-over, a dropped connection).
+
+    Nothing was stored; the write is safe to send again with the same ``client_id``
+    (a commit whose answer was lost is found by that ``client_id`` and acknowledged
+    as a duplicate), so clients treat it like ``throttled``: resend after
+    ``retry_after``. Never an ``internal_error`` the resident would have to retype.
+    """
+
+    code = "unavailable"
+    RETRY_AFTER = 2.0
+
+    def __init__(self, retry_after: float = RETRY_AFTER) -> None:
+        HandoffError.__init__(
+            self,
+            "The chat service cannot save messages for a moment; yours was not sent yet. "
             f"Try again in {retry_after:.0f} seconds.",
         )
         self.retry_after = retry_after
@@ -143,6 +166,7 @@ _HTTP_STATUS: dict[type[HandoffError], int] = {
     InvalidFrame: 400,
     FrameTooLarge: 413,
     Throttled: 429,
+    StoreUnavailable: 503,
     OriginRefused: 403,
     InvalidToken: 403,
     NotFound: 404,

@@ -18,7 +18,7 @@ from handoff.store.records import (
     Unrelayed,
     utcnow,
 )
-from handoff.store.sql import SqlStore, SqlTx
+from handoff.store.sql import DatabaseError, SqlStore, SqlTx, unreachable
 
 __all__ = [
     "AccountGrant",
@@ -26,6 +26,7 @@ __all__ = [
     "ChatSummary",
     "Clock",
     "Conversation",
+    "DatabaseError",
     "MemoryStore",
     "SqlStore",
     "SqlTx",
@@ -33,5 +34,6 @@ __all__ = [
     "TeamRecord",
     "Tx",
     "Unrelayed",
+    "unreachable",
     "utcnow",
 ]

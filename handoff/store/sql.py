@@ -17,18 +17,19 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, update
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.sql.elements import BindParameter
 
 from actions.verification import recorded_account_grants
 from handoff import models as m
 from handoff.delivery import Event, audience_of
-from handoff.exceptions import ConversationClosed, NotFound
+from handoff.exceptions import ConversationClosed, NotFound, StoreUnavailable
 from handoff.hours import OpeningHours
 from handoff.routing import AdvisorInfo, RoutingMode, TeamInfo
 from handoff.states import State
@@ -92,6 +93,18 @@ _STORE_READ = (
     .where(_A.ended_at.is_(None))
     .values(read_seq=bindparam("p_seq"))
 )
+
+
+# What a database error is, to code outside the store: ``DatabaseError`` to catch, and
+# ``unreachable`` to tell "out of reach for now" (refused, starting up, connection
+# lost: send again shortly) from a real failure.
+DatabaseError = DBAPIError
+
+
+def unreachable(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError) and (
+        exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    )
 
 
 @dataclass
@@ -447,14 +460,24 @@ class SqlStore(ConsoleQueries):
 
     @contextmanager
     def writing(self) -> Iterator[Connection]:
-        """A write transaction (commits at the end of the block)."""
+        """A write transaction (commits at the end of the block).
+
+        ``StoreUnavailable`` when the database cannot be reached, or the connection
+        is lost before the commit is confirmed (nothing is acknowledged then; a
+        resend with the same ``client_id`` finds a commit that did land)."""
         started = time.perf_counter()
-        if self._write_lock is None:
-            with self.engine.begin() as conn:
-                yield conn
-        else:
-            with self._write_lock, self.engine.begin() as conn:
-                yield conn
+        with self._write_lock or nullcontext():
+            try:
+                conn = self.engine.connect()
+            except DBAPIError as exc:  # refused, starting up, out of connections
+                raise StoreUnavailable() from exc
+            try:
+                with conn, conn.begin():
+                    yield conn
+            except DBAPIError as exc:
+                if exc.connection_invalidated:
+                    raise StoreUnavailable() from exc
+                raise
         if self.on_commit is not None:
             self.on_commit(time.perf_counter() - started)
 

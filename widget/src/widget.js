@@ -34,6 +34,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   let unread = 0;
   let lastAcked = 0;
   let ackTimer = null;
+  let resend = null;
   let typingOn = false;
   let typingChangedAt = 0;
   let typingIdle = null;
@@ -278,9 +279,12 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
         flush();
       } else if (change.type === "reload") {
         reloadTranscript();
-      } else if (change.type === "throttled") {
+      } else if (change.type === "throttled" && resend === null) {
+        // one resend of the whole outbox per wait, however many frames were refused
+        // (a timer each would send n frames n times while the service is down)
         view.renderConnection(t("throttled"));
-        timers.setTimeout(() => {
+        resend = timers.setTimeout(() => {
+          resend = null;
           view.renderConnection("");
           flush();
         }, change.retryAfter * 1000);

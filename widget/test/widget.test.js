@@ -226,6 +226,26 @@ test("connection loss is shown and announced; coming back is too", async () => {
   assert.equal(ctx.$("#fd-connection").hidden, true);
 });
 
+test("refused messages (throttled, busy, database unavailable) are each sent again once per wait", async () => {
+  const ctx = mount();
+  const { $ } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-human").click();
+  const socket = await connected(ctx);
+  for (const text of ["one", "two", "three"]) {
+    $("#fd-input").value = text;
+    $("#fd-composer").requestSubmit();
+  }
+  const sent = socket.frames("message");
+  assert.equal(sent.length, 3);
+  for (const frame of sent) socket.receive({ type: "throttled", retry_after: 2, client_id: frame.client_id, reason: "unavailable" });
+  assert.match($("#fd-connection").textContent, /in a moment/);
+  ctx.timers.advance(2000);
+  const again = socket.frames("message").slice(3);
+  assert.deepEqual(again.map((frame) => frame.text), ["one", "two", "three"]);
+  assert.doesNotMatch($("#fd-messages").textContent, /went wrong/);
+});
+
 test("Welsh: chosen by the page or by the toggle", () => {
   const cy = mount({ language: "cy" });
   assert.equal(cy.$("#fd-root").getAttribute("lang"), "cy");

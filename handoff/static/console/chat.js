@@ -13,6 +13,8 @@ import { residentPanel, knowledgeTool, transferTool, handBackTool, closeTool, ca
 
 const TYPING_IDLE_MS = 4000;
 const NEAR_BOTTOM_PX = 80;
+// Refusals that say "not stored, send it again shortly" (PROTOCOL.md §2.4).
+const RETRY_LATER = new Set(["unavailable", "busy"]);
 
 export class ChatCard {
   constructor(chat, { me, socket, notifier, onChange, isSelected }) {
@@ -312,8 +314,10 @@ export class ChatCard {
     this.typingOn = false;
   }
 
-  // Messages go over REST with a client_id: a retry after a network error
-  // is stored once. The socket's echo replaces the pending entry.
+  // Messages go over REST with a client_id: a retry after a network error,
+  // or while the service cannot store it (a database restart: 503
+  // "unavailable"; load shed: "busy"), is stored once. The socket's echo
+  // replaces the pending entry.
   async send(text, links = [], { note = false } = {}) {
     const clientId = newClientId();
     const kind = note ? "note" : "message";
@@ -329,7 +333,8 @@ export class ChatCard {
         if (this.entries.get(clientId) === pending) pending.setAttribute("data-written-seq", String(written.seq));
         return written;
       } catch (error) {
-        if (error.code !== "network" || attempt >= 3) {
+        const again = error.code === "network" || RETRY_LATER.has(error.code);
+        if (!again || attempt >= 5) {
           pending.remove();
           this.entries.delete(clientId);
           throw error;

@@ -28,6 +28,7 @@ export const MESSAGES = {
   invalid: ["Check your answer and try again.", "Gwiriwch eich ateb a rhowch gynnig arall arni."],
   throttled: ["You have done that too many times. Wait a few seconds and try again.", "Rydych wedi gwneud hynny ormod o weithiau. Arhoswch ychydig eiliadau a rhowch gynnig arall arni."],
   busy: ["The chat service is very busy. Wait a few seconds and try again.", "Mae'r gwasanaeth sgwrsio yn brysur iawn. Arhoswch ychydig eiliadau a rhowch gynnig arall arni."],
+  unavailable: ["The chat service cannot save messages for a moment. Wait a few seconds and try again.", "Ni all y gwasanaeth sgwrsio gadw negeseuon am ennyd. Arhoswch ychydig eiliadau a rhowch gynnig arall arni."],
   bot_unavailable: ["The chat assistant is not answering at the moment. Try again in a few minutes.", "Nid yw'r cynorthwyydd sgwrsio yn ateb ar hyn o bryd. Rhowch gynnig arall arni ymhen ychydig funudau."],
   backoffice_unavailable: ["The council's records are not answering at the moment. Try again in a few minutes.", "Nid yw cofnodion y cyngor yn ateb ar hyn o bryd. Rhowch gynnig arall arni ymhen ychydig funudau."],
   knowledge_unavailable: ["The knowledge base is not answering at the moment. Try again in a few minutes.", "Nid yw'r sylfaen wybodaeth yn ateb ar hyn o bryd. Rhowch gynnig arall arni ymhen ychydig funudau."],
