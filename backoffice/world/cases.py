@@ -216,6 +216,7 @@ def build_cases(
                 _case(rng, home, case_type, status, created_at, today, holidays, summary=template)
             )
     cases.append(_demo_case(everyone, today, holidays))
+    cases.extend(_street_cases(everyone, today, holidays))
     cases.sort(key=lambda c: (c.created_at, c.uprn or ""))
     first = int(DEMO_CASE[4:]) - next(i for i, c in enumerate(cases) if c.summary == _DEMO_SUMMARY)
     numbered = []
@@ -254,3 +255,46 @@ def _demo_case(
         resident_id=home.residents[0].resident_id,
         channel="bot",
     )
+
+
+# Street problems reported since the report form arrived: one of each kind, older than
+# every generated case, so they sort first and no other case's reference moves.
+_STREET_REPORTS = (
+    (CaseType.GRAFFITI, "Graffiti on the bus shelter", "Foxglove Lane, by the bus shelter"),
+    (CaseType.DOG_FOULING, "Dog fouling on the footpath", "Campion Close, footpath to the park"),
+    (CaseType.ABANDONED_VEHICLE, "Car with no tax left for weeks", "Foxglove Lane garages"),
+    (CaseType.STREET_LIGHTING, "Street light out", "Campion Close, outside number 3"),
+)
+
+
+def _street_cases(
+    households: Sequence[Household], today: date, holidays: Sequence[BankHoliday]
+) -> list[Case]:
+    """Resolved street reports from about 100 days ago (a place, not a property)."""
+    cases = []
+    for index, (case_type, summary, location) in enumerate(_STREET_REPORTS):
+        day = today - timedelta(days=100 + index)
+        created_at = calendar.at_london(day, time(10, 15))
+        steps = _PATHS[CaseStatus.RESOLVED]
+        history = tuple(
+            StatusChange(step, created_at + timedelta(days=offset), _NOTES[step], who)
+            for offset, (step, who) in enumerate(
+                zip(steps, ("web", "J. Ames", "J. Ames"), strict=True)
+            )
+        )
+        cases.append(
+            Case(
+                reference="",
+                case_type=case_type,
+                status=CaseStatus.RESOLVED,
+                summary=summary,
+                description="Reported on the website's report-a-problem form.",
+                owning_team=casework.OWNING_TEAMS[case_type],
+                created_at=created_at,
+                target_date=casework.target_date(case_type, created_at, holidays),
+                history=history,
+                location=location,
+                channel="web",
+            )
+        )
+    return cases
