@@ -10,8 +10,17 @@ a missed one can cost far more.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
-from enum import StrEnum
+
+if sys.version_info >= (3, 11):  # noqa: UP036 - see below
+    from enum import StrEnum
+else:  # the Rasa environment (Python 3.10) imports this module for the decision policy
+    from enum import Enum
+
+    class StrEnum(str, Enum):  # noqa: UP042 - enum.StrEnum is 3.11+
+        def __str__(self) -> str:
+            return str(self.value)
 
 
 class RiskKind(StrEnum):

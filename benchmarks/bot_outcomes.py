@@ -11,7 +11,8 @@ it, starts the action server and Rasa (``bot/serve.py --enable-api``) on a
 seeded back office, and sends each message as the first of a fresh
 conversation (Welsh ones marked ``language: cy``). The outcome is read from the
 replies (a knowledge answer's link, a hand-over's payload) and the tracker (the
-intent the bot acted on).
+first action the bot took after the message, chosen by the decision policy or
+the rules, and the intent it acted on).
 
 Prints right outcome overall and per kind, the knowledge-answer rate beside the
 search's own recall@1 on the same questions, small talk, the Welsh part, the
@@ -59,6 +60,7 @@ from tests.unit.bot.harness import BOT_SECRET, SIGNING_KEY  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data" / "bot_outcomes.yaml"
 CONTROL_AND_SMALL_TALK = SMALL_TALK | {"start_over", "stop", "affirm", "deny"}
+ANSWER_ACTION = "action_answer_question"
 TARGETS = {
     "overall": 0.95,
     "welsh": 0.90,
@@ -231,6 +233,18 @@ def turn(client: httpx.Client, rasa: str, token: str, item: dict[str, Any]) -> d
     replies = answer.json() if answer.status_code == 200 else []
     tracker = client.get(f"{rasa}/conversations/{sender}/tracker", params={"token": token}).json()
     latest = tracker.get("latest_message") or {}
+    events = tracker.get("events") or []
+    last_user = max((n for n, e in enumerate(events) if e.get("event") == "user"), default=-1)
+    acted = [
+        e.get("name")
+        for e in events[last_user + 1 :]
+        if e.get("event") == "action" and e.get("name") != "action_listen"
+    ]
+    deciders = [
+        str(e.get("policy") or "").rsplit("_", 1)[-1]
+        for e in events[last_user + 1 :]
+        if e.get("event") == "action"
+    ]
     links = [link for m in replies for link in ((m.get("custom") or {}).get("links") or [])]
     if not links:  # json_message arrives as "custom"
         links = [
@@ -247,7 +261,9 @@ def turn(client: httpx.Client, rasa: str, token: str, item: dict[str, Any]) -> d
     return {
         "ms": ms,
         "intent": (latest.get("intent") or {}).get("name"),
-        "gate": latest.get("frontdoor_gate"),
+        # what the bot did: its first action after the message, and which policy chose it
+        "action": acted[0] if acted else None,
+        "decided_by": deciders[0] if deciders else None,
         "slugs": [urlparse(link["url"]).path.rstrip("/").rsplit("/", 1)[-1] for link in links],
         "handoff": handoffs[0]["reason"] if handoffs else None,
         "text": " | ".join(m.get("text", "") for m in replies if m.get("text"))[:160],
@@ -261,6 +277,8 @@ def outcome(result: dict[str, Any], translations: dict[str, str]) -> str:
         return "handover"
     if result["slugs"]:
         return f"knowledge:{english_slug(result['slugs'][0], translations)}"
+    if result["action"] == ANSWER_ACTION:  # sent to the knowledge base, which had nothing
+        return "no_answer"
     if result["intent"] in TRANSACTIONS:
         return f"transaction:{result['intent']}"
     if result["intent"] in CONTROL_AND_SMALL_TALK:
@@ -392,7 +410,8 @@ def main() -> int:
             if not result["right"]:
                 print(
                     f"  [{item['expect']}:{item.get('target', '')}] {item['text']!r} -> "
-                    f"{result['outcome']} (intent {result['intent']}, gate {result['gate']}) "
+                    f"{result['outcome']} (intent {result['intent']}, "
+                    f"{result['action']} by {result['decided_by']}) "
                     f"{result['text']!r}"
                 )
     print("\nresult:")

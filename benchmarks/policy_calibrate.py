@@ -14,7 +14,10 @@ gate) and searched in memory with the real engine. For each kind of intent the
 script picks the gate (confidence, margin) that makes the most right decisions
 on the messages whose top intent is of that kind, then the strong-match score,
 then the score at which a result the service calls "no good answer" is still
-shown. Paste the printed ``CALIBRATED`` into actions/policy.py.
+shown. The bot follows an intent only when the fallback classifier
+(bot/config.yml) kept it too, so decisions are counted with its threshold, and
+with --compare-fallback the right decisions at other thresholds are printed (changing it
+needs a retraining). Paste the printed ``CALIBRATED`` into actions/policy.py.
 
 Refuses to run (exit 2) when a message duplicates a training example or an
 article's alternative question (``benchmarks/leakage.py``).
@@ -24,6 +27,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
 from itertools import product
 from pathlib import Path
 
@@ -45,6 +50,13 @@ KINDS = (policy.TRANSACTION_KIND, policy.SMALL_TALK_KIND, policy.CONTROL_KIND, p
 CONFIDENCES = [round(0.3 + 0.05 * i, 2) for i in range(14)]
 MARGINS = [round(0.05 * i, 2) for i in range(11)]
 CERTAIN = [0.8, 0.85, 0.9, 0.95, 0.98, 1.01]
+FALLBACK_OPTIONS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]
+KIND_NAMES = {
+    policy.TRANSACTION_KIND: "TRANSACTION_KIND",
+    policy.SMALL_TALK_KIND: "SMALL_TALK_KIND",
+    policy.CONTROL_KIND: "CONTROL_KIND",
+    policy.RISK_KIND: "RISK_KIND",
+}
 
 
 def calibration_set() -> list[dict]:
@@ -79,7 +91,42 @@ def refuses(
     return not leakage.guard([item["text"] for item in items], embedder, refs)
 
 
-def is_right(item: dict, decision: policy.Decision) -> bool:
+@dataclass(frozen=True)
+class Fallback:
+    """The fallback classifier of bot/config.yml: below ``threshold``, or within
+    ``ambiguity`` of the runner-up, the NLU's intent is ``nlu_fallback``. Inside
+    a form that is what lets the form read the message as its answer."""
+
+    threshold: float
+    ambiguity: float
+
+    def falls_back(self, ranking: Sequence[tuple[str, float]]) -> bool:
+        top = ranking[0][1] if ranking else 0.0
+        second = ranking[1][1] if len(ranking) > 1 else 0.0
+        return top < self.threshold or top - second < self.ambiguity
+
+
+def configured_fallback() -> Fallback:
+    config = yaml.safe_load((ROOT / "bot" / "config.yml").read_text("utf-8"))
+    (step,) = [c for c in config["pipeline"] if c["name"] == "FallbackClassifier"]
+    return Fallback(float(step["threshold"]), float(step.get("ambiguity_threshold", 0.1)))
+
+
+FALLBACK = configured_fallback()
+
+
+def effective(item: dict, decision: policy.Decision, fallback: Fallback) -> policy.Decision:
+    """What the bot does: the rules act on the NLU's intent, so an intent the
+    fallback classifier turned into ``nlu_fallback`` is answered from the
+    knowledge base whatever the gate says (bot/decision_policy.py follows by
+    leaving the rules to act)."""
+    if decision.route == policy.FOLLOW and fallback.falls_back(item["evidence"].ranking):
+        return policy.Decision(policy.ANSWER, policy.KNOWLEDGE_INTENT, "nlu_fallback")
+    return decision
+
+
+def is_right(item: dict, decision: policy.Decision, fallback: Fallback = FALLBACK) -> bool:
+    decision = effective(item, decision, fallback)
     if item["gold"] == "knowledge":
         return decision.route == policy.ANSWER
     if item["gold"] == policy.RISK:
@@ -87,13 +134,63 @@ def is_right(item: dict, decision: policy.Decision) -> bool:
     return decision.route == policy.FOLLOW and decision.intent == item["gold"]
 
 
-def evaluate(items: list[dict], thresholds: policy.Thresholds) -> float:
-    return sum(is_right(i, policy.decide(i["evidence"], thresholds)) for i in items) / len(items)
+def evaluate(
+    items: list[dict], thresholds: policy.Thresholds, fallback: Fallback = FALLBACK
+) -> float:
+    right = sum(is_right(i, policy.decide(i["evidence"], thresholds), fallback) for i in items)
+    return right / len(items)
+
+
+def calibrate(
+    items: list[dict], fallback: Fallback, verbose: bool
+) -> tuple[float, policy.Thresholds]:
+    """The gates and the strong-match score that make the most right decisions
+    with this fallback threshold; ties go to the stricter gate (fewer wrong
+    follows on text the model never saw)."""
+    gates = dict(policy.CALIBRATED.gates)
+    scores = sorted(i["search"].score for i in items)
+    strong_options = sorted(
+        {
+            round(scores[int(q * (len(scores) - 1))], 3)
+            for q in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99)
+        }
+        | {9.99}
+    )
+    best_overall: tuple[float, policy.Thresholds | None] = (-1.0, None)
+    for strong in strong_options:
+        for kind in KINDS:
+            mine = [i for i in items if policy.kind_of(i["evidence"].ranking[0][0]) == kind]
+            if not mine:
+                continue
+            best = (-1.0, gates[kind])
+            # loosest first, so ">=" keeps the stricter of equal gates
+            for confidence, margin, certain in product(CONFIDENCES, MARGINS, CERTAIN):
+                gate = policy.Gate(confidence, margin, certain)
+                trial = policy.Thresholds(
+                    {**gates, kind: gate}, strong, policy.CALIBRATED.answer_score
+                )
+                score = evaluate(mine, trial, fallback)
+                if score >= best[0] - 1e-9:
+                    best = (score, gate)
+            gates[kind] = best[1]
+        thresholds = policy.Thresholds(dict(gates), strong, policy.CALIBRATED.answer_score)
+        score = evaluate(items, thresholds, fallback)
+        if verbose:
+            print(f"  strong match {strong}: right decisions {score:.3f}")
+        if score > best_overall[0] + 1e-9:
+            best_overall = (score, thresholds)
+    assert best_overall[1] is not None
+    return best_overall[0], best_overall[1]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path)
+    parser.add_argument(
+        "--compare-fallback",
+        action="store_true",
+        help="also calibrate at other fallback thresholds and print their right decisions",
+    )
     args = parser.parse_args()
     model = args.model or bot_model.latest_model(ROOT)
     if model is None:
@@ -114,7 +211,7 @@ def main() -> int:
         )
         item["top_slug"] = top.slug if top else None
         item["evidence"] = policy.Evidence(
-            ranking=[(name, float(conf)) for name, conf in p["ranking"]]
+            ranking=policy.classifier_ranking((name, float(conf)) for name, conf in p["ranking"])
             or [(p["intent"], float(p["confidence"] or 0))],
             search=item["search"],
             risk_pattern=detect_risk(item["text"]) is not None,
@@ -136,39 +233,12 @@ def main() -> int:
         f"intents, {sum(i['gold'] == 'knowledge' for i in items)} knowledge); model {model.name}"
     )
 
-    gates = dict(policy.CALIBRATED.gates)
-    scores = sorted(i["search"].score for i in items)
-    strong_options = sorted(
-        {
-            round(scores[int(q * (len(scores) - 1))], 3)
-            for q in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99)
-        }
-        | {9.99}
-    )
-    best_overall = (-1.0, None)
-    for strong in strong_options:
-        for kind in KINDS:
-            mine = [i for i in items if policy.kind_of(i["evidence"].ranking[0][0]) == kind]
-            if not mine:
-                continue
-            best = (-1.0, gates[kind])
-            for confidence, margin, certain in product(CONFIDENCES, MARGINS, CERTAIN):
-                gate = policy.Gate(confidence, margin, certain)
-                trial = policy.Thresholds(
-                    {**gates, kind: gate}, strong, policy.CALIBRATED.answer_score
-                )
-                score = evaluate(mine, trial)
-                # ties: the stricter gate (fewer wrong follows on text we never saw)
-                if score > best[0] + 1e-9:
-                    best = (score, gate)
-            gates[kind] = best[1]
-        thresholds = policy.Thresholds(dict(gates), strong, policy.CALIBRATED.answer_score)
-        score = evaluate(items, thresholds)
-        print(f"  strong match {strong}: right decisions {score:.3f}")
-        if score > best_overall[0] + 1e-9:
-            best_overall = (score, thresholds)
-    chosen = best_overall[1]
-    assert chosen is not None
+    print(f"fallback classifier (bot/config.yml): {FALLBACK}")
+    for threshold in FALLBACK_OPTIONS if args.compare_fallback else []:
+        trial = Fallback(threshold, FALLBACK.ambiguity)
+        score, _ = calibrate(items, trial, verbose=False)
+        print(f"  with the fallback threshold at {threshold}: right decisions {score:.3f}")
+    _, chosen = calibrate(items, FALLBACK, verbose=True)
 
     # a result the service calls "no good answer": show it from which score?
     refused = [i for i in items if i["search"].no_good_answer and i["search"].score > 0]
@@ -190,7 +260,7 @@ def main() -> int:
         )
     final = policy.Thresholds(chosen.gates, chosen.strong_match, answer_score)
     oos = [i for i in items if i.get("oos")]
-    decisions = [policy.decide(i["evidence"], final) for i in oos]
+    decisions = [effective(i, policy.decide(i["evidence"], final), FALLBACK) for i in oos]
     to_task = sum(d.route == policy.FOLLOW and d.intent in policy.TRANSACTIONS for d in decisions)
     to_risk = sum(d.route == policy.HANDOVER_AT_RISK for d in decisions)
     to_human = sum(d.route == policy.FOLLOW and d.intent == "human" for d in decisions)
@@ -202,7 +272,7 @@ def main() -> int:
     for kind in KINDS:
         gate = final.gate(kind)
         print(
-            f"        {kind.upper()}_KIND: Gate(confidence={gate.confidence}, "
+            f"        {KIND_NAMES[kind]}: Gate(confidence={gate.confidence}, "
             f"margin={gate.margin}, certain={gate.certain}),"
         )
     print(f"    }},\n    strong_match={final.strong_match},")

@@ -4,8 +4,9 @@
 
 Each input line is a JSON string (the message); each output line is
 ``{"text", "intent", "confidence", "entities": [{"entity", "value"}], "ranking":
-[[intent, confidence], ...], "gate": {...} | null, "ms"}`` (``ranking`` is the
-classifier's, ``gate`` what the knowledge gate decided; ``intent`` the result).
+[[intent, confidence], ...], "ms"}`` (``ranking`` is the classifier's, with the
+fallback classifier's ``nlu_fallback``; ``intent`` the NLU's result; what the
+bot does with it is the dialogue's decision, bot/decision_policy.py).
 Used by benchmarks/bot_nlu.py; runs from the project root so SpacyNLP finds
 models/spacy/frontdoor_en.
 """
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # bot/config.yml names bot.knowledge_gate.KnowledgeGate
+if str(ROOT) not in sys.path:  # bot/config.yml names bot.decision_policy.DecisionPolicy
     sys.path.insert(0, str(ROOT))
 
 
@@ -52,7 +53,6 @@ async def run(model: Path) -> int:
                         [r.get("name"), r.get("confidence")]
                         for r in parsed.get("intent_ranking") or []
                     ],
-                    "gate": parsed.get("frontdoor_gate"),
                     "ms": round(elapsed, 2),
                 }
             ),

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOT_DIR = ROOT / "bot"
 if str(BOT_DIR) not in sys.path:  # credentials.yml names secret_channel.SharedSecretRestInput
     sys.path.insert(0, str(BOT_DIR))
-if str(ROOT) not in sys.path:  # config.yml names bot.knowledge_gate.KnowledgeGate
+if str(ROOT) not in sys.path:  # config.yml names bot.decision_policy.DecisionPolicy
     sys.path.append(str(ROOT))
 
 from secret_channel import (  # noqa: E402 - needs bot/ on sys.path
@@ -130,14 +130,14 @@ def add_healthz(app: Any, actions_health_url: str, model_name: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Rasa with GET /healthz.")
     parser.add_argument("--model", type=Path, default=None)
-    parser.add_argument("--port", type=int, default=int(os.environ.get("FRONTDOOR_RASA_PORT", 5005)))
+    parser.add_argument(
+        "--port", type=int, default=int(os.environ.get("FRONTDOOR_RASA_PORT", 5005))
+    )
     parser.add_argument("--host", default=os.environ.get("FRONTDOOR_HOST", "127.0.0.1"))
     actions_port = os.environ.get("FRONTDOOR_ACTIONS_PORT", "5055")
     parser.add_argument(
         "--actions-url",
-        default=os.environ.get(
-            "FRONTDOOR_ACTIONS_URL", f"http://127.0.0.1:{actions_port}"
-        ),
+        default=os.environ.get("FRONTDOOR_ACTIONS_URL", f"http://127.0.0.1:{actions_port}"),
         help="the action server's base URL (or its /webhook URL)",
     )
     args, passthrough = parser.parse_known_args(argv)

@@ -206,8 +206,17 @@ CASES = [
         "ask_question",
     ),
     (
-        "unknown intent is knowledge",
+        "an intent the table does not list passes the transaction gate",
         [("something_new", 0.99)],
+        None,
+        False,
+        False,
+        FOLLOW,
+        "something_new",
+    ),
+    (
+        "and weak, it is answered",
+        [("something_new", 0.6), ("ask_question", 0.4)],
         None,
         False,
         False,
@@ -279,3 +288,106 @@ def test_the_calibrated_thresholds_gate_every_kind() -> None:
     ):
         gate = policy.CALIBRATED.gate(kind)
         assert 0 < gate.confidence <= 1 and 0 <= gate.margin <= 1
+
+
+# --- where the dialogue state is known (bot/decision_policy.py applies these) ---------
+
+IN_FORM = policy.Form(name="missed_bin_form", took_message=True)
+REJECTED = policy.Form(name="missed_bin_form", took_message=False)
+FORM_CASES = [
+    # (name, ranking, form, risk pattern, route, intent)
+    ("a slot answer stays with the form", [("ask_bin_day", 0.99)], IN_FORM, False, "form", None),
+    ("even a strong search match", [("nlu_fallback", 0.3)], IN_FORM, False, "form", None),
+    ("risk inside a form goes to a person", [("inform", 0.9)], IN_FORM, True, "at_risk", "at_risk"),
+    (
+        "a question the form refused is answered",
+        [("ask_question", 0.8)],
+        REJECTED,
+        False,
+        "knowledge",
+        "ask_question",
+    ),
+    (
+        "another task the form refused is followed",
+        [("ask_bin_day", 0.6), ("inform", 0.3)],
+        REJECTED,
+        False,
+        "follow",
+        "ask_bin_day",
+    ),
+    (
+        "the model's at_risk during a form",
+        [("at_risk", 0.6)],
+        REJECTED,
+        False,
+        "at_risk",
+        "at_risk",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("ranking", "form", "risk", "route", "intent"),
+    [case[1:] for case in FORM_CASES],
+    ids=[case[0] for case in FORM_CASES],
+)
+def test_decide_in_a_form(
+    ranking: list[tuple[str, float]],
+    form: policy.Form,
+    risk: bool,
+    route: str,
+    intent: str | None,
+) -> None:
+    evidence = Evidence(ranking=ranking, search=STRONG, risk_pattern=risk, form=form)
+    decision = policy.decide(evidence, T)
+    assert decision.route == route, decision.reason
+    if intent:
+        assert decision.intent == intent
+    assert not policy.needs_search(evidence, T)  # a form's message is never searched
+
+
+@pytest.mark.parametrize(
+    ("ranking", "searched"),
+    [
+        ([("ask_bin_day", 0.8), ("inform", 0.1)], True),  # strong, not certain: a match could win
+        ([("ask_bin_day", 0.97), ("inform", 0.01)], False),  # certain
+        ([("ask_bin_day", 0.5), ("inform", 0.4)], False),  # weak: answered anyway
+        ([("ask_question", 0.9)], False),  # a question: answered anyway
+    ],
+)
+def test_the_search_is_asked_only_when_it_could_change_the_decision(
+    ranking: list[tuple[str, float]], searched: bool
+) -> None:
+    assert policy.needs_search(Evidence(ranking=ranking), T) is searched
+
+
+def test_the_classifier_ranking_leaves_out_the_fallback() -> None:
+    ranked = policy.classifier_ranking([("nlu_fallback", 0.55), ("greet", 0.2), ("thank", 0.5)])
+    assert ranked == [("thank", 0.5), ("greet", 0.2)]
+
+
+def test_a_new_task_plugs_in_by_the_table() -> None:
+    kinds = policy.intent_kinds_from({"transaction": ["subscribe_reminders"], "small_talk": []})
+    assert policy.kind_of("subscribe_reminders", kinds) == policy.TRANSACTION_KIND
+    # an intent the table does not list gets the strict gate, never a free pass
+    assert policy.kind_of("report_fly_tipping", kinds) == policy.TRANSACTION_KIND
+
+
+@pytest.mark.parametrize(
+    ("table", "error"),
+    [
+        ({"chit_chat": ["greet"]}, "unknown kind 'chit_chat'"),
+        ({"small_talk": ["greet"], "control": ["greet"]}, "'greet' is both small_talk and control"),
+    ],
+)
+def test_a_bad_kinds_table_is_refused(table: dict[str, list[str]], error: str) -> None:
+    with pytest.raises(ValueError, match=error):
+        policy.intent_kinds_from(table)
+
+
+def test_the_kinds_table_names_only_the_domains_intents() -> None:
+    from tests.unit.bot.harness import domain
+
+    assert set(policy.INTENT_KINDS) <= set(domain()["intents"]) | {policy.FALLBACK_INTENT}
+    # every intent the rules start from has its kind in the table
+    assert set(domain()["intents"]) <= set(policy.INTENT_KINDS)

@@ -1,0 +1,89 @@
+"""The decision policy inside Rasa (bot/decision_policy.py) on trackers built
+from events, without a model or a server: it decides where the dialogue state
+is known, so a form's own answer is never sent to the knowledge search."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bottools import model as bot_model
+from tests.unit.bot.harness import ROOT
+
+pytestmark = pytest.mark.rasa
+
+FORM = {"form": "missed_bin_form", "requested_slot": "missed_day"}
+CASES = [
+    # (what, case, predicted action: None leaves the turn to the rules)
+    (
+        "a form's free-text answer stays with the form, whatever the model thought",
+        {"text": "whenever", "ranking": [["ask_bin_day", 0.9], ["inform", 0.05]], **FORM},
+        None,
+    ),
+    (
+        "a task the form refused is left to the rules",
+        {
+            "text": "when is my bin day",
+            "ranking": [["ask_bin_day", 0.9], ["inform", 0.05]],
+            "rejected": True,
+            **FORM,
+        },
+        None,
+    ),
+    (
+        "a resident at risk inside a form goes to a person at once",
+        {"text": "my husband hits me", "ranking": [["inform", 0.9]], **FORM},
+        "action_handoff",
+    ),
+    (
+        "outside forms, a weak task is answered from the knowledge base",
+        {
+            "text": "can i keep chickens on my allotment plot",
+            "ranking": [["ask_rent_balance", 0.5], ["ask_question", 0.35]],
+        },
+        "action_answer_question",
+    ),
+    (
+        "weak small talk too",
+        {"text": "is there a real nappy scheme", "ranking": [["bot_challenge", 0.4]]},
+        "action_answer_question",
+    ),
+    (
+        "strong small talk is left to the rules",
+        {"text": "hello there", "ranking": [["greet", 0.98], ["thank", 0.01]]},
+        None,
+    ),
+    (
+        "a button names its intent",
+        {"text": "/affirm", "ranking": [["affirm", 1.0]]},
+        None,
+    ),
+    (
+        "a question is left to the rules, which answer it",
+        {"text": "who won the football last night", "ranking": [["out_of_scope", 0.9]]},
+        None,
+    ),
+]
+
+
+def test_the_policy_decides_with_the_dialogue_state(rasa_bin: Path) -> None:
+    env = {**os.environ, **bot_model.rasa_env(ROOT)}
+    env.pop("FRONTDOOR_KNOWLEDGE_PORT", None)
+    result = subprocess.run(
+        [str(rasa_bin / "python"), "bot/decision_policy.py"],
+        input=json.dumps([case for _, case, _ in CASES]),
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    decided = json.loads(result.stdout.strip().splitlines()[-1])
+    got = [(what, d["action"]) for (what, _, _), d in zip(CASES, decided, strict=True)]
+    assert got == [(what, action) for what, _, action in CASES]
