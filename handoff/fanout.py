@@ -63,6 +63,7 @@ class RedisWaker(Waker):
         self._sender: asyncio.Task[None] | None = None
         self._queue: deque[str] = deque()
         self._queued = asyncio.Event()
+        self._dropped: tuple[type[BaseException], ...] = (ConnectionError, OSError)
         self.outage = RedisOutage(log, "wake-ups")
         self._on_reconnect: Callable[[], Awaitable[None]] | None = None
         self.subscriptions = 0  # how many times Redis confirmed the subscription
@@ -73,6 +74,9 @@ class RedisWaker(Waker):
 
     async def start(self, handler: Handler) -> None:
         import redis.asyncio as redis
+        from redis.exceptions import ConnectionError as RedisConnectionError
+
+        self._dropped = (ConnectionError, OSError, RedisConnectionError)
 
         self._client = redis.Redis.from_url(self._url, socket_connect_timeout=2)
         # one sender, one connection: the pool can neither grow nor refuse
@@ -142,10 +146,12 @@ class RedisWaker(Waker):
                 batch = list(self._queue)
                 self._queue.clear()
                 try:
-                    async with self._publisher.pipeline(transaction=False) as pipe:
-                        for data in batch:
-                            pipe.publish(self._channel, data)
-                        await pipe.execute()
+                    try:
+                        await self._pipeline(batch)
+                    except self._dropped:
+                        # the one connection may have been dropped while idle (Redis
+                        # restarted): once more on a new one before giving up
+                        await self._pipeline(batch)
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # stored first: the poll covers a lost wake-up
@@ -155,6 +161,12 @@ class RedisWaker(Waker):
                     continue
                 delay = 0.2
                 self.outage.succeeded()
+
+    async def _pipeline(self, batch: list[str]) -> None:
+        async with self._publisher.pipeline(transaction=False) as pipe:
+            for data in batch:
+                pipe.publish(self._channel, data)
+            await pipe.execute()
 
     async def stop(self) -> None:
         for task in (self._task, self._sender):
