@@ -10,7 +10,7 @@ on Redis's confirmation of the subscription, not when the command is sent
 catch-up before the subscription is live would leave a gap behind it).
 
 Publishing never waits on Redis: ``publish`` queues the wake-up (bounded) and
-one task sends what is queued on one connection, a pipeline at a time. A
+one task sends what is queued, in order, on one connection. A
 message is stored before its wake-up is queued, so a wake-up that cannot be
 sent is only counted and dropped (``RedisOutage`` logs the outage once, not
 per wake-up): the other instances' poll finds the message. Many writes at
@@ -27,6 +27,8 @@ import logging
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+from redis.exceptions import RedisError
 
 from frontdoor.redis import RedisOutage
 
@@ -63,7 +65,6 @@ class RedisWaker(Waker):
         self._sender: asyncio.Task[None] | None = None
         self._queue: deque[str] = deque()
         self._queued = asyncio.Event()
-        self._dropped: tuple[type[BaseException], ...] = (ConnectionError, OSError)
         self.outage = RedisOutage(log, "wake-ups")
         self._on_reconnect: Callable[[], Awaitable[None]] | None = None
         self.subscriptions = 0  # how many times Redis confirmed the subscription
@@ -74,9 +75,6 @@ class RedisWaker(Waker):
 
     async def start(self, handler: Handler) -> None:
         import redis.asyncio as redis
-        from redis.exceptions import ConnectionError as RedisConnectionError
-
-        self._dropped = (ConnectionError, OSError, RedisConnectionError)
 
         self._client = redis.Redis.from_url(self._url, socket_connect_timeout=2)
         # one sender, one connection: the pool can neither grow nor refuse
@@ -145,28 +143,25 @@ class RedisWaker(Waker):
             while self._queue:
                 batch = list(self._queue)
                 self._queue.clear()
+                sent = 0
                 try:
-                    try:
-                        await self._pipeline(batch)
-                    except self._dropped:
-                        # the one connection may have been dropped while idle (Redis
-                        # restarted): once more on a new one before giving up
-                        await self._pipeline(batch)
+                    for data in batch:  # one connection: one at a time, in order
+                        try:
+                            await self._publisher.publish(self._channel, data)
+                        except (ConnectionError, OSError, RedisError):
+                            # the connection may have been dropped while idle (Redis
+                            # restarted): once more, on a new one, before giving up
+                            await self._publisher.publish(self._channel, data)
+                        sent += 1
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # stored first: the poll covers a lost wake-up
-                    self.outage.failed(exc, len(batch))
+                    self.outage.failed(exc, len(batch) - sent)
                     await asyncio.sleep(delay)  # what queues meanwhile goes in one try
                     delay = min(delay * 2, 2.0)
                     continue
                 delay = 0.2
                 self.outage.succeeded()
-
-    async def _pipeline(self, batch: list[str]) -> None:
-        async with self._publisher.pipeline(transaction=False) as pipe:
-            for data in batch:
-                pipe.publish(self._channel, data)
-            await pipe.execute()
 
     async def stop(self) -> None:
         for task in (self._task, self._sender):
