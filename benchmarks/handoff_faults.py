@@ -76,6 +76,7 @@ from handoff import models as m
 from handoff.devserver import ServerProcess, free_port, prepare_database
 
 ORIGIN = "http://localhost:8000"
+CONSOLE_RETRY_BUDGET = 120.0  # handoff/static/console/retry.js RETRY_BUDGET_MS
 PG_BIN = Path(os.environ.get("FRONTDOOR_PG_BIN", "/usr/lib/postgresql/15/bin"))
 # Every client shares one loopback address: the benchmark raises the limits meant for
 # one resident explicitly (and prints them), it does not switch them off.
@@ -495,16 +496,18 @@ class Advisor(Peer):
                 await asyncio.sleep(backoff_delay(attempt))
 
     async def say(self, conversation_id: str, text: str) -> None:
-        """chat.js send(): POST with a client_id, sent again after a network error or a
-        "try again shortly" refusal (503 unavailable, busy) five times at most (1 s, 2 s,
-        … apart); any other error is shown to the advisor (failed)."""
+        """chat.js send() with retry.js: POST with a client_id, sent again after a network
+        error or a "try again shortly" refusal (503 unavailable, busy) for up to two
+        minutes of waits (1 s doubling to 15 s, jittered); any other error, or the budget
+        spent, is shown to the advisor (failed)."""
         client_id = f"a-{uuid.uuid4().hex}"
         self.sent_ids.add(client_id)
         self.writing.add(client_id)
         self.figures.sent[client_id] = time.perf_counter()
         body = {"client_id": client_id, "text": text, "links": []}
+        waited = 0.0
         try:
-            for attempt in range(6):
+            for attempt in itertools.count():
                 code: str | None = "network"
                 why = ""
                 try:
@@ -520,7 +523,9 @@ class Advisor(Peer):
                 except Exception as exc:  # httpx's errors, and httpcore's own on a dying socket
                     self.at = (self.at + 1) % len(self.instances)  # the balancer's next try
                     response, why = None, type(exc).__name__
-                if code not in ("network", "unavailable", "busy") or attempt == 5:
+                delay = min(15.0, 2.0**attempt) * random.uniform(0.75, 1.25)
+                delay = min(delay, CONSOLE_RETRY_BUDGET - waited)
+                if code not in ("network", "unavailable", "busy") or delay <= 0:
                     status = response.status_code if response is not None else 0
                     self.failed.append(
                         {"code": code, "status": status, "client_id": client_id, "why": why}
@@ -528,7 +533,8 @@ class Advisor(Peer):
                     return
                 if code != "network":
                     self.retried += 1
-                await asyncio.sleep(1.0 * (attempt + 1))
+                await asyncio.sleep(delay)
+                waited += delay
         finally:
             self.writing.discard(client_id)
 

@@ -48,6 +48,7 @@ from starlette.requests import HTTPConnection
 
 from frontdoor import http
 from frontdoor.exceptions import ConfigurationError, FrontdoorError
+from frontdoor.redis import RedisOutage
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +139,8 @@ class LimitsRateLimiter(RateLimiter):
         self.storage = storage
         self._strategy = MovingWindowRateLimiter(self.storage)
         self._salt = salt.encode()
+        # Redis away: writes are allowed unchecked; logged once, not per write
+        self.outage = RedisOutage(log, "rate limit checks")
 
     def _key(self, check: Check) -> str:
         digest = hmac.new(self._salt, check.key.encode(), hashlib.sha256).hexdigest()[:32]
@@ -151,11 +154,14 @@ class LimitsRateLimiter(RateLimiter):
                 # test-then-hit: a refused write consumes nothing; a race may let one through
                 refused = [(item, key) for item, key in wanted if not self._strategy.hit(item, key)]
             if refused:
+                self.outage.succeeded()
                 raise RateLimited(max(self._retry_after(item, key) for item, key in refused))
         except RateLimited:
             raise
-        except Exception as exc:  # Redis unreachable: allow the write, say so
-            log.warning("rate limit storage failed (%s); allowing the write", type(exc).__name__)
+        except Exception as exc:  # Redis unreachable: allow the write, say so (once)
+            self.outage.failed(exc)
+        else:
+            self.outage.succeeded()
 
     def _retry_after(self, item: RateLimitItem, key: str) -> int:
         reset = self._strategy.get_window_stats(item, key).reset_time

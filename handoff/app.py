@@ -195,6 +195,9 @@ def create_app(
     app.state.accounts = gate
     app.state.engine = engine
     app.state.limiter = limiter or limiter_for(settings, namespace="handoff")
+    if settings.redis_url:
+        metrics.watch_redis("wake", getattr(waker, "outage", None))
+        metrics.watch_redis("limits", getattr(app.state.limiter, "outage", None))
 
     async def staff_from_cookie(token: str | None) -> Staff | None:
         info = await anyio.to_thread.run_sync(gate.current_from_cookie, token)

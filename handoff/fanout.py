@@ -8,6 +8,14 @@ and ``on_reconnect`` catches up as soon as the channel is subscribed again:
 on Redis's confirmation of the subscription, not when the command is sent
 (a command can be written to a connection that is already gone, and a
 catch-up before the subscription is live would leave a gap behind it).
+
+Publishing never waits on Redis: ``publish`` queues the wake-up (bounded) and
+one task sends what is queued, in order, on one connection. A
+message is stored before its wake-up is queued, so a wake-up that cannot be
+sent is only counted and dropped (``RedisOutage`` logs the outage once, not
+per wake-up): the other instances' poll finds the message. Many writes at
+once used to open a connection each while Redis was slow or coming back, and
+the pool's limit then refused wake-ups ("Too many connections").
 """
 
 from __future__ import annotations
@@ -16,11 +24,17 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from redis.exceptions import RedisError
+
+from frontdoor.redis import RedisOutage
+
 log = logging.getLogger(__name__)
 CHANNEL = "frontdoor:handoff:wake"
+QUEUE = 10_000  # wake-ups waiting to be sent; beyond it the oldest are dropped (and counted)
 
 Handler = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -46,7 +60,12 @@ class RedisWaker(Waker):
     def __init__(self, url: str, instance_id: str, *, channel: str = CHANNEL) -> None:
         self._url, self._instance, self._channel = url, instance_id, channel
         self._client: Any = None
+        self._publisher: Any = None
         self._task: asyncio.Task[None] | None = None
+        self._sender: asyncio.Task[None] | None = None
+        self._queue: deque[str] = deque()
+        self._queued = asyncio.Event()
+        self.outage = RedisOutage(log, "wake-ups")
         self._on_reconnect: Callable[[], Awaitable[None]] | None = None
         self.subscriptions = 0  # how many times Redis confirmed the subscription
 
@@ -58,13 +77,19 @@ class RedisWaker(Waker):
         import redis.asyncio as redis
 
         self._client = redis.Redis.from_url(self._url, socket_connect_timeout=2)
+        # one sender, one connection: the pool can neither grow nor refuse
+        pool = redis.BlockingConnectionPool.from_url(
+            self._url, max_connections=1, timeout=2, socket_connect_timeout=2, socket_timeout=2
+        )
+        self._publisher = redis.Redis(connection_pool=pool)
         self._task = asyncio.create_task(self._listen(handler), name="handoff-redis-listen")
+        self._sender = asyncio.create_task(self._send(), name="handoff-redis-publish")
 
     async def _listen(self, handler: Handler) -> None:
         delay = 0.2
         while True:
+            pubsub = self._client.pubsub()
             try:
-                pubsub = self._client.pubsub()
                 await pubsub.subscribe(self._channel)
                 async for raw in pubsub.listen():
                     if raw.get("type") == "subscribe":
@@ -96,19 +121,55 @@ class RedisWaker(Waker):
                 log.warning("redis subscription lost (%s); retrying in %.1fs", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+            finally:
+                with contextlib.suppress(Exception):  # give its connection back to the pool
+                    await pubsub.aclose()
 
     async def publish(self, message: dict[str, Any]) -> None:
-        if self._client is None:
+        """Queue a wake-up; it never waits for Redis and never raises."""
+        if self._sender is None:
             return
-        try:
-            await self._client.publish(self._channel, json.dumps({**message, "i": self._instance}))
-        except Exception as exc:  # the poll covers a lost wake-up
-            log.warning("redis publish failed: %s", exc)
+        if len(self._queue) >= QUEUE:
+            self._queue.popleft()
+            self.outage.failed(OverflowError("wake-up queue full"))
+        self._queue.append(json.dumps({**message, "i": self._instance}))
+        self._queued.set()
+
+    async def _send(self) -> None:
+        delay = 0.2
+        while True:
+            await self._queued.wait()
+            self._queued.clear()
+            while self._queue:
+                batch = list(self._queue)
+                self._queue.clear()
+                sent = 0
+                try:
+                    for data in batch:  # one connection: one at a time, in order
+                        try:
+                            await self._publisher.publish(self._channel, data)
+                        except (ConnectionError, OSError, RedisError):
+                            # the connection may have been dropped while idle (Redis
+                            # restarted): once more, on a new one, before giving up
+                            await self._publisher.publish(self._channel, data)
+                        sent += 1
+                except asyncio.CancelledError:
+                    raise
+                except Exception as exc:  # stored first: the poll covers a lost wake-up
+                    self.outage.failed(exc, len(batch) - sent)
+                    await asyncio.sleep(delay)  # what queues meanwhile goes in one try
+                    delay = min(delay * 2, 2.0)
+                    continue
+                delay = 0.2
+                self.outage.succeeded()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._task  # it was cancelled: nothing to report
-        if self._client is not None:
-            await self._client.aclose()
+        for task in (self._task, self._sender):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task  # it was cancelled: nothing to report
+        self._sender = None
+        for client in (self._client, self._publisher):
+            if client is not None:
+                await client.aclose()

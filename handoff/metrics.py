@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from frontdoor.metrics import CallbackCollector, MetricsRegistry
+from frontdoor.redis import RedisOutage
 from handoff.delivery import Audience
 from handoff.hub import Hub
 from handoff.store import Store
@@ -52,6 +53,18 @@ class HandoffMetrics(MetricsRegistry):
             "Messages refused (`throttled`, reason `busy`) because the write queue was "
             "more than half a second behind.",
         )
+        self.redis_up = self.gauge(
+            "redis_up",
+            "1 while Redis answers, 0 from a failed use until the next success, by use "
+            "(`wake` wake-ups to other instances, `limits` rate limit counts).",
+            ["use"],
+        )
+        self.redis_skipped = self.counter(
+            "redis_skipped_total",
+            "Uses of Redis skipped because it did not answer: wake-ups not sent (the other "
+            "instances' poll finds the messages) and writes let through unchecked.",
+            ["use"],
+        )
         self.write_batch = self.histogram(
             "write_batch_size",
             "Messages committed together in one transaction (group commit).",
@@ -78,6 +91,15 @@ class HandoffMetrics(MetricsRegistry):
                 lambda: _waiting(store),
             )
         )
+
+    def watch_redis(self, use: str, outage: RedisOutage | None) -> None:
+        """Follow a best-effort use of Redis (``frontdoor.redis.RedisOutage``)."""
+        if outage is None:
+            return
+        up, skipped = self.redis_up.labels(use=use), self.redis_skipped.labels(use=use)
+        up.set(1 if outage.up else 0)
+        outage.on_change = lambda now_up: up.set(1 if now_up else 0)
+        outage.on_skip = skipped.inc
 
     def _delivered(self, audience: Audience, count: int) -> None:
         self.frames_out.labels(role=ROLE_OF[audience]).inc(count)

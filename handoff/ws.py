@@ -27,13 +27,16 @@ from handoff.exceptions import (
     CLOSE_FORBIDDEN,
     CLOSE_NOT_AUTHENTICATED,
     CLOSE_TOO_BIG,
+    CLOSE_TRY_AGAIN,
     Busy,
     HandoffError,
     InvalidFrame,
+    StoreUnavailable,
     Throttled,
     close_code,
 )
 from handoff.hub import Connection, Outbox
+from handoff.store import DatabaseError, unreachable
 
 log = logging.getLogger(__name__)
 # An advisor console's frames per rate window, all chats together (each chat has its own
@@ -43,6 +46,16 @@ ADVISOR_FRAMES_PER_WINDOW = 10 * protocol.RATE_LIMIT_FRAMES
 
 def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
     return websocket.headers.get("origin", "") in allowed
+
+
+# a socket opening while the database restarts: "come back shortly", never a 1011
+TRY_AGAIN_REASON = "the service cannot reach its database; try again shortly"
+
+
+def database_gone(exc: BaseException) -> bool:
+    return isinstance(exc, StoreUnavailable) or (
+        isinstance(exc, DatabaseError) and unreachable(exc)
+    )
 
 
 async def refuse(websocket: WebSocket, code: int, reason: str) -> None:
@@ -64,7 +77,15 @@ async def resident_endpoint(websocket: WebSocket) -> None:
             raise InvalidFrame("conversation_id is required")
         conversation = await app.handoff.authorize(conversation_id, params.get("token"))
     except HandoffError as exc:
+        if database_gone(exc):
+            await refuse(websocket, CLOSE_TRY_AGAIN, TRY_AGAIN_REASON)
+            return
         await refuse(websocket, close_code(exc) or CLOSE_BAD_REQUEST, exc.message)
+        return
+    except DatabaseError as exc:
+        if not database_gone(exc):
+            raise
+        await refuse(websocket, CLOSE_TRY_AGAIN, TRY_AGAIN_REASON)
         return
     await websocket.accept()
     connection = _connection(websocket, Audience.ALL)
@@ -151,7 +172,13 @@ async def advisor_endpoint(websocket: WebSocket) -> None:
     if not origin_allowed(websocket, app.settings.handoff_allowed_origins):
         await websocket.close(code=1008)
         return
-    staff = await app.staff_from_cookie(websocket.cookies.get("fd_session"))
+    try:
+        staff = await app.staff_from_cookie(websocket.cookies.get("fd_session"))
+    except DatabaseError as exc:
+        if not database_gone(exc):
+            raise
+        await refuse(websocket, CLOSE_TRY_AGAIN, TRY_AGAIN_REASON)
+        return
     if staff is None:
         await refuse(websocket, CLOSE_NOT_AUTHENTICATED, "sign in first")
         return
@@ -248,7 +275,13 @@ async def serve(
     overall = ADVISOR_FRAMES_PER_WINDOW if role == "advisor" else None
     limiter = protocol.FrameLimiter(overall=overall)
     try:
-        await on_open()
+        try:
+            await on_open()
+        except (HandoffError, DatabaseError) as exc:
+            if not database_gone(exc):
+                raise
+            connection.outbox.close_with(CLOSE_TRY_AGAIN, TRY_AGAIN_REASON)
+            return
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":

@@ -8,7 +8,8 @@
 import { api } from "./api.js";
 import { el, uid, humanise, newClientId } from "./dom.js";
 import { entryFor } from "./entries.js";
-import { messageLanguage, missingField } from "./messages.js";
+import { messageLanguage, missingField, text as sentence } from "./messages.js";
+import { withRetry } from "./retry.js";
 import { residentPanel, knowledgeTool, transferTool, handBackTool, closeTool, caseTool } from "./tools.js";
 
 const TYPING_IDLE_MS = 4000;
@@ -33,6 +34,7 @@ export class ChatCard {
     this.historyUntil = Number(chat.last_seq) || 0; // replayed history: no alerts
     this.unread = Number(chat.unread) || 0;
     this.readSent = 0;
+    this.unsent = null; // { text, note, clientId } of a message that could not be sent
     this.entries = new Map(); // seq or client_id -> element
     this.typingOn = false;
     this.typingTimer = null;
@@ -316,10 +318,10 @@ export class ChatCard {
 
   // Messages go over REST with a client_id: a retry after a network error,
   // or while the service cannot store it (a database restart: 503
-  // "unavailable"; load shed: "busy"), is stored once. The socket's echo
-  // replaces the pending entry.
-  async send(text, links = [], { note = false } = {}) {
-    const clientId = newClientId();
+  // "unavailable"; load shed: "busy"), is stored once. The retries back off
+  // for up to two minutes (retry.js), the pending entry saying it is still
+  // trying. The socket's echo replaces the pending entry.
+  async send(text, links = [], { note = false, clientId = newClientId() } = {}) {
     const kind = note ? "note" : "message";
     const pending = this.entry({ kind, at: new Date().toISOString(), data: { author: "advisor", author_name: this.me.first_name, text, links } }, true);
     this.entries.set(clientId, pending);
@@ -327,20 +329,23 @@ export class ChatCard {
     this.toLatest();
     const path = `/advisor/conversations/${this.id}/${note ? "notes" : "messages"}`;
     const body = note ? { client_id: clientId, text } : { client_id: clientId, text, links };
-    for (let attempt = 0; ; attempt += 1) {
-      try {
-        const written = await api("POST", path, body);
-        if (this.entries.get(clientId) === pending) pending.setAttribute("data-written-seq", String(written.seq));
-        return written;
-      } catch (error) {
-        const again = error.code === "network" || RETRY_LATER.has(error.code);
-        if (!again || attempt >= 5) {
-          pending.remove();
-          this.entries.delete(clientId);
-          throw error;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 1000 * (attempt + 1)));
-      }
+    const stillTrying = () => {
+      let status = pending.querySelector(".entry__status");
+      if (!status) status = pending.appendChild(el("p", { className: "muted entry__status" }));
+      status.lang = messageLanguage();
+      status.textContent = sentence("sending.retrying");
+    };
+    try {
+      const written = await withRetry(() => api("POST", path, body), {
+        retryable: (error) => error.code === "network" || RETRY_LATER.has(error.code),
+        onWaiting: stillTrying,
+      });
+      if (this.entries.get(clientId) === pending) pending.setAttribute("data-written-seq", String(written.seq));
+      return written;
+    } catch (error) {
+      pending.remove();
+      this.entries.delete(clientId);
+      throw error;
     }
   }
 
@@ -354,13 +359,20 @@ export class ChatCard {
       return this.input.focus();
     }
     const note = this.note.checked;
+    // the same text sent again after a failure keeps its client_id: if the last
+    // try was stored but its answer lost, the service stores it once
+    const unsent = this.unsent && this.unsent.text === text && this.unsent.note === note ? this.unsent : null;
+    const clientId = unsent ? unsent.clientId : newClientId();
+    this.unsent = null;
     this.input.value = "";
     this.stopTyping();
     this.markRead();
     try {
-      await this.send(text, [], { note });
+      await this.send(text, [], { note, clientId });
     } catch (error) {
-      this.input.value = text;
+      // back in the composer, before anything typed meanwhile
+      this.input.value = this.input.value ? `${text}\n${this.input.value}` : text;
+      this.unsent = { text, note, clientId };
       this.formError.lang = messageLanguage();
       this.formError.textContent = error.message;
     }

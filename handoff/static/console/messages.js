@@ -44,6 +44,7 @@ export const MESSAGES = {
   csrf_failed: ["This page has expired. Reload it and try again.", "Mae'r dudalen hon wedi dod i ben. Ail-lwythwch hi a rhowch gynnig arall arni."],
   not_authenticated: ["Your session has ended. Sign in again.", "Mae eich sesiwn wedi dod i ben. Mewngofnodwch eto."],
   network: ["The console could not reach the server. Check your connection and try again.", "Nid oedd y consol yn gallu cyrraedd y gweinydd. Gwiriwch eich cysylltiad a rhowch gynnig arall arni."],
+  "sending.retrying": ["Not saved yet: the chat service is busy. Still trying…", "Heb ei chadw eto: mae'r gwasanaeth sgwrsio yn brysur. Yn dal i geisio…"],
   error: ["Something went wrong. Try again.", "Aeth rhywbeth o'i le. Rhowch gynnig arall arni."],
   // the server's plain sentences for the "invalid" code that say more than it
   "invalid.transfer_both": ["Transfer to a team or to an advisor, not both.", "Trosglwyddwch i dîm neu i ymgynghorydd, nid y ddau."],

@@ -109,3 +109,23 @@ def test_two_knowledge_instances_count_feedback_together(database, redis_url, tm
         assert refused.status_code == 429 and "retry-after" in refused.headers
     finally:
         clients[0].app.state.limiter.reset()
+
+
+def test_a_redis_outage_is_logged_once_and_its_end_with_the_count(redis_url, caplog):
+    from tests.integration.handoff.redis_proxy import CuttableProxy
+
+    check = Check("100/minute", "test:writes", uuid.uuid4().hex)
+    with CuttableProxy(redis_url) as proxy:
+        limiter = LimitsRateLimiter(proxy.url, salt="x", namespace=f"t-{uuid.uuid4().hex[:8]}")
+        limiter.hit(check)
+        proxy.cut()
+        for _ in range(3):
+            limiter.hit(check)  # allowed unchecked
+        proxy.restore()
+        limiter.hit(check)
+        assert limiter.outage.up
+        limiter.reset()
+    said = [r.getMessage() for r in caplog.records if r.name == "frontdoor.ratelimit"]
+    assert len(said) == 2, said
+    assert said[0].startswith("redis unreachable")
+    assert said[1] == "redis is back; 3 rate limit checks were skipped meanwhile"

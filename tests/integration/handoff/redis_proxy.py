@@ -25,6 +25,7 @@ class CuttableProxy:
         self._cut = False
         self._closing = False
         self.refused = 0  # connections refused while cut
+        self.accepted = 0  # connections relayed to Redis
         threading.Thread(target=self._accept, name="redis-proxy", daemon=True).start()
 
     def __enter__(self) -> CuttableProxy:
@@ -58,6 +59,7 @@ class CuttableProxy:
                     _close(client)
                     continue
                 upstream = socket.create_connection(self._upstream)
+                self.accepted += 1
                 self._open.update((client, upstream))
             for source, target in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(source, target), daemon=True).start()

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import Engine, event
 
+from handoff.exceptions import CLOSE_TRY_AGAIN
 from tests.integration.handoff.conftest import is_event, message, receive, until
 
 
@@ -63,3 +64,13 @@ def test_a_message_sent_while_the_database_is_down_is_sent_again_not_failed(worl
     ).json()
     stored = [e for e in transcript["events"] if e["data"].get("client_id") == "during-outage"]
     assert len(stored) == 1
+
+
+def test_a_socket_opening_while_the_database_is_down_is_told_to_come_back(world):
+    # it used to get `welcome` and then a 1011 (internal error) when its first read failed
+    started = world.start()
+    with database_down(world.engine), world.resident_socket(started) as resident:
+        # the first frame is the close, before any `welcome`: 1013 "try again later"
+        assert receive(resident) == {"type": "__closed__", "code": CLOSE_TRY_AGAIN}
+    with world.resident_socket(started) as resident:  # back: a normal welcome
+        assert receive(resident)["type"] == "welcome"

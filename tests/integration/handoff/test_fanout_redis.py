@@ -57,3 +57,61 @@ async def test_after_a_dropped_connection_the_instance_catches_up_and_hears_agai
         finally:
             await waker.stop()
             await other.stop()
+
+
+async def test_a_burst_of_wake_ups_shares_one_connection_and_none_is_refused(redis_url):
+    # Many writes at once (a backlog draining after an outage) each published on a
+    # connection of its own: the pool's limit then refused them ("Too many connections")
+    tag = uuid.uuid4().hex
+    heard: list[dict] = []
+
+    async def handler(message: dict) -> None:
+        heard.append(message)
+
+    with CuttableProxy(redis_url) as proxy:
+        listener = RedisWaker(redis_url, f"listener-{tag}", channel=f"test:{tag}")
+        publisher = RedisWaker(proxy.url, f"publisher-{tag}", channel=f"test:{tag}")
+        await listener.start(handler)
+        await publisher.start(handler)
+        try:
+            await eventually(lambda: listener.subscriptions == 1, "never subscribed")
+            await asyncio.gather(*(publisher.publish({"n": n}) for n in range(300)))
+            await eventually(lambda: len(heard) == 300, f"heard {len(heard)} of 300")
+            assert [m["n"] for m in heard] == list(range(300))  # in order, once each
+            assert proxy.accepted <= 2, proxy.accepted  # its subscription and one publisher
+        finally:
+            await listener.stop()
+            await publisher.stop()
+
+
+async def test_an_outage_is_logged_once_counted_and_recovered_from(redis_url, caplog):
+    tag = uuid.uuid4().hex
+    heard: list[dict] = []
+
+    async def handler(message: dict) -> None:
+        heard.append(message)
+
+    with CuttableProxy(redis_url) as proxy:
+        listener = RedisWaker(redis_url, f"listener-{tag}", channel=f"test:{tag}")
+        publisher = RedisWaker(proxy.url, f"publisher-{tag}", channel=f"test:{tag}")
+        await listener.start(handler)
+        await publisher.start(handler)
+        try:
+            await eventually(lambda: listener.subscriptions == 1, "never subscribed")
+            proxy.cut()
+            for n in range(50):
+                await publisher.publish({"n": n})  # never raises, never waits for Redis
+            await eventually(lambda: publisher.outage.skipped == 50, "not all counted")
+            assert not publisher.outage.up
+            proxy.restore()
+            await publisher.publish({"n": "back"})
+            await eventually(lambda: [m["n"] for m in heard] == ["back"], "not heard after")
+            assert publisher.outage.up
+        finally:
+            await listener.stop()
+            await publisher.stop()
+    said = [r.getMessage() for r in caplog.records if r.name == "handoff.fanout"]
+    said = [line for line in said if "subscription" not in line]
+    assert len(said) == 2, said
+    assert said[0].startswith("redis unreachable")
+    assert said[1] == "redis is back; 50 wake-ups were skipped meanwhile"

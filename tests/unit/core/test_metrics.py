@@ -92,3 +92,21 @@ def test_the_dashboard_shows_every_metric_the_issue_asks_for() -> None:
         "search_seconds",
     ):
         assert f"frontdoor_{'knowledge' if name == 'search_seconds' else 'handoff'}_{name}" in text
+
+
+def test_a_redis_outage_shows_in_the_handoff_metrics() -> None:
+    import logging
+
+    from frontdoor.redis import RedisOutage
+
+    metrics = HandoffMetrics()
+    outage = RedisOutage(logging.getLogger("test"), "wake-ups")
+    metrics.watch_redis("wake", outage)
+    value = metrics.registry.get_sample_value
+    assert value("frontdoor_handoff_redis_up", {"use": "wake"}) == 1
+    outage.failed(ConnectionError("refused"), 4)
+    outage.failed(ConnectionError("refused"))
+    assert value("frontdoor_handoff_redis_up", {"use": "wake"}) == 0
+    assert value("frontdoor_handoff_redis_skipped_total", {"use": "wake"}) == 5
+    outage.succeeded()
+    assert value("frontdoor_handoff_redis_up", {"use": "wake"}) == 1
