@@ -283,13 +283,18 @@ async def _one_frame(
     throttled: Counter,
 ) -> None:
     frame: Any = None
+    counted = False
     try:
         frame = protocol.parse_frame(raw, role)
         if not isinstance(frame, protocol.CobrowseMirror):  # the mirror has a byte budget
             limiter.check(time.monotonic(), getattr(frame, "conversation_id", None))
+            counted = True
         await on_frame(frame)
     except Throttled as exc:
-        if not isinstance(exc, Busy):  # shed load is counted where it is shed
+        if isinstance(exc, Busy):  # shed load is counted where it is shed
+            if counted:  # and the resend is not held against the sender's own window
+                limiter.refund(getattr(frame, "conversation_id", None))
+        else:
             throttled.inc()
         connection.send(
             protocol.throttled_frame(exc.retry_after, protocol.client_id_of(frame), exc.code)
