@@ -413,10 +413,14 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             return result[:4]
 
         profiler = start_profiler(args.profile, server, args.duration)
+        cpu, steady_load = cpu_seconds(server.process.pid), loadavg()
         steady = await phase(args.interval, args.duration, args.interval)
+        steady_cpu = cpu_seconds(server.process.pid) - cpu
         if profiler is not None:
             await asyncio.to_thread(profiler.wait, 60)  # never block the clients' loop
+        cpu, burst_load = cpu_seconds(server.process.pid), loadavg()
         burst = await phase(0.7, args.burst, args.interval) if args.burst else ([], [], 0.0, 0)
+        burst_cpu = cpu_seconds(server.process.pid) - cpu
         for ping in pings:
             ping.cancel()
         rss_loaded = server.rss_bytes()
@@ -433,6 +437,11 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             "rate": steady[2],
             "burst": burst,
             "lost": steady[3],
+            # server CPU per delivered message (both ways), and the load when the phase began
+            "steady_cpu": steady_cpu / max(1, len(steady[0]) + len(steady[1])),
+            "burst_cpu": burst_cpu / max(1, len(burst[0]) + len(burst[1])),
+            "steady_load": steady_load,
+            "burst_load": burst_load,
             "per_idle": (rss_idle - rss_before) / args.residents,
             "rss_before": rss_before,
             "rss_idle": rss_idle,
@@ -895,6 +904,11 @@ def main() -> int:
         f"(bare relay {relay['rate']:.1f} at the same offered load)"
     )
     print(f"  messages sent but not delivered when the run ended: {result['lost']}")
+    print(
+        f"  server CPU per delivered message: steady {result['steady_cpu'] * 1000:.2f} ms "
+        f"(load {result['steady_load']}), burst {result['burst_cpu'] * 1000:.2f} ms "
+        f"(load {result['burst_load']})"
+    )
     if args.burst:
         to_advisor, _to_resident, rate, lost = result["burst"]
         relay_to_advisor, _, relay_rate, _ = relay["burst"]

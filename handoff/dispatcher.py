@@ -21,6 +21,7 @@ from handoff.routing import (
     lost_advisors,
     plan,
     serviceable,
+    with_live,
 )
 from handoff.states import Reason
 from handoff.store import Conversation, Store, Tx
@@ -33,11 +34,16 @@ def needs_dispatch(store: Store, limits: Limits) -> bool:
     return store.needs_dispatch(stale_before=stale)
 
 
-def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
-    """One routing tick, under the router lock."""
+def dispatch(
+    store: Store, limits: Limits, *, instance_id: str = "", live: frozenset[int] = frozenset()
+) -> Tx:
+    """One routing tick, under the router lock. ``live``: advisors whose consoles this
+    instance hears now (``routing.with_live``), never lost whatever the store says."""
     with store.transaction() as tx:
         tx.lock_router(instance_id)
-        advisors = tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds)
+        advisors = with_live(
+            tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds), live
+        )
         names = tx.display_names()
         lost = set(
             lost_advisors(
@@ -65,8 +71,9 @@ def dispatch(store: Store, limits: Limits, *, instance_id: str = "") -> Tx:
             for conversation in tx.waiting():
                 if conversation.offered_to in lost:
                     _return_offer(tx, conversation)
-            advisors = tx.advisors(
-                default_cap=limits.default_cap, grace_seconds=limits.grace_seconds
+            advisors = with_live(
+                tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds),
+                live,
             )
         waiting = tx.waiting()
         teams = tx.teams()

@@ -348,6 +348,15 @@ class Hub:
         for connection in list(self.advisors.get(user_id, ())):
             connection.send(frame)
 
+    def live_advisors(self, now: float) -> frozenset[int]:
+        """Advisors with a console on this instance heard from within its heartbeat
+        timeout (``now`` on the monotonic clock the sockets' beats are kept on)."""
+        return frozenset(
+            user_id
+            for user_id, connections in self.advisors.items()
+            if any(c.beat is not None and not c.beat.timed_out(now) for c in connections)
+        )
+
     def sweep_heartbeats(self, now: float) -> None:
         """Ping quiet sockets; close the ones that stopped answering (4408)."""
         for connection in list(self.connections):

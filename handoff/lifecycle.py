@@ -14,7 +14,7 @@ from typing import Any
 from handoff.bot import BotReply, HandoffRequest
 from handoff.delivery import Event, Kind
 from handoff.hours import OpeningHours
-from handoff.routing import Serviceable, serviceable, team_for
+from handoff.routing import Serviceable, serviceable, team_for, with_live
 from handoff.states import Reason, State, transition
 from handoff.store import Conversation, Store, Tx
 
@@ -82,7 +82,13 @@ def service_message(store: Store, conversation_id: str, *, client_id: str, text:
 
 
 def bot_answered(
-    store: Store, conversation_id: str, *, relayed_seq: int, replies: list[BotReply], limits: Limits
+    store: Store,
+    conversation_id: str,
+    *,
+    relayed_seq: int,
+    replies: list[BotReply],
+    limits: Limits,
+    live: frozenset[int] = frozenset(),
 ) -> Tx:
     """Store the bot's replies, unless someone else took over meanwhile: then it stays silent."""
     with store.transaction() as tx:
@@ -104,7 +110,7 @@ def bot_answered(
                 tx.append(conversation, Kind.MESSAGE, reply.message_data())
             handoff = handoff or reply.handoff
         if handoff is not None:
-            _escalate(store, tx, conversation, handoff, Reason.BOT_HANDOFF, limits)
+            _escalate(store, tx, conversation, handoff, Reason.BOT_HANDOFF, limits, live)
         return tx
 
 
@@ -127,7 +133,9 @@ def bot_failed(store: Store, conversation_id: str, *, relayed_seq: int) -> Tx:
         return tx
 
 
-def request_human(store: Store, conversation_id: str, *, limits: Limits) -> Tx:
+def request_human(
+    store: Store, conversation_id: str, *, limits: Limits, live: frozenset[int] = frozenset()
+) -> Tx:
     with store.transaction() as tx:
         conversation = tx.lock_conversation(conversation_id)
         store.require_open(conversation)
@@ -139,7 +147,7 @@ def request_human(store: Store, conversation_id: str, *, limits: Limits) -> Tx:
             priority=conversation.priority,
             summary=conversation.summary or "",
         )
-        _escalate(store, tx, conversation, request, Reason.RESIDENT_REQUEST, limits)
+        _escalate(store, tx, conversation, request, Reason.RESIDENT_REQUEST, limits, live)
         return tx
 
 
@@ -150,6 +158,7 @@ def _escalate(
     request: HandoffRequest,
     reason: Reason,
     limits: Limits,
+    live: frozenset[int] = frozenset(),
 ) -> Serviceable:
     _note_bot_verification(tx, conversation, request)
     teams = tx.teams()
@@ -167,7 +176,9 @@ def _escalate(
     if team is None:
         verdict = Serviceable.NO_ADVISORS
     else:
-        advisors = tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds)
+        advisors = with_live(
+            tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds), live
+        )
         verdict = serviceable(team, advisors)
     if verdict is not Serviceable.OPEN:
         notice = unavailable_notice(tx, verdict, slug)

@@ -107,7 +107,11 @@ class Live:
         if not await run(dispatcher.needs_dispatch, self.h.store, self.h.limits):
             return
         tx = await run(
-            dispatcher.dispatch, self.h.store, self.h.limits, instance_id=self.h.instance_id
+            dispatcher.dispatch,
+            self.h.store,
+            self.h.limits,
+            instance_id=self.h.instance_id,
+            live=self.h.live_advisors(),
         )
         await self.h.commit(tx)
 

@@ -476,6 +476,15 @@ class FrameLimiter:
                 limiter.forget_last()  # refused frames do not count
                 raise
 
+    def refund(self, conversation_id: str | None = None) -> None:
+        """Forget the frame just counted: the server shed it (``Busy``), so its resend
+        must not find the sender's window spent by the server's own overload."""
+        limiter = self._per.get(conversation_id)
+        if limiter is not None:
+            limiter.forget_last()
+        if self._overall is not None:
+            self._overall.forget_last()
+
     def _forget_idle(self, now: float) -> None:
         for key, limiter in list(self._per.items()):
             if limiter.idle(now):

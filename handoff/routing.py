@@ -382,6 +382,22 @@ def plan(
     return result
 
 
+def with_live(advisors: list[AdvisorInfo], live: frozenset[int]) -> list[AdvisorInfo]:
+    """``advisors``, counting as connected those with a live console on this instance.
+
+    Presence in the store is refreshed every few seconds by a background write,
+    which a loaded instance can delay past the grace period; a console whose
+    socket this instance has heard from within its heartbeat timeout (measured
+    on this server's monotonic clock, ``Hub.live_advisors``) is there whatever
+    that write says. Consoles on other instances still count by the store.
+    """
+    if not live:
+        return advisors
+    return [
+        replace(a, connected=True) if a.user_id in live and not a.connected else a for a in advisors
+    ]
+
+
 def lost_advisors(
     last_seen: dict[int, datetime | None], *, now: datetime, grace: timedelta
 ) -> list[int]:

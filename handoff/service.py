@@ -82,6 +82,10 @@ class Handoff:
 
     # --- storing -----------------------------------------------------------------------
 
+    def live_advisors(self) -> frozenset[int]:
+        """Advisors whose consoles this instance hears now (``Hub.live_advisors``)."""
+        return self.hub.live_advisors(time.monotonic())
+
     async def write(
         self, conversation_id: str, function: Callable[..., T], /, *args: Any, **kwargs: Any
     ) -> T:
@@ -181,7 +185,13 @@ class Handoff:
             await self.typing(conversation_id, "resident", frame.on, audience=Audience.ADVISORS)
         elif isinstance(frame, protocol.RequestHuman):
             await self.commit(
-                await run(lifecycle.request_human, self.store, conversation_id, limits=self.limits)
+                await run(
+                    lifecycle.request_human,
+                    self.store,
+                    conversation_id,
+                    limits=self.limits,
+                    live=self.live_advisors(),
+                )
             )
         elif isinstance(frame, protocol.LeaveQueue):
             await self.commit(await run(lifecycle.leave_queue, self.store, conversation_id))
@@ -267,6 +277,7 @@ class Handoff:
                         relayed_seq=seq,
                         replies=[],
                         limits=self.limits,
+                        live=self.live_advisors(),
                     )
                 )
                 return
@@ -292,6 +303,7 @@ class Handoff:
                     relayed_seq=seq,
                     replies=replies,
                     limits=self.limits,
+                    live=self.live_advisors(),
                 )
             finally:
                 await self.typing(conversation_id, "bot", False, audience=Audience.ALL)

@@ -108,10 +108,13 @@ async def resident_endpoint(websocket: WebSocket) -> None:
     address = client_address(websocket)
 
     async def on_frame(frame: Any) -> None:
-        if type(frame) in _WRITE_LIMITS:  # counted off the loop: the count may live in Redis
-            await anyio.to_thread.run_sync(
-                limit_resident_write, app, address, conversation_id, frame
-            )
+        if type(frame) in _WRITE_LIMITS:
+            if app.limiter.blocking:  # counted off the loop: the count lives in Redis
+                await anyio.to_thread.run_sync(
+                    limit_resident_write, app, address, conversation_id, frame
+                )
+            else:  # in this process's memory: a few microseconds, no worker-thread trip
+                limit_resident_write(app, address, conversation_id, frame)
         await app.handoff.resident_frame(connection, conversation_id, frame)
 
     try:
@@ -313,13 +316,18 @@ async def _one_frame(
     throttled: Counter,
 ) -> None:
     frame: Any = None
+    counted = False
     try:
         frame = protocol.parse_frame(raw, role)
         if not isinstance(frame, protocol.CobrowseMirror):  # the mirror has a byte budget
             limiter.check(time.monotonic(), getattr(frame, "conversation_id", None))
+            counted = True
         await on_frame(frame)
     except Throttled as exc:
-        if not isinstance(exc, Busy):  # shed load is counted where it is shed
+        if isinstance(exc, Busy):  # shed load is counted where it is shed
+            if counted:  # and the resend is not held against the sender's own window
+                limiter.refund(getattr(frame, "conversation_id", None))
+        else:
             throttled.inc()
         connection.send(
             protocol.throttled_frame(exc.retry_after, protocol.client_id_of(frame), exc.code)

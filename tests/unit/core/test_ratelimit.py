@@ -1,13 +1,16 @@
-"""The shared rate limiter on memory storage, with a clock the test moves.
+"""The shared rate limiters in memory, with a clock the test moves.
 
+Both ``MemoryRateLimiter`` (ours, one process) and ``LimitsRateLimiter`` on
+``limits``' memory storage (the same code as on Redis) must count alike.
 ``limits`` reads ``time.time()`` in its memory storage; the ``clock`` fixture
-swaps that module's ``time`` (and ours, used for Retry-After) for a fake, so
-windows pass without sleeping.
+swaps that module's ``time`` (and ours) for a fake, so windows pass without
+sleeping.
 """
 
 from __future__ import annotations
 
 import secrets
+import threading
 from types import SimpleNamespace
 
 import pytest
@@ -15,7 +18,16 @@ from starlette.requests import Request
 
 import frontdoor.ratelimit as ratelimit
 from frontdoor.exceptions import ConfigurationError
-from frontdoor.ratelimit import Check, LimitsRateLimiter, RateLimited, client_address, client_key
+from frontdoor.ratelimit import (
+    Check,
+    LimitsRateLimiter,
+    MemoryRateLimiter,
+    RateLimited,
+    RateLimiter,
+    client_address,
+    client_key,
+    limiter_for,
+)
 
 
 class Clock:
@@ -39,9 +51,17 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-@pytest.fixture
-def limiter(clock: Clock) -> LimitsRateLimiter:
-    return LimitsRateLimiter(salt="unit-test-salt")
+@pytest.fixture(params=["in-process", "limits"])
+def limiter(request: pytest.FixtureRequest, clock: Clock) -> RateLimiter:
+    if request.param == "limits":
+        return LimitsRateLimiter(salt="unit-test-salt")
+    return MemoryRateLimiter(salt="unit-test-salt")
+
+
+def _stored_keys(limiter: RateLimiter) -> list[str]:
+    if isinstance(limiter, MemoryRateLimiter):
+        return [key for _, _, key in limiter.windows]
+    return [str(key) for key in limiter.storage.events]  # type: ignore[attr-defined]
 
 
 def test_the_limit_allows_n_then_refuses_with_the_wait(limiter, clock):
@@ -109,7 +129,7 @@ def test_reset_forgets_every_count(limiter, clock):
 
 def test_stored_keys_never_hold_the_address(limiter, clock):
     limiter.hit(Check("5/minute", "test:writes", "192.0.2.55"))
-    stored = " ".join(str(key) for key in limiter.storage.events)  # type: ignore[attr-defined]
+    stored = " ".join(_stored_keys(limiter))
     assert "test:writes" in stored
     assert "192.0.2.55" not in stored
 
@@ -191,3 +211,33 @@ def test_storage_follows_the_redis_setting():
     assert isinstance(LimitsRateLimiter(None).storage, MemoryStorage)
     assert isinstance(LimitsRateLimiter("redis://127.0.0.1:1/0").storage, RedisStorage)
     assert isinstance(LimitsRateLimiter("unix:///tmp/no-redis.sock").storage, RedisStorage)
+
+
+def test_the_in_process_limiter_forgets_idle_keys_on_a_later_hit(clock):
+    limiter = MemoryRateLimiter(salt="s")
+    limiter.hit(Check("5/minute", "test:writes", "idle"))
+    limiter.hit(Check("5/hour", "test:writes", "busy"))
+    clock.advance(MemoryRateLimiter.SWEEP_SECONDS + 1)  # past the minute, within the hour
+    limiter.hit(Check("5/minute", "test:other", "someone"))
+    assert len(limiter.windows) == 2  # the idle key went in the sweep, the hourly one stayed
+    assert not any("idle" in key for key in _stored_keys(limiter))
+    for _ in range(4):
+        limiter.hit(Check("5/hour", "test:writes", "busy"))
+    assert not limiter.allows(Check("5/hour", "test:writes", "busy"))
+
+
+def test_the_in_process_limiter_starts_no_thread_and_never_blocks(clock):
+    before = set(threading.enumerate())
+    limiter = MemoryRateLimiter(salt="s")
+    for n in range(50):
+        limiter.allows(Check("10/second", "test:writes", f"client-{n % 7}"))
+    assert set(threading.enumerate()) == before  # limits' memory storage starts a timer
+    assert limiter.blocking is False
+    assert LimitsRateLimiter("redis://127.0.0.1:1/0").blocking is True
+
+
+def test_the_service_limiter_is_in_process_without_redis():
+    settings = SimpleNamespace(redis_url=None, require_secret=lambda name: "secret")
+    assert isinstance(limiter_for(settings, namespace="x"), MemoryRateLimiter)
+    settings.redis_url = "redis://127.0.0.1:1/0"
+    assert isinstance(limiter_for(settings, namespace="x"), LimitsRateLimiter)

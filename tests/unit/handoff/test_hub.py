@@ -206,6 +206,20 @@ async def test_heartbeat_sweep_pings_and_closes_silent_sockets():
     await w2
 
 
+async def test_live_advisors_are_those_heard_within_the_heartbeat_timeout():
+    hub = Hub(MemoryStore())
+    heard = Connection(Outbox(Socket().send, Socket().close), Audience.ADVISORS, user_id=7)
+    silent = Connection(Outbox(Socket().send, Socket().close), Audience.ADVISORS, user_id=8)
+    for connection in (heard, silent):
+        hub.add(connection)
+        connection.beat = Heartbeat(now=0, interval=25)
+    heard.beat.received(60)
+    assert hub.live_advisors(70) == {7, 8}
+    assert hub.live_advisors(80) == {7}  # 8 has been silent for three missed beats
+    hub.remove(heard)
+    assert hub.live_advisors(80) == frozenset()
+
+
 async def test_an_idle_outbox_keeps_no_bulk_lane_and_no_instance_dict() -> None:
     socket = Socket()
     outbox = Outbox(socket.send, socket.close)

@@ -197,3 +197,14 @@ def test_a_card_number_is_masked_on_arrival_and_feedback_is_redacted() -> None:
         role="resident",
     )
     assert rated.comment == "ring me on [phone number]"  # type: ignore[union-attr]
+
+
+def test_a_refunded_frame_leaves_the_window_and_the_ceiling_as_they_were():
+    limiter = protocol.FrameLimiter(limit=2, window=10, overall=3)
+    limiter.check(0.0, "a")
+    limiter.check(0.1, "a")
+    limiter.refund("a")  # shed by the server: not the sender's doing
+    limiter.check(0.2, "a")
+    limiter.check(0.3, "b")
+    with pytest.raises(Throttled):
+        limiter.check(0.4, "b")  # the ceiling of 3 holds a, a, b

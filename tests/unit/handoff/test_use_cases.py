@@ -374,6 +374,26 @@ def test_a_lost_advisors_chats_go_back_to_the_front(kit: MemoryKit) -> None:
     assert kit.store.get(cid).last_seq == before
 
 
+def test_an_advisor_this_instance_still_hears_is_not_lost_when_presence_lags(
+    kit: MemoryKit,
+) -> None:
+    # a loaded instance wrote no presence for longer than the grace, but Sam's console
+    # answers on this instance: his chat stays, a new chat for his team is queued
+    cid = with_sam(kit)
+    kit.clock.advance(21)
+    dispatcher.dispatch(kit.store, LIMITS, live=frozenset({SAM}))
+    kept = kit.store.get(cid)
+    assert (kept.state, kept.assigned_to) == (State.WITH_ADVISOR, SAM)
+    asking = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
+    lifecycle.request_human(kit.store, asking, limits=LIMITS, live=frozenset({SAM}))
+    assert kit.store.get(asking).state == State.WAITING
+    unheard = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
+    lifecycle.request_human(kit.store, unheard, limits=LIMITS, live=frozenset({PRIYA}))
+    assert kit.store.get(unheard).state == State.BOT  # told nobody is there
+    dispatcher.dispatch(kit.store, LIMITS)  # and once the console is not heard: lost
+    assert kit.store.get(cid).state == State.WAITING
+
+
 def test_an_offer_to_a_lost_advisor_is_taken_back(kit: MemoryKit) -> None:
     online(kit, SAM)
     busy = queued(kit)
