@@ -395,6 +395,10 @@ def _case_row(case: Case) -> dict[str, Any]:
         "bin_type": case.bin_type.value if case.bin_type else None,
         "service_date": case.service_date,
         "channel": case.channel,
+        "location": case.location,
+        "latitude": case.latitude,
+        "longitude": case.longitude,
+        "external_reference": case.external_reference,
     }
 
 
