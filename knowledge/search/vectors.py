@@ -11,9 +11,15 @@
 - ``ExactFaissVectorIndex``: the same with float32 ``IndexFlatIP``.
 - ``NumpyVectorIndex``: the in-memory fake with the same behaviour.
 
-HNSW was measured too (0.2 ms), but FAISS cannot remove vectors from it; at
-this size an exhaustive scan is fast enough and keeps removal exact. The ID
-map lets chunks be added and removed one by one.
+At scale a partition of ``IVF_FROM`` vectors or more turns into an inverted
+file (``IndexIVFScalarQuantizer``, the same 8-bit codes): k-means cells
+(about 4 x sqrt(n), a power of two) and a query scans the ``nprobe`` nearest
+cells only. At 100,000 chunks the flat scan costs ~8-10 ms a query on this
+machine and the IVF ~0.2 ms for the same results in the engine's top 40
+(benchmarks/search_scale.py prints both, and HNSW). HNSW is as fast but FAISS
+cannot remove vectors from it; the IVF removes exactly (a hash-table direct
+map) and adds to its nearest cell. The cells are trained on the content: again
+when the partition has grown fourfold since, so they follow it.
 
 ``allowed`` restricts a search to a sorted int64 array of ids (language,
 service area): FAISS applies it inside the scan, so a filter never starves
@@ -68,8 +74,15 @@ class VectorIndex(abc.ABC):
         """Raises ValueError when ``data`` is not an index of this dimension."""
 
 
+IVF_FROM = 20_000  # vectors in one partition; below it the flat scan takes ~2 ms
+IVF_NPROBE = 32
+IVF_RETRAIN_GROWTH = 4
+
+
 class FaissVectorIndex(VectorIndex):
     quantised = True
+    ivf_from: int | None = IVF_FROM
+    nprobe = IVF_NPROBE
 
     def __init__(self, dimension: int, *, _index: Any = None) -> None:
         import faiss
@@ -81,6 +94,11 @@ class FaissVectorIndex(VectorIndex):
         self._faiss: Any = faiss  # its type stubs lack the selector keyword arguments
         self._index: Any = _index if _index is not None else self._new_index(dimension)
         self._selectors: dict[int, tuple[np.ndarray, Any]] = {}
+        self._trained_on = int(self._index.ntotal) if self.is_ivf else 0
+
+    @property
+    def is_ivf(self) -> bool:
+        return isinstance(self._index, self._faiss.IndexIVF)
 
     @classmethod
     def _new_index(cls, dimension: int) -> Any:
@@ -100,10 +118,55 @@ class FaissVectorIndex(VectorIndex):
         if len(ids):
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
             self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
+            self._selectors.clear()
+            if self._needs_training():
+                self._index = self._train_ivf(*self._everything())
+                self._trained_on = int(self._index.ntotal)
 
     def remove(self, ids: np.ndarray) -> None:
         if len(ids):
             self._index.remove_ids(np.ascontiguousarray(ids, dtype=np.int64))
+
+    def _needs_training(self) -> bool:
+        n = int(self._index.ntotal)
+        if self.ivf_from is None or n < self.ivf_from:
+            return False
+        return not self.is_ivf or n >= IVF_RETRAIN_GROWTH * self._trained_on
+
+    def _everything(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (id, decoded vector) held, flat or IVF."""
+        faiss = self._faiss
+        if not self.is_ivf:
+            ids = faiss.vector_to_array(self._index.id_map).astype(np.int64)
+            return ids, self._index.index.reconstruct_n(0, len(ids))
+        lists = self._index.invlists
+        ids = np.concatenate(
+            [
+                faiss.rev_swig_ptr(lists.get_ids(cell), lists.list_size(cell)).copy()
+                for cell in range(lists.nlist)
+            ]
+            + [np.zeros(0, dtype=np.int64)]
+        ).astype(np.int64)
+        return ids, self._index.reconstruct_batch(ids)
+
+    def _train_ivf(self, ids: np.ndarray, vectors: np.ndarray) -> Any:
+        faiss = self._faiss
+        cells = 1 << max(4, round(float(np.log2(4 * np.sqrt(len(ids))))))
+        index = faiss.IndexIVFScalarQuantizer(
+            faiss.IndexFlatIP(self.dimension),
+            self.dimension,
+            cells,
+            faiss.ScalarQuantizer.QT_8bit_uniform,
+            faiss.METRIC_INNER_PRODUCT,
+            False,  # codes of the vectors themselves, not of residuals: IP over unit vectors
+        )
+        index.train(vectors)
+        # The same fixed [-1, 1] scale as the flat index: a later vector encodes as well.
+        bounds = np.vstack([np.full(self.dimension, -1.0), np.full(self.dimension, 1.0)])
+        index.sq.train(bounds.astype(np.float32))
+        index.set_direct_map_type(faiss.DirectMap.Hashtable)  # exact, cheap removal
+        index.add_with_ids(vectors, ids)
+        return index
 
     def search(
         self, vector: np.ndarray, limit: int, allowed: np.ndarray | None = None
@@ -116,6 +179,8 @@ class FaissVectorIndex(VectorIndex):
             if len(allowed) == 0:
                 return []
             params = self._search_parameters(allowed)
+        elif self.is_ivf:
+            params = self._faiss.SearchParametersIVF(nprobe=self.nprobe)
         scores, ids = self._index.search(query, min(limit, self._index.ntotal), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
@@ -124,7 +189,14 @@ class FaissVectorIndex(VectorIndex):
         if cached is not None and cached[0] is allowed:
             return cached[1]
         selector = self._faiss.IDSelectorBatch(np.ascontiguousarray(allowed, np.int64))
-        params = self._faiss.SearchParameters(sel=selector)
+        if self.is_ivf:
+            # A filter keeping a fraction f of the vectors: probe 1/f as many cells, so
+            # about as many candidates pass it as without a filter (never starved).
+            share = max(len(allowed) / max(int(self._index.ntotal), 1), 1e-6)
+            nprobe = min(int(self._index.nlist), int(np.ceil(self.nprobe / min(share, 1.0))))
+            params = self._faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
+        else:
+            params = self._faiss.SearchParameters(sel=selector)
         if len(self._selectors) >= 16:
             self._selectors.clear()
         self._selectors[id(allowed)] = (allowed, params)  # keeps the array alive: ids stay unique
@@ -144,7 +216,11 @@ class FaissVectorIndex(VectorIndex):
             index = faiss.deserialize_index(np.frombuffer(data, dtype=np.uint8))
         except RuntimeError as error:
             raise ValueError(f"not a FAISS index: {error}") from error
-        if index.d != dimension or not isinstance(index, faiss.IndexIDMap2):
+        if index.d != dimension:
+            raise ValueError(f"expected an index of dimension {dimension}")
+        if cls.ivf_from is not None and isinstance(index, faiss.IndexIVFScalarQuantizer):
+            return cls(dimension, _index=index)
+        if not isinstance(index, faiss.IndexIDMap2):
             raise ValueError(f"expected an IndexIDMap2 of dimension {dimension}")
         inner = faiss.downcast_index(index.index)
         expected = faiss.IndexScalarQuantizer if cls.quantised else faiss.IndexFlatIP
@@ -154,9 +230,10 @@ class FaissVectorIndex(VectorIndex):
 
 
 class ExactFaissVectorIndex(FaissVectorIndex):
-    """float32 vectors: exact cosines, four times the memory and scan time."""
+    """float32 vectors: exact cosines, four times the memory and scan time; always flat."""
 
     quantised = False
+    ivf_from = None
 
 
 class NumpyVectorIndex(VectorIndex):
