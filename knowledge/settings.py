@@ -53,9 +53,9 @@ class KnowledgeSettings(CommonSettings):
     knowledge_embedding_runtime: str = Field(
         default="auto",
         pattern="^(auto|onnx|torch)$",
-        description="How the real model runs: onnx (int8, exported at build time by "
-        "`frontdoor knowledge export-onnx`), torch, or auto (onnx when exported, else torch). "
-        "Switching re-embeds the index once: int8 vectors are not mixed with torch's.",
+        description="How the real model runs: onnx (exported at build time by "
+        "`frontdoor knowledge export-onnx`; int8 queries, float32 documents equal to torch's), "
+        "torch, or auto (onnx when exported, else torch). The index is the same either way.",
     )
     knowledge_onnx_dir: Path | None = Field(
         default=None, description="The exported ONNX model (default: inside the .venv)."

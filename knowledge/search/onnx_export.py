@@ -28,6 +28,7 @@ import warnings
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from knowledge.search.embedding import (
     FP32_FILE,
@@ -124,7 +125,8 @@ def _export_fp32(source: Path, target: Path) -> None:
         model = SentenceTransformer(str(source), device="cpu", local_files_only=True)
     except Exception as error:
         raise EmbedderError(f"Cannot load the embedding model from {source}: {error}") from error
-    transformer = model[0].auto_model.eval()
+    transformer: Any = model[0].auto_model
+    transformer.eval()
 
     class MeanPooled(torch.nn.Module):
         def __init__(self) -> None:

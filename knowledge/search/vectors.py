@@ -63,6 +63,10 @@ class VectorIndex(abc.ABC):
         """The ``limit`` nearest (id, inner product) pairs, best first."""
 
     @abc.abstractmethod
+    def score(self, vector: np.ndarray, ids: np.ndarray) -> dict[int, float]:
+        """The inner product of ``vector`` with each stored id of ``ids`` (unknown: left out)."""
+
+    @abc.abstractmethod
     def __len__(self) -> int: ...
 
     @abc.abstractmethod
@@ -184,6 +188,16 @@ class FaissVectorIndex(VectorIndex):
         scores, ids = self._index.search(query, min(limit, self._index.ntotal), params=params)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
+    def score(self, vector: np.ndarray, ids: np.ndarray) -> dict[int, float]:
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        found = {}
+        for i in np.asarray(ids, dtype=np.int64).tolist():
+            try:  # IndexIDMap2 and the IVF's hash table both look an id up directly
+                found[i] = float(self._index.reconstruct(i) @ query)
+            except RuntimeError:
+                continue
+        return found
+
     def _search_parameters(self, allowed: np.ndarray) -> Any:
         cached = self._selectors.get(id(allowed))
         if cached is not None and cached[0] is allowed:
@@ -265,6 +279,15 @@ class NumpyVectorIndex(VectorIndex):
         order = np.lexsort((ids, -scores))[:limit]
         return [(int(ids[i]), float(scores[i])) for i in order]
 
+    def score(self, vector: np.ndarray, ids: np.ndarray) -> dict[int, float]:
+        position = {int(i): n for n, i in enumerate(self._ids)}
+        query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        return {
+            int(i): float(self._vectors[position[int(i)]] @ query)
+            for i in np.asarray(ids).tolist()
+            if int(i) in position
+        }
+
     def __len__(self) -> int:
         return len(self._ids)
 
@@ -326,6 +349,13 @@ class PartitionedVectors:
         if len(names) > 1:
             found.sort(key=lambda pair: (-pair[1], pair[0]))
         return found[:limit]
+
+    def score(self, vector: np.ndarray, ids_by_language: dict[str, list[int]]) -> dict[int, float]:
+        found: dict[int, float] = {}
+        for language, ids in ids_by_language.items():
+            if language in self.parts and ids:
+                found.update(self.parts[language].score(vector, np.asarray(ids, dtype=np.int64)))
+        return found
 
     def __len__(self) -> int:
         return sum(len(part) for part in self.parts.values())
