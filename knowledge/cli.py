@@ -4,6 +4,7 @@ frontdoor knowledge import knowledge/content     # all or nothing
 frontdoor knowledge export /tmp/content           # byte-identical round trip
 frontdoor knowledge reindex                       # rebuild the search index
 frontdoor knowledge remind                        # queue the review reminders due today
+frontdoor knowledge export-onnx                   # the search model for ONNX Runtime (once)
 """
 
 from __future__ import annotations
@@ -124,6 +125,33 @@ def reindex_command(
             f"indexed {len(engine)} article(s), {engine.chunk_count} chunk(s), "
             f"at content revision {revision} in {settings.index_dir}"
         )
+
+    run()
+
+
+@app.command("export-onnx")
+def export_onnx_command(
+    folder: Annotated[
+        Path | None,
+        typer.Option(help="Where to write (default: FRONTDOOR_KNOWLEDGE_ONNX_DIR or the .venv)."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Export even when up to date.")] = False,
+) -> None:
+    """Export the installed search model to ONNX (float32 and int8) for fast queries.
+
+    Done once per environment (scripts/bootstrap.sh runs it); a no-op when the
+    stamp says the export is current. Uses the local model package only.
+    """
+    from frontdoor.commands import guarded
+    from knowledge.search.onnx_export import export
+    from knowledge.settings import KnowledgeSettings
+
+    @guarded
+    def run() -> None:
+        target = folder or KnowledgeSettings.load().onnx_dir
+        result = export(target, force=force)
+        state = "exported to" if result.exported else "already current in"
+        typer.echo(f"search model {state} {result.folder}")
 
     run()
 

@@ -58,6 +58,16 @@ class KnowledgeSettings(CommonSettings):
         pattern="^(minilm|hashing)$",
         description="minilm (the real model) or hashing (a fast fake for tests and demos).",
     )
+    knowledge_embedding_runtime: str = Field(
+        default="auto",
+        pattern="^(auto|onnx|torch)$",
+        description="How the real model runs: onnx (exported at build time by "
+        "`frontdoor knowledge export-onnx`; int8 queries, float32 documents equal to torch's), "
+        "torch, or auto (onnx when exported, else torch). The index is the same either way.",
+    )
+    knowledge_onnx_dir: Path | None = Field(
+        default=None, description="The exported ONNX model (default: inside the .venv)."
+    )
     knowledge_secure_cookies: bool | None = Field(
         default=None,
         description="Send cookies only over HTTPS; default on when FRONTDOOR_PUBLIC_URL is "
@@ -184,6 +194,12 @@ class KnowledgeSettings(CommonSettings):
     @property
     def index_dir(self) -> Path:
         return self.knowledge_index_dir or (self.var_dir / "search")
+
+    @property
+    def onnx_dir(self) -> Path:
+        from knowledge.search.embedding import default_onnx_dir
+
+        return self.knowledge_onnx_dir or default_onnx_dir()
 
     @property
     def secure_cookies(self) -> bool:

@@ -59,11 +59,21 @@ py310="$(find_python 3.10 "${FRONTDOOR_PYTHON310:-}")" ||
   die "Python 3.10 not found; Rasa 3.6.21 needs it. Install it (pyenv install 3.10.13) or set FRONTDOOR_PYTHON310=/path/to/python3.10"
 
 make_venv .venv "$py311" requirements/py311.lock pyproject.toml
+
 if [[ -f .venv/.frontdoor-stamp.pending ]]; then
   .venv/bin/python -m pip install --quiet --no-deps --no-build-isolation -e . 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
   .venv/bin/python -m pip check >/dev/null || die "the .venv environment is inconsistent: $(.venv/bin/python -m pip check | head -n3)"
-  finish_venv .venv
 fi
+# The search model for ONNX Runtime, exported from the installed package (never a
+# hub), checked when the .venv was (re)installed, the export is missing, or it lives
+# elsewhere. Stamped inside the export: a no-op unless the model, torch or onnxruntime
+# changed. Before finish_venv: a failed export is retried by the next run.
+onnx_stamp=.venv/share/frontdoor/onnx/all-MiniLM-L6-v2/stamp.json
+if [[ -f .venv/.frontdoor-stamp.pending || ! -f "$onnx_stamp" || -n "${FRONTDOOR_KNOWLEDGE_ONNX_DIR:-}" ]]; then
+  say "exporting the search model to ONNX (once, under a minute)"
+  .venv/bin/frontdoor knowledge export-onnx || die "could not export the search model to ONNX"
+fi
+if [[ -f .venv/.frontdoor-stamp.pending ]]; then finish_venv .venv; fi
 
 make_venv .venv-rasa "$py310" requirements/rasa310.lock
 if [[ -f .venv-rasa/.frontdoor-stamp.pending ]]; then

@@ -24,7 +24,10 @@ from knowledge.search.domain import (
 from knowledge.search.embedding import (
     Embedder,
     HashingEmbedder,
+    OnnxEmbedder,
     SentenceTransformerEmbedder,
+    default_onnx_dir,
+    load_minilm,
     model_folder,
 )
 from knowledge.search.engine import SearchEngine, SyncReport
@@ -57,6 +60,7 @@ __all__ = [
     "Hit",
     "IndexableArticle",
     "NumpyVectorIndex",
+    "OnnxEmbedder",
     "Removal",
     "SearchEngine",
     "SearchError",
@@ -65,6 +69,8 @@ __all__ = [
     "SyncReport",
     "VectorIndex",
     "chunk_article",
+    "default_onnx_dir",
     "heading_anchor",
+    "load_minilm",
     "model_folder",
 ]

@@ -152,6 +152,26 @@ class BM25Index:
         ordered = candidates[np.argsort(-scores[candidates], kind="stable")]
         return [(int(self._doc_at[s]), float(scores[s])) for s in ordered]
 
+    def score(self, weights: dict[str, float], doc_ids: Sequence[int]) -> dict[int, float]:
+        """Exact BM25 of these documents for resolved query ``weights`` (see ``resolve``)."""
+        if not self._slot_of:
+            return {}
+        avgdl = self._total_length / len(self._slot_of) or 1.0
+        k1, b = self.k1, self.b
+        scores = {}
+        for doc_id in doc_ids:
+            slot = self._slot_of.get(doc_id)
+            if slot is None:
+                continue
+            counts = self._terms_of[doc_id]
+            norm = k1 * (1.0 - b + b * float(self._lengths[slot]) / avgdl)
+            scores[doc_id] = sum(
+                weight * self.idf(term) * counts[term] * (k1 + 1.0) / (counts[term] + norm)
+                for term, weight in weights.items()
+                if term in counts
+            )
+        return scores
+
     def _term_arrays(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         cached = self._arrays.get(term)
         if cached is None:

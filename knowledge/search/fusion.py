@@ -43,6 +43,12 @@ class FusionWeights:
     # weaker evidence than the words', so they count for less (chosen on the Welsh
     # calibration questions by benchmarks/search_calibrate.py).
     other_language_dense: float = 0.3
+    # A chunk only one retriever found: its exact score from the other ("exact",
+    # computed by the ranker) or that list's lowest ("floor", before 100k chunks).
+    # The floor grows with the index (the 40th best cosine of 100,000 chunks is
+    # high), so at scale it lifted BM25-only matches over pages both retrievers
+    # found; exact scores do not depend on the index's size.
+    missing: str = "exact"
 
     def for_language(self, language: str | None) -> FusionWeights:
         if language in (None, "en"):
@@ -60,9 +66,11 @@ def fuse(
     dense: Sequence[tuple[int, float]],
     lexical: Sequence[tuple[int, float]],
     weights: FusionWeights,
+    exact: tuple[dict[int, float], dict[int, float]] | None = None,
 ) -> dict[int, float]:
+    """``exact``: (cosines, BM25 scores) of the chunks only the other retriever found."""
     if weights.method == "convex":
-        return convex_fusion(dense, lexical, weights)
+        return convex_fusion(dense, lexical, weights, exact)
     return reciprocal_rank_fusion(dense, lexical, weights)
 
 
@@ -70,14 +78,19 @@ def convex_fusion(
     dense: Sequence[tuple[int, float]],
     lexical: Sequence[tuple[int, float]],
     weights: FusionWeights,
+    exact: tuple[dict[int, float], dict[int, float]] | None = None,
 ) -> dict[int, float]:
     """``dense * cosine + lexical * bm25 / best bm25`` (Bruch et al. 2023's convex
-    combination). A chunk one retriever missed gets that list's lowest score."""
+    combination). A chunk one retriever missed gets its exact score from ``exact``,
+    or else that list's lowest score."""
     floor_cosine = max(dense[-1][1], 0.0) if dense else 0.0
     top_bm25 = lexical[0][1] if lexical and lexical[0][1] > 0 else 1.0
     cosines = {chunk_id: max(score, 0.0) for chunk_id, score in dense}
     bm25 = {chunk_id: score / top_bm25 for chunk_id, score in lexical}
     floor_bm25 = lexical[-1][1] / top_bm25 if lexical else 0.0
+    if exact is not None:
+        cosines.update((i, max(score, 0.0)) for i, score in exact[0].items() if i not in cosines)
+        bm25.update((i, score / top_bm25) for i, score in exact[1].items() if i not in bm25)
     return {
         chunk_id: weights.dense * cosines.get(chunk_id, floor_cosine)
         + weights.lexical * bm25.get(chunk_id, floor_bm25)

@@ -7,6 +7,8 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from knowledge.search.domain import (
     AnswerSignals,
     ArticleId,
@@ -100,7 +102,11 @@ class Ranker:
             if mode != "dense":
                 allowed = state.allowed(languages, service_area)
                 lexical = state.bm25.search(tokens, depth, allowed)
-            ranked = self._rank(state, dense, lexical, self.fusion.for_language(language))
+            fusion = self.fusion.for_language(language)
+            exact = None
+            if fusion.missing == "exact" and vector is not None and mode == "hybrid":
+                exact = _exact_scores(state, vector, dense, lexical, tokens)
+            ranked = self._rank(state, dense, lexical, fusion, exact)
             if language not in (None, "en"):
                 ranked = _prefer_language(state, ranked, language)
             signals = self._signals(state, ranked, dense, lexical, tokens)
@@ -117,8 +123,9 @@ class Ranker:
         dense: Sequence[tuple[int, float]],
         lexical: Sequence[tuple[int, float]],
         fusion: FusionWeights,
+        exact: tuple[dict[int, float], dict[int, float]] | None = None,
     ) -> list[_Candidate]:
-        fused = fuse(dense, lexical, fusion)
+        fused = fuse(dense, lexical, fusion, exact)
         by_article: dict[ArticleId, _Candidate] = {}
         for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
             article_id = state.chunks[chunk_id].article_id
@@ -192,6 +199,26 @@ class Ranker:
             score=round(candidate.score, 4),
             chunks=tuple(chunk_hits),
         )
+
+
+def _exact_scores(
+    state: IndexState,
+    vector: np.ndarray,
+    dense: Sequence[tuple[int, float]],
+    lexical: Sequence[tuple[int, float]],
+    tokens: list[str],
+) -> tuple[dict[int, float], dict[int, float]]:
+    """The cosine of each chunk only BM25 found and the BM25 of each only FAISS found
+    (at most 2 x 40 look-ups: well under a millisecond)."""
+    in_dense = {chunk_id for chunk_id, _ in dense}
+    in_lexical = {chunk_id for chunk_id, _ in lexical}
+    by_language: dict[str, list[int]] = {}
+    for chunk_id in in_lexical - in_dense:
+        by_language.setdefault(state.chunks[chunk_id].language, []).append(chunk_id)
+    cosines = state.vectors.score(vector, by_language)
+    weights = state.bm25.resolve(tokens)
+    bm25 = state.bm25.score(weights, sorted(in_dense - in_lexical)) if weights else {}
+    return cosines, bm25
 
 
 def _prefer_language(

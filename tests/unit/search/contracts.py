@@ -104,6 +104,16 @@ class VectorIndexContract:
         assert len(index.search(vectors[0], 5)) == 1
         assert index.search(vectors[0], 0) == []
 
+    def test_score_gives_the_inner_product_of_stored_ids(
+        self, make_index: Callable[[int], VectorIndex], vectors: np.ndarray
+    ) -> None:
+        index = make_index(self.DIM)
+        index.add(np.arange(20, dtype=np.int64), vectors)
+        scores = index.score(vectors[3], np.array([3, 7, 999], dtype=np.int64))
+        assert scores.keys() == {3, 7}
+        assert scores[3] == pytest.approx(1.0, abs=self.TOLERANCE)
+        assert scores[7] == pytest.approx(float(vectors[3] @ vectors[7]), abs=self.TOLERANCE)
+
     def test_round_trip_through_bytes(
         self, make_index: Callable[[int], VectorIndex], vectors: np.ndarray
     ) -> None:

@@ -99,3 +99,15 @@ def test_unknown_words_and_empty_index_give_nothing() -> None:
     index.add(1, ["bin"])
     assert index.search(["zebra"], 5) == []
     assert index.search([], 5) == []
+
+
+def test_score_of_given_documents_equals_their_search_scores() -> None:
+    rng = random.Random(4)
+    index = BM25Index()
+    for doc_id in range(60):
+        index.add(doc_id, _doc(rng))
+    query = ["bin", "rent", "reapir"]  # a misspelling resolves as in search
+    found = _scores(index, query)
+    exact = index.score(index.resolve(query), [*found, 999])
+    assert exact.keys() == found.keys()  # an unknown document is left out
+    assert exact == {doc: pytest.approx(score, rel=1e-5) for doc, score in found.items()}

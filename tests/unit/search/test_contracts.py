@@ -81,3 +81,38 @@ def test_partitioned_vectors_search_only_the_languages_asked_for() -> None:
     assert copy.search(eye[0], 5) == vectors.search(eye[0], 5)
     with pytest.raises(ValueError):
         PartitionedVectors.from_bytes(b"garbage", FaissVectorIndex, 4)
+
+
+class SmallIvfIndex(FaissVectorIndex):
+    """The inverted file from 16 vectors on (100,000 in production would be slow here)."""
+
+    ivf_from = 16
+
+
+class TestIvfFaissVectorIndex(VectorIndexContract):
+    """Past ``ivf_from`` the 8-bit index becomes an IVF; it keeps the same contract."""
+
+    TOLERANCE = 0.01
+
+    @pytest.fixture
+    def make_index(self) -> Callable[[int], VectorIndex]:
+        return SmallIvfIndex
+
+
+def test_a_partition_past_the_threshold_becomes_an_ivf_that_removes_exactly() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(40, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = SmallIvfIndex(8)
+    index.add(np.arange(10, dtype=np.int64), vectors[:10])
+    assert not index.is_ivf
+    index.add(np.arange(10, 40, dtype=np.int64), vectors[10:])
+    assert index.is_ivf and len(index) == 40
+    index.remove(np.array([5], dtype=np.int64))
+    assert 5 not in {i for i, _ in index.search(vectors[5], 40)}
+    copy = SmallIvfIndex.from_bytes(index.to_bytes(), 8)
+    assert copy.is_ivf and copy.search(vectors[9], 3) == index.search(vectors[9], 3)
+    with pytest.raises(ValueError):
+        ExactFaissVectorIndex.from_bytes(index.to_bytes(), 8)

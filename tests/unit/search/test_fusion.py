@@ -68,3 +68,16 @@ def test_article_score_is_best_chunk_plus_a_share_of_the_second() -> None:
 def test_answer_policy(cosine: float, agree: bool, coverage: float, good: bool) -> None:
     policy = AnswerPolicy(confident_cosine=0.6, minimum_cosine=0.3, minimum_coverage=0.5)
     assert policy.has_good_answer(AnswerSignals(cosine, agree, coverage)) is good
+
+
+def test_exact_scores_replace_the_floors_that_grow_with_the_index() -> None:
+    weights = FusionWeights()
+    dense = [(1, 0.8), (2, 0.6)]  # at 100,000 chunks the 40th cosine is high
+    lexical = [(3, 10.0), (1, 5.0)]
+    floored = fuse(dense, lexical, weights)
+    assert floored[3] == pytest.approx(0.7 * 0.6 + 0.3 * 1.0)  # BM25 only: the floor cosine
+    exact = fuse(dense, lexical, weights, ({3: 0.1}, {2: 0.0}))
+    assert exact[3] == pytest.approx(0.7 * 0.1 + 0.3 * 1.0)  # its own cosine
+    assert exact[2] == pytest.approx(0.7 * 0.6)  # none of the query's words
+    assert exact[1] == floored[1]  # found by both: unchanged
+    assert max(exact, key=exact.__getitem__) == 1
