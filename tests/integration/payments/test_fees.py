@@ -15,7 +15,7 @@ from frontdoor.profile import load_profile
 from payments import store
 from payments.demo import DemoPay
 from payments.journey import FeeOrder, Payments, UnknownFee
-from payments.settings import PaymentsSettings
+from payments.settings import PaymentsSettings, payments_from
 from tests.integration.knowledge.conftest import client, settings  # noqa: F401
 from tests.integration.payments.conftest import RETURN, Kit, MovingClock
 
@@ -154,3 +154,27 @@ def test_the_fee_form_is_rate_limited(client, payments) -> None:  # type: ignore
     client.app.state.payments_settings = PaymentsSettings.load({}, payments_limit_fees="2/minute")
     codes = [_start(client, email="bad").status_code for _ in range(3)]
     assert codes == [422, 422, 429]
+
+
+def test_the_service_offers_the_profiles_payable_fees(database) -> None:  # type: ignore[no-untyped-def]
+    from frontdoor.profile import Fee, Text
+
+    free = Fee(code="free_advice", name=Text(en="Advice", cy="Cyngor"), amount_pence=0)
+    council = HARROWGATE.model_copy(
+        update={
+            "fees": HARROWGATE.fees.model_copy(update={"other": (*HARROWGATE.fees.other, free)})
+        }
+    )
+    service = payments_from(
+        database.engine,
+        None,
+        MovingClock(),
+        settings=PaymentsSettings.load({}),
+        council=council,  # type: ignore[arg-type]
+    )
+    assert [fee.code for fee in service.fees] == ["replacement_bin"]  # nothing free to pay
+    assert service.fee("free_advice") is None
+    default = payments_from(
+        database.engine, None, MovingClock(), settings=PaymentsSettings.load({})
+    )  # type: ignore[arg-type]
+    assert ("garden_waste", 4_500) in [(f.code, f.amount_pence) for f in default.fees]
