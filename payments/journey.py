@@ -284,6 +284,9 @@ class Payments:
             live = existing.status == store.PENDING and existing.next_url
             if live and self._clock() < existing.expires_at:
                 return _fee_started(existing)  # the form sent twice: the same payment
+            if existing.status == "paid":  # sent again after paying: the receipt, not twice
+                receipt = f"{self._return_url}/{existing.reference}"
+                return FeeStarted(existing.reference, receipt, existing.amount_pence)
             if not existing.settled:
                 self.settle(existing.reference)
             idempotency_key = f"{idempotency_key}:{secrets.token_hex(4)}"

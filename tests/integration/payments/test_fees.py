@@ -44,6 +44,9 @@ def test_a_fee_paid_through_govuk_pay_is_the_profiles_amount_and_recorded_once(k
     for _ in range(3):
         assert kit.payments.settle(started.reference) == outcome
     kit.pay.faults.clear()
+    created = kit.pay.created
+    resent = kit.payments.start_fee(ORDER, idempotency_key="fee:form-1")  # the form again
+    assert resent.next_url == f"{RETURN}/{started.reference}" and kit.pay.created == created
     record = store.get(kit.engine, started.reference)  # type: ignore[arg-type]
     assert record is not None and record.status == "paid" and record.purpose == "fee"
     assert [p.reference for p in store.recent(kit.engine)] == [started.reference]  # type: ignore[arg-type]
