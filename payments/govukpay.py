@@ -66,6 +66,8 @@ class GovUkPay:
             "return_url": request.return_url,
             "language": request.language if request.language in ("en", "cy") else "en",
         }
+        if request.email:  # GOV.UK Pay prefills it and sends its receipt there
+            body["email"] = request.email[:254]
         answer = self._call("POST", "/v1/payments", json=body, expect=(201,))
         return _payment(answer)
 

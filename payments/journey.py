@@ -22,6 +22,10 @@ e.g. the cancel lost a race with the resident's last click) follows one rule:
 ``refund-due``: the page tells the resident the payment will be refunded and
 staff see it in ``frontdoor payments list``). Staff refund it through the
 provider from the staff pages (:mod:`payments.refunds`, :mod:`payments.staff`).
+
+Any other fee of the council's profile (``fees.other``, e.g. garden waste) is paid
+the same way without a hold: :meth:`Payments.start_fee` creates the payment for the
+profile's amount, and settling marks it ``paid`` only when the provider says success.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from sqlalchemy.engine import Engine
 from backoffice import bulky_rules
 from backoffice.exceptions import BackOfficeError, HoldReleased, InvalidRequest, SlotFull
 from backoffice.ports import BulkyHold, BulkyPriceList, BulkyWaste, Concession
+from frontdoor.profile import Fee
 from payments import store
 from payments.chat import ChatMessages, confirm_booking
 from payments.ports import (
@@ -55,6 +60,8 @@ from payments.ports import (
 logger = logging.getLogger("frontdoor.payments")
 
 BULKY = "bulky-waste"
+FEE = "fee"  # any other fee the council's profile lists (fees.other)
+FEE_MINUTES = 90  # how long a fee payment may take: GOV.UK Pay's own limit
 
 
 class PaymentUnavailable(PaymentError):
@@ -74,6 +81,24 @@ class BulkyOrder:
 
 
 @dataclass(frozen=True)
+class FeeOrder:
+    """What a resident paying another fee tells us: who they are, an email address for
+    the receipt and what the payment is for (their reference). Never the amount."""
+
+    code: str
+    name: str
+    email: str
+    purpose: str
+    language: str = "en"
+
+
+class UnknownFee(PaymentError):
+    """The council's profile has no payable fee with that code."""
+
+    code = "unknown_fee"
+
+
+@dataclass(frozen=True)
 class Started:
     reference: str
     next_url: str
@@ -83,8 +108,15 @@ class Started:
 
 
 @dataclass(frozen=True)
+class FeeStarted:
+    reference: str
+    next_url: str
+    amount_pence: int
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What the return page shows: ``state`` is one of booked, failed,
+    """What the return page shows: ``state`` is one of booked, paid (a fee), failed,
     cancelled, expired, refund-due, error (settled) or processing,
     unavailable (not settled yet: come back)."""
 
@@ -95,6 +127,9 @@ class Outcome:
     booking_reference: str | None = None
     collection_day: date | None = None
     failure_code: str | None = None
+    purpose: str = BULKY
+    fee_code: str | None = None  # a fee's: the form to try again on
+    description: str = ""
 
 
 class Payments:
@@ -109,10 +144,12 @@ class Payments:
         hold_minutes: int = 30,
         chat: ChatMessages | None = None,
         bulky_prices: BulkyPriceList | None = None,
+        fees: tuple[Fee, ...] = (),
     ) -> None:
         """``chat`` confirms a booking in the conversation it was paid from (None: only
-        the return page says so)."""
+        the return page says so); ``fees``: the profile's other fees (``fees.other``)."""
         self._engine = engine
+        self.fees = tuple(fee for fee in fees if fee.amount_pence > 0)
         self._chat = chat
         # the council's fee table (its profile's): what a collection is charged
         self._tariff = bulky_prices
@@ -231,6 +268,95 @@ class Payments:
         assert found is not None
         return _started(found)
 
+    def fee(self, code: str) -> Fee | None:
+        """The payable fee ``code`` of the council's profile (None: there is none)."""
+        return next((fee for fee in self.fees if fee.code == code), None)
+
+    def start_fee(self, order: FeeOrder, *, idempotency_key: str) -> FeeStarted:
+        """Create the payment of one of the profile's other fees, for the profile's
+        amount. Raises UnknownFee, PaymentUnavailable (the provider failed: nothing
+        was taken)."""
+        fee = self.fee(order.code)
+        if fee is None:
+            raise UnknownFee(f"no payable fee {order.code!r}")
+        existing = store.by_key(self._engine, idempotency_key)
+        if existing is not None:
+            live = existing.status == store.PENDING and existing.next_url
+            if live and self._clock() < existing.expires_at:
+                return _fee_started(existing)  # the form sent twice: the same payment
+            if existing.status == "paid":  # sent again after paying: the receipt, not twice
+                receipt = f"{self._return_url}/{existing.reference}"
+                return FeeStarted(existing.reference, receipt, existing.amount_pence)
+            if not existing.settled:
+                self.settle(existing.reference)
+            idempotency_key = f"{idempotency_key}:{secrets.token_hex(4)}"
+        now = self._clock()
+        record, _ = store.create(
+            self._engine,
+            store.PaymentRecord(
+                reference="FD" + secrets.token_hex(6).upper(),
+                idempotency_key=idempotency_key,
+                purpose=FEE,
+                provider=self.provider.name,
+                provider_id=None,
+                amount_pence=fee.amount_pence,  # the profile's, never the form's
+                description=fee.name.in_language(order.language)[:255],
+                language=order.language,
+                status=store.CREATING,
+                provider_status=None,
+                failure_code=None,
+                next_url=None,
+                hold_id=None,
+                booking_reference=None,
+                collection_day=None,
+                order={
+                    "fee": fee.code,
+                    "name": order.name,
+                    "email": order.email,
+                    "purpose": order.purpose,
+                },
+                created_at=now,
+                expires_at=now + timedelta(minutes=FEE_MINUTES),
+                settled_at=None,
+            ),
+        )
+        return self._create_at_provider(record, email=order.email)
+
+    def _create_at_provider(self, record: store.PaymentRecord, *, email: str) -> FeeStarted:
+        try:
+            made = self.provider.create(
+                PaymentRequest(
+                    amount_pence=record.amount_pence,
+                    reference=record.reference,
+                    description=record.description,
+                    return_url=f"{self._return_url}/{record.reference}",
+                    language=record.language,
+                    email=email,
+                )
+            )
+            if not made.next_url:
+                raise ProviderUnavailable("the provider gave no page to pay on")
+        except PaymentError as exc:
+            logger.warning("payment %s not started: %s", record.reference, exc)
+            store.settle(
+                self._engine,
+                record.reference,
+                status="error",
+                now=self._clock(),
+                failure_code=getattr(exc, "provider_code", None),
+            )
+            raise PaymentUnavailable(str(exc)) from exc
+        store.created(
+            self._engine,
+            record.reference,
+            provider_id=made.payment_id,
+            next_url=made.next_url,
+            provider_status=made.status.value,
+        )
+        found = store.get(self._engine, record.reference)
+        assert found is not None
+        return _fee_started(found)
+
     # --- come back -----------------------------------------------------------------
 
     def settle(self, reference: str) -> Outcome | None:
@@ -261,6 +387,8 @@ class Payments:
                     payment.amount_pence,
                     record.amount_pence,
                 )
+            if record.purpose == FEE:
+                return self._settled(record, "paid")
             return self._book(record, payment)
         if not payment.finished:
             return _outcome(record, "processing")
@@ -373,6 +501,11 @@ def _started(record: store.PaymentRecord) -> Started:
     )
 
 
+def _fee_started(record: store.PaymentRecord) -> FeeStarted:
+    assert record.next_url
+    return FeeStarted(record.reference, record.next_url, record.amount_pence)
+
+
 def _outcome(record: store.PaymentRecord, state: str | None = None) -> Outcome:
     day = date.fromisoformat(record.collection_day) if record.collection_day else None
     return Outcome(
@@ -383,7 +516,19 @@ def _outcome(record: store.PaymentRecord, state: str | None = None) -> Outcome:
         booking_reference=record.booking_reference,
         collection_day=day,
         failure_code=record.failure_code,
+        purpose=record.purpose,
+        fee_code=record.order.get("fee") if record.purpose == FEE else None,
+        description=record.description,
     )
 
 
-__all__ = ["BulkyOrder", "Outcome", "PaymentUnavailable", "Payments", "Started"]
+__all__ = [
+    "BulkyOrder",
+    "FeeOrder",
+    "FeeStarted",
+    "Outcome",
+    "PaymentUnavailable",
+    "Payments",
+    "Started",
+    "UnknownFee",
+]

@@ -185,6 +185,9 @@ class LocalPay:
                 return _error(422, "P0102", f"Invalid attribute value: {name}")
         if not body["return_url"].startswith(("http://", "https://")):
             return _error(422, "P0102", "Invalid attribute value: return_url. Must be a valid URL")
+        email = body.get("email")
+        if email is not None and (not isinstance(email, str) or not 0 < len(email) <= 254):
+            return _error(422, "P0102", "Invalid attribute value: email")
         payment_id = secrets.token_hex(13)
         payment = {
             "payment_id": payment_id,
@@ -193,6 +196,7 @@ class LocalPay:
             "description": body["description"],
             "return_url": body["return_url"],
             "language": body.get("language", "en"),
+            **({"email": email} if email else {}),
             "state": {"status": "created", "finished": False},
             "payment_provider": "sandbox",
             "created_date": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),

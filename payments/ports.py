@@ -74,6 +74,7 @@ class PaymentRequest:
     description: str
     return_url: str
     language: str = "en"  # GOV.UK Pay's pages speak "en" and "cy"
+    email: str | None = None  # prefilled on the provider's page; its receipt goes there
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@
   ``FRONTDOOR_GOVUK_PAY_BASE_URL``, ``FRONTDOOR_GOVUK_PAY_TIMEOUT_SECONDS``;
 - ``FRONTDOOR_PAYMENTS_HOLD_MINUTES``: how long a bulky-waste place is held
   while the resident pays (then the payment is cancelled and the place given back);
-- ``FRONTDOOR_PAYMENTS_LIMIT_RETURN``, ``FRONTDOOR_PAYMENTS_LIMIT_DEMO``: limits
-  on the anonymous writes (coming back from paying; the demo page's buttons),
-  per client address.
+- ``FRONTDOOR_PAYMENTS_LIMIT_RETURN``, ``FRONTDOOR_PAYMENTS_LIMIT_DEMO``,
+  ``FRONTDOOR_PAYMENTS_LIMIT_FEES``: limits on the anonymous writes (coming back
+  from paying; the demo page's buttons; the form paying another fee), per client
+  address.
 
 ``FRONTDOOR_BOT_SECRET`` (as the bot and handoff have it) lets a booked payment be
 confirmed in the chat it was paid from, through the handoff service's internal API
@@ -51,6 +52,7 @@ class PaymentsSettings(StackSettings):
     )
     payments_limit_return: RateLimit = "30/minute;300/hour"
     payments_limit_demo: RateLimit = "20/minute;200/hour"
+    payments_limit_fees: RateLimit = "10/minute;60/hour"
 
     @model_validator(mode="after")
     def _key_for_govuk_pay(self) -> PaymentsSettings:
@@ -99,6 +101,7 @@ def payments_from(
         hold_minutes=settings.payments_hold_minutes,
         chat=_chat(settings),
         bulky_prices=price_list_from(fees.bulky_waste),
+        fees=fees.other,
     )
 
 

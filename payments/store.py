@@ -20,7 +20,7 @@ from payments.models import demo_payments, demo_refunds, payments, refunds
 
 PENDING = "pending"
 CREATING = "creating"  # asked the provider, no answer yet
-SETTLED = ("booked", "failed", "cancelled", "expired", "refund-due", "error")
+SETTLED = ("booked", "paid", "failed", "cancelled", "expired", "refund-due", "error")
 
 
 @dataclass(frozen=True)

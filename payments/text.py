@@ -11,7 +11,7 @@ CY_DAYS = ("Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener"
 
 TEXT: dict[str, dict[str, str]] = {
     "en": {
-        "demo_title": "Pay for your collection (demo)",
+        "demo_title": "Make a payment (demo)",
         "demo_banner": "This is a demo: no money is taken.",
         "demo_explain": "A council using Frontdoor takes this payment through GOV.UK Pay. "
         "Here you can try each outcome: pay, have the card declined, or cancel.",
@@ -49,9 +49,37 @@ TEXT: dict[str, dict[str, str]] = {
         "unavailable": "The payment service is not answering. Nothing has been booked twice "
         "or lost: refresh this page in a few minutes (payment reference {reference}).",
         "missing": "We cannot find that payment. Check the link, or start again in the chat.",
+        "fees_title": "Pay a fee",
+        "fees_intro": "Choose what you want to pay for. You pay on a secure payment page and "
+        "get a payment reference once the payment has gone through.",
+        "fees_none": "There is nothing you can pay for online at the moment.",
+        "fee_amount": "Amount",
+        "fee_name": "Your full name",
+        "fee_email": "Email address",
+        "fee_email_hint": "The payment page sends your receipt here.",
+        "fee_purpose": "What is this payment for?",
+        "fee_purpose_hint": "For example your address, or the reference on a letter from us.",
+        "fee_continue": "Continue to payment",
+        "fee_all": "See all the fees you can pay online",
+        "error_fee_name": "Enter your full name",
+        "error_fee_name_long": "Your name must be 100 characters or fewer",
+        "error_fee_email": "Enter an email address in the correct format, like name@example.com",
+        "error_fee_purpose": "Enter what this payment is for",
+        "error_fee_purpose_long": "What this payment is for must be 200 characters or fewer",
+        "fee_start_failed": "The payment service is not answering. No money has been taken: "
+        "try again in a few minutes.",
+        "fee_missing_title": "Fee not found",
+        "fee_missing": "We cannot find that fee. It may have changed: see the fees you can pay "
+        "online.",
+        "title_paid": "Payment received",
+        "paid": "You paid {amount} for {fee}. Your payment reference is {reference}.",
+        "paid_next": "Keep this reference and quote it if you contact us.",
+        "fee_not_taken": "No money was taken.",
+        "fee_again": "Try again",
+        "fee_processing": "Your payment has not finished yet. Refresh this page in a minute.",
     },
     "cy": {
-        "demo_title": "Talu am eich casgliad (demo)",
+        "demo_title": "Gwneud taliad (demo)",
         "demo_banner": "Demo yw hwn: ni chymerir unrhyw arian.",
         "demo_explain": "Mae cyngor sy'n defnyddio Frontdoor yn cymryd y taliad hwn drwy "
         "GOV.UK Pay. Yma gallwch roi cynnig ar bob canlyniad: talu, gwrthod y cerdyn, "
@@ -92,6 +120,36 @@ TEXT: dict[str, dict[str, str]] = {
         "{reference}).",
         "missing": "Ni allwn ddod o hyd i'r taliad hwnnw. Gwiriwch y ddolen, neu dechreuwch "
         "eto yn y sgwrs.",
+        "fees_title": "Talu ffi",
+        "fees_intro": "Dewiswch beth rydych chi am dalu amdano. Rydych chi'n talu ar dudalen "
+        "dalu ddiogel ac yn cael cyfeirnod talu unwaith y bydd y taliad wedi mynd drwodd.",
+        "fees_none": "Does dim y gallwch dalu amdano ar-lein ar hyn o bryd.",
+        "fee_amount": "Swm",
+        "fee_name": "Eich enw llawn",
+        "fee_email": "Cyfeiriad e-bost",
+        "fee_email_hint": "Mae'r dudalen dalu yn anfon eich derbynneb yma.",
+        "fee_purpose": "Am beth mae'r taliad hwn?",
+        "fee_purpose_hint": "Er enghraifft eich cyfeiriad, neu'r cyfeirnod ar lythyr gennym ni.",
+        "fee_continue": "Ymlaen i dalu",
+        "fee_all": "Gweld yr holl ffioedd y gallwch eu talu ar-lein",
+        "error_fee_name": "Rhowch eich enw llawn",
+        "error_fee_name_long": "Rhaid i'ch enw fod yn 100 o nodau neu lai",
+        "error_fee_email": "Rhowch gyfeiriad e-bost yn y fformat cywir, fel enw@enghraifft.com",
+        "error_fee_purpose": "Rhowch am beth mae'r taliad hwn",
+        "error_fee_purpose_long": "Rhaid i'r hyn mae'r taliad hwn amdano fod yn 200 o nodau "
+        "neu lai",
+        "fee_start_failed": "Nid yw'r gwasanaeth talu yn ateb. Ni chymerwyd unrhyw arian: "
+        "rhowch gynnig arall arni ymhen ychydig funudau.",
+        "fee_missing_title": "Heb ddod o hyd i'r ffi",
+        "fee_missing": "Ni allwn ddod o hyd i'r ffi honno. Efallai ei bod wedi newid: gweler "
+        "y ffioedd y gallwch eu talu ar-lein.",
+        "title_paid": "Taliad wedi'i dderbyn",
+        "paid": "Gwnaethoch dalu {amount} am {fee}. Eich cyfeirnod talu yw {reference}.",
+        "paid_next": "Cadwch y cyfeirnod hwn a'i ddyfynnu os byddwch yn cysylltu â ni.",
+        "fee_not_taken": "Ni chymerwyd unrhyw arian.",
+        "fee_again": "Rhowch gynnig arall arni",
+        "fee_processing": "Nid yw eich taliad wedi gorffen eto. Adnewyddwch y dudalen hon mewn "
+        "munud.",
     },
 }
 

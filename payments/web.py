@@ -8,14 +8,21 @@
   provider what happened (never the query string), books or releases the
   place (:meth:`payments.journey.Payments.settle`) and says what became of it.
   Reloading it books nothing twice.
+- ``GET /pay/fees`` (``?lang=cy``): the other fees the council's profile lists
+  (``fees.other``); ``GET /pay/fees/{code}``: the form (name, email for the
+  receipt, what the payment is for), ``POST`` validates it, creates the payment
+  for the profile's amount (never one from the form) and sends the resident to
+  the provider's page; an unknown fee is a plain 404.
 
-Both write, anonymously, so both are rate-limited per client address. English
+All three write, anonymously, so both are rate-limited per client address. English
 or Welsh follows the language the payment was started in. Mounted through
 core's registry (``frontdoor.components.site_routers``).
 """
 
 from __future__ import annotations
 
+import re
+import secrets
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -29,13 +36,16 @@ from frontdoor.clock import LONDON
 from frontdoor.ratelimit import Check, RateLimiter, client_address
 from knowledge.routes.site import _context
 from payments.demo import CHOICES, DemoPay
-from payments.journey import Payments
+from payments.journey import FeeOrder, Payments, PaymentUnavailable
 from payments.ports import ProviderRefused
 from payments.settings import PaymentsSettings, council_bulky, payments_from
 from payments.text import day, money, text_for
 
 router = APIRouter(prefix="/pay", tags=["payments"], include_in_schema=False)
 TEMPLATES = Path(__file__).parent / "templates"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,43}$")
+NAME_MAX, PURPOSE_MAX = 100, 200
 
 
 def _state(request: Request) -> tuple[Payments, PaymentsSettings]:
@@ -75,7 +85,10 @@ def _page(
 def _limit(request: Request, which: str) -> None:
     _, settings = _state(request)
     limiter: RateLimiter = request.app.state.limiter
-    limit = settings.payments_limit_demo if which == "demo" else settings.payments_limit_return
+    limit = {
+        "demo": settings.payments_limit_demo,
+        "fees": settings.payments_limit_fees,
+    }.get(which, settings.payments_limit_return)
     limiter.hit(Check(limit, f"pay:{which}", client_address(request)))
 
 
@@ -173,3 +186,96 @@ def come_back(request: Request, reference: str) -> Response:
         outcome=outcome,
         until=until,
     )
+
+
+# --- any other fee the council's profile lists (fees.other) ------------------------------
+
+
+def _language(value: str) -> str:
+    return "cy" if value == "cy" else "en"
+
+
+def _query(language: str) -> str:
+    return "?lang=cy" if language == "cy" else ""
+
+
+def _fee_missing(request: Request, language: str) -> HTMLResponse:
+    text = text_for(language)
+    return _page(request, "payments/fee_missing.html", language, status=404,
+                 title=text["fee_missing_title"], query=_query(language))  # fmt: skip
+
+
+@router.get("/fees", response_class=HTMLResponse)
+def fees_page(request: Request, lang: str = "") -> Response:
+    language = _language(lang)
+    payments, _ = _state(request)
+    other = "en" if language == "cy" else "cy"
+    return _page(request, "payments/fees.html", language, title=text_for(language)["fees_title"],
+                 fees=payments.fees, query=_query(language),
+                 alternate_url=f"/pay/fees{_query(other)}")  # fmt: skip
+
+
+def _fee_form(
+    request: Request, code: str, language: str, *, status: int = 200,
+    values: dict[str, str] | None = None, errors: list[tuple[str, str]] | None = None,
+    token: str | None = None,
+) -> HTMLResponse:  # fmt: skip
+    payments, _ = _state(request)
+    fee = payments.fee(code) if len(code) <= 40 else None
+    if fee is None:
+        return _fee_missing(request, language)
+    other = "en" if language == "cy" else "cy"
+    return _page(request, "payments/fee_form.html", language, status=status,
+                 title=fee.name.in_language(language), fee=fee, values=values or {},
+                 errors=errors or [], token=token or secrets.token_urlsafe(16),
+                 alternate_url=f"/pay/fees/{fee.code}{_query(other)}")  # fmt: skip
+
+
+@router.get("/fees/{code}", response_class=HTMLResponse)
+def fee_form(request: Request, code: str, lang: str = "") -> Response:
+    return _fee_form(request, code, _language(lang))
+
+
+@router.post("/fees/{code}")
+def fee_pay(
+    request: Request,
+    code: str,
+    lang: Annotated[str, Form(max_length=5)] = "",
+    token: Annotated[str, Form(max_length=64)] = "",
+    name: Annotated[str, Form(max_length=1000)] = "",
+    email: Annotated[str, Form(max_length=1000)] = "",
+    purpose: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """Start paying fee ``code`` for the profile's amount (no amount is read from the
+    form); the same form sent twice (its token) is the same payment."""
+    _limit(request, "fees")
+    language = _language(lang)
+    payments, _ = _state(request)
+    if len(code) > 40 or payments.fee(code) is None:
+        return _fee_missing(request, language)
+    text = text_for(language)
+    values = {"name": " ".join(name.split()), "email": email.strip(), "purpose": purpose.strip()}
+    errors: list[tuple[str, str]] = []
+    if not values["name"]:
+        errors.append(("fee-name", text["error_fee_name"]))
+    elif len(values["name"]) > NAME_MAX:
+        errors.append(("fee-name", text["error_fee_name_long"]))
+    if len(values["email"]) > 254 or not EMAIL.match(values["email"]):
+        errors.append(("fee-email", text["error_fee_email"]))
+    if not values["purpose"]:
+        errors.append(("fee-purpose", text["error_fee_purpose"]))
+    elif len(values["purpose"]) > PURPOSE_MAX:
+        errors.append(("fee-purpose", text["error_fee_purpose_long"]))
+    token = token if TOKEN.match(token) else secrets.token_urlsafe(16)
+    if errors:
+        return _fee_form(request, code, language, status=422, values=values, errors=errors,
+                         token=token)  # fmt: skip
+    order = FeeOrder(code=code, name=values["name"], email=values["email"],
+                     purpose=values["purpose"], language=language)  # fmt: skip
+    try:
+        started = payments.start_fee(order, idempotency_key=f"fee:{code}:{token}")
+    except PaymentUnavailable:
+        failed = [("fee-name", text["fee_start_failed"])]
+        return _fee_form(request, code, language, status=503, values=values, errors=failed,
+                         token=secrets.token_urlsafe(16))  # fmt: skip
+    return RedirectResponse(started.next_url, status_code=303)

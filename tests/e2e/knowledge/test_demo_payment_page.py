@@ -1,15 +1,18 @@
 """The demo payment page in a real browser (chromium), in English and Welsh:
 it says it is a demo, has no serious or critical axe-core violations, and can
-be used with the keyboard alone, from the page to the return page's outcome."""
+be used with the keyboard alone, from the page to the return page's outcome.
+The form paying another fee: its error summary, then paying, with no violations."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from backoffice.sql import SqlLoader, demo_backoffice
+from frontdoor.profile import load_profile
 from payments.demo import DemoPay
 from payments.journey import BulkyOrder, Payments
 from tests.contract import backoffice_scenario as s
@@ -18,6 +21,7 @@ from tests.e2e.knowledge.conftest import Site
 from tests.integration.payments.conftest import ORDER, MovingClock
 
 pytestmark = pytest.mark.browser
+HARROWGATE = load_profile(Path(__file__).parents[2] / "profiles" / "harrowgate.toml")
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +37,7 @@ def payments(site: Site) -> Iterator[Payments]:
         demo_backoffice(engine).bulky,
         clock=clock,
         return_url=f"{site.url}/pay/return",
+        fees=HARROWGATE.fees.other,
     )
     site.app.state.payments = service
     try:
@@ -75,4 +80,29 @@ def test_the_demo_page_by_keyboard_with_no_axe_violations(
         page.keyboard.press("Enter")
     assert page.url.endswith(f"/pay/return/{started.reference}")
     assert page.get_by_role("heading", level=1).inner_text() == outcome
+    assert axe_violations(page, best_practice=True) == []
+
+
+def test_a_fee_form_in_welsh_with_its_errors_and_receipt_with_no_axe_violations(
+    payments: Payments, page: Any, site: Site
+) -> None:
+    page.goto(f"{site.url}/pay/fees?lang=cy")
+    assert page.get_attribute("html", "lang") == "cy"
+    with page.expect_navigation():
+        page.get_by_role("link", name="Bin olwynion newydd").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ymlaen i dalu").click()
+    summary = page.locator(".error-summary")
+    assert "Rhowch eich enw llawn" in summary.inner_text()
+    assert axe_violations(page, best_practice=True) == []
+    page.get_by_label("Eich enw llawn").fill("Ann Jones")
+    page.get_by_label("Cyfeiriad e-bost").fill("ann@example.com")
+    page.get_by_label("Am beth mae'r taliad hwn?").fill("1 Stryd Fawr")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Ymlaen i dalu").click()
+    assert "/pay/demo/" in page.url and "£27.50" in page.inner_text("main")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Talu (demo)").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Taliad wedi'i dderbyn"
+    assert "Eich cyfeirnod talu yw FD" in page.inner_text("main")
     assert axe_violations(page, best_practice=True) == []
