@@ -67,6 +67,12 @@ PURPOSE = {
         "Public task (UK GDPR 6(1)(e))",
         "Advisors, editors, supervisors and admins, on the case's staff page; the DPO for requests",
     ),
+    "payments": (
+        "To take the fees and charges a resident chose to pay, give receipts and refunds, and "
+        "keep the financial record",
+        "Public task (UK GDPR 6(1)(e)); legal obligation for financial records (6(1)(c))",
+        "Supervisors and admins (refunds); finance and the DPO for requests",
+    ),
 }
 
 

@@ -173,6 +173,17 @@ def schedule(settings: PrivacySettings) -> tuple[DataClass, ...]:
             "i chi ddad-danysgrifio, neu i'r amser i gadarnhau cais na wnaethoch ei gadarnhau "
             "ddod i ben",
         ),
+        DataClass(
+            "payments",
+            "Card payments you make to us (what for, how much, and for a fee your name, email "
+            "and note; never your card details, which only the payment provider sees)",
+            timedelta(days=settings.retention_payments_days),
+            "the payment is finished",
+            "Taliadau cerdyn rydych chi'n eu gwneud i ni (am beth, faint, ac ar gyfer ffi eich "
+            "enw, e-bost a'ch nodyn; byth manylion eich cerdyn, y mae'r darparwr taliadau yn "
+            "unig yn eu gweld)",
+            "i'r taliad ddod i ben",
+        ),
     )
 
 

@@ -47,6 +47,13 @@ class PrivacySettings(CommonSettings):
         "the end of the 7 days to confirm a request never confirmed; a subscription in use is "
         "never purged.",
     )
+    retention_payments_days: int = Field(
+        default=2192,
+        ge=365,
+        description="Card payments (what was paid for, the amount, and for a fee the payer's "
+        "name, email and their note), counted from when the payment settled; six years, as "
+        "financial records are kept; a payment still in progress is never purged.",
+    )
     retention_audit_days: int = Field(
         default=2192, ge=365, description="The audit log of staff access (six years)."
     )

@@ -51,6 +51,7 @@ from handoff import models as ho
 from knowledge.gaps import normalised
 from knowledge.models import ContentGap, Feedback
 from notify import models as nt
+from payments import models as pay
 from privacy.models import legal_holds
 from reports import models as rp
 
@@ -320,10 +321,10 @@ class PrivacyStore:
             return conn.scalar(query) or 0
 
     def delete_older_batch(self, table: Table, column: str, cutoff: datetime, batch: int) -> int:
+        (key,) = table.primary_key.columns  # every simple class has a one-column key
         with self._batch() as conn:
-            chosen = select(table.c.id).where(table.c[column] < cutoff).order_by(table.c.id)
-            chosen = chosen.limit(batch)
-            return conn.execute(delete(table).where(table.c.id.in_(chosen))).rowcount
+            chosen = select(key).where(table.c[column] < cutoff).order_by(key).limit(batch)
+            return conn.execute(delete(table).where(key.in_(chosen))).rowcount
 
     # --- legal holds ---------------------------------------------------------------
 
@@ -400,6 +401,8 @@ SIMPLE_CLASSES: dict[str, tuple[Table, str]] = {
     "report_photos": (rp.photos, "created_at"),
     # ended_at: the unsubscribing, or a pending request's deadline; NULL (in use) never
     "subscriptions": (nt.subscriptions, "ended_at"),
+    # settled_at: paid, refunded, failed, cancelled or expired; NULL (in progress) never
+    "payments": (pay.payments, "settled_at"),
 }
 
 

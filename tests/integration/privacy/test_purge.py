@@ -166,6 +166,7 @@ def test_the_command_prints_each_class(world, tmp_path):
         "audit_log",
         "report_photos",
         "subscriptions",
+        "payments",
     ]
     assert "would delete" in result.stdout
     env = {"FRONTDOOR_DATABASE_URL": database.url}
@@ -217,3 +218,25 @@ def test_report_photos_are_purged_on_their_own_schedule(database):
     assert results["report_photos"] == 1
     with engine.connect() as conn:
         assert list(conn.scalars(select(rp.photos.c.photo_id))) == ["p1"]
+
+
+def test_payments_are_kept_six_years_from_settling_and_never_while_in_progress(database):
+    from payments import models as pay
+
+    engine = database.engine
+    with engine.begin() as conn:
+        for reference, settled_days in (("old", 2193), ("recent", 2191), ("open", None)):
+            created = NOW - timedelta(days=(settled_days or 3000) + 1)
+            conn.execute(
+                pay.payments.insert().values(
+                    reference=reference, idempotency_key=f"k-{reference}", purpose="fee",
+                    provider="demo", amount_pence=4500, description="Garden waste",
+                    language="en", status="paid" if settled_days else "created",
+                    order="{}", created_at=created, expires_at=created + timedelta(minutes=90),
+                    settled_at=NOW - timedelta(days=settled_days) if settled_days else None,
+                )
+            )  # fmt: skip
+    results = {r.name: r.rows for r in purge(engine, SETTINGS, clock=fixed_clock(NOW))}
+    assert results["payments"] == 1
+    with engine.connect() as conn:
+        assert sorted(conn.scalars(select(pay.payments.c.reference))) == ["open", "recent"]
