@@ -20,6 +20,7 @@ Torch is imported here only: the serving side needs onnxruntime alone.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -175,4 +176,15 @@ def _quantise(fp32: Path, target: Path) -> None:
     # Per output channel: one scale per row of each weight matrix. Per tensor, the
     # embeddings drifted to cosine 0.90 from float32 on long chunks; per channel
     # they stay at 0.98-0.99 (measured on the content, see the README).
-    quantize_dynamic(str(fp32), str(target), weight_type=QuantType.QInt8, per_channel=True)
+    # onnxruntime writes scratch files (its shape inference's) into the working
+    # directory: give it one of its own, never the checkout it was started from
+    with (
+        tempfile.TemporaryDirectory(prefix=".onnx-quantise-", dir=target.parent) as scratch,
+        contextlib.chdir(scratch),
+    ):
+        quantize_dynamic(
+            str(fp32.resolve()),
+            str(target.resolve()),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+        )
