@@ -57,6 +57,7 @@ import sys
 import tempfile
 import time
 import uuid
+from abc import ABC, abstractmethod
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -234,8 +235,10 @@ class Figures:
             bucket.append(Sample(started, time.perf_counter() - started))
 
 
-class Peer:
-    """One socket with the widget's reconnection: back-off, heartbeat, another instance."""
+class Peer(ABC):
+    """One socket with the widget's reconnection: back-off, heartbeat, another instance.
+
+    A resident (:class:`Resident`) or an advisor console (:class:`Advisor`)."""
 
     heartbeat = 25.0
 
@@ -263,13 +266,14 @@ class Peer:
             client = self._http[self.at] = http_client(self.server.url)
         return client
 
+    @abstractmethod
     def url(self) -> str:
-        raise NotImplementedError
+        """Where this peer connects now (its instance and its cursors)."""
 
     def extra(self) -> dict:
         return {}
 
-    def on_welcome(self) -> None:
+    def on_welcome(self) -> None:  # noqa: B027 - an optional hook: most peers need nothing
         """Called for every ``welcome``."""
 
     def take(self, frame: dict) -> None:
