@@ -86,13 +86,14 @@ def export_command(
         str,
         typer.Option(
             help="Council tax, tenancy or case reference; postcode and surname; "
-            "email; phone number; or conversation id."
+            "email; phone number; conversation id; or card payment reference."
         ),
     ],
     out: Annotated[Path, typer.Option(help="Folder to write the bundle into.")],
     by: Annotated[str, typer.Option(help="Who asks (for the audit log).")] = "dpo",
 ) -> None:
-    """Export everything held about a resident: subject-access.json and .html."""
+    """Export everything held about a resident: subject-access.json and .html, and
+    the photos of problems they reported (photos/)."""
     from frontdoor.commands import common_engine, guarded
     from privacy.subject import export
 

@@ -17,6 +17,7 @@ message queued, being sent or awaiting a retry is still the sender's work.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,7 @@ from sqlalchemy.orm import Session
 
 from actions import models as bot
 from backoffice import models as bo
+from backoffice.casework import PROBLEM_TYPES
 from frontdoor.audit import AuditEntry
 from frontdoor.exceptions import FrontdoorError
 from handoff import models as ho
@@ -411,6 +413,32 @@ AUDIT = cast(Table, AuditEntry.__table__)
 
 # --- subject access ---------------------------------------------------------------
 
+# What a bundle shows of a payment: everything but the provider's next-page URL
+# (a one-time link to the card page, of no use to anyone once it has run out).
+PAYMENT_COLUMNS = [c for c in pay.payments.c if c.name != "next_url"]
+# A reported problem as the resident sent it, and what became of it
+REPORT_COLUMNS = [
+    getattr(bo.CaseRow, name)
+    for name in (
+        "reference", "case_type", "status", "summary", "description", "location", "latitude",
+        "longitude", "uprn", "channel", "created_at",
+    )
+]  # fmt: skip
+# A photo's record; its bytes go into the bundle as a file of their own (photo_bytes)
+PHOTO_COLUMNS = [c for c in rp.photos.c if c.name not in ("id", "data", "idempotency_key")]
+# A card payment that moved money is a financial record; one that did not is not
+MONEY_MOVED = ("booked", "paid", "refund-due")
+NO_MONEY_MOVED = ("failed", "cancelled", "expired", "error")
+
+
+@dataclass(frozen=True)
+class KeptPayment:
+    reference: str
+    status: str
+    amount_pence: int
+    settled_at: datetime | None
+    expires_at: datetime
+
 
 @dataclass
 class Identity:
@@ -424,6 +452,7 @@ class Identity:
     phones: set[str] = field(default_factory=set)  # national form, digits only: 07700900123
     notification_ids: set[int] = field(default_factory=set)  # notify's outbox rows to them
     subscription_ids: set[int] = field(default_factory=set)  # notify's subscriptions of them
+    payment_references: set[str] = field(default_factory=set)  # their card payments (pay_)
 
     @property
     def empty(self) -> bool:
@@ -434,6 +463,7 @@ class Identity:
             or self.conversation_ids
             or self.notification_ids
             or self.subscription_ids
+            or self.payment_references
         )
 
 
@@ -560,6 +590,7 @@ class SubjectStore:
                 )
                 if mentioned:
                     found.references.add(ref)
+                found.payment_references |= self._payment_named(conn, ref, found)
             if found.resident_ids:
                 ids = found.resident_ids
                 found.references |= set(
@@ -595,12 +626,76 @@ class SubjectStore:
                     )
                     if raw and (p := national_phone(raw))
                 }
+            found.payment_references |= self._payments_of(conn, found)
             found.notification_ids |= set(conn.scalars(self._notifications_to(found)))
             found.subscription_ids |= set(conn.scalars(self._subscriptions_of(found)))
             found.conversation_ids |= set(
                 conn.scalars(select(ho.conversations.c.id).where(self._conversation_match(found)))
             )
         return found
+
+    @staticmethod
+    def _payment_named(conn: Any, ref: str, found: Identity) -> set[str]:
+        """A payment by its own reference or its bulky booking's; the payer's email
+        and resident id then find the rest of what is held about them."""
+        rows = _rows(
+            conn,
+            select(pay.payments.c.reference, pay.payments.c.order).where(
+                or_(pay.payments.c.reference == ref, pay.payments.c.booking_reference == ref)
+            ),
+        )
+        for row in rows:
+            order = _order(row.order)
+            if isinstance(order.get("email"), str) and order["email"]:
+                email = order["email"].lower()
+                found.emails.add(email)
+                found.resident_ids |= set(
+                    conn.scalars(
+                        select(bo.ResidentRow.resident_id).where(
+                            func.lower(bo.ResidentRow.email) == email
+                        )
+                    )
+                )
+            if isinstance(order.get("resident_id"), str) and order["resident_id"]:
+                found.resident_ids.add(order["resident_id"])
+        return {row.reference for row in rows}
+
+    @staticmethod
+    def _payments_of(conn: Any, found: Identity) -> set[str]:
+        """Card payments whose order names one of the subject's emails (a fee's
+        payer), resident ids or conversations (a bulky-waste booking), or that
+        pay for one of their bulky bookings. The order is JSON text: the SQL
+        narrows by substring, the JSON decides (``a@x.org`` is not ``la@x.org``)."""
+        order = pay.payments.c.order
+        wanted = {
+            "email": found.emails,
+            "resident_id": found.resident_ids,
+            "conversation_id": found.conversation_ids,
+        }
+        needles = [func.lower(order).contains(e) for e in sorted(found.emails)]
+        needles += [order.contains(v) for v in sorted(found.resident_ids | found.conversation_ids)]
+        references: set[str] = set()
+        if needles:
+            for row in _rows(conn, select(pay.payments.c.reference, order).where(or_(*needles))):
+                named = _order(row.order)
+                for key, values in wanted.items():
+                    value = named.get(key)
+                    if not isinstance(value, str):
+                        continue
+                    if (value.lower() if key == "email" else value) in values:
+                        references.add(row.reference)
+        if found.resident_ids:
+            booking = bo.BulkyBookingRow
+            references |= {
+                reference
+                for reference in conn.scalars(
+                    select(booking.payment_reference).where(
+                        booking.resident_id.in_(found.resident_ids)
+                    )
+                )
+                if reference
+            }
+        return references
 
     @staticmethod
     def _notifications_to(found: Identity) -> Any:
@@ -646,6 +741,7 @@ class SubjectStore:
     def gather(self, found: Identity) -> dict[str, list[dict[str, Any]]]:
         """Every row held about the subject, by store, as plain JSON-ready dicts."""
         ids = sorted(found.conversation_ids)
+        payments = sorted(found.payment_references)
         subjects = [f"conversation:{cid}" for cid in ids]
         subjects += [
             f"{kind}:{ref}"
@@ -701,6 +797,39 @@ class SubjectStore:
                     .where(nt.subscriptions.c.id.in_(sorted(found.subscription_ids)))
                     .order_by(nt.subscriptions.c.id),
                 ),
+                "payments": [
+                    {**row, "order": _order(row["order"])}
+                    for row in _dicts(
+                        conn,
+                        select(*PAYMENT_COLUMNS)
+                        .where(pay.payments.c.reference.in_(payments))
+                        .order_by(pay.payments.c.created_at),
+                    )
+                ],
+                "refunds": _dicts(
+                    conn,
+                    select(pay.refunds)
+                    .where(pay.refunds.c.reference.in_(payments))
+                    .order_by(pay.refunds.c.requested_at),
+                ),
+                "reported_problems": _dicts(
+                    conn,
+                    select(*REPORT_COLUMNS)
+                    .where(
+                        bo.CaseRow.reference.in_(sorted(found.cases)),
+                        bo.CaseRow.case_type.in_([kind.value for kind in PROBLEM_TYPES]),
+                    )
+                    .order_by(bo.CaseRow.created_at),
+                ),
+                "report_photos": [
+                    {**row, "file": photo_file(row)}
+                    for row in _dicts(
+                        conn,
+                        select(*PHOTO_COLUMNS)
+                        .where(rp.photos.c.case_reference.in_(sorted(found.cases)))
+                        .order_by(rp.photos.c.created_at, rp.photos.c.photo_id),
+                    )
+                ],
                 "audit_entries": _dicts(
                     conn,
                     select(AUDIT)
@@ -718,11 +847,23 @@ class SubjectStore:
             }
         return data
 
+    def photo_files(self, found: Identity) -> dict[str, bytes]:
+        """The photos of the subject's reports, by their file name in the bundle."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(rp.photos.c.case_reference, rp.photos.c.photo_id,
+                       rp.photos.c.content_type, rp.photos.c.data)
+                .where(rp.photos.c.case_reference.in_(sorted(found.cases)))
+            ).all()  # fmt: skip
+        return {photo_file(row._mapping): bytes(row.data) for row in rows}
+
     def erase(self, found: Identity) -> dict[str, int]:
         """Delete the conversations (their messages, transcripts, assignments go with
         them), the bot's verification records and answer log, the gaps they left, and
         the emails and texts sent to them (one still waiting to go is not sent) and
-        their subscriptions (nothing more is sent)."""
+        their subscriptions (nothing more is sent), the photos of the problems they
+        reported, and the card payments that took no money; trim the ones that did
+        (:meth:`_erase_payments`)."""
         ids = sorted(found.conversation_ids)
         removed: dict[str, int] = {}
         with self.engine.begin() as conn:
@@ -753,7 +894,79 @@ class SubjectStore:
                     nt.subscriptions.c.id.in_(sorted(found.subscription_ids))
                 )
             ).rowcount
+            removed["report_photos"] = conn.execute(
+                delete(rp.photos).where(rp.photos.c.case_reference.in_(sorted(found.cases)))
+            ).rowcount
+            removed["payments"], removed["payment_emails"] = self._erase_payments(conn, found)
         return removed
+
+    def _erase_payments(self, conn: Connection, found: Identity) -> tuple[int, int]:
+        """Delete the payments that took no money (failed, cancelled, expired, or
+        never started); of those that did, the council's financial record, take
+        out only what the accounts do not need: the payer's email (the receipt is
+        sent) and the chat it was booked in (erased above). A payment still in
+        progress is left alone: the card page may yet take the money."""
+        p = pay.payments.c
+        references = sorted(found.payment_references)
+        deleted = conn.execute(
+            delete(pay.payments).where(
+                p.reference.in_(references),
+                p.status.in_(NO_MONEY_MOVED),
+                p.reference.not_in(select(pay.refunds.c.reference)),
+            )
+        ).rowcount
+        trimmed = 0
+        kept = conn.execute(
+            select(p.reference, p.order).where(
+                p.reference.in_(references), p.status.in_(MONEY_MOVED)
+            )
+        ).all()
+        for row in kept:
+            order = _order(row.order)
+            less = {k: v for k, v in order.items() if k not in ("email", "conversation_id")}
+            if less != order:
+                conn.execute(
+                    update(pay.payments)
+                    .where(p.reference == row.reference)
+                    .values(order=json.dumps(less, sort_keys=True))
+                )
+                trimmed += 1
+        return deleted, trimmed
+
+    def kept_payments(self, found: Identity) -> list[KeptPayment]:
+        """The subject's payments an erasure leaves: financial records, and any
+        still in progress."""
+        p = pay.payments.c
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(p.reference, p.status, p.amount_pence, p.settled_at, p.expires_at)
+                .where(
+                    p.reference.in_(sorted(found.payment_references)),
+                    or_(p.status.in_(MONEY_MOVED), p.settled_at.is_(None)),
+                )
+                .order_by(p.created_at)
+            ).all()
+        return [KeptPayment(**row._mapping) for row in rows]
+
+
+_EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+
+def photo_file(row: Any) -> str:
+    """Where a report's photo sits in the bundle: ``photos/<case>-<photo id>.<ext>``
+    (both ids are ours: letters, digits and dashes, safe as a file name)."""
+    extension = _EXTENSIONS.get(row["content_type"], "bin")
+    safe = re.sub(r"[^A-Za-z0-9-]", "", f"{row['case_reference']}-{row['photo_id']}")
+    return f"photos/{safe}.{extension}"
+
+
+def _order(text: str | None) -> dict[str, Any]:
+    """A payment's order (JSON text); anything unreadable names nobody."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 def _dicts(conn: Any, query: Any) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,8 @@ from frontdoor.audit import AuditAction
 from frontdoor.clock import Clock, system_clock
 from frontdoor.exceptions import FrontdoorError
 from privacy.holds import refuse_if_held
-from privacy.store import Identity, SubjectStore
+from privacy.settings import PrivacySettings
+from privacy.store import MONEY_MOVED, Identity, KeptPayment, SubjectStore
 
 KEPT = {
     "audit_entries": "The audit log of staff access is kept for six years: the council must be "
@@ -30,7 +32,20 @@ KEPT = {
     "or erased by your details.",
     "conversation_outcomes": "Anonymised outcomes of chats (no personal data) are kept for "
     "service statistics.",
+    "payments": "Card payments that took money are the council's financial records: they are "
+    "kept, without the payer's email address, until the purge deletes them (legal obligation, "
+    "UK GDPR 6(1)(c)); payments that took no money are deleted; one still in progress is left "
+    "until it finishes.",
+    "refunds": "Refunds go with the card payment they repay: kept as long as it is.",
+    "reported_problems": "The problems you reported are the council's service records, kept "
+    "in its case system under that service's retention schedule (public task, UK GDPR "
+    "6(1)(e)); the photos you sent with them are deleted.",
 }
+# Why a card payment that took money outlives an erasure, and when it goes
+PAYMENT_BASIS = (
+    "a financial record the council must keep for its accounts (legal obligation, UK GDPR "
+    "6(1)(c) and Article 17(3)(b))"
+)
 
 
 class UnknownSubject(FrontdoorError):
@@ -51,6 +66,7 @@ class Bundle:
                 "references": sorted(self.identity.references),
                 "cases": sorted(self.identity.cases),
                 "conversation_ids": sorted(self.identity.conversation_ids),
+                "payments": sorted(self.identity.payment_references),
             },
             "data": self.data,
             "not_included": {"feedback": KEPT["feedback"]},
@@ -95,15 +111,17 @@ def find(engine: Engine, identifier: str, *, actor: str, clock: Clock = system_c
 
 def export_files(
     engine: Engine, identifier: str, *, actor: str, clock: Clock = system_clock
-) -> dict[str, str]:
-    """The bundle's files by name (subject-access.json and .html), in memory: the
-    staff pages zip them straight into the response, so no copy of a resident's
-    data is left on the server's disk. Audited as an export."""
+) -> dict[str, str | bytes]:
+    """The bundle's files by name (subject-access.json and .html, and the photos
+    of the problems they reported under ``photos/``), in memory: the staff pages
+    zip them straight into the response, so no copy of a resident's data is left
+    on the server's disk. Audited as an export (with how many of each)."""
     bundle = find(engine, identifier, actor=actor, clock=clock)
-    files = {
+    files: dict[str, str | bytes] = {
         "subject-access.json": json.dumps(bundle.as_json(), indent=2, sort_keys=True, default=str),
         "subject-access.html": render_html(bundle),
     }
+    files.update(SubjectStore(engine).photo_files(bundle.identity))
     counts = {name: len(rows) for name, rows in bundle.data.items()}
     _record(engine, actor, AuditAction.SUBJECT_EXPORT, bundle.identifier, counts, clock)
     return files
@@ -118,33 +136,91 @@ def export(
     files = export_files(engine, identifier, actor=actor, clock=clock)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    for name, text in files.items():
+    for name, content in files.items():
         path = out_dir / name
-        path.write_text(text)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
         paths.append(path)
     return paths
 
 
 def erase(
-    engine: Engine, identifier: str, *, actor: str, clock: Clock = system_clock
+    engine: Engine,
+    identifier: str,
+    *,
+    actor: str,
+    clock: Clock = system_clock,
+    settings: PrivacySettings | None = None,
 ) -> dict[str, Any]:
     """Remove what the council need not keep; refuse (with the hold's reason)
-    under a legal hold; say what was kept and why."""
+    under a legal hold; say what was kept and why. ``kept`` is a sentence per
+    store; ``kept_payments`` says, per card payment left, its legal basis and
+    the day after which the purge deletes it (``settings``: the retention
+    schedule, read from the environment when not given)."""
+    settings = settings or PrivacySettings.load()
     bundle = find(engine, identifier, actor=actor, clock=clock)
     identity = bundle.identity
     refuse_if_held(
         engine,
         sorted(
-            identity.references | identity.resident_ids | identity.conversation_ids | {identifier}
+            identity.references
+            | identity.resident_ids
+            | identity.conversation_ids
+            | identity.payment_references
+            | {identifier}
         ),
     )
-    removed = SubjectStore(engine).erase(identity)
+    store = SubjectStore(engine)
+    removed = store.erase(identity)
     kept = {
         name: KEPT[name]
         for name in ("audit_entries", "cases_raised_in_chat", "feedback", "conversation_outcomes")
     }
-    _record(engine, actor, AuditAction.ERASURE, bundle.identifier, {"removed": removed}, clock)
-    return {"removed": removed, "kept": kept}
+    if bundle.data.get("reported_problems"):
+        kept["reported_problems"] = KEPT["reported_problems"]
+    payments = [
+        _why_kept(p, timedelta(days=settings.retention_payments_days))
+        for p in store.kept_payments(identity)
+    ]
+    if payments:
+        kept["payments"] = " ".join(p["reason"] for p in payments)
+    detail = {"removed": removed, "kept_payments": [p["reference"] for p in payments]}
+    _record(engine, actor, AuditAction.ERASURE, bundle.identifier, detail, clock)
+    return {"removed": removed, "kept": kept, "kept_payments": payments}
+
+
+def _why_kept(payment: KeptPayment, retention: timedelta) -> dict[str, Any]:
+    """Why one card payment stays, on what basis, and until when."""
+    amount = f"\u00a3{payment.amount_pence / 100:,.2f}"
+    if payment.status in MONEY_MOVED and payment.settled_at is not None:
+        until = (payment.settled_at + retention).date()
+        reason = (
+            f"Card payment {payment.reference} ({amount}, {payment.status}) is kept: it is "
+            f"{PAYMENT_BASIS}. It will be deleted after {until:%-d %B %Y}; the payer's email "
+            "address has been removed from it."
+        )
+        return {
+            "reference": payment.reference,
+            "status": payment.status,
+            "basis": PAYMENT_BASIS,
+            "delete_after": until.isoformat(),
+            "reason": reason,
+        }
+    reason = (
+        f"Card payment {payment.reference} ({amount}) is still in progress: the card page may "
+        f"yet take the money, so it is left alone. Erase again after "
+        f"{payment.expires_at:%-d %B %Y %H:%M} UTC, when it will have finished."
+    )
+    return {
+        "reference": payment.reference,
+        "status": payment.status,
+        "basis": "in progress",
+        "delete_after": None,
+        "reason": reason,
+    }
 
 
 _TITLES = {
@@ -157,6 +233,10 @@ _TITLES = {
     "bot_answers": "Questions the assistant answered from a page, and whether it helped",
     "notifications": "Emails and text messages sent to you",
     "subscriptions": "Your subscriptions to reminders and updates",
+    "payments": "Card payments you made",
+    "refunds": "Refunds of your card payments",
+    "reported_problems": "Problems you reported",
+    "report_photos": "Photos you sent with your reports (in the photos folder)",
     "audit_entries": "Council staff who accessed your information",
 }
 

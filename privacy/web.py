@@ -52,6 +52,11 @@ STORE_TITLES = {
     "bot_answers": "Questions the assistant answered from a page",
     "notifications": "Emails and text messages sent to them",
     "subscriptions": "Their subscriptions to reminders and updates",
+    "payments": "Card payments",
+    "payment_emails": "Payers' email addresses taken out of kept card payments",
+    "refunds": "Refunds of card payments",
+    "reported_problems": "Problems they reported",
+    "report_photos": "Photos sent with their reports",
     "audit_entries": "Staff who accessed the information",
 }
 Reference = Annotated[str, Query(max_length=400)]
@@ -107,8 +112,9 @@ def subject_access(request: Request, info: DpoDep, reference: Reference = "") ->
 
 @router.get("/privacy/bundle", response_model=None)
 def download_bundle(request: Request, info: DpoDep, reference: Reference = "") -> Response:
-    """A zip of subject-access.json and .html, made in memory by the export
-    command's own code (no temporary copy on disk to clean up)."""
+    """A zip of subject-access.json and .html and the photos of their reports,
+    made in memory by the export command's own code (no temporary copy on disk
+    to clean up)."""
     if not reference.strip():
         return _missing(request)
     state = request.app.state
@@ -118,8 +124,8 @@ def download_bundle(request: Request, info: DpoDep, reference: Reference = "") -
         return _unknown(request, reference)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, text in files.items():
-            archive.writestr(name, text)
+        for name, content in files.items():
+            archive.writestr(name, content)
     name = "".join(c if c.isalnum() else "-" for c in " ".join(reference.split()))[:60]
     return Response(
         buffer.getvalue(),

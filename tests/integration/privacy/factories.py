@@ -213,3 +213,80 @@ def subscription(
                 ended_at=ended_at,
             )
         )
+
+
+def payment(
+    engine: Engine,
+    *,
+    reference: str,
+    status: str,
+    created_at: datetime,
+    settled_at: datetime | None,
+    order: dict[str, object],
+    purpose: str = "fee",
+    amount_pence: int = 4500,
+) -> None:
+    """One card payment (``pay_payments``); ``order`` as the journey writes it: a fee's
+    payer (fee, name, email, purpose) or a bulky booking's (uprn, resident_id, ...)."""
+    import json
+    from datetime import timedelta
+
+    from payments import models as pay
+
+    with engine.begin() as conn:
+        conn.execute(
+            insert(pay.payments).values(
+                reference=reference, idempotency_key=f"key-{reference}", purpose=purpose,
+                provider="demo", provider_id=f"demo-{reference}", amount_pence=amount_pence,
+                description="Pest control", language="en", status=status,
+                next_url="https://pay.example/secret-page", order=json.dumps(order, sort_keys=True),
+                created_at=created_at, expires_at=created_at + timedelta(minutes=90),
+                settled_at=settled_at,
+            )
+        )  # fmt: skip
+
+
+def refund(engine: Engine, *, reference: str, at: datetime, amount_pence: int = 4500) -> None:
+    from payments import models as pay
+
+    with engine.begin() as conn:
+        conn.execute(
+            insert(pay.refunds).values(
+                reference=reference, amount_pence=amount_pence, status="success",
+                provider_refund_id="r1", requested_by="sam@example.org", requested_at=at,
+                updated_at=at,
+            )
+        )  # fmt: skip
+
+
+def reported_problem(
+    engine: Engine, *, reference: str, at: datetime, photo: bytes | None = None
+) -> None:
+    """A fly-tipping case reported on the website (no resident id: the reference
+    the resident was given is how they are found), with its cleaned photo."""
+    from datetime import timedelta
+
+    from backoffice import models as bo
+    from reports import models as rp
+
+    with Session(engine) as db:
+        db.add(
+            bo.CaseRow(
+                reference=reference, case_type="fly_tipping", status="open",
+                summary="Fly-tipping at Foxglove Lane", description="A sofa, seen by my house",
+                owning_team="Street scene", created_at=at,
+                target_date=(at + timedelta(days=2)).date(),
+                uprn=None, resident_id=None, idempotency_key=f"report:{reference}", channel="web",
+                location="Foxglove Lane", latitude=51.5, longitude=-0.1,
+            )
+        )  # fmt: skip
+        db.commit()
+    if photo is not None:
+        with engine.begin() as conn:
+            conn.execute(
+                insert(rp.photos).values(
+                    photo_id=uuid.uuid4().hex, case_reference=reference,
+                    idempotency_key=f"report:{reference}", content_type="image/png", width=4,
+                    height=4, size_bytes=len(photo), data=photo, created_at=at,
+                )
+            )  # fmt: skip
