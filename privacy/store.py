@@ -413,6 +413,9 @@ AUDIT = cast(Table, AuditEntry.__table__)
 
 # --- subject access ---------------------------------------------------------------
 
+# What a bundle shows of the bot's record of a proved identity: not the hash of
+# the secret it was proved with
+GRANT_COLUMNS = [c for c in bot.verification_grants.c if c.name != "secret_hash"]
 # What a bundle shows of a payment: everything but the provider's next-page URL
 # (a one-time link to the card page, of no use to anyone once it has run out).
 PAYMENT_COLUMNS = [c for c in pay.payments.c if c.name != "next_url"]
@@ -776,6 +779,12 @@ class SubjectStore:
                     conn,
                     select(bot.verification_attempts).where(
                         bot.verification_attempts.c.conversation_id.in_(ids)
+                    ),
+                ),
+                "verification_grants": _dicts(
+                    conn,
+                    select(*GRANT_COLUMNS).where(
+                        bot.verification_grants.c.conversation_id.in_(ids)
                     ),
                 ),
                 "content_gaps": _dicts(conn, select(GAPS).where(GAPS.c.conversation_id.in_(ids))),

@@ -229,6 +229,7 @@ _TITLES = {
     "transcripts": "Transcripts",
     "cases_raised_in_chat": "Cases raised in chat",
     "verification_attempts": "Attempts to verify your identity",
+    "verification_grants": "Times you proved who you are in a chat, and what it let you see",
     "content_gaps": "Questions the assistant could not answer",
     "bot_answers": "Questions the assistant answered from a page, and whether it helped",
     "notifications": "Emails and text messages sent to you",

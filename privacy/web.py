@@ -48,6 +48,7 @@ STORE_TITLES = {
     "transcripts": "Transcripts",
     "cases_raised_in_chat": "Cases raised in chat",
     "verification_attempts": "Attempts to verify identity",
+    "verification_grants": "Identity proved in a chat",
     "content_gaps": "Questions the assistant could not answer",
     "bot_answers": "Questions the assistant answered from a page",
     "notifications": "Emails and text messages sent to them",
