@@ -206,7 +206,8 @@ def _why_kept(payment: KeptPayment, retention: timedelta) -> dict[str, Any]:
             "reference": payment.reference,
             "status": payment.status,
             "basis": PAYMENT_BASIS,
-            "delete_after": until.isoformat(),
+            "delete_after": until,
+            "expires_at": payment.expires_at,
             "reason": reason,
         }
     reason = (
@@ -219,6 +220,7 @@ def _why_kept(payment: KeptPayment, retention: timedelta) -> dict[str, Any]:
         "status": payment.status,
         "basis": "in progress",
         "delete_after": None,
+        "expires_at": payment.expires_at,
         "reason": reason,
     }
 

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -29,68 +30,72 @@ from frontdoor.accounts.service import SessionInfo
 from frontdoor.accounts.web import require_roles
 from frontdoor.audit import AuditAction
 from knowledge.deps import CsrfDep, FormDep, SessionDep
-from knowledge.routes.editor_pages import render
+from knowledge.routes.editor_pages import render, staff_language
 from privacy.holds import InvalidHold, UnderLegalHold, checked_hold, lift_hold, place_hold
-from privacy.store import PrivacyStore
-from privacy.subject import KEPT, UnknownSubject, erase, export_files, find
+from privacy.staff_text import kept_reasons, staff_text, titles
+from privacy.store import Hold, PrivacyStore
+from privacy.subject import KEPT, Bundle, UnknownSubject, erase, export_files, find
 
 router = APIRouter(prefix="/editor", tags=["privacy"], include_in_schema=False)
 DpoDep = Annotated[SessionInfo, Depends(require_roles(Role.DPO, Role.ADMIN))]
 PAGE_SIZE = 50
 CSV_LIMIT = 100_000
-REFERENCE_HINT = (
-    "A council tax, tenancy or case reference; a postcode and surname; an email address; "
-    "a phone number; or a conversation id"
-)
-STORE_TITLES = {
-    "conversations": "Chat conversations",
-    "messages": "Messages",
-    "transcripts": "Transcripts",
-    "cases_raised_in_chat": "Cases raised in chat",
-    "verification_attempts": "Attempts to verify identity",
-    "verification_grants": "Identity proved in a chat",
-    "content_gaps": "Questions the assistant could not answer",
-    "bot_answers": "Questions the assistant answered from a page",
-    "notifications": "Emails and text messages sent to them",
-    "subscriptions": "Their subscriptions to reminders and updates",
-    "payments": "Card payments",
-    "payment_emails": "Payers' email addresses taken out of kept card payments",
-    "refunds": "Refunds of card payments",
-    "reported_problems": "Problems they reported",
-    "report_photos": "Photos sent with their reports",
-    "audit_entries": "Staff who accessed the information",
-}
+STORE_TITLES = titles("en")
 Reference = Annotated[str, Query(max_length=400)]
 
 
-HOLD_NOTICES = {
-    "placed": "The legal hold is placed: nothing it covers is purged or erased until it is lifted.",
-    "lifted": "The legal hold is lifted.",
-}
+def _words(request: Request) -> tuple[str, Callable[..., str], dict[str, str]]:
+    """The staff member's language, its sentences and its store titles."""
+    language = staff_language(request)
+    return language, staff_text(language), titles(language)
 
 
 def _subject_page(
     request: Request, *, reference: str = "", status: int = 200, **values: Any
 ) -> HTMLResponse:
+    _language, p, names = _words(request)
     values.setdefault("hold_form", {"kind": "resident", "reference": reference, "reason": ""})
     values.setdefault("hold_error", None)
-    notice = HOLD_NOTICES.get(request.query_params.get("hold", ""))
-    if notice:
-        values.setdefault("notice", notice)
+    notice = request.query_params.get("hold", "")
+    if notice in ("placed", "lifted"):
+        values.setdefault("notice", p(notice))
     holds = PrivacyStore(request.app.state.engine).recent_holds()
     return render(request, "editor/privacy.html", status=status, reference=reference,
-                  hint=REFERENCE_HINT, titles=STORE_TITLES, title="Subject access",
-                  holds=holds, **values)  # fmt: skip
+                  p=p, titles=names, title=p("title"), holds=holds, **values)  # fmt: skip
 
 
 def _missing(request: Request) -> HTMLResponse:
-    return _subject_page(request, status=422, error="Enter a reference")
+    return _subject_page(request, status=422, error=staff_text(staff_language(request))("missing"))
 
 
 def _unknown(request: Request, reference: str) -> HTMLResponse:
     shown = " ".join(reference.split())
-    message = f"Nothing is held about \u2018{shown}\u2019. Check the reference and try again."
+    message = staff_text(staff_language(request))("unknown", reference=shown)
     return _subject_page(request, reference=reference, status=404, error=message)
+
+
+def _erase_page(
+    request: Request, bundle: Bundle, *, reference: str, error: str = "", status: int = 200
+) -> HTMLResponse:
+    language, p, names = _words(request)
+    return render(request, "editor/privacy_erase.html", status=status, reference=reference,
+                  bundle=bundle, kept=kept_reasons(KEPT, language), titles=names, error=error,
+                  p=p, title=p("erase_title"))  # fmt: skip
+
+
+def _erased_page(
+    request: Request,
+    *,
+    reference: str,
+    report: dict[str, Any] | None,
+    held: list[Hold],
+    status: int = 200,
+) -> HTMLResponse:
+    language, p, names = _words(request)
+    kept = kept_reasons(report["kept"], language) if report else {}
+    return render(request, "editor/privacy_erased.html", status=status, reference=reference,
+                  held=held, report=report, kept=kept, titles=names, p=p,
+                  title=p("refused_title" if held else "erased_title"))  # fmt: skip
 
 
 @router.get("/privacy", response_class=HTMLResponse)
@@ -145,9 +150,7 @@ def confirm_erasure(request: Request, info: DpoDep, reference: Reference = "") -
         bundle = find(state.engine, reference, actor=info.user.email, clock=state.clock)
     except UnknownSubject:
         return _unknown(request, reference)
-    return render(request, "editor/privacy_erase.html", reference=bundle.identifier,
-                  bundle=bundle, kept=KEPT, titles=STORE_TITLES, error="",
-                  title="Erase personal data")  # fmt: skip
+    return _erase_page(request, bundle, reference=bundle.identifier)
 
 
 @router.post("/privacy/erase", response_class=HTMLResponse, dependencies=[CsrfDep])
@@ -161,20 +164,16 @@ def do_erasure(request: Request, info: DpoDep, form: FormDep) -> HTMLResponse:
             bundle = find(state.engine, reference, actor=info.user.email, clock=state.clock)
         except UnknownSubject:
             return _unknown(request, reference)
-        return render(request, "editor/privacy_erase.html", status=422, reference=reference,
-                      bundle=bundle, kept=KEPT, titles=STORE_TITLES,
-                      error="Select yes to confirm the erasure",
-                      title="Erase personal data")  # fmt: skip
+        error = staff_text(staff_language(request))("confirm_error")
+        return _erase_page(request, bundle, reference=reference, error=error, status=422)
     try:
         report = erase(state.engine, reference, actor=info.user.email, clock=state.clock)
     except UnknownSubject:
         return _unknown(request, reference)
     except UnderLegalHold as exc:
-        return render(request, "editor/privacy_erased.html", status=409, reference=reference,
-                      held=exc.holds, report=None, titles=STORE_TITLES,
-                      title="Erasure refused")  # fmt: skip
-    return render(request, "editor/privacy_erased.html", reference=reference, held=[],
-                  report=report, titles=STORE_TITLES, title="Personal data erased")  # fmt: skip
+        return _erased_page(request, reference=reference, report=None, held=exc.holds,
+                            status=409)  # fmt: skip
+    return _erased_page(request, reference=reference, report=report, held=[])
 
 
 @router.post("/privacy/holds", response_model=None, dependencies=[CsrfDep])

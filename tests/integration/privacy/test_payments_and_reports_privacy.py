@@ -110,8 +110,7 @@ def test_erasure_keeps_a_paid_payment_with_its_reason_and_deletes_the_rest(alex)
     paid = kept["FD00000000A1"]
     assert "legal obligation, UK GDPR 6(1)(c)" in paid["basis"]
     settled = (NOW - timedelta(days=30)).date()
-    assert paid["delete_after"] == (settled + timedelta(days=2192)).isoformat()
-    assert date.fromisoformat(paid["delete_after"]).year == 2032
+    assert paid["delete_after"] == settled + timedelta(days=2192) == date(2032, 11, 6)
     assert "will be deleted after 6 November 2032" in paid["reason"]
     assert kept["FD00000000A3"]["delete_after"] is None
     assert "still in progress" in kept["FD00000000A3"]["reason"]
