@@ -14,6 +14,7 @@ from pathlib import Path
 
 from privacy.purge import DataClass, schedule
 from privacy.settings import PrivacySettings
+from privacy.subject import PAYMENT_BASIS
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "knowledge/content/en/general/privacy-and-data-protection.md"
@@ -178,8 +179,27 @@ def record_of_processing(settings: PrivacySettings) -> str:
         "purged. A legal hold on a conversation or resident stops its purge and erasure "
         "until lifted.",
         "",
+        erasure_statement(settings),
+        "",
     ]
     return "\n".join(rows)
+
+
+def erasure_statement(settings: PrivacySettings) -> str:
+    """What an erasure does with card payments and reported problems, in the words
+    the erasure itself uses (:data:`privacy.subject.PAYMENT_BASIS`)."""
+    period = humanise(timedelta(days=settings.retention_payments_days))
+    return (
+        "On erasure, a card payment that took money is kept, as "
+        f"{PAYMENT_BASIS}, until the purge deletes it {period} after it finished; the "
+        "payer's email address is removed from it, and the erasure's answer names the "
+        "payment, the legal basis and that date. A payment that took no money (failed, "
+        "cancelled, expired) is deleted; one still in progress is left until it finishes. "
+        "The photos of problems a resident reported are deleted; the cases are the "
+        "council's service records in its case system. Every table of every component is "
+        "accounted for in `privacy/registry.py`; a test fails for any table subject access "
+        "does not reach."
+    )
 
 
 def dpia_template(settings: PrivacySettings) -> str:
@@ -211,6 +231,8 @@ may prove who they are to see balances and cases.
   tamper-evident audit log (`frontdoor audit verify`).
 - A purge deletes each class when its time is up; legal holds stop it.
 - Subject access and erasure: `frontdoor privacy export` and `frontdoor privacy erase`.
+  The export holds card payments and refunds, the problems a resident reported and
+  their photos as files. {erasure_statement(settings)}
 
 ## 4. Necessity and proportionality
 

@@ -102,3 +102,14 @@ def test_periods_read_as_people_say_them(period: timedelta, words: str) -> None:
 )
 def test_periods_read_as_welsh_speakers_say_them(period: timedelta, words: str) -> None:
     assert paperwork.humanise_cy(period) == words
+
+
+def test_the_record_and_the_dpia_say_what_erasure_does_with_payments() -> None:
+    from privacy.subject import PAYMENT_BASIS
+
+    docs = paperwork.generated(PrivacySettings.load({}, retention_payments_days=3650))
+    for path in (paperwork.ROPA, paperwork.DPIA):
+        text = docs[path]
+        assert PAYMENT_BASIS in text, path  # the words the erasure's answer uses
+        assert "until the purge deletes it 10 years after it finished" in text, path
+        assert "email address is removed" in text and "photos of problems" in text, path
