@@ -66,9 +66,16 @@ def subscriptions_from(
     secret: str,
     settings: SubscriptionSettings | None = None,
     site_url: str | None = None,
+    council_name_cy: str | None = None,
 ) -> Subscriptions:
-    """The subscriptions service on this database, queueing into notify's outbox."""
+    """The subscriptions service on this database, queueing into notify's outbox.
+    Welsh messages name the council by ``council_name_cy``; by default the
+    profile's Welsh name (``settings.council``), when ``council_name`` is the
+    profile's English one (a different council's name is never paired with it)."""
     settings = settings or SubscriptionSettings.load()
+    if council_name_cy is None:
+        name = settings.council.council.name
+        council_name_cy = name.cy if name.en == council_name else ""
     return Subscriptions(
         engine,
         backoffice,
@@ -76,6 +83,7 @@ def subscriptions_from(
         MessageSettings(
             site_url=site_url or settings.site_url,
             council_name=council_name,
+            council_name_cy=council_name_cy,
             secret=secret,
             email_template=settings.subscription_email_template,
             sms_template=settings.subscription_sms_template,

@@ -190,6 +190,16 @@ class MessageSettings:
     email_template: str = "subscription-email"
     sms_template: str = "subscription-sms"
     reminder_at: time = time(18, 0)
+    council_name_cy: str = ""  # the profile's Welsh name; empty: the English one
+
+    def council(self, language: str) -> str:
+        """The council's name in the resident's language (a Welsh message names
+        it in Welsh, as the council's profile does)."""
+        return (
+            self.council_name_cy
+            if language == "cy" and self.council_name_cy
+            else (self.council_name)
+        )
 
 
 class Subscriptions:
@@ -396,7 +406,7 @@ class Subscriptions:
 
     def _queue_confirmation(self, subscription: Subscription, *, now: datetime) -> None:
         text = text_for(subscription.language)
-        council = self.settings.council_name
+        council = self.settings.council(subscription.language)
         body = text["confirm_body"].format(
             council=council,
             what=self.what(subscription),
@@ -491,7 +501,7 @@ class Subscriptions:
             address=subscription.address or "",
             them=text["them"] if len(bins) > 1 else text["it"],
         )
-        subject = text["bin_subject"].format(council=self.settings.council_name)
+        subject = text["bin_subject"].format(council=self.settings.council(lang))
         return self._message(subscription, _bin_key(subscription, day), subject, body)
 
     def _disruption(self, subscription: Subscription, disruption: Disruption) -> Notification:
@@ -503,7 +513,7 @@ class Subscriptions:
         if disruption.catch_up_day is not None:
             body += text["catch_up"].format(day=long_day(disruption.catch_up_day, lang))
         subject = text["disruption_subject"].format(
-            council=self.settings.council_name, title=disruption.title
+            council=self.settings.council(lang), title=disruption.title
         )
         key = f"disruption:{subscription.id}:{disruption.disruption_id}"
         return self._message(subscription, key[:200], subject, body)
@@ -521,7 +531,7 @@ class Subscriptions:
                 reference=case.reference, status=status_label(change.status.value, lang)
             )
             subject = text["case_subject"].format(
-                council=self.settings.council_name, reference=case.reference
+                council=self.settings.council(lang), reference=case.reference
             )
             key = f"case:{subscription.id}:{case.reference}:{index}"
             yield self._message(subscription, key, subject, body)

@@ -193,3 +193,41 @@ def test_the_command_queues_what_is_due_at_the_moment_it_is_given(database, tmp_
     assert next(r.idempotency_key for r in _rows(database)).endswith(":2026-04-08")
     naive = frontdoor("notify", "queue-due", "--at", "2026-04-07T18:05", env=env, cwd=tmp_path)
     assert naive.returncode == 2 and "time zone" in naive.stderr
+
+
+def test_a_welsh_message_names_the_council_in_welsh(database) -> None:  # type: ignore[no-untyped-def]
+    service = _service(database)
+    service.settings = replace(SETTINGS, council_name_cy="Cyngor Swydd Brawf")
+    welsh = SubscriptionRequest(channel="email", contact="cy@example.org",
+                                topics=frozenset({"bins"}), uprn=s.HOME, language="cy")  # fmt: skip
+    service.request(welsh, now=s.at(TUESDAY_7, 9, 0))
+    service.request(REQUEST, now=s.at(TUESDAY_7, 9, 0))
+    subjects = {r.recipient: r.personalisation["subject"] for r in _rows(database)}
+    assert subjects["cy@example.org"] == "Cyngor Swydd Brawf: cadarnhewch eich diweddariadau"
+    assert subjects["Resident@example.org"].startswith("Testshire Council: ")
+    service.confirm(_token(_rows(database)[0]), now=s.at(TUESDAY_7, 9, 1))
+    service.confirm(_token(_rows(database)[1]), now=s.at(TUESDAY_7, 9, 1))
+    assert service.run_due(now=s.at(TUESDAY_7, 18, 30)).queued == 2
+    reminders = [r for r in _rows(database) if r.idempotency_key.startswith("bin:")]
+    by = {r.recipient: r.personalisation["subject"] for r in reminders}
+    assert by["cy@example.org"].startswith("Cyngor Swydd Brawf: ")
+    assert by["Resident@example.org"].startswith("Testshire Council: ")
+
+
+def test_the_profiles_welsh_name_is_used_only_with_its_english_one(database) -> None:  # type: ignore[no-untyped-def]
+    from notify.settings import SubscriptionSettings, subscriptions_from
+
+    settings = SubscriptionSettings.load({})
+    name = settings.council.council.name
+    ours = subscriptions_from(database.engine, demo_backoffice(database.engine),
+                              council_name=name.en, secret=SECRET, settings=settings)  # fmt: skip
+    assert ours.settings.council("cy") == name.cy != name.en
+    assert ours.settings.council("en") == name.en
+    other = subscriptions_from(
+        database.engine,
+        demo_backoffice(database.engine),
+        council_name="Testshire Council",
+        secret=SECRET,
+        settings=settings,
+    )
+    assert other.settings.council("cy") == "Testshire Council"
