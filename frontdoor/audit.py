@@ -76,6 +76,7 @@ class AuditAction(StrEnum):
     REVIEW_TRAINED = "review_trained"
     BOT_RETRAINED = "bot_retrained"  # a retraining finished (knowledge/retraining.py)
     PAYMENT_REFUND = "payment_refund"  # staff refunded a refund-due payment (payments/staff.py)
+    SUBSCRIPTION_ENDED = "subscription_ended"  # staff unsubscribed a resident for them (notify)
 
 
 class AuditEntry(Base):

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Engine, RowMapping
 
 from backoffice import references
@@ -535,3 +535,74 @@ class Subscriptions:
             )
             key = f"case:{subscription.id}:{case.reference}:{index}"
             yield self._message(subscription, key, subject, body)
+
+
+# --- the staff page: a page of subscriptions, and ending one on a resident's behalf ------
+
+STATUSES = ("pending", "active", "ended")
+TOPIC_COLUMNS = {"bins": table.c.bins, "disruptions": table.c.disruptions,
+                 "case": table.c.case_updates}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class SubscriptionPage:
+    rows: Sequence[Subscription]
+    total: int
+    page: int
+    pages: int
+
+
+def listing(
+    engine: Engine,
+    *,
+    status: str | None = None,
+    topic: str | None = None,
+    number: int = 1,
+    size: int = 50,
+) -> SubscriptionPage:
+    """Subscriptions newest first, ``size`` a page, optionally of one status and
+    one topic. ValueError for a status or topic there is not."""
+    if status is not None and status not in STATUSES:
+        raise ValueError(f"status must be one of {', '.join(STATUSES)}")
+    if topic is not None and topic not in TOPIC_COLUMNS:
+        raise ValueError(f"topic must be one of {', '.join(TOPIC_COLUMNS)}")
+    where = []
+    if status is not None:
+        where.append(table.c.status == status)
+    if topic is not None:
+        where.append(TOPIC_COLUMNS[topic].is_(True))
+    with engine.connect() as conn:
+        total = conn.scalar(select(func.count()).select_from(table).where(*where)) or 0
+        pages = max(1, -(-total // size))
+        number = min(max(1, number), pages)
+        rows = conn.execute(
+            select(table)
+            .where(*where)
+            .order_by(table.c.id.desc())
+            .limit(size)
+            .offset((number - 1) * size)
+        ).mappings()
+        return SubscriptionPage([_record(r) for r in rows], total, number, pages)
+
+
+def end(engine: Engine, subscription_id: int, *, now: datetime) -> Subscription | None:
+    """End a subscription on the resident's behalf (they asked staff to stop it):
+    nothing more is sent, as if they had followed the link. None: there is no
+    such subscription. Ending one already ended changes nothing."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(table)
+            .where(table.c.id == subscription_id, table.c.status != "ended")
+            .values(status="ended", ended_at=now)
+        )
+        row = conn.execute(select(table).where(table.c.id == subscription_id)).mappings().first()
+    return None if row is None else _record(row)
+
+
+def masked(channel: str, contact: str) -> str:
+    """A contact as staff see it in lists: enough to tell two apart on the phone
+    with the resident, never the whole address or number."""
+    if channel == "sms":
+        return f"{contact[:2]}••• •••{contact[-3:]}" if len(contact) >= 6 else "•••"
+    name, _, domain = contact.partition("@")
+    return f"{name[:2]}•••@{domain}" if domain else "•••"

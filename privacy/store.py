@@ -751,6 +751,8 @@ class SubjectStore:
             for kind in ("resident", "reference")
             for ref in sorted(found.references | found.resident_ids)
         ]
+        # staff who unsubscribed them on their behalf (notify's staff page)
+        subjects += [f"subscription:{sid}" for sid in sorted(found.subscription_ids)]
         with self.engine.connect() as conn:
             data = {
                 "conversations": _dicts(
