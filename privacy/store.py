@@ -427,7 +427,7 @@ REPORT_COLUMNS = [
         "longitude", "uprn", "channel", "created_at",
     )
 ]  # fmt: skip
-# A photo's record; its bytes go into the bundle as a file of their own (photo_bytes)
+# A photo's record; its bytes go into the bundle as a file of their own (photo_files)
 PHOTO_COLUMNS = [c for c in rp.photos.c if c.name not in ("id", "data", "idempotency_key")]
 # A card payment that moved money is a financial record; one that did not is not
 MONEY_MOVED = ("booked", "paid", "refund-due")
@@ -629,12 +629,13 @@ class SubjectStore:
                     )
                     if raw and (p := national_phone(raw))
                 }
-            found.payment_references |= self._payments_of(conn, found)
             found.notification_ids |= set(conn.scalars(self._notifications_to(found)))
             found.subscription_ids |= set(conn.scalars(self._subscriptions_of(found)))
             found.conversation_ids |= set(
                 conn.scalars(select(ho.conversations.c.id).where(self._conversation_match(found)))
             )
+            # last: a bulky booking's payment may name only the chat it was booked in
+            found.payment_references |= self._payments_of(conn, found)
         return found
 
     @staticmethod
@@ -675,8 +676,11 @@ class SubjectStore:
             "resident_id": found.resident_ids,
             "conversation_id": found.conversation_ids,
         }
-        needles = [func.lower(order).contains(e) for e in sorted(found.emails)]
-        needles += [order.contains(v) for v in sorted(found.resident_ids | found.conversation_ids)]
+        needles = [func.lower(order).contains(e, autoescape=True) for e in sorted(found.emails)]
+        needles += [
+            order.contains(v, autoescape=True)
+            for v in sorted(found.resident_ids | found.conversation_ids)
+        ]
         references: set[str] = set()
         if needles:
             for row in _rows(conn, select(pay.payments.c.reference, order).where(or_(*needles))):

@@ -56,6 +56,11 @@ def alex(database):
                       created_at=NOW - timedelta(days=10), settled_at=NOW - timedelta(days=10),
                       order=bulky)  # fmt: skip
     factories.refund(engine, reference="FD00000000B1", at=NOW - timedelta(days=9))
+    # booked in a chat before the resident proved who they were: only the chat names them
+    chat = factories.conversation(engine, closed_at=NOW - timedelta(days=4), resident="R0001")
+    factories.payment(engine, reference="FD00000000B2", status="booked", purpose="bulky-waste",
+                      created_at=NOW - timedelta(days=5), settled_at=NOW - timedelta(days=5),
+                      order={**bulky, "resident_id": None, "conversation_id": chat})  # fmt: skip
     # someone else, whose address merely contains Alex's
     factories.payment(engine, reference="FD00000000C1", status="paid",
                       created_at=NOW - timedelta(days=3), settled_at=NOW - timedelta(days=3),
@@ -71,7 +76,7 @@ def test_a_residents_payments_are_found_by_every_identifier(alex, identifier):
     database, _photo = alex
     bundle = find(database.engine, identifier, actor="dpo@example.org", clock=CLOCK)
     assert bundle.identity.payment_references == {
-        "FD00000000A1", "FD00000000A2", "FD00000000A3", "FD00000000B1",
+        "FD00000000A1", "FD00000000A2", "FD00000000A3", "FD00000000B1", "FD00000000B2",
     }  # fmt: skip
 
 
@@ -86,7 +91,7 @@ def test_the_export_holds_payments_refunds_reports_and_the_photo_itself(alex, tm
     assert "next_url" not in payments["FD00000000A1"]  # a spent link to the card page
     assert [r["reference"] for r in data["data"]["refunds"]] == ["FD00000000B1"]
     page = (out / "by-email/subject-access.html").read_text()
-    assert "Card payments you made (4)" in page and "Wasps, invoice 42" in page
+    assert "Card payments you made (5)" in page and "Wasps, invoice 42" in page
 
     paths = export(database.engine, REPORT, out / "by-report", actor="dpo", clock=CLOCK)
     data = json.loads((out / "by-report/subject-access.json").read_text())
@@ -106,7 +111,7 @@ def test_erasure_keeps_a_paid_payment_with_its_reason_and_deletes_the_rest(alex)
     report = erase(engine, ALEX, actor="dpo@example.org", clock=CLOCK, settings=SETTINGS)
     assert report["removed"]["payments"] == 1  # the failed one
     kept = {p["reference"]: p for p in report["kept_payments"]}
-    assert set(kept) == {"FD00000000A1", "FD00000000A3", "FD00000000B1"}
+    assert set(kept) == {"FD00000000A1", "FD00000000A3", "FD00000000B1", "FD00000000B2"}
     paid = kept["FD00000000A1"]
     assert "legal obligation, UK GDPR 6(1)(c)" in paid["basis"]
     settled = (NOW - timedelta(days=30)).date()
@@ -118,7 +123,10 @@ def test_erasure_keeps_a_paid_payment_with_its_reason_and_deletes_the_rest(alex)
     with engine.connect() as conn:
         rows = {r.reference: json.loads(r.order) for r in conn.execute(select(pay.payments))}
         refunds = list(conn.scalars(select(pay.refunds.c.reference)))
-    assert set(rows) == {"FD00000000A1", "FD00000000A3", "FD00000000B1", "FD00000000C1"}
+    assert set(rows) == {
+        "FD00000000A1", "FD00000000A3", "FD00000000B1", "FD00000000B2", "FD00000000C1",
+    }  # fmt: skip
+    assert "conversation_id" not in rows["FD00000000B2"]  # the chat is erased: so is its id
     assert "email" not in rows["FD00000000A1"] and rows["FD00000000A1"]["name"] == "Alex Smith"
     assert rows["FD00000000A3"]["email"] == ALEX  # in progress: untouched
     assert rows["FD00000000C1"]["email"] == "la." + ALEX  # not theirs
