@@ -436,6 +436,11 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             )
             return result[:4]
 
+        # the fixed periodic work (ticks, presence, views, heartbeats) with every chat open
+        # and nobody writing: what a quiet second costs, to set beside CPU per message
+        cpu, quiet = cpu_seconds(server.process.pid), time.perf_counter()
+        await asyncio.sleep(args.quiet)
+        quiet_cpu = (cpu_seconds(server.process.pid) - cpu) / (time.perf_counter() - quiet)
         profiler = start_profiler(args.profile, server, args.duration)
         cpu, steady_load = cpu_seconds(server.process.pid), loadavg()
         stats.timeline = [] if args.timeline else None
@@ -469,6 +474,7 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             "steady_cpu": steady_cpu / max(1, len(steady[0]) + len(steady[1])),
             "burst_cpu": burst_cpu / max(1, len(burst[0]) + len(burst[1])),
             "steady_load": steady_load,
+            "quiet_cpu": quiet_cpu,
             "burst_load": burst_load,
             "per_idle": (rss_idle - rss_before) / args.residents,
             "rss_before": rss_before,
@@ -876,6 +882,9 @@ def main() -> int:
         help="the server records its event-loop stalls here (handoff.stalls, JSON)",
     )
     parser.add_argument(
+        "--quiet", type=float, default=5.0, help="seconds of no messages before the steady phase"
+    )
+    parser.add_argument(
         "--timeline", default="", help="write each steady-phase message's send time and latency"
     )
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn websocket protocol")
@@ -944,6 +953,10 @@ def main() -> int:
         f"  server CPU per delivered message: steady {result['steady_cpu'] * 1000:.2f} ms "
         f"(load {result['steady_load']}), burst {result['burst_cpu'] * 1000:.2f} ms "
         f"(load {result['burst_load']})"
+    )
+    print(
+        f"  server CPU with every chat open and nobody writing ({args.quiet:.0f} s): "
+        f"{result['quiet_cpu'] * 1000:.0f} ms per second"
     )
     if args.burst:
         to_advisor, _to_resident, rate, lost = result["burst"]
