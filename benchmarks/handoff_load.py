@@ -92,12 +92,16 @@ class Stats:
     delivered: int = 0
     throttled: int = 0  # refused (too fast, or shed) and resent, as the widget does
     offered: int = 0  # messages sent (by the chat loops)
+    timeline: list[tuple[float, float]] | None = None  # (sent at, latency) with --timeline
 
     def record(self, client_id: str | None, bucket: list[float]) -> None:
         started = self.sent.pop(client_id or "", None)
         if started is not None:
-            bucket.append(time.perf_counter() - started)
+            latency = time.perf_counter() - started
+            bucket.append(latency)
             self.delivered += 1
+            if self.timeline is not None:
+                self.timeline.append((started, latency))
 
 
 def ms(values: list[float], fraction: float) -> str:
@@ -328,6 +332,24 @@ async def handoff_phase(
     return stats.to_advisor, stats.to_resident, stats.delivered / elapsed, len(stats.sent), elapsed
 
 
+def write_timeline(path: str, timeline: list[tuple[float, float]]) -> None:
+    """Each delivered message's send time (seconds into the phase) and latency (ms), and
+    the slowest 100 ms windows: slow messages that cluster in time point at a stall."""
+    if not timeline:
+        return
+    first = min(sent for sent, _ in timeline)
+    windows: dict[int, list[float]] = {}
+    with open(path, "w") as out:
+        for sent, latency in sorted(timeline):
+            out.write(f"{sent - first:.4f} {latency * 1000:.2f}\n")
+            windows.setdefault(int((sent - first) * 10), []).append(latency)
+    slow = sorted(windows.items(), key=lambda item: -percentile(item[1], 0.5))[:10]
+    print("  slowest 100 ms windows of the steady phase (start s: p50, n): " + ", ".join(
+        f"{window / 10:.1f}: {percentile(values, 0.5) * 1000:.0f} ms ({len(values)})"
+        for window, values in slow
+    ))  # fmt: skip
+
+
 def start_profiler(
     path: str, server: ServerProcess, seconds: float
 ) -> subprocess.Popen[bytes] | None:
@@ -353,7 +375,9 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         "FRONTDOOR_HANDOFF_ADVISOR_CAP": str(args.cap),
         **LIMITS,
     }
-    server = ServerProcess(env, log_path=str(workdir / "server.log"), ws=args.ws).start()
+    server = ServerProcess(
+        env, log_path=str(workdir / "server.log"), ws=args.ws, stall_trace=args.stall_trace
+    ).start()
     stats = Stats()
     try:
         residents = [Resident(server.url, server.ws_url, stats) for _ in range(args.residents)]
@@ -412,10 +436,19 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             )
             return result[:4]
 
+        # the fixed periodic work (ticks, presence, views, heartbeats) with every chat open
+        # and nobody writing: what a quiet second costs, to set beside CPU per message
+        cpu, quiet = cpu_seconds(server.process.pid), time.perf_counter()
+        await asyncio.sleep(args.quiet)
+        quiet_cpu = (cpu_seconds(server.process.pid) - cpu) / (time.perf_counter() - quiet)
         profiler = start_profiler(args.profile, server, args.duration)
         cpu, steady_load = cpu_seconds(server.process.pid), loadavg()
+        stats.timeline = [] if args.timeline else None
         steady = await phase(args.interval, args.duration, args.interval)
         steady_cpu = cpu_seconds(server.process.pid) - cpu
+        if args.timeline:
+            write_timeline(args.timeline, stats.timeline or [])
+            stats.timeline = None
         if profiler is not None:
             await asyncio.to_thread(profiler.wait, 60)  # never block the clients' loop
         cpu, burst_load = cpu_seconds(server.process.pid), loadavg()
@@ -441,6 +474,7 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             "steady_cpu": steady_cpu / max(1, len(steady[0]) + len(steady[1])),
             "burst_cpu": burst_cpu / max(1, len(burst[0]) + len(burst[1])),
             "steady_load": steady_load,
+            "quiet_cpu": quiet_cpu,
             "burst_load": burst_load,
             "per_idle": (rss_idle - rss_before) / args.residents,
             "rss_before": rss_before,
@@ -657,7 +691,7 @@ async def saturate_handoff(
         **SATURATE_LIMITS,
     }
     log_path = str(Path(tempfile.gettempdir()) / f"handoff-saturate-{os.getpid()}.log")
-    server = ServerProcess(env, log_path=log_path, ws=args.ws).start()
+    server = ServerProcess(env, log_path=log_path, ws=args.ws, stall_trace=args.stall_trace).start()
     assert server.process is not None
     stats = Stats()
     steps: list[dict] = []
@@ -842,6 +876,17 @@ def main() -> int:
     parser.add_argument(
         "--profile", default="", help="write py-spy samples of the steady phase (raw) here"
     )
+    parser.add_argument(
+        "--stall-trace",
+        default="",
+        help="the server records its event-loop stalls here (handoff.stalls, JSON)",
+    )
+    parser.add_argument(
+        "--quiet", type=float, default=5.0, help="seconds of no messages before the steady phase"
+    )
+    parser.add_argument(
+        "--timeline", default="", help="write each steady-phase message's send time and latency"
+    )
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn websocket protocol")
     parser.add_argument(
         "--saturate", action="store_true", help="raise the offered rate until p95 > 50 ms"
@@ -908,6 +953,10 @@ def main() -> int:
         f"  server CPU per delivered message: steady {result['steady_cpu'] * 1000:.2f} ms "
         f"(load {result['steady_load']}), burst {result['burst_cpu'] * 1000:.2f} ms "
         f"(load {result['burst_load']})"
+    )
+    print(
+        f"  server CPU with every chat open and nobody writing ({args.quiet:.0f} s): "
+        f"{result['quiet_cpu'] * 1000:.0f} ms per second"
     )
     if args.burst:
         to_advisor, _to_resident, rate, lost = result["burst"]

@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import uvicorn
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bot-delay", type=float, default=0.0)
     parser.add_argument("--log-level", default="warning")
     parser.add_argument("--ws", default="websockets-sansio", help="uvicorn's websocket protocol")
+    parser.add_argument(
+        "--stall-trace", default="", help="record event-loop stalls here (handoff.stalls)"
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=args.log_level.upper())
     from backoffice import fake_backoffice
@@ -58,8 +62,13 @@ def main(argv: list[str] | None = None) -> None:
         backoffice=fake_backoffice(),
         search=FakeKnowledgeSearch([Article("Bin collection days", "/en/bins", "Find your day.")]),
     )
+    served: Any = app
+    if args.stall_trace:
+        from handoff.stalls import traced
+
+        served = traced(app, args.stall_trace)
     uvicorn.run(
-        app,
+        served,
         host=args.host,
         port=args.port,
         log_level=args.log_level,
@@ -137,8 +146,9 @@ class ServerProcess:
         bot_delay: float = 0.0,
         log_path: str | None = None,
         ws: str = "websockets-sansio",
+        stall_trace: str = "",
     ) -> None:
-        self.ws = ws
+        self.ws, self.stall_trace = ws, stall_trace
         self.port = port or free_port()
         # Secrets the caller does not fix are fresh for this process (never a published value).
         self.env = {**{name: new_secret() for name in GENERATED_VARIABLES}, **os.environ, **env}
@@ -167,6 +177,8 @@ class ServerProcess:
             "--ws",
             self.ws,
         ]
+        if self.stall_trace:
+            command += ["--stall-trace", self.stall_trace]
         # our own interpreter running our own module: no untrusted input
         self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)  # noqa: S603
         deadline = time.monotonic() + timeout

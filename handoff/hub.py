@@ -95,13 +95,17 @@ class Outbox:
         self._signal()
 
     def put(self, frame: dict[str, Any]) -> bool:
+        return self.put_text(protocol.encode(frame))
+
+    def put_text(self, text: str) -> bool:
+        """Queue a frame already encoded (one event's text shared by its subscribers)."""
         if self.closed or self.overflowed:
             return False
         if len(self._frames) >= self._size:
             self.overflowed = True
             self._push(None)  # wake the writer, which closes the socket
             return False
-        self._push(protocol.encode(frame))
+        self._push(text)
         return True
 
     def put_bulk(self, frame: dict[str, Any]) -> bool:
@@ -170,6 +174,9 @@ class Connection:
 
     def send(self, frame: dict[str, Any]) -> bool:
         return self.outbox.put(frame)
+
+    def send_text(self, text: str) -> bool:
+        return self.outbox.put_text(text)
 
 
 @dataclass(eq=False, slots=True)
@@ -308,6 +315,10 @@ class Hub:
     async def _deliver(
         self, channel: Channel, subscriptions: list[tuple[Connection, Subscription]]
     ) -> None:
+        # each event encoded once for all its subscribers (the resident, the advisor,
+        # supervisors): JSON encoding was the loop's largest own cost in the stall
+        # profile (issue 12); nothing is kept after this pass
+        encoded: dict[int, str] = {}
         for connection, subscription in subscriptions:
             events = channel.buffer.after(subscription.sent_seq)
             if events is None:  # behind what memory holds: read the store
@@ -315,7 +326,12 @@ class Hub:
                     self.store.events_after, channel.conversation_id, subscription.sent_seq
                 )
                 events = [e for e in events if e.seq <= channel.buffer.head]
-            sent = sum(connection.send(event.frame()) for event in subscription.take(events))
+            sent = 0
+            for event in subscription.take(events):
+                text = encoded.get(event.seq)
+                if text is None:
+                    text = encoded[event.seq] = protocol.encode(event.frame())
+                sent += connection.send_text(text)
             if sent and self.on_delivered is not None:
                 self.on_delivered(connection.audience, sent)
 

@@ -18,11 +18,48 @@ from handoff import dispatcher, views
 from handoff.consoles import Refresher
 from handoff.delivery import Audience
 from handoff.desk import Desk
+from handoff.exceptions import StoreUnavailable
 from handoff.service import Handoff, run
-from handoff.store import Store
+from handoff.store import DatabaseError, Store, unreachable
 
 log = logging.getLogger(__name__)
 RECOVERY_BATCH = 200
+# steps that read the database on every tick: their success means it is back
+ALWAYS_READS = frozenset({"dispatch", "recovery"})
+
+
+def database_gone(exc: BaseException) -> bool:
+    return isinstance(exc, StoreUnavailable) or (
+        isinstance(exc, DatabaseError) and unreachable(exc)
+    )
+
+
+class DatabaseOutage:
+    """Logs the database going away once, and its return once, not every step's
+    traceback every tick (about 65 per instance in a 10 s PostgreSQL restart)."""
+
+    def __init__(self) -> None:
+        self.up = True
+        self.skipped = 0  # background steps failed during the current (or last) outage
+
+    def failed(self, step: str, exc: BaseException) -> None:
+        if self.up:
+            self.up, self.skipped = False, 0
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            log.warning(
+                "database unreachable (%s in %s: %s); background steps retry every tick "
+                "until it is back",
+                type(exc).__name__,
+                step,
+                first_line,
+            )
+        self.skipped += 1
+
+    def succeeded(self) -> None:
+        if self.up:
+            return
+        self.up = True
+        log.warning("database is back; %d background steps failed meanwhile", self.skipped)
 
 
 class Live:
@@ -53,6 +90,7 @@ class Live:
         self._stopping = asyncio.Event()
         self.refresher = Refresher(handoff)
         self._known_offers: set[tuple[str, int]] = set()
+        self.database = DatabaseOutage()
         handoff.on_views_changed = self.refresh
 
     async def start(self) -> None:
@@ -94,12 +132,22 @@ class Live:
                 self._dispatch_now.clear()
             if self._stopping.is_set():
                 return
-            try:
-                await step()
-            except asyncio.CancelledError:
-                raise
-            except Exception:  # keep the loop alive; the next tick retries
+            await self.step(name, step)
+
+    async def step(self, name: str, step: Any) -> None:
+        """One tick of a background loop; a failure is logged and the next tick retries."""
+        try:
+            await step()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # keep the loop alive
+            if database_gone(exc):
+                self.database.failed(name, exc)
+            else:
                 log.exception("handoff %s step failed", name)
+        else:
+            if name in ALWAYS_READS:
+                self.database.succeeded()
 
     # --- routing and presence ----------------------------------------------------------
 

@@ -244,3 +244,33 @@ def test_the_launcher_starts_handoff_with_the_websocket_options_of_its_settings(
 
     assert list(HANDOFF_WS_FLAGS) == uvicorn_ws_flags()
     assert UVICORN_WS_OPTIONS["ws_per_message_deflate"] is False
+
+
+async def test_an_event_is_encoded_once_for_all_its_subscribers(monkeypatch):
+    from handoff import protocol
+
+    encoded: list[dict] = []
+    real = protocol.encode
+
+    def counting(frame: dict) -> str:
+        encoded.append(frame)
+        return real(frame)
+
+    monkeypatch.setattr(protocol, "encode", counting)
+    store = MemoryStore()
+    hub = Hub(store)
+    resident, resident_connection, resident_writer = connect(hub, Audience.ALL)
+    advisor, advisor_connection, advisor_writer = connect(hub, Audience.ADVISORS)
+    supervisor, supervisor_connection, supervisor_writer = connect(hub, Audience.ADVISORS)
+    for connection in (resident_connection, advisor_connection, supervisor_connection):
+        await hub.subscribe(connection, CID, 0)
+    await hub.published([store.add(), store.add(Kind.NOTE)])
+    await settle()
+
+    assert seqs(resident) == [1]  # the note is for advisors only
+    assert seqs(advisor) == seqs(supervisor) == [1, 2]
+    assert advisor.frames == supervisor.frames
+    assert [f["seq"] for f in encoded if f.get("type") == "event"] == [1, 2]
+    for connection in (resident_connection, advisor_connection, supervisor_connection):
+        hub.remove(connection)
+    await asyncio.gather(resident_writer, advisor_writer, supervisor_writer)
