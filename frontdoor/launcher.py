@@ -81,6 +81,18 @@ def rasa_python(settings: StackSettings) -> Path:
     return Path(configured) if configured else project_root() / ".venv-rasa" / "bin" / "python"
 
 
+def rasa_tracker_store(settings: StackSettings) -> str:
+    """Where the bot keeps its dialogue state: ``FRONTDOOR_RASA_TRACKER_STORE``, else a
+    SQLite file in the var folder (both Rasa processes of a model swap share it)."""
+    configured = os.environ.get("FRONTDOOR_RASA_TRACKER_STORE", "").strip()
+    if configured:
+        return configured
+    var_dir = (
+        settings.var_dir if settings.var_dir.is_absolute() else project_root() / settings.var_dir
+    )
+    return f"sqlite:///{(var_dir / 'rasa' / 'trackers.db').as_posix()}"
+
+
 def installation_secrets(
     settings: StackSettings, environ: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -168,6 +180,9 @@ def build_services(
                 str(settings.rasa_port),
                 "--actions-url",
                 f"{settings.actions_url}/webhook",
+                # the dialogue state both Rasa processes share while a new model swaps in
+                "--tracker-store",
+                rasa_tracker_store(settings),
                 # Rasa's HTTP API lets handoff pause and resume the bot; never open without a token.
                 "--enable-api",
                 "--auth-token",
