@@ -163,11 +163,13 @@ def add_healthz(app: Any, actions_health_url: str, model_name: str) -> None:
         actions: dict[str, Any]
         try:
             timeout = aiohttp.ClientTimeout(total=1.5)
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.get(actions_health_url) as answer:
-                    actions = {"status": "ok" if answer.status == 200 else "error"}
-                    if answer.status != 200:
-                        actions["detail"] = f"HTTP {answer.status}"
+            async with (
+                aiohttp.ClientSession(timeout=timeout) as session,
+                session.get(actions_health_url) as answer,
+            ):
+                actions = {"status": "ok" if answer.status == 200 else "error"}
+                if answer.status != 200:
+                    actions["detail"] = f"HTTP {answer.status}"
         except Exception as exc:  # health must report, never raise
             actions = {"status": "error", "detail": type(exc).__name__}
         status = "ok" if ready else "starting"
@@ -338,7 +340,9 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         from switch import Switch, SwitchConfig  # bot/ is on sys.path
 
-        shared = ["--actions-url", base, "--tracker-store", tracker_url]
+        # each Rasa finds the tracker store in its environment (a URL may hold a password)
+        os.environ["FRONTDOOR_RASA_TRACKER_STORE"] = tracker_url
+        shared = ["--actions-url", base]
 
         return Switch(
             SwitchConfig(
@@ -348,6 +352,7 @@ def main(argv: list[str] | None = None) -> int:
                 child_arguments=[*shared, *passthrough],
                 auth_token=_option(passthrough, "--auth-token"),
                 tracker_store=tracker_store,
+                tracker_url=_sqlalchemy_url(tracker_url, tracker_store),
             )
         ).run()
     endpoints = endpoints_file(f"{base}/webhook", bot_secret, tracker_store)
@@ -403,6 +408,15 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         endpoints.unlink(missing_ok=True)
     return 2 if unloadable else 0
+
+
+def _sqlalchemy_url(url: str, config: dict[str, Any]) -> str:
+    """The tracker store as Rasa opens it (SQLite's path resolved, psycopg2's driver)."""
+    if config["dialect"] == "sqlite":
+        return f"sqlite:///{config['db']}"
+    from sqlalchemy.engine.url import make_url
+
+    return str(make_url(url).set(drivername="postgresql").render_as_string(hide_password=False))
 
 
 def _option(arguments: list[str], name: str) -> str | None:

@@ -56,6 +56,10 @@ HEALTH_POLL_SECONDS = 0.25
 # A turn takes milliseconds; one still running after this is stuck (handoff gave up on
 # it after 15 s): the switch goes ahead rather than hold every resident behind it.
 DRAIN_TIMEOUT_SECONDS = 20.0
+# The tracker store is where a dialogue is, not the record of it (the transcript is in
+# the database, under its retention): a conversation idle this long is forgotten there.
+FORGET_IDLE_SECONDS = 48 * 3600.0
+FORGET_EVERY_SECONDS = 3600.0
 # Hop-by-hop headers (RFC 9110) and those aiohttp sets itself: never relayed. Bodies
 # pass as they are (no decompression), so Content-Encoding is relayed with them.
 NOT_RELAYED = frozenset(
@@ -97,7 +101,8 @@ class SwitchConfig:
     model: Path
     child_arguments: list[str]  # for each `serve.py --single`, after --model and --port
     auth_token: str | None
-    tracker_store: dict[str, Any]
+    tracker_store: dict[str, Any]  # Rasa's tracker_store endpoint
+    tracker_url: str = ""  # the same store as a SQLAlchemy URL: idle conversations are pruned
     serve: Path = SERVE  # what runs one Rasa: serve.py --single (a test gives a fake)
 
 
@@ -230,6 +235,21 @@ class Switch:
             if old is not None:
                 await old.stop()
 
+    async def forget_idle(self) -> None:
+        """Every hour, delete the dialogue state of conversations idle for 48 hours."""
+        while not self.stopping and self.config.tracker_url:
+            try:
+                forgotten = await asyncio.to_thread(
+                    forget_idle_conversations,
+                    self.config.tracker_url,
+                    before=time.time() - FORGET_IDLE_SECONDS,
+                )
+                if forgotten:
+                    log(f"forgot {forgotten} event(s) of conversations idle for 48 hours")
+            except Exception as exc:  # the bot keeps answering; the next round retries
+                log(f"could not prune the tracker store: {type(exc).__name__}")
+            await asyncio.sleep(FORGET_EVERY_SECONDS)
+
     async def watch(self) -> None:
         """Exit when the current Rasa dies (the launcher says which service stopped)."""
         while not self.stopping:
@@ -339,6 +359,7 @@ class Switch:
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, stop.set)
         watcher = asyncio.create_task(self.watch())
+        pruner = asyncio.create_task(self.forget_idle())
         starting = asyncio.create_task(self.swap(self.config.model))
         try:
             done, _ = await asyncio.wait(
@@ -353,6 +374,7 @@ class Switch:
         finally:
             self.stopping = True
             watcher.cancel()
+            pruner.cancel()
             starting.cancel()
             await runner.cleanup()
             if self.current is not None:
@@ -377,3 +399,25 @@ def prepare_tracker_store(config: dict[str, Any]) -> None:
         return
     with contextlib.closing(sqlite3.connect(config["db"])) as connection:
         connection.execute("PRAGMA journal_mode=WAL")
+
+
+def forget_idle_conversations(url: str, *, before: float) -> int:
+    """Delete every event of the conversations whose latest event is older than
+    ``before`` (a Unix time, as Rasa stamps events); returns how many."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as connection:
+            if not sa.inspect(connection).has_table("events"):
+                return 0
+            result = connection.execute(
+                sa.text(
+                    "DELETE FROM events WHERE sender_id IN (SELECT sender_id FROM events "
+                    "GROUP BY sender_id HAVING MAX(timestamp) < :before)"
+                ),
+                {"before": before},
+            )
+            return int(result.rowcount or 0)
+    finally:
+        engine.dispose()

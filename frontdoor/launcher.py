@@ -84,12 +84,11 @@ def rasa_python(settings: StackSettings) -> Path:
 def rasa_tracker_store(settings: StackSettings) -> str:
     """Where the bot keeps its dialogue state: ``FRONTDOOR_RASA_TRACKER_STORE``, else a
     SQLite file in the var folder (both Rasa processes of a model swap share it)."""
-    configured = os.environ.get("FRONTDOOR_RASA_TRACKER_STORE", "").strip()
-    if configured:
-        return configured
-    var_dir = (
-        settings.var_dir if settings.var_dir.is_absolute() else project_root() / settings.var_dir
-    )
+    if settings.rasa_tracker_store.strip():
+        return settings.rasa_tracker_store.strip()
+    var_dir = settings.var_dir
+    if not var_dir.is_absolute():  # the services run in the project root
+        var_dir = project_root() / var_dir
     return f"sqlite:///{(var_dir / 'rasa' / 'trackers.db').as_posix()}"
 
 
@@ -180,9 +179,6 @@ def build_services(
                 str(settings.rasa_port),
                 "--actions-url",
                 f"{settings.actions_url}/webhook",
-                # the dialogue state both Rasa processes share while a new model swaps in
-                "--tracker-store",
-                rasa_tracker_store(settings),
                 # Rasa's HTTP API lets handoff pause and resume the bot; never open without a token.
                 "--enable-api",
                 "--auth-token",
@@ -190,7 +186,13 @@ def build_services(
             ],
             settings.rasa_port,
             "FRONTDOOR_RASA_PORT",
-            env={**shared_env, **RASA_QUIET},
+            # the dialogue state both Rasa processes share while a new model swaps in (in
+            # the environment, not the command line: a PostgreSQL URL holds a password)
+            env={
+                **shared_env,
+                **RASA_QUIET,
+                "FRONTDOOR_RASA_TRACKER_STORE": rasa_tracker_store(settings),
+            },
         ),
         Service(
             "handoff",

@@ -319,3 +319,38 @@ def test_stopping_the_switch_stops_its_rasa(bot: Bot) -> None:
     assert bot.process.wait(timeout=WAIT) == 0
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{blue}/healthz", timeout=WAIT)
+
+
+FORGET = textwrap.dedent(
+    """
+    import sqlite3, sys
+    sys.path.insert(0, sys.argv[1])
+    from switch import forget_idle_conversations
+    db = sys.argv[2]
+    with sqlite3.connect(db) as connection:
+        connection.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, "
+                           "type_name TEXT, timestamp REAL, intent_name TEXT, "
+                           "action_name TEXT, data TEXT)")
+        connection.executemany(
+            "INSERT INTO events (sender_id, type_name, timestamp) VALUES (?, 'user', ?)",
+            [("idle", 100.0), ("idle", 200.0), ("active", 100.0), ("active", 900.0)],
+        )
+    print(forget_idle_conversations("sqlite:///" + db, before=500.0))
+    with sqlite3.connect(db) as connection:
+        print(sorted({row[0] for row in connection.execute("SELECT sender_id FROM events")}))
+    print(forget_idle_conversations("sqlite:///" + db + "-empty", before=500.0))
+    """
+)
+
+
+def test_conversations_idle_for_long_are_forgotten_by_the_tracker_store(tmp_path: Path) -> None:
+    try:
+        python = bot_model.rasa_environment(ROOT) / "python"
+    except ConfigurationError as exc:
+        pytest.skip(exc.message)
+    result = subprocess.run(
+        [str(python), "-c", FORGET, str(ROOT / "bot"), str(tmp_path / "trackers.db")],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    # the idle conversation's two events go; every event of the active one stays
+    assert result.stdout.split("\n")[:3] == ["2", "['active']", "0"]
