@@ -365,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
 
     def configure_app(*a: Any, **kw: Any) -> Any:
         app = original(*a, **kw)
+        loading = time.monotonic()  # Rasa loads the model next, before the server starts
         add_healthz(app, f"{base}/healthz", Path(model).name)
 
         async def warm(app: Any, _loop: Any) -> None:
@@ -375,6 +376,7 @@ def main(argv: list[str] | None = None) -> int:
                 unloadable.append(Path(model).name)
                 app.stop()
                 return
+            timeline.add("loading the model", time.monotonic() - loading)
             await warm_up(agent, timeline)
             app.ctx.frontdoor_warm = True
             print(timeline.summary(), flush=True)
