@@ -39,6 +39,7 @@ import signal
 import socket
 import sqlite3
 import sys
+import tarfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,6 +107,15 @@ class SwitchConfig:
     serve: Path = SERVE  # what runs one Rasa: serve.py --single (a test gives a fake)
 
 
+def _session() -> aiohttp.ClientSession:
+    # no overall timeout: Rasa's own (and the caller's) decide how long a turn may take
+    return aiohttp.ClientSession(
+        timeout=aiohttp.ClientTimeout(total=None),
+        connector=aiohttp.TCPConnector(limit=0),
+        auto_decompress=False,
+    )
+
+
 @dataclass
 class Rasa:
     """One Rasa process behind the switch, and the requests it is handling."""
@@ -113,6 +123,9 @@ class Rasa:
     model: Path
     port: int
     process: asyncio.subprocess.Process
+    # its own connections: closed before it is stopped, so Rasa (Sanic) does not wait
+    # out its graceful-shutdown timeout on the switch's idle keep-alive connections
+    session: aiohttp.ClientSession = field(default_factory=_session)
     in_flight: int = 0
     idle: asyncio.Event = field(default_factory=asyncio.Event)
     started: float = field(default_factory=time.monotonic)
@@ -135,6 +148,7 @@ class Rasa:
             await self.idle.wait()
 
     async def stop(self) -> None:
+        await self.session.close()
         if self.process.returncode is not None:
             return
         with contextlib.suppress(ProcessLookupError):
@@ -145,6 +159,7 @@ class Rasa:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
             await self.process.wait()
+        log(f"stopped Rasa {self.process.pid} ({self.model.name})")
 
 
 class SwapRefused(Exception):
@@ -158,7 +173,7 @@ class Switch:
         self.gate = asyncio.Event()  # closed only for the instant of a switch
         self.gate.set()
         self.swapping = asyncio.Lock()
-        self.session: aiohttp.ClientSession | None = None
+        self.retired: set[asyncio.Task[None]] = set()  # old Rasa processes being stopped
         self.stopping = False
         self.failed: str | None = None
         self.loading: Path | None = None  # the model a second Rasa is loading, during a swap
@@ -185,12 +200,12 @@ class Switch:
         rasa.idle.set()
         log(f"starting Rasa (pid {process.pid}, port {port}) with {model.name}")
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        assert self.session is not None
         while time.monotonic() < deadline:
             if process.returncode is not None:
+                await rasa.session.close()
                 raise SwapRefused(f"Rasa exited with code {process.returncode} while loading")
             with contextlib.suppress(aiohttp.ClientError, asyncio.TimeoutError):
-                async with self.session.get(
+                async with rasa.session.get(
                     f"{rasa.url}/healthz", timeout=aiohttp.ClientTimeout(total=5)
                 ) as answer:
                     if answer.status == 200:
@@ -232,8 +247,10 @@ class Switch:
                 f"{time.monotonic() - began:.1f} s; requests held "
                 f"{(time.monotonic() - held) * 1000:.0f} ms"
             )
-            if old is not None:
-                await old.stop()
+            if old is not None:  # in the background: PUT /model answers once switched
+                task = asyncio.create_task(old.stop())
+                self.retired.add(task)
+                task.add_done_callback(self.retired.discard)
 
     async def forget_idle(self) -> None:
         """Every hour, delete the dialogue state of conversations idle for 48 hours."""
@@ -300,10 +317,9 @@ class Switch:
         return web.json_response(health, status=answer.status)
 
     async def relay(self, rasa: Rasa, request: web.Request, body: bytes) -> web.Response:
-        assert self.session is not None
         headers = {k: v for k, v in request.headers.items() if k.lower() not in NOT_RELAYED}
         try:
-            async with self.session.request(
+            async with rasa.session.request(
                 request.method,
                 f"{rasa.url}{request.rel_url}",
                 data=body or None,
@@ -330,6 +346,10 @@ class Switch:
         model = Path(model_file)
         if not model.is_file():
             return _rasa_error(400, "BadRequest", f"No model at '{model_file}'.")
+        if not tarfile.is_tarfile(model):  # refused at once, before a Rasa starts for it
+            return _rasa_error(
+                400, "BadRequest", f"The model could not be loaded: '{model.name}' is no archive."
+            )
         try:  # shielded: a caller that hangs up does not leave a half-started Rasa behind
             await asyncio.shield(self.swap(model.resolve()))
         except SwapRefused as exc:
@@ -341,12 +361,6 @@ class Switch:
 
     async def serve(self) -> int:
         prepare_tracker_store(self.config.tracker_store)
-        # no overall timeout: Rasa's own (and the caller's) decide how long a turn may take
-        self.session = aiohttp.ClientSession(
-            timeout=aiohttp.ClientTimeout(total=None),
-            connector=aiohttp.TCPConnector(limit=0),
-            auto_decompress=False,
-        )
         app = web.Application(client_max_size=16 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self.handle)
         runner = web.AppRunner(app, access_log=None, handle_signals=False)
@@ -379,7 +393,7 @@ class Switch:
             await runner.cleanup()
             if self.current is not None:
                 await self.current.stop()
-            await self.session.close()
+            await asyncio.gather(*list(self.retired))
 
     def run(self) -> int:
         return asyncio.run(self.serve())

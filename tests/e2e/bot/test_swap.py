@@ -11,8 +11,11 @@ name (a real ``rasa train`` is too slow for the suite).
 
 from __future__ import annotations
 
+import io
 import shutil
+import tarfile
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -49,20 +52,23 @@ def _put_model(stack: BotStack, model: Path) -> int:
     return answer.status_code
 
 
-@pytest.fixture
-def retrained(bot_stack: BotStack, trained_model: Path, tmp_path: Path) -> Iterator[Path]:
-    """The session's model under a new name; the session's model is back afterwards."""
-    copy = tmp_path / "frontdoor-retrained.tar.gz"
-    shutil.copyfile(trained_model, copy)
-    yield copy
+@pytest.fixture(scope="module")
+def session_model_back(bot_stack: BotStack, trained_model: Path) -> Iterator[None]:
+    """After these tests, the rest of the session talks to the model it started with."""
+    yield
     if _loaded(bot_stack) != trained_model.name:
         assert _put_model(bot_stack, trained_model) == 204
 
 
-def test_turns_during_a_swap_get_their_normal_answers(
-    bot_stack: BotStack, trained_model: Path, retrained: Path
-) -> None:
-    assert _loaded(bot_stack) == trained_model.name
+@pytest.fixture
+def retrained(session_model_back: None, trained_model: Path, tmp_path: Path) -> Path:
+    """The session's model under a name of its own, as a retraining hands it over."""
+    copy = tmp_path / f"frontdoor-{uuid.uuid4().hex[:16]}.tar.gz"
+    shutil.copyfile(trained_model, copy)
+    return copy
+
+
+def test_turns_during_a_swap_get_their_normal_answers(bot_stack: BotStack, retrained: Path) -> None:
     residents = [bot_stack.chat() for _ in range(3)]
     for resident in residents:  # their sessions have started before the swap
         assert GREETING in resident.say("hello").text
@@ -93,9 +99,7 @@ def test_turns_during_a_swap_get_their_normal_answers(
         assert GREETING in resident.say("hello").text
 
 
-def test_a_form_in_progress_continues_after_the_swap(
-    bot_stack: BotStack, trained_model: Path, retrained: Path
-) -> None:
+def test_a_form_in_progress_continues_after_the_swap(bot_stack: BotStack, retrained: Path) -> None:
     resident: Chat = bot_stack.chat()
     assert "postcode" in resident.say("bin day please").text
 
@@ -109,10 +113,12 @@ def test_a_form_in_progress_continues_after_the_swap(
 
 
 def test_a_model_that_cannot_load_leaves_the_bot_answering(
-    bot_stack: BotStack, trained_model: Path, tmp_path: Path
+    bot_stack: BotStack, tmp_path: Path
 ) -> None:
     broken = tmp_path / "frontdoor-broken.tar.gz"
-    broken.write_bytes(b"not a model")
+    with tarfile.open(broken, "w:gz") as archive:  # an archive, but no model: Rasa refuses it
+        archive.addfile(tarfile.TarInfo("metadata.json"), io.BytesIO(b""))
+    before = _loaded(bot_stack)
     resident = bot_stack.chat()
     assert "postcode" in resident.say("bin day please").text
 
@@ -123,17 +129,18 @@ def test_a_model_that_cannot_load_leaves_the_bot_answering(
         timeout=None,
     )
     assert answer.status_code == 400 and "could not be loaded" in answer.json()["message"]
-    assert _loaded(bot_stack) == trained_model.name
+    assert _loaded(bot_stack) == before
     assert "Which address" in resident.say("bf3 2qx").text
 
 
-def test_only_the_api_token_swaps_the_model(bot_stack: BotStack, trained_model: Path) -> None:
+def test_only_the_api_token_swaps_the_model(bot_stack: BotStack, retrained: Path) -> None:
+    before = _loaded(bot_stack)
     for params in ({}, {"token": "not-the-token"}):
         answer = httpx.put(
             f"{bot_stack.rasa_url}/model",
             params=params,
-            json={"model_file": str(trained_model)},
+            json={"model_file": str(retrained)},
             timeout=30,
         )
         assert answer.status_code == 401  # Rasa's own refusal, relayed
-    assert _loaded(bot_stack) == trained_model.name
+    assert _loaded(bot_stack) == before

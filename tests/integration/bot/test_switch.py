@@ -14,10 +14,12 @@ one is stopped. The whole bot is swapped under load in
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
 import subprocess
+import tarfile
 import textwrap
 import threading
 from collections.abc import Iterator
@@ -41,7 +43,7 @@ WAIT = 120.0  # a guard against a hang, never a measure
 
 FAKE_RASA = textwrap.dedent(
     """
-    import argparse, json, socket, sys, threading
+    import argparse, json, socket, sys, tarfile, threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     from pathlib import Path
 
@@ -50,8 +52,9 @@ FAKE_RASA = textwrap.dedent(
     parser.add_argument("--host"); parser.add_argument("--control", type=int)
     args, _ = parser.parse_known_args()
     model = Path(args.model).name
-    if Path(args.model).read_text() == "broken":
-        sys.exit(3)
+    with tarfile.open(args.model) as archive:
+        if archive.extractfile("content").read() == b"broken":
+            sys.exit(3)
     control = socket.create_connection(("127.0.0.1", args.control))
     tell_lock = threading.Lock()
 
@@ -215,7 +218,13 @@ def models(tmp_path: Path) -> dict[str, Path]:
     found = {}
     for name, content in (("blue", "model"), ("green", "model"), ("broken", "broken")):
         found[name] = tmp_path / f"frontdoor-{name}.tar.gz"
-        found[name].write_text(content)
+        with tarfile.open(found[name], "w:gz") as archive:  # an archive, as a model is
+            data = content.encode()
+            member = tarfile.TarInfo("content")
+            member.size = len(data)
+            archive.addfile(member, io.BytesIO(data))
+    found["not an archive"] = tmp_path / "frontdoor-text.tar.gz"
+    found["not an archive"].write_text("not a model")
     return found
 
 
@@ -278,7 +287,9 @@ def test_a_swap_moves_turns_to_the_new_rasa_only_when_it_is_ready(
     assert bot.say("ann", "hello") == "frontdoor-green.tar.gz: hello"
     health = httpx.get(f"{bot.url}/healthz", timeout=WAIT).json()
     assert health["switch"] == {"loading": None}
-    with pytest.raises(httpx.ConnectError):  # blue was stopped
+    bot.logged("stopped Rasa")  # blue, after PUT /model answered
+    assert "(frontdoor-blue.tar.gz)" in bot.logged("stopped Rasa")
+    with pytest.raises(httpx.ConnectError):
         httpx.get(f"http://127.0.0.1:{blue}/healthz", timeout=WAIT)
 
 
@@ -290,6 +301,10 @@ def test_a_model_that_cannot_load_leaves_the_running_one(
     assert "could not be loaded" in refused.json()["message"]
     missing = bot.put_model(tmp_path / "frontdoor-missing.tar.gz")
     assert missing.status_code == 400
+    text = bot.put_model(models["not an archive"])  # refused before any Rasa starts
+    assert text.status_code == 400 and "no archive" in text.json()["message"]
+    started = [line for line in bot.control.lines if line[0] == "up"]
+    assert [line[1] for line in started] == ["frontdoor-blue.tar.gz"]
     assert bot.say("ann", "hello") == "frontdoor-blue.tar.gz: hello"
 
 
