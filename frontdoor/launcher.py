@@ -81,6 +81,17 @@ def rasa_python(settings: StackSettings) -> Path:
     return Path(configured) if configured else project_root() / ".venv-rasa" / "bin" / "python"
 
 
+def rasa_tracker_store(settings: StackSettings) -> str:
+    """Where the bot keeps its dialogue state: ``FRONTDOOR_RASA_TRACKER_STORE``, else a
+    SQLite file in the var folder (both Rasa processes of a model swap share it)."""
+    if settings.rasa_tracker_store.strip():
+        return settings.rasa_tracker_store.strip()
+    var_dir = settings.var_dir
+    if not var_dir.is_absolute():  # the services run in the project root
+        var_dir = project_root() / var_dir
+    return f"sqlite:///{(var_dir / 'rasa' / 'trackers.db').as_posix()}"
+
+
 def installation_secrets(
     settings: StackSettings, environ: Mapping[str, str] | None = None
 ) -> dict[str, str]:
@@ -175,7 +186,13 @@ def build_services(
             ],
             settings.rasa_port,
             "FRONTDOOR_RASA_PORT",
-            env={**shared_env, **RASA_QUIET},
+            # the dialogue state both Rasa processes share while a new model swaps in (in
+            # the environment, not the command line: a PostgreSQL URL holds a password)
+            env={
+                **shared_env,
+                **RASA_QUIET,
+                "FRONTDOOR_RASA_TRACKER_STORE": rasa_tracker_store(settings),
+            },
         ),
         Service(
             "handoff",

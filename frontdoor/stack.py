@@ -21,6 +21,10 @@ class StackSettings(CommonSettings):
     actions_port: int = Field(default=5055, ge=0, le=65535)
     privacy_port: int = Field(default=8002, ge=0, le=65535)  # the scheduled purge's health
     health_timeout_seconds: float = Field(default=180.0, gt=0)
+    rasa_tracker_store: str = Field(
+        default="",
+        description="The bot's dialogue state (SQLAlchemy URL); empty: SQLite under var_dir.",
+    )
 
     def url(self, port: int) -> str:
         return f"http://{self.public_host}:{port}"

@@ -13,15 +13,15 @@ When an admin turns a group of missed messages into training examples
    the rest of ``training_data/nlu``);
 3. runs the existing train command (``frontdoor bot train --json``, bottools)
    as a subprocess (the knowledge service does not import the bot's tooling);
-4. asks the running Rasa to load the new model over its HTTP API
+4. asks the running bot to load the new model over Rasa's HTTP API
    (``PUT /model`` with ``{"model_file": ...}`` and ``?token=``: Rasa runs
-   with ``--enable-api --auth-token``, see ``frontdoor/launcher.py``). Rasa
-   swaps its agent only after the new model loaded, so a failed training or a
-   model Rasa cannot load leaves the running model in place. Known cost: Rasa
-   3.6 loads the model inside that request on its event loop, so replies wait
-   while it loads (28 s measured on the shared 2-core machine through
-   ``make run``); a turn waiting longer than handoff's bot timeout (15 s) gets
-   the bot-unavailable reply. Loading a second Rasa and switching would avoid it.
+   with ``--enable-api --auth-token``, see ``frontdoor/launcher.py``). The
+   bot's switch (``bot/switch.py``) loads it in a second Rasa while the first
+   keeps answering, and moves residents' turns to it only once it has loaded
+   and answered a warm-up; the dialogue state is in a tracker store both
+   share, so conversations carry on where they were. It answers 204 after the
+   switch; a failed training or a model that cannot be loaded leaves the
+   running model in place.
 
 The job's status (queued, running, succeeded, failed with the reason) shows in
 the review queue; a job left running by a process that died is marked failed

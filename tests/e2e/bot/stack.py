@@ -268,10 +268,13 @@ def running_bot(
     logs: Path,
     now: datetime,
     api_token: str | None = None,
+    single: bool = False,
 ) -> Iterator[BotStack]:
     """The action server (its clock pinned to ``now``) and Rasa, up and healthy; stopped
     afterwards. Seed ``world`` for ``london_today(now)``. With ``api_token`` Rasa's HTTP
-    API is on behind it, as the launcher runs it (``--enable-api --auth-token``)."""
+    API is on behind it, as the launcher runs it (``--enable-api --auth-token``). Rasa
+    runs behind the bot's switch (``bot/switch.py``) as the launcher runs it, or, with
+    ``single``, alone (``serve.py --single``: a model swap blocks it while it loads)."""
     rasa_bin = bot_model.rasa_environment(ROOT)
     actions_port, rasa_port = free_port(), free_port()
     env = {
@@ -314,7 +317,11 @@ def running_bot(
                 str(rasa_port),
                 "--actions-url",
                 f"http://127.0.0.1:{actions_port}",
+                # the dialogue state, shared by both Rasa processes during a model swap
+                "--tracker-store",
+                f"sqlite:///{(logs / 'trackers.db').as_posix()}",
                 *(["--enable-api", "--auth-token", api_token] if api_token else []),
+                *(["--single"] if single else []),
             ],
             cwd=ROOT,
             env={**os.environ, **bot_model.rasa_env(ROOT), "FRONTDOOR_BOT_SECRET": BOT_SECRET},
