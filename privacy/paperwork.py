@@ -158,6 +158,10 @@ def article_with_schedule(text: str, settings: PrivacySettings, language: str = 
     return text.replace(rights, section + "\n" + rights, 1)
 
 
+# bot/switch.py FORGET_IDLE_SECONDS (the Rasa environment; tests keep the two equal)
+DIALOGUE_STATE_HOURS = 48
+
+
 def record_of_processing(settings: PrivacySettings) -> str:
     rows = [
         "# Record of processing activities: Frontdoor",
@@ -178,6 +182,11 @@ def record_of_processing(settings: PrivacySettings) -> str:
         "Anonymised chat outcomes (no personal data) are kept for statistics and are not "
         "purged. A legal hold on a conversation or resident stops its purge and erasure "
         "until lifted.",
+        "",
+        "The assistant's working copy of a chat (its dialogue state in the tracker store: "
+        "the same messages, and details it asked for such as a postcode) is deleted "
+        f"{DIALOGUE_STATE_HOURS} hours after the chat goes quiet (`bot/switch.py`); subject "
+        "access and erasure use the chat conversation above, which holds the same messages.",
         "",
         erasure_statement(settings),
         "",

@@ -113,3 +113,16 @@ def test_the_record_and_the_dpia_say_what_erasure_does_with_payments() -> None:
         assert PAYMENT_BASIS in text, path  # the words the erasure's answer uses
         assert "until the purge deletes it 10 years after it finished" in text, path
         assert "email address is removed" in text and "photos of problems" in text, path
+
+
+def test_the_record_names_how_long_the_bot_keeps_its_working_copy_of_a_chat():
+    import re
+    from pathlib import Path
+
+    switch = (Path(__file__).resolve().parents[3] / "bot" / "switch.py").read_text()
+    seconds = re.search(r"^FORGET_IDLE_SECONDS = (\d+) \* 3600", switch, re.M)
+    assert seconds is not None
+    assert int(seconds.group(1)) == paperwork.DIALOGUE_STATE_HOURS
+    assert f"deleted {paperwork.DIALOGUE_STATE_HOURS} hours after the chat goes quiet" in (
+        paperwork.record_of_processing(PrivacySettings())
+    )
