@@ -74,6 +74,20 @@ def test_allowed_restricts_results() -> None:
     assert sorted(doc for doc, _ in found) == [1, 4]
 
 
+def test_allowed_follows_changes_to_the_index_with_the_same_array() -> None:
+    import numpy as np
+
+    index = BM25Index()
+    for i in range(4):
+        index.add(i, ["bin"])
+    allowed = np.array([1, 2, 7], dtype=np.int64)
+    assert sorted(doc for doc, _ in index.search(["bin"], 10, allowed)) == [1, 2]
+    index.remove(2)
+    index.add(7, ["bin"])  # takes the freed slot
+    index.add(8, ["bin"])
+    assert sorted(doc for doc, _ in index.search(["bin"], 10, allowed)) == [1, 7]
+
+
 def test_limit_returns_the_best_in_order() -> None:
     index = BM25Index()
     for i in range(1, 30):
