@@ -134,7 +134,9 @@ _PATTERNS: tuple[tuple[RiskKind, re.Pattern[str]], ...] = (
             r"(?:landlord|letting agent)\b.{0,40}\b"
             r"(?:wants? (?:me|us) out|notice to (?:leave|quit))|"
             r"wants? me out (?:by|tomorrow|today|tonight)|"
-            r"(?:lose|losing) (?:my|our) home|"
+            r"(?:lose|losing) (?:my|our) home|emergency accommodation|"
+            r"(?:need|find|looking for) (?:somewhere|anywhere) (?:safe )?to (?:stay|sleep|live) "
+            r"(?:tonight|today|now)|"
             # Welsh: homeless, sleeping on the street / in the car, nowhere to live, evicted,
             # thrown out, the locks changed
             r"d?digartref\w*|cysgu (?:ar y stryd|allan|yn y car|mewn car)|byw yn y car|"
