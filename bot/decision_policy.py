@@ -286,7 +286,13 @@ def check(cases: list[dict[str, Any]], domain_path: Path) -> list[dict[str, Any]
                 if prediction.max_confidence > 0
                 else None
             )
-            results.append({"action": action, **prediction.diagnostic_data})
+            results.append(
+                {
+                    "action": action,
+                    **prediction.diagnostic_data,
+                    "action_metadata": prediction.action_metadata,
+                }
+            )
     return results
 
 
