@@ -26,7 +26,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import messages, messages_cy
+from actions import calendar_cy, messages, messages_cy
 
 _FIELD = re.compile(r"\{(\w+)\}")
 _NO_NAMES: Mapping[str, str] = {}
@@ -84,19 +84,16 @@ def _catalogue() -> tuple[dict[str, str], list[_Template]]:
     return exact, templates
 
 
-_CALENDAR = re.compile(r"\b(" + "|".join(messages_cy.DAYS_AND_MONTHS) + r")\b")
-
-
 def _value(text: str, names: Mapping[str, str]) -> str:
     """A value filled into a template: Welsh when it is itself a message or a proper
-    name with a Welsh form (the council's); day and month names in Welsh
-    ("Tuesday 24 November" -> "dydd Mawrth 24 Tachwedd")."""
+    name with a Welsh form (the council's); dates, days, months and opening hours in
+    Welsh ("Tuesday 24 November" -> "dydd Mawrth 24 Tachwedd", ``actions.calendar_cy``)."""
     if text in names:
         return names[text]
     exact, _ = _catalogue()
     if text in exact:
         return exact[text]
-    return _CALENDAR.sub(lambda m: messages_cy.DAYS_AND_MONTHS[m.group(1)], text)
+    return calendar_cy.in_welsh(text)
 
 
 def _one(text: str, names: Mapping[str, str]) -> str | None:
@@ -114,7 +111,7 @@ def _one(text: str, names: Mapping[str, str]) -> str | None:
 def to_welsh(text: str, names: Mapping[str, str] = _NO_NAMES) -> str:
     """``text`` in Welsh, whole or line by line; English where there is no twin.
     ``names``: proper names (English -> Welsh) that the templates carry."""
-    whole = _one(text, names)
+    whole = _one(text, names) or calendar_cy.calendar_only(text)
     if whole is not None:
         return whole
     lines = text.split("\n")

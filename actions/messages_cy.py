@@ -402,6 +402,36 @@ DAYS_AND_MONTHS = {
     "today": "heddiw",
     "tomorrow": "yfory",
 }
+# Short day and month names (a date on a button: "Tue 24 Nov" -> "Maw 24 Tach").
+SHORT_DAYS = {
+    "Mon": "Llun",
+    "Tue": "Maw",
+    "Wed": "Mer",
+    "Thu": "Iau",
+    "Fri": "Gwe",
+    "Sat": "Sad",
+    "Sun": "Sul",
+}
+SHORT_MONTHS = {
+    "Jan": "Ion",
+    "Feb": "Chwef",
+    "Mar": "Maw",
+    "Apr": "Ebr",
+    "May": "Mai",
+    "Jun": "Meh",
+    "Jul": "Gorff",
+    "Aug": "Awst",
+    "Sep": "Medi",
+    "Oct": "Hyd",
+    "Nov": "Tach",
+    "Dec": "Rhag",
+}
+# Opening hours as the handoff service describes them (handoff.hours.OpeningHours.describe):
+# "Mon-Fri 08:30-17:30" -> "dydd Llun i ddydd Gwener 08:30-17:30" (actions.calendar_cy).
+OPEN_ALWAYS = "Ar agor 24 awr"
+CLOSED = "Ar gau"
+DAY_RANGE = "{first} i {last_mutated}"  # "i" softens the day after it: dydd -> ddydd
+DAY_LIST_AND = " a "
 
 
 # --- rhoi gwybod am broblem ar y stryd (actions/reports.py) ---------------------------

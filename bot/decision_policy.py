@@ -51,6 +51,7 @@ if str(ROOT) not in sys.path:
 
 from actions import policy  # noqa: E402 - needs the project root on sys.path
 from actions.risk import detect_risk  # noqa: E402
+from actions.understanding import decision_metadata  # noqa: E402
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +218,8 @@ class DecisionPolicy(Policy):
             # beat it, so this prediction is of the same type
             is_no_user_prediction=decision.route == policy.HANDOVER_AT_RISK,
             diagnostic_data={"decision": decision.route, "reason": decision.reason},
+            # kept on the ActionExecuted event: insight records what the bot acted on
+            action_metadata=decision_metadata(decision.route, decision.intent),
         )
 
 
@@ -283,7 +286,13 @@ def check(cases: list[dict[str, Any]], domain_path: Path) -> list[dict[str, Any]
                 if prediction.max_confidence > 0
                 else None
             )
-            results.append({"action": action, **prediction.diagnostic_data})
+            results.append(
+                {
+                    "action": action,
+                    **prediction.diagnostic_data,
+                    "action_metadata": prediction.action_metadata,
+                }
+            )
     return results
 
 

@@ -11,12 +11,14 @@ header. Without it: 401, and no tracker is read or written. A body that is not
 a JSON object with a text ``sender`` gets 400 instead of a server error.
 
 It also says what the bot understood: after Rasa has handled a message, the
-channel reads that message's intent and confidence from Rasa's tracker (the
-parse Rasa already made: no second NLU pass) and adds one item to the replies,
-``{"custom": {"frontdoor_understood": {"intent": ..., "confidence": ...}}}``
-(``frontdoor.contracts.understanding``; the key is repeated here, a test checks
-they agree). No text goes with it. If the tracker cannot be read the replies go
-back without it: the resident's answer never waits on insight.
+channel reads from Rasa's tracker what the bot acted on (the parse Rasa already
+made: no second NLU pass; the decision policy's intent when it overrode the
+model, ``actions.understanding``) and adds one item to the replies,
+``{"custom": {"frontdoor_understood": {"intent": ..., "confidence": ...,
+"read_as": ...}}}`` (``frontdoor.contracts.understanding``; the key is repeated
+here, a test checks they agree; ``read_as`` is the model's own intent, only when
+the bot acted on another). No text goes with it. If the tracker cannot be read
+the replies go back without it: the resident's answer never waits on insight.
 
 ``bot/credentials.yml`` names it as ``secret_channel.SharedSecretRestInput``;
 ``bot/serve.py`` runs Rasa with ``bot/`` first on ``sys.path``. The frontdoor
@@ -29,7 +31,9 @@ from __future__ import annotations
 import hmac
 import logging
 import os
+import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -37,6 +41,12 @@ from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))
+
+from actions.understanding import acted_on  # noqa: E402 - needs the project root on sys.path
 
 BOT_SECRET_HEADER = "X-Frontdoor-Bot-Secret"  # noqa: S105 - a header name
 BOT_SECRET_VARIABLE = "FRONTDOOR_BOT_SECRET"  # noqa: S105 - a variable name
@@ -113,26 +123,46 @@ class SharedSecretRestInput(RestInput):
 
 
 def understood_in(tracker: Any, message_id: str | None) -> dict[str, Any] | None:
-    """``{UNDERSTOOD_KEY: {"intent", "confidence"}}`` for the user message ``message_id``
-    in ``tracker`` (its latest message, or an earlier one if another came since)."""
+    """``{UNDERSTOOD_KEY: {"intent", "confidence"[, "read_as"]}}`` for the user message
+    ``message_id`` in ``tracker`` (its latest message, or an earlier one if another
+    came since): the intent the bot acted on (``actions.understanding``)."""
     if tracker is None:
         return None
-    found = tracker.latest_message
+    events = list(tracker.events)
+    at = next(
+        (
+            n
+            for n in range(len(events) - 1, -1, -1)
+            if getattr(events[n], "message_id", None) == message_id
+            and isinstance(getattr(events[n], "intent", None), dict)
+        ),
+        None,
+    )
+    found = events[at] if at is not None else tracker.latest_message
     if found is None or getattr(found, "message_id", None) != message_id:
-        found = next(
-            (
-                event
-                for event in reversed(tracker.events)
-                if getattr(event, "message_id", None) == message_id
-                and isinstance(getattr(event, "intent", None), dict)
-            ),
-            None,
-        )
+        return None
     intent = getattr(found, "intent", None) or {}
     name, confidence = intent.get("name"), intent.get("confidence")
     if not isinstance(name, str) or not name or not isinstance(confidence, (int, float)):
         return None
-    return {UNDERSTOOD_KEY: {"intent": name, "confidence": round(float(confidence), 4)}}
+    ranking = [
+        (str(r.get("name")), float(r.get("confidence") or 0.0))
+        for r in ((getattr(found, "parse_data", None) or {}).get("intent_ranking") or [])
+        if isinstance(r, dict)
+    ]
+    first_action = next(
+        (
+            event
+            for event in events[(at + 1 if at is not None else len(events)) :]
+            if getattr(event, "action_name", None) not in (None, "action_listen")
+        ),
+        None,
+    )
+    acted = acted_on(name, float(confidence), ranking, getattr(first_action, "metadata", None))
+    said: dict[str, Any] = {"intent": acted.intent, "confidence": round(acted.confidence, 4)}
+    if acted.read_as is not None:
+        said["read_as"] = acted.read_as
+    return {UNDERSTOOD_KEY: said}
 
 
 def _malformed(request: Request) -> HTTPResponse | None:

@@ -8,9 +8,11 @@ import json
 import os
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from actions.understanding import acted_on, decided_intent
 from bottools import model as bot_model
 from tests.unit.bot.harness import ROOT
 
@@ -70,7 +72,8 @@ CASES = [
 ]
 
 
-def test_the_policy_decides_with_the_dialogue_state(rasa_bin: Path) -> None:
+@pytest.fixture(scope="module")
+def decided(rasa_bin: Path) -> list[dict[str, Any]]:
     env = {**os.environ, **bot_model.rasa_env(ROOT)}
     env.pop("FRONTDOOR_KNOWLEDGE_PORT", None)
     result = subprocess.run(
@@ -84,6 +87,25 @@ def test_the_policy_decides_with_the_dialogue_state(rasa_bin: Path) -> None:
         timeout=300,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    decided = json.loads(result.stdout.strip().splitlines()[-1])
+    found: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])
+    return found
+
+
+def test_the_policy_decides_with_the_dialogue_state(decided: list[dict[str, Any]]) -> None:
     got = [(what, d["action"]) for (what, _, _), d in zip(CASES, decided, strict=True)]
     assert got == [(what, action) for what, _, action in CASES]
+
+
+def test_each_action_it_predicts_names_the_intent_the_bot_acted_on(
+    decided: list[dict[str, Any]],
+) -> None:
+    # Rasa keeps this on the ActionExecuted event; the bot's channel reads it back so
+    # insight records what the bot did (actions.understanding)
+    acted = {"action_answer_question": "ask_question", "action_handoff": "at_risk"}
+    for (what, case, _), d in zip(CASES, decided, strict=True):
+        if d["action"] is None:
+            assert d["action_metadata"] is None, what
+            continue
+        assert decided_intent(d["action_metadata"]) == acted[d["action"]], what
+        read = acted_on(case["ranking"][0][0], case["ranking"][0][1], [], d["action_metadata"])
+        assert read.intent == acted[d["action"]] and read.read_as == case["ranking"][0][0], what

@@ -35,3 +35,14 @@ def test_a_buttons_payload_is_read_with_full_confidence(chat) -> None:
     assert replies.understood == [{"intent": "greet", "confidence": 1.0}]
     # each message its own: the next one is not mistaken for this one
     assert chat.say("thanks a lot").understood[0]["intent"] == "thank"
+
+
+def test_what_is_recorded_is_what_the_bot_did_not_only_what_the_model_read(chat) -> None:
+    # The risk patterns send this to a person whatever the intent model reads in it
+    # ("talk to someone" reads as a request for a person): insight counts at_risk.
+    replies = chat.say("can I talk to someone, my partner hits me and I'm scared to go home")
+    assert replies.handoffs and replies.handoffs[0]["reason"] == "at_risk"
+    (found,) = replies.understood
+    assert found["intent"] == "at_risk"
+    # the model's own reading is kept beside it only when it was another intent
+    assert found.get("read_as") != "at_risk"

@@ -74,6 +74,14 @@ ARTICLES = (
         "recycling bin. Plastic film goes in the black bin.",
         service_area="waste",
     ),
+    FakeArticle(
+        slug="talu-eich-treth-gyngor",
+        title="Talu eich treth gyngor",
+        body="Gallwch dalu eich treth gyngor drwy ddebyd uniongyrchol, ar-lein â cherdyn, "
+        "neu drwy drosglwyddiad banc.",
+        service_area="revenues",
+        language="cy",
+    ),
 )
 
 

@@ -157,6 +157,54 @@ def test_templates_and_the_values_in_them_are_put_into_welsh() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("english", "welsh"),
+    [
+        # opening hours as the handoff service describes them
+        ("Mon–Fri 08:30–17:30", "dydd Llun i ddydd Gwener 08:30–17:30"),  # noqa: RUF001
+        (
+            "Mon–Fri 08:30–17:30, Sat 09:00–12:30",  # noqa: RUF001
+            "dydd Llun i ddydd Gwener 08:30–17:30, dydd Sadwrn 09:00–12:30",  # noqa: RUF001
+        ),
+        ("Mon, Wed 09:00–12:00", "dydd Llun a dydd Mercher 09:00–12:00"),  # noqa: RUF001
+        ("Open 24 hours", "Ar agor 24 awr"),
+        ("Closed", "Ar gau"),
+        # dates and days as actions.formatting writes them
+        ("tomorrow (Wednesday 25 November)", "yfory (dydd Mercher 25 Tachwedd)"),
+        ("Friday 1 January 2027", "dydd Gwener 1 Ionawr 2027"),
+        ("Tue 24 Nov", "Maw 24 Tach"),
+        ("14:30 on Tuesday 24 November", "14:30 ar ddydd Mawrth 24 Tachwedd"),
+    ],
+)
+def test_hours_days_and_dates_in_a_welsh_message_are_welsh(english: str, welsh: str) -> None:
+    assert to_welsh(messages.HANDOFF_CLOSED.format(hours=english)) == (
+        messages_cy.HANDOFF_CLOSED.format(hours=welsh)
+    )
+
+
+def test_a_resident_at_risk_out_of_hours_reads_the_hours_in_welsh_once() -> None:
+    hours = "Mon–Fri 08:30–17:30"  # noqa: RUF001
+    english = (
+        f"{messages.RISK_ADVICE['other']}\n{messages.HANDOFF_URGENT_CLOSED.format(hours=hours)}"
+    )
+    welsh = to_welsh(english)
+    assert welsh.count("dydd Llun i ddydd Gwener 08:30–17:30") == 1  # noqa: RUF001
+    assert "Mon" not in welsh and "Fri" not in welsh
+
+
+def test_a_day_or_date_on_a_button_is_welsh_and_its_payload_unchanged() -> None:
+    buttons = [
+        {"title": "Monday", "payload": "Monday"},
+        {"title": "Tue 24 Nov", "payload": '/inform{"slot_id":"s1"}'},
+        {"title": "Mondays are hard", "payload": "x"},  # not a day: left alone
+    ]
+    assert localise_buttons(buttons, "cy") == [
+        {"title": "dydd Llun", "payload": "Monday"},
+        {"title": "Maw 24 Tach", "payload": '/inform{"slot_id":"s1"}'},
+        {"title": "Mondays are hard", "payload": "x"},
+    ]
+
+
 # --- through the actions ------------------------------------------------
 
 

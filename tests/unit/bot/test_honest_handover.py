@@ -12,9 +12,11 @@ from frontdoor.contracts.handover import HANDOVER_KEY
 from tests.unit.bot.harness import BOT_SECRET, BotHarness
 
 HOURS = "Mon-Fri 09:00-17:00"
+# as the handoff service describes them (handoff.hours.OpeningHours.describe)
+SERVICE_HOURS = "Mon–Fri 08:30–17:30, Sat 09:00–12:30"  # noqa: RUF001
 
 
-def _answering(bot: BotHarness, verdict: str | None) -> list[httpx.Request]:
+def _answering(bot: BotHarness, verdict: str | None, *, hours: str = HOURS) -> list[httpx.Request]:
     asked: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
@@ -27,7 +29,7 @@ def _answering(bot: BotHarness, verdict: str | None) -> list[httpx.Request]:
                 "verdict": verdict,
                 "team": "general",
                 "team_name": "General enquiries",
-                "opening_hours": HOURS,
+                "opening_hours": hours,
             },
         )
 
@@ -92,8 +94,11 @@ def test_a_resident_at_risk_gets_the_numbers_first_and_an_urgent_request(
 def test_a_welsh_request_for_a_person_is_answered_in_welsh_and_marked_welsh(
     bot: BotHarness,
 ) -> None:
-    asked = _answering(bot, "out_of_hours")
+    asked = _answering(bot, "out_of_hours", hours=SERVICE_HOURS)
     reply = _reply(bot, text="Rwyf eisiau siarad â pherson", intent="human")
-    assert reply["text"] == messages_cy.HANDOFF_CLOSED.format(hours=HOURS)
+    # the hours in Welsh too, once: days named and joined as Welsh says them
+    welsh_hours = "dydd Llun i ddydd Gwener 08:30–17:30, dydd Sadwrn 09:00–12:30"  # noqa: RUF001
+    assert reply["text"] == messages_cy.HANDOFF_CLOSED.format(hours=welsh_hours)
+    assert "Mon" not in reply["text"] and "Sat" not in reply["text"]
     assert reply[HANDOVER_KEY]["summary"]["language"] == "cy"
     assert asked[0].url.params["language"] == "cy"

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from actions.understanding import ActedOn, acted_on, decision_metadata
 from frontdoor.contracts.understanding import UNDERSTOOD_KEY, Understood
 from handoff import lifecycle
 from handoff.bot import BotReply, parse_rasa_replies
@@ -109,6 +110,38 @@ def test_top_intents_rank_by_messages_and_name_the_replies() -> None:
          "mean_confidence": 0.95},
     ]  # fmt: skip
     assert report.top_intents([]) == {"intent_messages": 0, "top_intents": []}
+
+
+def test_what_the_bot_acted_on_is_the_decision_policys_intent_when_it_overrode() -> None:
+    ranking = [("human", 0.61), ("ask_question", 0.22), ("greet", 0.05)]
+    # the decision policy answered a weak "human" from the knowledge base
+    weak = acted_on("human", 0.61, ranking, decision_metadata("knowledge", "ask_question"))
+    assert weak == ActedOn("ask_question", 0.22, read_as="human")
+    # the risk patterns saw a risk the model did not rank: no confidence of its own
+    risk = acted_on("greet", 0.9, [("greet", 0.9)], decision_metadata("at_risk", "at_risk"))
+    assert risk == ActedOn("at_risk", 0.0, read_as="greet")
+    # the policy followed the intent (no metadata: the rules acted), or agreed with it
+    assert acted_on("ask_bin_day", 0.97, ranking, {"model_id": "x"}) == ActedOn("ask_bin_day", 0.97)
+    same = acted_on("at_risk", 0.9, [("at_risk", 0.9)], decision_metadata("at_risk", "at_risk"))
+    assert same == ActedOn("at_risk", 0.9)
+    assert acted_on("greet", 0.9, [], None) == ActedOn("greet", 0.9)
+
+
+def test_the_understood_event_keeps_the_models_reading_beside_what_the_bot_did() -> None:
+    replies = parse_rasa_replies(
+        [{"custom": {UNDERSTOOD_KEY: {"intent": "ask_question", "confidence": 0.22,
+                                      "read_as": "human"}}}]
+    )  # fmt: skip
+    understood = replies[0].understood
+    assert understood == Understood(intent="ask_question", confidence=0.22, read_as="human")
+    assert understood.as_event(4) == {
+        "intent": "ask_question", "confidence": 0.22, "seq": 4, "read_as": "human",
+    }  # fmt: skip
+    # insight counts what the bot did
+    fact = EventFact(4, "understood", T0, understood.as_event(4))
+    assert derive([fact]).intents == (("ask_question", 1, 220),)
+    plain = Understood(intent="greet", confidence=1.0)
+    assert plain.as_event(2) == {"intent": "greet", "confidence": 1.0, "seq": 2}
 
 
 def test_the_bots_channel_repeats_the_contracts_key() -> None:
