@@ -89,6 +89,18 @@ def intents_of(kind: str, kinds: Mapping[str, str] = INTENT_KINDS) -> frozenset[
 
 TRANSACTIONS = intents_of(TRANSACTION_KIND)
 SMALL_TALK = intents_of(SMALL_TALK_KIND)
+# Entities that identify a task (not bin types or bulky items, which questions share):
+# the decision policy, and the benchmarks that replay it, read "has_entities" from these.
+TASK_ENTITIES = frozenset(
+    {
+        "postcode",
+        "case_reference",
+        "council_tax_reference",
+        "tenancy_reference",
+        "planning_reference",
+        "booking_reference",
+    }
+)
 CONTROL = intents_of(CONTROL_KIND)
 KNOWLEDGE = intents_of(KNOWLEDGE_KIND)
 

@@ -98,17 +98,6 @@ SMALL_TALK_EQUIVALENTS = {
 CONTROL_EQUIVALENTS = {"yes": "affirm", "no": "deny", "cancel": "stop"}
 EQUIVALENTS = {**SMALL_TALK_EQUIVALENTS, **CONTROL_EQUIVALENTS}
 
-# Entities that identify a task (bot/decision_policy.py's TASK_ENTITIES).
-TASK_ENTITIES = frozenset(
-    {
-        "postcode",
-        "case_reference",
-        "council_tax_reference",
-        "tenancy_reference",
-        "planning_reference",
-        "booking_reference",
-    }
-)
 
 # --- the data set ---------------------------------------------------------------------
 
@@ -199,7 +188,7 @@ def evidence_of(text: str, parsed: dict[str, Any]) -> policy.Evidence:
     return policy.Evidence(
         ranking=ranking,
         risk_pattern=detect_risk(text) is not None,
-        has_entities=any(e["entity"] in TASK_ENTITIES for e in parsed["entities"]),
+        has_entities=any(e["entity"] in policy.TASK_ENTITIES for e in parsed["entities"]),
     )
 
 

@@ -215,18 +215,7 @@ def main() -> int:
             or [(p["intent"], float(p["confidence"] or 0))],
             search=item["search"],
             risk_pattern=detect_risk(item["text"]) is not None,
-            has_entities=any(
-                e["entity"]
-                in {
-                    "postcode",
-                    "case_reference",
-                    "council_tax_reference",
-                    "tenancy_reference",
-                    "planning_reference",
-                    "booking_reference",
-                }
-                for e in p["entities"]
-            ),
+            has_entities=any(e["entity"] in policy.TASK_ENTITIES for e in p["entities"]),
         )
     print(
         f"calibration set: {len(items)} messages ({sum(i['gold'] != 'knowledge' for i in items)} "

@@ -56,17 +56,6 @@ from actions.understanding import decision_metadata  # noqa: E402
 logger = logging.getLogger(__name__)
 
 MAX_QUERY_CHARS = 500
-# entities that identify a task (not bin types or bulky items, which questions share)
-TASK_ENTITIES = frozenset(
-    {
-        "postcode",
-        "case_reference",
-        "council_tax_reference",
-        "tenancy_reference",
-        "planning_reference",
-        "booking_reference",
-    }
-)
 
 
 def knowledge_url() -> str | None:
@@ -112,7 +101,7 @@ def evidence_from(tracker: DialogueStateTracker) -> policy.Evidence | None:
     return policy.Evidence(
         ranking=ranking,
         risk_pattern=detect_risk(text) is not None,
-        has_entities=any(e.get("entity") in TASK_ENTITIES for e in message.entities or []),
+        has_entities=any(e.get("entity") in policy.TASK_ENTITIES for e in message.entities or []),
         form=form,
     )
 
