@@ -325,7 +325,13 @@ class PrivacyStore:
     def delete_older_batch(self, table: Table, column: str, cutoff: datetime, batch: int) -> int:
         (key,) = table.primary_key.columns  # every simple class has a one-column key
         with self._batch() as conn:
-            chosen = select(key).where(table.c[column] < cutoff).order_by(key).limit(batch)
+            chosen = list(
+                conn.scalars(select(key).where(table.c[column] < cutoff).order_by(key).limit(batch))
+            )
+            if not chosen:
+                return 0
+            for companion, owner in COMPANIONS.get(table.name, ()):
+                conn.execute(delete(companion).where(companion.c[owner].in_(chosen)))
             return conn.execute(delete(table).where(key.in_(chosen))).rowcount
 
     # --- legal holds ---------------------------------------------------------------
@@ -405,6 +411,12 @@ SIMPLE_CLASSES: dict[str, tuple[Table, str]] = {
     "subscriptions": (nt.subscriptions, "ended_at"),
     # settled_at: paid, refunded, failed, cancelled or expired; NULL (in progress) never
     "payments": (pay.payments, "settled_at"),
+}
+
+# Rows that belong to a simple class's row and go with it: (table, column holding the
+# owner's key). A payment's refund is part of the payment's financial record.
+COMPANIONS: dict[str, tuple[tuple[Table, str], ...]] = {
+    pay.payments.name: ((pay.refunds, "reference"),),
 }
 
 

@@ -236,7 +236,16 @@ def test_payments_are_kept_six_years_from_settling_and_never_while_in_progress(d
                     settled_at=NOW - timedelta(days=settled_days) if settled_days else None,
                 )
             )  # fmt: skip
+        for reference in ("old", "recent"):  # a refund goes with its payment
+            conn.execute(
+                pay.refunds.insert().values(
+                    reference=reference, amount_pence=4500, status="success",
+                    requested_by="dana@example.gov.uk", requested_at=NOW - timedelta(days=2300),
+                    updated_at=NOW - timedelta(days=2300),
+                )
+            )  # fmt: skip
     results = {r.name: r.rows for r in purge(engine, SETTINGS, clock=fixed_clock(NOW))}
     assert results["payments"] == 1
     with engine.connect() as conn:
         assert sorted(conn.scalars(select(pay.payments.c.reference))) == ["open", "recent"]
+        assert list(conn.scalars(select(pay.refunds.c.reference))) == ["recent"]
