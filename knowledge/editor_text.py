@@ -464,6 +464,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ui.nav.gaps": ("Missed questions", "Cwestiynau a fethwyd"),
     "ui.nav.admin": ("Staff and teams", "Staff a thimau"),
     "ui.nav.notifications": ("Notifications", "Hysbysiadau"),
+    "ui.nav.subscriptions": ("Subscriptions", "Tanysgrifiadau"),
     "ui.nav.privacy": ("Subject access", "Mynediad at ddata"),
     "ui.nav.audit": ("Audit log", "Log archwilio"),
     "ui.nav.website": ("Website", "Gwefan"),

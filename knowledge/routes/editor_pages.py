@@ -83,6 +83,7 @@ def render(request: Request, template: str, *, status: int = 200, **values: Any)
         "is_admin": bool(info and info.user.has_role(Role.ADMIN)),
         "is_editor": bool(info and info.user.has_role(*EDITORIAL_ROLES)),
         "is_dpo": bool(info and info.user.has_role(Role.DPO, Role.ADMIN)),
+        "is_supervisor": bool(info and info.user.has_role(Role.SUPERVISOR, Role.ADMIN)),
         "service_areas": [(area.value, service_area_name(area.value)) for area in ServiceArea],
         "notice": _notice(request, language),
         **values,

@@ -63,12 +63,16 @@ def _sign_in(client, email: str) -> str:  # type: ignore[no-untyped-def]
 def test_supervisors_and_admins_only_see_them_masked_paged_and_filtered(client, subscribed):
     anonymous = client.get(PAGE, headers=HTML, follow_redirects=False)
     assert anonymous.status_code == 303 and "/editor/login" in anonymous.headers["location"]
+    link = f'<a href="{PAGE}">Subscriptions</a>'
     login(client, "editor@example.gov.uk")
     assert client.get(PAGE, headers=HTML).status_code == 403
+    assert link not in client.get("/editor", headers=HTML).text  # not in an editor's menu
     login(client, "admin@example.gov.uk")
     assert client.get(PAGE, headers=HTML).status_code == 200
+    assert link in client.get("/editor", headers=HTML).text
     _sign_in(client, "sue@example.gov.uk")
     first = client.get(PAGE, headers=HTML)
+    assert link in first.text  # the supervisor's menu leads to it
     assert "53 subscription(s); page 1 of 2." in first.text
     # masked: never a whole address or number
     assert "resident51@example.org" not in first.text and "re•••@example.org" in first.text
