@@ -58,7 +58,12 @@ def _record(row: RowMapping) -> PaymentRecord:
 
 def create(engine: Engine, record: PaymentRecord) -> tuple[PaymentRecord, bool]:
     """Insert ``record``; the same idempotency key returns the first (and False)."""
-    values = {**record.__dict__, "order": json.dumps(record.order, sort_keys=True)}
+    # ensure_ascii=False: an email with accents is stored as written, so a subject
+    # access search by it finds the payment (privacy.store._payments_of)
+    values = {
+        **record.__dict__,
+        "order": json.dumps(record.order, sort_keys=True, ensure_ascii=False),
+    }
     try:
         with engine.begin() as conn:
             conn.execute(insert(payments).values(**values))

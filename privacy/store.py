@@ -688,7 +688,9 @@ class SubjectStore:
             "resident_id": found.resident_ids,
             "conversation_id": found.conversation_ids,
         }
-        needles = [func.lower(order).contains(e, autoescape=True) for e in sorted(found.emails)]
+        # an order written before payments stored UTF-8 as is holds "\u00e2" for "â"
+        spellings = {form for e in found.emails for form in (e, json.dumps(e)[1:-1])}
+        needles = [func.lower(order).contains(e, autoescape=True) for e in sorted(spellings)]
         needles += [
             order.contains(v, autoescape=True)
             for v in sorted(found.resident_ids | found.conversation_ids)

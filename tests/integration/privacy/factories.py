@@ -225,9 +225,11 @@ def payment(
     order: dict[str, object],
     purpose: str = "fee",
     amount_pence: int = 4500,
+    ascii_json: bool = True,
 ) -> None:
     """One card payment (``pay_payments``); ``order`` as the journey writes it: a fee's
-    payer (fee, name, email, purpose) or a bulky booking's (uprn, resident_id, ...)."""
+    payer (fee, name, email, purpose) or a bulky booking's (uprn, resident_id, ...);
+    ``ascii_json`` as payments wrote it before it kept UTF-8 as is ("\\u00e2")."""
     import json
     from datetime import timedelta
 
@@ -239,7 +241,8 @@ def payment(
                 reference=reference, idempotency_key=f"key-{reference}", purpose=purpose,
                 provider="demo", provider_id=f"demo-{reference}", amount_pence=amount_pence,
                 description="Pest control", language="en", status=status,
-                next_url="https://pay.example/secret-page", order=json.dumps(order, sort_keys=True),
+                next_url="https://pay.example/secret-page",
+                order=json.dumps(order, sort_keys=True, ensure_ascii=ascii_json),
                 created_at=created_at, expires_at=created_at + timedelta(minutes=90),
                 settled_at=settled_at,
             )

@@ -80,6 +80,35 @@ def test_a_residents_payments_are_found_by_every_identifier(alex, identifier):
     }  # fmt: skip
 
 
+@pytest.mark.parametrize("ascii_json", [True, False], ids=["escaped", "utf8"])
+def test_an_email_with_accents_finds_its_payment_however_the_order_was_written(
+    database, ascii_json
+):
+    email = "siân.ffrancon@example.org"
+    factories.payment(database.engine, reference="FD00000000D1", status="paid",
+                      created_at=NOW - timedelta(days=3), settled_at=NOW - timedelta(days=3),
+                      order={"fee": "pest-control", "name": "Siân", "email": email},
+                      ascii_json=ascii_json)  # fmt: skip
+    bundle = find(database.engine, "Siân.Ffrancon@example.org", actor="dpo", clock=CLOCK)
+    assert bundle.identity.payment_references == {"FD00000000D1"}
+
+
+def test_payments_keep_an_email_with_accents_as_written(database):
+    from payments.store import PaymentRecord, create
+
+    record = PaymentRecord(
+        reference="FD00000000D2", idempotency_key="k-d2", purpose="fee", provider="demo",
+        provider_id=None, amount_pence=4500, description="Pest control", language="cy",
+        status="pending", provider_status=None, failure_code=None, next_url=None, hold_id=None,
+        booking_reference=None, collection_day=None, order={"email": "siân@example.org"},
+        created_at=NOW, expires_at=NOW + timedelta(minutes=90), settled_at=None,
+    )  # fmt: skip
+    create(database.engine, record)
+    with database.engine.connect() as conn:
+        stored = conn.scalar(select(pay.payments.c.order))
+    assert '"siân@example.org"' in stored
+
+
 def test_the_export_holds_payments_refunds_reports_and_the_photo_itself(alex, tmp_path):
     database, photo = alex
     out = tmp_path / "out"
