@@ -130,8 +130,11 @@ class GroupWriter:
                 batch.sort(key=lambda write: write.key)  # stable: arrival order per conversation
                 try:
                     results = await anyio.to_thread.run_sync(self._together, batch)
-                except Exception:
-                    results = await anyio.to_thread.run_sync(self._one_by_one, batch)
+                except Exception as exc:
+                    if len(batch) == 1:  # alone, the batch's failure is the write's own
+                        results = [(False, exc)]
+                    else:
+                        results = await anyio.to_thread.run_sync(self._one_by_one, batch)
                 if self.on_batch is not None:
                     self.on_batch(len(batch))
                 self._busy.difference_update(write.key for write in batch)
@@ -164,8 +167,6 @@ class GroupWriter:
         return batch
 
     def _together(self, batch: list[_Write]) -> list[tuple[bool, Any]]:
-        if len(batch) == 1:
-            return self._one_by_one(batch)
         conversations = [write.key for write in batch]
         clients = [c for write in batch if isinstance(c := write.kwargs.get("client_id"), str)]
         with self.store.batch_transaction(conversations, clients) as tx:
