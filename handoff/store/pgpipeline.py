@@ -77,13 +77,19 @@ def _utc(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v.astimezone(UTC) if isinstance(v, datetime) else v for k, v in row.items()}
 
 
+def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
+    pg = conn.connection.driver_connection
+    assert isinstance(pg, psycopg.Connection), "store.pgpipeline speaks psycopg 3 only"
+    return pg
+
+
 def _driver(conn: Connection, statement: str, work: Callable[[psycopg.Connection[Any]], _T]) -> _T:
     """``work`` on the connection's psycopg connection, its errors as SQLAlchemy's."""
     proxied = conn.connection
     try:
-        return work(proxied.driver_connection)
+        return work(_psycopg(conn))
     except psycopg.Error as exc:
-        lost = conn.dialect.is_disconnect(exc, proxied, None)
+        lost = conn.dialect.is_disconnect(exc, proxied, None)  # type: ignore[arg-type]
         if lost:
             conn.invalidate(exc)
         raise DBAPIError.instance(
@@ -101,7 +107,7 @@ def own_transaction(conn: Connection) -> Iterator[None]:
     COMMIT in its own; statements the use cases run in between are part of that
     transaction. Whatever happens, the connection goes back to the pool idle and out
     of autocommit (a failure rolls back here; the block's exception propagates)."""
-    pg = conn.connection.driver_connection
+    pg = _psycopg(conn)
     pg.autocommit = True
     try:
         yield

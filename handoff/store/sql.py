@@ -372,7 +372,8 @@ class BatchTx(SqlTx):
 
     @property
     def _pipelined(self) -> bool:
-        return self.conn.dialect.name == "postgresql"  # see store.pgpipeline
+        dialect = self.conn.dialect  # see store.pgpipeline (psycopg 3's pipeline mode)
+        return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
     def lock_conversation(self, conversation_id: str) -> Conversation:
         found = self.batch.conversations.get(conversation_id)
