@@ -10,12 +10,13 @@ The store is told the batch's conversations and client ids up front
 (``Store.batch_transaction``): on SQL it locks them all in one statement, reads
 their client ids in another and stores the batch's events with one multi-row
 INSERT (``store.sql.BatchTx``), a few round trips per batch instead of four or
-five per message.
+five per message; on PostgreSQL two (``store.pgpipeline``). A lone write takes
+the same path: most batches at a steady rate are one message.
 
 If any use case in a batch raises (a closed conversation, a chat that is not
 yours, a lost database), the batch rolls back whole and each use case runs
 again in its own transaction, so one refusal never takes the others with it and
-nothing half-written survives. Within a batch the conversations are locked in
+nothing half-written survives (a batch of one fails with its write's own error). Within a batch the conversations are locked in
 id order (each socket sends one frame at a time, so no two frames of one
 sender are ever in the same batch), which keeps concurrent batches on
 PostgreSQL from deadlocking each other.
