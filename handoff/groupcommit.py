@@ -16,10 +16,11 @@ the same path: most batches at a steady rate are one message.
 If any use case in a batch raises (a closed conversation, a chat that is not
 yours, a lost database), the batch rolls back whole and each use case runs
 again in its own transaction, so one refusal never takes the others with it and
-nothing half-written survives (a batch of one fails with its write's own error). Within a batch the conversations are locked in
-id order (each socket sends one frame at a time, so no two frames of one
-sender are ever in the same batch), which keeps concurrent batches on
-PostgreSQL from deadlocking each other.
+nothing half-written survives (a batch of one fails with its write's own
+error). Within a batch the conversations are locked in id order (each socket
+sends one frame at a time, so no two frames of one sender are ever in the same
+batch), which keeps concurrent batches on PostgreSQL from deadlocking each
+other.
 
 The queue is also the instance's measure of saturation: when the oldest write
 has waited longer than ``shed_after`` seconds, new writes are refused with
@@ -46,6 +47,7 @@ from handoff.store import Store, Tx
 log = logging.getLogger(__name__)
 MAX_BATCH = 100
 SHED_AFTER_SECONDS = 0.5
+POSTGRES_WRITERS = 2
 
 
 @dataclass
@@ -87,9 +89,12 @@ class GroupWriter:
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
-        # SQLite (and the memory store) have one writer at a time; PostgreSQL commits
-        # several batches at once.
-        self.writers = writers or (1 if store.serial_writers else 4)
+        # SQLite (and the memory store) have one writer at a time. PostgreSQL commits
+        # several batches at once; at two round trips a batch (store.pgpipeline), two
+        # writers make bigger batches than four, for less CPU and latency per message
+        # (benchmarks/README.md, fifth pass), and still one writes while the other
+        # waits on a conversation another transaction holds.
+        self.writers = writers or (1 if store.serial_writers else POSTGRES_WRITERS)
         self.max_batch, self.shed_after, self.on_batch = max_batch, shed_after, on_batch
         self._queue: deque[_Write] = deque()
         self._running = 0

@@ -132,7 +132,7 @@ def test_an_empty_write_queue_never_sheds(database):
     writer = GroupWriter(SqlStore(database.engine))
     assert writer.lag() == 0.0 and writer.pending == 0
     writer.admit()  # an empty queue never sheds
-    assert writer.writers == (1 if database.engine.dialect.name == "sqlite" else 4)
+    assert writer.writers == (1 if database.engine.dialect.name == "sqlite" else 2)
 
 
 def test_a_batch_costs_a_few_statements_not_a_few_per_message(database):
