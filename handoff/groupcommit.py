@@ -10,15 +10,17 @@ The store is told the batch's conversations and client ids up front
 (``Store.batch_transaction``): on SQL it locks them all in one statement, reads
 their client ids in another and stores the batch's events with one multi-row
 INSERT (``store.sql.BatchTx``), a few round trips per batch instead of four or
-five per message.
+five per message; on PostgreSQL two (``store.pgpipeline``). A lone write takes
+the same path: most batches at a steady rate are one message.
 
 If any use case in a batch raises (a closed conversation, a chat that is not
 yours, a lost database), the batch rolls back whole and each use case runs
 again in its own transaction, so one refusal never takes the others with it and
-nothing half-written survives. Within a batch the conversations are locked in
-id order (each socket sends one frame at a time, so no two frames of one
-sender are ever in the same batch), which keeps concurrent batches on
-PostgreSQL from deadlocking each other.
+nothing half-written survives (a batch of one fails with its write's own
+error). Within a batch the conversations are locked in id order (each socket
+sends one frame at a time, so no two frames of one sender are ever in the same
+batch), which keeps concurrent batches on PostgreSQL from deadlocking each
+other.
 
 The queue is also the instance's measure of saturation: when the oldest write
 has waited longer than ``shed_after`` seconds, new writes are refused with
@@ -45,6 +47,7 @@ from handoff.store import Store, Tx
 log = logging.getLogger(__name__)
 MAX_BATCH = 100
 SHED_AFTER_SECONDS = 0.5
+POSTGRES_WRITERS = 2
 
 
 @dataclass
@@ -86,9 +89,12 @@ class GroupWriter:
         on_batch: Callable[[int], None] | None = None,
     ) -> None:
         self.store = store
-        # SQLite (and the memory store) have one writer at a time; PostgreSQL commits
-        # several batches at once.
-        self.writers = writers or (1 if store.serial_writers else 4)
+        # SQLite (and the memory store) have one writer at a time. PostgreSQL commits
+        # several batches at once; at two round trips a batch (store.pgpipeline), two
+        # writers make bigger batches than four, for less CPU and latency per message
+        # (benchmarks/README.md, fifth pass), and still one writes while the other
+        # waits on a conversation another transaction holds.
+        self.writers = writers or (1 if store.serial_writers else POSTGRES_WRITERS)
         self.max_batch, self.shed_after, self.on_batch = max_batch, shed_after, on_batch
         self._queue: deque[_Write] = deque()
         self._running = 0
@@ -130,8 +136,11 @@ class GroupWriter:
                 batch.sort(key=lambda write: write.key)  # stable: arrival order per conversation
                 try:
                     results = await anyio.to_thread.run_sync(self._together, batch)
-                except Exception:
-                    results = await anyio.to_thread.run_sync(self._one_by_one, batch)
+                except Exception as exc:
+                    if len(batch) == 1:  # alone, the batch's failure is the write's own
+                        results = [(False, exc)]
+                    else:
+                        results = await anyio.to_thread.run_sync(self._one_by_one, batch)
                 if self.on_batch is not None:
                     self.on_batch(len(batch))
                 self._busy.difference_update(write.key for write in batch)
@@ -164,8 +173,6 @@ class GroupWriter:
         return batch
 
     def _together(self, batch: list[_Write]) -> list[tuple[bool, Any]]:
-        if len(batch) == 1:
-            return self._one_by_one(batch)
         conversations = [write.key for write in batch]
         clients = [c for write in batch if isinstance(c := write.kwargs.get("client_id"), str)]
         with self.store.batch_transaction(conversations, clients) as tx:

@@ -6,7 +6,7 @@ Both implementations (``sql`` and ``memory``) return these, so the use cases
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from typing import Any
@@ -52,7 +52,10 @@ class Conversation:
 
     @classmethod
     def from_row(cls, row: Any) -> Conversation:
-        values = dict(row._mapping)  # moments are aware UTC: models.Moment sees to it
+        return cls.from_mapping(row._mapping)  # moments are aware UTC: models.Moment sees to it
+
+    @classmethod
+    def from_mapping(cls, values: Mapping[str, Any]) -> Conversation:
         return cls(**{f.name: values[f.name] for f in fields(cls)})
 
     @property

@@ -33,10 +33,23 @@ from handoff.exceptions import ConversationClosed, NotFound, StoreUnavailable
 from handoff.hours import OpeningHours
 from handoff.routing import AdvisorInfo, RoutingMode, TeamInfo
 from handoff.states import State
+from handoff.store import pgpipeline
 from handoff.store.port import Store, Tx
 from handoff.store.records import AccountGrant, Clock, Conversation, advisor_infos, utcnow
 from handoff.store.sql_console import ConsoleQueries, holds
 from insight import store as insight_store
+
+
+def _event_from(values: dict[str, Any]) -> Event:
+    return Event(
+        conversation_id=values["conversation_id"],
+        seq=values["seq"],
+        kind=values["kind"],
+        data=values["data"],
+        at=values["at"],
+        audience=values["audience"],
+        client_id=values["client_id"],
+    )
 
 
 def _event(row: Any) -> Event:
@@ -337,16 +350,30 @@ class BatchTx(SqlTx):
         wanted = sorted(set(conversation_ids))
         if not wanted:
             return
+        clients = sorted(set(client_ids))
+        self.batch.looked_up |= {(c, k) for c in wanted for k in clients}
+        if self._pipelined:
+            locked, found = pgpipeline.lock_and_find(self.conn, wanted, clients, self.now)
+            for values in locked:
+                self.batch.conversations[values["id"]] = Conversation.from_mapping(values)
+            for values in found:
+                self.batch.by_client[(values["conversation_id"], values["client_id"])] = (
+                    _event_from(values)
+                )
+            return
         rows = self.conn.execute(_LOCK_MANY, {"p_ids": wanted, "p_now": self.now}).all()
         for row in rows:
             self.batch.conversations[row.id] = Conversation.from_row(row)
-        clients = sorted(set(client_ids))
         if not clients:
             return
-        self.batch.looked_up |= {(c, k) for c in wanted for k in clients}
-        found = self.conn.execute(_FIND_CLIENT_EVENTS, {"p_ids": wanted, "p_clients": clients})
-        for row in found:
+        found_rows = self.conn.execute(_FIND_CLIENT_EVENTS, {"p_ids": wanted, "p_clients": clients})
+        for row in found_rows:
             self.batch.by_client[(row.conversation_id, row.client_id)] = _event(row)
+
+    @property
+    def _pipelined(self) -> bool:
+        dialect = self.conn.dialect  # see store.pgpipeline (psycopg 3's pipeline mode)
+        return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
     def lock_conversation(self, conversation_id: str) -> Conversation:
         found = self.batch.conversations.get(conversation_id)
@@ -392,7 +419,21 @@ class BatchTx(SqlTx):
 
     def flush(self) -> None:
         """Store what the batch wrote (in this transaction; the commit comes after)."""
+        self._store(commit=False)
+
+    def finish(self) -> None:
+        """Store what is left and, on PostgreSQL, commit in the same round trip (the
+        connection's own commit then has nothing left to do)."""
+        self._store(commit=True)
+
+    def _store(self, *, commit: bool) -> None:
         batch = self.batch
+        if self._pipelined:
+            pgpipeline.store(
+                self.conn, batch.rows, batch.seqs, batch.reads, self.now, commit=commit
+            )
+            batch.rows, batch.seqs, batch.reads = [], {}, {}
+            return
         if batch.rows:
             self.conn.execute(_INSERT_EVENT, batch.rows)
             self.conn.execute(
@@ -494,9 +535,10 @@ class SqlStore(ConsoleQueries):
         locked and the client ids read up front, the writes stored before the commit."""
         with self.writing() as conn:
             tx = BatchTx(conn, self.clock())
-            tx.preload(conversation_ids, client_ids)
-            yield tx
-            tx.flush()
+            with pgpipeline.own_transaction(conn) if tx._pipelined else nullcontext():
+                tx.preload(conversation_ids, client_ids)
+                yield tx
+                tx.finish()
 
     # --- conversations and events ------------------------------------------------------
 
