@@ -139,16 +139,17 @@ async def resident_endpoint(websocket: WebSocket) -> None:
         app.handoff.cobrowse.resident_joined(connection, conversation_id)
 
     address = client_address(websocket)
+    handoff, blocking = app.handoff, app.limiter.blocking  # looked up once, not per frame
 
     async def on_frame(frame: Any) -> None:
         if type(frame) in _WRITE_LIMITS:
-            if app.limiter.blocking:  # counted off the loop: the count lives in Redis
+            if blocking:  # counted off the loop: the count lives in Redis
                 await anyio.to_thread.run_sync(
                     limit_resident_write, app, address, conversation_id, frame
                 )
             else:  # in this process's memory: a few microseconds, no worker-thread trip
                 limit_resident_write(app, address, conversation_id, frame)
-        await app.handoff.resident_frame(connection, conversation_id, frame)
+        await handoff.resident_frame(connection, conversation_id, frame)
 
     try:
         await serve(
