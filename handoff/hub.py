@@ -57,8 +57,9 @@ class Outbox:
     an idle socket then has no writer task, no coroutine frame and no future.
     """
 
-    # An idle resident's socket holds one of these: slots, and a bulk lane, a wake-up
-    # future and a writer task made only when needed (issue 12: an idle socket ≤ 40 KiB).
+    # An idle resident's socket holds one of these: slots, and a frame queue, a bulk
+    # lane, a wake-up future and a writer task made only when needed (issue 12: an
+    # idle socket ≤ 40 KiB).
     __slots__ = (
         "_bulk",
         "_bulk_limit",
@@ -86,7 +87,7 @@ class Outbox:
         spawn_writer: bool = False,
     ) -> None:
         self._send, self._close = send, close
-        self._frames: deque[str | None] = deque()
+        self._frames: deque[str | None] | None = None  # made when a frame waits
         self._bulk: deque[str] | None = None  # the co-browse lane, made on first use
         self._bulk_queued = 0
         self._wake: asyncio.Future[None] | None = None  # set while the writer waits
@@ -107,6 +108,8 @@ class Outbox:
             self._writer = asyncio.get_running_loop().create_task(self._drain())
 
     def _push(self, item: str | None) -> None:
+        if self._frames is None:
+            self._frames = deque()
         self._frames.append(item)
         self._signal()
 
@@ -117,7 +120,7 @@ class Outbox:
         """Queue a frame already encoded (one event's text shared by its subscribers)."""
         if self.closed or self.overflowed:
             return False
-        if len(self._frames) >= self._size:
+        if self._frames is not None and len(self._frames) >= self._size:
             self.overflowed = True
             self._push(None)  # wake the writer, which closes the socket
             return False
@@ -188,8 +191,11 @@ class Outbox:
 
     async def _write_next(self) -> bool:
         """Send the next frame (conversation lane first); False once the socket is done."""
-        if self._frames:
-            text = self._frames.popleft()
+        frames = self._frames
+        if frames:
+            text = frames.popleft()
+            if not frames:
+                self._frames = None  # an idle socket keeps no deque (~0.7 KiB)
             if self.overflowed:
                 await self._close(CLOSE_TRY_AGAIN, "too far behind; reconnect and resume")
                 return False

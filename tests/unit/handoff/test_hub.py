@@ -286,7 +286,7 @@ async def test_a_spawned_writer_runs_only_while_frames_wait() -> None:
     assert outbox._writer is not None
     await settle()
     assert [f["type"] for f in socket.frames] == ["welcome", "ping"]
-    assert outbox._writer is None  # drained: the task ended
+    assert outbox._writer is None and outbox._frames is None  # drained: task and queue gone
     assert outbox.put({"type": "pong"})
     await settle()
     assert [f["type"] for f in socket.frames] == ["welcome", "ping", "pong"]
