@@ -21,7 +21,12 @@ non-zero when a target is missed: 600 chats at one message every 3 s each way wi
 p95 ≤ 50 ms, ≥ 1,000 messages/s sustained on SQLite and ≥ 600 on PostgreSQL.
 
     .venv/bin/python benchmarks/handoff_load.py --saturate \
-        [--database-url postgresql://…/empty_db] [--step-seconds 20]
+        [--database-url postgresql://…/empty_db] [--step-seconds 20] [--clients 3]
+
+One client process cannot offer much more than ~800 messages/s here, so each step
+says what the clients actually sent ("offered") beside the ladder's rate ("asked")
+and marks a client-limited step; ``--clients N`` spreads the advisors, chats and
+relay pairs over N client processes (latencies merged; the server measured alone).
 """
 
 from __future__ import annotations
@@ -39,8 +44,10 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 from websockets.asyncio.client import ClientConnection, connect
@@ -51,7 +58,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from machine import describe_machine, percentile, target
 
-from handoff.devserver import ServerProcess, free_port, prepare_database
+from handoff.devserver import ServerProcess, StaffLogin, free_port, prepare_database
 
 ORIGIN = "http://localhost:8000"
 # Every client here shares one loopback address and a live chat bursts at ~1.4 messages/s,
@@ -102,6 +109,27 @@ class Stats:
             self.delivered += 1
             if self.timeline is not None:
                 self.timeline.append((started, latency))
+
+
+@dataclass
+class StampedStats(Stats):
+    """A client process's share of the stats under ``--clients N``: a message's client id
+    carries its step and its send time on CLOCK_MONOTONIC (``time.perf_counter`` on
+    Linux, one clock for every process on the machine), so the process that receives it,
+    whichever holds the other end of the chat, measures its latency."""
+
+    step: int = 0
+
+    def stamped_id(self, prefix: str) -> str:
+        return f"{prefix}{self.step}-{time.perf_counter_ns() // 1000}-{uuid.uuid4().hex[:8]}"
+
+    def record(self, client_id: str | None, bucket: list[float]) -> None:
+        prefix, _, rest = (client_id or "").partition("-")
+        stamp, _, _ = rest.partition("-")
+        if prefix[1:] != str(self.step) or not stamp.isdigit():
+            return  # a late one from an earlier step: that step counted it as undelivered
+        bucket.append(time.perf_counter() - int(stamp) / 1e6)
+        self.delivered += 1
 
 
 def ms(values: list[float], fraction: float) -> str:
@@ -267,14 +295,20 @@ class Advisor(Resender):
 async def chat_loop(send, interval: float, stop: float, stats: Stats, prefix: str) -> None:  # type: ignore[no-untyped-def]
     await asyncio.sleep(random.uniform(0, interval))
     while time.perf_counter() < stop:
-        client_id = f"{prefix}-{uuid.uuid4().hex[:12]}"
-        stats.sent[client_id] = time.perf_counter()
+        if isinstance(stats, StampedStats):  # whichever process receives it measures it
+            client_id = stats.stamped_id(prefix)
+        else:
+            client_id = f"{prefix}-{uuid.uuid4().hex[:12]}"
+            stats.sent[client_id] = time.perf_counter()
         stats.offered += 1
         try:
             await send(client_id)
         except ConnectionClosed:  # counted as not delivered; the others go on
             return
-        await asyncio.sleep(random.uniform(0.5 * interval, 1.5 * interval))
+        # never past the end: the phase's length (the rates' divisor) is the sending time,
+        # not that plus the last pause of the slowest loop (up to 1.5 intervals)
+        pause = random.uniform(0.5 * interval, 1.5 * interval)
+        await asyncio.sleep(min(pause, max(0.0, stop - time.perf_counter())))
 
 
 async def keepalive(ws: ClientConnection | None) -> None:
@@ -633,10 +667,16 @@ def step_figures(
     }
 
 
+# a step whose clients sent less than this share of the ladder's rate measured the clients
+CLIENT_LIMITED = 0.95
+
+
 def print_step(label: str, step: dict) -> None:
+    limited = step["sent"] < CLIENT_LIMITED * step["offered"]
     print(
-        f"  {label} {step['chats']:>5} chats x {step['interval']:g} s: offered "
-        f"{step['offered']:5.0f}/s (sent {step['sent']:5.0f}/s), delivered {step['rate']:5.0f}/s, "
+        f"  {label} {step['chats']:>5} chats x {step['interval']:g} s: asked "
+        f"{step['offered']:5.0f}/s, offered {step['sent']:5.0f}/s"
+        f"{' (client-limited)' if limited else ''}, delivered {step['rate']:5.0f}/s, "
         f"resident→advisor p50 "
         f"{step['p50']}, p95 {step['p95']}, p99 {step['p99']}, max {step['max']}; "
         f"undelivered {step['undelivered']}; server CPU {step['cpu_per_message']:.2f} ms/message; "
@@ -646,7 +686,7 @@ def print_step(label: str, step: dict) -> None:
 
 
 async def add_chats(
-    server: ServerProcess,
+    server: ServerProcess | ServerAddress,
     client: httpx.AsyncClient,
     stats: Stats,
     advisors: list[Advisor],
@@ -675,21 +715,25 @@ async def add_chats(
     return residents
 
 
-async def saturate_handoff(
-    args: argparse.Namespace, url: str, ladder: list[tuple[int, float]], label: str
-) -> list[dict]:
-    most = max(chats for chats, _ in ladder)
-    logins = prepare_database(url, advisors=math.ceil(most / args.cap))
-    env = {
+def saturate_env(url: str, cap: int) -> dict[str, str]:
+    return {
         "FRONTDOOR_DATABASE_URL": url,
         "FRONTDOOR_ENVIRONMENT": "test",
         "FRONTDOOR_SECRET_KEY": secrets.token_urlsafe(48),
         "FRONTDOOR_IDENTITY_SIGNING_KEY": secrets.token_urlsafe(48),
         "FRONTDOOR_BOT_SECRET": secrets.token_urlsafe(48),
         "FRONTDOOR_HANDOFF_DISPATCH_INTERVAL_SECONDS": "0.2",
-        "FRONTDOOR_HANDOFF_ADVISOR_CAP": str(args.cap),
+        "FRONTDOOR_HANDOFF_ADVISOR_CAP": str(cap),
         **SATURATE_LIMITS,
     }
+
+
+async def saturate_handoff(
+    args: argparse.Namespace, url: str, ladder: list[tuple[int, float]], label: str
+) -> list[dict]:
+    most = max(chats for chats, _ in ladder)
+    logins = prepare_database(url, advisors=math.ceil(most / args.cap))
+    env = saturate_env(url, args.cap)
     log_path = str(Path(tempfile.gettempdir()) / f"handoff-saturate-{os.getpid()}.log")
     server = ServerProcess(env, log_path=log_path, ws=args.ws, stall_trace=args.stall_trace).start()
     assert server.process is not None
@@ -735,53 +779,73 @@ async def saturate_handoff(
     return steps
 
 
+async def wait_for_relay(port: int) -> None:
+    for _ in range(100):
+        try:
+            probe = await connect(f"ws://127.0.0.1:{port}/idle")
+            await probe.close()
+            return
+        except OSError:
+            await asyncio.sleep(0.1)
+
+
+async def open_pairs(
+    port: int,
+    pairs: list[tuple[ClientConnection, ClientConnection]],
+    first: int,
+    count: int,
+    stats: Stats,
+) -> None:
+    """``count`` more relay pairs, numbered from ``first``, each end reading into ``stats``."""
+
+    async def read(ws: ClientConnection, bucket: str) -> None:
+        try:
+            async for raw in ws:
+                stats.record(json.loads(raw)["client_id"], getattr(stats, bucket))
+        except Exception:
+            return
+
+    for number in range(first, first + count):
+        a = await connect(f"ws://127.0.0.1:{port}/a/{number}", max_queue=None)
+        b = await connect(f"ws://127.0.0.1:{port}/b/{number}", max_queue=None)
+        BACKGROUND.add(asyncio.create_task(read(b, "to_advisor")))
+        BACKGROUND.add(asyncio.create_task(read(a, "to_resident")))
+        pairs.append((a, b))
+
+
+def relay_loops(
+    pairs: list[tuple[ClientConnection, ClientConnection]],
+    interval: float,
+    until: float,
+    stats: Stats,
+) -> list[Coroutine[Any, Any, None]]:
+    return [
+        chat_loop(
+            lambda cid, ws=ws, text=text: ws.send(json.dumps({"client_id": cid, "text": text})),
+            interval,
+            until,
+            stats,
+            prefix,
+        )
+        for a, b in pairs
+        for ws, prefix, text in ((a, "r", "bin"), (b, "a", "ok"))
+    ]
+
+
 async def saturate_relay(args: argparse.Namespace, ladder: list[tuple[int, float]]) -> list[dict]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", RELAY, str(port)])
     stats = Stats()
     steps: list[dict] = []
     try:
-        for _ in range(100):
-            try:
-                probe = await connect(f"ws://127.0.0.1:{port}/idle")
-                await probe.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
+        await wait_for_relay(port)
         pairs: list[tuple[ClientConnection, ClientConnection]] = []
-
-        async def read(ws: ClientConnection, bucket: str) -> None:
-            try:
-                async for raw in ws:
-                    stats.record(json.loads(raw)["client_id"], getattr(stats, bucket))
-            except Exception:
-                return
-
         for chats, interval in ladder:
-            while len(pairs) < chats:
-                number = len(pairs)
-                a = await connect(f"ws://127.0.0.1:{port}/a/{number}", max_queue=None)
-                b = await connect(f"ws://127.0.0.1:{port}/b/{number}", max_queue=None)
-                BACKGROUND.add(asyncio.create_task(read(b, "to_advisor")))
-                BACKGROUND.add(asyncio.create_task(read(a, "to_resident")))
-                pairs.append((a, b))
+            await open_pairs(port, pairs, len(pairs), chats - len(pairs), stats)
             stats.to_advisor, stats.to_resident, stats.delivered, stats.offered = [], [], 0, 0
             stats.sent.clear()
             until = time.perf_counter() + args.step_seconds
-            tasks = []
-            for a, b in pairs:
-                for ws, prefix, text in ((a, "r", "bin"), (b, "a", "ok")):
-                    tasks.append(
-                        chat_loop(
-                            lambda cid, ws=ws, text=text: ws.send(
-                                json.dumps({"client_id": cid, "text": text})
-                            ),
-                            interval,
-                            until,
-                            stats,
-                            prefix,
-                        )
-                    )
+            tasks = relay_loops(pairs, interval, until, stats)
             load, cpu = loadavg(), cpu_seconds(process.pid)
             started = time.perf_counter()
             await asyncio.gather(*tasks)
@@ -811,8 +875,290 @@ async def saturate_relay(args: argparse.Namespace, ladder: list[tuple[int, float
     return steps
 
 
+# --- several client processes (--clients N) -------------------------------------------------
+# One client process tops out near 800 messages/s on this machine (it sent ~80 % of the
+# offered rate at the top steps), below both ceilings to be shown. With --clients N the
+# parent runs the server and N client processes (this script with --worker), each holding
+# its share of the advisors, chats and relay pairs, and drives the ladder over their stdin
+# and stdout (one JSON line each way); their samples are merged, the server measured alone.
+
+
+@dataclass
+class ClientShare:
+    """What one client process holds: its advisors, its residents, its relay pairs."""
+
+    stats: StampedStats = field(default_factory=StampedStats)
+    advisors: list[Advisor] = field(default_factory=list)
+    residents: list[Resident] = field(default_factory=list)
+    pairs: list[tuple[ClientConnection, ClientConnection]] = field(default_factory=list)
+    url: str = ""
+    ws_url: str = ""
+
+    async def handle(self, command: dict) -> dict:
+        stats, what = self.stats, command["do"]
+        if what == "advisors":
+            self.url, self.ws_url = command["url"], command["ws_url"]
+            logins = [StaffLogin(*login) for login in command["logins"]]
+            self.advisors = [Advisor(self.url, self.ws_url, login, stats) for login in logins]
+            gate = asyncio.Semaphore(20)
+
+            async def open_one(advisor: Advisor) -> None:
+                async with gate:
+                    await advisor.open()
+
+            await asyncio.gather(*(open_one(a) for a in self.advisors))
+        elif what == "add":
+            server = ServerAddress(self.url, self.ws_url)
+            async with httpx.AsyncClient(base_url=self.url, timeout=60) as client:
+                added = await add_chats(server, client, stats, self.advisors, command["count"])
+            self.residents += added
+        elif what == "relay_add":
+            await open_pairs(command["port"], self.pairs, command["first"], command["count"], stats)
+        elif what == "phase":
+            stats.to_advisor, stats.to_resident, stats.delivered, stats.offered = [], [], 0, 0
+            stats.step = command["step"]
+            await asyncio.sleep(max(0.0, command["start"] - time.perf_counter()))
+            await asyncio.gather(*self.loops(command["interval"], command["until"]))
+        elif what == "collect":
+            return {"to_advisor": stats.to_advisor, "to_resident": stats.to_resident}
+        elif what == "close":
+            await self.close()
+        return {
+            "chats": sum(len(a.chats) for a in self.advisors),
+            "offered": stats.offered,
+            "delivered": stats.delivered,
+        }
+
+    def loops(self, interval: float, until: float) -> list[Coroutine[Any, Any, None]]:
+        stats = self.stats
+        resident_text = "My bin was not collected today"
+        return (
+            [
+                chat_loop(
+                    lambda cid, r=r: r.send(
+                        {"type": "message", "client_id": cid, "text": resident_text}
+                    ),
+                    interval,
+                    until,
+                    stats,
+                    "r",
+                )
+                for r in self.residents
+            ]
+            + [
+                chat_loop(lambda cid, a=a, c=c: a.say(c, cid), interval, until, stats, "a")
+                for a in self.advisors
+                for c in a.chats
+            ]
+            + relay_loops(self.pairs, interval, until, stats)
+        )
+
+    async def close(self) -> None:
+        for a, b in self.pairs:
+            await a.close()
+            await b.close()
+        for resident in self.residents:
+            if resident.ws is not None:
+                await resident.ws.close()
+        for advisor in self.advisors:
+            if advisor.ws is not None:
+                await advisor.ws.close()
+            await advisor.http.aclose()
+
+
+@dataclass(frozen=True)
+class ServerAddress:
+    url: str
+    ws_url: str
+
+
+async def client_worker() -> None:
+    """``--worker``: one client process under ``--clients N``, commanded by the parent."""
+    loop = asyncio.get_running_loop()
+    share = ClientShare()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        command = json.loads(line)
+        answer = await share.handle(command)
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+        if command["do"] == "close":
+            return
+
+
+class ClientProcesses:
+    """The parent's side: N client processes, each asked the same question at once."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.processes: list[asyncio.subprocess.Process] = []
+
+    async def start(self) -> ClientProcesses:
+        for _ in range(self.count):
+            self.processes.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    limit=1 << 26,  # a step's latency samples come back on one line
+                )
+            )
+        return self
+
+    async def ask(self, number: int, command: dict) -> dict:
+        process = self.processes[number]
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write((json.dumps(command) + "\n").encode())
+        await process.stdin.drain()
+        line = await process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"client process {number} ended (exit {await process.wait()})")
+        return dict(json.loads(line))
+
+    async def each(self, commands: list[dict]) -> list[dict]:
+        return list(await asyncio.gather(*(self.ask(n, c) for n, c in enumerate(commands))))
+
+    async def all(self, command: dict) -> list[dict]:
+        return await self.each([command] * self.count)
+
+    def shares(self, total: int) -> list[int]:
+        return [total // self.count + (n < total % self.count) for n in range(self.count)]
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.all({"do": "close"})
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            await process.wait()
+
+
+async def shared_step(
+    clients: ClientProcesses,
+    number: int,
+    chats: int,
+    interval: float,
+    seconds: float,
+    pid: int,
+) -> dict:
+    """One ladder step run by every client process at once; the figures merged."""
+    load, cpu = loadavg(), cpu_seconds(pid)
+    start = time.perf_counter() + 0.5  # every process begins together
+    phase = {"do": "phase", "step": number, "interval": interval, "start": start}
+    answers = await clients.all({**phase, "until": start + seconds})
+    elapsed = time.perf_counter() - start
+    offered = sum(a["offered"] for a in answers)
+    for _ in range(30):  # let the last messages land (3 s, as in one process)
+        if sum(a["delivered"] for a in answers) >= offered:
+            break
+        await asyncio.sleep(0.1)
+        answers = await clients.all({"do": "count"})
+    cpu = cpu_seconds(pid) - cpu
+    samples = await clients.all({"do": "collect"})
+    to_advisor = [v for s in samples for v in s["to_advisor"]]
+    to_resident = [v for s in samples for v in s["to_resident"]]
+    delivered = len(to_advisor) + len(to_resident)
+    figures = (to_advisor, to_resident, delivered / elapsed, max(0, offered - delivered), elapsed)
+    return step_figures(chats, interval, figures, cpu, load, offered)
+
+
+async def saturate_handoff_shared(
+    args: argparse.Namespace, url: str, ladder: list[tuple[int, float]], label: str
+) -> list[dict]:
+    most = max(chats for chats, _ in ladder)
+    logins = prepare_database(url, advisors=math.ceil(most / args.cap))
+    server = ServerProcess(
+        saturate_env(url, args.cap),
+        log_path=str(Path(tempfile.gettempdir()) / f"handoff-saturate-{os.getpid()}.log"),
+        ws=args.ws,
+        stall_trace=args.stall_trace,
+    ).start()
+    assert server.process is not None
+    clients = await ClientProcesses(args.clients).start()
+    steps: list[dict] = []
+    try:
+        await clients.each(
+            [
+                {
+                    "do": "advisors",
+                    "url": server.url,
+                    "ws_url": server.ws_url,
+                    "logins": [list(vars(login).values()) for login in logins[n :: clients.count]],
+                }
+                for n in range(clients.count)
+            ]
+        )
+        live = 0
+        for number, (chats, interval) in enumerate(ladder):
+            if chats > live:
+                await clients.each(
+                    [{"do": "add", "count": share} for share in clients.shares(chats - live)]
+                )
+                live = chats
+                for _ in range(300):  # every console has been told (chat_added)
+                    if sum(a["chats"] for a in await clients.all({"do": "count"})) >= live:
+                        break
+                    await asyncio.sleep(0.1)
+            steps.append(
+                await shared_step(
+                    clients, number, chats, interval, args.step_seconds, server.process.pid
+                )
+            )
+            print_step(f"{label} ({clients.count} clients)", steps[-1])
+            if not steps[-1]["sustained"]:
+                break
+    finally:
+        await clients.close()
+        server.stop()
+    return steps
+
+
+async def saturate_relay_shared(
+    args: argparse.Namespace, ladder: list[tuple[int, float]]
+) -> list[dict]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", RELAY, str(port)])
+    clients = await ClientProcesses(args.clients).start()
+    steps: list[dict] = []
+    try:
+        await wait_for_relay(port)
+        live = 0
+        for number, (chats, interval) in enumerate(ladder):
+            if chats > live:
+                firsts = [
+                    live + sum(clients.shares(chats - live)[:n]) for n in range(clients.count)
+                ]
+                await clients.each(
+                    [
+                        {"do": "relay_add", "port": port, "first": first, "count": share}
+                        for first, share in zip(firsts, clients.shares(chats - live), strict=True)
+                    ]
+                )
+                live = chats
+            steps.append(
+                await shared_step(clients, number, chats, interval, args.step_seconds, process.pid)
+            )
+            print_step(f"bare relay ({clients.count} clients)", steps[-1])
+            if not steps[-1]["sustained"]:
+                break
+    finally:
+        await clients.close()
+        process.terminate()
+        process.wait(timeout=10)
+    return steps
+
+
 def best(steps: list[dict]) -> float:
     return max((step["rate"] for step in steps if step["sustained"]), default=0.0)
+
+
+def run_handoff_ladder(
+    args: argparse.Namespace, url: str, ladder: list[tuple[int, float]], label: str
+) -> Coroutine[Any, Any, list[dict]]:
+    if args.clients > 1:
+        return saturate_handoff_shared(args, url, ladder, label)
+    return saturate_handoff(args, url, ladder, label)
 
 
 def saturate(args: argparse.Namespace) -> int:
@@ -821,7 +1167,9 @@ def saturate(args: argparse.Namespace) -> int:
         f"handoff saturation: steps of {args.step_seconds:.0f} s, (live chats x seconds between "
         f"messages each way) {args.ladder}; advisors carry {args.cap} chats each; one instance, "
         f"loopback; a step is sustained when resident→advisor p95 ≤ {P95_LIMIT * 1000:.0f} ms "
-        f"and every message is delivered within 3 s of the step's end"
+        f"and every message is delivered within 3 s of the step's end; {args.clients} client "
+        f"process{'es' if args.clients > 1 else ''} (--clients); 'asked' is the ladder's rate, "
+        f"'offered' what the clients sent (client-limited below {CLIENT_LIMITED:.0%} of it)"
     )
     print("rate limits of the instance under test: " + ", ".join(
         f"{name.removeprefix('FRONTDOOR_HANDOFF_LIMIT_').lower()} {value}"
@@ -831,12 +1179,13 @@ def saturate(args: argparse.Namespace) -> int:
     results: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="handoff-saturate-") as workdir:
         sqlite = f"sqlite:///{Path(workdir) / 'handoff-saturate.db'}"
-        results["SQLite"] = asyncio.run(saturate_handoff(args, sqlite, ladder, "SQLite"))
+        results["SQLite"] = asyncio.run(run_handoff_ladder(args, sqlite, ladder, "SQLite"))
     if args.database_url:
         results["PostgreSQL"] = asyncio.run(
-            saturate_handoff(args, args.database_url, ladder, "PostgreSQL")
+            run_handoff_ladder(args, args.database_url, ladder, "PostgreSQL")
         )
-    relay = asyncio.run(saturate_relay(args, ladder))
+    relay_ladder = saturate_relay_shared if args.clients > 1 else saturate_relay
+    relay = asyncio.run(relay_ladder(args, ladder))
     top = f"{2 * ladder[-1][0] / ladder[-1][1]:.0f}"
     for name, steps in results.items():
         reached = "" if steps and not steps[-1]["sustained"] else f" (the ladder's top, {top}/s)"
@@ -893,7 +1242,16 @@ def main() -> int:
     )
     parser.add_argument("--ladder", default=DEFAULT_LADDER, help="--saturate's steps")
     parser.add_argument("--step-seconds", type=float, default=20.0, help="--saturate's steps")
+    parser.add_argument(
+        "--clients", type=int, default=1, help="--saturate: client processes sharing the load"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:  # one of --clients N's processes, commanded over stdin
+        asyncio.run(client_worker())
+        return 0
+    if args.clients < 1 or (args.clients > 1 and not args.saturate):
+        parser.error("--clients takes a whole number ≥ 1, and more than one needs --saturate")
     if args.saturate:
         print(describe_machine())
         print(f"load average at start: {loadavg()} (other work on this machine skews the figures)")

@@ -70,7 +70,7 @@ from handoff.settings import HandoffSettings
 from handoff.store import DatabaseError, SqlStore, unreachable, utcnow
 from handoff.store.pinging import ping_when_idle
 from handoff.views import Staff
-from handoff.ws import advisor_endpoint, resident_endpoint
+from handoff.ws import WebsocketRoutes, advisor_endpoint, resident_endpoint
 from insight import web as insight_web
 
 log = logging.getLogger(__name__)
@@ -247,15 +247,17 @@ def create_app(
         allow_credentials=False,
     )
     app.add_middleware(SecurityHeaders)  # 413s, 415s and CORS answers wear it too
-    app.add_middleware(RequestMetrics, counter=metrics.requests)  # outermost: counts them all
+    app.add_middleware(RequestMetrics, counter=metrics.requests)  # counts every HTTP request
+    # outermost: the two sockets skip the HTTP-only stack above (handoff.ws.WebsocketRoutes)
+    app.add_middleware(
+        WebsocketRoutes, routes={"/ws/resident": resident_endpoint, "/ws/advisor": advisor_endpoint}
+    )
     apidocs.install(app)
     install_metrics(app, metrics, token=settings.secret_value("metrics_token"))
     app.include_router(api.residents)
     app.include_router(api.advisors)
     app.include_router(api.supervisors)
     app.include_router(api.bots)
-    app.add_api_websocket_route("/ws/resident", resident_endpoint)
-    app.add_api_websocket_route("/ws/advisor", advisor_endpoint)
 
     @app.get("/healthz", tags=["health"])
     async def healthz() -> dict[str, Any]:

@@ -159,9 +159,12 @@ class ChannelBuffer:
         """Events after ``seq`` from memory, or None when memory does not reach back."""
         if seq >= self.head:
             return []
-        if not self._events or self._events[0].seq > seq + 1:
+        events, wanted = self._events, self.head - seq
+        if wanted > len(events):
             return None
-        return [event for event in self._events if event.seq > seq]
+        # contiguous by seq, so the newest ``wanted`` are the ones: no walk over the
+        # whole buffer on every delivery (a deque indexes cheaply near its ends)
+        return [events[index] for index in range(len(events) - wanted, len(events))]
 
     def _append(self, event: Event) -> None:
         self._events.append(event)

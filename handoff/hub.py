@@ -9,13 +9,15 @@ makes a lost Redis message harmless). The store is the source of truth;
 memory only saves reads.
 
 Sending never waits on a client: frames go into each connection's bounded
-outbox, written by that connection's own task. A client that falls too far
+outbox, written by that connection's own writer task (a socket's, only while
+frames wait). A client that falls too far
 behind is closed (1013) and resumes from its cursor when it reconnects.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
@@ -49,20 +51,28 @@ class Outbox:
     writer always sends every waiting conversation frame before the next bulk
     one, so a mirrored page never holds up a chat message; bulk frames beyond
     ``bulk_bytes`` are refused (the sender coalesces into a fresh snapshot).
+
+    Either :meth:`run` is the socket's long-lived writer, or (``spawn_writer``) a
+    writer task is started when a frame arrives and ends once the queue is empty:
+    an idle socket then has no writer task, no coroutine frame and no future.
     """
 
-    # An idle resident's socket holds one of these: slots, and a bulk lane and a wake-up
-    # future made only when needed (issue 12: an idle socket ≤ 40 KiB).
+    # An idle resident's socket holds one of these: slots, and a frame queue, a bulk
+    # lane, a wake-up future and a writer task made only when needed (issue 12: an
+    # idle socket ≤ 40 KiB).
     __slots__ = (
         "_bulk",
         "_bulk_limit",
         "_bulk_queued",
         "_close",
         "_closing",
+        "_finished",
         "_frames",
         "_send",
         "_size",
+        "_spawn",
         "_wake",
+        "_writer",
         "closed",
         "overflowed",
     )
@@ -74,9 +84,10 @@ class Outbox:
         *,
         size: int = OUTBOX_FRAMES,
         bulk_bytes: int = BULK_BYTES,
+        spawn_writer: bool = False,
     ) -> None:
         self._send, self._close = send, close
-        self._frames: deque[str | None] = deque()
+        self._frames: deque[str | None] | None = None  # made when a frame waits
         self._bulk: deque[str] | None = None  # the co-browse lane, made on first use
         self._bulk_queued = 0
         self._wake: asyncio.Future[None] | None = None  # set while the writer waits
@@ -84,13 +95,21 @@ class Outbox:
         self.overflowed = False
         self.closed = False
         self._closing: tuple[int, str] | None = None
+        self._spawn = spawn_writer
+        self._writer: asyncio.Task[None] | None = None  # the spawned writer, while it runs
+        self._finished = False  # the writer has closed the socket (or lost it): no other
 
     def _signal(self) -> None:
         wake = self._wake
-        if wake is not None and not wake.done():
-            wake.set_result(None)
+        if wake is not None:
+            if not wake.done():
+                wake.set_result(None)
+        elif self._spawn and self._writer is None and not self._finished:
+            self._writer = asyncio.get_running_loop().create_task(self._drain())
 
     def _push(self, item: str | None) -> None:
+        if self._frames is None:
+            self._frames = deque()
         self._frames.append(item)
         self._signal()
 
@@ -101,7 +120,7 @@ class Outbox:
         """Queue a frame already encoded (one event's text shared by its subscribers)."""
         if self.closed or self.overflowed:
             return False
-        if len(self._frames) >= self._size:
+        if self._frames is not None and len(self._frames) >= self._size:
             self.overflowed = True
             self._push(None)  # wake the writer, which closes the socket
             return False
@@ -137,6 +156,7 @@ class Outbox:
         self._push(None)
 
     async def run(self) -> None:
+        """The long-lived writer: waits for frames, returns when the socket is done."""
         while True:
             if not self._frames and not self._bulk:
                 self._wake = asyncio.get_running_loop().create_future()
@@ -145,22 +165,52 @@ class Outbox:
                 finally:
                     self._wake = None
                 continue
-            if self._frames:
-                text = self._frames.popleft()
-                if self.overflowed:
-                    await self._close(CLOSE_TRY_AGAIN, "too far behind; reconnect and resume")
+            if not await self._write_next():
+                return
+
+    async def _drain(self) -> None:
+        """A spawned writer: sends what waits, then ends (the next frame starts another)."""
+        try:
+            while self._frames or self._bulk:
+                if not await self._write_next():
+                    self._finished = True
                     return
-                if text is None:
-                    if self._closing is not None:
-                        await self._close(*self._closing)
-                    return
-            else:
-                assert self._bulk is not None
-                text = self._bulk.popleft()
-                self._bulk_queued -= len(text)
-                if not self._bulk:
-                    self._bulk = None  # the lane goes with the mirror
-            await self._send(text)
+        except Exception:  # the peer is gone: its reader sees the disconnect and cleans up
+            self._finished = True
+        finally:
+            self._writer = None
+
+    async def finish(self, timeout: float) -> None:
+        """Wait (up to ``timeout``) for a spawned writer to send what is queued."""
+        writer = self._writer
+        if writer is None:
+            return
+        # cancelled on a timeout; a lost peer already ended it quietly (see _drain)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(writer, timeout=timeout)
+
+    async def _write_next(self) -> bool:
+        """Send the next frame (conversation lane first); False once the socket is done."""
+        frames = self._frames
+        if frames:
+            text = frames.popleft()
+            if not frames:
+                self._frames = None  # an idle socket keeps no deque (~0.7 KiB)
+            if self.overflowed:
+                await self._close(CLOSE_TRY_AGAIN, "too far behind; reconnect and resume")
+                return False
+            if text is None:
+                if self._closing is not None:
+                    await self._close(*self._closing)
+                return False
+        else:
+            assert self._bulk is not None
+            text = self._bulk.popleft()
+            self._bulk_queued -= len(text)
+            if not self._bulk:
+                self._bulk = None  # the lane goes with the mirror
+        await self._send(text)
+        return True
 
 
 @dataclass(eq=False, slots=True)

@@ -1,22 +1,27 @@
 """The two websocket endpoints: thin adapters over protocol, hub and service.
 
-Each socket has two tasks: the reader (this coroutine: size check, parse, rate
-limit, act) and the writer (its outbox); one sweeper in ``live`` keeps the
-heartbeat of every socket. Domain errors
-become an ``error`` frame, or a close code for the few that end the socket.
+Each socket has one task, the reader (this coroutine: size check, parse, rate
+limit, act); its outbox starts a writer task only while frames wait. One
+sweeper in ``live`` keeps the heartbeat of every socket. Domain errors become
+an ``error`` frame, or a close code for the few that end the socket.
+
+The two routes are plain ASGI endpoints mounted ahead of the middleware stack
+(:class:`WebsocketRoutes`): every middleware there (CORS, security headers,
+body limits, request metrics) is HTTP-only, yet each socket kept a coroutine
+frame per layer for its whole life and every frame crossed them (issue 12).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import anyio
 from prometheus_client import Counter
+from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from frontdoor.ratelimit import Check, RateLimited, client_address
@@ -42,6 +47,34 @@ log = logging.getLogger(__name__)
 # An advisor console's frames per rate window, all chats together (each chat has its own
 # window of protocol.RATE_LIMIT_FRAMES): ten busy chats at the per-chat limit.
 ADVISOR_FRAMES_PER_WINDOW = 10 * protocol.RATE_LIMIT_FRAMES
+
+
+Endpoint = Callable[[WebSocket], Awaitable[None]]
+
+
+class WebsocketRoutes:
+    """ASGI middleware: the websocket routes by exact path, ahead of the app's stack.
+
+    Added last (outermost), so a socket on one of these paths skips the HTTP
+    middleware, the exception middleware, the router and FastAPI's per-route
+    wrappers; anything else (HTTP, other paths) goes through unchanged. An
+    exception the endpoint does not handle reaches the server, which closes
+    the socket with 1011, as the exception middleware did for these routes.
+    """
+
+    def __init__(self, app: ASGIApp, routes: Mapping[str, Endpoint]) -> None:
+        self.app, self.routes = app, dict(routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            path, root = scope["path"], scope.get("root_path", "")
+            if root and path.startswith(root):
+                path = path[len(root) :]
+            endpoint = self.routes.get(path)
+            if endpoint is not None:
+                await endpoint(WebSocket(scope, receive, send))
+                return
+        await self.app(scope, receive, send)
 
 
 def origin_allowed(websocket: WebSocket, allowed: list[str]) -> bool:
@@ -106,16 +139,17 @@ async def resident_endpoint(websocket: WebSocket) -> None:
         app.handoff.cobrowse.resident_joined(connection, conversation_id)
 
     address = client_address(websocket)
+    handoff, blocking = app.handoff, app.limiter.blocking  # looked up once, not per frame
 
     async def on_frame(frame: Any) -> None:
         if type(frame) in _WRITE_LIMITS:
-            if app.limiter.blocking:  # counted off the loop: the count lives in Redis
+            if blocking:  # counted off the loop: the count lives in Redis
                 await anyio.to_thread.run_sync(
                     limit_resident_write, app, address, conversation_id, frame
                 )
             else:  # in this process's memory: a few microseconds, no worker-thread trip
                 limit_resident_write(app, address, conversation_id, frame)
-        await app.handoff.resident_frame(connection, conversation_id, frame)
+        await handoff.resident_frame(connection, conversation_id, frame)
 
     try:
         await serve(
@@ -257,7 +291,8 @@ def _connection(websocket: WebSocket, audience: Audience, user_id: int | None = 
         with contextlib.suppress(Exception):  # the peer may already be gone
             await websocket.close(code=code, reason=reason)
 
-    return Connection(Outbox(websocket.send_text, close), audience, user_id=user_id)
+    outbox = Outbox(websocket.send_text, close, spawn_writer=True)
+    return Connection(outbox, audience, user_id=user_id)
 
 
 async def serve(
@@ -272,7 +307,6 @@ async def serve(
     hub = websocket.app.state.hub
     throttled = websocket.app.state.handoff.metrics.throttled.labels(role=role)
     hub.add(connection)
-    writer = asyncio.create_task(connection.outbox.run())
     beat = connection.beat = protocol.Heartbeat(time.monotonic(), heartbeat)
     # an advisor's console: a window per chat, and room for a full desk of busy chats
     overall = ADVISOR_FRAMES_PER_WINDOW if role == "advisor" else None
@@ -300,11 +334,8 @@ async def serve(
     except WebSocketDisconnect:
         pass
     finally:
-        hub.remove(connection)
-        try:
-            await asyncio.wait_for(writer, timeout=5)
-        except (TimeoutError, Exception):
-            writer.cancel()
+        hub.remove(connection)  # stops the outbox: what is queued is sent, then the close
+        await connection.outbox.finish(timeout=5)
 
 
 async def _one_frame(

@@ -69,6 +69,18 @@ def test_channel_buffer_accepts_the_next_event_only():
     assert [e.seq for e in buffer.after(8)] == [9, 10, 11]
 
 
+@pytest.mark.parametrize("cursor", range(0, 14))
+def test_channel_buffer_after_is_every_held_event_past_the_cursor(cursor: int) -> None:
+    buffer = ChannelBuffer(head=0, capacity=5)
+    buffer.extend([event(seq) for seq in range(1, 13)])  # holds 8-12
+    found = buffer.after(cursor)
+    if cursor < 7:  # 8 is the oldest held: anything before it is read from the store
+        assert found is None
+    else:
+        assert found is not None
+        assert [e.seq for e in found] == list(range(cursor + 1, 13))
+
+
 def test_event_frame_shape():
     frame = event(7).frame()
     assert frame == {

@@ -6,6 +6,8 @@ import asyncio
 import json
 from datetime import UTC, datetime
 
+import pytest
+
 from handoff.delivery import Audience, Event, Kind, audience_of
 from handoff.exceptions import CLOSE_HEARTBEAT, CLOSE_TRY_AGAIN
 from handoff.hub import Connection, Hub, Outbox
@@ -274,3 +276,54 @@ async def test_an_event_is_encoded_once_for_all_its_subscribers(monkeypatch):
     for connection in (resident_connection, advisor_connection, supervisor_connection):
         hub.remove(connection)
     await asyncio.gather(resident_writer, advisor_writer, supervisor_writer)
+
+
+async def test_a_spawned_writer_runs_only_while_frames_wait() -> None:
+    socket = Socket()
+    outbox = Outbox(socket.send, socket.close, spawn_writer=True)
+    assert outbox._writer is None  # an idle socket: no writer task at all
+    assert outbox.put({"type": "welcome"}) and outbox.put({"type": "ping"})
+    assert outbox._writer is not None
+    await settle()
+    assert [f["type"] for f in socket.frames] == ["welcome", "ping"]
+    assert outbox._writer is None and outbox._frames is None  # drained: task and queue gone
+    assert outbox.put({"type": "pong"})
+    await settle()
+    assert [f["type"] for f in socket.frames] == ["welcome", "ping", "pong"]
+    outbox.close_with(CLOSE_HEARTBEAT, "heartbeat timeout")
+    await outbox.finish(timeout=5)
+    assert socket.closed == (CLOSE_HEARTBEAT, "heartbeat timeout")
+    assert not outbox.put({"type": "ping"}) and outbox._writer is None
+
+
+async def test_a_spawned_writer_that_loses_its_peer_ends_quietly_and_for_good() -> None:
+    sent: list[str] = []
+
+    async def gone(text: str) -> None:
+        sent.append(text)
+        raise ConnectionResetError("peer gone")
+
+    outbox = Outbox(gone, Socket().close, spawn_writer=True)
+    outbox.put({"type": "welcome"})
+    outbox.put({"type": "ping"})
+    await settle()
+    assert len(sent) == 1 and outbox._writer is None
+    outbox.put({"type": "pong"})  # queued, but no second writer on a lost socket
+    assert outbox._writer is None
+    outbox.stop()
+    await outbox.finish(timeout=5)
+    assert len(sent) == 1
+
+
+@pytest.mark.parametrize("spawn_writer", [False, True])
+async def test_a_client_too_far_behind_is_closed_by_either_writer(spawn_writer: bool) -> None:
+    socket = Socket(delay=0.01)
+    outbox = Outbox(socket.send, socket.close, size=3, spawn_writer=spawn_writer)
+    writer = None if spawn_writer else asyncio.create_task(outbox.run())
+    accepted = [outbox.put({"type": "event", "seq": n}) for n in range(6)]
+    assert accepted[:3] == [True] * 3 and not any(accepted[4:])
+    if writer is not None:
+        await asyncio.wait_for(writer, timeout=5)
+    else:
+        await outbox.finish(timeout=5)
+    assert socket.closed is not None and socket.closed[0] == CLOSE_TRY_AGAIN
