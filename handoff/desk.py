@@ -141,7 +141,7 @@ class Desk:
         )
         if not duplicate:
             if kind is Kind.MESSAGE:
-                self.h.metrics.messages_in.labels(role="advisor").inc()
+                self.h.metrics.advisor_in.inc()
             await self.h.commit(tx)
         return {"seq": seq, "duplicate": duplicate}
 

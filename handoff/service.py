@@ -238,7 +238,7 @@ class Handoff:
         if connection is not None:
             connection.send(protocol.ack_frame(frame.client_id, stored.event.seq, stored.duplicate))
         if not stored.duplicate:
-            self.metrics.messages_in.labels(role="resident").inc()
+            self.metrics.resident_in.inc()
             await self.commit(stored.tx)
             if stored.state == State.BOT:
                 self.spawn(

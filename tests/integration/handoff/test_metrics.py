@@ -28,6 +28,9 @@ def test_a_residents_message_moves_the_counters(world):
     before = scrape(world.app)
     assert before[("frontdoor_handoff_shed_total", frozenset())] == 0
     assert before[("frontdoor_handoff_queue_waiting", frozenset({("team", "general")}))] == 0
+    for role in ("resident", "advisor"):  # every role's series, from the start
+        assert before[("frontdoor_handoff_messages_in_total", frozenset({("role", role)}))] == 0
+        assert before[("frontdoor_handoff_frames_out_total", frozenset({("role", role)}))] == 0
     started = world.start()
     with world.resident_socket(started) as ws:
         receive(ws)
