@@ -259,7 +259,7 @@ class SearchEngine:
                     article=article,
                     content_hash=article.content_hash(),
                     chunks=chunks,
-                    tokens=[tokenize(text) for text in own],
+                    tokens=[tokenize(text, article.language) for text in own],
                     vectors=matrix[offset : offset + len(chunks)],
                 )
             )

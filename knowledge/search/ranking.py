@@ -90,7 +90,7 @@ class Ranker:
             raise ValueError(f"mode must be one of {MODES}")
         # Embedding happens outside the lock: it is the slow part.
         vector = self.embedder.embed_query(text) if mode != "lexical" else None
-        tokens = tokenize(text)[:MAX_QUERY_TOKENS]
+        tokens = tokenize(text, language)[:MAX_QUERY_TOKENS]
         languages = None if language is None else tuple(dict.fromkeys((language, "en")))
         depth = max(self.candidates, limit * 4)
         with lock:
@@ -179,7 +179,7 @@ class Ranker:
                     chunk_id=chunk_id,
                     section_anchor=chunk.section_anchor,
                     section_title=chunk.section_title,
-                    snippet=make_snippet(source, terms, weight),
+                    snippet=make_snippet(source, terms, weight, language=chunk.language),
                     score=round(score, 6),
                     dense_score=_rounded(dense_of.get(chunk_id)),
                     lexical_score=_rounded(lexical_of.get(chunk_id)),

@@ -39,7 +39,7 @@ def prepare(
         article=article,
         content_hash=content_hash or article.content_hash(),
         chunks=chunks,
-        tokens=[tokenize(text) for text in texts],
+        tokens=[tokenize(text, article.language) for text in texts],
         vectors=embedder.embed_documents(texts),
     )
 
@@ -83,7 +83,8 @@ class IndexState:
             return False
         for chunk_id, chunk in zip(stored.chunk_ids, chunks, strict=True):
             self.chunks[chunk_id] = chunk
-            self.bm25.add(chunk_id, tokenize(chunk.embedding_text(stored.article.title)))
+            text = chunk.embedding_text(stored.article.title)
+            self.bm25.add(chunk_id, tokenize(text, stored.article.language))
         self.articles[stored.article.id] = stored
         self._versions[(translation_group(stored.article), stored.article.language)] = (
             stored.article.id
@@ -135,7 +136,7 @@ class IndexState:
             chunk = self.chunks[chunk_id]
             summary = self.articles[chunk.article_id].article.summary
             text = summary if chunk.kind == "overview" and summary else chunk.text
-            units = self._snippet_units[chunk_id] = snippet_units(text)
+            units = self._snippet_units[chunk_id] = snippet_units(text, chunk.language)
         return units
 
     def version_in(self, article: IndexableArticle, language: str) -> ArticleId | None:

@@ -12,6 +12,8 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from knowledge.search.welsh import WELSH_STOPWORDS, mutation_keys
+
 __all__ = [
     "heading_anchor",
     "inline_markdown_to_text",
@@ -192,9 +194,23 @@ def fold(text: str) -> str:
     return decomposed.encode("ascii", "ignore").decode().lower().replace("'", "")
 
 
-def tokenize(text: str) -> list[str]:
-    """Content-word stems, in order (repeats kept: BM25 counts them)."""
-    words = _WORD.findall(fold(text.replace("\u2019", "'")))
+def tokenize(text: str, language: str | None = "en") -> list[str]:
+    """Content-word stems, in order (repeats kept: BM25 counts them).
+
+    Welsh text (``language="cy"``) also loses its Welsh function words and has
+    its initial mutations undone (``welsh.mutation_key``), so "dreth" and
+    "nhreth" match "treth"; any other language is tokenised as English.
+    """
+    text = text.replace("\u2019", "'")
+    if language == "cy":  # "dalu'r", "mae'n": the article or particle is its own word
+        words = _WORD.findall(fold(text.replace("'", " ")))
+        keys = mutation_keys(words)
+        return [
+            stem(key)
+            for word, key in zip(words, keys, strict=True)
+            if word not in STOPWORDS and word not in WELSH_STOPWORDS and len(word) > 1
+        ]
+    words = _WORD.findall(fold(text))
     return [stem(word) for word in words if word not in STOPWORDS and (len(word) > 1)]
 
 
@@ -212,9 +228,9 @@ def sentences(text: str) -> list[str]:
 SnippetUnits = list[tuple[str, frozenset[str]]]
 
 
-def snippet_units(text: str) -> SnippetUnits:
+def snippet_units(text: str, language: str | None = "en") -> SnippetUnits:
     """Sentences with their token sets: computed once per chunk and cached by the index."""
-    return [(unit, frozenset(tokenize(unit))) for unit in sentences(text)]
+    return [(unit, frozenset(tokenize(unit, language))) for unit in sentences(text)]
 
 
 def make_snippet(
@@ -222,9 +238,10 @@ def make_snippet(
     query_terms: Iterable[str],
     weight: Callable[[str], float] = lambda _term: 1.0,
     limit: int = 250,
+    language: str | None = "en",
 ) -> str:
     """Plain text of about ``limit`` characters around the best matching sentence."""
-    split = snippet_units(text) if isinstance(text, str) else text
+    split = snippet_units(text, language) if isinstance(text, str) else text
     if not split:
         return ""
     units = [unit for unit, _ in split]
@@ -232,7 +249,7 @@ def make_snippet(
     scores = [sum(weight(t) for t in terms & wanted) for _, terms in split]
     best = max(range(len(units)), key=lambda i: (scores[i], -i))
     if len(units[best]) >= limit:
-        return _cut_around(units[best], wanted, limit, leading=best > 0)
+        return _cut_around(units[best], wanted, limit, leading=best > 0, language=language)
     start, end = best, best + 1
     length = len(units[best])
     while end < len(units) and length + 1 + len(units[end]) <= limit:
@@ -261,9 +278,11 @@ def _cut_words(text: str, limit: int) -> str:
     return text[:limit].rsplit(" ", 1)[0].rstrip(",;:.-") + " …"
 
 
-def _cut_around(sentence: str, wanted: set[str], limit: int, *, leading: bool) -> str:
+def _cut_around(
+    sentence: str, wanted: set[str], limit: int, *, leading: bool, language: str | None
+) -> str:
     words = sentence.split()
-    first = next((i for i, w in enumerate(words) if set(tokenize(w)) & wanted), 0)
+    first = next((i for i, w in enumerate(words) if set(tokenize(w, language)) & wanted), 0)
     start = max(0, first - 8)
     window = " ".join(words[start:])
     prefix = "… " if leading or start > 0 else ""
