@@ -126,9 +126,21 @@ _PATTERNS: tuple[tuple[RiskKind, re.Pattern[str]], ...] = (
             r"(?:sleep|sleeping|slept) in (?:my|the|our|a) (?:car|van|tent|doorway|park|"
             r"bus station)\b(?! park)|(?:living|live|staying) in (?:my|the|our|a) (?:car|tent)\b"
             r"(?! park)|"
-            r"sofa[- ]surf\w*|evict\w*|section 21|kicked (?:me |us )?out|"
+            r"sofa[- ]surf\w*|section 21|kicked (?:me |us )?out|"
             r"thr(?:own|ew) (?:me |us )?out|"
-            r"changed the locks|bailiffs?|(?:have|got|need) to (?:be|move|get) out by|"
+            # an eviction of the resident or their family, not a question about
+            # evictions ("can the council evict a tenant", "how do i evict a lodger")
+            rf"evict(?:s|ed|ing)? (?:me|us|(?:my|our) (?:\w+ )?{_FAMILY})\b|"
+            rf"(?:i|i'?m|we|we'?re|i'?ve|ive|we'?ve|me|us|{_FAMILY})\W+(?:\w+\W+){{0,3}}"
+            r"evicted\b|"
+            r"(?:got|get|getting|given|giving|served|received|had|have|has|sent)\W+"
+            r"(?:\w+\W+){0,3}eviction\b|"
+            # bailiffs at the door, not a question about them ("bailiffs for unpaid
+            # council tax", "can bailiffs take my car")
+            r"bailiffs?\W+(?:\w+\W+){0,3}(?:coming|came|come|here|arrived?|outside|"
+            r"at (?:the|my|our) door|knock\w*|turn(?:ed|ing)? up|tomorrow|today|tonight|"
+            r"evict\w*|chang\w* the locks)\b|"
+            r"changed the locks|(?:have|got|need) to (?:be|move|get) out by|"
             r"(?:told|asked|forced|made) to leave (?:my|our|the) (?:home|house|flat|room|place)|"
             r"(?:have|has|had|got) to leave (?:my|our) (?:home|house|flat) (?:and|with|but)|"
             r"(?:landlord|letting agent)\b.{0,40}\b"

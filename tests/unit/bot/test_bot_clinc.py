@@ -148,7 +148,10 @@ def test_the_training_sample_comes_from_the_train_split_only(tmp_path: Path) -> 
     train = {text for text, _ in data["train"] + data["oos_train"]}
     assert every and set(every) <= train
     assert not any("cancel" in text for text in every)  # control: no sample
-    assert set(sample) == {"out_of_scope", "greet", "thank"}
+    # small talk only: no out-of-scope query or other intent as a negative
+    assert not any("oos" in text or "balance" in text for text in every)
+    assert set(sample) == {"greet", "thank"}
+    assert len(sample["greet"]) == min(bot_clinc.PER_INTENT_SMALL_TALK, 13)
     again = bot_clinc.training_sample(data, HashingEmbedder())
     assert again == sample  # a fixed seed
 

@@ -107,6 +107,10 @@ PHRASINGS: dict[RiskKind, tuple[str, ...]] = {
         "we're sleeping in the car with the kids",
         "i've been evicted",
         "the bailiffs are coming tomorrow",
+        "the bailiffs are outside the flat",
+        "they evicted us this morning",
+        "my landlord has served me with an eviction notice",
+        "my mum is getting evicted",
         "my parents threw me out",
         "i've been asked to leave my flat",
         "the landlord wants us out by friday",
@@ -261,6 +265,12 @@ def test_every_at_risk_phrasing_goes_first_in_the_queue(bot: BotHarness, text: s
         "my card was declined",
         "i lost my phone",
         "report my card as stolen",
+        # questions about evictions and bailiffs, not the resident's own (issue 18)
+        "will bailiffs be sent if i miss a council tax payment",
+        "can bailiffs take my car",
+        "can the council evict a tenant for rent arrears",
+        "how do i evict a lodger",
+        "what is an eviction notice",
     ],
 )
 def test_everyday_and_out_of_scope_text_is_not_a_risk(text: str) -> None:
