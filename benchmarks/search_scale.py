@@ -1,7 +1,7 @@
 """Search at 100,000 chunks: ONNX Runtime query embedding and the IVF index.
 
     .venv/bin/python benchmarks/search_scale.py [--chunks 100000] [--queries 300]
-        [--pool 1000] [--filler fresh|copies] [--skip-index-kinds] [--allow-leaks]
+        [--pool 1000] [--filler fresh|copies|topical] [--skip-index-kinds] [--allow-leaks]
 
 Targets (issue 12, deliverable 7): p95 of the whole ``engine.search`` (query
 embedding, vectors, BM25, fusion) <= 8 ms at 100,000 chunks, and recall@3 on
@@ -46,9 +46,9 @@ not what 100,000 real pages would cost; the 0.01 target is met at today's
 size and not, against this filler, at 100k (see benchmarks/README.md).
 
 Timing: wall-clock p50/p95 with the load average beside each line, and the
-same searches' CPU time (``time.thread_time``: ONNX Runtime and FAISS run in
-the calling thread, one thread each), which the other sessions on a shared
-machine cannot inflate the way they inflate wall-clock time.
+same calls' CPU time per stage (``time.process_time``: ONNX Runtime's second
+intra-op thread counts too), which the other sessions on a shared machine
+cannot inflate the way they inflate wall-clock time.
 
 Also printed, measured in the same run: ONNX (float32, int8) against torch
 embeddings (cosine), torch and ONNX query embedding alone, and the bare
