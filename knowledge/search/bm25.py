@@ -6,8 +6,10 @@ the collection statistics (document count, total length) are updated in
 place, so scores after any sequence of adds and removes equal the scores of a
 fresh index over the same documents (tests/unit/search/test_bm25.py checks
 this). Queries are scored with numpy over each query term's postings, cached
-per term as arrays until that term's postings change: a few milliseconds at
-20,000 chunks.
+per term as arrays until that term's postings change, together with the term's
+BM25 impacts (``tf (k1 + 1) / (tf + k1 (1 - b + b len / avgdl))`` per posting)
+until the average length changes: a query then costs one multiply-add per
+posting (at 100,000 chunks a common word has tens of thousands).
 
 Query words that occur nowhere are matched to an indexed word one edit away
 (a deletion-neighbourhood lookup, as SymSpell does), at a reduced weight, so
@@ -34,6 +36,10 @@ class BM25Index:
         self.b = b
         self._postings: dict[str, dict[int, int]] = {}
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # term -> BM25 impact per posting, valid for ``_impacts_avgdl`` only (any add or
+        # remove changes the average length; a term's own change drops its entry)
+        self._impacts: dict[str, np.ndarray] = {}
+        self._impacts_avgdl = 0.0
         self._terms_of: dict[int, Counter[str]] = {}
         self._slot_of: dict[int, int] = {}
         self._doc_at = np.full(64, -1, dtype=np.int64)
@@ -66,6 +72,7 @@ class BM25Index:
                 self._remember_spelling(term)
             postings[slot] = tf
             self._arrays.pop(term, None)
+            self._impacts.pop(term, None)
 
     def remove(self, doc_id: int) -> None:
         slot = self._slot_of.pop(doc_id, None)
@@ -78,6 +85,7 @@ class BM25Index:
             if not postings:
                 del self._postings[term]
             self._arrays.pop(term, None)
+            self._impacts.pop(term, None)
         self._total_length -= int(self._lengths[slot])
         self._lengths[slot] = 0
         self._doc_at[slot] = -1
@@ -142,14 +150,12 @@ class BM25Index:
             return []
         scores = np.zeros(self._high_water, dtype=np.float32)
         avgdl = self._total_length / len(self._slot_of) or 1.0
-        k1, b = self.k1, self.b
         for term, weight in weights.items():
-            slots, tf = self._term_arrays(term)
-            norm = k1 * (1.0 - b + b * self._lengths[slots] / avgdl)
-            scores[slots] += (weight * self.idf(term)) * tf * (k1 + 1.0) / (tf + norm)
-        if allowed is not None:
-            scores *= self._mask(allowed)
+            slots, impacts = self._term_impacts(term, avgdl)
+            scores[slots] += (weight * self.idf(term)) * impacts
         candidates = np.flatnonzero(scores)
+        if allowed is not None:  # only the matches are filtered, not every slot
+            candidates = candidates[self._mask(allowed)[candidates]]
         if len(candidates) > limit:
             top = np.argpartition(-scores[candidates], limit - 1)[:limit]
             candidates = candidates[top]
@@ -178,7 +184,7 @@ class BM25Index:
         return scores
 
     def _mask(self, allowed: np.ndarray) -> np.ndarray:
-        """1.0 for the slots of ``allowed`` doc ids, 0.0 elsewhere, cached by the array:
+        """True for the slots of ``allowed`` doc ids, cached by the array:
         ``np.isin`` of a common word's postings against a language's ids cost
         milliseconds a query at 100,000 chunks."""
         cached = self._masks.get(id(allowed))
@@ -186,12 +192,25 @@ class BM25Index:
             return cached[1]
         slot_of = self._slot_of
         slots = [slot_of[d] for d in np.asarray(allowed).tolist() if d in slot_of]
-        mask = np.zeros(self._high_water, dtype=np.float32)
-        mask[np.asarray(slots, dtype=np.int64)] = 1.0
+        mask = np.zeros(self._high_water, dtype=bool)
+        mask[np.asarray(slots, dtype=np.int64)] = True
         if len(self._masks) >= 16:
             self._masks.clear()
         self._masks[id(allowed)] = (allowed, mask)  # keeps the array alive: ids stay unique
         return mask
+
+    def _term_impacts(self, term: str, avgdl: float) -> tuple[np.ndarray, np.ndarray]:
+        """The term's posting slots and BM25 impacts (before idf and query weight)."""
+        if avgdl != self._impacts_avgdl:
+            self._impacts.clear()
+            self._impacts_avgdl = avgdl
+        slots, tf = self._term_arrays(term)
+        impacts = self._impacts.get(term)
+        if impacts is None:
+            k1, b = self.k1, self.b
+            norm = k1 * (1.0 - b + b * self._lengths[slots] / avgdl)
+            impacts = self._impacts[term] = tf * (k1 + 1.0) / (tf + norm)
+        return slots, impacts
 
     def _term_arrays(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         cached = self._arrays.get(term)

@@ -14,14 +14,20 @@
 At scale a partition of ``IVF_FROM`` vectors or more turns into an inverted
 file (``IndexIVFScalarQuantizer``, the same 8-bit codes): k-means cells
 (about 4 x sqrt(n), a power of two) and a query scans the ``nprobe`` nearest
-cells only. benchmarks/search_scale.py at 100,000 chunks (2 shared cores,
-load ~11): the 8-bit flat scan p50 1.5 ms, p95 2.6 ms, exact; IVF1024 nprobe 32
-0.13 / 0.18 ms but 0.925 of the exact top 40, which cost 0.020 of recall@3;
-nprobe 64 0.955; HNSW32 (efSearch 128) 0.813 and FAISS cannot remove from it.
-So the flat scan stays up to 250,000 vectors a partition (~4 ms), and the IVF
-(nprobe 64) is for beyond: it removes exactly (a hash-table direct map), adds
-to the nearest cell, and retrains its cells when the partition has grown
-fourfold, so they follow the content.
+cells only. The exhaustive scan reads every code (38 MB at 100,000 vectors):
+1.5 ms on a quiet machine, but p50 10-20 ms with the caches and memory
+bandwidth shared by other processes (benchmarks/search_scale.py, load 11-16).
+IVF1024 at nprobe 128 reads an eighth of it (0.9 ms at the same load) and
+keeps 0.986 of the exact top 40 (nprobe 64: 0.976, 32: 0.957; HNSW32 at
+efSearch 128 0.80, and FAISS cannot remove from it); recall@3 at 100k 0.922
+against the flat scan's 0.927 on the same corpus (one question in 193).
+Chunks that only BM25 found still get their exact cosine (``score``), so
+what the cells miss costs recall@3 only when BM25 misses it too. Hence the
+IVF from 50,000 vectors a partition at nprobe 128; it removes exactly (a
+hash-table direct map), adds to the nearest cell, and retrains its cells
+when the partition has grown fourfold, so they follow the content. Training
+runs under the engine's state lock when an upsert crosses the size, so it
+holds searches up once per fourfold growth (not timed alone here).
 
 ``allowed`` restricts a search to a sorted int64 array of ids (language,
 service area): FAISS applies it inside the scan, so a filter never starves
@@ -80,8 +86,8 @@ class VectorIndex(abc.ABC):
         """Raises ValueError when ``data`` is not an index of this dimension."""
 
 
-IVF_FROM = 250_000  # vectors in one partition; the flat scan takes ~1.5 ms per 100,000
-IVF_NPROBE = 64
+IVF_FROM = 50_000  # vectors in one partition (see the module docstring)
+IVF_NPROBE = 128
 IVF_RETRAIN_GROWTH = 4
 
 

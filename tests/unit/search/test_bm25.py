@@ -125,3 +125,33 @@ def test_score_of_given_documents_equals_their_search_scores() -> None:
     exact = index.score(index.resolve(query), [*found, 999])
     assert exact.keys() == found.keys()  # an unknown document is left out
     assert exact == {doc: pytest.approx(score, rel=1e-5) for doc, score in found.items()}
+
+
+@pytest.mark.parametrize(
+    ("change", "expected_ids"),
+    [
+        ("replace", {1, 3}),  # doc 2 loses "bin", same length: the average stays 2.0
+        ("gain", {1, 2, 3}),  # doc 3 gains "bin", same length
+        ("remove", {1}),
+    ],
+)
+def test_cached_impacts_follow_changes_that_keep_the_average_length(
+    change: str, expected_ids: set[int]
+) -> None:
+    index = BM25Index()
+    index.add(1, ["bin", "tax"])
+    index.add(2, ["bin", "pay"])
+    index.add(3, ["rent", "bin"] if change == "replace" else ["rent", "tax"])
+    _scores(index, ["bin"])  # fills the per-term cache
+    if change == "replace":
+        index.add(2, ["pay", "pay"])
+    elif change == "gain":
+        index.add(3, ["bin", "rent"])
+    else:
+        index.remove(2)
+    fresh = BM25Index()
+    for doc_id in sorted(index._slot_of):
+        fresh.add(doc_id, list(index.terms_of(doc_id).elements()))
+    got, want = _scores(index, ["bin"]), _scores(fresh, ["bin"])
+    assert got.keys() == expected_ids == want.keys()
+    assert all(got[key] == pytest.approx(want[key], rel=1e-6) for key in want)
