@@ -20,9 +20,11 @@ The rule, in order:
    ``out_of_scope``, ``nlu_fallback``) goes to the knowledge base; a
    transaction, small-talk or control intent is followed when its evidence is
    strong (confidence and margin over the runner-up at least the kind's
-   thresholds) and the knowledge search has no strong match - or, even then,
-   when the evidence is *certain* (a resident saying "when is my bin day" also
-   matches the bin-day article; the task is the better answer).
+   thresholds) and the knowledge search has no strong match (a result worth
+   showing that scores at least ``strong_match``, whatever the service's own
+   verdict) - or, even then, when the evidence is *certain* (a resident saying
+   "when is my bin day" also matches the bin-day article; the task is the
+   better answer).
 5. Everything else is answered from the knowledge base.
 
 Each intent's kind comes from one table, ``bot/intent_kinds.yml``: a new task's
@@ -180,8 +182,16 @@ class Decision:
 
 
 def strong_match(search: Search | None, thresholds: Thresholds) -> bool:
+    """Whether the search's top result is strong enough to answer over a task: a
+    result worth showing (:func:`answer_is_good`) scoring at least ``strong_match``.
+    Not the service's own verdict alone: it rests on the dense cosine, which long
+    and indirect wording lowers while the right article still ranks first, so a
+    resident describing a repair in their own words would otherwise be put into a
+    task's form."""
     return (
-        search is not None and not search.no_good_answer and search.score >= thresholds.strong_match
+        search is not None
+        and answer_is_good(search, thresholds)
+        and search.score >= thresholds.strong_match
     )
 
 
