@@ -17,7 +17,12 @@ then the score at which a result the service calls "no good answer" is still
 shown. The bot follows an intent only when the fallback classifier
 (bot/config.yml) kept it too, so decisions are counted with its threshold, and
 with --compare-fallback the right decisions at other thresholds are printed (changing it
-needs a retraining). Paste the printed ``CALIBRATED`` into actions/policy.py.
+needs a retraining).
+
+It prints each threshold that changed (old -> new), the right decisions with the
+thresholds in actions/policy.py and with the new ones, and the new ``CALIBRATED``
+block; ``--write`` puts that block, with its comment, into actions/policy.py
+(no retraining: the bot reads it when the model loads).
 
 Refuses to run (exit 2) when a message duplicates a training example or an
 article's alternative question (``benchmarks/leakage.py``).
@@ -26,6 +31,7 @@ article's alternative question (``benchmarks/leakage.py``).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -191,6 +197,11 @@ def main() -> int:
         action="store_true",
         help="also calibrate at other fallback thresholds and print their right decisions",
     )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="write the new CALIBRATED block into actions/policy.py",
+    )
     args = parser.parse_args()
     model = args.model or bot_model.latest_model(ROOT)
     if model is None:
@@ -257,16 +268,79 @@ def main() -> int:
         f"right decisions {evaluate(items, final):.3f}; out of scope ({len(oos)}): "
         f"{to_task} to a transaction, {to_risk} at risk, {to_human} to a person"
     )
-    print("\nCALIBRATED = Thresholds(\n    gates={")
+    before = evaluate(items, policy.CALIBRATED)
+    after = evaluate(items, final)
+    changes = changed(policy.CALIBRATED, final)
+    print(f"\nright decisions: {before:.3f} with actions/policy.py's thresholds, {after:.3f} new")
+    print("changed:" if changes else "changed: nothing")
+    for line in changes:
+        print(f"  {line}")
+    comment = (
+        f"# Calibrated by benchmarks/policy_calibrate.py on {len(items)} messages "
+        f"({sum(i['gold'] != 'knowledge' for i in items)} intents, "
+        f"{sum(i['gold'] == 'knowledge' for i in items)} knowledge) with model {model.name} "
+        f"and the fallback threshold {FALLBACK.threshold}: right decisions {after:.3f}; "
+        f"of {len(oos)} out-of-scope messages {to_task} go to a transaction, {to_risk} at "
+        f"risk, {to_human} to a person."
+    )
+    block = calibrated_block(final, comment)
+    print(f"\n{block}")
+    if args.write:
+        write_calibrated(POLICY_FILE, block)
+        print(f"written to {POLICY_FILE.relative_to(ROOT)}")
+    return 0
+
+
+POLICY_FILE = ROOT / "actions" / "policy.py"
+_BLOCK = re.compile(r"# Calibrated by .*?\nCALIBRATED = Thresholds\(\n.*?\n\)\n", re.DOTALL)
+
+
+def changed(old: policy.Thresholds, new: policy.Thresholds) -> list[str]:
+    """Each threshold that differs, as ``name: old -> new``."""
+    lines = []
     for kind in KINDS:
-        gate = final.gate(kind)
-        print(
+        for name in ("confidence", "margin", "certain"):
+            was, now = getattr(old.gate(kind), name), getattr(new.gate(kind), name)
+            if was != now:
+                lines.append(f"{kind} {name}: {was} -> {now}")
+    for name in ("strong_match", "answer_score"):
+        was, now = getattr(old, name), getattr(new, name)
+        if was != now:
+            lines.append(f"{name}: {was} -> {now}")
+    return lines
+
+
+def calibrated_block(thresholds: policy.Thresholds, comment: str) -> str:
+    """The ``CALIBRATED`` assignment of actions/policy.py, with its comment."""
+    words = comment.split()
+    lines, line = [], "#"
+    for word in words[1:]:
+        if len(line) + 1 + len(word) > 88:
+            lines.append(line)
+            line = "#"
+        line += " " + word
+    lines += [line, "CALIBRATED = Thresholds(", "    gates={"]
+    for kind in KINDS:
+        gate = thresholds.gate(kind)
+        lines.append(
             f"        {KIND_NAMES[kind]}: Gate(confidence={gate.confidence}, "
             f"margin={gate.margin}, certain={gate.certain}),"
         )
-    print(f"    }},\n    strong_match={final.strong_match},")
-    print(f"    answer_score={final.answer_score},\n)")
-    return 0
+    lines += [
+        "    },",
+        f"    strong_match={thresholds.strong_match},",
+        f"    answer_score={thresholds.answer_score},",
+        ")",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def write_calibrated(path: Path, block: str) -> None:
+    """Replace the ``CALIBRATED`` block (and its comment) in ``path``."""
+    source = path.read_text("utf-8")
+    if len(_BLOCK.findall(source)) != 1:
+        raise SystemExit(f"{path}: expected one '# Calibrated by' ... CALIBRATED block")
+    path.write_text(_BLOCK.sub(lambda _: block, source), "utf-8")
 
 
 if __name__ == "__main__":

@@ -22,6 +22,15 @@ trains nothing: the thresholds (``actions.policy.CALIBRATED``) and the intent
 kinds (``bot/intent_kinds.yml``) are read when the model loads, so changing
 them needs no retraining. Without the knowledge service the decision rests on
 the intent evidence alone.
+
+The search is asked in the message's own language, read the way the answering
+action reads it (``actions.language.detect``, lingua with English and Welsh only,
+from the Rasa environment's lock): a Welsh question in a chat that began in
+English is matched against the Welsh articles, and an English one in a Welsh
+chat against the English, so the decision and the answer rest on the same
+search. Short or unclear messages keep the conversation's language. The
+detector loads with the policy (about half a second, under 100 MB) and reads a
+message in well under a millisecond.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
 from rasa.engine.graph import ExecutionContext
@@ -50,6 +59,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from actions import policy  # noqa: E402 - needs the project root on sys.path
+from actions.language import as_lang, detect, warm_up  # noqa: E402
 from actions.risk import detect_risk  # noqa: E402
 from actions.understanding import decision_metadata  # noqa: E402
 
@@ -72,11 +82,19 @@ def knowledge_url() -> str | None:
 
 
 def conversation_language(tracker: DialogueStateTracker) -> str:
+    """The conversation's language before this message: what the resident last
+    wrote in (the actions keep it in a slot), else what they chose in the widget."""
     chosen = tracker.get_slot("conversation_language")
     if not chosen:
         metadata = (tracker.latest_message.metadata if tracker.latest_message else None) or {}
         chosen = metadata.get("language", "")
     return "cy" if str(chosen).startswith("cy") else "en"
+
+
+def message_language(tracker: DialogueStateTracker, text: str) -> str:
+    """The language to search ``text`` in: its own when the detector is clear,
+    else the conversation's (as ``actions.base.language`` answers it)."""
+    return detect(text, current=as_lang(conversation_language(tracker)))
 
 
 def evidence_from(tracker: DialogueStateTracker) -> policy.Evidence | None:
@@ -138,6 +156,7 @@ class DecisionPolicy(Policy):
         self._handover = str(config["handover_action"])
         self._url = knowledge_url()
         self._thresholds = policy.CALIBRATED
+        warm_up()  # the language models load with the bot, not on a resident's message
 
     def train(self, training_trackers: Any, domain: Domain, **kwargs: Any) -> Resource:
         with self._model_storage.write_to(self._resource) as path:
@@ -174,7 +193,7 @@ class DecisionPolicy(Policy):
             text = tracker.latest_message.text or "" if tracker.latest_message else ""
             evidence = policy.Evidence(
                 ranking=evidence.ranking,
-                search=self._search(text, conversation_language(tracker)),
+                search=self._search(text, message_language(tracker, text)),
                 risk_pattern=evidence.risk_pattern,
                 has_entities=evidence.has_entities,
                 form=evidence.form,
@@ -215,11 +234,19 @@ class DecisionPolicy(Policy):
 # --- a check without a model or a server ---------------------------------------------
 
 
+class _ScriptedSearch(Protocol):
+    def __call__(self, text: str, language: str) -> policy.Search | None: ...
+
+
 def check(cases: list[dict[str, Any]], domain_path: Path) -> list[dict[str, Any]]:
     """For each case ``{"text", "ranking": [[intent, confidence], ...],
-    "form": name | null, "requested_slot": name | null, "rejected": bool}``, the
-    action this policy predicts (None: it leaves the turn to the rules) and its
-    decision, on a tracker built from those events. Used by the end-to-end tests."""
+    "form": name | null, "requested_slot": name | null, "rejected": bool,
+    "language": the widget's choice | null, "search": {lang: [score, no_good_answer]}}``,
+    the action this policy predicts (None: it leaves the turn to the rules), its
+    decision and the language it searched in (None: it did not search), on a
+    tracker built from those events. ``search`` scripts the knowledge service's
+    answer per language (a language it does not name finds nothing). Used by the
+    end-to-end tests."""
     import tempfile
 
     from rasa.engine.graph import GraphSchema
@@ -241,7 +268,20 @@ def check(cases: list[dict[str, Any]], domain_path: Path) -> list[dict[str, Any]
             Resource("decision_policy"),
             ExecutionContext(GraphSchema({}), "check"),
         )
+        searched: list[str] = []
+
+        def scripted(case: dict[str, Any]) -> _ScriptedSearch:
+            def search(text: str, language: str) -> policy.Search | None:
+                searched.append(language)
+                score, no_good_answer = (case.get("search") or {}).get(language, (0.0, True))
+                return policy.Search(score=float(score), no_good_answer=bool(no_good_answer))
+
+            return search
+
         for case in cases:
+            searched.clear()
+            decider._search = scripted(case)  # type: ignore[method-assign]
+            metadata = {"language": case["language"]} if case.get("language") else {}
             ranking = [
                 {"name": name, "confidence": confidence} for name, confidence in case["ranking"]
             ]
@@ -257,6 +297,7 @@ def check(cases: list[dict[str, Any]], domain_path: Path) -> list[dict[str, Any]
             events.append(
                 UserUttered(
                     case["text"],
+                    metadata=metadata,
                     intent=ranking[0],
                     parse_data={
                         "intent": ranking[0],
@@ -280,6 +321,7 @@ def check(cases: list[dict[str, Any]], domain_path: Path) -> list[dict[str, Any]
                     "action": action,
                     **prediction.diagnostic_data,
                     "action_metadata": prediction.action_metadata,
+                    "searched_in": searched[0] if searched else None,
                 }
             )
     return results

@@ -71,14 +71,52 @@ CASES = [
     ),
 ]
 
+# A strong, not certain task: the search decides, in the message's own language.
+STRONG_TASK = [["ask_council_tax_balance", 0.84], ["ask_question", 0.06]]
+# (what, case, predicted action, the language the policy searched in)
+LANGUAGE_CASES = [
+    (
+        "a Welsh question in an English chat is searched in Welsh",
+        {
+            "text": "Ydw i'n cael gostyngiad ar fy nhreth gyngor os ydw i'n byw ar fy mhen fy hun?",
+            "ranking": STRONG_TASK,
+            "search": {"cy": [0.9, False], "en": [0.2, True]},
+        },
+        "action_answer_question",
+        "cy",
+    ),
+    (
+        "an English question in a Welsh chat is searched in English",
+        {
+            "text": "do i get money off my council tax if i live on my own",
+            "ranking": STRONG_TASK,
+            "language": "cy",
+            "search": {"en": [0.9, False], "cy": [0.2, True]},
+        },
+        "action_answer_question",
+        "en",
+    ),
+    (
+        "a short unclear message keeps the chat's language",
+        {
+            "text": "ok",
+            "ranking": STRONG_TASK,
+            "language": "cy",
+            "search": {"cy": [0.2, True], "en": [0.9, False]},
+        },
+        None,
+        "cy",
+    ),
+]
 
-@pytest.fixture(scope="module")
-def decided(rasa_bin: Path) -> list[dict[str, Any]]:
+
+def run_check(rasa_bin: Path, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``bot.decision_policy.check`` in the Rasa environment."""
     env = {**os.environ, **bot_model.rasa_env(ROOT)}
     env.pop("FRONTDOOR_KNOWLEDGE_PORT", None)
     result = subprocess.run(
         [str(rasa_bin / "python"), "bot/decision_policy.py"],
-        input=json.dumps([case for _, case, _ in CASES]),
+        input=json.dumps(cases),
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -89,6 +127,11 @@ def decided(rasa_bin: Path) -> list[dict[str, Any]]:
     assert result.returncode == 0, result.stderr[-2000:]
     found: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])
     return found
+
+
+@pytest.fixture(scope="module")
+def decided(rasa_bin: Path) -> list[dict[str, Any]]:
+    return run_check(rasa_bin, [case for _, case, _ in CASES])
 
 
 def test_the_policy_decides_with_the_dialogue_state(decided: list[dict[str, Any]]) -> None:
@@ -109,3 +152,18 @@ def test_each_action_it_predicts_names_the_intent_the_bot_acted_on(
         assert decided_intent(d["action_metadata"]) == acted[d["action"]], what
         read = acted_on(case["ranking"][0][0], case["ranking"][0][1], [], d["action_metadata"])
         assert read.intent == acted[d["action"]] and read.read_as == case["ranking"][0][0], what
+
+
+@pytest.fixture(scope="module")
+def decided_languages(rasa_bin: Path) -> list[dict[str, Any]]:
+    return run_check(rasa_bin, [case for _, case, _, _ in LANGUAGE_CASES])
+
+
+def test_the_policy_searches_in_each_messages_language(
+    decided_languages: list[dict[str, Any]],
+) -> None:
+    got = [
+        (what, d["searched_in"], d["action"])
+        for (what, _, _, _), d in zip(LANGUAGE_CASES, decided_languages, strict=True)
+    ]
+    assert got == [(what, lang, action) for what, _, action, lang in LANGUAGE_CASES]

@@ -129,9 +129,9 @@ def test_small_talk_is_followed_only_on_strong_evidence() -> None:
     item = bot_clinc.Query("hey", "greeting", "small_talk")
     ranking = {
         "intent": "greet",
-        "confidence": 0.72,
+        "confidence": 0.9,
         "entities": [],
-        "ranking": [["greet", 0.72], ["goodbye", 0.0], ["thank", 0.0]],
+        "ranking": [["greet", 0.9], ["goodbye", 0.0], ["thank", 0.0]],
     }
     (followed,) = bot_clinc.judge([item], [ranking], no_match)
     assert bot_clinc.understood(followed)

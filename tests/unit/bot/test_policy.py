@@ -115,13 +115,13 @@ CASES = [
         "ask_bin_day",
     ),
     (
-        "a refused match is not strong",
+        "a match the service refused but scoring high is strong",
         [("ask_rent_balance", 0.9)],
         REFUSED_BUT_HIGH,
         False,
         False,
-        FOLLOW,
-        "ask_rent_balance",
+        ANSWER,
+        "ask_question",
     ),
     (
         "low confidence transaction",
@@ -256,6 +256,22 @@ def test_decide(
 )
 def test_answer_is_good(search: Search, good: bool) -> None:
     assert policy.answer_is_good(search, T) is good
+
+
+@pytest.mark.parametrize(
+    ("search", "at_least", "strong"),
+    [
+        (None, 0.6, False),
+        (Search(score=0.6, no_good_answer=False), 0.6, True),
+        (Search(score=0.59, no_good_answer=False), 0.6, False),
+        (REFUSED_BUT_HIGH, 0.6, True),  # the service's verdict alone does not decide
+        # below answer_score (0.3) a refused result is not worth showing, so not strong
+        (Search(score=0.25, no_good_answer=True), 0.2, False),
+    ],
+)
+def test_strong_match(search: Search | None, at_least: float, strong: bool) -> None:
+    thresholds = Thresholds(gates=T.gates, strong_match=at_least, answer_score=T.answer_score)
+    assert policy.strong_match(search, thresholds) is strong
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,53 @@
+"""benchmarks/policy_calibrate.py says what it changed and writes the block the
+bot reads, so the lead can apply a recalibration after a merge without hand edits."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from actions import policy
+from benchmarks import policy_calibrate
+
+
+def _loosened() -> policy.Thresholds:
+    gates = dict(policy.CALIBRATED.gates)
+    gates[policy.SMALL_TALK_KIND] = replace(gates[policy.SMALL_TALK_KIND], margin=0.05)
+    return replace(policy.CALIBRATED, gates=gates, strong_match=0.123)
+
+
+def test_it_lists_each_threshold_that_changed() -> None:
+    old = policy.CALIBRATED
+    assert policy_calibrate.changed(old, old) == []
+    assert policy_calibrate.changed(old, _loosened()) == [
+        f"small_talk margin: {old.gate(policy.SMALL_TALK_KIND).margin} -> 0.05",
+        f"strong_match: {old.strong_match} -> 0.123",
+    ]
+
+
+def test_written_block_is_what_the_policy_then_reads(tmp_path: Path) -> None:
+    target = tmp_path / "policy.py"
+    target.write_text(policy_calibrate.POLICY_FILE.read_text("utf-8"), "utf-8")
+    block = policy_calibrate.calibrated_block(_loosened(), "# Calibrated by a test " + "x " * 60)
+    policy_calibrate.write_calibrated(target, block)
+    written = target.read_text("utf-8")
+    assert block in written
+    assert all(len(line) <= 100 for line in written.splitlines())
+    (assignment,) = [
+        node
+        for node in ast.parse(written).body
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "CALIBRATED"
+    ]
+    assert eval(ast.unparse(assignment.value), vars(policy)) == _loosened()
+
+
+@pytest.mark.parametrize("copies", [0, 2])
+def test_it_refuses_a_file_without_exactly_one_block(tmp_path: Path, copies: int) -> None:
+    target = tmp_path / "policy.py"
+    block = policy_calibrate.calibrated_block(policy.CALIBRATED, "# Calibrated by a test")
+    target.write_text("from actions.policy import *\n" + block * copies, "utf-8")
+    with pytest.raises(SystemExit, match="expected one"):
+        policy_calibrate.write_calibrated(target, block)
