@@ -103,6 +103,9 @@ def route_paths(app) -> tuple[list[str], list[str]]:  # type: ignore[no-untyped-
                 http.append(concrete(prefix + route.path))
 
     walk(app.routes, "")
+    # sockets served ahead of the middleware stack (handoff.ws.WebsocketRoutes)
+    for middleware in app.user_middleware:
+        sockets.extend(middleware.kwargs.get("routes", {}))
     return http, sockets
 
 

@@ -48,16 +48,16 @@ def test_who_may_scrape(
 
 def test_two_apps_in_one_process_keep_their_own_registries() -> None:
     first, second = HandoffMetrics(), HandoffMetrics()  # the global registry would refuse this
-    first.messages_in.labels(role="resident").inc()
+    first.resident_in.inc()
     assert (
         first.registry.get_sample_value("frontdoor_handoff_messages_in_total", {"role": "resident"})
         == 1
     )
-    assert (
+    assert (  # the second app's series exists from the start, at 0
         second.registry.get_sample_value(
             "frontdoor_handoff_messages_in_total", {"role": "resident"}
         )
-        is None
+        == 0
     )
 
 
