@@ -552,13 +552,7 @@ async def run_relay(args: argparse.Namespace) -> dict:
     process = subprocess.Popen([sys.executable, "-c", RELAY, str(port)])
     stats = Stats()
     try:
-        for _ in range(100):
-            try:
-                probe = await connect(f"ws://127.0.0.1:{port}/idle")
-                await probe.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.1)
+        await wait_for_relay(port)
         idle = []
         for _ in range(args.residents - args.advisors * args.cap):
             idle.append(await connect(f"ws://127.0.0.1:{port}/idle"))

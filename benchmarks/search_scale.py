@@ -270,17 +270,7 @@ def generate(
             k += 1
         summary = f"{babble.sentence(8, 14)} zqs{k}"
         k += 1
-        article = IndexableArticle(
-            id=f"generated/{n}",
-            slug=f"generated-{n}",
-            title=babble.sentence(2, 5).rstrip("."),
-            summary=summary,
-            body_markdown="\n\n".join(sections),
-            alternative_questions=(),
-            service_area=areas[n % len(areas)],
-            language="en",
-            tags=(),
-        )
+        article = filler_article(n, babble.sentence(2, 5).rstrip("."), summary, sections, areas)
         out.append(article)
         have += len(chunk_article(article))
     return out
@@ -298,10 +288,18 @@ def topical_article(
         marks.append(k)
         k += 1
     summary = f"{topical.summary(k, marks)} zqs{k}"
-    article = IndexableArticle(
+    article = filler_article(n, topical.rng.choice(topical.titles), summary, sections, areas)
+    return article, k + 1
+
+
+def filler_article(
+    n: int, title: str, summary: str, sections: list[str], areas: list[str]
+) -> IndexableArticle:
+    """Generated English article ``n`` (an id and slug of its own, service areas in turn)."""
+    return IndexableArticle(
         id=f"generated/{n}",
         slug=f"generated-{n}",
-        title=topical.rng.choice(topical.titles),
+        title=title,
         summary=summary,
         body_markdown="\n\n".join(sections),
         alternative_questions=(),
@@ -309,7 +307,6 @@ def topical_article(
         language="en",
         tags=(),
     )
-    return article, k + 1
 
 
 def timed(action: Callable[[], object]) -> float:
