@@ -12,6 +12,9 @@ carry, how a bad one is answered, and the headers every response wears.
 - :class:`SecurityHeaders`: ``nosniff``, a Content-Security-Policy with
   ``frame-ancestors``, and a referrer policy on every response, errors
   included. A page that sets its own CSP keeps it.
+- :class:`UnexpectedErrors`: an exception nothing else handled is answered by
+  the service's own 500 inside the middleware stack, so that answer wears the
+  security headers too (Starlette's last-resort 500 is sent outside them).
 - :func:`validation_error_content`: a 422 body that names fields and never
   carries the values sent (a ``NaN`` there cannot be serialised, and errors
   must not echo requests).
@@ -20,7 +23,8 @@ carry, how a bad one is answered, and the headers every response wears.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 from typing import Annotated, Any
@@ -31,7 +35,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import HTTPConnection
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger(__name__)
 
 IPNetwork = IPv4Network | IPv6Network
 
@@ -272,6 +279,58 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class UnexpectedErrors:
+    """Answers an exception that nothing handled with ``answer(request, exc)`` (by
+    default a JSON 500 that says nothing of the cause), logged with its traceback.
+
+    Starlette sends its 500 from ``ServerErrorMiddleware``, outside every
+    middleware a service adds, so that page went out without the CSP, nosniff or
+    referrer policy. Added first (innermost), this answers inside them. An
+    exception after the response has started cannot be answered and is re-raised:
+    the server closes the connection as before."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        answer: Callable[[Request, Exception], Awaitable[Response]] | None = None,
+    ) -> None:
+        self.app = app
+        self.answer = answer or internal_error_response
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            if started:
+                raise
+            logger.exception("unhandled error on %s %s", scope.get("method"), scope.get("path"))
+            try:
+                response = await self.answer(Request(scope, receive), exc)
+            except Exception:  # the error page itself failed: the plain answer still goes out
+                logger.exception("the error answer failed on %s", scope.get("path"))
+                response = await internal_error_response(Request(scope, receive), exc)
+            await response(scope, receive, send)
+
+
+async def internal_error_response(request: Request, exc: Exception) -> Response:
+    """The JSON APIs' 500: the same shape as their other errors, nothing of the cause."""
+    return JSONResponse(
+        {"error": "internal_error", "message": "Something went wrong on our side."},
+        status_code=500,
+    )
 
 
 # --- validation errors ---------------------------------------------------------

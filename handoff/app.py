@@ -40,6 +40,7 @@ from frontdoor.http import (
     BodyRule,
     RequestGuard,
     SecurityHeaders,
+    UnexpectedErrors,
     validation_error_response,
 )
 from frontdoor.metrics import RequestMetrics
@@ -238,6 +239,7 @@ def create_app(
         raise exc
 
     app.add_exception_handler(RequestValidationError, validation_error_response)
+    app.add_middleware(UnexpectedErrors)  # innermost: a 500 wears the headers below too
     app.add_middleware(RequestGuard, rules=BODY_RULES)
     app.add_middleware(
         CORSMiddleware,

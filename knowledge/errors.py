@@ -7,8 +7,6 @@ errors name the field; nobody ever sees a stack trace.
 
 from __future__ import annotations
 
-import logging
-
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -16,10 +14,13 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from frontdoor.http import validation_error_content, validation_message
+from frontdoor.http import (
+    UnexpectedErrors,
+    internal_error_response,
+    validation_error_content,
+    validation_message,
+)
 from knowledge.exceptions import EditConflict, KnowledgeError
-
-logger = logging.getLogger(__name__)
 
 
 def _is_api(request: Request) -> bool:
@@ -106,13 +107,11 @@ def install(app: FastAPI) -> None:
             )
         return page(request, 404, title="Page not found", message="")
 
-    @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> Response:
-        logger.exception("unhandled error on %s", request.url.path)
         if _is_api(request):
-            return JSONResponse(
-                {"error": "internal_error", "message": "Something went wrong on our side."},
-                status_code=500,
-            )
+            return await internal_error_response(request, exc)
         return page(request, 500, title="Sorry, there is a problem with the service",
                     message="Try again later.")  # fmt: skip
+
+    # innermost (install runs before the app adds its middleware): the 500 wears the site's headers
+    app.add_middleware(UnexpectedErrors, answer=_unexpected)

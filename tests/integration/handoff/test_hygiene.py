@@ -143,3 +143,19 @@ def test_console_sign_in_throttling_is_per_client_with_retry_after(world):
     assert int(throttled.headers["retry-after"]) > 0
     assert "try again" in throttled.text
     assert sign_in(advisor, PASSWORD).status_code == 303
+
+
+def test_an_unexpected_failure_is_a_json_500_with_the_headers_and_no_detail(world, monkeypatch):
+    def broken(engine: object) -> None:
+        raise RuntimeError("connection string postgresql://secret@db")
+
+    monkeypatch.setattr("handoff.app.database_status", broken)
+    answer = world.client.get("/healthz")
+    assert answer.status_code == 500
+    assert answer.json() == {
+        "error": "internal_error",
+        "message": "Something went wrong on our side.",
+    }
+    assert "secret" not in answer.text
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors" in answer.headers["content-security-policy"]

@@ -192,3 +192,25 @@ def test_forwarded_for_from_a_trusted_proxy_names_the_client(proxied_app, staff)
     )
     # another resident of the same proxy is somebody else
     assert sign_in(proxy, email, PASSWORD, **{"x-forwarded-for": "203.0.113.10"}).status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("path", "media_type"),
+    [("/api/v1/search?q=bins", "application/json"), ("/search?q=bins", "text/html")],
+    ids=["API", "page"],
+)
+def test_an_unexpected_failure_is_a_500_with_the_headers_and_no_detail(
+    client, monkeypatch, path, media_type
+):
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError(f"index file unreadable {CANARY}")
+
+    monkeypatch.setattr("knowledge.routes.api_search.run_search", broken)
+    monkeypatch.setattr("knowledge.routes.site.run_search", broken)
+    answer = client.get(path)
+    assert answer.status_code == 500
+    assert answer.headers["content-type"].startswith(media_type)
+    assert CANARY not in answer.text
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors" in answer.headers["content-security-policy"]
+    assert answer.headers["referrer-policy"]

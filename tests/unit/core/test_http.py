@@ -9,12 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
 
 from frontdoor.http import (
     JSON_TYPES,
     BodyRule,
     RequestGuard,
     SecurityHeaders,
+    UnexpectedErrors,
     client_address,
     parse_networks,
     validation_error_response,
@@ -154,3 +156,66 @@ def test_uvicorn_is_told_not_to_believe_forwarded_headers():
     web = [s for s in build_services(StackSettings.load({})) if "uvicorn" in s.command]
     assert {s.name for s in web} == {"knowledge", "handoff"}
     assert all("--no-proxy-headers" in s.command for s in web)
+
+
+def failing_app(**options: object) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/api/boom")
+    async def boom() -> dict[str, str]:
+        raise RuntimeError("secret detail from the database")
+
+    @app.get("/api/late")
+    async def late() -> object:
+        from starlette.responses import StreamingResponse
+
+        async def body():  # fails after the response has started
+            yield b"first part"
+            raise RuntimeError("half way")
+
+        return StreamingResponse(body())
+
+    app.add_middleware(UnexpectedErrors, **options)
+    app.add_middleware(SecurityHeaders)
+    return app
+
+
+def test_an_unexpected_error_is_a_json_500_that_wears_the_security_headers(caplog):
+    answer = TestClient(failing_app(), raise_server_exceptions=False).get("/api/boom")
+    assert answer.status_code == 500
+    assert answer.json() == {
+        "error": "internal_error",
+        "message": "Something went wrong on our side.",
+    }
+    assert "secret detail" not in answer.text
+    assert "frame-ancestors 'none'" in answer.headers["content-security-policy"]
+    assert answer.headers["x-content-type-options"] == "nosniff"
+    assert answer.headers["referrer-policy"] == "strict-origin-when-cross-origin"
+    assert "secret detail from the database" in caplog.text  # logged for the service, not sent
+
+
+async def html_page(request: Request, exc: Exception) -> Response:
+    return HTMLResponse("<h1>Sorry</h1>", status_code=500)
+
+
+async def broken_page(request: Request, exc: Exception) -> Response:
+    raise LookupError("the template is missing")
+
+
+@pytest.mark.parametrize(
+    ("answer", "media_type"),
+    [(html_page, "text/html"), (broken_page, "application/json")],
+    ids=["the service's page", "the JSON answer when the page fails"],
+)
+def test_a_service_answers_with_its_own_page_or_the_plain_answer(answer, media_type):
+    response = TestClient(failing_app(answer=answer), raise_server_exceptions=False).get(
+        "/api/boom"
+    )
+    assert response.status_code == 500
+    assert response.headers["content-type"].startswith(media_type)
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_an_error_after_the_response_started_is_left_to_the_server():
+    with pytest.raises(RuntimeError, match="half way"):
+        TestClient(failing_app()).get("/api/late")
