@@ -209,6 +209,32 @@ def _top(ranking: Sequence[tuple[str, float]]) -> tuple[str, float, float]:
     return top, confidence, confidence - runner_up
 
 
+def passes_gate(
+    kind: str, confidence: float, margin: float, has_entities: bool, thresholds: Thresholds
+) -> bool:
+    """Whether an intent of this kind has the evidence to be followed: confidence and
+    margin over the runner-up at least its kind's gate, or, for a task or a control
+    intent, a reference or postcode in the message (evidence for the task it belongs to)."""
+    if has_entities and kind in (TRANSACTION_KIND, CONTROL_KIND):
+        return True
+    gate = thresholds.gate(kind)
+    return confidence >= gate.confidence and margin >= gate.margin
+
+
+def weak_intent(
+    ranking: Iterable[tuple[str, float]], has_entities: bool, thresholds: Thresholds
+) -> bool:
+    """Whether the classifier's top intent lacks the evidence to be followed (a
+    knowledge intent is never weak: it is answered from the knowledge base anyway).
+    ``bot/intent_gate.py`` turns such an intent into ``nlu_fallback`` for the
+    intents that would end or divert a form, so a form keeps its answer."""
+    top, confidence, margin = _top(classifier_ranking(ranking))
+    kind = kind_of(top)
+    return kind != KNOWLEDGE_KIND and not passes_gate(
+        kind, confidence, margin, has_entities, thresholds
+    )
+
+
 def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
     top, confidence, margin = _top(evidence.ranking)
     if evidence.risk_pattern:
@@ -225,15 +251,11 @@ def decide(evidence: Evidence, thresholds: Thresholds) -> Decision:
         return Decision(FOLLOW, top, f"{top} during {form.name}")
     if kind == KNOWLEDGE_KIND:
         return Decision(ANSWER, KNOWLEDGE_INTENT, f"knowledge intent {top}")
-    gate = thresholds.gate(kind)
-    # a reference or postcode in the message is evidence for the task it belongs to
-    strong = evidence.has_entities and kind in (TRANSACTION_KIND, CONTROL_KIND)
-    strong = strong or (confidence >= gate.confidence and margin >= gate.margin)
-    if not strong:
+    if not passes_gate(kind, confidence, margin, evidence.has_entities, thresholds):
         return Decision(ANSWER, KNOWLEDGE_INTENT, f"weak {top} ({confidence:.2f}, {margin:.2f})")
     if kind == RISK_KIND:
         return Decision(HANDOVER_AT_RISK, RISK, f"at_risk {confidence:.2f}")
-    if strong_match(evidence.search, thresholds) and confidence < gate.certain:
+    if strong_match(evidence.search, thresholds) and confidence < thresholds.gate(kind).certain:
         return Decision(ANSWER, KNOWLEDGE_INTENT, f"strong match over {top} ({confidence:.2f})")
     return Decision(FOLLOW, top, f"{top} ({confidence:.2f}, {margin:.2f})")
 

@@ -496,3 +496,24 @@ def test_reporting_fly_tipping_then_tracking_it(chat) -> None:
     reference = done.text.split("Your reference is ")[1][:10]
     tracked = chat.say(f"where is my request {reference}")
     assert f"Request {reference} (fly tipping): received." in tracked.text
+
+
+@pytest.mark.parametrize(
+    "place",
+    [
+        "Mill Lane, by the bus stop",  # the bot's own example read as "stop"
+        "at the end of my road, Rose Close",  # read as at risk, 0.74
+    ],
+)
+def test_a_place_that_reads_like_stop_or_a_risk_is_where_it_is(chat, place) -> None:
+    chat.say("I want to report fly tipping")
+    replies = chat.say(place)
+    assert "describe what is there" in replies.text
+    assert "999" not in replies.text and "nothing has been sent" not in replies.text
+
+
+def test_stop_and_a_real_risk_still_end_the_report(chat) -> None:
+    chat.say("I want to report fly tipping")
+    assert "nothing has been sent" in chat.say("stop").text
+    chat.say("I want to report fly tipping")
+    assert "999" in chat.say("I want to end my life").text

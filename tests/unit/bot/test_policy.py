@@ -407,3 +407,31 @@ def test_the_kinds_table_names_only_the_domains_intents() -> None:
     assert set(policy.INTENT_KINDS) <= set(domain()["intents"]) | {policy.FALLBACK_INTENT}
     # every intent the rules start from has its kind in the table
     assert set(domain()["intents"]) <= set(policy.INTENT_KINDS)
+
+
+@pytest.mark.parametrize(
+    ("ranking", "entities", "weak"),
+    [
+        ([("at_risk", 0.74), ("inform", 0.2)], False, True),  # "at the end of my road"
+        ([("at_risk", 0.95), ("human", 0.01)], False, False),
+        ([("nlu_fallback", 0.7), ("at_risk", 0.95), ("human", 0.01)], False, False),
+        ([("stop", 0.45), ("inform", 0.4)], False, True),
+        ([("stop", 0.45), ("inform", 0.4)], True, False),  # a postcode: control evidence
+        ([("stop", 0.88), ("inform", 0.05)], False, False),
+        ([("at_risk", 0.6)], True, True),  # an entity is no evidence of a risk
+        ([("ask_question", 0.3), ("stop", 0.29)], False, False),  # knowledge is never weak
+        ([], False, False),  # nothing ranked: the fallback, a knowledge intent
+    ],
+)
+def test_weak_intent_uses_the_kinds_gates(
+    ranking: list[tuple[str, float]], entities: bool, weak: bool
+) -> None:
+    assert policy.weak_intent(ranking, entities, T) is weak
+
+
+def test_decide_and_weak_intent_agree_outside_forms() -> None:
+    """A weak intent is one decide() would not follow (the component relies on it)."""
+    for ranking in ([("stop", 0.45), ("inform", 0.4)], [("greet", 0.65), ("thank", 0.5)],
+                    [("at_risk", 0.92), ("human", 0.3)], [("ask_bin_day", 0.9)]):  # fmt: skip
+        decision = policy.decide(Evidence(ranking=ranking), T)
+        assert (decision.route == ANSWER) is policy.weak_intent(ranking, False, T), ranking
