@@ -515,8 +515,13 @@ class Heartbeat:
 # --- server frames ---------------------------------------------------------------------
 
 
+# One encoder for every frame: ``json.dumps`` with options builds a new JSONEncoder per
+# call (issue 12: three or more frames encoded per message).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(frame)
 
 
 def error_frame(code: str, message: str, client_id: str | None = None) -> dict[str, Any]:

@@ -18,7 +18,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -316,7 +316,8 @@ class SqlTx:
         insight_store.record(self.conn, conversation_id)
 
     def part(self) -> SqlTx:
-        return replace(self, appended=[], touched_teams=set(), touched_advisors=set())
+        # built, not ``dataclasses.replace``d: one per message in a group commit
+        return SqlTx(self.conn, self.now)
 
 
 @dataclass
@@ -375,6 +376,9 @@ class BatchTx(SqlTx):
         dialect = self.conn.dialect  # see store.pgpipeline (psycopg 3's pipeline mode)
         return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
+    def part(self) -> BatchTx:
+        return BatchTx(self.conn, self.now, batch=self.batch)
+
     def lock_conversation(self, conversation_id: str) -> Conversation:
         found = self.batch.conversations.get(conversation_id)
         if found is None:
@@ -403,7 +407,7 @@ class BatchTx(SqlTx):
                 conversation, kind, data, client_id=client_id, bot_pending=bot_pending
             )
         seq = locked.last_seq + 1
-        self.batch.conversations[conversation.id] = replace(locked, last_seq=seq)
+        self.batch.conversations[conversation.id] = locked.with_last_seq(seq)
         self.batch.seqs[conversation.id] = seq
         self.batch.rows.append(
             self._event_row(conversation.id, seq, kind, data, client_id, bot_pending)
