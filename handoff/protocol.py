@@ -202,9 +202,16 @@ _ADVISOR_TYPES = {
 }
 
 
+def too_big(raw: str | bytes) -> bool:
+    """More than ``MAX_FRAME_BYTES`` of UTF-8? A text of at most a quarter of that many
+    characters cannot be (four bytes a character at most): no copy made to count."""
+    if isinstance(raw, bytes):
+        return len(raw) > MAX_FRAME_BYTES
+    return len(raw) * 4 > MAX_FRAME_BYTES and len(raw.encode("utf-8")) > MAX_FRAME_BYTES
+
+
 def check_size(raw: str | bytes) -> None:
-    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
-    if size > MAX_FRAME_BYTES:
+    if too_big(raw):
         raise FrameTooLarge(f"frames are limited to {MAX_FRAME_BYTES} bytes")
 
 
