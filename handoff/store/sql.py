@@ -13,6 +13,7 @@ takes its write lock up front and PostgreSQL locks the row:
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
@@ -22,8 +23,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
 from actions.verification import recorded_account_grants
@@ -95,6 +107,23 @@ _LOCK_MANY = (
 )
 _FIND_CLIENT_EVENTS = select(m.events).where(
     _E.conversation_id.in_(_IDS), _E.client_id.in_(bindparam("p_clients", expanding=True))
+)
+# The same two on SQLite, the lists as one JSON text each (``json_each``): an expanding
+# ``IN`` is rendered anew on every execution, an element at a time (handoff_calls.py).
+_JSON_IDS: Select[Any] = select(literal_column("value")).select_from(
+    func.json_each(bindparam("p_ids"))
+)
+_LOCK_MANY_JSON = (
+    update(m.conversations)
+    .where(_C.id.in_(_JSON_IDS))
+    .values(updated_at=bindparam("p_now", type_=_C.updated_at.type))
+    .returning(*m.conversations.c)
+)
+_FIND_CLIENT_EVENTS_JSON = select(m.events).where(
+    _E.conversation_id.in_(_JSON_IDS),
+    _E.client_id.in_(
+        select(literal_column("value")).select_from(func.json_each(bindparam("p_clients")))
+    ),
 )
 _STORE_SEQ = (
     update(m.conversations).where(_C.id == bindparam("p_id")).values(last_seq=bindparam("p_seq"))
@@ -362,12 +391,18 @@ class BatchTx(SqlTx):
                     _event_from(values)
                 )
             return
-        rows = self.conn.execute(_LOCK_MANY, {"p_ids": wanted, "p_now": self.now}).all()
+        if self.conn.dialect.name == "sqlite":
+            ids: Any = json.dumps(wanted)
+            lock, find = _LOCK_MANY_JSON, _FIND_CLIENT_EVENTS_JSON
+        else:
+            ids, lock, find = wanted, _LOCK_MANY, _FIND_CLIENT_EVENTS
+        rows = self.conn.execute(lock, {"p_ids": ids, "p_now": self.now}).all()
         for row in rows:
             self.batch.conversations[row.id] = Conversation.from_row(row)
         if not clients:
             return
-        found_rows = self.conn.execute(_FIND_CLIENT_EVENTS, {"p_ids": wanted, "p_clients": clients})
+        listed: Any = json.dumps(clients) if ids is not wanted else clients
+        found_rows = self.conn.execute(find, {"p_ids": ids, "p_clients": listed})
         for row in found_rows:
             self.batch.by_client[(row.conversation_id, row.client_id)] = _event(row)
 
