@@ -138,13 +138,17 @@ async def resident_endpoint(websocket: WebSocket) -> None:
         app.live.refresher.mark(positions=True)
         app.handoff.cobrowse.resident_joined(connection, conversation_id)
 
-    # looked up and built once, not per frame
-    handoff, limiter = app.handoff, app.limiter
-    checks = write_checks(app.settings, client_address(websocket), conversation_id)
+    address = client_address(websocket)
+    handoff, limiter = app.handoff, app.limiter  # looked up once, not per frame
+    # the rate-limit checks, built on the socket's first write (an idle socket keeps none)
+    checks: dict[type, tuple[Check, Check]] | None = None
 
     async def on_frame(frame: Any) -> None:
-        counted = checks.get(type(frame))
-        if counted is not None:
+        nonlocal checks
+        if type(frame) in _WRITE_LIMITS:
+            if checks is None:
+                checks = write_checks(app.settings, address, conversation_id)
+            counted = checks[type(frame)]
             if limiter.blocking:  # counted off the loop: the count lives in Redis
                 await anyio.to_thread.run_sync(hit, limiter, counted)
             else:  # in this process's memory: a few microseconds, no worker-thread trip
