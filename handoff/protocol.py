@@ -202,9 +202,16 @@ _ADVISOR_TYPES = {
 }
 
 
+def too_big(raw: str | bytes) -> bool:
+    """More than ``MAX_FRAME_BYTES`` of UTF-8? A text of at most a quarter of that many
+    characters cannot be (four bytes a character at most): no copy made to count."""
+    if isinstance(raw, bytes):
+        return len(raw) > MAX_FRAME_BYTES
+    return len(raw) * 4 > MAX_FRAME_BYTES and len(raw.encode("utf-8")) > MAX_FRAME_BYTES
+
+
 def check_size(raw: str | bytes) -> None:
-    size = len(raw.encode("utf-8")) if isinstance(raw, str) else len(raw)
-    if size > MAX_FRAME_BYTES:
+    if too_big(raw):
         raise FrameTooLarge(f"frames are limited to {MAX_FRAME_BYTES} bytes")
 
 
@@ -515,8 +522,13 @@ class Heartbeat:
 # --- server frames ---------------------------------------------------------------------
 
 
+# One encoder for every frame: ``json.dumps`` with options builds a new JSONEncoder per
+# call (issue 12: three or more frames encoded per message).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def encode(frame: dict[str, Any]) -> str:
-    return json.dumps(frame, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(frame)
 
 
 def error_frame(code: str, message: str, client_id: str | None = None) -> dict[str, Any]:

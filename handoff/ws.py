@@ -139,16 +139,20 @@ async def resident_endpoint(websocket: WebSocket) -> None:
         app.handoff.cobrowse.resident_joined(connection, conversation_id)
 
     address = client_address(websocket)
-    handoff, blocking = app.handoff, app.limiter.blocking  # looked up once, not per frame
+    handoff, limiter = app.handoff, app.limiter  # looked up once, not per frame
+    # the rate-limit checks, built on the socket's first write (an idle socket keeps none)
+    checks: dict[type, tuple[Check, Check]] | None = None
 
     async def on_frame(frame: Any) -> None:
+        nonlocal checks
         if type(frame) in _WRITE_LIMITS:
-            if blocking:  # counted off the loop: the count lives in Redis
-                await anyio.to_thread.run_sync(
-                    limit_resident_write, app, address, conversation_id, frame
-                )
+            if checks is None:
+                checks = write_checks(app.settings, address, conversation_id)
+            counted = checks[type(frame)]
+            if limiter.blocking:  # counted off the loop: the count lives in Redis
+                await anyio.to_thread.run_sync(hit, limiter, counted)
             else:  # in this process's memory: a few microseconds, no worker-thread trip
-                limit_resident_write(app, address, conversation_id, frame)
+                hit(limiter, counted)
         await handoff.resident_frame(connection, conversation_id, frame)
 
     try:
@@ -184,22 +188,25 @@ _WRITE_LIMITS: dict[type, tuple[str, str, str]] = {
 }
 
 
-def limit_resident_write(state: Any, address: str, conversation_id: str, frame: Any) -> None:
-    """Count a resident's write (message, rating, leave-a-message) or raise ``Throttled``.
-
-    Counted per conversation and per client address, in the service's shared
-    limiter (Redis when configured, so every instance sees the same counts).
-    """
-    names = _WRITE_LIMITS.get(type(frame))
-    if names is None:
-        return
-    scope, per_conversation, per_address = names
-    settings = state.settings
-    try:
-        state.limiter.hit(
+def write_checks(
+    settings: Any, address: str, conversation_id: str
+) -> dict[type, tuple[Check, Check]]:
+    """A resident socket's counts per write frame type (message, rating,
+    leave-a-message): per conversation and per client address."""
+    return {
+        frame_type: (
             Check(getattr(settings, per_conversation), f"handoff:{scope}:c", conversation_id),
             Check(getattr(settings, per_address), f"handoff:{scope}:a", address),
         )
+        for frame_type, (scope, per_conversation, per_address) in _WRITE_LIMITS.items()
+    }
+
+
+def hit(limiter: Any, checks: tuple[Check, ...]) -> None:
+    """Count a resident's write or raise ``Throttled``, in the service's shared limiter
+    (Redis when configured, so every instance sees the same counts)."""
+    try:
+        limiter.hit(*checks)
     except RateLimited as exc:
         raise Throttled(retry_after=float(exc.retry_after)) from None
 
@@ -327,7 +334,7 @@ async def serve(
             beat.received(time.monotonic())
             if raw is None:
                 continue
-            if len(raw.encode() if isinstance(raw, str) else raw) > protocol.MAX_FRAME_BYTES:
+            if protocol.too_big(raw):
                 connection.outbox.close_with(CLOSE_TOO_BIG, "frame too big")
                 break
             await _one_frame(connection, raw, role, limiter, on_frame, throttled)

@@ -14,7 +14,7 @@ trip, not the commit, was the cost. Here a batch makes two:
    both would read the snapshot from before its wait for the lock and could
    miss a resend's original).
 2. The events, the conversations' ``last_seq`` and the read positions go in one
-   statement (arrays unnested server-side), pipelined with ``COMMIT``.
+   statement (JSON unpacked server-side), pipelined with ``COMMIT``.
 
 Nothing changes for the use cases or for what is acknowledged when: the
 acknowledgements still wait for the COMMIT's answer, and a failure anywhere in
@@ -35,46 +35,71 @@ from typing import Any, TypeVar
 import psycopg
 from psycopg import pq
 from psycopg.rows import dict_row
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Table
 from sqlalchemy.exc import DBAPIError
+
+from frontdoor.db import AwareDateTime
+from handoff import models as m
 
 _T = TypeVar("_T")
 
+# Lists go to the server as one JSON text each, unpacked there (``json_to_recordset``,
+# ``json_array_elements_text``): psycopg dumps a Python list as an array element by
+# element in Python (an escaping regex per text), which was most of a batch's CPU in the
+# writer thread (benchmarks/handoff_calls.py); ``json.dumps`` does a whole batch in C.
 LOCK = (
     "UPDATE ho_conversations SET updated_at = %(now)s WHERE id IN "
-    "(SELECT id FROM ho_conversations WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE) "
+    "(SELECT id FROM ho_conversations WHERE id = ANY(ARRAY("
+    "SELECT json_array_elements_text(CAST(%(ids)s AS json)))) ORDER BY id FOR UPDATE) "
     "RETURNING *"
 )
 FIND_CLIENTS = (
-    "SELECT * FROM ho_events WHERE conversation_id = ANY(%(ids)s) AND client_id = ANY(%(clients)s)"
+    "SELECT * FROM ho_events WHERE conversation_id = ANY(ARRAY("
+    "SELECT json_array_elements_text(CAST(%(ids)s AS json)))) AND client_id = ANY(ARRAY("
+    "SELECT json_array_elements_text(CAST(%(clients)s AS json))))"
 )
 STORE = """
 WITH stored AS (
     INSERT INTO ho_events (conversation_id, seq, kind, audience, author, data,
                            client_id, at, bot_pending, bot_claimed_at)
-    SELECT e.conversation_id, e.seq, e.kind, e.audience, e.author, CAST(e.data AS json),
+    SELECT e.conversation_id, e.seq, e.kind, e.audience, e.author, e.data,
            e.client_id, %(now)s, e.bot_pending, CASE WHEN e.bot_pending THEN %(now)s END
-    FROM unnest(CAST(%(e_conversation)s AS text[]), CAST(%(e_seq)s AS integer[]),
-                CAST(%(e_kind)s AS text[]), CAST(%(e_audience)s AS text[]),
-                CAST(%(e_author)s AS text[]), CAST(%(e_data)s AS text[]),
-                CAST(%(e_client)s AS text[]), CAST(%(e_bot_pending)s AS boolean[]))
-         AS e(conversation_id, seq, kind, audience, author, data, client_id, bot_pending)
+    FROM json_to_recordset(CAST(%(events)s AS json))
+         AS e(conversation_id text, seq integer, kind text, audience text, author text,
+              data json, client_id text, bot_pending boolean)
 ), seqs AS (
     UPDATE ho_conversations AS c SET last_seq = s.seq
-    FROM unnest(CAST(%(s_conversation)s AS text[]), CAST(%(s_seq)s AS integer[])) AS s(id, seq)
+    FROM json_to_recordset(CAST(%(seqs)s AS json)) AS s(id text, seq integer)
     WHERE c.id = s.id
 )
 UPDATE ho_assignments AS a SET read_seq = r.seq
-FROM unnest(CAST(%(r_conversation)s AS text[]), CAST(%(r_user)s AS integer[]),
-            CAST(%(r_seq)s AS integer[])) AS r(conversation_id, user_id, seq)
+FROM json_to_recordset(CAST(%(reads)s AS json))
+     AS r(conversation_id text, user_id integer, seq integer)
 WHERE a.conversation_id = r.conversation_id AND a.user_id = r.user_id
   AND a.ended_at IS NULL
 """
 
 
-def _utc(row: dict[str, Any]) -> dict[str, Any]:
-    """Moments as the store's column type returns them: aware, in UTC."""
-    return {k: v.astimezone(UTC) if isinstance(v, datetime) else v for k, v in row.items()}
+def _moments(table: Table) -> tuple[str, ...]:
+    return tuple(c.name for c in table.c if isinstance(c.type, AwareDateTime))
+
+
+# the columns holding moments, named once (psycopg's ``cursor.description`` builds an
+# object per column, each time it is asked)
+CONVERSATION_MOMENTS, EVENT_MOMENTS = _moments(m.conversations), _moments(m.events)
+
+
+def _utc_rows(
+    cursor: psycopg.Cursor[dict[str, Any]], moments: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The rows, their moments as the store's column type returns them: aware, in UTC."""
+    rows = cursor.fetchall()
+    for row in rows:
+        for name in moments:
+            value = row[name]
+            if value is not None:
+                row[name] = value.astimezone(UTC)
+    return rows
 
 
 def _psycopg(conn: Connection) -> psycopg.Connection[Any]:
@@ -129,14 +154,15 @@ def lock_and_find(
 
     def work(pg: psycopg.Connection[Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         locking, finding = pg.cursor(row_factory=dict_row), pg.cursor(row_factory=dict_row)
-        ids = list(conversation_ids)
+        ids = json.dumps(list(conversation_ids))
         with pg.pipeline():
             pg.execute("BEGIN")
             locking.execute(LOCK, {"now": now, "ids": ids})
             if client_ids:
-                finding.execute(FIND_CLIENTS, {"ids": ids, "clients": list(client_ids)})
-        locked = [_utc(row) for row in locking.fetchall()]
-        found = [_utc(row) for row in finding.fetchall()] if client_ids else []
+                clients = json.dumps(list(client_ids))
+                finding.execute(FIND_CLIENTS, {"ids": ids, "clients": clients})
+        locked = _utc_rows(locking, CONVERSATION_MOMENTS)
+        found = _utc_rows(finding, EVENT_MOMENTS) if client_ids else []
         return locked, found
 
     return _driver(conn, LOCK, work)
@@ -153,21 +179,27 @@ def store(
 ) -> None:
     """Insert ``rows`` (events), set the conversations' ``last_seq`` and the read
     positions in one statement; with ``commit``, COMMIT in the same round trip."""
+    # the data as the JSON column writes it: json.dumps' defaults, nested in the batch's
+    events = [
+        {
+            "conversation_id": r["conversation_id"],
+            "seq": r["seq"],
+            "kind": r["kind"],
+            "audience": r["audience"],
+            "author": r["author"],
+            "data": r["data"],
+            "client_id": r["client_id"],
+            "bot_pending": r["bot_pending"],
+        }
+        for r in rows
+    ]
     params = {
         "now": now,
-        "e_conversation": [r["conversation_id"] for r in rows],
-        "e_seq": [r["seq"] for r in rows],
-        "e_kind": [r["kind"] for r in rows],
-        "e_audience": [r["audience"] for r in rows],
-        "e_author": [r["author"] for r in rows],
-        "e_data": [json.dumps(r["data"]) for r in rows],  # as the JSON column writes it
-        "e_client": [r["client_id"] for r in rows],
-        "e_bot_pending": [r["bot_pending"] for r in rows],
-        "s_conversation": list(seqs),
-        "s_seq": list(seqs.values()),
-        "r_conversation": [c for c, _user in reads],
-        "r_user": [user for _c, user in reads],
-        "r_seq": list(reads.values()),
+        "events": json.dumps(events),
+        "seqs": json.dumps([{"id": c, "seq": seq} for c, seq in seqs.items()]),
+        "reads": json.dumps(
+            [{"conversation_id": c, "user_id": u, "seq": seq} for (c, u), seq in reads.items()]
+        ),
     }
     wrote = bool(rows or reads)
 

@@ -56,7 +56,15 @@ class Conversation:
 
     @classmethod
     def from_mapping(cls, values: Mapping[str, Any]) -> Conversation:
-        return cls(**{f.name: values[f.name] for f in fields(cls)})
+        return cls(**{name: values[name] for name in _CONVERSATION_FIELDS})
+
+    def with_last_seq(self, last_seq: int) -> Conversation:
+        """This conversation at ``last_seq`` (``dataclasses.replace`` walks every field
+        through ``fields()``: a group commit did it for every message it stored)."""
+        copy = object.__new__(Conversation)
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["last_seq"] = last_seq
+        return copy
 
     @property
     def declined(self) -> frozenset[int]:
@@ -82,6 +90,10 @@ class Conversation:
             declined_by=self.declined,
             language=self.language,
         )
+
+
+# the names, looked up once: ``fields()`` builds its tuple anew on every call
+_CONVERSATION_FIELDS = tuple(f.name for f in fields(Conversation))
 
 
 @dataclass(frozen=True)

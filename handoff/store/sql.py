@@ -13,17 +13,29 @@ takes its write lock up front and PostgreSQL locks the row:
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    and_,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.sql import Select
 from sqlalchemy.sql.elements import BindParameter
 
 from actions.verification import recorded_account_grants
@@ -95,6 +107,23 @@ _LOCK_MANY = (
 )
 _FIND_CLIENT_EVENTS = select(m.events).where(
     _E.conversation_id.in_(_IDS), _E.client_id.in_(bindparam("p_clients", expanding=True))
+)
+# The same two on SQLite, the lists as one JSON text each (``json_each``): an expanding
+# ``IN`` is rendered anew on every execution, an element at a time (handoff_calls.py).
+_JSON_IDS: Select[Any] = select(literal_column("value")).select_from(
+    func.json_each(bindparam("p_ids"))
+)
+_LOCK_MANY_JSON = (
+    update(m.conversations)
+    .where(_C.id.in_(_JSON_IDS))
+    .values(updated_at=bindparam("p_now", type_=_C.updated_at.type))
+    .returning(*m.conversations.c)
+)
+_FIND_CLIENT_EVENTS_JSON = select(m.events).where(
+    _E.conversation_id.in_(_JSON_IDS),
+    _E.client_id.in_(
+        select(literal_column("value")).select_from(func.json_each(bindparam("p_clients")))
+    ),
 )
 _STORE_SEQ = (
     update(m.conversations).where(_C.id == bindparam("p_id")).values(last_seq=bindparam("p_seq"))
@@ -316,7 +345,8 @@ class SqlTx:
         insight_store.record(self.conn, conversation_id)
 
     def part(self) -> SqlTx:
-        return replace(self, appended=[], touched_teams=set(), touched_advisors=set())
+        # built, not ``dataclasses.replace``d: one per message in a group commit
+        return SqlTx(self.conn, self.now)
 
 
 @dataclass
@@ -361,12 +391,18 @@ class BatchTx(SqlTx):
                     _event_from(values)
                 )
             return
-        rows = self.conn.execute(_LOCK_MANY, {"p_ids": wanted, "p_now": self.now}).all()
+        if self.conn.dialect.name == "sqlite":
+            ids: Any = json.dumps(wanted)
+            lock, find = _LOCK_MANY_JSON, _FIND_CLIENT_EVENTS_JSON
+        else:
+            ids, lock, find = wanted, _LOCK_MANY, _FIND_CLIENT_EVENTS
+        rows = self.conn.execute(lock, {"p_ids": ids, "p_now": self.now}).all()
         for row in rows:
             self.batch.conversations[row.id] = Conversation.from_row(row)
         if not clients:
             return
-        found_rows = self.conn.execute(_FIND_CLIENT_EVENTS, {"p_ids": wanted, "p_clients": clients})
+        listed: Any = json.dumps(clients) if ids is not wanted else clients
+        found_rows = self.conn.execute(find, {"p_ids": ids, "p_clients": listed})
         for row in found_rows:
             self.batch.by_client[(row.conversation_id, row.client_id)] = _event(row)
 
@@ -374,6 +410,9 @@ class BatchTx(SqlTx):
     def _pipelined(self) -> bool:
         dialect = self.conn.dialect  # see store.pgpipeline (psycopg 3's pipeline mode)
         return dialect.name == "postgresql" and dialect.driver == "psycopg"
+
+    def part(self) -> BatchTx:
+        return BatchTx(self.conn, self.now, batch=self.batch)
 
     def lock_conversation(self, conversation_id: str) -> Conversation:
         found = self.batch.conversations.get(conversation_id)
@@ -403,7 +442,7 @@ class BatchTx(SqlTx):
                 conversation, kind, data, client_id=client_id, bot_pending=bot_pending
             )
         seq = locked.last_seq + 1
-        self.batch.conversations[conversation.id] = replace(locked, last_seq=seq)
+        self.batch.conversations[conversation.id] = locked.with_last_seq(seq)
         self.batch.seqs[conversation.id] = seq
         self.batch.rows.append(
             self._event_row(conversation.id, seq, kind, data, client_id, bot_pending)

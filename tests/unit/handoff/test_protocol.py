@@ -208,3 +208,25 @@ def test_a_refunded_frame_leaves_the_window_and_the_ceiling_as_they_were():
     limiter.check(0.3, "b")
     with pytest.raises(Throttled):
         limiter.check(0.4, "b")  # the ceiling of 3 holds a, a, b
+
+
+@pytest.mark.parametrize(
+    ("raw", "too_big"),
+    [
+        ("x" * protocol.MAX_FRAME_BYTES, False),  # long in characters, within in bytes
+        ("x" * (protocol.MAX_FRAME_BYTES + 1), True),
+        ("é" * (protocol.MAX_FRAME_BYTES // 2), False),
+        ("é" * (protocol.MAX_FRAME_BYTES // 2 + 1), True),
+        ("😀" * (protocol.MAX_FRAME_BYTES // 4), False),  # four bytes a character
+        ("😀" * (protocol.MAX_FRAME_BYTES // 4 + 1), True),
+        (b"x" * protocol.MAX_FRAME_BYTES, False),
+        (b"x" * (protocol.MAX_FRAME_BYTES + 1), True),
+    ],
+)
+def test_the_size_check_counts_utf8_bytes_without_copying_short_frames(raw, too_big):
+    assert protocol.too_big(raw) is too_big
+
+
+def test_one_shared_encoder_writes_frames_as_before():
+    frame_ = {"type": "event", "data": {"text": "Diolch, café", "n": [1, None, True]}}
+    assert protocol.encode(frame_) == json.dumps(frame_, separators=(",", ":"), ensure_ascii=False)

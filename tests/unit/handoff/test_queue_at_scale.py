@@ -177,3 +177,11 @@ def test_a_snapshot_builds_each_teams_queue_once_and_each_console_sees_its_own_o
     assert later.team_shown("waste") == snap.team_shown("waste")
     moved = Snapshot(now=NOW, advisors=advisors, waiting=waiting[1:], handle_seconds=480.0)
     assert moved.team_shown("waste") != snap.team_shown("waste")
+
+
+def test_a_conversation_at_its_next_seq_is_a_copy_with_only_last_seq_changed():
+    original = conversation("c1", "waste", 3, offered_to=2)
+    moved = original.with_last_seq(4)
+    assert moved == replace(original, last_seq=4)
+    assert original.last_seq == 3 and moved is not original
+    assert Conversation.from_mapping(vars(moved)) == moved
