@@ -181,6 +181,7 @@ class LimitsRateLimiter(RateLimiter):
         self.storage.reset()
 
 
+@lru_cache(maxsize=8192)  # a live chat's socket hits the same few checks on every message
 def _hashed(salt: bytes, check: Check) -> str:
     digest = hmac.new(salt, check.key.encode(), hashlib.sha256).hexdigest()[:32]
     return f"{check.scope}:{digest}"
