@@ -172,6 +172,6 @@ def remind_command() -> None:
         settings, factory = _session_factory()
         engine = factory.kw["bind"]
         outcome = remind_once(engine, system_clock, notifications(engine), settings)
-        typer.echo(outcome.line())
+        typer.echo(f"review reminders: {outcome.line()}")
 
     run()

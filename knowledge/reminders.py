@@ -25,7 +25,6 @@ outbox answers a second enqueue of a key with the row it already has.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -44,8 +43,6 @@ from knowledge.editor_text import LANGUAGES, long_date, text
 from knowledge.exceptions import KnowledgeError
 from knowledge.models import Article, ReviewReminder
 from knowledge.workflow import ArticleState
-
-logger = logging.getLogger(__name__)
 
 REVIEWED = "review"  # the workflow event a "still correct" records
 EDITORIAL = frozenset({"editor", "reviewer", "admin"})
@@ -68,7 +65,8 @@ class Outcome:
 
     def line(self) -> str:
         unreachable = f"; no address for {', '.join(sorted(set(self.no_address)))}"
-        return f"review reminders: queued {self.queued}, already queued {self.already}" + (
+        """What a run did, for the scheduler's log (after the job's name) and the CLI."""
+        return f"queued {self.queued}, already queued {self.already}" + (
             unreachable if self.no_address else ""
         )
 
@@ -185,7 +183,6 @@ def run(
     for article_id, kind in due:
         with factory() as session:
             _remind_one(session, notifications, policy, article_id, kind, now, outcome)
-    logger.info(outcome.line())
     return outcome
 
 
