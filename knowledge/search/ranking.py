@@ -94,6 +94,8 @@ class Ranker:
         languages = None if language is None else tuple(dict.fromkeys((language, "en")))
         depth = max(self.candidates, limit * 4)
         with lock:
+            # Spelling correction once a query (it was four times, once a word again).
+            terms = state.bm25.resolve(tokens)
             dense: list[tuple[int, float]] = []
             if vector is not None:  # languages are partitions; only an area needs a filter
                 in_area = state.allowed(None, service_area) if service_area else None
@@ -101,16 +103,16 @@ class Ranker:
             lexical: list[tuple[int, float]] = []
             if mode != "dense":
                 allowed = state.allowed(languages, service_area)
-                lexical = state.bm25.search(tokens, depth, allowed)
+                lexical = state.bm25.search_resolved(terms, depth, allowed)
             fusion = self.fusion.for_language(language)
             exact = None
             if fusion.missing == "exact" and vector is not None and mode == "hybrid":
-                exact = _exact_scores(state, vector, dense, lexical, tokens)
+                exact = _exact_scores(state, vector, dense, lexical, terms)
             ranked = self._rank(state, dense, lexical, fusion, exact)
             if language not in (None, "en"):
                 ranked = _prefer_language(state, ranked, language)
             signals = self._signals(state, ranked, dense, lexical, tokens)
-            found = _Found(dict(dense), dict(lexical), state.bm25.resolve(tokens))
+            found = _Found(dict(dense), dict(lexical), terms)
             hits = [self._hit(state, candidate, found) for candidate in ranked[:limit]]
         good = bool(hits) and signals is not None and self.policy.has_good_answer(signals)
         return SearchResponse(text, hits, not good, _ms(started), signals, revision, language)
@@ -127,9 +129,12 @@ class Ranker:
     ) -> list[_Candidate]:
         fused = fuse(dense, lexical, fusion, exact)
         by_article: dict[ArticleId, _Candidate] = {}
+        chunks = state.chunks
         for chunk_id, score in sorted(fused.items(), key=lambda item: (-item[1], item[0])):
-            article_id = state.chunks[chunk_id].article_id
-            candidate = by_article.setdefault(article_id, _Candidate(article_id, []))
+            article_id = chunks[chunk_id].article_id
+            candidate = by_article.get(article_id)
+            if candidate is None:
+                candidate = by_article[article_id] = _Candidate(article_id, [])
             candidate.chunks.append((chunk_id, score))
         best_possible = fusion.best_possible()
         for candidate in by_article.values():
@@ -206,7 +211,7 @@ def _exact_scores(
     vector: np.ndarray,
     dense: Sequence[tuple[int, float]],
     lexical: Sequence[tuple[int, float]],
-    tokens: list[str],
+    weights: dict[str, float],
 ) -> tuple[dict[int, float], dict[int, float]]:
     """The cosine of each chunk only BM25 found and the BM25 of each only FAISS found
     (at most 2 x 40 look-ups: well under a millisecond)."""
@@ -216,7 +221,6 @@ def _exact_scores(
     for chunk_id in in_lexical - in_dense:
         by_language.setdefault(state.chunks[chunk_id].language, []).append(chunk_id)
     cosines = state.vectors.score(vector, by_language)
-    weights = state.bm25.resolve(tokens)
     bm25 = state.bm25.score(weights, sorted(in_dense - in_lexical)) if weights else {}
     return cosines, bm25
 
