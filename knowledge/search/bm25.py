@@ -176,19 +176,21 @@ class BM25Index:
             return {}
         avgdl = self._total_length / len(self._slot_of) or 1.0
         k1, b = self.k1, self.b
-        term_weights = {term: weight * self.idf(term) for term, weight in weights.items()}
+        k1_plus_1 = k1 + 1.0
+        term_weights = [(term, weight * self.idf(term)) for term, weight in weights.items()]
+        lengths = self._lengths[[self._slot_of.get(d, 0) for d in doc_ids]].tolist()
         scores = {}
-        for doc_id in doc_ids:
-            slot = self._slot_of.get(doc_id)
-            if slot is None:
+        for doc_id, length in zip(doc_ids, lengths, strict=True):
+            if doc_id not in self._slot_of:
                 continue
             counts = self._terms_of[doc_id]
-            norm = k1 * (1.0 - b + b * float(self._lengths[slot]) / avgdl)
-            scores[doc_id] = sum(
-                weight * counts[term] * (k1 + 1.0) / (counts[term] + norm)
-                for term, weight in term_weights.items()
-                if term in counts
-            )
+            norm = k1 * (1.0 - b + b * length / avgdl)
+            total = 0.0
+            for term, weight in term_weights:
+                tf = counts.get(term)
+                if tf:
+                    total += weight * tf * k1_plus_1 / (tf + norm)
+            scores[doc_id] = total
         return scores
 
     def _mask(self, allowed: np.ndarray) -> np.ndarray:

@@ -142,10 +142,12 @@ class SearchEngine:
     ) -> None:
         """Replace the whole index with ``articles`` (embedding everything)."""
         with self._mutation:
-            fresh = IndexState(self._new_vectors())
+            # Not shared until the swap below, so it may train as it grows (as it did
+            # before training moved out of the lock: the same cells, the same results).
+            fresh = IndexState(PartitionedVectors(self._vector_index, self.embedder.dimension))
             for prepared in self._prepare_many(list(articles), progress=progress):
                 fresh.apply(prepared)
-            fresh.vectors.swap(fresh.vectors.retrained())  # not shared yet: no lock
+            fresh.vectors.train_on_add = False
             with self._state_lock:
                 self._state = fresh
                 if revision is not None:

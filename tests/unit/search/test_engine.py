@@ -215,7 +215,10 @@ def test_the_ivf_is_trained_outside_the_state_lock_and_swapped_in(write: str) ->
     _SmallIvf.lock_free_while_training.clear()
     _SmallIvf.found_while_training.clear()
     source = FakeSource(corpus())
-    engine.sync(source)
+    if write == "upsert":
+        engine.rebuild(corpus(), progress=False)  # a rebuilt index trains aside later too
+    else:
+        engine.sync(source)
     part = engine._state.vectors.parts["en"]
     assert isinstance(part, FaissVectorIndex) and not part.is_ivf  # 8 chunks: still flat
     extra = [make_article(100 + i, f"extra-{i}", f"Extra bins {i}") for i in range(3)]
