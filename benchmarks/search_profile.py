@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import hashlib
 import os
 import pstats
@@ -108,11 +109,26 @@ def main() -> int:
     print(f"function calls per search: {calls / len(queries):.0f}")
     stats.sort_stats("cumulative").print_stats(args.top)
     stats.sort_stats("tottime").print_stats(args.top)
+    collections = [0, 0, 0]
+    collecting: list[float] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collections[info["generation"]] += 1
+            collecting.append(time.process_time())
+        else:
+            collecting.append(time.process_time() - collecting.pop())
+
+    gc.callbacks.append(count)
     cpu = time.process_time()
     for q in queries:
         engine.search(q)
     cpu = (time.process_time() - cpu) * 1000 / len(queries)
-    print(f"CPU per search without the embedding, no profiler: {cpu:.2f} ms")
+    gc.callbacks.remove(count)
+    print(
+        f"CPU per search without the embedding, no profiler: {cpu:.2f} ms; garbage "
+        f"collections by generation {collections}, {sum(collecting) * 1000:.1f} ms in all"
+    )
     samples = []
     for q in queries:
         started = time.perf_counter()

@@ -125,6 +125,7 @@ def test_score_of_given_documents_equals_their_search_scores() -> None:
     exact = index.score(index.resolve(query), [*found, 999])
     assert exact.keys() == found.keys()  # an unknown document is left out
     assert exact == {doc: pytest.approx(score, rel=1e-5) for doc, score in found.items()}
+    assert index.search_resolved(index.resolve(query), 1000) == index.search(query, 1000)
 
 
 @pytest.mark.parametrize(
