@@ -28,6 +28,7 @@ __all__ = ["BM25Index"]
 
 FUZZY_MIN_LENGTH = 4
 FUZZY_WEIGHT = 0.7
+PATCH_LIMIT = 32  # changed slots a query patches into a term's arrays; more: rebuild
 
 
 class BM25Index:
@@ -36,6 +37,10 @@ class BM25Index:
         self.b = b
         self._postings: dict[str, dict[int, int]] = {}
         self._arrays: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        # term -> slots added or removed since its arrays were built: a query patches
+        # the arrays (a copy at memory speed) instead of rebuilding them from the
+        # postings dict (np.fromiter: 2 ms for a word in 50,000 chunks)
+        self._stale: dict[str, list[int]] = {}
         # term -> BM25 impact per posting, valid for ``_impacts_avgdl`` only (any add or
         # remove changes the average length; a term's own change drops its entry)
         self._impacts: dict[str, np.ndarray] = {}
@@ -71,8 +76,7 @@ class BM25Index:
                 postings = self._postings[term] = {}
                 self._remember_spelling(term)
             postings[slot] = tf
-            self._arrays.pop(term, None)
-            self._impacts.pop(term, None)
+            self._changed(term, slot)
 
     def remove(self, doc_id: int) -> None:
         slot = self._slot_of.pop(doc_id, None)
@@ -84,13 +88,31 @@ class BM25Index:
             del postings[slot]
             if not postings:
                 del self._postings[term]
-            self._arrays.pop(term, None)
+                self._arrays.pop(term, None)
+                self._stale.pop(term, None)
+            else:
+                self._changed(term, slot)
             self._impacts.pop(term, None)
         self._total_length -= int(self._lengths[slot])
         self._lengths[slot] = 0
         self._doc_at[slot] = -1
         self._free.append(slot)
         self._masks.clear()
+
+    def _changed(self, term: str, slot: int) -> None:
+        self._impacts.pop(term, None)
+        if term in self._arrays:
+            stale = self._stale.setdefault(term, [])
+            stale.append(slot)
+            if len(stale) > PATCH_LIMIT:  # cheaper to rebuild, and the list stays short
+                del self._arrays[term], self._stale[term]
+
+    def warm(self, min_postings: int = 1024) -> None:
+        """Build the arrays of every term with ``min_postings`` or more now (an index
+        about to be served: a rebuild, a load), so no query pays for them."""
+        for term, postings in self._postings.items():
+            if len(postings) >= min_postings:
+                self._term_arrays(term)
 
     def _take_slot(self) -> int:
         if self._free:
@@ -224,12 +246,31 @@ class BM25Index:
 
     def _term_arrays(self, term: str) -> tuple[np.ndarray, np.ndarray]:
         cached = self._arrays.get(term)
+        changed = self._stale.pop(term, None)
+        if cached is not None and changed is not None:
+            cached = self._arrays[term] = self._patched(term, cached, changed)
         if cached is None:
             postings = self._postings[term]
             slots = np.fromiter(postings.keys(), dtype=np.int64, count=len(postings))
             tf = np.fromiter(postings.values(), dtype=np.float32, count=len(postings))
             cached = self._arrays[term] = (slots, tf)
         return cached
+
+    def _patched(
+        self, term: str, cached: tuple[np.ndarray, np.ndarray], changed: list[int]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The term's arrays with ``changed`` slots (at most PATCH_LIMIT) dropped and
+        their current postings appended (a slot occurs once a term, so the order does
+        not change a score)."""
+        slots, tf = cached
+        postings = self._postings[term]
+        moved = list(dict.fromkeys(changed))
+        present = [slot for slot in moved if slot in postings]
+        keep = ~np.isin(slots, np.asarray(moved, dtype=np.int64))
+        return (
+            np.concatenate([slots[keep], np.asarray(present, dtype=np.int64)]),
+            np.concatenate([tf[keep], np.asarray([postings[s] for s in present], np.float32)]),
+        )
 
     # ---- spelling -----------------------------------------------------------
 

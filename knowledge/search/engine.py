@@ -148,6 +148,7 @@ class SearchEngine:
             for prepared in self._prepare_many(list(articles), progress=progress):
                 fresh.apply(prepared)
             fresh.vectors.train_on_add = False
+            fresh.bm25.warm()  # long postings as arrays before the first query, not in it
             with self._state_lock:
                 self._state = fresh
                 if revision is not None:
@@ -335,5 +336,6 @@ class SearchEngine:
             return False
         if len(vectors) != len(state.chunks):
             return False
+        state.bm25.warm()
         self._state = state
         return True
