@@ -6,7 +6,8 @@ the collection statistics (document count, total length) are updated in
 place, so scores after any sequence of adds and removes equal the scores of a
 fresh index over the same documents (tests/unit/search/test_bm25.py checks
 this). Queries are scored with numpy over each query term's postings, cached
-per term as arrays until that term's postings change, together with the term's
+per term as arrays (built for long postings before an index is served, see
+``warm``; patched with the changed slots after a write), together with the term's
 BM25 impacts (``tf (k1 + 1) / (tf + k1 (1 - b + b len / avgdl))`` per posting)
 until the average length changes: a query then costs one multiply-add per
 posting (at 100,000 chunks a common word has tens of thousands).
