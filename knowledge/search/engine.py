@@ -69,7 +69,7 @@ class SearchEngine:
         self._ranker = Ranker(embedder, policy=policy, fusion=fusion or FusionWeights())
         self._mutation = threading.RLock()
         self._state_lock = threading.Lock()
-        self._state = IndexState(PartitionedVectors(vector_index, embedder.dimension))
+        self._state = IndexState(self._new_vectors())
         self._revision = 0
         self._reconciled = False  # the first sync compares everything published
         self.load_status = "empty"  # empty | loaded | re-embedded | corrupt (for /healthz)
@@ -142,9 +142,13 @@ class SearchEngine:
     ) -> None:
         """Replace the whole index with ``articles`` (embedding everything)."""
         with self._mutation:
+            # Not shared until the swap below, so it may train as it grows (as it did
+            # before training moved out of the lock: the same cells, the same results).
             fresh = IndexState(PartitionedVectors(self._vector_index, self.embedder.dimension))
             for prepared in self._prepare_many(list(articles), progress=progress):
                 fresh.apply(prepared)
+            fresh.vectors.train_on_add = False
+            fresh.bm25.warm()  # long postings as arrays before the first query, not in it
             with self._state_lock:
                 self._state = fresh
                 if revision is not None:
@@ -161,6 +165,7 @@ class SearchEngine:
                 prepared = prepare(article, self.embedder, content_hash)
                 with self._state_lock:
                     self._state.apply(prepared)
+                self._train_aside()
             if self._advance(revision) or changed:
                 self._save()
             return changed
@@ -227,7 +232,21 @@ class SearchEngine:
                 self._state.remove(article_id)
             for item in prepared:
                 self._state.apply(item)
+        self._train_aside()
         return len(prepared), len(to_remove)
+
+    def _train_aside(self) -> None:
+        """Restructure grown vector partitions (IVF training: seconds at 50,000
+        vectors) outside the state lock, searches reading the old index meanwhile,
+        and swap the result in under it. Writers hold the mutation lock, so
+        nothing changes between the copy and the swap."""
+        replacements = self._state.vectors.retrained()
+        if replacements:
+            with self._state_lock:
+                self._state.vectors.swap(replacements)
+
+    def _new_vectors(self) -> PartitionedVectors:
+        return PartitionedVectors(self._vector_index, self.embedder.dimension, train_on_add=False)
 
     def _advance(self, revision: int | None) -> bool:
         if revision is None or revision <= self._revision:
@@ -308,7 +327,7 @@ class SearchEngine:
         assert snapshot.vectors is not None
         try:
             vectors = PartitionedVectors.from_bytes(
-                snapshot.vectors, self._vector_index, self.embedder.dimension
+                snapshot.vectors, self._vector_index, self.embedder.dimension, train_on_add=False
             )
         except ValueError:
             return False
@@ -317,5 +336,6 @@ class SearchEngine:
             return False
         if len(vectors) != len(state.chunks):
             return False
+        state.bm25.warm()
         self._state = state
         return True

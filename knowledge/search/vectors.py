@@ -25,9 +25,10 @@ Chunks that only BM25 found still get their exact cosine (``score``), so
 what the cells miss costs recall@3 only when BM25 misses it too. Hence the
 IVF from 50,000 vectors a partition at nprobe 128; it removes exactly (a
 hash-table direct map), adds to the nearest cell, and retrains its cells
-when the partition has grown fourfold, so they follow the content. Training
-runs under the engine's state lock when an upsert crosses the size, so it
-holds searches up once per fourfold growth (not timed alone here).
+when the partition has grown fourfold, so they follow the content. The
+engine trains outside its state lock (``retrained``: a new index built from
+the old one, which searches keep using meanwhile) and swaps the new one in
+under it, so a write that crosses the size does not hold searches up.
 
 ``allowed`` restricts a search to a sorted int64 array of ids (language,
 service area): FAISS applies it inside the scan, so a filter never starves
@@ -57,8 +58,15 @@ class VectorIndex(abc.ABC):
         self.dimension = dimension
 
     @abc.abstractmethod
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Add rows; ``ids`` are int64 and must not be present already."""
+    def add(self, ids: np.ndarray, vectors: np.ndarray, *, train: bool = True) -> None:
+        """Add rows; ``ids`` are int64 and must not be present already. ``train=False``:
+        an index that restructures as it grows leaves that to ``retrained``."""
+
+    def retrained(self) -> VectorIndex | None:
+        """A copy restructured for its size (an IVF trained on its vectors) when this
+        index has outgrown its structure, else None. It only reads this index, so it
+        can run beside searches while writers wait, and the copy is swapped in after."""
+        return None
 
     @abc.abstractmethod
     def remove(self, ids: np.ndarray) -> None:
@@ -126,14 +134,19 @@ class FaissVectorIndex(VectorIndex):
         inner.train(bounds.astype(np.float32))  # fixes the scale; no content involved
         return faiss.IndexIDMap2(inner)
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+    def add(self, ids: np.ndarray, vectors: np.ndarray, *, train: bool = True) -> None:
         if len(ids):
             vectors = np.ascontiguousarray(vectors, dtype=np.float32)
             self._index.add_with_ids(vectors, np.ascontiguousarray(ids, dtype=np.int64))
             self._selectors.clear()
-            if self._needs_training():
+            if train and self._needs_training():
                 self._index = self._train_ivf(*self._everything())
                 self._trained_on = int(self._index.ntotal)
+
+    def retrained(self) -> FaissVectorIndex | None:
+        if not self._needs_training():
+            return None
+        return type(self)(self.dimension, _index=self._train_ivf(*self._everything()))
 
     def remove(self, ids: np.ndarray) -> None:
         if len(ids):
@@ -198,8 +211,15 @@ class FaissVectorIndex(VectorIndex):
 
     def score(self, vector: np.ndarray, ids: np.ndarray) -> dict[int, float]:
         query = np.asarray(vector, dtype=np.float32).reshape(-1)
+        wanted = np.ascontiguousarray(ids, dtype=np.int64)
+        try:  # one call for all (the ranker asks only for ids it holds)
+            rows = self._index.reconstruct_batch(wanted)
+        except RuntimeError:  # an unknown id among them: one by one
+            rows = None
+        if rows is not None:  # row by row, so each score is the same float as alone
+            return {i: float(row @ query) for i, row in zip(wanted.tolist(), rows, strict=True)}
         found = {}
-        for i in np.asarray(ids, dtype=np.int64).tolist():
+        for i in wanted.tolist():
             try:  # IndexIDMap2 and the IVF's hash table both look an id up directly
                 found[i] = float(self._index.reconstruct(i) @ query)
             except RuntimeError:
@@ -264,7 +284,7 @@ class NumpyVectorIndex(VectorIndex):
         self._ids = np.zeros(0, dtype=np.int64)
         self._vectors = np.zeros((0, dimension), dtype=np.float32)
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
+    def add(self, ids: np.ndarray, vectors: np.ndarray, *, train: bool = True) -> None:
         ids = np.asarray(ids, dtype=np.int64)
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
         self._ids = np.concatenate([self._ids, ids])
@@ -321,23 +341,39 @@ class NumpyVectorIndex(VectorIndex):
 class PartitionedVectors:
     """One ``VectorIndex`` per language, so a language filter costs nothing: a
     search scans only the partitions asked for (an id selector over most of the
-    index would slow FAISS's scan down severalfold)."""
+    index would slow FAISS's scan down severalfold).
+
+    ``train_on_add=False`` (the engine's): a partition that outgrows its structure
+    waits for ``retrained`` and ``swap``, so training runs outside the lock
+    searches take."""
 
     def __init__(
         self,
         factory: type[VectorIndex],
         dimension: int,
         parts: dict[str, VectorIndex] | None = None,
+        *,
+        train_on_add: bool = True,
     ) -> None:
         self._factory = factory
         self.dimension = dimension
         self.parts: dict[str, VectorIndex] = parts or {}
+        self.train_on_add = train_on_add
 
     def add(self, language: str, ids: np.ndarray, vectors: np.ndarray) -> None:
         part = self.parts.get(language)
         if part is None:
             part = self.parts[language] = self._factory(self.dimension)
-        part.add(ids, vectors)
+        part.add(ids, vectors, train=self.train_on_add)
+
+    def retrained(self) -> dict[str, VectorIndex]:
+        """Partitions that outgrew their structure, restructured aside (reads only)."""
+        found = {name: part.retrained() for name, part in self.parts.items()}
+        return {name: part for name, part in found.items() if part is not None}
+
+    def swap(self, replacements: dict[str, VectorIndex]) -> None:
+        """Put ``retrained`` copies in place (nothing may have changed since)."""
+        self.parts.update(replacements)
 
     def remove(self, language: str, ids: np.ndarray) -> None:
         if language in self.parts:
@@ -380,7 +416,7 @@ class PartitionedVectors:
 
     @classmethod
     def from_bytes(
-        cls, data: bytes, factory: type[VectorIndex], dimension: int
+        cls, data: bytes, factory: type[VectorIndex], dimension: int, *, train_on_add: bool = True
     ) -> PartitionedVectors:
         """Raises ValueError when ``data`` is not a saved set of partitions."""
         try:
@@ -389,4 +425,4 @@ class PartitionedVectors:
         except (OSError, ValueError, KeyError) as error:
             raise ValueError(f"not saved search vectors: {error}") from error
         parts = {name: factory.from_bytes(blob, dimension) for name, blob in blobs.items()}
-        return cls(factory, dimension, parts)
+        return cls(factory, dimension, parts, train_on_add=train_on_add)

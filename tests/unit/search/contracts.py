@@ -113,6 +113,8 @@ class VectorIndexContract:
         assert scores.keys() == {3, 7}
         assert scores[3] == pytest.approx(1.0, abs=self.TOLERANCE)
         assert scores[7] == pytest.approx(float(vectors[3] @ vectors[7]), abs=self.TOLERANCE)
+        known = index.score(vectors[3], np.array([7, 3], dtype=np.int64))  # all held: one call
+        assert known == {7: scores[7], 3: scores[3]}
 
     def test_round_trip_through_bytes(
         self, make_index: Callable[[int], VectorIndex], vectors: np.ndarray

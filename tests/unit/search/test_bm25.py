@@ -125,6 +125,7 @@ def test_score_of_given_documents_equals_their_search_scores() -> None:
     exact = index.score(index.resolve(query), [*found, 999])
     assert exact.keys() == found.keys()  # an unknown document is left out
     assert exact == {doc: pytest.approx(score, rel=1e-5) for doc, score in found.items()}
+    assert index.search_resolved(index.resolve(query), 1000) == index.search(query, 1000)
 
 
 @pytest.mark.parametrize(
@@ -155,3 +156,34 @@ def test_cached_impacts_follow_changes_that_keep_the_average_length(
     got, want = _scores(index, ["bin"]), _scores(fresh, ["bin"])
     assert got.keys() == expected_ids == want.keys()
     assert all(got[key] == pytest.approx(want[key], rel=1e-6) for key in want)
+
+
+@pytest.mark.parametrize("every", [1, 3, 40])
+def test_patched_term_arrays_give_the_results_of_arrays_built_afresh(every: int) -> None:
+    """A query patches the cached arrays of the terms changed since (few changes) or
+    rebuilds them (many): either way the results are those of arrays built anew."""
+    rng = random.Random(every)
+    served, twin = BM25Index(), BM25Index()  # the same history; the twin never caches
+    live: set[int] = set()
+    for doc_id in range(40):
+        tokens = _doc(rng)
+        served.add(doc_id, tokens)
+        twin.add(doc_id, tokens)
+        live.add(doc_id)
+    served.warm(min_postings=1)
+    queries = (["bin"], ["tax", "pay", "bin"], ["noise", "pest"])
+    for step in range(120):
+        doc_id = rng.randrange(60)
+        if doc_id in live and rng.random() < 0.4:
+            served.remove(doc_id)
+            twin.remove(doc_id)
+            live.discard(doc_id)
+        else:
+            tokens = _doc(rng)
+            served.add(doc_id, tokens)
+            twin.add(doc_id, tokens)
+            live.add(doc_id)
+        if step % every == 0:
+            twin._arrays.clear()  # built afresh from the postings for each comparison
+            for query in queries:
+                assert served.search(query, 1000) == twin.search(query, 1000)

@@ -3,7 +3,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from knowledge.search import AnswerPolicy, IndexableArticle, SearchEngine
+import pytest
+
+from knowledge.search import AnswerPolicy, HashingEmbedder, IndexableArticle, SearchEngine
+from knowledge.search.vectors import FaissVectorIndex
 from tests.unit.search.factories import FakeSource, corpus, fake_engine, make_article, tax_article
 
 ALWAYS = AnswerPolicy(confident_cosine=-1.0)
@@ -183,3 +186,51 @@ def welsh_bins() -> IndexableArticle:
         language="cy",
         translation_of=1,
     )
+
+
+class _SmallIvf(FaissVectorIndex):
+    """An IVF from 16 vectors on, that looks at the engine's state lock while it trains."""
+
+    ivf_from = 16
+    engine: SearchEngine | None = None
+    lock_free_while_training: list[bool] = []
+    found_while_training: list[list[str]] = []
+
+    def retrained(self) -> FaissVectorIndex | None:
+        engine = _SmallIvf.engine
+        if engine is not None and self._needs_training():
+            free = engine._state_lock.acquire(blocking=False)
+            _SmallIvf.lock_free_while_training.append(free)
+            if free:  # a search now would wait for the lock: only search when it is free
+                engine._state_lock.release()
+                hits = engine.search("bin collection day").results
+                _SmallIvf.found_while_training.append([hit.slug for hit in hits])
+        return super().retrained()
+
+
+@pytest.mark.parametrize("write", ["upsert", "sync"])
+def test_the_ivf_is_trained_outside_the_state_lock_and_swapped_in(write: str) -> None:
+    engine = SearchEngine(None, HashingEmbedder(), vector_index=_SmallIvf, progress=False)
+    _SmallIvf.engine = engine
+    _SmallIvf.lock_free_while_training.clear()
+    _SmallIvf.found_while_training.clear()
+    source = FakeSource(corpus())
+    if write == "upsert":
+        engine.rebuild(corpus(), progress=False)  # a rebuilt index trains aside later too
+    else:
+        engine.sync(source)
+    part = engine._state.vectors.parts["en"]
+    assert isinstance(part, FaissVectorIndex) and not part.is_ivf  # 8 chunks: still flat
+    extra = [make_article(100 + i, f"extra-{i}", f"Extra bins {i}") for i in range(3)]
+    for article in extra:
+        if write == "upsert":
+            engine.upsert(article)
+        else:
+            source.publish(article)
+            engine.sync(source)
+    part = engine._state.vectors.parts["en"]
+    assert isinstance(part, FaissVectorIndex) and part.is_ivf and len(part) == engine.chunk_count
+    assert _SmallIvf.lock_free_while_training == [True]  # trained once, the lock free
+    assert _SmallIvf.found_while_training[0][0] == "bin-collection-day"  # old index served
+    assert engine.search("bin collection day").results[0].slug == "bin-collection-day"
+    _SmallIvf.engine = None
