@@ -103,6 +103,17 @@ _WELSH = frozenset(
         "gallaf",
         "gaf",
         "os",
+        # a greeting or a short reply, where the detector is least sure
+        "chi",
+        "ti",
+        "wyt",
+        "dych",
+        "ydych",
+        "ie",
+        "dyna",
+        "diolch",
+        "helo",
+        "shwmae",
     ]
 )
 

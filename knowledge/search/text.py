@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
-from knowledge.search.welsh import WELSH_STOPWORDS, mutation_keys
+from knowledge.search.welsh import welsh_terms
 
 __all__ = [
     "heading_anchor",
@@ -204,12 +204,7 @@ def tokenize(text: str, language: str | None = "en") -> list[str]:
     text = text.replace("\u2019", "'")
     if language == "cy":  # "dalu'r", "mae'n": the article or particle is its own word
         words = _WORD.findall(fold(text.replace("'", " ")))
-        keys = mutation_keys(words)
-        return [
-            stem(key)
-            for word, key in zip(words, keys, strict=True)
-            if word not in STOPWORDS and word not in WELSH_STOPWORDS and len(word) > 1
-        ]
+        return [stem(term) for term in welsh_terms(words, STOPWORDS)]
     words = _WORD.findall(fold(text))
     return [stem(word) for word in words if word not in STOPWORDS and (len(word) > 1)]
 

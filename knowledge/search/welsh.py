@@ -35,7 +35,7 @@ article or query is tokenised exactly as before.
 
 from __future__ import annotations
 
-__all__ = ["WELSH_STOPWORDS", "mutation_key", "mutation_keys"]
+__all__ = ["WELSH_STOPWORDS", "mutation_key", "mutation_keys", "suffix_key", "welsh_terms"]
 
 # Longest first: "ngh" before "ng", "dd" before "d", "ff" (never mutated) before "f".
 _INITIALS: tuple[tuple[str, str], ...] = (
@@ -114,3 +114,58 @@ def mutation_key(word: str, previous: str = "") -> str:
 def mutation_keys(words: list[str]) -> list[str]:
     """``mutation_key`` of each word, in order, each with its own previous word."""
     return [mutation_key(word, words[i - 1] if i else "") for i, word in enumerate(words)]
+
+
+# English function words that are also Welsh content words ("to" is a roof: "mae'r
+# to yn gollwng"), kept in Welsh text although the shared list drops them.
+WELSH_CONTENT_WORDS = frozenset({"to"})
+
+# Endings of plurals, verb-nouns and nouns made from verbs, longest first:
+# "casglu", "casgliad" and "casgliadau" share "casgl"; "biniau" meets "bin".
+_SUFFIXES = (
+    "iadau",
+    "iaid",
+    "oedd",
+    "iad",
+    "iau",
+    "ion",
+    "ydd",
+    "wyr",
+    "aid",
+    "io",
+    "au",
+    "u",
+    "i",
+)
+_MIN_STEM = 3
+
+# Keys too common in a council's questions to tell articles apart: "tŷ" (house,
+# "dŷ", "nhŷ", "thŷ") is in "tŷ cyngor", "symud tŷ", "treth" questions alike, and
+# its key won the "symud tŷ" article for a leaking roof "yn fy nhŷ cyngor".
+_TOO_COMMON = frozenset({"ty"})
+
+
+def suffix_key(key: str) -> str:
+    """``key`` (a mutation key) without its ending, with the vowel changes an
+    ending brings undone: "gollwng" and "gollyngiad" (w -> y), "pleidlais" and
+    "pleidleisio" (ai -> ei) reach one key. Like the mutation keys, these need
+    not be dictionary words, only the same for every form."""
+    for suffix in _SUFFIXES:
+        if key.endswith(suffix) and len(key) - len(suffix) >= _MIN_STEM:
+            key = key[: -len(suffix)]
+            break
+    return key[:1] + key[1:].replace("w", "y").replace("ai", "ei")
+
+
+def welsh_terms(words: list[str], shared_stopwords: frozenset[str]) -> list[str]:
+    """The search terms of Welsh ``words`` (folded, in order): function words
+    (``shared_stopwords`` but for ``WELSH_CONTENT_WORDS``, and ``WELSH_STOPWORDS``)
+    dropped, each other word's mutation undone and its ending taken off."""
+    terms = [
+        suffix_key(key)
+        for word, key in zip(words, mutation_keys(words), strict=True)
+        if len(word) > 1
+        and word not in WELSH_STOPWORDS
+        and (word not in shared_stopwords or word in WELSH_CONTENT_WORDS)
+    ]
+    return [term for term in terms if term not in _TOO_COMMON]

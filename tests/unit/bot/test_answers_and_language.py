@@ -102,6 +102,10 @@ def test_heading_anchors_match_the_search_engines(title: str) -> None:
         ("diolch yn fawr", "en", "cy"),
         ("how do i get a copy of my data", "cy", "en"),  # unsure detector: little words
         ("sut mae cael copi", "en", "cy"),
+        # unsure detector on a greeting or a short reply: the Welsh little words decide
+        ("helo, sut wyt ti", "en", "cy"),
+        ("ie, dyna fo", "en", "cy"),
+        ("hello how are you", "cy", "en"),
     ],
 )
 def test_each_message_sets_the_language_only_when_it_is_clear(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.search.text import tokenize
-from knowledge.search.welsh import mutation_key, mutation_keys
+from knowledge.search.welsh import mutation_key, mutation_keys, suffix_key
 
 
 @pytest.mark.parametrize(
@@ -84,5 +84,42 @@ def test_english_text_is_tokenised_as_before(text: str) -> None:
 
 
 def test_welsh_function_words_are_dropped_only_from_welsh() -> None:
-    assert tokenize("gallu cael gwybodaeth", "cy") == ["cwybodaeth"]
+    assert tokenize("gallu cael gwybodaeth", "cy") == [suffix_key("cwybodaeth")]
     assert tokenize("gallu cael gwybodaeth") == ["gallu", "cael", "gwybodaeth"]
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        # plural and verb-noun endings
+        ("casglu", "casgliad", "casgliadau", "gasgliadau"),
+        ("bin", "biniau", "fin", "fy miniau"),
+        ("ardal", "ardaloedd"),
+        ("cartref", "cartrefi", "nghartref"),
+        # the vowel an ending changes: w -> y, ai -> ei
+        ("gollwng", "gollyngiad"),
+        ("pleidlais", "pleidleisio", "bleidlais"),
+    ],
+)
+def test_every_form_with_an_ending_has_one_key(forms: tuple[str, ...]) -> None:
+    assert len({tuple(tokenize(form, "cy")) for form in forms}) == 1
+
+
+@pytest.mark.parametrize(("short", "long"), [("tal", "talu"), ("pin", "pinau")])
+def test_an_ending_is_kept_when_too_little_would_be_left(short: str, long: str) -> None:
+    assert suffix_key(short) == short
+    assert suffix_key(long) == short
+
+
+def test_a_welsh_content_word_that_is_an_english_function_word_is_kept() -> None:
+    # "to" is a roof in Welsh; in English text it stays a function word
+    assert tokenize("mae'r to yn gollwng", "cy") == tokenize("to gollwng", "cy")
+    assert len(tokenize("to gollwng", "cy")) == 2
+    assert tokenize("leaking to the roof") == tokenize("leaking roof")
+
+
+def test_house_is_too_common_to_tell_welsh_articles_apart() -> None:
+    # every form of "tŷ" (house) is dropped; "tai" (houses, the housing register) is not
+    for form in ("tŷ", "ty", "dŷ", "nhŷ", "thŷ"):
+        assert tokenize(f"{form} cyngor", "cy") == tokenize("cyngor", "cy")
+    assert len(tokenize("tai cyngor", "cy")) == 2
