@@ -30,8 +30,10 @@ The rule, in order:
 Each intent's kind comes from one table, ``bot/intent_kinds.yml``: a new task's
 intent plugs in there, with no code. The thresholds are calibrated by
 ``benchmarks/policy_calibrate.py`` on messages the model never trained on
-(``benchmarks/data/bot_nlu_heldout.yml``, ``bot_oos.txt`` and the search
-calibration questions); paste its output into ``CALIBRATED`` below.
+(``benchmarks/data/bot_nlu_heldout.yml``, ``bot_oos.txt``, the search
+calibration questions and ``policy_calibration.yaml``: knowledge questions in a
+task's words, task requests phrased indirectly); its ``--write`` puts its output
+into ``CALIBRATED`` below.
 """
 
 from __future__ import annotations

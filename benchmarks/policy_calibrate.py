@@ -4,9 +4,11 @@ intent model never trained on.
     .venv/bin/python benchmarks/policy_calibrate.py [--model models/frontdoor-<fp>.tar.gz]
 
 The set: ``bot_nlu_heldout.yml`` (labelled by intent; ask_question and
-out_of_scope count as "answer from the knowledge base"), ``bot_oos.txt`` and the
+out_of_scope count as "answer from the knowledge base"), ``bot_oos.txt``, the
 search calibration questions (``search_calibration.yaml``: in scope, out of
-scope, Welsh), all knowledge. Never the outcome benchmark's set
+scope, Welsh), all knowledge, and the policy's own ``policy_calibration.yaml``
+(knowledge questions that use a task's words, and task requests phrased
+indirectly: the cases where the gate has to choose). Never the outcome benchmark's set
 (``bot_outcomes.yaml``), which only measures.
 
 Each message is parsed by the model (the classifier's own ranking, before the
@@ -87,6 +89,13 @@ def calibration_set() -> list[dict]:
         items.append({"text": text, "gold": "knowledge", "lang": "en", "oos": True})
     for text in search.get("welsh_out_of_scope") or []:
         items.append({"text": text, "gold": "knowledge", "lang": "cy", "oos": True})
+    own = yaml.safe_load((DATA / "policy_calibration.yaml").read_text("utf-8"))
+    for entry in own["knowledge"]:
+        items.append(
+            {"text": entry["q"], "gold": "knowledge", "lang": "en", "slugs": entry["slugs"]}
+        )
+    for intent, texts in own["intents"].items():
+        items += [{"text": t, "gold": intent, "lang": "en"} for t in texts]
     return items
 
 

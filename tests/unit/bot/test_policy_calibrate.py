@@ -51,3 +51,33 @@ def test_it_refuses_a_file_without_exactly_one_block(tmp_path: Path, copies: int
     target.write_text("from actions.policy import *\n" + block * copies, "utf-8")
     with pytest.raises(SystemExit, match="expected one"):
         policy_calibrate.write_calibrated(target, block)
+
+
+def _own_set() -> dict:
+    import yaml
+
+    return yaml.safe_load((policy_calibrate.DATA / "policy_calibration.yaml").read_text("utf-8"))
+
+
+def test_its_own_messages_name_known_intents_and_articles() -> None:
+    from benchmarks.search_common import load_content
+
+    own = _own_set()
+    slugs = {article.slug for article in load_content()}
+    assert own["knowledge"] and own["intents"]
+    for entry in own["knowledge"]:
+        assert set(entry["slugs"]) <= slugs, entry["q"]
+    for intent in own["intents"]:
+        assert intent in policy.INTENT_KINDS
+        assert policy.kind_of(intent) != policy.KNOWLEDGE_KIND
+
+
+@pytest.mark.parametrize("part", ["knowledge", "intents"])
+def test_the_calibration_set_includes_its_own_messages(part: str) -> None:
+    own = _own_set()
+    texts = {item["text"]: item["gold"] for item in policy_calibrate.calibration_set()}
+    if part == "knowledge":
+        expected = {entry["q"]: "knowledge" for entry in own["knowledge"]}
+    else:
+        expected = {text: intent for intent, rows in own["intents"].items() for text in rows}
+    assert {text: texts.get(text) for text in expected} == expected
