@@ -234,13 +234,7 @@ async def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         server.begin()
         await asyncio.sleep(seconds)
         quiet = window(await server.end())
-        for resident in residents:
-            if resident.ws is not None:
-                await resident.ws.close()
-        for advisor in advisors:
-            if advisor.ws is not None:
-                await advisor.ws.close()
-            await advisor.http.aclose()
+        await load.close_clients(residents, advisors)
         return {"busy": busy, "quiet": quiet, "seconds": seconds, "delivered": stats.delivered}
     finally:
         server.stop()

@@ -44,7 +44,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -292,6 +292,17 @@ class Advisor(Resender):
         await self.ws.send(json.dumps(frame))
 
 
+async def close_clients(residents: Iterable[Resident], advisors: Iterable[Advisor]) -> None:
+    """Close every resident socket, and every advisor's socket and HTTP client."""
+    for resident in residents:
+        if resident.ws is not None:
+            await resident.ws.close()
+    for advisor in advisors:
+        if advisor.ws is not None:
+            await advisor.ws.close()
+        await advisor.http.aclose()
+
+
 async def chat_loop(send, interval: float, stop: float, stats: Stats, prefix: str) -> None:  # type: ignore[no-untyped-def]
     await asyncio.sleep(random.uniform(0, interval))
     while time.perf_counter() < stop:
@@ -491,13 +502,7 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         for ping in pings:
             ping.cancel()
         rss_loaded = server.rss_bytes()
-        for resident in residents:
-            if resident.ws is not None:
-                await resident.ws.close()
-        for advisor in advisors:
-            if advisor.ws is not None:
-                await advisor.ws.close()
-            await advisor.http.aclose()
+        await close_clients(residents, advisors)
         return {
             "to_advisor": steady[0],
             "to_resident": steady[1],
@@ -761,13 +766,7 @@ async def saturate_handoff(
                 print_step(label, steps[-1])
                 if not steps[-1]["sustained"]:
                     break
-        for resident in live.values():
-            if resident.ws is not None:
-                await resident.ws.close()
-        for advisor in advisors:
-            if advisor.ws is not None:
-                await advisor.ws.close()
-            await advisor.http.aclose()
+        await close_clients(live.values(), advisors)
     finally:
         server.stop()
     return steps
@@ -951,13 +950,7 @@ class ClientShare:
         for a, b in self.pairs:
             await a.close()
             await b.close()
-        for resident in self.residents:
-            if resident.ws is not None:
-                await resident.ws.close()
-        for advisor in self.advisors:
-            if advisor.ws is not None:
-                await advisor.ws.close()
-            await advisor.http.aclose()
+        await close_clients(self.residents, self.advisors)
 
 
 @dataclass(frozen=True)

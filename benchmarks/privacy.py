@@ -37,7 +37,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 import httpx
-from handoff_load import LIMITS, Advisor, Resident, Stats, chat_loop, keepalive, ms
+from handoff_load import (
+    LIMITS,
+    Advisor,
+    Resident,
+    Stats,
+    chat_loop,
+    close_clients,
+    keepalive,
+    ms,
+)
 from machine import describe_machine, percentile, target
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.engine import make_url
@@ -194,13 +203,7 @@ async def live_chat(args: argparse.Namespace, url: str, env: dict[str, str]) -> 
         after = await phase(args.after) if args.after else ([], 0.0, {})
         for ping in pings:
             ping.cancel()
-        for resident in residents:
-            if resident.ws is not None:
-                await resident.ws.close()
-        for advisor in advisors:
-            if advisor.ws is not None:
-                await advisor.ws.close()
-            await advisor.http.aclose()
+        await close_clients(residents, advisors)
         return {"before": before, "during": during, "after": after}
     finally:
         server.stop()

@@ -4,17 +4,13 @@ is known, so a form's own answer is never sent to the knowledge search."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from actions.understanding import acted_on, decided_intent
-from bottools import model as bot_model
-from tests.unit.bot.harness import ROOT
+from tests.e2e.bot.rasa_json import rasa_json
 
 pytestmark = pytest.mark.rasa
 
@@ -112,20 +108,9 @@ LANGUAGE_CASES = [
 
 def run_check(rasa_bin: Path, cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """``bot.decision_policy.check`` in the Rasa environment."""
-    env = {**os.environ, **bot_model.rasa_env(ROOT)}
-    env.pop("FRONTDOOR_KNOWLEDGE_PORT", None)
-    result = subprocess.run(
-        [str(rasa_bin / "python"), "bot/decision_policy.py"],
-        input=json.dumps(cases),
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
+    found: list[dict[str, Any]] = rasa_json(
+        rasa_bin, ["bot/decision_policy.py"], cases, unset=["FRONTDOOR_KNOWLEDGE_PORT"]
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    found: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])
     return found
 
 

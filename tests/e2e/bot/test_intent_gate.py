@@ -4,16 +4,12 @@ a strong one, or one carried by a reference, stays, and other intents are left."
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bottools import model as bot_model
-from tests.unit.bot.harness import ROOT
+from tests.e2e.bot.rasa_json import rasa_json
 
 pytestmark = pytest.mark.rasa
 
@@ -74,18 +70,9 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
 
 @pytest.fixture(scope="module")
 def gated(rasa_bin: Path) -> list[dict[str, Any]]:
-    result = subprocess.run(
-        [str(rasa_bin / "python"), "-c", SCRIPT],
-        input=json.dumps([case for _, case, _ in CASES]),
-        cwd=ROOT,
-        env={**os.environ, **bot_model.rasa_env(ROOT)},
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
+    found: list[dict[str, Any]] = rasa_json(
+        rasa_bin, ["-c", SCRIPT], [case for _, case, _ in CASES]
     )
-    assert result.returncode == 0, result.stderr[-2000:]
-    found: list[dict[str, Any]] = json.loads(result.stdout.strip().splitlines()[-1])
     return found
 
 
