@@ -108,22 +108,22 @@ _LOCK_MANY = (
 _FIND_CLIENT_EVENTS = select(m.events).where(
     _E.conversation_id.in_(_IDS), _E.client_id.in_(bindparam("p_clients", expanding=True))
 )
+
+
 # The same two on SQLite, the lists as one JSON text each (``json_each``): an expanding
 # ``IN`` is rendered anew on every execution, an element at a time (handoff_calls.py).
-_JSON_IDS: Select[Any] = select(literal_column("value")).select_from(
-    func.json_each(bindparam("p_ids"))
-)
+def _json_list(name: str) -> Select[Any]:
+    return select(literal_column("value")).select_from(func.json_each(bindparam(name)))
+
+
 _LOCK_MANY_JSON = (
     update(m.conversations)
-    .where(_C.id.in_(_JSON_IDS))
+    .where(_C.id.in_(_json_list("p_ids")))
     .values(updated_at=bindparam("p_now", type_=_C.updated_at.type))
     .returning(*m.conversations.c)
 )
 _FIND_CLIENT_EVENTS_JSON = select(m.events).where(
-    _E.conversation_id.in_(_JSON_IDS),
-    _E.client_id.in_(
-        select(literal_column("value")).select_from(func.json_each(bindparam("p_clients")))
-    ),
+    _E.conversation_id.in_(_json_list("p_ids")), _E.client_id.in_(_json_list("p_clients"))
 )
 _STORE_SEQ = (
     update(m.conversations).where(_C.id == bindparam("p_id")).values(last_seq=bindparam("p_seq"))
@@ -391,17 +391,19 @@ class BatchTx(SqlTx):
                     _event_from(values)
                 )
             return
-        if self.conn.dialect.name == "sqlite":
-            ids: Any = json.dumps(wanted)
-            lock, find = _LOCK_MANY_JSON, _FIND_CLIENT_EVENTS_JSON
-        else:
-            ids, lock, find = wanted, _LOCK_MANY, _FIND_CLIENT_EVENTS
+        sqlite = self.conn.dialect.name == "sqlite"
+        lock, find = (
+            (_LOCK_MANY_JSON, _FIND_CLIENT_EVENTS_JSON)
+            if sqlite
+            else (_LOCK_MANY, _FIND_CLIENT_EVENTS)
+        )
+        ids: Any = json.dumps(wanted) if sqlite else wanted
         rows = self.conn.execute(lock, {"p_ids": ids, "p_now": self.now}).all()
         for row in rows:
             self.batch.conversations[row.id] = Conversation.from_row(row)
         if not clients:
             return
-        listed: Any = json.dumps(clients) if ids is not wanted else clients
+        listed: Any = json.dumps(clients) if sqlite else clients
         found_rows = self.conn.execute(find, {"p_ids": ids, "p_clients": listed})
         for row in found_rows:
             self.batch.by_client[(row.conversation_id, row.client_id)] = _event(row)
