@@ -933,11 +933,16 @@ class ClientShare:
     async def close(self) -> None:
         if self.lag_task is not None:
             self.lag_task.cancel()
-        for peer in (*(r for _, r in self.residents), *self.advisors):
+        peers = [*(r for _, r in self.residents), *self.advisors]
+        for peer in peers:
             peer.done = True
-            if peer.ws is not None:
-                with contextlib.suppress(Exception):
-                    await peer.ws.close()
+
+        async def close_one(ws: ClientConnection) -> None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(), timeout=5)
+
+        # at once, each bounded: one by one, hundreds of stalled sockets took minutes
+        await asyncio.gather(*(close_one(p.ws) for p in peers if p.ws is not None))
         for task in self.tasks:
             task.cancel()
         for client in HTTP:
