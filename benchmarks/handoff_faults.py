@@ -35,7 +35,13 @@ Target: all 0. Also printed: reconnect times per fault, and resident→advisor
 p95 before, during and after each fault (the baseline: the phase before the
 first fault). Loopback only; bounded in count and time.
 
-    .venv/bin/python benchmarks/handoff_faults.py [--chats 200] [--chats 600]
+The residents and consoles are shared among ``--clients`` processes (default one
+per 200 chats), as ``handoff_load.py --clients N`` does: at 600 chats one process
+driving 800 clients woke up 1.7-3.8 s late and measured itself, not the server.
+A message's client id carries its send time, so the process that receives it
+measures its latency whichever holds the other end of the chat.
+
+    .venv/bin/python benchmarks/handoff_faults.py [--chats 200] [--chats 600] [--clients N]
 """
 
 from __future__ import annotations
@@ -74,7 +80,7 @@ from machine import describe_machine, percentile, target
 
 from frontdoor.db import make_engine
 from handoff import models as m
-from handoff.devserver import ServerProcess, free_port, prepare_database
+from handoff.devserver import ServerProcess, StaffLogin, free_port, prepare_database
 
 ORIGIN = "http://localhost:8000"
 CONSOLE_RETRY_BUDGET = 120.0  # handoff/static/console/retry.js RETRY_BUDGET_MS
@@ -225,14 +231,34 @@ class Sample:
 
 @dataclass
 class Figures:
+    """One client process's latencies. A message's client id carries its send time on
+    CLOCK_MONOTONIC (``time.perf_counter`` on Linux: one clock for every process on the
+    machine), so whichever process holds the other end of the chat measures it."""
+
     to_advisor: list[Sample] = field(default_factory=list)
     to_resident: list[Sample] = field(default_factory=list)
-    sent: dict[str, float] = field(default_factory=dict)  # client_id -> first send
+    counted: set[str] = field(default_factory=set)  # each message measured once
+
+    @staticmethod
+    def stamped_id(prefix: str) -> str:
+        return f"{prefix}-{time.perf_counter_ns() // 1000}-{uuid.uuid4().hex}"
 
     def delivered(self, client_id: str | None, bucket: list[Sample]) -> None:
-        started = self.sent.pop(client_id or "", None)
-        if started is not None:
-            bucket.append(Sample(started, time.perf_counter() - started))
+        _prefix, _, rest = (client_id or "").partition("-")
+        stamp, _, _ = rest.partition("-")
+        if not stamp.isdigit() or client_id in self.counted:
+            return
+        self.counted.add(client_id or "")
+        sent = int(stamp) / 1e6
+        bucket.append(Sample(sent, time.perf_counter() - sent))
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Where a client process reaches one handoff instance."""
+
+    url: str
+    ws_url: str
 
 
 class Peer(ABC):
@@ -242,7 +268,7 @@ class Peer(ABC):
 
     heartbeat = 25.0
 
-    def __init__(self, instances: list[ServerProcess], home: int, figures: Figures) -> None:
+    def __init__(self, instances: list[Instance], home: int, figures: Figures) -> None:
         self.instances, self.at, self.figures = instances, home, figures
         self.ws: ClientConnection | None = None
         self.open = asyncio.Event()
@@ -256,7 +282,7 @@ class Peer(ABC):
         self._http: dict[int, httpx.AsyncClient] = {}
 
     @property
-    def server(self) -> ServerProcess:
+    def server(self) -> Instance:
         return self.instances[self.at]
 
     def http(self) -> httpx.AsyncClient:
@@ -351,7 +377,7 @@ class Peer(ABC):
 
 
 class Resident(Peer):
-    def __init__(self, instances: list[ServerProcess], home: int, figures: Figures, body: dict):
+    def __init__(self, instances: list[Instance], home: int, figures: Figures, body: dict):
         super().__init__(instances, home, figures)
         self.conversation_id = body["conversation_id"]
         self.token = body["conversation_token"]
@@ -379,11 +405,10 @@ class Resident(Peer):
             await self.send(frame)
 
     async def say(self, text: str) -> None:
-        client_id = f"r-{uuid.uuid4().hex}"
+        client_id = self.figures.stamped_id("r")
         frame = {"type": "message", "client_id": client_id, "text": text}
         self.outbox[client_id] = frame
         self.sent_ids.add(client_id)
-        self.figures.sent[client_id] = time.perf_counter()
         await self.send(frame)
 
     def take(self, frame: dict) -> None:
@@ -432,7 +457,7 @@ class Resident(Peer):
 
 
 class Advisor(Peer):
-    def __init__(self, instances: list[ServerProcess], home: int, figures: Figures, login: Any):
+    def __init__(self, instances: list[Instance], home: int, figures: Figures, login: Any):
         super().__init__(instances, home, figures)
         self.login = login
         self.chats: set[str] = set()
@@ -504,10 +529,9 @@ class Advisor(Peer):
         error or a "try again shortly" refusal (503 unavailable, busy) for up to two
         minutes of waits (1 s doubling to 15 s, jittered); any other error, or the budget
         spent, is shown to the advisor (failed)."""
-        client_id = f"a-{uuid.uuid4().hex}"
+        client_id = self.figures.stamped_id("a")
         self.sent_ids.add(client_id)
         self.writing.add(client_id)
-        self.figures.sent[client_id] = time.perf_counter()
         body = {"client_id": client_id, "text": text, "links": []}
         waited = 0.0
         try:
@@ -598,7 +622,6 @@ async def run_with(
             )
         )
     await asyncio.gather(*(asyncio.to_thread(server.start) for server in instances))
-    figures = Figures()
     gate = asyncio.Semaphore(50)
 
     async def create(number: int) -> dict:
@@ -615,109 +638,374 @@ async def run_with(
             raise RuntimeError("could not start a conversation")
 
     bodies = await asyncio.gather(*(create(n) for n in range(args.chats)))
-    residents = [Resident(instances, n % 2, figures, body) for n, body in enumerate(bodies)]
-    advisors = [Advisor(instances, n % 2, figures, login) for n, login in enumerate(logins)]
-    for advisor in advisors:
-        (await advisor.call("PUT", "/availability", {"status": "available"})).raise_for_status()
-    tasks = [asyncio.create_task(peer.run()) for peer in (*residents, *advisors)]
-    await asyncio.gather(*(peer.open.wait() for peer in (*residents, *advisors)))
+    clients = await ClientProcesses(min(args.clients, len(logins))).start()
+    try:
+        return await drive(args, pg, redis, instances, clients, bodies, logins)
+    finally:
+        await clients.close()
+
+
+async def drive(
+    args: argparse.Namespace,
+    pg: Postgres,
+    redis: Redis,
+    instances: list[ServerProcess],
+    clients: ClientProcesses,
+    bodies: list[dict],
+    logins: list[Any],
+) -> bool:
+    """The parent's side: the client processes hold the residents and consoles (each its
+    share, as ``handoff_load.py --clients``), this one runs the faults and the report."""
+    count = clients.count
+    await clients.each(
+        [
+            {
+                "do": "setup",
+                "instances": [[s.url, s.ws_url] for s in instances],
+                "pg_url": pg.url,
+                "interval": args.interval,
+                "residents": [[n, bodies[n]] for n in range(k, len(bodies), count)],
+                "advisors": [
+                    [n, list(vars(logins[n]).values())] for n in range(k, len(logins), count)
+                ],
+            }
+            for k in range(count)
+        ]
+    )
     # in waves of one chat per advisor, as the load benchmark does (see its comment)
-    wave = len(advisors)
-    for start in range(0, len(residents), wave):
-        for resident in residents[start : start + wave]:
-            await resident.send({"type": "request_human"})
-        await asyncio.wait_for(
-            asyncio.gather(*(r.joined.wait() for r in residents[start : start + wave])),
-            timeout=300,
-        )
+    wave = len(logins)
+    for start in range(0, len(bodies), wave):
+        await clients.all({"do": "wave", "start": start, "end": start + wave})
+    on_consoles = 0
     for _ in range(300):
-        if sum(len(a.chats) for a in advisors) >= len(residents):
+        on_consoles = sum(answer["chats"] for answer in await clients.all({"do": "count"}))
+        if on_consoles >= len(bodies):
             break
         await asyncio.sleep(0.1)
-    owner = {cid: advisor for advisor in advisors for cid in advisor.chats}
     print(
-        f"  {len(residents)} live chats with {len(advisors)} advisors over 2 instances "
-        f"({sum(len(a.chats) for a in advisors)} chats on consoles)",
+        f"  {len(bodies)} live chats with {len(logins)} advisors over 2 instances "
+        f"({on_consoles} chats on consoles; {count} client process{'es' if count > 1 else ''})",
         flush=True,
     )
 
     faults = [Fault("Redis stops"), Fault("PostgreSQL restarts"), Fault("instance a killed")]
-    lag = LagMeter()
-    lag_task = asyncio.create_task(lag.run())
     started = time.perf_counter()
-    stop_at = [math.inf]  # set once the last fault is over
-
-    async def faulter() -> None:
-        redis_fault, pg_fault, kill_fault = faults
-        await asyncio.sleep(args.quiet)
-        redis_fault.started = time.perf_counter()
-        await asyncio.to_thread(redis.stop)
-        say(f"Redis stopped at {redis_fault.started - started:.1f} s")
-        await asyncio.sleep(args.redis_down)
-        await asyncio.to_thread(redis.start)
-        redis_fault.back = time.perf_counter()
-        say(f"Redis back at {redis_fault.back - started:.1f} s")
-
-        await asyncio.sleep(args.quiet)
-        pg_fault.started = time.perf_counter()
-        await asyncio.to_thread(pg.crash)
-        say(f"PostgreSQL stopped (immediate) at {pg_fault.started - started:.1f} s")
-        await asyncio.sleep(args.pg_down)
-        await asyncio.to_thread(pg.start)
-        pg_fault.back = time.perf_counter()
-        say(f"PostgreSQL back at {pg_fault.back - started:.1f} s")
-
-        await asyncio.sleep(args.quiet)
-        kill_fault.started = time.perf_counter()
-        await asyncio.to_thread(instances[0].kill)
-        say(f"instance a killed at {kill_fault.started - started:.1f} s")
-        await asyncio.sleep(1.0)
-        await asyncio.to_thread(instances[0].start)
-        kill_fault.back = time.perf_counter()
-        say(f"instance a healthy again at {kill_fault.back - started:.1f} s")
-        stop_at[0] = time.perf_counter() + args.quiet
+    await clients.all({"do": "talk"})
 
     def say(text: str) -> None:
         print(f"  {text}", flush=True)
 
-    async def talk(resident: Resident, advisor: Advisor | None) -> None:
-        await asyncio.sleep(random.uniform(0, args.interval))
-        number = 0
-        while time.perf_counter() < stop_at[0]:
-            await resident.say(f"message {number}")
-            if advisor is not None:
-                spawn(advisor.say(resident.conversation_id, f"answer {number}"))
-            number += 1
-            await asyncio.sleep(random.uniform(0.5, 1.5) * args.interval)
+    redis_fault, pg_fault, kill_fault = faults
+    await asyncio.sleep(args.quiet)
+    redis_fault.started = time.perf_counter()
+    await asyncio.to_thread(redis.stop)
+    say(f"Redis stopped at {redis_fault.started - started:.1f} s")
+    await asyncio.sleep(args.redis_down)
+    await asyncio.to_thread(redis.start)
+    redis_fault.back = time.perf_counter()
+    say(f"Redis back at {redis_fault.back - started:.1f} s")
 
-    fault_task = asyncio.create_task(faulter())
-    await asyncio.gather(*(talk(r, owner.get(r.conversation_id)) for r in residents))
-    await fault_task
+    await asyncio.sleep(args.quiet)
+    pg_fault.started = time.perf_counter()
+    await asyncio.to_thread(pg.crash)
+    say(f"PostgreSQL stopped (immediate) at {pg_fault.started - started:.1f} s")
+    await asyncio.sleep(args.pg_down)
+    await asyncio.to_thread(pg.start)
+    pg_fault.back = time.perf_counter()
+    say(f"PostgreSQL back at {pg_fault.back - started:.1f} s")
+
+    await asyncio.sleep(args.quiet)
+    kill_fault.started = time.perf_counter()
+    await asyncio.to_thread(instances[0].kill)
+    say(f"instance a killed at {kill_fault.started - started:.1f} s")
+    await asyncio.sleep(1.0)
+    await asyncio.to_thread(instances[0].start)
+    kill_fault.back = time.perf_counter()
+    say(f"instance a healthy again at {kill_fault.back - started:.1f} s")
+    await asyncio.sleep(args.quiet)
+
     ended = time.perf_counter()
     say(f"load stopped at {ended - started:.1f} s; settling…")
-    settle = time.perf_counter()
-    while time.perf_counter() - settle < 180:
-        pending = sum(len(r.outbox) for r in residents) + sum(len(a.writing) for a in advisors)
-        if pending == 0:
-            break
-        await asyncio.sleep(1)
+    settled = await clients.all({"do": "stop"})
     say(
-        f"every message acknowledged or refused {time.perf_counter() - settle:.0f} s later "
-        f"(still pending: {pending})"
+        f"every message acknowledged or refused {max(a['settled'] for a in settled):.0f} s "
+        f"later (still pending: {sum(a['pending'] for a in settled)})"
     )
-    await quiesce(pg.url, residents, advisors, args.settle)
-    connected_at_end = [peer.open.is_set() for peer in (*residents, *advisors)]
-    lag_task.cancel()
+    caught = await clients.all({"do": "quiesce", "seconds": args.settle})
+    print(
+        f"  clients caught up with the database after {max(a['took'] for a in caught):.0f} s "
+        f"({sum(a['behind'] for a in caught)} still behind)",
+        flush=True,
+    )
+    shares = await clients.all({"do": "collect"})
+    residents = [PeerRecord.of(p) for share in shares for p in share["residents"]]
+    advisors = [PeerRecord.of(p) for share in shares for p in share["advisors"]]
+    figures = Figures(
+        to_advisor=[Sample(*x) for share in shares for x in share["to_advisor"]],
+        to_resident=[Sample(*x) for share in shares for x in share["to_resident"]],
+    )
+    lag = LagMeter()
+    lag.samples = [tuple(x) for share in shares for x in share["lag"]]
+    connected_at_end = [p.open for p in (*residents, *advisors)]
     ok = report(args, pg.url, residents, advisors, figures, faults, started, connected_at_end, lag)
-    for peer in (*residents, *advisors):
-        peer.done = True
-        if peer.ws is not None:
-            await peer.ws.close()
-    for task in tasks:
-        task.cancel()
-    for client in HTTP:
-        await client.aclose()
     return ok
+
+
+@dataclass
+class PeerRecord:
+    """What a client process reports of one of its peers, for the report."""
+
+    conversation_id: str
+    received: dict[str, list[int]]
+    seen: dict[str, set[int]]
+    drops: list[tuple[float, float | None]]
+    failed: list[dict]
+    sent_ids: set[str]
+    reloads: int
+    throttled: int
+    retried: int
+    chats: set[str]
+    removed: set[str]
+    open: bool
+
+    @staticmethod
+    def dump(peer: Peer) -> dict:
+        return {
+            "conversation_id": getattr(peer, "conversation_id", ""),
+            "received": peer.received,
+            "seen": {cid: sorted(seqs) for cid, seqs in peer.seen.items()},
+            "drops": peer.drops,
+            "failed": peer.failed,
+            "sent_ids": sorted(getattr(peer, "sent_ids", ())),
+            "reloads": peer.reloads,
+            "throttled": peer.throttled,
+            "retried": peer.retried,
+            "chats": sorted(getattr(peer, "chats", ())),
+            "removed": sorted(getattr(peer, "removed", ())),
+            "open": peer.open.is_set(),
+        }
+
+    @classmethod
+    def of(cls, dumped: dict) -> PeerRecord:
+        return cls(
+            conversation_id=dumped["conversation_id"],
+            received=dumped["received"],
+            seen={cid: set(seqs) for cid, seqs in dumped["seen"].items()},
+            drops=[(dropped, back) for dropped, back in dumped["drops"]],
+            failed=dumped["failed"],
+            sent_ids=set(dumped["sent_ids"]),
+            reloads=dumped["reloads"],
+            throttled=dumped["throttled"],
+            retried=dumped["retried"],
+            chats=set(dumped["chats"]),
+            removed=set(dumped["removed"]),
+            open=dumped["open"],
+        )
+
+
+# --- the client processes (--clients N) -----------------------------------------------------
+# One process driving 800 clients lagged 1.7-3.8 s at 600 chats and passed for a slow
+# server. As in handoff_load.py --clients N, the parent runs the services and the faults,
+# and N client processes (this script with --worker) each hold a share of the residents
+# and consoles, commanded over stdin and stdout (one JSON line each way).
+
+
+class ClientShare:
+    """One client process's residents and consoles."""
+
+    def __init__(self) -> None:
+        self.figures = Figures()
+        self.residents: list[tuple[int, Resident]] = []
+        self.advisors: list[Advisor] = []
+        self.tasks: list[asyncio.Task] = []
+        self.talking: list[asyncio.Task] = []
+        self.stopping = False
+        self.lag = LagMeter()
+        self.lag_task: asyncio.Task | None = None
+        self.pg_url = ""
+        self.interval = 3.0
+
+    async def handle(self, command: dict) -> dict:
+        what = command["do"]
+        if what == "setup":
+            await self.setup(command)
+        elif what == "wave":
+            batch = [r for n, r in self.residents if command["start"] <= n < command["end"]]
+            for resident in batch:
+                await resident.send({"type": "request_human"})
+            await asyncio.wait_for(asyncio.gather(*(r.joined.wait() for r in batch)), timeout=300)
+        elif what == "count":
+            return {"chats": sum(len(a.chats) for a in self.advisors)}
+        elif what == "talk":
+            self.lag_task = asyncio.create_task(self.lag.run())
+            self.talking = [asyncio.create_task(self.talk_resident(r)) for _, r in self.residents]
+            self.talking += [
+                asyncio.create_task(self.talk_advisor(a, cid))
+                for a in self.advisors
+                for cid in sorted(a.chats)
+            ]
+        elif what == "stop":
+            return await self.stop()
+        elif what == "quiesce":
+            return await self.quiesce(command["seconds"])
+        elif what == "collect":
+            return self.collect()
+        elif what == "close":
+            await self.close()
+        return {}
+
+    async def setup(self, command: dict) -> None:
+        instances = [Instance(url, ws_url) for url, ws_url in command["instances"]]
+        self.pg_url, self.interval = command["pg_url"], command["interval"]
+        self.residents = [
+            (n, Resident(instances, n % 2, self.figures, body)) for n, body in command["residents"]
+        ]
+        self.advisors = [
+            Advisor(instances, n % 2, self.figures, StaffLogin(*login))
+            for n, login in command["advisors"]
+        ]
+        for advisor in self.advisors:
+            (await advisor.call("PUT", "/availability", {"status": "available"})).raise_for_status()
+        peers: list[Peer] = [*(r for _, r in self.residents), *self.advisors]
+        self.tasks = [asyncio.create_task(peer.run()) for peer in peers]
+        await asyncio.gather(*(peer.open.wait() for peer in peers))
+
+    async def talk_resident(self, resident: Resident) -> None:
+        await asyncio.sleep(random.uniform(0, self.interval))
+        number = 0
+        while not self.stopping:
+            await resident.say(f"message {number}")
+            number += 1
+            await asyncio.sleep(random.uniform(0.5, 1.5) * self.interval)
+
+    async def talk_advisor(self, advisor: Advisor, conversation_id: str) -> None:
+        await asyncio.sleep(random.uniform(0, self.interval))
+        number = 0
+        while not self.stopping:
+            spawn(advisor.say(conversation_id, f"answer {number}"))
+            number += 1
+            await asyncio.sleep(random.uniform(0.5, 1.5) * self.interval)
+
+    async def stop(self) -> dict:
+        self.stopping = True
+        await asyncio.gather(*self.talking)
+        settle = time.perf_counter()
+        pending = 0
+        while time.perf_counter() - settle < 180:
+            pending = sum(len(r.outbox) for _, r in self.residents)
+            pending += sum(len(a.writing) for a in self.advisors)
+            if pending == 0:
+                break
+            await asyncio.sleep(1)
+        return {"pending": pending, "settled": time.perf_counter() - settle}
+
+    async def quiesce(self, seconds: float) -> dict:
+        """Wait until every client has what the database holds, so late is not lost."""
+        started = time.perf_counter()
+        behind = -1
+        while time.perf_counter() - started < seconds:
+            latest = await asyncio.to_thread(heads, self.pg_url)
+            behind = sum(
+                1
+                for _, r in self.residents
+                if r.cursors.get(r.conversation_id, 0) < latest.get((r.conversation_id, "all"), 0)
+            )
+            behind += sum(
+                1
+                for a in self.advisors
+                for cid in a.chats - a.removed
+                if a.cursors.get(cid, 0) < latest.get((cid, "advisors"), 0)
+            )
+            if behind == 0:
+                break
+            await asyncio.sleep(1)
+        return {"behind": behind, "took": time.perf_counter() - started}
+
+    def collect(self) -> dict:
+        return {
+            "residents": [PeerRecord.dump(r) for _, r in self.residents],
+            "advisors": [PeerRecord.dump(a) for a in self.advisors],
+            "to_advisor": [[x.sent, x.latency] for x in self.figures.to_advisor],
+            "to_resident": [[x.sent, x.latency] for x in self.figures.to_resident],
+            "lag": self.lag.samples,
+        }
+
+    async def close(self) -> None:
+        if self.lag_task is not None:
+            self.lag_task.cancel()
+        peers = [*(r for _, r in self.residents), *self.advisors]
+        for peer in peers:
+            peer.done = True
+
+        async def close_one(ws: ClientConnection) -> None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ws.close(), timeout=5)
+
+        # at once, each bounded: one by one, hundreds of stalled sockets took minutes
+        await asyncio.gather(*(close_one(p.ws) for p in peers if p.ws is not None))
+        for task in self.tasks:
+            task.cancel()
+        for client in HTTP:
+            await client.aclose()
+
+
+async def client_worker() -> None:
+    """``--worker``: one client process, commanded by the parent."""
+    loop = asyncio.get_running_loop()
+    share = ClientShare()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        command = json.loads(line)
+        answer = await share.handle(command)
+        sys.stdout.write(json.dumps(answer) + "\n")
+        sys.stdout.flush()
+        if command["do"] == "close":
+            return
+
+
+class ClientProcesses:
+    """The parent's side: N client processes, each asked the same question at once."""
+
+    def __init__(self, count: int) -> None:
+        self.count = max(1, count)
+        self.processes: list[asyncio.subprocess.Process] = []
+
+    async def start(self) -> ClientProcesses:
+        for _ in range(self.count):
+            self.processes.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable,
+                    __file__,
+                    "--worker",
+                    stdin=asyncio.subprocess.PIPE,
+                    stdout=asyncio.subprocess.PIPE,
+                    limit=1 << 28,  # a share's peers and samples come back on one line
+                )
+            )
+        return self
+
+    async def ask(self, number: int, command: dict) -> dict:
+        process = self.processes[number]
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write((json.dumps(command) + "\n").encode())
+        await process.stdin.drain()
+        line = await process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"client process {number} ended (exit {await process.wait()})")
+        return dict(json.loads(line))
+
+    async def each(self, commands: list[dict]) -> list[dict]:
+        return list(await asyncio.gather(*(self.ask(n, c) for n, c in enumerate(commands))))
+
+    async def all(self, command: dict) -> list[dict]:
+        return await self.each([command] * self.count)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            await self.all({"do": "close"})
+        for process in self.processes:
+            with contextlib.suppress(ProcessLookupError):
+                process.terminate()
+            await process.wait()
 
 
 def heads(url: str) -> dict[tuple[str, str], int]:
@@ -737,35 +1025,6 @@ def heads(url: str) -> dict[tuple[str, str], int]:
     return found
 
 
-async def quiesce(
-    url: str, residents: list[Resident], advisors: list[Advisor], seconds: float
-) -> None:
-    """Wait until every client has what the database holds, so late is not lost."""
-    started = time.perf_counter()
-    behind = -1
-    while time.perf_counter() - started < seconds:
-        latest = await asyncio.to_thread(heads, url)
-        behind = sum(
-            1
-            for r in residents
-            if r.cursors.get(r.conversation_id, 0) < latest.get((r.conversation_id, "all"), 0)
-        )
-        behind += sum(
-            1
-            for a in advisors
-            for cid in a.chats - a.removed
-            if a.cursors.get(cid, 0) < latest.get((cid, "advisors"), 0)
-        )
-        if behind == 0:
-            break
-        await asyncio.sleep(1)
-    print(
-        f"  clients caught up with the database after {time.perf_counter() - started:.0f} s "
-        f"({behind} still behind)",
-        flush=True,
-    )
-
-
 def _why(failure: dict) -> str:
     return f"/{failure['why']}" if failure.get("why") else ""
 
@@ -779,8 +1038,8 @@ def ms(samples: list[Sample], fraction: float) -> str:
 def report(
     args: argparse.Namespace,
     url: str,
-    residents: list[Resident],
-    advisors: list[Advisor],
+    residents: list[PeerRecord],
+    advisors: list[PeerRecord],
     figures: Figures,
     faults: list[Fault],
     started: float,
@@ -806,7 +1065,7 @@ def report(
             stored_ids[row.client_id] += 1
     lost = {"resident": 0, "advisor": 0}
     duplicated = disorder = 0
-    peers: list[tuple[Peer, str, bool]] = [(r, r.conversation_id, False) for r in residents]
+    peers: list[tuple[PeerRecord, str, bool]] = [(r, r.conversation_id, False) for r in residents]
     peers += [(a, cid, True) for a in advisors for cid in a.chats - a.removed]
     for peer, cid, advisor_side in peers:
         expected = sorted(
@@ -821,7 +1080,7 @@ def report(
         duplicated += sum(n - 1 for n in counts.values() if n > 1)
         disorder += sum(1 for a, b in itertools.pairwise(got) if b <= a)
         lost["advisor" if advisor_side else "resident"] += len(set(expected) - seen)
-    everyone: list[Peer] = [*residents, *advisors]
+    everyone: list[PeerRecord] = [*residents, *advisors]
     failed = [f for p in everyone for f in p.failed]
     failed_ids = {f["client_id"] for f in failed}
     sent = set().union(*(r.sent_ids for r in residents), *(a.sent_ids for a in advisors))
@@ -857,7 +1116,7 @@ def report(
     baseline = [s for s in samples if s.sent - started < faults[0].started - started]
     print(
         f"    baseline (before any fault): resident→advisor p50 {ms(baseline, 0.5)}, "
-        f"p95 {ms(baseline, 0.95)}, n={len(baseline)}; this client's event loop late by "
+        f"p95 {ms(baseline, 0.95)}, n={len(baseline)}; the client processes' event loops late by "
         f"{lag.worst(started, faults[0].started)} at worst"
     )
     window = args.quiet / 2
@@ -887,7 +1146,7 @@ def report(
         print(
             f"    {fault.name} ({fault.back - fault.started:.1f} s down): {reconnect}; "
             f"resident→advisor p95 before {ms(before, 0.95)}, during {ms(during, 0.95)} "
-            f"(max {ms(during, 1.0)}), after {ms(after, 0.95)}; this client's event loop "
+            f"(max {ms(during, 1.0)}), after {ms(after, 0.95)}; the client processes' event loops "
             f"late by {lag.worst(fault.started - window, fault.back + window)} at worst"
         )
     to_resident = figures.to_resident
@@ -904,6 +1163,15 @@ def report(
     return ok
 
 
+def use_uvloop() -> None:
+    try:
+        import uvloop
+
+        uvloop.install()
+    except ImportError:
+        pass
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--chats", type=int, default=200, help="live chats (the issue: 600)")
@@ -917,8 +1185,21 @@ def main() -> int:
     parser.add_argument(
         "--settle", type=float, default=90.0, help="max wait for clients to catch up at the end"
     )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        default=0,
+        help="client processes sharing the residents and consoles (default: one per 200 chats)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:  # one of the client processes, commanded over stdin
+        use_uvloop()
+        asyncio.run(client_worker())
+        return 0
+    if args.clients <= 0:
+        args.clients = max(1, math.ceil(args.chats / 200))
     print(describe_machine())
     load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"load average at start: {load} (other work on this machine skews the figures)")
@@ -933,12 +1214,7 @@ def main() -> int:
     ))  # fmt: skip
     workdir = Path(tempfile.mkdtemp(prefix="handoff-faults-"))
     try:
-        try:
-            import uvloop
-
-            uvloop.install()
-        except ImportError:
-            pass
+        use_uvloop()
         ok = asyncio.run(run(args, workdir))
     finally:
         if args.keep:

@@ -75,6 +75,51 @@ def accept(store: Store, conversation_id: str, actor: Actor, limits: Limits) -> 
         return tx
 
 
+def give_back(tx: Tx, conversation: Conversation, user_id: int, *, name: str) -> None:
+    """A chat requeued because its advisor's console was lost goes back to them: they came
+    back before anyone else accepted it. The router lock is held by the caller."""
+    transition(conversation.state, State.WITH_ADVISOR, Reason.ADVISOR_BACK)
+    tx.update_conversation(
+        conversation.id,
+        state=State.WITH_ADVISOR,
+        assigned_to=user_id,
+        offered_to=None,
+        offer_expires_at=None,
+        requeued=False,
+        declined_by="",
+    )
+    tx.open_assignment(conversation, user_id)
+    if conversation.offered_to is not None:
+        tx.touched_advisors.add(conversation.offered_to)  # their offer is withdrawn
+    tx.touched_teams.add(conversation.team or "general")
+    tx.append(
+        conversation,
+        Kind.STATE,
+        state_data(State.WITH_ADVISOR, conversation.state, Reason.ADVISOR_BACK),
+    )
+    tx.append(conversation, Kind.ADVISOR_JOINED, {"first_name": name})
+
+
+def take_back(store: Store, conversation_id: str, actor: Actor, limits: Limits) -> Tx:
+    """The advisor writes in a chat that was requeued when their console was lost and that
+    nobody has accepted since: it is theirs again (they are evidently back). Otherwise
+    ``NotAssigned``, as for any chat that is not theirs."""
+    with store.transaction() as tx:
+        tx.lock_router()
+        conversation = tx.lock_conversation(conversation_id)
+        if conversation.state == State.WITH_ADVISOR and conversation.assigned_to == actor.user_id:
+            return tx  # the dispatcher gave it back first
+        if conversation.state != State.WAITING:
+            raise NotAssigned()
+        if tx.dropped_by([conversation_id]).get(conversation_id) != actor.user_id:
+            raise NotAssigned()
+        cap = tx.advisor_cap(actor.user_id) or limits.default_cap
+        if tx.advisor_load(actor.user_id, excluding=conversation_id) >= cap:
+            raise NotAssigned()
+        give_back(tx, conversation, actor.user_id, name=actor.first_name)
+        return tx
+
+
 def decline(store: Store, conversation_id: str, actor: Actor) -> Tx:
     with store.transaction() as tx:
         tx.lock_router()

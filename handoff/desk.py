@@ -129,16 +129,33 @@ class Desk:
     ) -> dict[str, Any]:
         # what the websocket protocol does for every frame: a card number never
         # reaches a transcript or a note, whoever typed it and however it came
-        seq, duplicate, tx = await self.h.write(
-            conversation_id,
-            assignment.advisor_write,
-            conversation_id,
-            actor(staff),
-            kind=kind,
-            client_id=client_id,
-            text=mask_card_numbers(text),
-            links=links,
-        )
+        async def attempt() -> tuple[int, bool, Any]:
+            return await self.h.write(
+                conversation_id,
+                assignment.advisor_write,
+                conversation_id,
+                actor(staff),
+                kind=kind,
+                client_id=client_id,
+                text=mask_card_numbers(text),
+                links=links,
+            )
+
+        try:
+            seq, duplicate, tx = await attempt()
+        except NotAssigned:
+            # requeued while their console could not be heard, and nobody took it since:
+            # the advisor is back, the chat is theirs again (or NotAssigned stands)
+            await self.h.commit(
+                await run(
+                    assignment.take_back,
+                    self.store,
+                    conversation_id,
+                    actor(staff),
+                    self.h.limits,
+                )
+            )
+            seq, duplicate, tx = await attempt()
         if not duplicate:
             if kind is Kind.MESSAGE:
                 self.h.metrics.advisor_in.inc()

@@ -1,17 +1,26 @@
 """One routing tick, under the router lock.
 
-Lost advisors' chats go back to the front of the queue, lapsed offers move on
+Lost advisors' chats go back to the front of the queue, an advisor who comes
+back before anyone else took one of them gets it back, lapsed offers move on
 to someone else, new offers are made in queue order within every cap, and a
 resident waiting for a team that closed or emptied is told so, once.
 :func:`needs_dispatch` is a read-only look first, so an idle tick takes no
 write lock.
+
+An advisor is lost when their console has not been heard for the grace period,
+but only time the service could hear it counts: ``presence_from`` is when the
+dispatching instance last started or last saw the database come back. Until a
+grace period has passed since then, presence written before the fault says
+nothing about the advisor (issue #12's faults benchmark: a 13 s PostgreSQL
+crash plus the 5 s presence interval took chats off consoles that never left).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import UTC, datetime, timedelta
 
-from handoff.assignment import _return_offer, requeue
+from handoff.assignment import _return_offer, give_back, requeue
 from handoff.delivery import Kind
 from handoff.lifecycle import Limits, unavailable_notice
 from handoff.routing import (
@@ -24,41 +33,67 @@ from handoff.routing import (
     with_live,
 )
 from handoff.states import Reason
-from handoff.store import Conversation, Store, Tx
+from handoff.store import DISCONNECTED, Conversation, Store, Tx
+
+log = logging.getLogger(__name__)
+# long before any real presence: with it no advisor is stale, only the queue is looked at
+_NOBODY_STALE = datetime(2000, 1, 1, tzinfo=UTC)
 
 
-def needs_dispatch(store: Store, limits: Limits) -> bool:
+def judging_presence(now: datetime, limits: Limits, presence_from: datetime | None) -> bool:
+    """May silence be read as absence? Only once a whole grace period has passed since
+    the service could last hear consoles again (``presence_from``)."""
+    return presence_from is None or now - presence_from > timedelta(seconds=limits.grace_seconds)
+
+
+def needs_dispatch(store: Store, limits: Limits, *, presence_from: datetime | None = None) -> bool:
     """A read-only look: is anyone waiting, or has an advisor with chats gone quiet?
     Most ticks find nothing, and then take no write lock at all."""
-    stale = store.clock() - timedelta(seconds=limits.grace_seconds)
+    now = store.clock()
+    stale = now - timedelta(seconds=limits.grace_seconds)
+    if not judging_presence(now, limits, presence_from):
+        stale = _NOBODY_STALE
     return store.needs_dispatch(stale_before=stale)
 
 
 def dispatch(
-    store: Store, limits: Limits, *, instance_id: str = "", live: frozenset[int] = frozenset()
+    store: Store,
+    limits: Limits,
+    *,
+    instance_id: str = "",
+    live: frozenset[int] = frozenset(),
+    presence_from: datetime | None = None,
 ) -> Tx:
     """One routing tick, under the router lock. ``live``: advisors whose consoles this
-    instance hears now (``routing.with_live``), never lost whatever the store says."""
+    instance hears now (``routing.with_live``), never lost whatever the store says;
+    ``presence_from``: see the module's docstring."""
     with store.transaction() as tx:
         tx.lock_router(instance_id)
         advisors = with_live(
             tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds), live
         )
         names = tx.display_names()
-        lost = set(
-            lost_advisors(
-                {a.user_id: None if not a.connected else tx.now for a in advisors if a.load},
-                now=tx.now,
-                grace=timedelta(seconds=limits.grace_seconds),
+        lost: set[int] = set()
+        if judging_presence(tx.now, limits, presence_from):
+            lost = set(
+                lost_advisors(
+                    {a.user_id: None if not a.connected else tx.now for a in advisors if a.load},
+                    now=tx.now,
+                    grace=timedelta(seconds=limits.grace_seconds),
+                )
             )
-        )
         if lost:
+            log.warning(
+                "advisors %s not heard for over %.0f s: their chats go back to the queue",
+                sorted(lost),
+                limits.grace_seconds,
+            )
             for conversation_id in tx.active_with(sorted(lost)):
                 conversation = tx.lock_conversation(conversation_id)
                 holder = conversation.assigned_to
                 name = (names.get(holder) if holder is not None else None) or "Your advisor"
                 name = name.split(" ")[0]
-                requeue(tx, conversation, Reason.ADVISOR_LOST, left="disconnected", name=name)
+                requeue(tx, conversation, Reason.ADVISOR_LOST, left=DISCONNECTED, name=name)
                 tx.append(
                     conversation,
                     Kind.NOTICE,
@@ -71,6 +106,11 @@ def dispatch(
             for conversation in tx.waiting():
                 if conversation.offered_to in lost:
                     _return_offer(tx, conversation)
+            advisors = with_live(
+                tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds),
+                live,
+            )
+        if _give_back_to_returning(tx, tx.waiting(), advisors, names):
             advisors = with_live(
                 tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds),
                 live,
@@ -88,6 +128,36 @@ def dispatch(
                 tx.touched_teams.add(by_id[conversation_id].team or "general")
         _tell_the_stranded(store, tx, waiting, teams, advisors)
         return tx
+
+
+def _give_back_to_returning(
+    tx: Tx, waiting: list[Conversation], advisors: list[AdvisorInfo], names: dict[int, str]
+) -> bool:
+    """Chats requeued because their advisor was lost go back to that advisor, first in the
+    queue, once they are heard again with room for them (nobody has accepted them yet:
+    they still wait). An offer of one to someone else is withdrawn."""
+    requeued = [c for c in waiting if c.requeued]
+    dropped = tx.dropped_by([c.id for c in requeued]) if requeued else {}
+    if not dropped:
+        return False
+    room = {a.user_id: a.free for a in advisors}
+    here = {a.user_id for a in advisors if a.connected}
+    given = False
+    for conversation in requeued:
+        holder = dropped.get(conversation.id)
+        if holder is None or holder not in here:
+            continue
+        offered = conversation.offered_to
+        if room.get(holder, 0) <= 0 and offered != holder:
+            continue
+        name = (names.get(holder) or "").split(" ")[0]
+        give_back(tx, tx.lock_conversation(conversation.id), holder, name=name)
+        if offered != holder:
+            room[holder] -= 1
+        if offered is not None and offered != holder:
+            room[offered] = room.get(offered, 0) + 1
+        given = True
+    return given
 
 
 def _tell_the_stranded(

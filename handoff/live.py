@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from datetime import datetime
 from typing import Any
 
 from handoff import dispatcher, views
@@ -20,7 +21,7 @@ from handoff.delivery import Audience
 from handoff.desk import Desk
 from handoff.exceptions import StoreUnavailable
 from handoff.service import Handoff, run
-from handoff.store import DatabaseError, Store, unreachable
+from handoff.store import Clock, DatabaseError, Store, unreachable
 
 log = logging.getLogger(__name__)
 RECOVERY_BATCH = 200
@@ -36,11 +37,20 @@ def database_gone(exc: BaseException) -> bool:
 
 class DatabaseOutage:
     """Logs the database going away once, and its return once, not every step's
-    traceback every tick (about 65 per instance in a 10 s PostgreSQL restart)."""
+    traceback every tick (about 65 per instance in a 10 s PostgreSQL restart); and
+    says since when this instance could hear consoles (``presence_from``)."""
 
-    def __init__(self) -> None:
+    def __init__(self, clock: Clock) -> None:
         self.up = True
         self.skipped = 0  # background steps failed during the current (or last) outage
+        self.clock = clock
+        self.back_at = clock()  # starting counts as coming back: nobody was heard before
+
+    def presence_from(self) -> datetime:
+        """Since when presence has been written (``dispatcher``): now while the database
+        is away or its return not yet seen, else when it came back or this instance
+        started."""
+        return self.back_at if self.up else self.clock()
 
     def failed(self, step: str, exc: BaseException) -> None:
         if self.up:
@@ -58,7 +68,7 @@ class DatabaseOutage:
     def succeeded(self) -> None:
         if self.up:
             return
-        self.up = True
+        self.up, self.back_at = True, self.clock()
         log.warning("database is back; %d background steps failed meanwhile", self.skipped)
 
 
@@ -90,7 +100,7 @@ class Live:
         self._stopping = asyncio.Event()
         self.refresher = Refresher(handoff)
         self._known_offers: set[tuple[str, int]] = set()
-        self.database = DatabaseOutage()
+        self.database = DatabaseOutage(handoff.store.clock)
         handoff.on_views_changed = self.refresh
 
     async def start(self) -> None:
@@ -152,7 +162,10 @@ class Live:
     # --- routing and presence ----------------------------------------------------------
 
     async def dispatch_once(self) -> None:
-        if not await run(dispatcher.needs_dispatch, self.h.store, self.h.limits):
+        presence_from = self.database.presence_from()
+        if not await run(
+            dispatcher.needs_dispatch, self.h.store, self.h.limits, presence_from=presence_from
+        ):
             return
         tx = await run(
             dispatcher.dispatch,
@@ -160,6 +173,7 @@ class Live:
             self.h.limits,
             instance_id=self.h.instance_id,
             live=self.h.live_advisors(),
+            presence_from=presence_from,
         )
         await self.h.commit(tx)
 

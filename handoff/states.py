@@ -29,6 +29,7 @@ class Reason(StrEnum):
     ACCEPTED = "accepted"
     TRANSFERRED = "transferred"  # to another team: back in a queue
     ADVISOR_LOST = "advisor_lost"  # the advisor's connection dropped
+    ADVISOR_BACK = "advisor_back"  # ... and they came back before anyone else took it
     HANDED_BACK = "handed_back"
     CLOSED_BY_ADVISOR = "closed_by_advisor"
     CLOSED_BY_RESIDENT = "closed_by_resident"
@@ -42,7 +43,7 @@ _ALLOWED: dict[State, dict[State, frozenset[Reason]]] = {
         State.CLOSED: frozenset({Reason.CLOSED_BY_RESIDENT, Reason.EXPIRED}),
     },
     State.WAITING: {
-        State.WITH_ADVISOR: frozenset({Reason.ACCEPTED}),
+        State.WITH_ADVISOR: frozenset({Reason.ACCEPTED, Reason.ADVISOR_BACK}),
         State.BOT: frozenset({Reason.LEFT_QUEUE, Reason.LEFT_MESSAGE}),
         State.CLOSED: frozenset({Reason.CLOSED_BY_RESIDENT, Reason.EXPIRED}),
     },

@@ -9,6 +9,7 @@
 from handoff.store.memory import MemoryStore
 from handoff.store.port import Store, Tx
 from handoff.store.records import (
+    DISCONNECTED,
     AccountGrant,
     AdvisorRecord,
     ChatSummary,
@@ -21,6 +22,7 @@ from handoff.store.records import (
 from handoff.store.sql import DatabaseError, SqlStore, SqlTx, unreachable
 
 __all__ = [
+    "DISCONNECTED",
     "AccountGrant",
     "AdvisorRecord",
     "ChatSummary",

@@ -17,7 +17,7 @@ from handoff.exceptions import NotFound
 from handoff.hours import OpeningHours
 from handoff.routing import AdvisorInfo, RoutingMode, TeamInfo
 from handoff.states import State
-from handoff.store.records import AccountGrant, Conversation, advisor_infos
+from handoff.store.records import DISCONNECTED, AccountGrant, Conversation, advisor_infos
 
 
 @dataclass
@@ -256,6 +256,13 @@ class MemoryTx:
         row = self.tables.open_assignment_of(conversation_id, user_id)
         if row is not None:
             row.read_seq = seq
+
+    def dropped_by(self, conversation_ids: Sequence[str]) -> dict[str, int]:
+        wanted, latest = set(conversation_ids), {}
+        for row in self.tables.assignments:  # in the order they were opened
+            if row.conversation_id in wanted:
+                latest[row.conversation_id] = row
+        return {cid: row.user_id for cid, row in latest.items() if row.end_reason == DISCONNECTED}
 
     def teams(self) -> list[TeamInfo]:
         return self.tables.teams_info(self.now)

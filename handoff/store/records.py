@@ -14,6 +14,8 @@ from typing import Any
 from handoff.routing import AdvisorInfo, Availability, Priority, QueueEntry
 
 Clock = Callable[[], datetime]
+# an assignment's end reason when the advisor's console was lost (``dispatcher``)
+DISCONNECTED = "disconnected"
 
 
 def utcnow() -> datetime:

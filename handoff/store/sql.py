@@ -47,7 +47,14 @@ from handoff.routing import AdvisorInfo, RoutingMode, TeamInfo
 from handoff.states import State
 from handoff.store import pgpipeline
 from handoff.store.port import Store, Tx
-from handoff.store.records import AccountGrant, Clock, Conversation, advisor_infos, utcnow
+from handoff.store.records import (
+    DISCONNECTED,
+    AccountGrant,
+    Clock,
+    Conversation,
+    advisor_infos,
+    utcnow,
+)
 from handoff.store.sql_console import ConsoleQueries, holds
 from insight import store as insight_store
 
@@ -330,6 +337,18 @@ class SqlTx:
 
     def display_names(self) -> dict[int, str]:
         return _display_names(self.conn)
+
+    def dropped_by(self, conversation_ids: Sequence[str]) -> dict[str, int]:
+        if not conversation_ids:
+            return {}
+        a = m.assignments.c
+        rows = self.conn.execute(
+            select(a.conversation_id, a.user_id, a.end_reason)
+            .where(a.conversation_id.in_(sorted(set(conversation_ids))))
+            .order_by(a.id)
+        ).all()
+        latest = {row.conversation_id: row for row in rows}  # the last opened wins
+        return {cid: row.user_id for cid, row in latest.items() if row.end_reason == DISCONNECTED}
 
     def active_with(self, user_ids: Sequence[int]) -> list[str]:
         c = m.conversations.c

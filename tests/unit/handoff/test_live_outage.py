@@ -11,12 +11,14 @@ from sqlalchemy.exc import OperationalError
 
 from handoff.exceptions import StoreUnavailable
 from handoff.live import Live
+from handoff.store import MemoryStore
+from tests.contract.handoff_kit import NOW, Clock
 
 STEPS = ("dispatch", "poll", "offers", "presence", "recovery")
 
 
-def live() -> Live:
-    return Live(SimpleNamespace(), desk=None)  # type: ignore[arg-type]
+def live(store: MemoryStore | None = None) -> Live:
+    return Live(SimpleNamespace(store=store or MemoryStore()), desk=None)  # type: ignore[arg-type]
 
 
 async def fails_with(exc: BaseException) -> None:
@@ -75,3 +77,22 @@ def test_a_step_that_fails_for_another_reason_still_logs_its_traceback(
     assert [r.levelno for r in said] == [logging.ERROR, logging.ERROR]
     assert all(r.exc_info is not None for r in said)
     assert background.database.up
+
+
+def test_presence_counts_from_the_start_and_from_the_database_s_return() -> None:
+    clock = Clock()
+    background = live(MemoryStore(clock=clock))
+    assert background.database.presence_from() == NOW  # started: nobody heard before
+    clock.advance(30)
+    assert background.database.presence_from() == NOW
+
+    async def outage() -> None:
+        await background.step("dispatch", lambda: fails_with(StoreUnavailable()))
+
+    asyncio.run(outage())
+    clock.advance(12)
+    assert background.database.presence_from() == clock()  # away: silence proves nothing
+    asyncio.run(background.step("dispatch", works))  # back
+    returned = clock()
+    clock.advance(5)
+    assert background.database.presence_from() == returned

@@ -394,6 +394,36 @@ def test_an_advisor_this_instance_still_hears_is_not_lost_when_presence_lags(
     assert kit.store.get(cid).state == State.WAITING
 
 
+def test_a_lost_advisor_who_comes_back_gets_the_chat_back_unless_it_was_his(
+    kit: MemoryKit,
+) -> None:
+    online(kit, SAM)
+    hers, his = queued(kit, "general"), queued(kit, "general")
+    for cid in (hers, his):
+        assignment.accept(kit.store, cid, sam, LIMITS)
+    kit.clock.advance(21)
+    online(kit, PRIYA)
+    dispatcher.dispatch(kit.store, LIMITS)  # both requeued; one offered to Priya
+    assert kit.store.get(hers).offered_to == PRIYA
+    assignment.accept(kit.store, hers, priya, LIMITS)  # she takes the first
+    online(kit, SAM)
+    dispatcher.dispatch(kit.store, LIMITS)
+    assert (kit.store.get(hers).assigned_to, kit.store.get(his).assigned_to) == (PRIYA, SAM)
+    assert kinds(kit, his)[-2:] == ["state", "advisor_joined"]
+
+
+def test_after_a_database_outage_the_grace_counts_from_its_return(kit: MemoryKit) -> None:
+    cid = with_sam(kit)
+    kit.clock.advance(25)  # silent 25 s, but the database came back 10 s ago
+    back = kit.clock() - timedelta(seconds=10)
+    assert not dispatcher.needs_dispatch(kit.store, LIMITS, presence_from=back)
+    dispatcher.dispatch(kit.store, LIMITS, presence_from=back)
+    assert kit.store.get(cid).assigned_to == SAM
+    kit.clock.advance(11)
+    dispatcher.dispatch(kit.store, LIMITS, presence_from=back)
+    assert kit.store.get(cid).state == State.WAITING
+
+
 def test_an_offer_to_a_lost_advisor_is_taken_back(kit: MemoryKit) -> None:
     online(kit, SAM)
     busy = queued(kit)
