@@ -76,6 +76,7 @@ from websockets.asyncio.client import ClientConnection, connect
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from client_processes import ClientProcesses, serve_commands
 from machine import describe_machine, percentile, target
 
 from frontdoor.db import make_engine
@@ -638,7 +639,9 @@ async def run_with(
             raise RuntimeError("could not start a conversation")
 
     bodies = await asyncio.gather(*(create(n) for n in range(args.chats)))
-    clients = await ClientProcesses(min(args.clients, len(logins))).start()
+    clients = await ClientProcesses(
+        min(args.clients, len(logins)), __file__, line_limit=1 << 28
+    ).start()
     try:
         return await drive(args, pg, redis, instances, clients, bodies, logins)
     finally:
@@ -949,65 +952,6 @@ class ClientShare:
             await client.aclose()
 
 
-async def client_worker() -> None:
-    """``--worker``: one client process, commanded by the parent."""
-    loop = asyncio.get_running_loop()
-    share = ClientShare()
-    while line := await loop.run_in_executor(None, sys.stdin.readline):
-        command = json.loads(line)
-        answer = await share.handle(command)
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
-        if command["do"] == "close":
-            return
-
-
-class ClientProcesses:
-    """The parent's side: N client processes, each asked the same question at once."""
-
-    def __init__(self, count: int) -> None:
-        self.count = max(1, count)
-        self.processes: list[asyncio.subprocess.Process] = []
-
-    async def start(self) -> ClientProcesses:
-        for _ in range(self.count):
-            self.processes.append(
-                await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    __file__,
-                    "--worker",
-                    stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE,
-                    limit=1 << 28,  # a share's peers and samples come back on one line
-                )
-            )
-        return self
-
-    async def ask(self, number: int, command: dict) -> dict:
-        process = self.processes[number]
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write((json.dumps(command) + "\n").encode())
-        await process.stdin.drain()
-        line = await process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"client process {number} ended (exit {await process.wait()})")
-        return dict(json.loads(line))
-
-    async def each(self, commands: list[dict]) -> list[dict]:
-        return list(await asyncio.gather(*(self.ask(n, c) for n, c in enumerate(commands))))
-
-    async def all(self, command: dict) -> list[dict]:
-        return await self.each([command] * self.count)
-
-    async def close(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.all({"do": "close"})
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                process.terminate()
-            await process.wait()
-
-
 def heads(url: str) -> dict[tuple[str, str], int]:
     """(conversation, audience) -> the last seq a client of that audience should see."""
     engine = make_engine(url)
@@ -1196,7 +1140,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.worker:  # one of the client processes, commanded over stdin
         use_uvloop()
-        asyncio.run(client_worker())
+        asyncio.run(serve_commands(ClientShare()))
         return 0
     if args.clients <= 0:
         args.clients = max(1, math.ceil(args.chats / 200))

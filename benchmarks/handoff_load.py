@@ -56,6 +56,7 @@ from websockets.exceptions import ConnectionClosed
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from client_processes import ClientProcesses, serve_commands
 from machine import describe_machine, percentile, target
 
 from handoff.devserver import ServerProcess, StaffLogin, free_port, prepare_database
@@ -959,68 +960,6 @@ class ServerAddress:
     ws_url: str
 
 
-async def client_worker() -> None:
-    """``--worker``: one client process under ``--clients N``, commanded by the parent."""
-    loop = asyncio.get_running_loop()
-    share = ClientShare()
-    while line := await loop.run_in_executor(None, sys.stdin.readline):
-        command = json.loads(line)
-        answer = await share.handle(command)
-        sys.stdout.write(json.dumps(answer) + "\n")
-        sys.stdout.flush()
-        if command["do"] == "close":
-            return
-
-
-class ClientProcesses:
-    """The parent's side: N client processes, each asked the same question at once."""
-
-    def __init__(self, count: int) -> None:
-        self.count = count
-        self.processes: list[asyncio.subprocess.Process] = []
-
-    async def start(self) -> ClientProcesses:
-        for _ in range(self.count):
-            self.processes.append(
-                await asyncio.create_subprocess_exec(
-                    sys.executable,
-                    __file__,
-                    "--worker",
-                    stdin=asyncio.subprocess.PIPE,
-                    stdout=asyncio.subprocess.PIPE,
-                    limit=1 << 26,  # a step's latency samples come back on one line
-                )
-            )
-        return self
-
-    async def ask(self, number: int, command: dict) -> dict:
-        process = self.processes[number]
-        assert process.stdin is not None and process.stdout is not None
-        process.stdin.write((json.dumps(command) + "\n").encode())
-        await process.stdin.drain()
-        line = await process.stdout.readline()
-        if not line:
-            raise RuntimeError(f"client process {number} ended (exit {await process.wait()})")
-        return dict(json.loads(line))
-
-    async def each(self, commands: list[dict]) -> list[dict]:
-        return list(await asyncio.gather(*(self.ask(n, c) for n, c in enumerate(commands))))
-
-    async def all(self, command: dict) -> list[dict]:
-        return await self.each([command] * self.count)
-
-    def shares(self, total: int) -> list[int]:
-        return [total // self.count + (n < total % self.count) for n in range(self.count)]
-
-    async def close(self) -> None:
-        with contextlib.suppress(Exception):
-            await self.all({"do": "close"})
-        for process in self.processes:
-            with contextlib.suppress(ProcessLookupError):
-                process.terminate()
-            await process.wait()
-
-
 async def shared_step(
     clients: ClientProcesses,
     number: int,
@@ -1062,7 +1001,7 @@ async def saturate_handoff_shared(
         stall_trace=args.stall_trace,
     ).start()
     assert server.process is not None
-    clients = await ClientProcesses(args.clients).start()
+    clients = await ClientProcesses(args.clients, __file__).start()
     steps: list[dict] = []
     try:
         await clients.each(
@@ -1106,7 +1045,7 @@ async def saturate_relay_shared(
 ) -> list[dict]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-c", RELAY, str(port)])
-    clients = await ClientProcesses(args.clients).start()
+    clients = await ClientProcesses(args.clients, __file__).start()
     steps: list[dict] = []
     try:
         await wait_for_relay(port)
@@ -1235,7 +1174,7 @@ def main() -> int:
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:  # one of --clients N's processes, commanded over stdin
-        asyncio.run(client_worker())
+        asyncio.run(serve_commands(ClientShare()))
         return 0
     if args.clients < 1 or (args.clients > 1 and not args.saturate):
         parser.error("--clients takes a whole number ≥ 1, and more than one needs --saturate")
