@@ -28,7 +28,8 @@ if [[ $# -eq 0 ]]; then
   # Coverage of the application packages (in-process code only: the servers that
   # tests start as child processes are not measured). The floor in pyproject.toml
   # only ever rises.
-  .venv/bin/pytest -p no:cacheprovider --cov --cov-report=term:skip-covered \
+  # --durations: where the time goes, printed in every run (make test stays under 45 min).
+  .venv/bin/pytest -p no:cacheprovider --cov --cov-report=term:skip-covered --durations=30 \
     tests/unit tests/contract tests/integration tests/e2e
   # then the date and time suites again, at a late summer evening and a Sunday night
   bash scripts/test-time.sh
