@@ -27,8 +27,13 @@ the database:
 * lost: stored events a client should have seen but never received, and
   messages a client sent that were neither stored nor refused;
 * failed: messages the widget or console would show as failed;
-* duplicated: events delivered twice, client messages stored twice;
-* out of order: an event whose seq is not above the one before it;
+* duplicated: events delivered twice on a connection with no transcript reload of
+  that chat between the two, and client messages stored twice. An event sent again
+  after a reload is counted apart as replayed: the console resumes from the
+  transcript's ``last_seq`` (chat.js ``reload()``), so what arrived during the
+  fetch comes again, and the widget and the console keep one copy by seq;
+* out of order: an event whose seq is not above the one before it (a reload
+  starting the replay between the two does not count);
 * never reconnected: a client without an open socket at the end.
 
 Target: all 0. Also printed: reconnect times per fault, and resident→advisor
@@ -275,6 +280,7 @@ class Peer(ABC):
         self.open = asyncio.Event()
         self.received: dict[str, list[int]] = {}  # conversation -> seqs as they came
         self.seen: dict[str, set[int]] = {}  # ... and those read from a transcript
+        self.reloaded_at: dict[str, list[int]] = {}  # conversation -> len(received) at reloads
         self.cursors: dict[str, int] = {}
         self.drops: list[tuple[float, float | None]] = []  # (dropped, welcomed again)
         self.reloads = self.throttled = self.retried = 0
@@ -302,6 +308,11 @@ class Peer(ABC):
 
     def on_welcome(self) -> None:  # noqa: B027 - an optional hook: most peers need nothing
         """Called for every ``welcome``."""
+
+    def reloaded(self, conversation_id: str) -> None:
+        """A transcript reload of a chat ended: what comes next may be a replay."""
+        position = len(self.received.get(conversation_id, []))
+        self.reloaded_at.setdefault(conversation_id, []).append(position)
 
     def take(self, frame: dict) -> None:
         if frame.get("type") == "event":
@@ -452,6 +463,7 @@ class Resident(Peer):
                 self.cursors[self.conversation_id] = max(
                     self.cursors.get(self.conversation_id, 0), body["last_seq"]
                 )
+                self.reloaded(self.conversation_id)
                 return
             except Exception:
                 await asyncio.sleep(backoff_delay(attempt))
@@ -520,6 +532,7 @@ class Advisor(Peer):
                 self.cursors[conversation_id] = max(
                     self.cursors.get(conversation_id, 0), body["last_seq"]
                 )
+                self.reloaded(conversation_id)
                 await self.send({"type": "resume", "cursors": {conversation_id: body["last_seq"]}})
                 return
             except Exception:
@@ -761,6 +774,7 @@ class PeerRecord:
     conversation_id: str
     received: dict[str, list[int]]
     seen: dict[str, set[int]]
+    reloaded_at: dict[str, list[int]]
     drops: list[tuple[float, float | None]]
     failed: list[dict]
     sent_ids: set[str]
@@ -777,6 +791,7 @@ class PeerRecord:
             "conversation_id": getattr(peer, "conversation_id", ""),
             "received": peer.received,
             "seen": {cid: sorted(seqs) for cid, seqs in peer.seen.items()},
+            "reloaded_at": peer.reloaded_at,
             "drops": peer.drops,
             "failed": peer.failed,
             "sent_ids": sorted(getattr(peer, "sent_ids", ())),
@@ -794,6 +809,7 @@ class PeerRecord:
             conversation_id=dumped["conversation_id"],
             received=dumped["received"],
             seen={cid: set(seqs) for cid, seqs in dumped["seen"].items()},
+            reloaded_at=dumped["reloaded_at"],
             drops=[(dropped, back) for dropped, back in dumped["drops"]],
             failed=dumped["failed"],
             sent_ids=set(dumped["sent_ids"]),
@@ -952,6 +968,28 @@ class ClientShare:
             await client.aclose()
 
 
+def repeats(got: list[int], reloads: list[int]) -> tuple[int, int, int]:
+    """(duplicated, replayed, out of order) in one peer's deliveries of one chat.
+
+    ``reloads`` are the positions in ``got`` at which a transcript reload ended. A seq
+    delivered again with a reload between its copies is a replay; without one, a
+    duplicate. A seq not above the one before it is out of order, unless a reload
+    ended between them (the replay starts from the transcript's end)."""
+    first: dict[int, int] = {}
+    duplicated = replayed = disorder = 0
+    for index, seq in enumerate(got):
+        if seq in first:
+            if any(first[seq] < mark <= index for mark in reloads):
+                replayed += 1
+            else:
+                duplicated += 1
+        else:
+            first[seq] = index
+        if index and seq <= got[index - 1] and index not in reloads:
+            disorder += 1
+    return duplicated, replayed, disorder
+
+
 def heads(url: str) -> dict[tuple[str, str], int]:
     """(conversation, audience) -> the last seq a client of that audience should see."""
     engine = make_engine(url)
@@ -1008,7 +1046,7 @@ def report(
         if row.client_id:
             stored_ids[row.client_id] += 1
     lost = {"resident": 0, "advisor": 0}
-    duplicated = disorder = 0
+    duplicated = replayed = disorder = 0
     peers: list[tuple[PeerRecord, str, bool]] = [(r, r.conversation_id, False) for r in residents]
     peers += [(a, cid, True) for a in advisors for cid in a.chats - a.removed]
     for peer, cid, advisor_side in peers:
@@ -1020,9 +1058,8 @@ def report(
         if advisor_side and got:
             # a chat joins the console with its history: from the first event received
             expected = [s for s in expected if s >= min(got)]
-        counts = Counter(got)
-        duplicated += sum(n - 1 for n in counts.values() if n > 1)
-        disorder += sum(1 for a, b in itertools.pairwise(got) if b <= a)
+        twice, again, late = repeats(got, peer.reloaded_at.get(cid, []))
+        duplicated, replayed, disorder = duplicated + twice, replayed + again, disorder + late
         lost["advisor" if advisor_side else "resident"] += len(set(expected) - seen)
     everyone: list[PeerRecord] = [*residents, *advisors]
     failed = [f for p in everyone for f in p.failed]
@@ -1051,7 +1088,11 @@ def report(
         f"{dict(Counter(str(f.get('code')) + _why(f) for f in failed))}; of those stored anyway: "
         f"{failed_but_stored}"
     )
-    print(f"  duplicated (delivered twice): {duplicated}; stored twice: {stored_twice}")
+    print(
+        f"  duplicated (delivered twice, no reload between): {duplicated}; "
+        f"stored twice: {stored_twice}; replayed after a transcript reload "
+        f"(kept once by seq): {replayed}"
+    )
     print(f"  out of order: {disorder}")
     print(f"  clients without an open socket at the end: {never_back} of {len(everyone)}")
 
