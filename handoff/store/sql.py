@@ -153,9 +153,10 @@ _STORE_READ = (
 )
 
 
-# What a database error is, to code outside the store: ``DatabaseError`` to catch, and
+# What a database error is, to code outside the store: ``DatabaseError`` to catch,
 # ``unreachable`` to tell "out of reach for now" (refused, starting up, connection
-# lost: send again shortly) from a real failure.
+# lost: send again shortly) from a real failure, and ``conflicted`` to tell a
+# transaction rolled back for a conflict (retry; the database is there).
 DatabaseError = DBAPIError
 
 
@@ -164,6 +165,16 @@ def unreachable(exc: BaseException) -> bool:
         exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
     )
 
+
+def conflicted(exc: BaseException) -> bool:
+    """The database rolled the transaction back for a conflict with another (SQLSTATE
+    class 40: a deadlock, 40P01, or a serialization failure, 40001): it is there, and
+    the same work again goes through. ``unreachable`` is true of these too (psycopg
+    raises them as ``OperationalError``), so a request is answered "try again"."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(code, str) and code.startswith("40")
 
 
 @dataclass
