@@ -21,7 +21,7 @@ from handoff.delivery import Audience
 from handoff.desk import Desk
 from handoff.exceptions import StoreUnavailable
 from handoff.service import Handoff, run
-from handoff.store import Clock, DatabaseError, Store, unreachable
+from handoff.store import Clock, DatabaseError, Store, conflicted, unreachable
 
 log = logging.getLogger(__name__)
 RECOVERY_BATCH = 200
@@ -30,15 +30,22 @@ ALWAYS_READS = frozenset({"dispatch", "recovery"})
 
 
 def database_gone(exc: BaseException) -> bool:
+    """The database is out of reach; a transaction rolled back for a conflict is not
+    (``store.conflicted``: a deadlock or a serialization failure answers from a
+    database that is there)."""
     return isinstance(exc, StoreUnavailable) or (
-        isinstance(exc, DatabaseError) and unreachable(exc)
+        isinstance(exc, DatabaseError) and unreachable(exc) and not conflicted(exc)
     )
 
 
 class DatabaseOutage:
     """Logs the database going away once, and its return once, not every step's
     traceback every tick (about 65 per instance in a 10 s PostgreSQL restart); and
-    says since when this instance could hear consoles (``presence_from``)."""
+    says since when this instance could hear consoles (``presence_from``).
+
+    A step rolled back for a conflict (a deadlock, a serialization failure) is no
+    outage: one warning, the next tick retries, and presence judgements go on (issue
+    #12's faults benchmark counted dispatch's deadlocks as the database away)."""
 
     def __init__(self, clock: Clock) -> None:
         self.up = True
@@ -53,6 +60,13 @@ class DatabaseOutage:
         return self.back_at if self.up else self.clock()
 
     def failed(self, step: str, exc: BaseException) -> None:
+        if conflicted(exc):
+            log.warning(
+                "handoff %s step rolled back by a conflict (%s); the next tick retries",
+                step,
+                type(getattr(exc, "orig", None) or exc).__name__,
+            )
+            return
         if self.up:
             self.up, self.skipped = False, 0
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
@@ -151,7 +165,7 @@ class Live:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # keep the loop alive
-            if database_gone(exc):
+            if database_gone(exc) or conflicted(exc):
                 self.database.failed(name, exc)
             else:
                 log.exception("handoff %s step failed", name)

@@ -19,7 +19,7 @@ from handoff.store.records import (
     Unrelayed,
     utcnow,
 )
-from handoff.store.sql import DatabaseError, SqlStore, SqlTx, unreachable
+from handoff.store.sql import DatabaseError, SqlStore, SqlTx, conflicted, unreachable
 
 __all__ = [
     "DISCONNECTED",
@@ -36,6 +36,7 @@ __all__ = [
     "TeamRecord",
     "Tx",
     "Unrelayed",
+    "conflicted",
     "unreachable",
     "utcnow",
 ]

@@ -7,7 +7,8 @@ and ``memory.MemoryStore`` (for unit tests of the use cases).
 Every write goes through a :class:`Tx` from :meth:`Store.transaction`, committed
 at the end of the block and rolled back on an exception; its ``appended``
 events are published only after the commit ("stored before acknowledged").
-Inside it, ``lock_router`` (when taken) comes before any ``lock_conversation``.
+Inside it, ``lock_router`` (when taken) comes before any ``lock_conversation``;
+the SQL store writes advisor rows last, in user id order (``store.sql``).
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ class Tx(Protocol):
     touched_teams: set[str]
     touched_advisors: set[int]
 
-    # locks: the router first (when needed), then conversations
+    # locks: the router first (when needed), then conversations (advisor rows: last)
     def lock_router(self, instance_id: str = "") -> None: ...
     def lock_conversation(self, conversation_id: str) -> Conversation: ...
 

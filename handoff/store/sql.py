@@ -9,6 +9,15 @@ takes its write lock up front and PostgreSQL locks the row:
   are then serialised, so seq numbers are committed in order, with no gaps);
 * ``Tx.lock_router`` serialises routing decisions across instances (taken
   before any conversation lock, never after, so there is no deadlock).
+
+Lock order, in every transaction: the router lock, then conversations (with
+their events and assignments), then advisor rows last. A transaction's writes to
+``ho_advisors`` (an ended assignment's ``idle_since``) wait until the end of the
+transaction and lock all its rows at once in user id order (:meth:`SqlTx.settle`),
+the order ``touch_presence`` locks them in; transactions outside this module
+write one advisor row, or only advisor rows in that order. Dispatch used to write
+a lost advisor's row as it requeued each chat, in the order of the chats, and
+deadlocked with presence (issue #12's faults benchmark on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -17,7 +26,7 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -144,9 +153,10 @@ _STORE_READ = (
 )
 
 
-# What a database error is, to code outside the store: ``DatabaseError`` to catch, and
+# What a database error is, to code outside the store: ``DatabaseError`` to catch,
 # ``unreachable`` to tell "out of reach for now" (refused, starting up, connection
-# lost: send again shortly) from a real failure.
+# lost: send again shortly) from a real failure, and ``conflicted`` to tell a
+# transaction rolled back for a conflict (retry; the database is there).
 DatabaseError = DBAPIError
 
 
@@ -154,6 +164,17 @@ def unreachable(exc: BaseException) -> bool:
     return isinstance(exc, DBAPIError) and (
         exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
     )
+
+
+def conflicted(exc: BaseException) -> bool:
+    """The database rolled the transaction back for a conflict with another (SQLSTATE
+    class 40: a deadlock, 40P01, or a serialization failure, 40001): it is there, and
+    the same work again goes through. ``unreachable`` is true of these too (psycopg
+    raises them as ``OperationalError``), so a request is answered "try again"."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return isinstance(code, str) and code.startswith("40")
 
 
 @dataclass
@@ -165,6 +186,9 @@ class SqlTx:
     appended: list[Event] = field(default_factory=list)
     touched_teams: set[str] = field(default_factory=set)
     touched_advisors: set[int] = field(default_factory=set)
+    # advisors whose assignment ended: idle from ``now``, written by ``settle`` (shared
+    # with the transaction's parts)
+    idle_advisors: set[int] = field(default_factory=set)
 
     def lock_router(self, instance_id: str = "") -> None:
         self.conn.execute(
@@ -255,10 +279,21 @@ class SqlTx:
             )
             .values(ended_at=self.now, end_reason=reason)
         )
-        self.conn.execute(
-            update(m.advisors).where(m.advisors.c.user_id == user_id).values(idle_since=self.now)
-        )
+        self.idle_advisors.add(user_id)  # the row is written last (``settle``)
         self.touched_advisors.add(user_id)
+
+    def settle(self) -> None:
+        """The advisor rows this transaction changes, written at its end: locked all at
+        once in user id order (the lock order at the top of this module), then updated."""
+        ids = sorted(self.idle_advisors)
+        if not ids:
+            return
+        a = m.advisors.c
+        self.conn.execute(
+            select(a.user_id).where(a.user_id.in_(ids)).order_by(a.user_id).with_for_update()
+        ).all()
+        self.conn.execute(update(m.advisors).where(a.user_id.in_(ids)).values(idle_since=self.now))
+        self.idle_advisors.clear()
 
     def set_read_seq(self, conversation_id: str, user_id: int, seq: int) -> None:
         self.conn.execute(
@@ -315,7 +350,9 @@ class SqlTx:
         return _teams(self.conn, self.now)
 
     def advisors(self, *, default_cap: int, grace_seconds: float) -> list[AdvisorInfo]:
-        return _advisors(self.conn, default_cap, grace_seconds, self.now)
+        return _advisors(
+            self.conn, default_cap, grace_seconds, self.now, idle_now=self.idle_advisors
+        )
 
     def waiting(self) -> list[Conversation]:
         return _waiting(self.conn)
@@ -365,7 +402,7 @@ class SqlTx:
 
     def part(self) -> SqlTx:
         # built, not ``dataclasses.replace``d: one per message in a group commit
-        return SqlTx(self.conn, self.now)
+        return SqlTx(self.conn, self.now, idle_advisors=self.idle_advisors)
 
 
 @dataclass
@@ -433,7 +470,7 @@ class BatchTx(SqlTx):
         return dialect.name == "postgresql" and dialect.driver == "psycopg"
 
     def part(self) -> BatchTx:
-        return BatchTx(self.conn, self.now, batch=self.batch)
+        return BatchTx(self.conn, self.now, idle_advisors=self.idle_advisors, batch=self.batch)
 
     def lock_conversation(self, conversation_id: str) -> Conversation:
         found = self.batch.conversations.get(conversation_id)
@@ -476,6 +513,11 @@ class BatchTx(SqlTx):
 
     def set_read_seq(self, conversation_id: str, user_id: int, seq: int) -> None:
         self.batch.reads[(conversation_id, user_id)] = seq
+
+    def settle(self) -> None:
+        if self.idle_advisors:  # rarely: the batch's messages end no assignment
+            self.flush()
+            super().settle()
 
     def flush(self) -> None:
         """Store what the batch wrote (in this transaction; the commit comes after)."""
@@ -585,7 +627,9 @@ class SqlStore(ConsoleQueries):
     @contextmanager
     def transaction(self) -> Iterator[SqlTx]:
         with self.writing() as conn:
-            yield SqlTx(conn, self.clock())
+            tx = SqlTx(conn, self.clock())
+            yield tx
+            tx.settle()
 
     @contextmanager
     def batch_transaction(
@@ -598,6 +642,7 @@ class SqlStore(ConsoleQueries):
             with pgpipeline.own_transaction(conn) if tx._pipelined else nullcontext():
                 tx.preload(conversation_ids, client_ids)
                 yield tx
+                tx.settle()
                 tx.finish()
 
     # --- conversations and events ------------------------------------------------------
@@ -740,8 +785,15 @@ def _display_names(conn: Connection) -> dict[int, str]:
 
 
 def _advisors(
-    conn: Connection, default_cap: int, grace_seconds: float, now: datetime
+    conn: Connection,
+    default_cap: int,
+    grace_seconds: float,
+    now: datetime,
+    *,
+    idle_now: Collection[int] = (),
 ) -> list[AdvisorInfo]:
+    """``idle_now``: advisors whose assignment ended in this transaction (their rows are
+    written at its end, ``SqlTx.settle``), idle from ``now``."""
     c = m.conversations.c
     people = conn.execute(select(m.advisors)).all()
     memberships = conn.execute(select(m.team_members)).all()
@@ -760,7 +812,16 @@ def _advisors(
         ).all()
     )
     return advisor_infos(
-        [(r.user_id, r.availability, r.last_seen_at, r.cap, r.idle_since) for r in people],
+        [
+            (
+                r.user_id,
+                r.availability,
+                r.last_seen_at,
+                r.cap,
+                now if r.user_id in idle_now else r.idle_since,
+            )
+            for r in people
+        ],
         [(r.team_slug, r.user_id) for r in memberships],
         active,
         offers,

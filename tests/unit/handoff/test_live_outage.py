@@ -7,10 +7,11 @@ import logging
 from types import SimpleNamespace
 
 import pytest
+from psycopg.errors import DeadlockDetected, SerializationFailure
 from sqlalchemy.exc import OperationalError
 
 from handoff.exceptions import StoreUnavailable
-from handoff.live import Live
+from handoff.live import DatabaseOutage, Live
 from handoff.store import MemoryStore
 from tests.contract.handoff_kit import NOW, Clock
 
@@ -96,3 +97,52 @@ def test_presence_counts_from_the_start_and_from_the_database_s_return() -> None
     returned = clock()
     clock.advance(5)
     assert background.database.presence_from() == returned
+
+
+@pytest.mark.parametrize(
+    "conflict",
+    [
+        DeadlockDetected("deadlock detected"),
+        SerializationFailure("could not serialize access due to concurrent update"),
+    ],
+    ids=["deadlock", "serialization-failure"],
+)
+def test_a_transaction_rolled_back_for_a_conflict_is_no_outage(
+    caplog: pytest.LogCaptureFixture, conflict: Exception
+) -> None:
+    """Issue #12's faults benchmark: dispatch's deadlocks counted as the database away,
+    which also held back presence judgements. One warning each; the database stays up."""
+    clock = Clock()
+    background = live(MemoryStore(clock=clock))
+    clock.advance(30)
+    rolled_back = OperationalError("UPDATE ho_advisors SET idle_since=...", {}, conflict)
+
+    async def conflicts() -> None:
+        await background.step("dispatch", lambda: fails_with(rolled_back))
+        await background.step("presence", lambda: fails_with(rolled_back))
+        await background.step("dispatch", works)
+
+    with caplog.at_level(logging.INFO, logger="handoff.live"):
+        asyncio.run(conflicts())
+
+    said = [r for r in caplog.records if r.name == "handoff.live"]
+    assert [r.getMessage() for r in said] == [
+        f"handoff {step} step rolled back by a conflict ({type(conflict).__name__}); "
+        "the next tick retries"
+        for step in ("dispatch", "presence")
+    ]
+    assert [r.levelno for r in said] == [logging.WARNING, logging.WARNING]
+    assert all(r.exc_info is None for r in said)
+    assert background.database.up and background.database.skipped == 0
+    assert background.database.presence_from() == NOW  # judging presence goes on
+
+
+def test_the_outage_tracker_itself_ignores_a_deadlock() -> None:
+    clock = Clock()
+    outage = DatabaseOutage(clock)
+    clock.advance(30)
+    outage.failed("dispatch", OperationalError("UPDATE", {}, DeadlockDetected("deadlock")))
+    assert outage.up and outage.skipped == 0 and outage.presence_from() == NOW
+    refused = OperationalError("SELECT 1", {}, ConnectionRefusedError("connection refused"))
+    outage.failed("dispatch", refused)  # a connection failure still is one
+    assert not outage.up and outage.skipped == 1 and outage.presence_from() == clock()
