@@ -7,9 +7,11 @@ The set: ``bot_nlu_heldout.yml`` (labelled by intent; ask_question and
 out_of_scope count as "answer from the knowledge base"), ``bot_oos.txt``, the
 search calibration questions (``search_calibration.yaml``: in scope, out of
 scope, Welsh), all knowledge, and the policy's own ``policy_calibration.yaml``
-(knowledge questions that use a task's words, and task requests phrased
-indirectly: the cases where the gate has to choose). Never the outcome benchmark's set
-(``bot_outcomes.yaml``), which only measures.
+(knowledge questions that use a task's words, task requests phrased
+indirectly: the cases where the gate has to choose; long, indirect and
+misspelt questions in English and Welsh, and hard negatives that share the
+articles' words: the cases the no-good-answer score has to separate). Never
+the outcome benchmark's set (``bot_outcomes.yaml``), which only measures.
 
 Each message is parsed by the model (the classifier's own ranking, before the
 gate) and searched in memory with the real engine. For each kind of intent the
@@ -90,10 +92,14 @@ def calibration_set() -> list[dict]:
     for text in search.get("welsh_out_of_scope") or []:
         items.append({"text": text, "gold": "knowledge", "lang": "cy", "oos": True})
     own = yaml.safe_load((DATA / "policy_calibration.yaml").read_text("utf-8"))
-    for entry in own["knowledge"]:
-        items.append(
-            {"text": entry["q"], "gold": "knowledge", "lang": "en", "slugs": entry["slugs"]}
-        )
+    for part, lang in (("knowledge", "en"), ("welsh", "cy")):
+        for entry in own.get(part) or []:
+            items.append(
+                {"text": entry["q"], "gold": "knowledge", "lang": lang, "slugs": entry["slugs"]}
+            )
+    for part, lang in (("out_of_scope", "en"), ("welsh_out_of_scope", "cy")):
+        for text in own.get(part) or []:
+            items.append({"text": text, "gold": "knowledge", "lang": lang, "oos": True})
     for intent, texts in own["intents"].items():
         items += [{"text": t, "gold": intent, "lang": "en"} for t in texts]
     return items

@@ -63,21 +63,39 @@ def test_its_own_messages_name_known_intents_and_articles() -> None:
     from benchmarks.search_common import load_content
 
     own = _own_set()
-    slugs = {article.slug for article in load_content()}
-    assert own["knowledge"] and own["intents"]
-    for entry in own["knowledge"]:
-        assert set(entry["slugs"]) <= slugs, entry["q"]
+    slugs = {(article.language, article.slug) for article in load_content()}
+    assert own["knowledge"] and own["welsh"] and own["intents"]
+    for part, language in (("knowledge", "en"), ("welsh", "cy")):
+        for entry in own[part]:
+            assert {(language, slug) for slug in entry["slugs"]} <= slugs, entry["q"]
     for intent in own["intents"]:
         assert intent in policy.INTENT_KINDS
         assert policy.kind_of(intent) != policy.KNOWLEDGE_KIND
 
 
-@pytest.mark.parametrize("part", ["knowledge", "intents"])
-def test_the_calibration_set_includes_its_own_messages(part: str) -> None:
+@pytest.mark.parametrize(
+    ("part", "language"),
+    [
+        ("knowledge", "en"),
+        ("welsh", "cy"),
+        ("out_of_scope", "en"),
+        ("welsh_out_of_scope", "cy"),
+        ("intents", "en"),
+    ],
+)
+def test_the_calibration_set_includes_its_own_messages(part: str, language: str) -> None:
     own = _own_set()
-    texts = {item["text"]: item["gold"] for item in policy_calibrate.calibration_set()}
-    if part == "knowledge":
-        expected = {entry["q"]: "knowledge" for entry in own["knowledge"]}
+    items = {
+        item["text"]: (item["gold"], item["lang"], bool(item.get("oos")))
+        for item in policy_calibrate.calibration_set()
+    }
+    if part == "intents":
+        expected = {
+            text: (intent, language, False) for intent, rows in own[part].items() for text in rows
+        }
+    elif part.endswith("out_of_scope"):
+        expected = {text: ("knowledge", language, True) for text in own[part]}
     else:
-        expected = {text: intent for intent, rows in own["intents"].items() for text in rows}
-    assert {text: texts.get(text) for text in expected} == expected
+        expected = {entry["q"]: ("knowledge", language, False) for entry in own[part]}
+    assert expected
+    assert {text: items.get(text) for text in expected} == expected
