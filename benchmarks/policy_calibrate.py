@@ -7,19 +7,22 @@ The set: ``bot_nlu_heldout.yml`` (labelled by intent; ask_question and
 out_of_scope count as "answer from the knowledge base"), ``bot_oos.txt``, the
 search calibration questions (``search_calibration.yaml``: in scope, out of
 scope, Welsh), all knowledge, and the policy's own ``policy_calibration.yaml``
-(knowledge questions that use a task's words, and task requests phrased
-indirectly: the cases where the gate has to choose). Never the outcome benchmark's set
-(``bot_outcomes.yaml``), which only measures.
+(knowledge questions that use a task's words, task requests phrased
+indirectly, in English and Welsh: the cases where the gate has to choose; long, indirect and
+misspelt questions in English and Welsh, and hard negatives that share the
+articles' words: the cases the no-good-answer score has to separate). Never
+the outcome benchmark's set (``bot_outcomes.yaml``), which only measures.
 
 Each message is parsed by the model (the classifier's own ranking, before the
 gate) and searched in memory with the real engine. For each kind of intent the
 script picks the gate (confidence, margin) that makes the most right decisions
-on the messages whose top intent is of that kind, then the strong-match score,
-then the score at which a result the service calls "no good answer" is still
-shown. The bot follows an intent only when the fallback classifier
-(bot/config.yml) kept it too, so decisions are counted with its threshold, and
-with --compare-fallback the right decisions at other thresholds are printed (changing it
-needs a retraining).
+on the messages whose top intent is of that kind, then the strong-match score
+(one for every language, then each language's own, kept when it makes more
+right decisions: the same question scores higher in Welsh), then the score at which
+a result the service calls "no good answer" is still shown. The bot follows an
+intent only when the fallback classifier (bot/config.yml) kept it too, so
+decisions are counted with its threshold, and with --compare-fallback the right
+decisions at other thresholds are printed (changing it needs a retraining).
 
 It prints each threshold that changed (old -> new), the right decisions with the
 thresholds in actions/policy.py and with the new ones, and the new ``CALIBRATED``
@@ -59,6 +62,8 @@ CONFIDENCES = [round(0.3 + 0.05 * i, 2) for i in range(14)]
 MARGINS = [round(0.05 * i, 2) for i in range(11)]
 CERTAIN = [0.8, 0.85, 0.9, 0.95, 0.98, 1.01]
 FALLBACK_OPTIONS = [0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8]
+# strong_match is fitted for English (all messages share it), then for Welsh alone
+LANGUAGES = ("en", "cy")
 KIND_NAMES = {
     policy.TRANSACTION_KIND: "TRANSACTION_KIND",
     policy.SMALL_TALK_KIND: "SMALL_TALK_KIND",
@@ -90,12 +95,17 @@ def calibration_set() -> list[dict]:
     for text in search.get("welsh_out_of_scope") or []:
         items.append({"text": text, "gold": "knowledge", "lang": "cy", "oos": True})
     own = yaml.safe_load((DATA / "policy_calibration.yaml").read_text("utf-8"))
-    for entry in own["knowledge"]:
-        items.append(
-            {"text": entry["q"], "gold": "knowledge", "lang": "en", "slugs": entry["slugs"]}
-        )
-    for intent, texts in own["intents"].items():
-        items += [{"text": t, "gold": intent, "lang": "en"} for t in texts]
+    for part, lang in (("knowledge", "en"), ("welsh", "cy")):
+        for entry in own.get(part) or []:
+            items.append(
+                {"text": entry["q"], "gold": "knowledge", "lang": lang, "slugs": entry["slugs"]}
+            )
+    for part, lang in (("out_of_scope", "en"), ("welsh_out_of_scope", "cy")):
+        for text in own.get(part) or []:
+            items.append({"text": text, "gold": "knowledge", "lang": lang, "oos": True})
+    for part, lang in (("intents", "en"), ("welsh_intents", "cy")):
+        for intent, texts in (own.get(part) or {}).items():
+            items += [{"text": t, "gold": intent, "lang": lang} for t in texts]
     return items
 
 
@@ -156,46 +166,88 @@ def evaluate(
     return right / len(items)
 
 
-def calibrate(
-    items: list[dict], fallback: Fallback, verbose: bool
-) -> tuple[float, policy.Thresholds]:
-    """The gates and the strong-match score that make the most right decisions
-    with this fallback threshold; ties go to the stricter gate (fewer wrong
-    follows on text the model never saw)."""
-    gates = dict(policy.CALIBRATED.gates)
+def strong_options(items: list[dict]) -> list[float]:
+    """Candidate strong-match scores: quantiles of the messages' top search scores."""
     scores = sorted(i["search"].score for i in items)
-    strong_options = sorted(
+    return sorted(
         {
             round(scores[int(q * (len(scores) - 1))], 3)
             for q in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.99)
         }
         | {9.99}
     )
-    best_overall: tuple[float, policy.Thresholds | None] = (-1.0, None)
-    for strong in strong_options:
-        for kind in KINDS:
-            mine = [i for i in items if policy.kind_of(i["evidence"].ranking[0][0]) == kind]
-            if not mine:
-                continue
-            best = (-1.0, gates[kind])
-            # loosest first, so ">=" keeps the stricter of equal gates
-            for confidence, margin, certain in product(CONFIDENCES, MARGINS, CERTAIN):
-                gate = policy.Gate(confidence, margin, certain)
-                trial = policy.Thresholds(
-                    {**gates, kind: gate}, strong, policy.CALIBRATED.answer_score
-                )
-                score = evaluate(mine, trial, fallback)
-                if score >= best[0] - 1e-9:
-                    best = (score, gate)
-            gates[kind] = best[1]
-        thresholds = policy.Thresholds(dict(gates), strong, policy.CALIBRATED.answer_score)
+
+
+def fit_gates(
+    items: list[dict],
+    fallback: Fallback,
+    gates: dict[str, policy.Gate],
+    strong: float,
+    by_language: dict[str, float],
+) -> policy.Thresholds:
+    """For each kind, the gate that makes the most right decisions on the messages
+    whose top intent is of that kind, with these strong-match scores; ties go to
+    the stricter gate (fewer wrong follows on text the model never saw)."""
+    gates = dict(gates)
+    answer_score = policy.CALIBRATED.answer_score
+    for kind in KINDS:
+        mine = [i for i in items if policy.kind_of(i["evidence"].ranking[0][0]) == kind]
+        if not mine:
+            continue
+        best = (-1.0, gates[kind])
+        # loosest first, so ">=" keeps the stricter of equal gates
+        for confidence, margin, certain in product(CONFIDENCES, MARGINS, CERTAIN):
+            gate = policy.Gate(confidence, margin, certain)
+            trial = policy.Thresholds({**gates, kind: gate}, strong, answer_score, by_language)
+            score = evaluate(mine, trial, fallback)
+            if score >= best[0] - 1e-9:
+                best = (score, gate)
+        gates[kind] = best[1]
+    return policy.Thresholds(gates, strong, answer_score, dict(by_language))
+
+
+def split(strong: dict[str, float]) -> tuple[float, dict[str, float]]:
+    """``strong_match`` (English's) and the other languages' own scores, where
+    they differ from it."""
+    english = strong[LANGUAGES[0]]
+    return english, {lang: s for lang, s in strong.items() if lang != LANGUAGES[0] and s != english}
+
+
+def calibrate(
+    items: list[dict], fallback: Fallback, verbose: bool
+) -> tuple[float, policy.Thresholds]:
+    """The gates and the strong-match scores that make the most right decisions
+    with this fallback threshold. First one strong match for every language (with
+    the gates fitted to each candidate), then each language's own, Welsh first,
+    then English beside Welsh's: a language's own score is kept only when it makes
+    more right decisions than the one before."""
+    gates = dict(policy.CALIBRATED.gates)
+    best: tuple[float, policy.Thresholds | None] = (-1.0, None)
+    for strong in strong_options(items):
+        thresholds = fit_gates(items, fallback, gates, strong, {})
         score = evaluate(items, thresholds, fallback)
         if verbose:
             print(f"  strong match {strong}: right decisions {score:.3f}")
-        if score > best_overall[0] + 1e-9:
-            best_overall = (score, thresholds)
-    assert best_overall[1] is not None
-    return best_overall[0], best_overall[1]
+        if score > best[0] + 1e-9:
+            best = (score, thresholds)
+    assert best[1] is not None
+    shared = best[1]
+    strong = {language: shared.strong_match for language in LANGUAGES}
+    for language in reversed(LANGUAGES):  # Welsh first, then English beside Welsh's own
+        mine = [i for i in items if i["lang"] == language]
+        chosen = strong
+        for option in strong_options(mine) if mine else []:
+            if option == strong[language]:
+                continue
+            trial = {**strong, language: option}
+            thresholds = fit_gates(items, fallback, shared.gates, *split(trial))
+            score = evaluate(items, thresholds, fallback)
+            if verbose:
+                print(f"  strong match {option} for {language}: right decisions {score:.3f}")
+            if score > best[0] + 1e-9:
+                best, chosen = (score, thresholds), trial
+        strong = chosen
+    return best[0], best[1]
 
 
 def main() -> int:
@@ -227,7 +279,7 @@ def main() -> int:
         found = engine.search(item["text"], language=item["lang"], limit=1)
         top = found.results[0] if found.results else None
         item["search"] = policy.Search(
-            top.score if top else 0.0, found.no_good_answer or top is None
+            top.score if top else 0.0, found.no_good_answer or top is None, item["lang"]
         )
         item["top_slug"] = top.slug if top else None
         item["evidence"] = policy.Evidence(
@@ -267,7 +319,9 @@ def main() -> int:
             f"refused by the service: {len(wanted)} right top hits, {len(unwanted)} out of scope; "
             f"show from score {answer_score} (balanced accuracy {balanced(answer_score):.3f})"
         )
-    final = policy.Thresholds(chosen.gates, chosen.strong_match, answer_score)
+    final = policy.Thresholds(
+        chosen.gates, chosen.strong_match, answer_score, chosen.strong_match_by_language
+    )
     oos = [i for i in items if i.get("oos")]
     decisions = [effective(i, policy.decide(i["evidence"], final), FALLBACK) for i in oos]
     to_task = sum(d.route == policy.FOLLOW and d.intent in policy.TRANSACTIONS for d in decisions)
@@ -281,6 +335,15 @@ def main() -> int:
     after = evaluate(items, final)
     changes = changed(policy.CALIBRATED, final)
     print(f"\nright decisions: {before:.3f} with actions/policy.py's thresholds, {after:.3f} new")
+    for language in LANGUAGES:
+        mine = [i for i in items if i["lang"] == language]
+        tasks = [i for i in mine if i["gold"] != "knowledge"]
+        print(
+            f"  {language} ({len(mine)}, {len(tasks)} intents): "
+            f"{evaluate(mine, policy.CALIBRATED):.3f} -> {evaluate(mine, final):.3f}; "
+            f"its intents {evaluate(tasks, policy.CALIBRATED):.3f} -> "
+            f"{evaluate(tasks, final):.3f}"
+        )
     print("changed:" if changes else "changed: nothing")
     for line in changes:
         print(f"  {line}")
@@ -316,6 +379,12 @@ def changed(old: policy.Thresholds, new: policy.Thresholds) -> list[str]:
         was, now = getattr(old, name), getattr(new, name)
         if was != now:
             lines.append(f"{name}: {was} -> {now}")
+    for language in LANGUAGES[1:]:
+        # its own score, or "shared" when it uses strong_match
+        was_own = old.strong_match_by_language.get(language, "shared")
+        now_own = new.strong_match_by_language.get(language, "shared")
+        if was_own != now_own:
+            lines.append(f"strong_match for {language}: {was_own} -> {now_own}")
     return lines
 
 
@@ -339,8 +408,10 @@ def calibrated_block(thresholds: policy.Thresholds, comment: str) -> str:
         "    },",
         f"    strong_match={thresholds.strong_match},",
         f"    answer_score={thresholds.answer_score},",
-        ")",
     ]
+    if thresholds.strong_match_by_language:
+        lines.append(f"    strong_match_by_language={thresholds.strong_match_by_language!r},")
+    lines.append(")")
     return "\n".join(lines) + "\n"
 
 

@@ -179,10 +179,11 @@ class DecisionPolicy(Policy):
             return None
         results = body.get("results") or []
         if not results:
-            return policy.Search(score=0.0, no_good_answer=True)
+            return policy.Search(score=0.0, no_good_answer=True, language=language)
         return policy.Search(
             score=float(results[0].get("score") or 0.0),
             no_good_answer=bool(body.get("no_good_answer")),
+            language=language,
         )
 
     def decide(self, tracker: DialogueStateTracker) -> policy.Decision | None:
@@ -274,7 +275,9 @@ def check(cases: list[dict[str, Any]], domain_path: Path) -> list[dict[str, Any]
             def search(text: str, language: str) -> policy.Search | None:
                 searched.append(language)
                 score, no_good_answer = (case.get("search") or {}).get(language, (0.0, True))
-                return policy.Search(score=float(score), no_good_answer=bool(no_good_answer))
+                return policy.Search(
+                    score=float(score), no_good_answer=bool(no_good_answer), language=language
+                )
 
             return search
 

@@ -274,6 +274,60 @@ def test_strong_match(search: Search | None, at_least: float, strong: bool) -> N
     assert policy.strong_match(search, thresholds) is strong
 
 
+WELSH = Thresholds(
+    gates=T.gates,
+    strong_match=T.strong_match,
+    answer_score=T.answer_score,
+    strong_match_by_language={"cy": 0.85},
+)
+
+
+@pytest.mark.parametrize(
+    ("search", "strong"),
+    [
+        # English (and any language not listed) keeps strong_match (0.6)
+        (Search(score=0.7, no_good_answer=False), True),
+        (Search(score=0.7, no_good_answer=False, language="fr"), True),
+        # Welsh scores run higher: its own strong_match (0.85)
+        (Search(score=0.7, no_good_answer=False, language="cy"), False),
+        (Search(score=0.84, no_good_answer=False, language="cy"), False),
+        (Search(score=0.85, no_good_answer=False, language="cy"), True),
+        (Search(score=0.9, no_good_answer=True, language="cy"), True),
+    ],
+)
+def test_strong_match_is_read_in_the_language_searched(search: Search, strong: bool) -> None:
+    assert policy.strong_match(search, WELSH) is strong
+
+
+@pytest.mark.parametrize(
+    ("intent", "search", "route"),
+    [
+        # a Welsh request for a person or a bin day whose Welsh search scores 0.8
+        # (above English's strong match, below Welsh's) is followed
+        ("human", Search(score=0.8, no_good_answer=False, language="cy"), FOLLOW),
+        ("ask_bin_day", Search(score=0.8, no_good_answer=False, language="cy"), FOLLOW),
+        # the same score in English answers from the knowledge base
+        ("human", Search(score=0.8, no_good_answer=False), ANSWER),
+        ("ask_bin_day", Search(score=0.8, no_good_answer=False), ANSWER),
+        # a Welsh match over Welsh's strong match still answers
+        ("ask_bin_day", Search(score=0.9, no_good_answer=False, language="cy"), ANSWER),
+    ],
+)
+def test_a_welsh_task_or_person_needs_a_stronger_welsh_match_to_be_answered(
+    intent: str, search: Search, route: str
+) -> None:
+    ranking = [(intent, 0.75), ("ask_question", 0.05)]  # strong, not certain
+    decision = policy.decide(Evidence(ranking=ranking, search=search), WELSH)
+    assert decision.route == route, decision.reason
+    assert policy.needs_search(Evidence(ranking=ranking), WELSH)
+
+
+def test_without_a_welsh_score_welsh_uses_the_shared_one() -> None:
+    assert T.strong_match_in("cy") == T.strong_match_in("en") == 0.6
+    assert WELSH.strong_match_in("cy") == 0.85
+    assert WELSH.strong_match_in("en") == 0.6
+
+
 @pytest.mark.parametrize(
     ("intent", "kind"),
     [
