@@ -300,7 +300,10 @@ def needs_search(evidence: Evidence, thresholds: Thresholds) -> bool:
 # misses are taken as questions, not beaten by a match), so none is set; the shared
 # 0.799 and gates it chose (right decisions 0.879 -> 0.882) were not adopted:
 # bot_outcomes.py overall 0.878 -> 0.885 (out of scope 0.955 -> 1.000, every other
-# kind and Welsh 0.917 unchanged) but the knowledge gap stays 2.6 points.
+# kind and Welsh 0.917 unchanged) but the knowledge gap stays 2.6 points, and its
+# small-talk gate (confidence 0.85 -> 0.95) drops bot_clinc.py's small talk from 0.913
+# to 0.848, under the 0.90 target: the calibration set holds too little small talk to
+# set that gate (CLINC's train split could supply it).
 CALIBRATED = Thresholds(
     gates={
         TRANSACTION_KIND: Gate(confidence=0.7, margin=0.4, certain=1.01),
