@@ -117,3 +117,12 @@ def memory_kit() -> MemoryKit:
 def sql_kit(engine) -> SqlKit:  # type: ignore[no-untyped-def]
     clock = Clock()
     return SqlKit(SqlStore(engine, clock=clock), clock)
+
+
+def sql_kit_sam_and_priya(engine) -> SqlKit:  # type: ignore[no-untyped-def]
+    """A SQL kit whose "general" team is two advisors: Sam Okafor (1), Priya Nair (2)."""
+    kit = sql_kit(engine)
+    kit.add_team("general", members=(1, 2))
+    kit.store.ensure_advisor(1, "Sam Okafor")
+    kit.store.ensure_advisor(2, "Priya Nair")
+    return kit

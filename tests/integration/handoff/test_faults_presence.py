@@ -18,7 +18,7 @@ from handoff.bot import BotReply, HandoffRequest
 from handoff.exceptions import AlreadyTaken, NotAssigned
 from handoff.lifecycle import Limits
 from handoff.states import State
-from tests.contract.handoff_kit import NOW, Kit, sql_kit
+from tests.contract.handoff_kit import NOW, Kit, sql_kit_sam_and_priya
 
 SAM, PRIYA = 1, 2
 LIMITS = Limits(default_cap=2, grace_seconds=20, accept_timeout_seconds=30)
@@ -27,11 +27,7 @@ sam, priya = Actor(SAM, "Sam"), Actor(PRIYA, "Priya")
 
 @pytest.fixture
 def kit(database) -> Kit:  # type: ignore[no-untyped-def]
-    kit = sql_kit(database.engine)
-    kit.add_team("general", members=(SAM, PRIYA))
-    kit.store.ensure_advisor(SAM, "Sam Okafor")
-    kit.store.ensure_advisor(PRIYA, "Priya Nair")
-    return kit
+    return sql_kit_sam_and_priya(database.engine)
 
 
 def online(kit: Kit, *user_ids: int) -> None:

@@ -29,7 +29,7 @@ from handoff.bot import BotReply, HandoffRequest
 from handoff.lifecycle import Limits
 from handoff.states import State
 from handoff.store import SqlStore, SqlTx
-from tests.contract.handoff_kit import Kit, sql_kit
+from tests.contract.handoff_kit import Kit, sql_kit_sam_and_priya
 
 SAM, PRIYA = 1, 2
 LIMITS = Limits(default_cap=2, grace_seconds=20, accept_timeout_seconds=30)
@@ -37,11 +37,7 @@ LIMITS = Limits(default_cap=2, grace_seconds=20, accept_timeout_seconds=30)
 
 @pytest.fixture
 def kit(database) -> Kit:  # type: ignore[no-untyped-def]
-    kit = sql_kit(database.engine)
-    kit.add_team("general", members=(SAM, PRIYA))
-    kit.store.ensure_advisor(SAM, "Sam Okafor")
-    kit.store.ensure_advisor(PRIYA, "Priya Nair")
-    return kit
+    return sql_kit_sam_and_priya(database.engine)
 
 
 def chat_with(kit: Kit, user_id: int) -> str:
