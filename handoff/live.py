@@ -30,11 +30,11 @@ ALWAYS_READS = frozenset({"dispatch", "recovery"})
 
 
 def database_gone(exc: BaseException) -> bool:
-    """The database is out of reach; a transaction rolled back for a conflict is not
-    (``store.conflicted``: a deadlock or a serialization failure answers from a
-    database that is there)."""
+    """The database failed the step: out of reach, or (``unreachable`` is true of these
+    too) a transaction rolled back for a conflict, which ``DatabaseOutage.failed`` tells
+    apart."""
     return isinstance(exc, StoreUnavailable) or (
-        isinstance(exc, DatabaseError) and unreachable(exc) and not conflicted(exc)
+        isinstance(exc, DatabaseError) and unreachable(exc)
     )
 
 
@@ -165,7 +165,7 @@ class Live:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # keep the loop alive
-            if database_gone(exc) or conflicted(exc):
+            if database_gone(exc):
                 self.database.failed(name, exc)
             else:
                 log.exception("handoff %s step failed", name)
