@@ -218,7 +218,17 @@ class Refresher:
             mine = connection.state["teams"]
             fresh = {cid for cid, status in now.items() if before.get(cid) != status}
             if fresh:
-                await self._announce(connection, fresh, snap.queue_for(mine, staff.user_id))
+                queue = snap.queue_for(mine, staff.user_id)
+                if unseen := self._offers_missing(fresh, now, queue):
+                    # Dispatch made these offers between the snapshot and the statuses:
+                    # a snapshot taken now shows them; one that still does not means the
+                    # chat has moved on, so it is left for a later refresh to announce.
+                    snap = await self.snapshot()
+                    queue = snap.queue_for(mine, staff.user_id)
+                    for cid in self._offers_missing(unseen, now, queue):
+                        fresh.discard(cid)
+                        now = {k: v for k, v in now.items() if k != cid}
+                await self._announce(connection, fresh, queue)
             for cid, status in before.items():
                 if now.get(cid) != status:
                     await self._retract(connection, cid, status, now.get(cid))
@@ -235,6 +245,12 @@ class Refresher:
             if key != connection.state.get("queue_key"):
                 connection.state["queue_key"] = key
                 connection.send({"type": "queue", "items": snap.queue_for(mine, staff.user_id)})
+
+    @staticmethod
+    def _offers_missing(fresh: set[str], statuses: dict[str, str], queue: list[dict]) -> set[str]:
+        """The offered chats among ``fresh`` that ``queue`` has no item for."""
+        queued = {item["conversation_id"] for item in queue}
+        return {cid for cid in fresh if statuses[cid] == "offered" and cid not in queued}
 
     async def _announce(self, connection: Connection, fresh: set[str], queue: list[dict]) -> None:
         staff: views.Staff = connection.state["staff"]

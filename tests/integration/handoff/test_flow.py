@@ -144,3 +144,47 @@ def _wait_for_offer(advisor, cid, tries=100):
             return
         time.sleep(0.05)
     raise AssertionError("no offer arrived")
+
+
+class _Console:
+    """What the refresher needs of a console connection: its state and its frames."""
+
+    def __init__(self, staff):  # type: ignore[no-untyped-def]
+        self.state = {"staff": staff}
+        self.frames: list[dict] = []
+
+    def send(self, frame: dict) -> bool:
+        self.frames.append(frame)
+        return True
+
+
+def test_an_offer_newer_than_the_queue_snapshot_still_carries_its_queue_item(world):
+    """Dispatch can offer a chat between the refresher's queue snapshot and its read of
+    the advisor's chats (seen in CI under load: the offer went out with ``item: null``).
+    The refresher takes a new snapshot instead of announcing an offer it cannot show."""
+    from handoff.views import Staff
+
+    sam = world.advisor("sam")
+    sam.available()
+    refresher = world.app.state.live.refresher
+    stale = world.client.portal.call(refresher.snapshot)  # before the resident queued
+    started = world.start()
+    cid = started["conversation_id"]
+    with world.resident_socket(started) as ws:
+        receive(ws)
+        ws.send_json(message("I need a human please"))
+        until(ws, is_event("state", state="waiting"))
+        _wait_for_offer(sam, cid)
+    assert cid not in {c.id for c in stale.waiting}
+    console = _Console(Staff(sam.user_id, "Sam Okafor"))
+
+    async def refresh() -> None:
+        await refresher.refresh_advisor(console, stale)  # type: ignore[arg-type]
+
+    world.client.portal.call(refresh)
+    offer = next(f for f in console.frames if f["type"] == "offer")
+    assert offer["conversation_id"] == cid
+    assert offer["item"]["conversation_id"] == cid and offer["item"]["offered_to_me"] is True
+    assert offer["item"]["summary"] == "Asked: I need a human please"
+    queue = next(f for f in console.frames if f["type"] == "queue")
+    assert cid in {item["conversation_id"] for item in queue["items"]}
