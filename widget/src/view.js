@@ -37,6 +37,20 @@ export function createView(doc, refs, { base }) {
     if (own.bottom > box.bottom) body.scrollTop += Math.min(own.bottom - box.bottom + 8, own.top - box.top);
   }
 
+  // The footer grows (a "Leave a message" button appears, the composer wraps) or
+  // the keyboard takes room, and the transcript's box shrinks from below: a
+  // reader who was at the latest message stays there instead of losing its end.
+  let atEnd = true;
+  refs.body.addEventListener("scroll", () => {
+    atEnd = nearBottom();
+  });
+  const win = doc.defaultView;
+  if (win && win.ResizeObserver) {
+    new win.ResizeObserver(() => {
+      if (atEnd) scrollToEnd();
+    }).observe(refs.body);
+  }
+
   function announce(text) {
     if (!text) return;
     const line = doc.createElement("p");

@@ -52,6 +52,15 @@ def free_port() -> int:
 def bin_script(text: str, metadata: Any) -> list[BotReply]:
     """A small scripted bot: answers bin questions, escalates on request."""
     lowered = text.lower()
+    if "anyone free" in lowered:  # as the real bot: it checks first and says so itself
+        return [
+            BotReply(text="Nobody is free to chat right now. You can leave a message."),
+            BotReply(
+                handoff=HandoffRequest(
+                    "resident_asked", "waste", "normal", "Asked who is free.", announced=True
+                )
+            ),
+        ]
     if "person" in lowered or lowered == "/handoff":
         return [
             BotReply(text="I'll find someone from the council to help you."),

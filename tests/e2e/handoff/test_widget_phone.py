@@ -257,3 +257,34 @@ def test_phone_keyboard_does_not_push_the_composer_off_screen(stack: Stack, brow
         assert within(box["quick"], box["body"]), f"the end of the transcript is not shown: {box}"
     finally:
         context.close()
+
+
+def test_phone_keeps_the_latest_message_in_view_when_the_footer_grows(
+    stack: Stack, browser: Any
+) -> None:
+    """Asking for a person with nobody free: the bot says so (as the real bot does,
+    before handing over), then the service's notice adds "Leave a message" to the
+    footer, which takes room from the transcript. The bot's message stays whole on
+    screen (it was cut in half on a phone before)."""
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        open_widget(page, stack)
+        fill_the_transcript(page, count=6)
+        before = layout(page)["footer"]
+        say(page, "Is anyone free to talk?")
+        expect(messages(page)).to_contain_text("Nobody is free to chat right now.")
+        expect(page.locator("#fd-leave-message")).to_be_visible()
+        page.wait_for_function(
+            """() => {
+                const body = document.getElementById('fd-body');
+                return body.scrollHeight - body.scrollTop - body.clientHeight < 1;
+            }"""
+        )
+        box = layout(page)
+        assert box["footer"]["top"] < before["top"] - 10, "the footer did not grow"
+        assert box["overflowing"]
+        assert within(box["last"], box["body"]), f"the notice is cut off: {box}"
+    finally:
+        context.close()
