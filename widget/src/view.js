@@ -37,17 +37,19 @@ export function createView(doc, refs, { base }) {
     if (own.bottom > box.bottom) body.scrollTop += Math.min(own.bottom - box.bottom + 8, own.top - box.top);
   }
 
-  // The footer grows (a "Leave a message" button appears, the composer wraps) or
-  // the keyboard takes room, and the transcript's box shrinks from below: a
-  // reader who was at the latest message stays there instead of losing its end.
-  let atEnd = true;
-  refs.body.addEventListener("scroll", () => {
-    atEnd = nearBottom();
-  });
+  // The footer grows (a "Leave a message" button appears), the queue box opens
+  // above the transcript, or the keyboard takes room: the transcript's box
+  // shrinks. A reader who was at the latest message before it shrank stays
+  // there instead of losing its end. Judged from the box's previous height, not
+  // from scroll events, which can arrive between two such changes.
+  let height = refs.body.clientHeight;
   const win = doc.defaultView;
   if (win && win.ResizeObserver) {
     new win.ResizeObserver(() => {
-      if (atEnd) scrollToEnd();
+      const body = refs.body;
+      const wasAtEnd = body.scrollHeight - body.scrollTop - height < 80;
+      height = body.clientHeight;
+      if (wasAtEnd) scrollToEnd();
     }).observe(refs.body);
   }
 

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.browser import axe_violations
+from tests.e2e.handoff.conftest import sign_in
 from tests.e2e.handoff.harness import Stack
 from tests.e2e.handoff.test_journey import messages, open_widget, say
 
@@ -288,3 +289,27 @@ def test_phone_keeps_the_latest_message_in_view_when_the_footer_grows(
         assert within(box["last"], box["body"]), f"the notice is cut off: {box}"
     finally:
         context.close()
+
+
+def test_desktop_keeps_the_latest_message_in_view_when_the_queue_box_opens(
+    stack: Stack, resident: Any, advisor: Any
+) -> None:
+    """Joining the queue opens the queue box above the transcript (position, wait,
+    leave buttons), which takes room from it: the bot's message saying so stays whole
+    on screen (it was cut off on the desktop panel before)."""
+    sign_in(advisor, stack)
+    advisor.get_by_label("Available for chats").check()
+    open_widget(resident, stack)
+    fill_the_transcript(resident, count=6)
+    say(resident, "I want a person please")
+    expect(messages(resident)).to_contain_text("I'll find someone from the council to help you.")
+    expect(resident.locator("#fd-queue")).to_contain_text("You are number 1 in the queue.")
+    resident.wait_for_function(
+        """() => {
+            const body = document.getElementById('fd-body');
+            return body.scrollHeight - body.scrollTop - body.clientHeight < 1;
+        }"""
+    )
+    box = layout(resident)
+    assert box["overflowing"]
+    assert within(box["last"], box["body"]), f"the latest message is cut off: {box}"
