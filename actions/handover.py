@@ -35,6 +35,7 @@ a chat sees theirs before anyone else's.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -191,13 +192,38 @@ def handover_text(signal: RiskSignal | None, now: AvailabilityAnswer | None) -> 
     return messages.HANDOFF_NOBODY_FREE
 
 
+# The words of a bare request for a person, in English and Welsh (with the mutations
+# a request takes: "â pherson", "i rywun", "gynghorydd"). A message made only of
+# these says nothing the editors or the bot could learn from.
+_REQUEST_LINES = (
+    "a an the to with i i'd id im i'm me my we us can could would will may please pls plz",
+    "want wanna like need let get put connect through talk speak chat ring call phone",
+    "contact person human someone somebody anyone anybody real live actual advisor adviser",
+    "agent operator staff member team customer service services council officer now just",
+    "right away straight help hi hello",
+    "siarad â ag gyda efo person pherson berson rhywun rywun eisiau isio moyn rwyf rydw dw",
+    "ydw i ga gaf gael cael hoffwn licien plîs plis os gwelwch yn dda cynghorydd gynghorydd",
+    "ymgynghorydd aelod o staff tîm nawr rŵan helo shwmae",
+)
+_REQUEST_WORDS = frozenset(word for line in _REQUEST_LINES for word in line.split())
+_TOKEN = re.compile(r"[\w']+")
+
+
+def bare_request(text: str) -> bool:
+    """Whether ``text`` only asks for a person ("Talk to a person", "Rwyf eisiau siarad
+    â pherson"), with no word of what about."""
+    tokens = _TOKEN.findall(text.lower().replace("\u2019", "'"))
+    return bool(tokens) and all(token in _REQUEST_WORDS for token in tokens)
+
+
 def report_handover(services: Services, tracker: Tracker, reason: str) -> None:
     """The resident's own words that sent the conversation to a person go to the
-    review queue. Not a button, a bare "yes" to an offer, or repeated failures (their
-    questions were reported as they failed), and never an at-risk message: what a
-    resident at risk says is for the advisor who answers, not for the editors."""
+    review queue. Not a button, a bare request for a person (it would head the queue
+    for ever, teaching nothing), a bare "yes" to an offer, or repeated failures
+    (their questions were reported as they failed), and never an at-risk message:
+    what a resident at risk says is for the advisor who answers, not for the editors."""
     text = latest_text(tracker).strip()
-    if reason != REQUESTED or not text or text.startswith("/"):
+    if reason != REQUESTED or not text or text.startswith("/") or bare_request(text):
         return
     if latest_intent(tracker) in {"affirm", "deny"}:
         return

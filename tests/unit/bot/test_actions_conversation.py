@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from actions.handover import bare_request
 from backoffice.seed import DEMO_IDENTITIES
 from tests.unit.bot.harness import BotHarness
 
@@ -466,6 +467,11 @@ def test_a_request_for_a_person_is_reported_to_the_review_queue_but_never_a_risk
                     sender_id="conv-h"),
     )  # fmt: skip
     bot.run("action_handoff", bot.tracker(text="/human", intent="human", sender_id="conv-b"))
+    for n, bare in enumerate(
+        ("Talk to a person", "can I speak to a real person please", "Rwyf eisiau siarad â pherson",
+         "I\u2019d like to talk to someone now")
+    ):  # fmt: skip
+        bot.run("action_handoff", bot.tracker(text=bare, intent="human", sender_id=f"bare-{n}"))
     bot.run(
         "action_handoff",
         bot.tracker(text="I don't want to be alive any more", intent="at_risk", sender_id="c-r"),
@@ -483,3 +489,21 @@ def test_a_request_for_a_person_is_reported_to_the_review_queue_but_never_a_risk
             "conversation_id": "conv-h",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "bare"),
+    [
+        ("Talk to a person", True),
+        ("can i speak to an advisor please", True),
+        ("Hoffwn i siarad â rhywun os gwelwch yn dda", True),
+        ("can I talk to someone about my council tax bill", False),
+        ("siarad â rhywun am fy miniau", False),
+        ("a person left a sofra on the pavement", False),
+        ("", False),
+    ],
+)
+def test_a_bare_request_for_a_person_is_told_from_one_that_says_what_about(
+    text: str, bare: bool
+) -> None:
+    assert bare_request(text) is bare
