@@ -467,6 +467,10 @@ BAD_PROBLEM_LOCATION = (
     "I need a street name and a landmark, in 200 characters or fewer, so the team can find it. "
     "Or type 'stop'."
 )
+QUESTION_NOT_PROBLEM_DETAIL = (
+    "That sounds like a question, so I haven't put it in your report. To ask it, type 'stop' "
+    "to leave the report first. Or carry on: {prompt}"
+)
 ASK_PROBLEM_DESCRIPTION = (
     "Please describe what is there, for example 'six black bags and a mattress'. "
     "Don't include anyone's personal details."

@@ -458,6 +458,10 @@ BAD_PROBLEM_LOCATION = (
     "Mae angen enw stryd a thirnod arnaf, mewn 200 nod neu lai, er mwyn i'r tîm ddod o hyd "
     "iddo. Neu teipiwch 'stop'."
 )
+QUESTION_NOT_PROBLEM_DETAIL = (
+    "Mae hynny'n swnio fel cwestiwn, felly dydw i ddim wedi'i roi yn eich adroddiad. I'w ofyn, "
+    "teipiwch 'stop' i adael yr adroddiad yn gyntaf. Neu ewch ymlaen: {prompt}"
+)
 ASK_PROBLEM_DESCRIPTION = (
     "Disgrifiwch beth sydd yno, er enghraifft 'chwe bag du a matres'. Peidiwch â chynnwys "
     "manylion personol neb."

@@ -101,6 +101,13 @@ class ValidateReportForm(FrontdoorFormValidation):
         domain: DomainDict,
     ) -> dict[str, Any]:  # fmt: skip
         text = " ".join(str(slot_value or "").split())
+        if asks_a_question(text):
+            dispatcher.utter_message(
+                text=messages.QUESTION_NOT_PROBLEM_DETAIL.format(
+                    prompt=messages.ASK_PROBLEM_LOCATION
+                )
+            )
+            return {"problem_location": None}
         if len(text) < 3 or len(text) > service.MAX_LOCATION:
             dispatcher.utter_message(text=messages.BAD_PROBLEM_LOCATION)
             return {"problem_location": None}
@@ -111,10 +118,35 @@ class ValidateReportForm(FrontdoorFormValidation):
         domain: DomainDict,
     ) -> dict[str, Any]:  # fmt: skip
         text = " ".join(str(slot_value or "").split())
+        if asks_a_question(text):
+            dispatcher.utter_message(
+                text=messages.QUESTION_NOT_PROBLEM_DETAIL.format(
+                    prompt=messages.ASK_PROBLEM_DESCRIPTION
+                )
+            )
+            return {"problem_description": None}
         if len(text) < 3:
             dispatcher.utter_message(text=messages.BAD_PROBLEM_DESCRIPTION)
             return {"problem_description": None}
         return {"problem_description": text[: service.MAX_DESCRIPTION]}
+
+
+# How a question starts, in English and Welsh. A place ("Mill Lane, by the shops") or a
+# description ("six black bags") never starts so; "where" is left out ("where the old
+# garage was"), and so is Welsh "a", which is also the English article.
+_QUESTION_START = re.compile(
+    r"^(?:when|what|what's|whats|how|why|who|which|can|could|do|does|did|is|are|will|would|"
+    r"should|shall|have|has|pryd|beth|sut|pam|pwy|pa|oes|ydy|ydw|ga|gaf|alla|allwch)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_a_question(text: str) -> bool:
+    """Whether an answer to "where is it?" or "what is there?" is a question instead
+    ("when is my bin day"): it must not go into the report as the place or the
+    description."""
+    text = text.strip()
+    return text.endswith("?") or bool(_QUESTION_START.match(text))
 
 
 def _kind_buttons() -> list[dict[str, str]]:

@@ -498,6 +498,13 @@ def test_reporting_fly_tipping_then_tracking_it(chat) -> None:
     assert f"Request {reference} (fly tipping): received." in tracked.text
 
 
+def test_a_question_asked_mid_report_is_not_taken_as_the_place(chat) -> None:
+    chat.say("I want to report fly tipping")
+    replies = chat.say("when is my bin day?")
+    assert "sounds like a question" in replies.text and "Where is it?" in replies.text
+    assert "describe what is there" in chat.say("Mill Lane, behind the shops").text
+
+
 @pytest.mark.parametrize(
     "place",
     [

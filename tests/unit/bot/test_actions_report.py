@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from actions import messages_cy
-from actions.reports import parse_problem_kind
+from actions.reports import asks_a_question, parse_problem_kind
 from backoffice.exceptions import BackOfficeUnavailable
 from backoffice.ports import CaseStatus, CaseType
 from tests.unit.bot.harness import BotHarness
@@ -50,6 +50,21 @@ def test_the_form_checks_each_answer(bot: BotHarness) -> None:
     assert short.slot("problem_location") is None and "street name" in short.text
     where = bot.validate("report_form", {"problem_location": "  Mill   Lane  "})
     assert where.slot("problem_location") == "Mill Lane"
+    question = bot.validate("report_form", {"problem_location": "when is my bin day"})
+    assert question.slot("problem_location") is None
+    assert "sounds like a question" in question.text and "Where is it?" in question.text
+    asked = bot.validate("report_form", {"problem_description": "how much is a bulky collection?"})
+    assert asked.slot("problem_description") is None
+    assert "type 'stop'" in asked.text and "Please describe what is there" in asked.text
+    welsh = bot.validate(
+        "report_form",
+        {"problem_location": "Pryd mae fy miniau'n cael eu casglu?"},
+        slots={"conversation_language": "cy"},
+    )
+    assert welsh.slot("problem_location") is None
+    assert welsh.text == messages_cy.QUESTION_NOT_PROBLEM_DETAIL.format(
+        prompt=messages_cy.ASK_PROBLEM_LOCATION
+    )
     assert (
         bot.validate("report_form", {"problem_description": "ok"}).slot("problem_description")
         is None
@@ -107,3 +122,21 @@ def test_a_back_office_that_is_down_is_said_plainly(bot: BotHarness) -> None:
     done = bot.run("action_submit_report", bot.tracker(slots=REPORT, active_loop="report_form"))
     assert "can't reach the council's system" in done.text
     assert done.active_loop_ended
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("when is my bin day", True),
+        ("How much does it cost?", True),
+        ("Pryd mae fy miniau'n cael eu casglu", True),
+        ("the lane behind the school", False),
+        ("Mill Lane, by the bus stop", False),
+        ("where the old garage was, Mill Lane", False),
+        ("a lay-by on the A38", False),
+        ("six black bags and a mattress", False),
+        ("Island Road, outside number 4", False),
+    ],
+)
+def test_a_question_is_told_from_a_place_or_a_description(text: str, question: bool) -> None:
+    assert asks_a_question(text) is question
