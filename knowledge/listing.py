@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from frontdoor.clock import london_today
@@ -27,10 +27,10 @@ class ArticleFilter:
     text: str | None = None
 
 
-def list_articles(
-    session: Session, filters: ArticleFilter, *, today: date | None = None, limit: int = 500
-) -> Sequence[Article]:
-    today = today or london_today()
+PER_PAGE = 50  # the editor's article list
+
+
+def _matching(filters: ArticleFilter, today: date) -> Select[Article]:
     statement = select(Article)
     if filters.state:
         statement = statement.where(Article.state == filters.state)
@@ -53,8 +53,69 @@ def list_articles(
         statement = statement.where(
             or_(func.lower(Article.title).like(pattern), func.lower(Article.slug).like(pattern))
         )
-    statement = statement.order_by(Article.updated_at.desc(), Article.id.desc()).limit(limit)
-    return session.scalars(statement).unique().all()
+    return statement
+
+
+def list_articles(
+    session: Session,
+    filters: ArticleFilter,
+    *,
+    today: date | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> Sequence[Article]:
+    """The matching articles, most recently updated first: ``limit`` of them from
+    ``offset`` (:func:`count_articles` says how many match in all)."""
+    statement = _matching(filters, today or london_today())
+    statement = statement.order_by(Article.updated_at.desc(), Article.id.desc())
+    return session.scalars(statement.limit(limit).offset(offset)).unique().all()
+
+
+def count_articles(session: Session, filters: ArticleFilter, *, today: date | None = None) -> int:
+    matching = _matching(filters, today or london_today()).subquery()
+    return session.scalar(select(func.count()).select_from(matching)) or 0
+
+
+@dataclass(frozen=True)
+class ArticlePage:
+    """One page of the editor's article list."""
+
+    items: Sequence[Article]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def first(self) -> int:
+        """The position of the page's first article (1-based; 0 when none match)."""
+        return (self.page - 1) * self.per_page + 1 if self.items else 0
+
+    @property
+    def last(self) -> int:
+        return (self.page - 1) * self.per_page + len(self.items)
+
+
+def page_of_articles(
+    session: Session,
+    filters: ArticleFilter,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    today: date | None = None,
+) -> ArticlePage:
+    """Page ``page`` of the matching articles; a page past the end is the last page."""
+    today = today or london_today()
+    total = count_articles(session, filters, today=today)
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    items = list_articles(
+        session, filters, today=today, limit=per_page, offset=(page - 1) * per_page
+    )
+    return ArticlePage(items, total, page, per_page)
 
 
 def review_queue(session: Session) -> Sequence[Article]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 
 from frontdoor.http import MAX_DB_INT, DbInt
@@ -68,6 +68,7 @@ def _finish(session: SessionDep, runtime: SearchRuntime, record: Article) -> Art
 def list_articles(
     session: SessionDep,
     actor: ApiActor,
+    response: Response,
     today: TodayDep,
     state: ArticleState | None = None,
     service_area: ServiceArea | None = None,
@@ -75,7 +76,11 @@ def list_articles(
     language: Language | None = None,
     stale: bool = False,
     needs_review: bool = False,
+    limit: Annotated[int, Query(ge=1, le=500)] = 500,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> list[ArticleEditorial]:
+    """The matching articles, most recently updated first: ``limit`` from ``offset``.
+    ``X-Total-Count`` says how many match in all, so a client can page through them."""
     filters = listing.ArticleFilter(
         state=state.value if state else None,
         service_area=service_area.value if service_area else None,
@@ -84,7 +89,9 @@ def list_articles(
         stale=stale,
         needs_review=needs_review,
     )
-    return [presenters.editorial(a) for a in listing.list_articles(session, filters, today=today)]
+    response.headers["X-Total-Count"] = str(listing.count_articles(session, filters, today=today))
+    found = listing.list_articles(session, filters, today=today, limit=limit, offset=offset)
+    return [presenters.editorial(a) for a in found]
 
 
 @router.post("/articles", response_model=ArticleEditorial, status_code=status.HTTP_201_CREATED)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -52,20 +53,35 @@ def article_list(
     needs_review: bool = False,
     outdated_translation: bool = False,
     q: Annotated[str, Query(max_length=200)] = "",
+    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
 ) -> HTMLResponse:
     filters = listing.ArticleFilter(
         state=state or None, service_area=service_area or None, owner_team=owner_team or None,
         language=language or None, stale=stale, needs_review=needs_review, text=q or None,
         outdated_translation=outdated_translation,
     )  # fmt: skip
-    items = listing.list_articles(session, filters, today=today)
+    found = listing.page_of_articles(session, filters, page=page, today=today)
+    items = found.items
     return render(
-        request, "editor/articles.html", items=items,
+        request, "editor/articles.html", items=items, found=found,
+        query=_filter_query(filters),
         outdated=translations.outdated_ids(session, (item.id for item in items)),
         outdated_message=translations.OUTDATED_MESSAGE, filters=filters, teams=_teams(session),
         states=[s.value for s in ArticleState],
         counts=listing.counts_by_state(session), title="Articles",
     )  # fmt: skip
+
+
+def _filter_query(filters: listing.ArticleFilter) -> str:
+    """The list's filters as a query string, for the links to other pages."""
+    pairs = {
+        "q": filters.text or "", "state": filters.state or "",
+        "service_area": filters.service_area or "", "owner_team": filters.owner_team or "",
+        "language": filters.language or "", "stale": "true" if filters.stale else "",
+        "needs_review": "true" if filters.needs_review else "",
+        "outdated_translation": "true" if filters.outdated_translation else "",
+    }  # fmt: skip
+    return urlencode({key: value for key, value in pairs.items() if value})
 
 
 def _edit_page(

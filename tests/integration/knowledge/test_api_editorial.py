@@ -197,3 +197,20 @@ def test_editorial_listing_filters(client):
     groups = client.get("/api/v1/editorial/content-gaps", headers=bearer()).json()
     assert groups[0]["count"] == 3
     assert len(groups[0]["gap_ids"]) == 3
+
+
+def test_the_article_list_pages_with_limit_offset_and_a_total(client):
+    for n in range(5):
+        create(client, slug=f"page-test-{n}", title=f"Page test {n}")
+    first = client.get("/api/v1/editorial/articles", params={"limit": 2}, headers=bearer())
+    assert first.status_code == 200 and first.headers["x-total-count"] == "5"
+    rest = client.get(
+        "/api/v1/editorial/articles", params={"limit": 2, "offset": 2}, headers=bearer()
+    )
+    last = client.get(
+        "/api/v1/editorial/articles", params={"limit": 2, "offset": 4}, headers=bearer()
+    )
+    slugs = [a["slug"] for page in (first, rest, last) for a in page.json()]
+    assert sorted(slugs) == [f"page-test-{n}" for n in range(5)]
+    too_many = client.get("/api/v1/editorial/articles", params={"limit": 501}, headers=bearer())
+    assert too_many.status_code == 422 and "limit" in too_many.json()["message"]

@@ -2,8 +2,15 @@
 
 import re
 
-from knowledge import gaps
-from tests.integration.knowledge.conftest import PASSWORD, days_from_today, login, publish
+from knowledge import articles, gaps
+from tests.integration.knowledge.conftest import (
+    EDITOR,
+    PASSWORD,
+    article_data,
+    days_from_today,
+    login,
+    publish,
+)
 
 HTML = {"accept": "text/html"}
 
@@ -28,6 +35,46 @@ def test_pages_need_sign_in_and_bad_passwords_are_refused(client, staff):
         follow_redirects=False,
     )
     assert ok.status_code == 303 and ok.headers["location"] == "/editor"
+
+
+def test_the_article_list_pages_through_every_match_keeping_its_filters(client, staff, factory):
+    """A council has hundreds of articles: the list shows 50 a page and says how many
+    match (before, it showed the first 500 and silently left out the rest)."""
+    with factory() as session:
+        for n in range(53):
+            articles.create_article(
+                session,
+                article_data(slug=f"bulky-item-{n:02d}", title=f"Bulky item {n:02d}"),
+                actor=EDITOR,
+            )
+        articles.create_article(
+            session, article_data(slug="parking-permit", title="Parking permit"), actor=EDITOR
+        )
+        session.commit()
+    login(client, "editor@example.gov.uk")
+    rows = re.compile(r'<a href="/editor/articles/\d+">')
+
+    first = client.get("/editor").text
+    assert len(rows.findall(first)) == 50
+    assert "Showing articles 1 to 50 of 54." in first and "Page 1 of 2" in first
+    assert 'href="/editor?page=2" rel="next"' in first and 'rel="prev"' not in first
+
+    second = client.get("/editor", params={"page": 2}).text
+    assert len(rows.findall(second)) == 4
+    assert "Showing articles 51 to 54 of 54." in second
+    assert 'href="/editor?page=1" rel="prev"' in second and 'rel="next"' not in second
+    # every article is on one page or the other, once
+    titles = re.findall(r">((?:Bulky item \d\d)|Parking permit)</a>", first + second)
+    assert len(titles) == len(set(titles)) == 54
+
+    filtered = client.get("/editor", params={"q": "bulky", "state": "draft"}).text
+    assert "Showing articles 1 to 50 of 53." in filtered
+    assert 'href="/editor?q=bulky&amp;state=draft&amp;page=2" rel="next"' in filtered
+    past_the_end = client.get("/editor", params={"q": "bulky", "page": 9}).text
+    assert "Showing articles 51 to 53 of 53." in past_the_end
+    assert client.get("/editor", params={"page": 0}).status_code == 422
+    welsh = client.get("/editor", params={"lang": "cy"}).text
+    assert "Yn dangos erthyglau 1 i 50 o 54." in welsh and "Tudalen 1 o 2" in welsh
 
 
 def test_forms_need_the_csrf_token(client, staff, factory):
