@@ -503,3 +503,17 @@ def test_views_of_a_residents_details_balances_and_transcript_are_audited(world)
     balance = next(e for e in entries if e.action == "view_balance")
     assert balance.detail == {"references": ["CT40012345"]}
     assert balance.actor.startswith("sam")
+
+
+def test_the_console_links_a_supervisor_to_insight_and_an_advisor_to_chats_only(world):
+    """The console is where a supervisor starts the day: insight, chat history and left
+    messages are one click away (they were reachable only by typing the address)."""
+    links = ("/console/supervisor", "/console/insight", "/console/insight/history",
+             "/console/insight/messages")  # fmt: skip
+    morgan = world.client.get("/console/", headers=world.advisor("morgan").headers)
+    assert morgan.status_code == 200
+    for link in links:
+        assert f'href="{link}"' in morgan.text
+    sam = world.client.get("/console/", headers=world.advisor("sam").headers)
+    assert sam.status_code == 200 and 'href="/console/"' in sam.text
+    assert not any(f'href="{link}"' in sam.text for link in links)
