@@ -1,5 +1,6 @@
-"""Advisor rows are locked in one order by every transaction (issue #12's faults
-benchmark on PostgreSQL: 2-4 ``DeadlockDetected`` per instance in dispatch).
+"""Advisor rows, and conversation rows, are locked in one order by every transaction
+(issue #12's faults benchmark on PostgreSQL: 2-4 ``DeadlockDetected`` per instance in
+dispatch).
 
 The dispatcher requeues a lost advisor's chats in the order the store lists them,
 and ending each assignment wrote that advisor's row; ``touch_presence`` locks the
@@ -10,6 +11,13 @@ dispatch pauses right after its first lock on an advisor row, presence starts an
 is seen waiting for that lock (on PostgreSQL its backend is blocked by the
 dispatcher's; on SQLite it queues on the store's writer lock), then the dispatch
 goes on. On SQLite and PostgreSQL, with a clock the test moves.
+
+Conversation rows the same way: a group commit locks its batch's chats in id order;
+the dispatcher used to lock the chats it requeued, and the chats it offered, in the
+order it met them (the store's listing, the queue's order), so a batch holding the
+lower of two chats waited for the higher while dispatch held the higher and waited
+for the lower. Here dispatch pauses after its first lock on a conversation row while
+a group commit of the residents' messages in both chats is seen waiting for it.
 """
 
 from __future__ import annotations
@@ -26,6 +34,7 @@ from handoff import assignment, dispatcher, lifecycle
 from handoff import models as m
 from handoff.assignment import Actor
 from handoff.bot import BotReply, HandoffRequest
+from handoff.groupcommit import SharedTransaction
 from handoff.lifecycle import Limits
 from handoff.states import State
 from handoff.store import SqlStore, SqlTx
@@ -54,38 +63,79 @@ def chat_with(kit: Kit, user_id: int) -> str:
     return cid
 
 
+def waiting_chat(kit: Kit) -> str:
+    """A chat the bot handed to the general team: waiting in the queue."""
+    cid = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
+    stored = lifecycle.resident_message(kit.store, cid, client_id="c1", text="hi", payload=None)
+    reply = BotReply(text="Passing you on", handoff=HandoffRequest(service_area="general"))
+    lifecycle.bot_answered(
+        kit.store, cid, relayed_seq=stored.event.seq, replies=[reply], limits=LIMITS
+    )
+    assert kit.store.get(cid).state == State.WAITING
+    return cid
+
+
 def locks_an_advisor_row(statement: str) -> bool:
-    return "ho_advisors" in statement and (
-        statement.lstrip().upper().startswith("UPDATE ho_advisors".upper())
-        or "FOR UPDATE" in statement.upper()
+    return _locks_a_row_of("ho_advisors", statement)
+
+
+def locks_a_conversation_row(statement: str) -> bool:
+    return _locks_a_row_of("ho_conversations", statement)
+
+
+def _locks_a_row_of(table: str, statement: str) -> bool:
+    said = statement.lstrip().upper()
+    return table.upper() in said and (
+        said.startswith(f"UPDATE {table.upper()}") or "FOR UPDATE" in said
     )
 
 
-class Interleaving:
-    """Pauses ``paused_thread`` right after its first statement that locks an advisor
-    row, runs ``other`` in a second thread until it is seen waiting for that lock, then
-    lets the first go on. ``errors``: what each thread raised."""
+def group_commit(kit: Kit, conversation_ids: list[str]) -> None:
+    """A resident's message in each chat, stored in one batch as ``GroupWriter`` does
+    (its conversations in id order, one ``SharedTransaction`` for the use cases)."""
+    store = kit.store
+    ids = sorted(conversation_ids)
+    with store.batch_transaction(ids, ["still-there"]) as tx:
+        shared = SharedTransaction(store, tx)
+        for cid in ids:
+            lifecycle.resident_message(
+                shared,  # type: ignore[arg-type]
+                cid,
+                client_id="still-there",
+                text="Are you still there?",
+                payload=None,
+            )
 
-    def __init__(self, store: SqlStore, other: Callable[[], None]) -> None:
-        self.store, self.other = store, other
+
+class Interleaving:
+    """Pauses ``paused_thread`` right after its first statement that ``pauses_after``
+    (one that locks a row), runs ``other`` in a second thread until it is seen waiting
+    for that lock, then lets the first go on. ``errors``: what each thread raised."""
+
+    def __init__(
+        self,
+        store: SqlStore,
+        other: Callable[[], None],
+        *,
+        pauses_after: Callable[[str], bool] = locks_an_advisor_row,
+        name: str = "presence",
+    ) -> None:
+        self.store, self.other, self.pauses_after, self.name = store, other, pauses_after, name
         self.paused_thread = threading.get_ident()
         self.errors: dict[str, BaseException] = {}
         self.fired = False
-        self.other_pid: int | None = None  # PostgreSQL: the other thread's backend
-        self.other_started = threading.Event()
         self.other_queued = threading.Event()  # SQLite: it reached the writer lock
-        self.thread = threading.Thread(target=self._run_other, name="presence")
+        self.thread = threading.Thread(target=self._run_other, name=name)
 
     def _run_other(self) -> None:
         try:
             self.other()
         except BaseException as exc:  # reported by the test
-            self.errors["presence"] = exc
+            self.errors[self.name] = exc
 
     @contextmanager
     def installed(self) -> Iterator[None]:
         engine = self.store.engine
-        event.listen(engine, "before_cursor_execute", self._before)
         event.listen(engine, "after_cursor_execute", self._after)
         lock = self.store._write_lock
         if lock is not None:  # SQLite: announce when the other thread queues for it
@@ -93,45 +143,41 @@ class Interleaving:
         try:
             yield
         finally:
-            event.remove(engine, "before_cursor_execute", self._before)
             event.remove(engine, "after_cursor_execute", self._after)
             self.store._write_lock = lock
             if self.thread.is_alive() or self.fired:
                 self.thread.join()
 
-    def _before(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        if self.thread.ident == threading.get_ident() and locks_an_advisor_row(statement):
-            self.other_pid = _backend_pid(conn)
-            self.other_started.set()
-
     def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if self.fired or threading.get_ident() != self.paused_thread:
             return
-        if not locks_an_advisor_row(statement):
+        if not self.pauses_after(statement):
             return
         self.fired = True
-        paused_pid = _backend_pid(conn)
         self.thread.start()
         if conn.dialect.name == "postgresql":
-            self.other_started.wait()
-            self._wait_until_blocked_by(paused_pid)
+            self._wait_until_blocked_by(_backend_pid(conn))
         else:
             self.other_queued.wait()
 
-    def _wait_until_blocked_by(self, pid: int | None) -> None:
-        """The other backend waits for a lock this one holds (PostgreSQL tells)."""
+    def _wait_until_blocked_by(self, pid: int) -> None:
+        """Another backend waits for a lock this one holds (PostgreSQL tells): the other
+        thread's, whichever way it reaches the database (the group commit's pipeline
+        speaks psycopg directly, past SQLAlchemy's events)."""
         with self.store.engine.connect() as watcher:
             while True:
-                blockers = watcher.execute(
-                    text("SELECT pg_blocking_pids(:pid)"), {"pid": self.other_pid}
+                blocked = watcher.execute(
+                    text(  # pg_locks, read anew each time (pg_stat_activity is not)
+                        "SELECT count(*) FROM pg_locks WHERE NOT granted "
+                        "AND CAST(:pid AS integer) = ANY(pg_blocking_pids(pid))"
+                    ),
+                    {"pid": pid},
                 ).scalar_one()
-                if pid in blockers:
+                if blocked:
                     return
 
 
-def _backend_pid(conn: Any) -> int | None:
-    if conn.dialect.name != "postgresql":
-        return None
+def _backend_pid(conn: Any) -> int:
     return int(conn.connection.dbapi_connection.info.backend_pid)
 
 
@@ -190,3 +236,73 @@ def test_dispatch_and_presence_lock_advisor_rows_without_deadlock(
         (PRIYA, "instance-b"),
     ]
     assert all(r.idle_since == kit.clock() for r in rows)  # both assignments ended now
+
+
+def _sams_two_chats_and_sam_lost(kit: Kit, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Sam holds two chats and is lost: dispatch requeues both. The store lists them in
+    no particular order; take the one that crosses the group commit's: the higher id
+    first."""
+    chats = sorted([chat_with(kit, SAM), chat_with(kit, SAM)])
+    listed = SqlTx.active_with
+    monkeypatch.setattr(
+        SqlTx,
+        "active_with",
+        lambda tx, user_ids: sorted(listed(tx, user_ids), reverse=True),
+    )
+    kit.clock.advance(21)  # Sam's console not heard for longer than the grace
+    return chats
+
+
+def _two_waiting_chats_priya_free(kit: Kit, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Two chats waiting, the higher id queued first, and Priya free for both: dispatch
+    offers them in queue order."""
+    kit.store.set_availability(PRIYA, "available")
+    kit.store.touch_presence([PRIYA], "instance-a")
+    first, second = waiting_chat(kit), waiting_chat(kit)
+    if first < second:  # ids are random: queue the higher one first
+        lifecycle.leave_queue(kit.store, first)
+        kit.clock.advance(1)
+        lifecycle.request_human(kit.store, first, limits=LIMITS)
+    kit.clock.advance(1)
+    return sorted([first, second])
+
+
+@pytest.mark.parametrize(
+    ("setup", "then"),
+    [
+        (_sams_two_chats_and_sam_lost, {"state": State.WAITING, "offered_to": None}),
+        (_two_waiting_chats_priya_free, {"state": State.WAITING, "offered_to": PRIYA}),
+    ],
+    ids=["requeue-lost-advisor", "offers-in-queue-order"],
+)
+def test_dispatch_and_group_commit_lock_conversation_rows_without_deadlock(
+    kit: Kit,
+    monkeypatch: pytest.MonkeyPatch,
+    setup: Callable[[Kit, pytest.MonkeyPatch], list[str]],
+    then: dict[str, Any],
+) -> None:
+    assert isinstance(kit.store, SqlStore)
+    chats = setup(kit, monkeypatch)
+
+    interleaving = Interleaving(
+        kit.store,
+        lambda: group_commit(kit, chats),
+        pauses_after=locks_a_conversation_row,
+        name="group commit",
+    )
+    with interleaving.installed():
+        try:
+            dispatcher.dispatch(kit.store, LIMITS)
+        except BaseException as exc:  # reported with the other thread's below
+            interleaving.errors["dispatch"] = exc
+
+    assert interleaving.fired
+    raised = {k: type(getattr(e, "orig", e)).__name__ for k, e in interleaving.errors.items()}
+    assert raised == {}
+    for cid in chats:
+        conversation = kit.store.get(cid)
+        assert {"state": conversation.state, "offered_to": conversation.offered_to} == then
+        stored = [e for e in kit.store.events_after(cid, 0) if e.client_id == "still-there"]
+        assert [e.data["text"] for e in stored] == ["Are you still there?"]
+        seqs = [e.seq for e in kit.store.events_after(cid, 0)]
+        assert seqs == list(range(1, len(seqs) + 1))  # dispatch's and the batch's, no gap
