@@ -82,13 +82,18 @@ def dispatch(
                     grace=timedelta(seconds=limits.grace_seconds),
                 )
             )
+        held = _lock_what_it_may_write(tx, lost)
+
+        def waiting() -> list[Conversation]:
+            return [c for c in tx.waiting() if c.id in held]
+
         if lost:
             log.warning(
                 "advisors %s not heard for over %.0f s: their chats go back to the queue",
                 sorted(lost),
                 limits.grace_seconds,
             )
-            for conversation_id in tx.active_with(sorted(lost)):
+            for conversation_id in tx.active_with(sorted(lost)):  # all held (see below)
                 conversation = tx.lock_conversation(conversation_id)
                 holder = conversation.assigned_to
                 name = (names.get(holder) if holder is not None else None) or "Your advisor"
@@ -103,22 +108,22 @@ def dispatch(
                         "of the queue.",
                     },
                 )
-            for conversation in tx.waiting():
+            for conversation in waiting():
                 if conversation.offered_to in lost:
                     _return_offer(tx, conversation)
             advisors = with_live(
                 tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds),
                 live,
             )
-        if _give_back_to_returning(tx, tx.waiting(), advisors, names):
+        if _give_back_to_returning(tx, waiting(), advisors, names):
             advisors = with_live(
                 tx.advisors(default_cap=limits.default_cap, grace_seconds=limits.grace_seconds),
                 live,
             )
-        waiting = tx.waiting()
+        queue = waiting()
         teams = tx.teams()
-        result = plan([c.queue_entry() for c in waiting], advisors, teams, now=tx.now)
-        by_id = {c.id: c for c in waiting}
+        result = plan([c.queue_entry() for c in queue], advisors, teams, now=tx.now)
+        by_id = {c.id: c for c in queue}
         for entry in result.lapsed:
             _return_offer(tx, by_id[entry.conversation_id])
         expires = tx.now + timedelta(seconds=limits.accept_timeout_seconds)
@@ -126,8 +131,22 @@ def dispatch(
             if tx.offer(conversation_id, user_id, expires):
                 tx.touched_advisors.add(user_id)
                 tx.touched_teams.add(by_id[conversation_id].team or "general")
-        _tell_the_stranded(store, tx, waiting, teams, advisors)
+        _tell_the_stranded(store, tx, queue, teams, advisors)
         return tx
+
+
+def _lock_what_it_may_write(tx: Tx, lost: set[int]) -> frozenset[str]:
+    """Lock every conversation this tick may write, at once and in id order: the lost
+    advisors' chats and every waiting one. The order is the store's one (a group commit
+    locks its batch's chats in id order); locking them as the tick meets them (the
+    store's listing, the queue's order) deadlocked with a batch holding two of them.
+    No chat becomes a lost advisor's meanwhile (assigning one takes the router lock),
+    but one may start waiting (a bot's handoff takes none): it is left for the next
+    tick, since locking it later could cross a batch's order."""
+    chats = tx.active_with(sorted(lost)) if lost else []
+    held = frozenset([*chats, *(c.id for c in tx.waiting())])
+    tx.lock_conversations(held)
+    return held
 
 
 def _give_back_to_returning(

@@ -20,7 +20,8 @@ nothing half-written survives (a batch of one fails with its write's own
 error). Within a batch the conversations are locked in id order (each socket
 sends one frame at a time, so no two frames of one sender are ever in the same
 batch), which keeps concurrent batches on PostgreSQL from deadlocking each
-other.
+other, or dispatch's tick, which locks its chats in that order too (the lock order
+at the top of ``store.sql``).
 
 The queue is also the instance's measure of saturation: when the oldest write
 has waited longer than ``shed_after`` seconds, new writes are refused with

@@ -7,7 +7,7 @@ Rows are plain dataclasses; ``Tables.holds`` is the advisor's load as
 from __future__ import annotations
 
 import copy
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -167,6 +167,9 @@ class MemoryTx:
         found = replace(found, updated_at=self.now)
         self.tables.conversations[conversation_id] = found
         return found
+
+    def lock_conversations(self, conversation_ids: Collection[str]) -> None:
+        pass  # the store's lock is held throughout
 
     def update_conversation(self, conversation_id: str, **values: Any) -> None:
         found = self.tables.conversations.get(conversation_id)

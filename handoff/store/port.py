@@ -7,13 +7,15 @@ and ``memory.MemoryStore`` (for unit tests of the use cases).
 Every write goes through a :class:`Tx` from :meth:`Store.transaction`, committed
 at the end of the block and rolled back on an exception; its ``appended``
 events are published only after the commit ("stored before acknowledged").
-Inside it, ``lock_router`` (when taken) comes before any ``lock_conversation``;
-the SQL store writes advisor rows last, in user id order (``store.sql``).
+Inside it, ``lock_router`` (when taken) comes before any ``lock_conversation``,
+and a transaction that may write several conversations locks them all at once, in
+id order, first (``lock_conversations``); the SQL store writes advisor rows last,
+in user id order (``store.sql``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Any, Protocol
@@ -44,6 +46,10 @@ class Tx(Protocol):
     # locks: the router first (when needed), then conversations (advisor rows: last)
     def lock_router(self, instance_id: str = "") -> None: ...
     def lock_conversation(self, conversation_id: str) -> Conversation: ...
+    def lock_conversations(self, conversation_ids: Collection[str]) -> None:
+        """Lock these conversations at once, in id order: a transaction that may write
+        several does this before its first ``lock_conversation`` (``store.sql``)."""
+        ...
 
     # conversations and their events
     def update_conversation(self, conversation_id: str, **values: Any) -> None: ...

@@ -11,7 +11,15 @@ takes its write lock up front and PostgreSQL locks the row:
   before any conversation lock, never after, so there is no deadlock).
 
 Lock order, in every transaction: the router lock, then conversations (with
-their events and assignments), then advisor rows last. A transaction's writes to
+their events and assignments), then advisor rows last. A transaction that locks
+more than one conversation takes them all at once, in conversation id order, before
+it writes to any: a group commit's batch (``BatchTx.preload``, ``pgpipeline``) and
+dispatch's tick (``Tx.lock_conversations``: the lost advisors' chats and every
+waiting one; a chat that starts waiting after that is left for the next tick).
+Dispatch used to lock the chats it requeued or offered in the order it met them
+(the store's listing, the queue's order) and deadlocked with a group commit of the
+residents' messages in two of them (``tests/integration/handoff/test_lock_order.py``).
+Every other transaction locks one conversation. A transaction's writes to
 ``ho_advisors`` (an ended assignment's ``idle_since``) wait until the end of the
 transaction and lock all its rows at once in user id order (:meth:`SqlTx.settle`),
 the order ``touch_presence`` locks them in; transactions outside this module
@@ -121,6 +129,9 @@ _LOCK_MANY = (
     .values(updated_at=bindparam("p_now", type_=_C.updated_at.type))
     .returning(*m.conversations.c)
 )
+# The conversations a transaction may write (dispatch's tick), locked in the same order
+# before it writes any: only locked (``lock_conversation`` stamps those it does write).
+_LOCK_IN_ORDER = select(_C.id).where(_C.id.in_(_IDS)).order_by(_C.id).with_for_update()
 _FIND_CLIENT_EVENTS = select(m.events).where(
     _E.conversation_id.in_(_IDS), _E.client_id.in_(bindparam("p_clients", expanding=True))
 )
@@ -202,6 +213,14 @@ class SqlTx:
         if row is None:
             raise NotFound("No such conversation.")
         return Conversation.from_row(row)
+
+    def lock_conversations(self, conversation_ids: Collection[str]) -> None:
+        """Lock these conversations at once, in id order (the lock order at the top of
+        this module); SQLite's write lock, held from the transaction's first write, is
+        the whole database's already."""
+        if len(conversation_ids) < 2 or self.conn.dialect.name == "sqlite":
+            return  # one row has no order to keep
+        self.conn.execute(_LOCK_IN_ORDER, {"p_ids": sorted(conversation_ids)}).all()
 
     def update_conversation(self, conversation_id: str, **values: Any) -> None:
         self.conn.execute(
