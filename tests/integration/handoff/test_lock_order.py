@@ -23,7 +23,7 @@ a group commit of the residents' messages in both chats is seen waiting for it.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -63,15 +63,23 @@ def chat_with(kit: Kit, user_id: int) -> str:
     return cid
 
 
-def waiting_chat(kit: Kit) -> str:
-    """A chat the bot handed to the general team: waiting in the queue."""
+def bot_chat(kit: Kit) -> tuple[str, int]:
+    """A chat with the bot, the resident's first message waiting for its answer (seq)."""
     cid = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
     stored = lifecycle.resident_message(kit.store, cid, client_id="c1", text="hi", payload=None)
+    return cid, stored.event.seq
+
+
+def hand_over(kit: Kit, cid: str, seq: int) -> None:
+    """The bot answers by handing the chat to the general team: it waits in the queue."""
     reply = BotReply(text="Passing you on", handoff=HandoffRequest(service_area="general"))
-    lifecycle.bot_answered(
-        kit.store, cid, relayed_seq=stored.event.seq, replies=[reply], limits=LIMITS
-    )
+    lifecycle.bot_answered(kit.store, cid, relayed_seq=seq, replies=[reply], limits=LIMITS)
     assert kit.store.get(cid).state == State.WAITING
+
+
+def waiting_chat(kit: Kit) -> str:
+    cid, seq = bot_chat(kit)
+    hand_over(kit, cid, seq)
     return cid
 
 
@@ -147,6 +155,17 @@ class Interleaving:
             self.store._write_lock = lock
             if self.thread.is_alive() or self.fired:
                 self.thread.join()
+
+    def run_other_alongside(self) -> None:
+        """Run ``other`` now, this thread's transaction open, until it is done (on
+        PostgreSQL, where it waits for no lock this one holds) or queued for the
+        writer lock (SQLite)."""
+        self.fired = True
+        self.thread.start()
+        if self.store.engine.dialect.name == "postgresql":
+            self.thread.join()
+        else:
+            self.other_queued.wait()
 
     def _after(self, conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         if self.fired or threading.get_ident() != self.paused_thread:
@@ -258,13 +277,12 @@ def _two_waiting_chats_priya_free(kit: Kit, monkeypatch: pytest.MonkeyPatch) -> 
     offers them in queue order."""
     kit.store.set_availability(PRIYA, "available")
     kit.store.touch_presence([PRIYA], "instance-a")
-    first, second = waiting_chat(kit), waiting_chat(kit)
-    if first < second:  # ids are random: queue the higher one first
-        lifecycle.leave_queue(kit.store, first)
-        kit.clock.advance(1)
-        lifecycle.request_human(kit.store, first, limits=LIMITS)
+    low, high = sorted([bot_chat(kit), bot_chat(kit)])  # ids are random
+    hand_over(kit, *high)
     kit.clock.advance(1)
-    return sorted([first, second])
+    hand_over(kit, *low)
+    kit.clock.advance(1)
+    return [low[0], high[0]]
 
 
 @pytest.mark.parametrize(
@@ -306,3 +324,39 @@ def test_dispatch_and_group_commit_lock_conversation_rows_without_deadlock(
         assert [e.data["text"] for e in stored] == ["Are you still there?"]
         seqs = [e.seq for e in kit.store.events_after(cid, 0)]
         assert seqs == list(range(1, len(seqs) + 1))  # dispatch's and the batch's, no gap
+
+
+def test_a_chat_that_starts_waiting_during_a_tick_is_offered_at_the_next(
+    kit: Kit, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The price of dispatch's lock order: a tick locks the waiting chats first, so one
+    that starts waiting after that (a bot's handoff takes no router lock) waits for the
+    next tick; offering it at once would lock it after chats with higher ids."""
+    assert isinstance(kit.store, SqlStore)
+    kit.store.set_availability(PRIYA, "available")
+    kit.store.touch_presence([PRIYA], "instance-a")
+    queued = waiting_chat(kit)
+    newcomer, seq = bot_chat(kit)
+    interleaving = Interleaving(
+        kit.store,
+        lambda: hand_over(kit, newcomer, seq),
+        pauses_after=lambda statement: False,
+        name="handoff",
+    )
+    locking = SqlTx.lock_conversations
+
+    def lock_then_hand_over(tx: SqlTx, conversation_ids: Collection[str]) -> None:
+        locking(tx, conversation_ids)
+        interleaving.run_other_alongside()
+
+    monkeypatch.setattr(SqlTx, "lock_conversations", lock_then_hand_over)
+    with interleaving.installed():
+        dispatcher.dispatch(kit.store, LIMITS)
+    monkeypatch.setattr(SqlTx, "lock_conversations", locking)
+
+    assert interleaving.errors == {}
+    offered = {cid: kit.store.get(cid).offered_to for cid in (queued, newcomer)}
+    assert offered == {queued: PRIYA, newcomer: None}
+    assert kit.store.get(newcomer).state == State.WAITING
+    dispatcher.dispatch(kit.store, LIMITS)
+    assert kit.store.get(newcomer).offered_to == PRIYA
