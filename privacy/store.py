@@ -896,6 +896,11 @@ class SubjectStore:
         ids = sorted(found.conversation_ids)
         removed: dict[str, int] = {}
         with self.engine.begin() as conn:
+            # The conversations first, in id order: the handoff service's lock order
+            # (handoff/store/sql.py). Deleting their assignments before locking them
+            # deadlocked with an advisor writing in the chat (PostgreSQL).
+            c = ho.conversations.c
+            conn.execute(select(c.id).where(c.id.in_(ids)).order_by(c.id).with_for_update()).all()
             for name, table in (
                 ("verification_attempts", bot.verification_attempts),
                 ("verification_grants", bot.verification_grants),
