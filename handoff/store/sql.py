@@ -19,7 +19,9 @@ waiting one; a chat that starts waiting after that is left for the next tick).
 Dispatch used to lock the chats it requeued or offered in the order it met them
 (the store's listing, the queue's order) and deadlocked with a group commit of the
 residents' messages in two of them (``tests/integration/handoff/test_lock_order.py``).
-Every other transaction locks one conversation. A transaction's writes to
+Every other transaction here locks one conversation; outside this module, privacy's
+erasure locks the subject's conversations first, in id order, before it deletes their
+rows in other tables (``privacy.store.SubjectStore.erase``). A transaction's writes to
 ``ho_advisors`` (an ended assignment's ``idle_since``) wait until the end of the
 transaction and lock all its rows at once in user id order (:meth:`SqlTx.settle`),
 the order ``touch_presence`` locks them in; transactions outside this module
