@@ -7,6 +7,8 @@ runs axe-core (from npm) in a page.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +19,19 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@contextmanager
+def opened(browser: Any, *, timeout_ms: int = 10_000, **options: Any) -> Iterator[Any]:
+    """A page in a fresh browser context (``options``: viewport, phone emulation),
+    closed afterwards; ``timeout_ms`` is Playwright's wait for each step (a hang guard)."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def axe_violations(

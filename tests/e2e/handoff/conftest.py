@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.browser import opened
 from tests.e2e.handoff.harness import PASSWORD, STAFF, Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -27,24 +28,14 @@ def stack(sqlite_database: Any, handoff_bot: Any) -> Iterator[Stack]:
 
 @pytest.fixture
 def resident(browser: Any, stack: Stack) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, viewport={"width": 1280, "height": 800}) as page:
         yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
 def advisor(browser: Any, stack: Stack) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, viewport={"width": 1400, "height": 900}) as page:
         yield page
-    finally:
-        context.close()
 
 
 def sign_in(page: Any, stack: Stack, who: str = "sam", path: str = "/console/") -> None:

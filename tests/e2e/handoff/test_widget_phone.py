@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.browser import axe_violations
+from tests.e2e.browser import axe_violations, opened
 from tests.e2e.handoff.conftest import sign_in
 from tests.e2e.handoff.harness import Stack
 from tests.e2e.handoff.test_journey import messages, open_widget, say
@@ -102,10 +102,7 @@ def assert_fixed_layout(page: Any) -> dict[str, Any]:
 def test_phone_panel_is_full_screen_with_fixed_header_and_composer(
     stack: Stack, browser: Any
 ) -> None:
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, **PHONE) as page:
         open_widget(page, stack)
         make_page_tall(page)
         fill_the_transcript(page)
@@ -140,15 +137,10 @@ def test_phone_panel_is_full_screen_with_fixed_header_and_composer(
         box = layout(page)
         assert within(box["last"], box["body"])
         assert on_screen(box["footer"], box["width"], box["height"])
-    finally:
-        context.close()
 
 
 def test_phone_opens_at_the_latest_message_after_a_reload(stack: Stack, browser: Any) -> None:
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, **PHONE) as page:
         open_widget(page, stack)
         fill_the_transcript(page)
         page.reload()
@@ -156,44 +148,29 @@ def test_phone_opens_at_the_latest_message_after_a_reload(stack: Stack, browser:
         expect(messages(page)).to_contain_text("Your bins are collected on Tuesdays.")
         page.wait_for_timeout(300)
         assert_fixed_layout(page)
-    finally:
-        context.close()
 
 
 def test_short_landscape_phone_keeps_header_and_composer_on_screen(
     stack: Stack, browser: Any
 ) -> None:
-    context = browser.new_context(**LANDSCAPE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, **LANDSCAPE) as page:
         open_widget(page, stack)
         fill_the_transcript(page, count=4)
         assert_fixed_layout(page)
-    finally:
-        context.close()
 
 
 def test_desktop_quick_replies_scroll_into_view(stack: Stack, browser: Any) -> None:
-    context = browser.new_context(**DESKTOP)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, **DESKTOP) as page:
         open_widget(page, stack)
         fill_the_transcript(page)
         box = assert_fixed_layout(page)
         # the desktop panel is still the corner window, and the page is not locked
         assert box["header"]["left"] > 800
         assert page.evaluate("getComputedStyle(document.documentElement).overflowY") == "visible"
-    finally:
-        context.close()
 
 
 def test_phone_panel_passes_axe_and_keeps_tab_inside(stack: Stack, browser: Any) -> None:
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, **PHONE) as page:
         open_widget(page, stack)
         fill_the_transcript(page, count=4)
         assert axe_violations(page, "#fd-root") == []
@@ -210,8 +187,6 @@ def test_phone_panel_passes_axe_and_keeps_tab_inside(stack: Stack, browser: Any)
         assert reached, "Tab from the message box never reached the quick replies"
         page.keyboard.press("Shift+Tab")
         assert page.evaluate(IN_PANEL)
-    finally:
-        context.close()
 
 
 def test_tiny_viewport_scrolls_as_one_column_and_shows_quick_replies(
@@ -220,18 +195,13 @@ def test_tiny_viewport_scrolls_as_one_column_and_shows_quick_replies(
     """400% zoom on a laptop (320 by 256 CSS px): no room for a fixed header
     and footer, so the panel scrolls as one column; quick replies still come
     into view and nothing is wider than the screen."""
-    context = browser.new_context(viewport={"width": 320, "height": 256})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, viewport={"width": 320, "height": 256}) as page:
         open_widget(page, stack)
         fill_the_transcript(page, count=2)
         box = layout(page)
         assert on_screen(box["quick"], 320, 256), f"quick replies not visible: {box}"
         assert page.evaluate("document.getElementById('fd-panel').scrollWidth") == 320
         assert box["pageOverflow"] == "hidden"
-    finally:
-        context.close()
 
 
 def test_phone_keyboard_does_not_push_the_composer_off_screen(stack: Stack, browser: Any) -> None:
@@ -239,10 +209,7 @@ def test_phone_keyboard_does_not_push_the_composer_off_screen(stack: Stack, brow
     visual viewport as one would (height 420, as with a keyboard up) and
     fires its resize event: the composer and the latest message stay in
     the visible part."""
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, **PHONE) as page:
         open_widget(page, stack)
         fill_the_transcript(page, count=6)
         page.evaluate(
@@ -256,8 +223,6 @@ def test_phone_keyboard_does_not_push_the_composer_off_screen(stack: Stack, brow
             assert on_screen(box[part], 390, 420), f"{part} is not in the visible part: {box}"
         assert box["body"]["bottom"] - box["body"]["top"] > 100, "no room left to read"
         assert within(box["quick"], box["body"]), f"the end of the transcript is not shown: {box}"
-    finally:
-        context.close()
 
 
 def test_phone_keeps_the_latest_message_in_view_when_the_footer_grows(
@@ -267,10 +232,7 @@ def test_phone_keeps_the_latest_message_in_view_when_the_footer_grows(
     before handing over), then the service's notice adds "Leave a message" to the
     footer, which takes room from the transcript. The bot's message stays whole on
     screen (it was cut in half on a phone before)."""
-    context = browser.new_context(**PHONE)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
+    with opened(browser, **PHONE) as page:
         open_widget(page, stack)
         fill_the_transcript(page, count=6)
         before = layout(page)["footer"]
@@ -287,8 +249,6 @@ def test_phone_keeps_the_latest_message_in_view_when_the_footer_grows(
         assert box["footer"]["top"] < before["top"] - 10, "the footer did not grow"
         assert box["overflowing"]
         assert within(box["last"], box["body"]), f"the notice is cut off: {box}"
-    finally:
-        context.close()
 
 
 def test_desktop_keeps_the_latest_message_in_view_when_the_queue_box_opens(

@@ -33,6 +33,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.e2e.browser import opened
 from tests.e2e.handoff.harness import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -263,21 +264,12 @@ def frontdoor_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runnin
 
 @pytest.fixture
 def resident(browser: Any, frontdoor_stack: RunningStack) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(30_000)  # the real bot on a busy machine
-    try:
+    # the real bot on a busy machine: 30 s a step
+    with opened(browser, timeout_ms=30_000, viewport={"width": 1280, "height": 800}) as page:
         yield page
-    finally:
-        context.close()
 
 
 @pytest.fixture
 def advisor(browser: Any, frontdoor_stack: RunningStack) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    try:
+    with opened(browser, timeout_ms=30_000, viewport={"width": 1400, "height": 900}) as page:
         yield page
-    finally:
-        context.close()

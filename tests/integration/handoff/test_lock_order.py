@@ -156,6 +156,17 @@ class Interleaving:
             if self.thread.is_alive() or self.fired:
                 self.thread.join()
 
+    def dispatch(self, store: SqlStore) -> dict[str, str]:
+        """One dispatch tick with the other thread interleaved: what each raised, by name
+        (the database's own error, as ``DeadlockDetected``)."""
+        with self.installed():
+            try:
+                dispatcher.dispatch(store, LIMITS)
+            except BaseException as exc:  # reported with the other thread's below
+                self.errors["dispatch"] = exc
+        assert self.fired
+        return {k: type(getattr(e, "orig", e)).__name__ for k, e in self.errors.items()}
+
     def run_other_alongside(self) -> None:
         """Run ``other`` now, this thread's transaction open, until it is done (on
         PostgreSQL, where it waits for no lock this one holds) or queued for the
@@ -233,15 +244,7 @@ def test_dispatch_and_presence_lock_advisor_rows_without_deadlock(
     interleaving = Interleaving(
         kit.store, lambda: kit.store.touch_presence([SAM, PRIYA], "instance-b")
     )
-    with interleaving.installed():
-        try:
-            dispatcher.dispatch(kit.store, LIMITS)
-        except BaseException as exc:  # reported with the other thread's below
-            interleaving.errors["dispatch"] = exc
-
-    assert interleaving.fired
-    raised = {k: type(getattr(e, "orig", e)).__name__ for k, e in interleaving.errors.items()}
-    assert raised == {}
+    assert interleaving.dispatch(kit.store) == {}
     assert kit.store.get(sams).state == State.WAITING
     assert kit.store.get(priyas).state == State.WAITING
     with kit.store.engine.connect() as conn:
@@ -308,15 +311,7 @@ def test_dispatch_and_group_commit_lock_conversation_rows_without_deadlock(
         pauses_after=locks_a_conversation_row,
         name="group commit",
     )
-    with interleaving.installed():
-        try:
-            dispatcher.dispatch(kit.store, LIMITS)
-        except BaseException as exc:  # reported with the other thread's below
-            interleaving.errors["dispatch"] = exc
-
-    assert interleaving.fired
-    raised = {k: type(getattr(e, "orig", e)).__name__ for k, e in interleaving.errors.items()}
-    assert raised == {}
+    assert interleaving.dispatch(kit.store) == {}
     for cid in chats:
         conversation = kit.store.get(cid)
         assert {"state": conversation.state, "offered_to": conversation.offered_to} == then
