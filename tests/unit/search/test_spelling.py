@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.search import EnglishWords, LexiconError, SearchEngine, english_words
+from knowledge.search import EnglishWords, LexiconError, SearchEngine, english_words, spelling
 from knowledge.search.spelling import edit_distance, wordpiece_words
 from tests.unit.search.factories import fake_engine, make_article
 
@@ -68,6 +68,19 @@ def test_known_terms_are_the_stems_of_english_words_and_never_welsh() -> None:
     assert words.known_terms("five plant", None) == {"five": (), "plant": ()}
     assert words.known_terms("ignored", "en") == {"ignor": ("ignore",)}  # its base form
     assert words.known_terms("plant", "cy") == {}
+
+
+def test_remembered_words_give_the_same_terms_and_stay_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(spelling, "CACHED_WORDS", 2)
+    words = EnglishWords(["five", "ignore"])
+    for _ in range(2):  # the second time from the cache, cleared once it held two
+        assert words.known_terms("five ignored recyling", "en") == {
+            "five": (),
+            "ignor": ("ignore",),
+        }
+        assert len(words._terms) <= 2
 
 
 @pytest.mark.parametrize(
