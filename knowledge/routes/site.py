@@ -227,7 +227,10 @@ def _search(
         response = run_search(session, runtime, q, language=language, limit=10)
     if q.strip() and response.no_good_answer:
         _record_gap(request, session, q, language)
-    shown = site_search.site_results(response, public.published(session, language=language))
+    english = runtime.engine.english if language == "en" else None  # no Welsh word list
+    shown = site_search.site_results(
+        response, public.published(session, language=language), english
+    )
     return _page(request, "site/search.html", language, q=q, response=response, shown=shown,
                  title=text_for(language)["search"],
                  alternate_url=f"{prefix(other)}/search")  # fmt: skip

@@ -8,7 +8,12 @@
   others (Welsh: 100% and 4.6%); "real nappies" (no good answer) keeps the bin pages
   at 0.92 of the top score and drops Air quality at 0.83.
 - **Did you mean**: each query word the published articles never use is replaced
-  by the closest word they do use (``difflib``, ratio >= 0.8), when there is one.
+  by the closest word they do use (``difflib``, ratio >= 0.8), when there is one
+  within ``max_edits`` (``spelling.edit_distance``: one edit up to five letters,
+  two beyond, as Lucene's automatic fuzziness; a ratio of 0.8 let two edits in a
+  five-letter word through, "argue" -> "large"). On English pages an English word
+  is never replaced ("parking" is not "marking" because no article says parking):
+  the same word list as the search's own correction (``spelling.EnglishWords``).
 - **The top task first**: a result tagged ``top-task`` moves to the top of the list.
 """
 
@@ -21,11 +26,13 @@ from dataclasses import dataclass
 
 from knowledge.public import LiveArticle
 from knowledge.schemas import SearchResponse, SearchResultPublic
+from knowledge.search.spelling import EnglishWords, edit_distance
 
 KEEP_SHARE = 0.8
 WEAK_KEEP_SHARE = 0.9
 WEAK_LIMIT = 3
 SUGGEST_CUTOFF = 0.8
+SUGGEST_CANDIDATES = 3  # closest by ratio, checked in turn against ``max_edits``
 MIN_WORD = 4
 TOP_TASK_TAG = "top-task"
 
@@ -60,8 +67,13 @@ def vocabulary(articles: Iterable[LiveArticle]) -> set[str]:
     return words
 
 
-def suggest(query: str, words: set[str]) -> str | None:
-    """The query with its unknown words spelled as the articles spell them, or None."""
+def max_edits(word: str) -> int:
+    return 1 if len(word) <= 5 else 2
+
+
+def suggest(query: str, words: set[str], english: EnglishWords | None) -> str | None:
+    """The query with its unknown words spelled as the articles spell them, or None.
+    ``english``: words never replaced (None on a Welsh page: there is no Welsh list)."""
     changed = False
     known = sorted(words)
 
@@ -69,23 +81,28 @@ def suggest(query: str, words: set[str]) -> str | None:
         nonlocal changed
         word = match.group(0)
         lower = word.lower()
-        if len(lower) < MIN_WORD or lower in words:
+        if len(lower) < MIN_WORD or lower in words or (english and lower in english):
             return word
-        close = difflib.get_close_matches(lower, known, n=1, cutoff=SUGGEST_CUTOFF)
-        if not close:
+        close = difflib.get_close_matches(lower, known, n=SUGGEST_CANDIDATES, cutoff=SUGGEST_CUTOFF)
+        limit = max_edits(lower)
+        near = next((c for c in close if edit_distance(lower, c, limit) <= limit), None)
+        if near is None:
             return word
         changed = True
-        return close[0]
+        return near
 
     corrected = WORD.sub(fix, " ".join(query.split()))
     return corrected if changed else None
 
 
-def site_results(response: SearchResponse, published: list[LiveArticle]) -> SiteResults:
+def site_results(
+    response: SearchResponse, published: list[LiveArticle], english: EnglishWords | None
+) -> SiteResults:
     kept = relevant(response)
     tasks = {item.slug for item in published if TOP_TASK_TAG in item.tags}
     top = next((hit for hit in kept if hit.slug in tasks), None)
     if top is not None:
         kept = [top, *(hit for hit in kept if hit is not top)]
-    suggestion = suggest(response.query, vocabulary(published)) if response.query.strip() else None
+    query = response.query
+    suggestion = suggest(query, vocabulary(published), english) if query.strip() else None
     return SiteResults(results=kept, top_task_slug=top.slug if top else None, suggestion=suggestion)

@@ -31,8 +31,9 @@ from knowledge.search.embedding import (
     model_folder,
 )
 from knowledge.search.engine import SearchEngine, SyncReport
-from knowledge.search.exceptions import CorruptIndex, EmbedderError, SearchError
+from knowledge.search.exceptions import CorruptIndex, EmbedderError, LexiconError, SearchError
 from knowledge.search.fusion import DEFAULT_POLICY, AnswerPolicy, FusionWeights
+from knowledge.search.spelling import EnglishWords, english_words
 from knowledge.search.text import heading_anchor
 from knowledge.search.vectors import (
     ExactFaissVectorIndex,
@@ -53,12 +54,14 @@ __all__ = [
     "CorruptIndex",
     "Embedder",
     "EmbedderError",
+    "EnglishWords",
     "ExactFaissVectorIndex",
     "FaissVectorIndex",
     "FusionWeights",
     "HashingEmbedder",
     "Hit",
     "IndexableArticle",
+    "LexiconError",
     "NumpyVectorIndex",
     "OnnxEmbedder",
     "Removal",
@@ -70,6 +73,7 @@ __all__ = [
     "VectorIndex",
     "chunk_article",
     "default_onnx_dir",
+    "english_words",
     "heading_anchor",
     "load_minilm",
     "model_folder",

@@ -12,9 +12,15 @@ BM25 impacts (``tf (k1 + 1) / (tf + k1 (1 - b + b len / avgdl))`` per posting)
 until the average length changes: a query then costs one multiply-add per
 posting (at 100,000 chunks a common word has tens of thousands).
 
-Query words that occur nowhere are matched to an indexed word one edit away
-(a deletion-neighbourhood lookup, as SymSpell does), at a reduced weight, so
-"recyling" still finds "recycling".
+Query words that occur nowhere are matched to an indexed word one edit away,
+at a reduced weight, so "recyling" still finds "recycling". Candidates come
+from shared deletion neighbourhoods (as SymSpell does) and are kept only when
+a true edit distance (``spelling.edit_distance``) is one: sharing a deletion at
+different positions is two edits ("argue" is not "large"). A query word that is
+an English word ("five", "past") is never corrected, only unknown: the caller
+passes its stem in ``resolve``'s ``known`` (``spelling.EnglishWords``), since
+the index only sees stems, with the stems of its base forms, one of which may
+stand in for it ("ignored" is stemmed "ignor", "ignore" "ignore").
 """
 
 from __future__ import annotations
@@ -24,6 +30,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 import numpy as np
+
+from knowledge.search.spelling import KnownTerms, edit_distance
 
 __all__ = ["BM25Index"]
 
@@ -147,15 +155,21 @@ class BM25Index:
 
     # ---- query --------------------------------------------------------------
 
-    def resolve(self, tokens: Iterable[str]) -> dict[str, float]:
+    def resolve(self, tokens: Iterable[str], known: KnownTerms | None = None) -> dict[str, float]:
         """Each distinct query term -> its weight; unknown words become their nearest
-        indexed spelling (weight FUZZY_WEIGHT) or are dropped."""
+        indexed spelling (weight FUZZY_WEIGHT) or are dropped. Terms in ``known`` (the
+        stems of English words: ``spelling.EnglishWords.known_terms``) are never
+        corrected, only replaced by the first of their base forms that is indexed."""
+        known = known or {}
         weights: dict[str, float] = {}
         for token in tokens:
             if token in self._postings:
                 weights[token] = max(weights.get(token, 0.0), 1.0)
                 continue
-            corrected = self._nearest_spelling(token)
+            if token in known:
+                corrected = next((base for base in known[token] if base in self._postings), None)
+            else:
+                corrected = self._nearest_spelling(token)
             if corrected and corrected not in weights:
                 weights[corrected] = FUZZY_WEIGHT
         return weights
@@ -289,7 +303,12 @@ class BM25Index:
             if variant in self._postings:  # a letter too many
                 candidates.add(variant)
             candidates.update(self._deletes.get(variant, ()))  # a letter wrong or swapped
-        live = [term for term in candidates if term in self._postings]
+        # a shared deletion at different positions is two edits: verify each
+        live = [
+            term
+            for term in candidates
+            if term in self._postings and edit_distance(token, term, limit=1) == 1
+        ]
         if not live:
             return None
         return max(live, key=lambda term: (self.document_frequency(term), term))

@@ -31,6 +31,7 @@ from knowledge.search.embedding import Embedder
 from knowledge.search.exceptions import CorruptIndex
 from knowledge.search.fusion import DEFAULT_POLICY, AnswerPolicy, FusionWeights
 from knowledge.search.ranking import Ranker
+from knowledge.search.spelling import EnglishWords, english_words
 from knowledge.search.state import IndexState, PreparedArticle, prepare
 from knowledge.search.store import Identity, IndexStore, Snapshot
 from knowledge.search.text import tokenize
@@ -60,13 +61,22 @@ class SearchEngine:
         vector_index: type[VectorIndex] = FaissVectorIndex,
         policy: AnswerPolicy = DEFAULT_POLICY,
         fusion: FusionWeights | None = None,
+        english: EnglishWords | None = None,
         progress: bool = True,
     ) -> None:
+        """``english``: the query words spelling correction leaves alone; by default
+        the search model's own vocabulary (``spelling.english_words``, read once a
+        process; LexiconError when it cannot be read)."""
         self.embedder = embedder
         self._vector_index = vector_index
         self._store = IndexStore(Path(index_dir)) if index_dir is not None else None
         self._identity = Identity(embedder.name, embedder.dimension, CHUNKER_VERSION)
-        self._ranker = Ranker(embedder, policy=policy, fusion=fusion or FusionWeights())
+        self._ranker = Ranker(
+            embedder,
+            policy=policy,
+            fusion=fusion or FusionWeights(),
+            english=english if english is not None else english_words(),
+        )
         self._mutation = threading.RLock()
         self._state_lock = threading.Lock()
         self._state = IndexState(self._new_vectors())
@@ -82,6 +92,11 @@ class SearchEngine:
     def revision(self) -> int:
         """The source revision the index reflects (see ``sync``)."""
         return self._revision
+
+    @property
+    def english(self) -> EnglishWords:
+        """The words spelling correction leaves alone (the website's "did you mean" too)."""
+        return self._ranker.english
 
     def __len__(self) -> int:
         """Number of indexed articles."""

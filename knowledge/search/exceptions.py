@@ -5,7 +5,9 @@ SearchError                 base (code, message)
 │                           the engine never serves it and rebuilds instead
 ├── IncompatibleIndex       the persisted index was built with another model, dimension
 │                           or chunker; the engine rebuilds instead
-└── EmbedderError           the embedding model cannot be loaded or returned bad vectors
+├── EmbedderError           the embedding model cannot be loaded or returned bad vectors
+└── LexiconError            the English word list (spelling.py) is missing or unreadable;
+                            the search does not start rather than correct real words
 """
 
 from __future__ import annotations
@@ -27,3 +29,7 @@ class IncompatibleIndex(SearchError):
 
 class EmbedderError(SearchError):
     code = "search_embedder_error"
+
+
+class LexiconError(SearchError):
+    code = "search_lexicon_error"

@@ -22,6 +22,7 @@ from knowledge.search.fusion import (
     FusionWeights,
     fuse,
 )
+from knowledge.search.spelling import EnglishWords, KnownTerms
 from knowledge.search.state import IndexState
 from knowledge.search.text import make_snippet, normalise_space, tokenize
 
@@ -62,11 +63,13 @@ class Ranker:
         *,
         policy: AnswerPolicy,
         fusion: FusionWeights,
+        english: EnglishWords,
         candidates: int = 40,
     ) -> None:
         self.embedder = embedder
         self.policy = policy
         self.fusion = fusion
+        self.english = english  # query words never spelling-corrected
         self.candidates = candidates
 
     def search(
@@ -91,11 +94,12 @@ class Ranker:
         # Embedding happens outside the lock: it is the slow part.
         vector = self.embedder.embed_query(text) if mode != "lexical" else None
         tokens = tokenize(text, language)[:MAX_QUERY_TOKENS]
+        known = self.english.known_terms(text, language)
         languages = None if language is None else tuple(dict.fromkeys((language, "en")))
         depth = max(self.candidates, limit * 4)
         with lock:
             # Spelling correction once a query (it was four times, once a word again).
-            terms = state.bm25.resolve(tokens)
+            terms = state.bm25.resolve(tokens, known)
             dense: list[tuple[int, float]] = []
             if vector is not None:  # languages are partitions; only an area needs a filter
                 in_area = state.allowed(None, service_area) if service_area else None
@@ -111,7 +115,7 @@ class Ranker:
             ranked = self._rank(state, dense, lexical, fusion, exact)
             if language not in (None, "en"):
                 ranked = _prefer_language(state, ranked, language)
-            signals = self._signals(state, ranked, dense, lexical, tokens)
+            signals = self._signals(state, ranked, dense, lexical, tokens, known)
             idf = {term: state.bm25.idf(term) for term in terms}
             found = _Found(dict(dense), dict(lexical), terms, idf)
             hits = [self._hit(state, candidate, found) for candidate in ranked[:limit]]
@@ -152,6 +156,7 @@ class Ranker:
         dense: Sequence[tuple[int, float]],
         lexical: Sequence[tuple[int, float]],
         tokens: list[str],
+        known: KnownTerms,
     ) -> AnswerSignals | None:
         if not ranked:
             return None
@@ -168,7 +173,7 @@ class Ranker:
         return AnswerSignals(
             top_cosine=round(top_cosine, 4),
             lexical_agreement=top.article_id in lexical_articles,
-            lexical_coverage=round(_coverage(state, chunk_ids, tokens), 4),
+            lexical_coverage=round(_coverage(state, chunk_ids, tokens, known), 4),
         )
 
     # ---- presentation -------------------------------------------------------
@@ -248,15 +253,18 @@ def _prefer_language(
     return result
 
 
-def _coverage(state: IndexState, chunk_ids: set[int], tokens: list[str]) -> float:
+def _coverage(
+    state: IndexState, chunk_ids: set[int], tokens: list[str], known: KnownTerms
+) -> float:
     """Idf-weighted share of the query's words found in these chunks (a misspelt
-    word counts through its correction; a word no article uses counts against)."""
+    word counts through its correction; a word no article uses, English words
+    in ``known`` included, counts against)."""
     article_terms: set[str] = set()
     for chunk_id in chunk_ids:
         article_terms.update(state.bm25.terms_of(chunk_id).keys())
     found = total = 0.0
     for term in set(tokens):
-        resolved = next(iter(state.bm25.resolve([term])), None)
+        resolved = next(iter(state.bm25.resolve([term], known)), None)
         weight = state.bm25.idf(resolved) if resolved else UNKNOWN_WORD_IDF
         total += weight
         if resolved in article_terms:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from knowledge.search.welsh import welsh_terms
 
 __all__ = [
+    "content_words",
     "heading_anchor",
     "inline_markdown_to_text",
     "make_snippet",
@@ -205,8 +206,14 @@ def tokenize(text: str, language: str | None = "en") -> list[str]:
     if language == "cy":  # "dalu'r", "mae'n": the article or particle is its own word
         words = _WORD.findall(fold(text.replace("'", " ")))
         return [stem(term) for term in welsh_terms(words, STOPWORDS)]
-    words = _WORD.findall(fold(text))
-    return [stem(word) for word in words if word not in STOPWORDS and (len(word) > 1)]
+    return [stem(word) for word in content_words(text)]
+
+
+def content_words(text: str) -> list[str]:
+    """The words ``tokenize`` stems for English text, as written (folded): spelling
+    correction asks whether these, not their stems, are English words."""
+    words = _WORD.findall(fold(text.replace("\u2019", "'")))
+    return [word for word in words if word not in STOPWORDS and len(word) > 1]
 
 
 # ---- snippets ---------------------------------------------------------------

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from knowledge.public import LiveArticle
 from knowledge.routes import site_search
 from knowledge.schemas import SearchResponse, SearchResultPublic
+from knowledge.search import english_words
 
 
 def hit(slug: str, score: float) -> SearchResultPublic:
@@ -51,9 +54,33 @@ def test_no_results_or_no_score_keep_nothing():
 
 def test_did_you_mean_spells_unknown_words_as_the_articles_do():
     words = site_search.vocabulary([article("c", "Pay your council tax", ["council-tax"])])
-    assert site_search.suggest("pay my councel  tax", words) == "pay my council tax"
-    assert site_search.suggest("pay council tax", words) is None
-    assert site_search.suggest("zzzzzz", words) is None
+    english = english_words()
+    assert site_search.suggest("pay my councel  tax", words, english) == "pay my council tax"
+    assert site_search.suggest("pay council tax", words, english) is None
+    assert site_search.suggest("zzzzzz", words, english) is None
+
+
+@pytest.mark.parametrize(
+    ("query", "title", "suggestion"),
+    [
+        ("argue", "Large items", None),  # two edits in five letters (ratio 0.8)
+        ("whose", "House", None),
+        ("parking", "Marking", None),  # one edit, but "parking" is English
+        ("recyling", "Recycling", "recycling"),
+        ("rubbsih", "Rubbish", "rubbish"),
+        ("accomodaton", "Accommodation", "accommodation"),  # two edits in eleven letters
+    ],
+)
+def test_did_you_mean_keeps_english_words_and_words_two_edits_away(
+    query: str, title: str, suggestion: str | None
+) -> None:
+    words = site_search.vocabulary([article("a", title, [])])
+    assert site_search.suggest(query, words, english_words()) == suggestion
+
+
+def test_a_welsh_page_has_no_english_words_to_keep():
+    words = site_search.vocabulary([article("a", "Marking", [])])
+    assert site_search.suggest("parking", words, None) == "marking"
 
 
 def test_the_top_task_for_the_query_comes_first():
@@ -64,7 +91,7 @@ def test_the_top_task_for_the_query_comes_first():
         article("missed-bin", "Report a missed bin", ["bins", "top-task"], "collection"),
         article("putting-your-bins-out", "Putting your bins out", ["bins"]),
     ]
-    shown = site_search.site_results(response, published)
+    shown = site_search.site_results(response, published, english_words())
     assert [h.slug for h in shown.results] == ["missed-bin", "putting-your-bins-out"]
     assert shown.top_task_slug == "missed-bin"
     assert shown.suggestion == "missed bin collection"

@@ -6,6 +6,8 @@ import random
 import pytest
 
 from knowledge.search.bm25 import FUZZY_WEIGHT, BM25Index
+from knowledge.search.spelling import english_words
+from knowledge.search.text import tokenize
 
 WORDS = ["bin", "tax", "pay", "rent", "repair", "noise", "pest", "vote", "park", "permit"]
 
@@ -187,3 +189,83 @@ def test_patched_term_arrays_give_the_results_of_arrays_built_afresh(every: int)
             twin._arrays.clear()  # built afresh from the postings for each comparison
             for query in queries:
                 assert served.search(query, 1000) == twin.search(query, 1000)
+
+
+# ---- spelling correction (issue #18) ------------------------------------------------------
+
+
+def _resolve_query(content: str, query: str, language: str = "en") -> dict[str, float]:
+    """``query`` resolved against an index of ``content``, as the ranker does it: the
+    query's stems, with its English words' stems never corrected."""
+    index = BM25Index()
+    index.add(1, tokenize(content, language))
+    known = english_words().known_terms(query, language)
+    return index.resolve(tokenize(query, language), known)
+
+
+@pytest.mark.parametrize(
+    ("query", "content"),
+    [
+        ("argue", "large"),  # "argu" and "larg" share "arg": two edits
+        ("whose", "house"),  # share "hose": two edits
+        ("five", "fine"),  # one edit, but "five" is an English word
+        ("past", "post"),
+    ],
+)
+def test_a_word_two_edits_away_or_an_english_word_is_not_corrected(
+    query: str, content: str
+) -> None:
+    assert _resolve_query(content, query) == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "content"),
+    [
+        ("recyling", "recycling"),  # a letter missing
+        ("colection", "collection"),
+        ("councel", "council"),  # a letter wrong
+        ("rubbsih", "rubbish"),  # two letters swapped
+        ("rubbissh", "rubbish"),  # a letter too many
+    ],
+)
+def test_a_misspelling_one_edit_away_is_still_corrected(query: str, content: str) -> None:
+    assert _resolve_query(content, query) == {tokenize(content)[0]: FUZZY_WEIGHT}
+
+
+@pytest.mark.parametrize(
+    ("query", "content", "corrected"),
+    [
+        ("trteh gyngor", "treth gyngor", {"treth": FUZZY_WEIGHT, "cyngor": 1.0}),
+        ("ailgylcu", "ailgylchu", {"ailgylch": FUZZY_WEIGHT}),
+        # "plant" (children) is English too: Welsh words are never looked up in it
+        ("plent", "plant", {"plant": FUZZY_WEIGHT}),
+        ("plant", "plan", {"plan": FUZZY_WEIGHT}),
+    ],
+)
+def test_welsh_misspellings_are_corrected_as_before(
+    query: str, content: str, corrected: dict[str, float]
+) -> None:
+    assert _resolve_query(content, query, "cy") == corrected
+
+
+def test_a_known_term_is_never_corrected_but_still_matches_when_indexed() -> None:
+    index = BM25Index()
+    index.add(1, ["fine", "recycl"])
+    assert index.resolve(["five", "fine"], known={"five": (), "fine": ()}) == {"fine": 1.0}
+    assert index.resolve(["five"]) == {"fine": FUZZY_WEIGHT}  # nothing known: as before
+    assert index.resolve(["recyl"], known={"five": ()}) == {"recycl": FUZZY_WEIGHT}
+
+
+@pytest.mark.parametrize(
+    ("query", "content", "resolved"),
+    [
+        ("ignored", "ignore", {"ignore": FUZZY_WEIGHT}),  # stemmed "ignor" and "ignore"
+        ("fixes", "fix", {"fix": FUZZY_WEIGHT}),  # "fixe" and "fix"
+        ("dancing", "dance", {"dance": FUZZY_WEIGHT}),  # "danc": no longer "panc"
+        ("ignored", "ignorant", {}),
+    ],
+)
+def test_an_english_word_meets_its_own_base_form_when_stemmed_apart(
+    query: str, content: str, resolved: dict[str, float]
+) -> None:
+    assert _resolve_query(f"{content} panc", query) == resolved
