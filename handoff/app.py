@@ -132,6 +132,7 @@ def create_app(
         default_cap=settings.handoff_advisor_cap,
         grace_seconds=settings.handoff_advisor_grace_seconds,
         accept_timeout_seconds=settings.handoff_accept_timeout_seconds,
+        resident_gone_seconds=settings.handoff_resident_gone_seconds,
     )
     handoff = Handoff(
         store=store,

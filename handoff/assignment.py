@@ -160,6 +160,7 @@ def requeue(tx: Tx, conversation: Conversation, reason: Reason, *, left: str, na
         declined_by="",
         last_notice=None,
         queued_at=conversation.queued_at or tx.now,
+        resident_seen_at=tx.now,  # judged from here: the resident was with an advisor
     )
     tx.touched_teams.add(conversation.team or "general")
     tx.append(conversation, Kind.ADVISOR_LEFT, {"first_name": name, "reason": left})

@@ -22,6 +22,9 @@ from handoff.service import Handoff, run
 from handoff.states import State
 from handoff.store import Conversation, Store
 
+# queue item fields that change every second: sent along, never a reason to send
+TICKING = frozenset({"wait_seconds", "resident_away_seconds"})
+
 
 class Snapshot:
     """One read of teams, advisors and the queue, shared by every console in a pass.
@@ -71,10 +74,10 @@ class Snapshot:
         return self._items[team]
 
     def team_shown(self, team: str) -> tuple[Any, ...]:
-        """What a console shows of the team (the ticking ``wait_seconds`` left out)."""
+        """What a console shows of the team (the ticking seconds left out)."""
         if team not in self._shown:
             self._shown[team] = tuple(
-                tuple(v for k, v in item.items() if k != "wait_seconds")
+                tuple(v for k, v in item.items() if k not in TICKING)
                 for item in self.team_items(team)
             )
         return self._shown[team]

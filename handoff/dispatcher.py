@@ -13,6 +13,11 @@ dispatching instance last started or last saw the database come back. Until a
 grace period has passed since then, presence written before the fault says
 nothing about the advisor (issue #12's faults benchmark: a 13 s PostgreSQL
 crash plus the 5 s presence interval took chats off consoles that never left).
+
+Residents are judged the same way: a waiting resident whose sockets no instance has
+heard for ``resident_gone_seconds`` closed the tab, and their place is given up
+(``lifecycle.expire_waiting``) before anyone is offered the chat; never while the
+service could not hear residents for that long (issue #12, deliverable 3).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 
 from handoff.assignment import _return_offer, give_back, requeue
 from handoff.delivery import Kind
-from handoff.lifecycle import Limits, unavailable_notice
+from handoff.lifecycle import Limits, expire_waiting, unavailable_notice
 from handoff.routing import (
     AdvisorInfo,
     Serviceable,
@@ -44,6 +49,20 @@ def judging_presence(now: datetime, limits: Limits, presence_from: datetime | No
     """May silence be read as absence? Only once a whole grace period has passed since
     the service could last hear consoles again (``presence_from``)."""
     return presence_from is None or now - presence_from > timedelta(seconds=limits.grace_seconds)
+
+
+def judging_residents(now: datetime, limits: Limits, presence_from: datetime | None) -> bool:
+    """May a resident's silence be read as their leaving? As :func:`judging_presence`,
+    with the residents' (much longer) limit."""
+    gone = timedelta(seconds=limits.resident_gone_seconds)
+    return presence_from is None or now - presence_from > gone
+
+
+def resident_gone(conversation: Conversation, now: datetime, limits: Limits) -> bool:
+    """Unheard for the limit; a chat that waited before residents were heard (a row
+    older than migration ho_0005) is judged from when it was queued."""
+    seen = conversation.resident_seen_at or conversation.queued_at or conversation.created_at
+    return now - seen > timedelta(seconds=limits.resident_gone_seconds)
 
 
 def needs_dispatch(store: Store, limits: Limits, *, presence_from: datetime | None = None) -> bool:
@@ -86,6 +105,9 @@ def dispatch(
 
         def waiting() -> list[Conversation]:
             return [c for c in tx.waiting() if c.id in held]
+
+        if judging_residents(tx.now, limits, presence_from):
+            _expire_the_gone(tx, waiting(), limits)
 
         if lost:
             log.warning(
@@ -133,6 +155,18 @@ def dispatch(
                 tx.touched_teams.add(by_id[conversation_id].team or "general")
         _tell_the_stranded(store, tx, queue, teams, advisors)
         return tx
+
+
+def _expire_the_gone(tx: Tx, waiting: list[Conversation], limits: Limits) -> None:
+    gone = [c for c in waiting if resident_gone(c, tx.now, limits)]
+    if gone:
+        log.info(
+            "%d waiting residents not heard for over %.0f s: their places are given up",
+            len(gone),
+            limits.resident_gone_seconds,
+        )
+    for conversation in gone:
+        expire_waiting(tx, tx.lock_conversation(conversation.id))
 
 
 def _lock_what_it_may_write(tx: Tx, lost: set[int]) -> frozenset[str]:

@@ -435,6 +435,14 @@ class Hub:
                 connection.send({"type": "ping"})
                 beat.sent(now)
 
+    def resident_conversations(self) -> list[str]:
+        """The conversations with a resident's socket open on this instance (presence)."""
+        return [
+            conversation_id
+            for conversation_id, channel in list(self.channels.items())
+            if any(c.audience is Audience.ALL for c in list(channel.connections))
+        ]
+
     def residents_waiting_here(self) -> list[tuple[str, Connection]]:
         return [
             (conversation_id, connection)

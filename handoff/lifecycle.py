@@ -21,11 +21,12 @@ from handoff.store import Conversation, Store, Tx
 
 @dataclass(frozen=True)
 class Limits:
-    """What the store needs from settings to judge advisors."""
+    """What the store needs from settings to judge advisors and waiting residents."""
 
     default_cap: int = 3
     grace_seconds: float = 20.0
     accept_timeout_seconds: float = 30.0
+    resident_gone_seconds: float = 600.0  # a waiting resident unheard this long: expired
 
 
 @dataclass
@@ -201,6 +202,7 @@ def _escalate(
         offer_expires_at=None,
         declined_by="",
         assigned_to=None,
+        resident_seen_at=tx.now,  # asking is being here
         **{"last_notice": None, **routing},
     )
     handoff_data: dict[str, Any] = {
@@ -367,6 +369,29 @@ def close_by_resident(store: Store, conversation_id: str) -> Tx:
         tx.append(conversation, Kind.RATING_REQUEST, {"text": "How did we do?"})
         tx.record_outcome(conversation.id)
         return tx
+
+
+def expire_waiting(tx: Tx, conversation: Conversation) -> None:
+    """A waiting resident unheard for ``resident_gone_seconds`` (they closed the tab):
+    their place is given up, as if they had left the queue, and any offer of the chat
+    goes from its advisor's console. Run by dispatch, which holds the lock. The
+    returning resident's widget says why from the state event's reason (``expired``,
+    in their language); nobody is asked to rate a chat no one answered."""
+    transition(conversation.state, State.CLOSED, Reason.EXPIRED)
+    tx.touched_teams.add(conversation.team or "general")
+    if conversation.offered_to is not None:
+        tx.touched_advisors.add(conversation.offered_to)
+    tx.update_conversation(  # waiting: no assignment is open to end
+        conversation.id,
+        state=State.CLOSED,
+        closed_at=tx.now,
+        offered_to=None,
+        offer_expires_at=None,
+        outcome=conversation.outcome or "resident_left",
+    )
+    closed = state_data(State.CLOSED, conversation.state, Reason.EXPIRED)
+    tx.append(conversation, Kind.STATE, closed)
+    tx.record_outcome(conversation.id)
 
 
 def rate(store: Store, conversation_id: str, *, stars: int, comment: str) -> Tx:

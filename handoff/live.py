@@ -17,10 +17,11 @@ from typing import Any
 
 from handoff import dispatcher, views
 from handoff.consoles import Refresher
-from handoff.delivery import Audience
+from handoff.delivery import Audience, Kind
 from handoff.desk import Desk
 from handoff.exceptions import StoreUnavailable
 from handoff.service import Handoff, run
+from handoff.states import Reason
 from handoff.store import Clock, DatabaseError, Store, conflicted, unreachable
 
 log = logging.getLogger(__name__)
@@ -189,13 +190,23 @@ class Live:
             live=self.h.live_advisors(),
             presence_from=presence_from,
         )
+        expired = sum(
+            e.kind == Kind.STATE and e.data.get("reason") == Reason.EXPIRED for e in tx.appended
+        )
+        if expired:
+            self.h.metrics.expired.inc(expired)
         await self.h.commit(tx)
 
     async def heartbeat_once(self) -> None:
         self.h.hub.sweep_heartbeats(time.monotonic())
 
     async def presence_once(self) -> None:
+        """Every console and resident socket here is heard: one write for the advisors,
+        one for the waiting residents (``Store.touch_residents`` writes only those)."""
         await run(views.touch_presence, self.h.store, list(self.h.hub.advisors), self.h.instance_id)
+        residents = self.h.hub.resident_conversations()
+        if residents:
+            await run(self.h.store.touch_residents, residents)
 
     async def recover_bot_relays(self) -> None:
         """Resident messages stored but never answered (a crash mid-relay): relay again,

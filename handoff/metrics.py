@@ -65,6 +65,11 @@ class HandoffMetrics(MetricsRegistry):
             "instances' poll finds the messages) and writes let through unchecked.",
             ["use"],
         )
+        self.expired = self.counter(
+            "queue_expired_total",
+            "Waiting chats closed because the resident was not heard for "
+            "`resident_gone_seconds` (they left the page).",
+        )
         self.write_batch = self.histogram(
             "write_batch_size",
             "Messages committed together in one transaction (group commit).",

@@ -90,6 +90,8 @@ conversations = Table(
     Column("declined_by", String(400), nullable=False, default=""),
     Column("assigned_to", Integer, nullable=True, index=True),
     Column("last_notice", String(40), nullable=True),
+    # when a socket of the resident's was last heard while waiting (migration ho_0005)
+    Column("resident_seen_at", Moment, nullable=True),
     # end
     Column("closed_at", Moment, nullable=True),
     Column("outcome", String(40), nullable=True),

@@ -66,6 +66,12 @@ class HandoffSettings(StackSettings):
     handoff_advisor_grace_seconds: float = Field(
         default=20.0, gt=0, description="How long an advisor may vanish before chats are requeued."
     )
+    handoff_resident_gone_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long a waiting resident may go unheard (tab closed) before their "
+        "place in the queue is given up.",
+    )
     handoff_heartbeat_seconds: float = Field(default=25.0, gt=0)
     handoff_dispatch_interval_seconds: float = Field(default=1.0, gt=0)
     handoff_bot_timeout_seconds: float = Field(default=15.0, gt=0)

@@ -110,10 +110,26 @@ def queue_from(
     return sorted(items, key=lambda i: (i["team"], i["position"]))
 
 
+# A waiting resident heard within this long is here: presence is written every 5 s, and
+# the advisors' grace (``Limits.grace_seconds``) allows for the same gaps.
+RESIDENT_PRESENT_SECONDS = 20.0
+
+
+def resident_away_since(c: Conversation, now: datetime) -> datetime | None:
+    """When a waiting resident was last heard, if that is longer ago than the grace
+    (they left the page); None while they are here, or never heard (a row older than
+    migration ho_0005)."""
+    seen = c.resident_seen_at
+    if seen is None or (now - seen).total_seconds() <= RESIDENT_PRESENT_SECONDS:
+        return None
+    return seen
+
+
 def queue_item(
     c: Conversation, position: int, *, user_id: int | None, now: datetime, estimate: int | None
 ) -> dict[str, Any]:
     since = c.queued_at or c.created_at
+    away = resident_away_since(c, now)
     return {
         "conversation_id": c.id,
         "team": c.team or "general",
@@ -129,6 +145,8 @@ def queue_item(
         "offered_to_me": user_id is not None and c.offered_to == user_id,
         "offer_expires_at": iso(c.offer_expires_at) if c.offer_expires_at else None,
         "verified": c.verified,
+        "resident_away_since": iso(away) if away else None,
+        "resident_away_seconds": int((now - away).total_seconds()) if away else None,
     }
 
 

@@ -41,7 +41,8 @@ from handoff.exceptions import (
     close_code,
 )
 from handoff.hub import Connection, Outbox
-from handoff.store import DatabaseError, unreachable
+from handoff.states import State
+from handoff.store import DatabaseError, Store, unreachable
 
 log = logging.getLogger(__name__)
 # An advisor console's frames per rate window, all chats together (each chat has its own
@@ -135,6 +136,8 @@ async def resident_endpoint(websocket: WebSocket) -> None:
 
     async def on_open() -> None:
         await app.hub.subscribe(connection, conversation_id, cursor)
+        if conversation.state == State.WAITING:  # heard now, not at the next presence tick
+            await _touch_resident(app.handoff.store, conversation_id)
         app.live.refresher.mark(positions=True)
         app.handoff.cobrowse.resident_joined(connection, conversation_id)
 
@@ -166,6 +169,17 @@ async def resident_endpoint(websocket: WebSocket) -> None:
         )
     finally:
         app.handoff.cobrowse.resident_left(conversation_id)
+
+
+async def _touch_resident(store: Store, conversation_id: str) -> None:
+    """A waiting resident's socket opened: they are here (``dispatcher`` expires the
+    unheard). With the database away the presence loop writes it once it is back."""
+    try:
+        await anyio.to_thread.run_sync(store.touch_residents, [conversation_id])
+    except (HandoffError, DatabaseError) as exc:
+        if not database_gone(exc):
+            raise
+        log.info("resident presence not written on connect: the database is away")
 
 
 # frame type -> the settings naming its limits (per conversation, per client address)

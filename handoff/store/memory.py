@@ -15,6 +15,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -143,6 +144,7 @@ class MemoryStore:
             declined_by="",
             assigned_to=None,
             last_notice=None,
+            resident_seen_at=None,
             closed_at=None,
             outcome=None,
             rating=None,
@@ -262,6 +264,15 @@ class MemoryStore:
                 if row is not None:
                     row.last_seen_at, row.connected = self.clock(), True
                     row.instance_id = instance_id[:80]
+
+    def touch_residents(self, conversation_ids: Sequence[str]) -> None:
+        with self._writing() as tables:
+            for conversation_id in sorted(set(conversation_ids)):
+                found = tables.conversations.get(conversation_id)
+                if found is not None and found.state == State.WAITING:
+                    tables.conversations[conversation_id] = replace(
+                        found, resident_seen_at=self.clock()
+                    )
 
     def advisor(self, user_id: int) -> AdvisorRecord | None:
         with self._lock:

@@ -48,6 +48,7 @@ class Conversation:
     declined_by: str
     assigned_to: int | None
     last_notice: str | None
+    resident_seen_at: datetime | None
     closed_at: datetime | None
     outcome: str | None
     rating: int | None

@@ -45,6 +45,9 @@ _c = m.conversations.c
 _e = m.events.c
 _a = m.advisors.c
 _as = m.assignments.c
+# conversation ids per statement when presence touches residents (an instance may hold
+# thousands of sockets; bounded IN lists keep each statement's plan and parameters small)
+RESIDENT_CHUNK = 500
 
 
 def holds(user_id: int) -> ColumnElement[bool]:
@@ -163,6 +166,26 @@ class ConsoleQueries:
                 .where(_a.user_id.in_(ids))
                 .values(last_seen_at=self.clock(), connected=True, instance_id=instance_id[:80])
             )
+
+    def touch_residents(self, conversation_ids: Sequence[str]) -> None:
+        if not conversation_ids:
+            return
+        ids = sorted(set(conversation_ids))
+        now = self.clock()
+        with self.writing() as conn:
+            # Chunks in id order, each locked in id order before its update: the lock
+            # order of conversations (``store.sql``), and a bounded IN list however many
+            # residents this instance holds.
+            for start in range(0, len(ids), RESIDENT_CHUNK):
+                chunk = ids[start : start + RESIDENT_CHUNK]
+                waiting = and_(_c.id.in_(chunk), _c.state == State.WAITING)
+                locked = conn.execute(
+                    select(_c.id).where(waiting).order_by(_c.id).with_for_update()
+                ).all()
+                if locked:
+                    conn.execute(
+                        update(m.conversations).where(waiting).values(resident_seen_at=now)
+                    )
 
     # --- the console's reads ---------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import pytest
 from handoff.exceptions import ConversationClosed, NotFound
 from handoff.routing import Availability
 from handoff.states import State
+from handoff.store import sql_console
 from tests.contract.handoff_kit import NOW, Kit, memory_kit, sql_kit
 
 SAM, PRIYA, NEW = 11, 12, 13
@@ -288,6 +289,26 @@ class HandoffStoreContract:
         world.clock.advance(30)
         sam = next(a for a in store.advisors(default_cap=3, grace_seconds=20) if a.user_id == SAM)
         assert not sam.connected
+
+    def test_residents_are_heard_only_while_they_wait(self, world: Kit) -> None:
+        waiting = start(world, state=State.WAITING, team="waste")
+        idle = start(world, state=State.BOT)
+        assert world.store.get(waiting).resident_seen_at is None
+        world.clock.advance(7)
+        world.store.touch_residents([waiting, idle, waiting, "no-such-chat"])
+        world.store.touch_residents([])
+        assert world.store.get(waiting).resident_seen_at == NOW + timedelta(seconds=7)
+        assert world.store.get(idle).resident_seen_at is None  # a bot chat: no write
+
+    def test_residents_beyond_one_statement_are_all_heard(
+        self, world: Kit, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(sql_console, "RESIDENT_CHUNK", 2)  # the SQL store's chunks
+        many = [start(world, state=State.WAITING, team="general") for _ in range(5)]
+        world.clock.advance(3)
+        world.store.touch_residents(many)
+        seen = {world.store.get(cid).resident_seen_at for cid in many}
+        assert seen == {NOW + timedelta(seconds=3)}
 
     def test_dispatch_is_needed_for_a_queue_or_a_quiet_advisor_with_chats(self, world: Kit) -> None:
         assert not world.store.needs_dispatch(stale_before=NOW)

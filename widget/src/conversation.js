@@ -17,6 +17,8 @@ const LEFT_KEYS = {
 };
 
 const STATE_KEYS = { waiting: "stateWaiting", bot: "stateBot", closed: "stateClosed" };
+// a state change whose reason the resident must be told about, in their language
+const REASON_KEYS = { expired: "stateExpired" };
 
 export function newClientId(cryptoImpl = globalThis.crypto) {
   if (cryptoImpl && typeof cryptoImpl.randomUUID === "function") return cryptoImpl.randomUUID();
@@ -129,8 +131,9 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
         if (next === "waiting" || next === "with_advisor") model.notice = null;
         if (next !== "with_advisor") model.advisorName = next === "closed" ? model.advisorName : null;
         model.typing = null;
-        if (next !== previous && STATE_KEYS[next] && data.previous) {
-          system(seq, at, { textKey: STATE_KEYS[next] }, changes);
+        const textKey = REASON_KEYS[data.reason] || STATE_KEYS[next];
+        if (next !== previous && textKey && data.previous) {
+          system(seq, at, { textKey }, changes);
         }
         changes.push({ type: "state", state: next, previous });
         break;

@@ -64,6 +64,8 @@ export const STRINGS = {
     stateWaiting: "You are in the queue to talk to an advisor.",
     stateBot: "You are talking to the online assistant.",
     stateClosed: "This chat has ended.",
+    stateExpired:
+      "You were away from the chat for a while, so your place in the queue was given up. You can start a new chat to ask for a person again or to leave a message.",
     typing: "{name} is typing…",
     connecting: "Connecting…",
     reconnecting: "Connection lost. Trying again in {seconds} seconds.",
@@ -157,6 +159,8 @@ export const STRINGS = {
     stateWaiting: "Rydych chi yn y ciw i siarad â chynghorydd.",
     stateBot: "Rydych chi'n siarad â'r cynorthwyydd ar-lein.",
     stateClosed: "Mae'r sgwrs hon wedi dod i ben.",
+    stateExpired:
+      "Roeddech chi i ffwrdd o'r sgwrs am sbel, felly mae eich lle yn y ciw wedi'i golli. Gallwch chi ddechrau sgwrs newydd i ofyn am gael siarad â pherson eto neu i adael neges.",
     typing: "Mae {name} yn teipio…",
     connecting: "Yn cysylltu…",
     reconnecting: "Collwyd y cysylltiad. Rhoi cynnig arall arni mewn {seconds} eiliad.",

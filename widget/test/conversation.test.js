@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createConversation } from "../src/conversation.js";
+import { translator } from "../src/i18n.js";
 import { event, message } from "./helpers.js";
 
 const ids = () => {
@@ -143,4 +144,20 @@ test("a line the widget says itself stays where it was said; later messages go b
     c.model.items.map((item) => item.key),
     ["s1", "n1", "s2"],
   );
+});
+
+test("a waiting chat given up while the resident was away says so, in their language", () => {
+  const c = createConversation();
+  c.receive({ type: "welcome", state: "waiting", last_seq: 0, heartbeat_seconds: 25 });
+  c.receive(event(1, "state", { state: "waiting", previous: "bot", reason: "resident_request" }));
+  c.receive(event(2, "state", { state: "closed", previous: "waiting", reason: "expired" }));
+  assert.equal(c.model.state, "closed");
+  assert.equal(c.model.items.at(-1).textKey, "stateExpired");
+  const en = translator("en")("stateExpired");
+  assert.match(en, /place in the queue was given up/);
+  assert.match(en, /ask for a person again or to leave a message/);
+  assert.match(translator("cy")("stateExpired"), /lle yn y ciw/);
+  const other = createConversation();
+  other.receive(event(1, "state", { state: "closed", previous: "waiting", reason: "closed_by_resident" }));
+  assert.equal(other.model.items.at(-1).textKey, "stateClosed");
 });

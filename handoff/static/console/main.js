@@ -7,7 +7,7 @@ import { api, setCsrfToken } from "./api.js";
 import { ChatCard } from "./chat.js";
 import "./cobrowse.js"; // mounts itself in #cobrowse-panel through the workspace events
 import { createNotifier } from "./notify.js";
-import { renderOffers, renderQueue, tickOffers } from "./queue.js";
+import { renderOffers, renderQueue, tickAway, tickOffers } from "./queue.js";
 import { createShortcuts } from "./shortcuts.js";
 import { createAdvisorSocket } from "./socket.js";
 import { workspace } from "./workspace.js";
@@ -333,6 +333,8 @@ for (const radio of document.querySelectorAll("input[name=availability]")) {
 
 setInterval(() => {
   tickOffers($("offers"), offers);
+  tickAway($("queue-list"));
+  tickAway($("offers"));
   tickChatList();
 }, 1000);
 window.addEventListener("focus", () => {

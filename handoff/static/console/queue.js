@@ -3,9 +3,32 @@
 
 import { el, duration, humanise, uid } from "./dom.js";
 
+// How long the resident has been away from the page (null while they are there):
+// said in words, so it never rests on a colour.
+export function awayText(seconds) {
+  if (seconds === null || seconds === undefined || !Number.isFinite(Number(seconds))) return "";
+  const minutes = Math.floor(Math.max(0, Number(seconds)) / 60);
+  const ago = minutes < 1 ? "less than a minute ago" : `${minutes} min ago`;
+  return `Resident left the page ${ago}. They may not be there to answer.`;
+}
+
+// Seconds away now: from when they were last heard (ticking), else as the server said.
+export function awaySeconds(item, now = Date.now()) {
+  if (!item || item.resident_away_seconds == null) return null;
+  const since = Date.parse(item.resident_away_since);
+  if (!Number.isFinite(since)) return item.resident_away_seconds;
+  return Math.max(item.resident_away_seconds, Math.round((now - since) / 1000));
+}
+
+function awayLine(item) {
+  const text = awayText(awaySeconds(item));
+  return text ? el("p", { className: "queue-item__away", "data-away-since": item.resident_away_since, "data-away-seconds": item.resident_away_seconds, text }) : null;
+}
+
 function tags(item) {
   return [
     item.priority === "urgent" ? el("span", { className: "tag tag--urgent", text: "Urgent" }) : null,
+    item.resident_away_seconds != null ? el("span", { className: "tag tag--away", text: "Away" }) : null,
     item.verified ? el("span", { className: "tag tag--verified", text: "Verified" }) : null,
     item.language === "cy" ? el("span", { className: "tag", text: "Welsh", lang: "en" }) : null,
     el("span", { className: "tag", text: humanise(item.team) }),
@@ -23,6 +46,7 @@ export function renderQueue({ list, empty, count }, items, { onAccept, offers })
         el("div", { className: "queue-item__meta" }, tags(item)),
         item.summary ? el("p", { text: item.summary }) : null,
         el("p", { className: "muted", text: `Position ${item.position}. Waiting ${duration(item.wait_seconds)}.` }),
+        awayLine(item),
         el("div", { className: "actions" }, [
           el("button", { type: "button", className: "button button--small", "aria-describedby": headingId, text: "Accept", on: { click: (e) => onAccept(item.conversation_id, e.currentTarget) } }),
         ]),
@@ -45,6 +69,7 @@ export function renderOffers(container, offers, { onAccept, onDecline }) {
         el("h3", { className: "heading-s", id: headingId, text: "Chat offered to you" }),
         el("div", { className: "queue-item__meta" }, tags({ team: item.team || (offer.chat && offer.chat.team), ...item })),
         el("p", { text: item.summary || (item.reason ? humanise(item.reason) : "A resident asked to talk to a person.") }),
+        awayLine(item),
         el("p", { className: "muted offer__countdown", text: Number.isFinite(remaining) ? `Accept within ${remaining} seconds or it goes to the next advisor.` : "" }),
         el("div", { className: "actions" }, [
           el("button", { type: "button", className: "button button--small", text: "Accept", "aria-describedby": headingId, on: { click: (e) => onAccept(conversationId, e.currentTarget) } }),
@@ -53,6 +78,14 @@ export function renderOffers(container, offers, { onAccept, onDecline }) {
         el("p", { className: "field-error", role: "status", "data-error-for": conversationId }),
       ]),
     );
+  }
+}
+
+// Tick how long residents have been away, without rebuilding (which would move focus).
+export function tickAway(container, now = Date.now()) {
+  for (const node of container.querySelectorAll(".queue-item__away")) {
+    const item = { resident_away_since: node.getAttribute("data-away-since"), resident_away_seconds: Number(node.getAttribute("data-away-seconds")) };
+    node.textContent = awayText(awaySeconds(item, now));
   }
 }
 

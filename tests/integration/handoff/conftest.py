@@ -227,11 +227,13 @@ def build_world(
     intervals: dict[str, float] | None = None,
     backoffice: Any = None,
     waker: Any = None,
+    clock: Any = None,
     **settings: str,
 ) -> World:  # type: ignore[no-untyped-def]
     """``backoffice``: default the in-memory fake (``world.loader`` fills it); pass the
     SQL one (``demo_backoffice(database.engine)``) to test what the product runs.
-    ``waker``: the wake-up channel, when a test needs its own (default: from settings)."""
+    ``waker``: the wake-up channel, when a test needs its own (default: from settings).
+    ``clock``: the service's clock, when the test moves time itself."""
     ids = seed_world(database.engine, hours)
     bot = FakeBot()
     loader = None
@@ -251,6 +253,7 @@ def build_world(
         identity=identity,
         engine=database.engine,
         waker=waker,
+        **({"clock": clock} if clock is not None else {}),
         intervals={
             "poll_interval": 0.2,
             "views_interval": 0.3,

@@ -6,8 +6,11 @@ import random
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from handoff import views
 from handoff.consoles import Snapshot
+from handoff.delivery import iso
 from handoff.routing import (
     AdvisorInfo,
     Availability,
@@ -144,7 +147,13 @@ def test_waits_from_team_capacities_are_the_estimates_per_chat():
             )
 
 
-def conversation(cid: str, team: str, minutes_ago: int, offered_to: int | None = None):
+def conversation(
+    cid: str,
+    team: str,
+    minutes_ago: int,
+    offered_to: int | None = None,
+    seen: datetime | None = None,
+):
     at = NOW - timedelta(minutes=minutes_ago)
     return Conversation(
         id=cid, created_at=at, updated_at=at, state="waiting", last_seq=3, language="en",
@@ -152,7 +161,8 @@ def conversation(cid: str, team: str, minutes_ago: int, offered_to: int | None =
         verified_refs="", verified_method=None, team=team, service_area=team, priority="normal",
         reason=None, summary=None, queued_at=at, requeued=False, offered_to=offered_to,
         offer_expires_at=NOW + timedelta(seconds=30) if offered_to else None, declined_by="",
-        assigned_to=None, last_notice=None, closed_at=None, outcome=None, rating=None,
+        assigned_to=None, last_notice=None, resident_seen_at=seen, closed_at=None, outcome=None,
+        rating=None,
     )  # fmt: skip
 
 
@@ -177,6 +187,40 @@ def test_a_snapshot_builds_each_teams_queue_once_and_each_console_sees_its_own_o
     assert later.team_shown("waste") == snap.team_shown("waste")
     moved = Snapshot(now=NOW, advisors=advisors, waiting=waiting[1:], handle_seconds=480.0)
     assert moved.team_shown("waste") != snap.team_shown("waste")
+
+
+@pytest.mark.parametrize(
+    ("seen_ago", "away_seconds"),
+    [(None, None), (5, None), (20, None), (21, 21), (185, 185)],
+)
+def test_a_queue_item_says_how_long_its_resident_has_been_away(
+    seen_ago: int | None, away_seconds: int | None
+) -> None:
+    seen = None if seen_ago is None else NOW - timedelta(seconds=seen_ago)
+    item = views.queue_item(
+        conversation("w1", "waste", 15, seen=seen), 1, user_id=None, now=NOW, estimate=None
+    )
+    assert item["resident_away_seconds"] == away_seconds
+    assert (item["resident_away_since"] is None) == (away_seconds is None)
+    if away_seconds is not None:
+        assert item["resident_away_since"] == iso(seen)
+
+
+def test_a_resident_going_away_is_shown_once_not_every_second() -> None:
+    advisors = [AdvisorInfo(1, frozenset({"waste"}))]
+    seen = NOW - timedelta(seconds=5)
+    waiting = [conversation("w1", "waste", 3, seen=seen)]
+    here = Snapshot(now=NOW, advisors=advisors, waiting=waiting, handle_seconds=480.0)
+    gone = Snapshot(
+        now=NOW + timedelta(seconds=30), advisors=advisors, waiting=waiting, handle_seconds=480.0
+    )
+    longer = Snapshot(
+        now=NOW + timedelta(seconds=90), advisors=advisors, waiting=waiting, handle_seconds=480.0
+    )
+    assert here.team_items("waste")[0]["resident_away_seconds"] is None
+    assert gone.team_items("waste")[0]["resident_away_seconds"] == 35
+    assert gone.team_shown("waste") != here.team_shown("waste")  # it went away: sent
+    assert longer.team_shown("waste") == gone.team_shown("waste")  # only the seconds tick
 
 
 def test_a_conversation_at_its_next_seq_is_a_copy_with_only_last_seq_changed():
