@@ -108,14 +108,23 @@ class Ranker:
         known = self.english.known_terms(text, language)
         languages = None if language is None else tuple(dict.fromkeys((language, "en")))
         depth = max(self.candidates, limit * 4)
-        with lock:
+
+        def lexical_half() -> tuple[dict[str, float], list[tuple[int, float]]]:
             # Spelling correction once a query (it was four times, once a word again).
             terms = state.bm25.resolve(tokens, known)
-            lexical: list[tuple[int, float]] = []
-            if mode != "dense":
-                allowed = state.allowed(languages, service_area)
-                lexical = state.bm25.search_resolved(terms, depth, allowed)
-            vector = embedding.result() if embedding is not None else None
+            if mode == "dense":
+                return terms, []
+            allowed = state.allowed(languages, service_area)
+            return terms, state.bm25.search_resolved(terms, depth, allowed)
+
+        with lock:
+            writes = state.writes
+            terms, lexical = lexical_half()
+        # Waited for outside the lock, so a search holds it no longer than before.
+        vector = embedding.result() if embedding is not None else None
+        with lock:
+            if state.writes != writes:  # an article changed meanwhile: BM25 again
+                terms, lexical = lexical_half()
             dense: list[tuple[int, float]] = []
             if vector is not None:  # languages are partitions; only an area needs a filter
                 in_area = state.allowed(None, service_area) if service_area else None
