@@ -35,9 +35,9 @@ UNKNOWN_WORD_IDF = 8.0  # a query word no article uses weighs like a very rare o
 
 # A query is embedded on one of these threads while the searching thread resolves
 # its words and runs BM25 (ONNX Runtime and numpy release the GIL), so the two
-# stages overlap instead of adding up: at 100,000 chunks the whole search's p95
-# fell from 8.4 to ~7.5 ms (benchmarks/README.md). One pool for every engine in
-# the process (threads start on first use); two workers, one per core here.
+# stages overlap instead of adding up: at 100,000 chunks, same run, a question's
+# first search p50 / p95 6.64 / 9.13 ms -> 5.85 / 8.07 (benchmarks/README.md). One
+# pool for every engine in the process (threads start on first use); two workers.
 _EMBEDDING: Executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="embed-query")
 
 
