@@ -58,6 +58,8 @@ class IndexState:
         self._versions: dict[tuple[ArticleId, str], ArticleId] = {}
         self._filters: dict[tuple[tuple[str, ...] | None, str | None], np.ndarray | None] = {}
         self._snippet_units: dict[int, SnippetUnits] = {}
+        self.writes = 0  # articles applied, restored or removed: a search's results are
+        # stale when this moved between its two halves (ranking.py)
 
     def apply(self, prepared: PreparedArticle, chunk_ids: list[int] | None = None) -> None:
         """Replace (or add) the article; ``chunk_ids`` reuses ids from a saved index."""
@@ -74,6 +76,7 @@ class IndexState:
         self.articles[article.id] = StoredArticle(article, prepared.content_hash, tuple(chunk_ids))
         self._versions[(translation_group(article), article.language)] = article.id
         self._filters.clear()
+        self.writes += 1
 
     def restore(self, stored: StoredArticle) -> bool:
         """Re-create chunks and BM25 postings of a saved article whose vectors are
@@ -91,6 +94,7 @@ class IndexState:
         )
         self.next_chunk_id = max(self.next_chunk_id, max(stored.chunk_ids, default=0) + 1)
         self._filters.clear()
+        self.writes += 1
         return True
 
     def remove(self, article_id: ArticleId) -> bool:
@@ -107,6 +111,7 @@ class IndexState:
         if self._versions.get(key) == article_id:
             del self._versions[key]
         self._filters.clear()
+        self.writes += 1
         return True
 
     def allowed(

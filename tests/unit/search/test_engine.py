@@ -1,13 +1,22 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from knowledge.search import AnswerPolicy, HashingEmbedder, IndexableArticle, SearchEngine
 from knowledge.search.vectors import FaissVectorIndex
-from tests.unit.search.factories import FakeSource, corpus, fake_engine, make_article, tax_article
+from tests.unit.search.factories import (
+    FakeSource,
+    NumpyVectorIndex,
+    corpus,
+    fake_engine,
+    make_article,
+    tax_article,
+)
 
 ALWAYS = AnswerPolicy(confident_cosine=-1.0)
 
@@ -234,3 +243,38 @@ def test_the_ivf_is_trained_outside_the_state_lock_and_swapped_in(write: str) ->
     assert _SmallIvf.found_while_training[0][0] == "bin-collection-day"  # old index served
     assert engine.search("bin collection day").results[0].slug == "bin-collection-day"
     _SmallIvf.engine = None
+
+
+class _WritingEmbedder(HashingEmbedder):
+    """Embeds a query only after ``write`` ran: an article changes between the
+    search's BM25 half and its vector half (the embedding runs beside BM25)."""
+
+    write: Callable[[], object] | None = None
+
+    def embed_query(self, text: str) -> np.ndarray:
+        if self.write is not None:
+            write, self.write = self.write, None
+            write()
+        return super().embed_query(text)
+
+
+@pytest.mark.parametrize("change", ["removed", "rewritten"])
+def test_an_article_changed_while_the_query_is_embedded_is_searched_as_it_is_now(
+    change: str,
+) -> None:
+    embedder = _WritingEmbedder(64)
+    engine = SearchEngine(None, embedder, vector_index=NumpyVectorIndex, progress=False)
+    engine.rebuild(corpus(), progress=False)
+    assert engine.search("council tax bill").results[0].slug == "pay-council-tax"
+    if change == "removed":
+        embedder.write = lambda: engine.remove(2)
+    else:
+        embedder.write = lambda: engine.upsert(tax_article(title="Paying for parking permits"))
+    response = engine.search("council tax bill")
+    assert embedder.write is None  # the write happened during this search
+    slugs = [hit.slug for hit in response.results]
+    if change == "removed":
+        assert "pay-council-tax" not in slugs
+    else:
+        top = next(hit for hit in response.results if hit.slug == "pay-council-tax")
+        assert top.title == "Paying for parking permits"
