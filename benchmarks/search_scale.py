@@ -50,6 +50,10 @@ same calls' CPU time per stage (``time.process_time``: ONNX Runtime's second
 intra-op thread counts too), which the other sessions on a shared machine
 cannot inflate the way they inflate wall-clock time.
 
+The whole search is timed beside a twin engine over the same corpus that embeds
+the query before BM25 instead of beside it (the engine until 2026-12-07), each
+engine seeing each question for the first time, in random order.
+
 Also printed, measured in the same run: ONNX (float32, int8) against torch
 embeddings (cosine), torch and ONNX query embedding alone, and the bare
 vector index kinds at 100k (flat 8-bit, flat float32, HNSW, IVF per nprobe)
