@@ -7,7 +7,7 @@ import { api, setCsrfToken } from "./api.js";
 import { ChatCard } from "./chat.js";
 import "./cobrowse.js"; // mounts itself in #cobrowse-panel through the workspace events
 import { createNotifier } from "./notify.js";
-import { renderOffers, renderQueue, tickAway, tickOffers } from "./queue.js";
+import { freshenOffers, renderOffers, renderQueue, tickAway, tickOffers } from "./queue.js";
 import { createShortcuts } from "./shortcuts.js";
 import { createAdvisorSocket } from "./socket.js";
 import { workspace } from "./workspace.js";
@@ -239,6 +239,7 @@ function handle(frame) {
       break;
     case "queue":
       queueItems = frame.items || [];
+      freshenOffers(offers, queueItems);
       paintQueue();
       break;
     case "offer":

@@ -70,7 +70,7 @@ export function renderOffers(container, offers, { onAccept, onDecline }) {
         el("div", { className: "queue-item__meta" }, tags({ team: item.team || (offer.chat && offer.chat.team), ...item })),
         el("p", { text: item.summary || (item.reason ? humanise(item.reason) : "A resident asked to talk to a person.") }),
         awayLine(item),
-        el("p", { className: "muted offer__countdown", text: Number.isFinite(remaining) ? `Accept within ${remaining} seconds or it goes to the next advisor.` : "" }),
+        el("p", { className: "muted offer__countdown", text: Number.isFinite(remaining) ? acceptWithin(remaining) : "" }),
         el("div", { className: "actions" }, [
           el("button", { type: "button", className: "button button--small", text: "Accept", "aria-describedby": headingId, on: { click: (e) => onAccept(conversationId, e.currentTarget) } }),
           el("button", { type: "button", className: "button button--small button--secondary", text: "Decline", "aria-describedby": headingId, on: { click: () => onDecline(conversationId) } }),
@@ -78,6 +78,19 @@ export function renderOffers(container, offers, { onAccept, onDecline }) {
         el("p", { className: "field-error", role: "status", "data-error-for": conversationId }),
       ]),
     );
+  }
+}
+
+export function acceptWithin(seconds) {
+  return `Accept within ${seconds} second${seconds === 1 ? "" : "s"} or it goes to the next advisor.`;
+}
+
+// An offer frame carries the chat's queue item as it was when it was offered; later
+// queue frames say more (the resident left the page since), so they replace it.
+export function freshenOffers(offers, items) {
+  for (const item of items) {
+    const offer = offers.get(item.conversation_id);
+    if (offer) offer.item = item;
   }
 }
 
@@ -96,6 +109,6 @@ export function tickOffers(container, offers) {
     if (!offer) continue;
     const remaining = Math.max(0, Math.round((Date.parse(offer.expires_at) - Date.now()) / 1000));
     const text = node.querySelector(".offer__countdown");
-    if (text && Number.isFinite(remaining)) text.textContent = `Accept within ${remaining} seconds or it goes to the next advisor.`;
+    if (text && Number.isFinite(remaining)) text.textContent = acceptWithin(remaining);
   }
 }
