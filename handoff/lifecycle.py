@@ -345,27 +345,9 @@ def close_by_resident(store: Store, conversation_id: str) -> Tx:
         conversation = tx.lock_conversation(conversation_id)
         if conversation.state == State.CLOSED:
             return tx
-        if conversation.state == State.WAITING:
-            transition(conversation.state, State.CLOSED, Reason.CLOSED_BY_RESIDENT)
-            tx.touched_teams.add(conversation.team or "general")
-            if conversation.offered_to is not None:
-                tx.touched_advisors.add(conversation.offered_to)
-        else:
-            transition(conversation.state, State.CLOSED, Reason.CLOSED_BY_RESIDENT)
+        transition(conversation.state, State.CLOSED, Reason.CLOSED_BY_RESIDENT)
         tx.end_assignment(conversation.id, conversation.assigned_to, "resident_left")
-        tx.update_conversation(
-            conversation.id,
-            state=State.CLOSED,
-            closed_at=tx.now,
-            offered_to=None,
-            offer_expires_at=None,
-            outcome=conversation.outcome or "resident_left",
-        )
-        tx.append(
-            conversation,
-            Kind.STATE,
-            state_data(State.CLOSED, conversation.state, Reason.CLOSED_BY_RESIDENT),
-        )
+        _close(tx, conversation, Reason.CLOSED_BY_RESIDENT)
         tx.append(conversation, Kind.RATING_REQUEST, {"text": "How did we do?"})
         tx.record_outcome(conversation.id)
         return tx
@@ -378,10 +360,18 @@ def expire_waiting(tx: Tx, conversation: Conversation) -> None:
     returning resident's widget says why from the state event's reason (``expired``,
     in their language); nobody is asked to rate a chat no one answered."""
     transition(conversation.state, State.CLOSED, Reason.EXPIRED)
-    tx.touched_teams.add(conversation.team or "general")
-    if conversation.offered_to is not None:
-        tx.touched_advisors.add(conversation.offered_to)
-    tx.update_conversation(  # waiting: no assignment is open to end
+    _close(tx, conversation, Reason.EXPIRED)  # waiting: no assignment is open to end
+    tx.record_outcome(conversation.id)
+
+
+def _close(tx: Tx, conversation: Conversation, reason: Reason) -> None:
+    """The resident's side of the chat is over; a waiting one leaves its queue (and any
+    advisor it was offered to)."""
+    if conversation.state == State.WAITING:
+        tx.touched_teams.add(conversation.team or "general")
+        if conversation.offered_to is not None:
+            tx.touched_advisors.add(conversation.offered_to)
+    tx.update_conversation(
         conversation.id,
         state=State.CLOSED,
         closed_at=tx.now,
@@ -389,9 +379,7 @@ def expire_waiting(tx: Tx, conversation: Conversation) -> None:
         offer_expires_at=None,
         outcome=conversation.outcome or "resident_left",
     )
-    closed = state_data(State.CLOSED, conversation.state, Reason.EXPIRED)
-    tx.append(conversation, Kind.STATE, closed)
-    tx.record_outcome(conversation.id)
+    tx.append(conversation, Kind.STATE, state_data(State.CLOSED, conversation.state, reason))
 
 
 def rate(store: Store, conversation_id: str, *, stars: int, comment: str) -> Tx:

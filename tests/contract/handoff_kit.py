@@ -10,6 +10,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.orm import Session
 
 from actions.verification import Grant, Purpose, ReferenceKind, SqlVerificationStore
+from handoff import lifecycle
+from handoff.bot import BotReply, HandoffRequest
+from handoff.states import State
 from handoff.store import AccountGrant, MemoryStore, SqlStore, Store, seeding
 from insight import store as insight_store
 
@@ -126,3 +129,18 @@ def sql_kit_sam_and_priya(engine) -> SqlKit:  # type: ignore[no-untyped-def]
     kit.store.ensure_advisor(1, "Sam Okafor")
     kit.store.ensure_advisor(2, "Priya Nair")
     return kit
+
+
+def waiting_for(kit: Kit, user_id: int, limits: lifecycle.Limits) -> str:
+    """A resident the bot passed on to a person, with advisor ``user_id`` available
+    and heard: the conversation's id, waiting in the general queue."""
+    kit.store.set_availability(user_id, "available")
+    kit.store.touch_presence([user_id], "instance-a")
+    cid = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
+    stored = lifecycle.resident_message(kit.store, cid, client_id="c1", text="hi", payload=None)
+    reply = BotReply(text="Passing you on", handoff=HandoffRequest(service_area="general"))
+    lifecycle.bot_answered(
+        kit.store, cid, relayed_seq=stored.event.seq, replies=[reply], limits=limits
+    )
+    assert kit.store.get(cid).state == State.WAITING
+    return cid

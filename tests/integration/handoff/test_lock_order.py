@@ -38,7 +38,7 @@ from handoff.groupcommit import SharedTransaction
 from handoff.lifecycle import Limits
 from handoff.states import State
 from handoff.store import SqlStore, SqlTx
-from tests.contract.handoff_kit import Kit, sql_kit_sam_and_priya
+from tests.contract.handoff_kit import Kit, sql_kit_sam_and_priya, waiting_for
 
 SAM, PRIYA = 1, 2
 LIMITS = Limits(default_cap=2, grace_seconds=20, accept_timeout_seconds=30)
@@ -50,14 +50,7 @@ def kit(database) -> Kit:  # type: ignore[no-untyped-def]
 
 
 def chat_with(kit: Kit, user_id: int) -> str:
-    kit.store.set_availability(user_id, "available")
-    kit.store.touch_presence([user_id], "instance-a")
-    cid = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
-    stored = lifecycle.resident_message(kit.store, cid, client_id="c1", text="hi", payload=None)
-    reply = BotReply(text="Passing you on", handoff=HandoffRequest(service_area="general"))
-    lifecycle.bot_answered(
-        kit.store, cid, relayed_seq=stored.event.seq, replies=[reply], limits=LIMITS
-    )
+    cid = waiting_for(kit, user_id, LIMITS)
     assignment.accept(kit.store, cid, Actor(user_id, "Advisor"), LIMITS)
     assert kit.store.get(cid).assigned_to == user_id
     return cid

@@ -13,14 +13,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from handoff import assignment, dispatcher, lifecycle, views
+from handoff import assignment, dispatcher, views
 from handoff.assignment import Actor
-from handoff.bot import BotReply, HandoffRequest
 from handoff.delivery import iso
 from handoff.exceptions import AlreadyTaken, ConversationClosed
 from handoff.lifecycle import Limits
 from handoff.states import State
-from tests.contract.handoff_kit import NOW, Clock, Kit, sql_kit_sam_and_priya
+from tests.contract.handoff_kit import NOW, Clock, Kit, sql_kit_sam_and_priya, waiting_for
 from tests.integration.handoff.conftest import World, build_world, is_event, receive, until
 
 SAM = 1
@@ -36,16 +35,7 @@ def kit(database) -> Kit:  # type: ignore[no-untyped-def]
 
 def queued(kit: Kit) -> str:
     """A resident the bot passed on, while Sam is there to serve them."""
-    kit.store.set_availability(SAM, "available")
-    kit.store.touch_presence([SAM], "instance-a")
-    cid = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
-    stored = lifecycle.resident_message(kit.store, cid, client_id="c1", text="hi", payload=None)
-    reply = BotReply(text="Passing you on", handoff=HandoffRequest(service_area="general"))
-    lifecycle.bot_answered(
-        kit.store, cid, relayed_seq=stored.event.seq, replies=[reply], limits=LIMITS
-    )
-    assert kit.store.get(cid).state == State.WAITING
-    return cid
+    return waiting_for(kit, SAM, LIMITS)
 
 
 def offered_to_sam(kit: Kit) -> str:
