@@ -160,19 +160,27 @@ class BM25Index:
         indexed spelling (weight FUZZY_WEIGHT) or are dropped. Terms in ``known`` (the
         stems of English words: ``spelling.EnglishWords.known_terms``) are never
         corrected, only replaced by the first of their base forms that is indexed."""
+        return weights_of(self.spellings(tokens, known))
+
+    def spellings(
+        self, tokens: Iterable[str], known: KnownTerms | None = None
+    ) -> dict[str, str | None]:
+        """Each distinct query word -> the indexed term it counts as (itself, a base
+        form of a known English word, or its nearest spelling), or None; in query
+        order. The ranker keeps this for coverage rather than correcting twice."""
         known = known or {}
-        weights: dict[str, float] = {}
+        spelled: dict[str, str | None] = {}
         for token in tokens:
-            if token in self._postings:
-                weights[token] = max(weights.get(token, 0.0), 1.0)
+            if token in spelled:
                 continue
-            if token in known:
-                corrected = next((base for base in known[token] if base in self._postings), None)
+            if token in self._postings:
+                spelled[token] = token
+            elif token in known:
+                bases = (base for base in known[token] if base in self._postings)
+                spelled[token] = next(bases, None)
             else:
-                corrected = self._nearest_spelling(token)
-            if corrected and corrected not in weights:
-                weights[corrected] = FUZZY_WEIGHT
-        return weights
+                spelled[token] = self._nearest_spelling(token)
+        return spelled
 
     def search(
         self,
@@ -312,6 +320,19 @@ class BM25Index:
         if not live:
             return None
         return max(live, key=lambda term: (self.document_frequency(term), term))
+
+
+def weights_of(spelled: dict[str, str | None]) -> dict[str, float]:
+    """Query weights from ``BM25Index.spellings``: 1 for a word indexed as written,
+    FUZZY_WEIGHT for a word that counts through another spelling (unless the query
+    also has that word as written)."""
+    weights: dict[str, float] = {}
+    for token, term in spelled.items():
+        if term == token:
+            weights[term] = 1.0
+        elif term is not None and term not in weights:
+            weights[term] = FUZZY_WEIGHT
+    return weights
 
 
 def _deletions(word: str) -> set[str]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from knowledge.search.bm25 import weights_of
 from knowledge.search.domain import (
     AnswerSignals,
     ArticleId,
@@ -23,7 +24,7 @@ from knowledge.search.fusion import (
     FusionWeights,
     fuse,
 )
-from knowledge.search.spelling import EnglishWords, KnownTerms
+from knowledge.search.spelling import EnglishWords
 from knowledge.search.state import IndexState
 from knowledge.search.text import make_snippet, normalise_space, tokenize
 
@@ -109,22 +110,24 @@ class Ranker:
         languages = None if language is None else tuple(dict.fromkeys((language, "en")))
         depth = max(self.candidates, limit * 4)
 
-        def lexical_half() -> tuple[dict[str, float], list[tuple[int, float]]]:
-            # Spelling correction once a query (it was four times, once a word again).
-            terms = state.bm25.resolve(tokens, known)
+        def lexical_half() -> tuple[dict[str, str | None], list[tuple[int, float]]]:
+            # Spelling correction once a query, before the vector is waited for: the
+            # weights, the coverage signal and the snippets all use these spellings.
+            spelled = state.bm25.spellings(tokens, known)
             if mode == "dense":
-                return terms, []
+                return spelled, []
             allowed = state.allowed(languages, service_area)
-            return terms, state.bm25.search_resolved(terms, depth, allowed)
+            return spelled, state.bm25.search_resolved(weights_of(spelled), depth, allowed)
 
         with lock:
             writes = state.writes
-            terms, lexical = lexical_half()
+            spelled, lexical = lexical_half()
         # Waited for outside the lock, so a search holds it no longer than before.
         vector = embedding.result() if embedding is not None else None
         with lock:
             if state.writes != writes:  # an article changed meanwhile: BM25 again
-                terms, lexical = lexical_half()
+                spelled, lexical = lexical_half()
+            terms = weights_of(spelled)
             dense: list[tuple[int, float]] = []
             if vector is not None:  # languages are partitions; only an area needs a filter
                 in_area = state.allowed(None, service_area) if service_area else None
@@ -136,7 +139,7 @@ class Ranker:
             ranked = self._rank(state, dense, lexical, fusion, exact)
             if language not in (None, "en"):
                 ranked = _prefer_language(state, ranked, language)
-            signals = self._signals(state, ranked, dense, lexical, tokens, known)
+            signals = self._signals(state, ranked, dense, lexical, spelled)
             idf = {term: state.bm25.idf(term) for term in terms}
             found = _Found(dict(dense), dict(lexical), terms, idf)
             hits = [self._hit(state, candidate, found) for candidate in ranked[:limit]]
@@ -176,8 +179,7 @@ class Ranker:
         ranked: list[_Candidate],
         dense: Sequence[tuple[int, float]],
         lexical: Sequence[tuple[int, float]],
-        tokens: list[str],
-        known: KnownTerms,
+        spelled: dict[str, str | None],
     ) -> AnswerSignals | None:
         if not ranked:
             return None
@@ -194,7 +196,7 @@ class Ranker:
         return AnswerSignals(
             top_cosine=round(top_cosine, 4),
             lexical_agreement=top.article_id in lexical_articles,
-            lexical_coverage=round(_coverage(state, chunk_ids, tokens, known), 4),
+            lexical_coverage=round(_coverage(state, chunk_ids, spelled), 4),
         )
 
     # ---- presentation -------------------------------------------------------
@@ -274,18 +276,16 @@ def _prefer_language(
     return result
 
 
-def _coverage(
-    state: IndexState, chunk_ids: set[int], tokens: list[str], known: KnownTerms
-) -> float:
+def _coverage(state: IndexState, chunk_ids: set[int], spelled: dict[str, str | None]) -> float:
     """Idf-weighted share of the query's words found in these chunks (a misspelt
     word counts through its correction; a word no article uses, English words
-    in ``known`` included, counts against)."""
+    never corrected included, counts against). ``spelled``: each distinct query
+    word -> the indexed term it counts as (``BM25Index.spellings``)."""
     article_terms: set[str] = set()
     for chunk_id in chunk_ids:
         article_terms.update(state.bm25.terms_of(chunk_id).keys())
     found = total = 0.0
-    for term in set(tokens):
-        resolved = next(iter(state.bm25.resolve([term], known)), None)
+    for resolved in spelled.values():
         weight = state.bm25.idf(resolved) if resolved else UNKNOWN_WORD_IDF
         total += weight
         if resolved in article_terms:

@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from knowledge.search.bm25 import FUZZY_WEIGHT, BM25Index
+from knowledge.search.bm25 import FUZZY_WEIGHT, BM25Index, weights_of
 from knowledge.search.spelling import english_words
 from knowledge.search.text import tokenize
 
@@ -107,6 +107,27 @@ def test_misspelt_query_words_match_their_nearest_indexed_spelling() -> None:
     assert index.resolve(["taz"]) == {}  # short words are not guessed
     assert index.resolve(["taxx"]) == {"tax": FUZZY_WEIGHT}
     assert [doc for doc, _ in index.search(["recycll"], 5)] == [1]  # letter too many
+
+
+def test_each_query_word_is_spelled_once_and_the_weights_follow_from_the_spellings() -> None:
+    index = BM25Index()
+    index.add(1, ["recycl", "council", "fine"])
+    spelled = index.spellings(["councel", "recycl", "five", "zebra", "recycl", "council"])
+    # distinct words in query order: corrected, as written, kept (known), none
+    assert spelled == {
+        "councel": "council",
+        "recycl": "recycl",
+        "five": "fine",
+        "zebra": None,
+        "council": "council",
+    }
+    assert index.spellings(["five"], known={"five": ()}) == {"five": None}
+    # a word written as indexed outweighs another word corrected to it, in any order
+    assert weights_of(spelled) == {"council": 1.0, "recycl": 1.0, "fine": FUZZY_WEIGHT}
+    assert weights_of(index.spellings(["council", "councel"])) == {"council": 1.0}
+    assert index.resolve(["councel", "five", "zebra"]) == weights_of(
+        index.spellings(["councel", "five", "zebra"])
+    )
 
 
 def test_unknown_words_and_empty_index_give_nothing() -> None:
