@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handoff.bot import BotReply, HandoffRequest
-from handoff.delivery import Event, Kind
+from handoff.delivery import Event, Kind, iso
 from handoff.hours import OpeningHours
 from handoff.routing import Serviceable, serviceable, team_for, with_live
 from handoff.states import Reason, State, transition
@@ -358,13 +358,19 @@ def expire_waiting(tx: Tx, conversation: Conversation) -> None:
     their place is given up, as if they had left the queue, and any offer of the chat
     goes from its advisor's console. Run by dispatch, which holds the lock. The
     returning resident's widget says why from the state event's reason (``expired``,
-    in their language); nobody is asked to rate a chat no one answered."""
+    in their language); nobody is asked to rate a chat no one answered. The event
+    carries when the resident was last heard (``resident_last_heard``): insight counts
+    their wait to then, not to the expiry (up to ``resident_gone_seconds`` later)."""
     transition(conversation.state, State.CLOSED, Reason.EXPIRED)
-    _close(tx, conversation, Reason.EXPIRED)  # waiting: no assignment is open to end
+    heard = conversation.resident_seen_at or conversation.queued_at or conversation.created_at
+    # waiting: no assignment is open to end
+    _close(tx, conversation, Reason.EXPIRED, {"resident_last_heard": iso(heard)})
     tx.record_outcome(conversation.id)
 
 
-def _close(tx: Tx, conversation: Conversation, reason: Reason) -> None:
+def _close(
+    tx: Tx, conversation: Conversation, reason: Reason, detail: dict[str, Any] | None = None
+) -> None:
     """The resident's side of the chat is over; a waiting one leaves its queue (and any
     advisor it was offered to)."""
     if conversation.state == State.WAITING:
@@ -379,7 +385,8 @@ def _close(tx: Tx, conversation: Conversation, reason: Reason) -> None:
         offer_expires_at=None,
         outcome=conversation.outcome or "resident_left",
     )
-    tx.append(conversation, Kind.STATE, state_data(State.CLOSED, conversation.state, reason))
+    data = {**state_data(State.CLOSED, conversation.state, reason), **(detail or {})}
+    tx.append(conversation, Kind.STATE, data)
 
 
 def rate(store: Store, conversation_id: str, *, stars: int, comment: str) -> Tx:

@@ -89,6 +89,22 @@ def _seconds(start: datetime, end: datetime) -> int:
     return max(0, round((end - start).total_seconds()))
 
 
+def _left_at(data: dict[str, Any], queued_at: datetime, closed_at: datetime) -> datetime:
+    """When a resident left the queue: a chat expired for their silence (handoff's
+    ``expired``) says when they were last heard, up to ten minutes before it closed;
+    anything else left when its event was written."""
+    heard = data.get("resident_last_heard")
+    if data.get("reason") != "expired" or not isinstance(heard, str):
+        return closed_at
+    try:
+        moment = datetime.fromisoformat(heard)
+    except ValueError:
+        return closed_at
+    if moment.tzinfo is None:
+        return closed_at
+    return min(max(moment, queued_at), closed_at)
+
+
 def intent_of(data: dict[str, Any]) -> tuple[str, int] | None:
     """(intent, confidence in thousandths) of an ``understood`` event, None if malformed."""
     name, confidence = data.get("intent"), data.get("confidence")
@@ -169,7 +185,7 @@ def derive(events: Iterable[EventFact]) -> Outcome:
                 with_advisor_since = None
             left = previous == "waiting" and state in ("bot", "closed") and not accepted
             if left and queued_at is not None and data.get("reason") != "left_message":
-                abandon = _seconds(queued_at, event.at)
+                abandon = _seconds(queued_at, _left_at(data, queued_at, event.at))
     votes: HelpfulVotes = helpful_votes(ordered)
     if topic == "general" and article is not None:
         topic = article

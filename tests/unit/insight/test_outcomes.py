@@ -108,6 +108,34 @@ def test_abandoned_in_queue_by_leaving_or_closing() -> None:
     assert derive(closed.events).abandon_seconds == 90
 
 
+@pytest.mark.parametrize(
+    ("last_heard", "abandon_seconds"),
+    [
+        ("2026-03-02T10:02:00.000Z", 120),  # heard 2 min after asking, expired at 12
+        ("2026-03-02T09:00:00Z", 0),  # before it was queued (a clock moved): from queueing
+        ("2026-03-02T11:00:00+00:00", 720),  # after it closed: when it closed
+        ("2026-03-02T10:02:00", 720),  # no time zone: not trusted
+        ("yesterday", 720),  # malformed: when it closed
+        (None, 720),  # an event from before the field existed
+    ],
+)
+def test_an_expired_chat_counts_its_wait_to_when_the_resident_was_last_heard(
+    last_heard: str | None, abandon_seconds: int
+) -> None:
+    s = Script().say().queue()
+    extra = {} if last_heard is None else {"resident_last_heard": last_heard}
+    s.add("state", 720, state="closed", previous="waiting", reason="expired", **extra)
+    outcome = derive(s.events)
+    assert (outcome.outcome, outcome.abandon_seconds) == ("abandoned_in_queue", abandon_seconds)
+
+
+def test_only_an_expiry_reads_the_last_heard_time() -> None:
+    s = Script().say().queue()
+    heard = {"resident_last_heard": "2026-03-02T10:01:00Z"}
+    s.add("state", 90, state="closed", previous="waiting", reason="closed_by_resident", **heard)
+    assert derive(s.events).abandon_seconds == 90
+
+
 def test_left_message_out_of_hours() -> None:
     s = (
         Script()
