@@ -14,7 +14,15 @@ Payload::
         "priority": "normal" | "urgent",
         "summary": {"topic", "references": [...], "verified_identity": {...} | null,
                     "verified_cases": [...], "articles_shown": [...],
-                    "failed_questions": [...], "risk": kind | null}}}
+                    "failed_questions": [...], "risk": kind | null,
+                    "subject": slug | null, "language": "en" | "cy"}}}
+
+The service area is the risk's, the task's or the account's, else the area of the
+article the resident was shown. A resident who asks for a person before any of
+these ("talk to a person about my council tax bill") said what it is about: the
+knowledge base is asked with their words around the request (:func:`subject_query`),
+and an article the decision policy would show gives the area and the summary's
+``subject``, so skills routing reaches the team that can help.
 
 ``verified_identity`` comes from the server-side grants (``actions.verification``)
 and lists only accounts proved for account use (a token, or the full knowledge
@@ -55,7 +63,9 @@ from actions.base import (
     slot_list,
     stop_form_events,
 )
-from actions.questions import report_gap
+from actions.exceptions import KnowledgeUnavailable
+from actions.knowledge_client import KnowledgeHit
+from actions.questions import report_gap, worth_showing
 from actions.risk import RiskKind, RiskSignal, detect_risk
 from actions.verification import classify_reference
 from backoffice import references
@@ -117,15 +127,22 @@ def topic_of(tracker: Tracker, signal: RiskSignal | None) -> str:
 
 
 def service_area_of(
-    tracker: Tracker, signal: RiskSignal | None, topic: str, teams: Sequence[Team] | None = None
+    tracker: Tracker,
+    signal: RiskSignal | None,
+    topic: str,
+    teams: Sequence[Team] | None = None,
+    subject: KnowledgeHit | None = None,
 ) -> str:
+    """The team to route to: the risk's, the task's, the shown article's, else the
+    article the request named (``subject``: :func:`find_subject`)."""
     if signal is not None:
         return signal.service_area
     if topic in TASK_SERVICE_AREAS:
         return TASK_SERVICE_AREAS[topic]
     if topic == "case":
         return "general"
-    return team_for_area(tracker.get_slot("service_area"), teams)
+    shown = tracker.get_slot("service_area")
+    return team_for_area(shown or (subject.service_area if subject else None), teams)
 
 
 def _canonical(value: object) -> str | None:
@@ -216,18 +233,68 @@ def bare_request(text: str) -> bool:
     return bool(tokens) and all(token in _REQUEST_WORDS for token in tokens)
 
 
+def own_words(tracker: Tracker) -> str | None:
+    """The resident's latest message when it says something of their own: not a
+    button, not a bare request for a person, not a bare "yes" or "no" to an offer."""
+    text = latest_text(tracker).strip()
+    if not text or text.startswith("/") or bare_request(text):
+        return None
+    if latest_intent(tracker) in {"affirm", "deny"}:
+        return None
+    return text
+
+
+def subject_words(text: str) -> str:
+    """``text`` without the request for a person before and after what it is about
+    ("talk to a person about my council tax bill" -> "about my council tax bill").
+    The request's words pull a search towards "contact us" (in Welsh above all:
+    "Hoffwn siarad â rhywun am fy rhent" finds it, "am fy rhent" finds paying rent);
+    the words in between stay as the resident wrote them."""
+    text = text.replace("\u2019", "'")
+    kept = [t for t in _TOKEN.finditer(text) if t.group().lower() not in _REQUEST_WORDS]
+    return text[kept[0].start() : kept[-1].end()] if kept else ""
+
+
+# Topics that name no service area: nothing in the conversation says which team.
+_TOPICS_WITHOUT_AREA = frozenset({"general", "question"})
+
+
+def subject_query(tracker: Tracker, reason: str, topic: str) -> str | None:
+    """What to ask the knowledge base to learn what a request for a person is about,
+    or None when there is nothing to ask: a resident at risk (their area is the
+    risk's, and nothing may delay them), repeated failures, a conversation that
+    already says the area (a task, an account, an article shown), or a message that
+    says nothing of what about (a bare request, a button, "yes")."""
+    if reason != REQUESTED or topic not in _TOPICS_WITHOUT_AREA:
+        return None
+    if tracker.get_slot("service_area"):
+        return None
+    words = own_words(tracker)
+    return (subject_words(words) or None) if words else None
+
+
+def find_subject(services: Services, query: str, lang: str) -> KnowledgeHit | None:
+    """The article the request names, when the decision policy would show it as an
+    answer (``actions.questions.worth_showing``); None otherwise, or when the
+    knowledge base is unavailable (the handover goes to the general queue, as it
+    would have without asking)."""
+    try:
+        answer = services.knowledge.search(query, language=lang, limit=3)
+    except KnowledgeUnavailable:
+        logger.warning("handover subject not searched: knowledge service unavailable")
+        return None
+    return worth_showing(answer)
+
+
 def report_handover(services: Services, tracker: Tracker, reason: str) -> None:
     """The resident's own words that sent the conversation to a person go to the
     review queue. Not a button, a bare request for a person (it would head the queue
     for ever, teaching nothing), a bare "yes" to an offer, or repeated failures
     (their questions were reported as they failed), and never an at-risk message:
     what a resident at risk says is for the advisor who answers, not for the editors."""
-    text = latest_text(tracker).strip()
-    if reason != REQUESTED or not text or text.startswith("/") or bare_request(text):
-        return
-    if latest_intent(tracker) in {"affirm", "deny"}:
-        return
-    report_gap(services, tracker, text, MissSource.HANDOVER)
+    text = own_words(tracker)
+    if reason == REQUESTED and text is not None:
+        report_gap(services, tracker, text, MissSource.HANDOVER)
 
 
 class Handoff(FrontdoorAction):
@@ -244,7 +311,10 @@ class Handoff(FrontdoorAction):
         topic = topic_of(tracker, signal)
         identity = current_identity(self.services, tracker)
         lang = language(tracker)
-        area = service_area_of(tracker, signal, topic, teams_of(self.services.settings.council))
+        query = subject_query(tracker, reason, topic)
+        subject = find_subject(self.services, query, lang) if query else None
+        teams = teams_of(self.services.settings.council)
+        area = service_area_of(tracker, signal, topic, teams, subject)
         now = ask_availability(self.services, area, lang)
         request = HandoverRequest(
             reason=reason,
@@ -259,6 +329,7 @@ class Handoff(FrontdoorAction):
                 articles_shown=_texts(slot_list(tracker, "articles_shown")),
                 failed_questions=_texts(slot_list(tracker, "failed_questions")),
                 risk=signal.kind.value if signal else None,
+                subject=subject.slug if subject else None,
                 language=lang,
             ),
         )

@@ -39,7 +39,7 @@ from actions.base import (
 )
 from actions.exceptions import KnowledgeUnavailable
 from actions.formatting import plain
-from actions.knowledge_client import MAX_QUERY_CHARS, KnowledgeHit, clip_query
+from actions.knowledge_client import MAX_QUERY_CHARS, KnowledgeHit, SearchAnswer, clip_query
 from actions.localise import localise
 from actions.risk import detect_risk
 from frontdoor.contracts.review import MissSource
@@ -49,6 +49,16 @@ logger = logging.getLogger("frontdoor.bot")
 
 FAILURES_BEFORE_HUMAN = 2
 _HAS_WORDS = re.compile(r"[^\W_]", re.UNICODE)
+
+
+def worth_showing(answer: SearchAnswer) -> KnowledgeHit | None:
+    """The search's best result when the decision policy says it is worth showing
+    (``actions.policy.answer_is_good``), else None."""
+    best = answer.best
+    if best is None:
+        return None
+    found = policy.Search(score=best.score, no_good_answer=answer.no_good_answer)
+    return best if policy.answer_is_good(found, policy.CALIBRATED) else None
 
 
 def answer_text(services: Services, question: str, best: KnowledgeHit) -> str:
@@ -166,13 +176,8 @@ class AnswerQuestion(FrontdoorAction):
         except KnowledgeUnavailable:
             dispatcher.utter_message(text=messages.KNOWLEDGE_DOWN, buttons=[messages.HUMAN_BUTTON])
             return resume_active_form(dispatcher, tracker)
-        best = answer.best
-        # the decision policy says whether a result is worth showing (actions/policy.py)
-        good = best is not None and policy.answer_is_good(
-            policy.Search(score=best.score, no_good_answer=answer.no_good_answer),
-            policy.CALIBRATED,
-        )
-        if not good or best is None:
+        best = worth_showing(answer)
+        if best is None:
             rephrasing = tracker.get_slot("awaiting") == "rephrase"
             if latest_intent(tracker) == "out_of_scope" and not rephrasing:
                 dispatcher.utter_message(text=self.services.say(messages.OUT_OF_SCOPE))

@@ -99,6 +99,8 @@ def render_summary(details: HandoverSummary) -> str:
         parts.append(f"At risk: {_words(details.risk)}.")
     if details.topic:
         parts.append(f"Topic: {_words(details.topic)}.")
+    if details.subject:
+        parts.append(f"Asked about: {details.subject} (the article their words matched).")
     if details.references:
         parts.append("References: " + ", ".join(details.references) + ".")
     identity = details.verified_identity

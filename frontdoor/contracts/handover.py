@@ -79,6 +79,9 @@ class HandoverSummary(BaseModel):
     articles_shown: list[str] = Field(default_factory=list)
     failed_questions: list[str] = Field(default_factory=list)
     risk: str | None = None
+    # the slug of the article the resident's request for a person named ("talk to
+    # someone about my council tax bill"), found by the bot and not shown to them
+    subject: str | None = None
     language: Literal["en", "cy"] = "en"  # what the resident wrote in, last
 
     def as_sent(self) -> dict[str, Any]:

@@ -2,12 +2,13 @@
 
 The list is the council profile's chat teams (``[[teams]]`` in the profile,
 :mod:`frontdoor.profile`). The bot names a service area when it hands over
-(``actions.handover``, from the task or the knowledge article the resident
-read); the handoff service seeds each chat team's skills from the same list
-(``handoff.seed``) and routes an area no team lists to :data:`DEFAULT_TEAM`
-(``handoff.routing.team_for``). Callers that hold settings pass the profile's
-teams (:func:`teams_of`); the others get the profile ``FRONTDOOR_PROFILE``
-names in the environment (:func:`default_teams`; the demo council's when unset).
+(``actions.handover``, from the task, the knowledge article the resident
+read, or the one their request for a person named); the handoff service seeds
+each chat team's skills from the same list (``handoff.seed``) and routes an area
+no team lists to :data:`DEFAULT_TEAM` (``handoff.routing.team_for``). Callers
+that hold settings pass the profile's teams (:func:`teams_of`); the others get
+the profile ``FRONTDOOR_PROFILE`` names in the environment (:func:`default_teams`;
+the demo council's when unset).
 Opening hours and members are the handoff service's own business, not here.
 """
 

@@ -351,6 +351,16 @@ def test_asking_for_a_person_emits_one_handoff(chat) -> None:
     assert handoff["summary"]["language"] == "en"
 
 
+def test_a_request_for_a_person_that_names_council_tax_goes_to_revenues(chat) -> None:
+    # seen in a walk-through: the resident's first message went to the general queue
+    replies = chat.say("talk to a person about my council tax bill")
+    (handoff,) = replies.handoffs
+    assert handoff["reason"] == "requested" and handoff["priority"] == "normal"
+    assert handoff["service_area"] == "revenues"
+    assert handoff["summary"]["subject"] == "pay-council-tax"
+    assert handoff["summary"]["articles_shown"] == []  # found for the advisor, not shown
+
+
 def test_a_person_mid_form_ends_the_form(chat) -> None:
     chat.say("book bulky waste")
     replies = chat.say("talk to a person")

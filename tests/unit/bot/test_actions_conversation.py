@@ -179,6 +179,7 @@ def test_asking_for_a_person_emits_one_structured_event(bot: BotHarness) -> None
             "articles_shown": ["recycling"],
             "failed_questions": [],
             "risk": None,
+            "subject": None,
             "language": "en",
         },
         "announced": False,

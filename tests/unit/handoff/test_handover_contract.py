@@ -69,3 +69,21 @@ def test_the_model_and_the_relay_agree_on_the_key_and_the_shape():
     (reply,) = parse_rasa_replies([{"custom": request.payload()}])
     assert reply.handoff is not None and reply.handoff.service_area == "waste"
     assert reply.handoff.details == request.payload()[HANDOVER_KEY]["summary"]
+
+
+@pytest.mark.parametrize(
+    ("sent", "rendered"),
+    [
+        (
+            {"topic": "general", "subject": "council-tax-bill-explained"},
+            "Topic: general. Asked about: council-tax-bill-explained (the article their "
+            "words matched). Not verified.",
+        ),
+        ({"topic": "general", "subject": None}, "Topic: general. Not verified."),
+        ({"topic": "general"}, "Topic: general. Not verified."),  # a bot from before subject
+    ],
+)
+def test_the_subject_a_request_named_is_shown_to_the_advisor(sent, rendered):
+    request = HandoffRequest.from_custom({"service_area": "revenues", "summary": sent})
+    assert request is not None and request.details == sent
+    assert request.summary == rendered
