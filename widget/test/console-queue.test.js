@@ -32,7 +32,8 @@ test("an offer shows the resident leaving after it was made", () => {
   assert.equal(offers.size, 1); // a queue item offered to nobody here adds no offer
 });
 
-test("the offer's countdown says one second, not one seconds", () => {
+test("the offer's countdown says one second, not one seconds, and never zero seconds", () => {
+  assert.equal(acceptWithin(0), "Accept now or it goes to the next advisor.");
   assert.equal(acceptWithin(1), "Accept within 1 second or it goes to the next advisor.");
   assert.equal(acceptWithin(12), "Accept within 12 seconds or it goes to the next advisor.");
 });

@@ -82,6 +82,8 @@ export function renderOffers(container, offers, { onAccept, onDecline }) {
 }
 
 export function acceptWithin(seconds) {
+  // the last moment (the server moves it on at its next tick): no "within 0 seconds"
+  if (seconds <= 0) return "Accept now or it goes to the next advisor.";
   return `Accept within ${seconds} second${seconds === 1 ? "" : "s"} or it goes to the next advisor.`;
 }
 
