@@ -59,12 +59,12 @@ from knowledge.web import STATIC_DIR, make_templates, origin_of, site_headers
 
 
 def build_search_engine(settings: KnowledgeSettings) -> SearchEngine:
-    from knowledge.search import HashingEmbedder, load_minilm
+    from knowledge.search import HashingEmbedder, RecentQueries, load_minilm
 
     if settings.knowledge_embedder == "hashing":
         return SearchEngine(settings.index_dir, HashingEmbedder(256), progress=False)
     embedder = load_minilm(settings.knowledge_embedding_runtime, settings.onnx_dir)
-    return SearchEngine(settings.index_dir, embedder, progress=False)
+    return SearchEngine(settings.index_dir, RecentQueries(embedder), progress=False)
 
 
 def body_rules(settings: KnowledgeSettings) -> list[BodyRule]:

@@ -23,6 +23,7 @@ import os
 import sys
 import threading
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -247,6 +248,50 @@ def load_minilm(
                 raise
             logger.warning("%s Falling back to torch (slower queries).", error.message)
     return SentenceTransformerEmbedder(threads=threads or 1)
+
+
+class RecentQueries(Embedder):
+    """``embedder`` remembering the vectors of its last ``size`` queries (by text).
+
+    The running service embeds the same message twice a bot turn (the bot's decision
+    policy searches it, then its answer action does) and popular questions all day;
+    a query's vector depends on its text alone, so a repeat is served from memory.
+    Documents are embedded as before. Only the service wraps its model this way:
+    benchmarks that time a question's first embedding use the model itself.
+    """
+
+    def __init__(self, embedder: Embedder, *, size: int = 1024) -> None:
+        self.embedder = embedder
+        self.name = embedder.name  # the index manifest's: a wrapped model is the same model
+        self.dimension = embedder.dimension
+        self.size = size
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: Sequence[str], *, batch_size: int = 32) -> np.ndarray:
+        return self.embedder.embed_documents(texts, batch_size=batch_size)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        with self._lock:
+            vector = self._vectors.get(text)
+            if vector is not None:
+                self._vectors.move_to_end(text)
+                return vector
+        vector = self.embedder.embed_query(text)  # outside the lock: others go on meanwhile
+        vector.flags.writeable = False  # one array for every caller
+        with self._lock:
+            self._vectors[text] = vector
+            self._vectors.move_to_end(text)
+            while len(self._vectors) > self.size:
+                self._vectors.popitem(last=False)
+        return vector
+
+    def forget(self) -> None:
+        with self._lock:
+            self._vectors.clear()
+
+    def __len__(self) -> int:
+        return len(self._vectors)
 
 
 class HashingEmbedder(Embedder):
