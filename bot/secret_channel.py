@@ -17,7 +17,10 @@ model, ``actions.understanding``) and adds one item to the replies,
 ``{"custom": {"frontdoor_understood": {"intent": ..., "confidence": ...,
 "read_as": ...}}}`` (``frontdoor.contracts.understanding``; the key is repeated
 here, a test checks they agree; ``read_as`` is the model's own intent, only when
-the bot acted on another). No text goes with it. If the tracker cannot be read
+the bot acted on another), and ``"language": "en"|"cy"``, the conversation's
+language after the turn (the ``conversation_language`` slot, ``actions.language``),
+when the slot holds one: the widget's own words follow the bot's. No text goes
+with it. If the tracker cannot be read
 the replies go back without it: the resident's answer never waits on insight.
 
 ``bot/credentials.yml`` names it as ``secret_channel.SharedSecretRestInput``;
@@ -46,7 +49,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
-from actions.understanding import acted_on  # noqa: E402 - needs the project root on sys.path
+from actions.language import LANGUAGE_SLOT  # noqa: E402 - needs the project root on sys.path
+from actions.understanding import acted_on  # noqa: E402
 
 BOT_SECRET_HEADER = "X-Frontdoor-Bot-Secret"  # noqa: S105 - a header name
 BOT_SECRET_VARIABLE = "FRONTDOOR_BOT_SECRET"  # noqa: S105 - a variable name
@@ -123,9 +127,10 @@ class SharedSecretRestInput(RestInput):
 
 
 def understood_in(tracker: Any, message_id: str | None) -> dict[str, Any] | None:
-    """``{UNDERSTOOD_KEY: {"intent", "confidence"[, "read_as"]}}`` for the user message
-    ``message_id`` in ``tracker`` (its latest message, or an earlier one if another
-    came since): the intent the bot acted on (``actions.understanding``)."""
+    """``{UNDERSTOOD_KEY: {"intent", "confidence"[, "read_as"][, "language"]}}`` for the
+    user message ``message_id`` in ``tracker`` (its latest message, or an earlier one if
+    another came since): the intent the bot acted on (``actions.understanding``), and
+    the conversation's language now, when the tracker's slot holds ``en`` or ``cy``."""
     if tracker is None:
         return None
     events = list(tracker.events)
@@ -162,6 +167,9 @@ def understood_in(tracker: Any, message_id: str | None) -> dict[str, Any] | None
     said: dict[str, Any] = {"intent": acted.intent, "confidence": round(acted.confidence, 4)}
     if acted.read_as is not None:
         said["read_as"] = acted.read_as
+    language = tracker.get_slot(LANGUAGE_SLOT)
+    if language in {"en", "cy"}:
+        said["language"] = language
     return {UNDERSTOOD_KEY: said}
 
 

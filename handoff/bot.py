@@ -127,7 +127,9 @@ class BotReply:
     understood: Understood | None = None
     author_name: str = ""  # the bot's name (the council profile's), set by the service
 
-    def message_data(self) -> dict[str, Any]:
+    def message_data(self, *, language: str | None = None) -> dict[str, Any]:
+        """The ``message`` event's data; ``language``: the one the bot answered this turn
+        in, when it said (``Understood.language``), so the widget's own words follow it."""
         data: dict[str, Any] = {
             "author": "bot",
             "author_name": self.author_name,
@@ -138,6 +140,8 @@ class BotReply:
         }
         if self.prompt:
             data["prompt"] = self.prompt
+        if language in {"en", "cy"}:
+            data["language"] = language
         return data
 
 

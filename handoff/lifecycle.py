@@ -105,10 +105,11 @@ def bot_answered(
         understood = next((r.understood for r in replies if r.understood is not None), None)
         if understood is not None:
             tx.append(conversation, Kind.UNDERSTOOD, understood.as_event(relayed_seq))
+        spoken = understood.language if understood is not None else None
         handoff: HandoffRequest | None = None
         for reply in replies:
             if reply.text or reply.buttons or reply.links:
-                tx.append(conversation, Kind.MESSAGE, reply.message_data())
+                tx.append(conversation, Kind.MESSAGE, reply.message_data(language=spoken))
             handoff = handoff or reply.handoff
         if handoff is not None:
             _escalate(store, tx, conversation, handoff, Reason.BOT_HANDOFF, limits, live)

@@ -289,7 +289,13 @@ class Handoff:
             try:
                 replies = await self.bot.send(conversation_id, text, metadata)
                 if self.bot_name is not None:
-                    name = self.bot_name.in_language(conversation.language)
+                    # its name in the language it answered in, when it said (a resident
+                    # who writes Welsh on an English page is answered by its Welsh name)
+                    spoken = next(
+                        (r.understood.language for r in replies if r.understood is not None),
+                        None,
+                    )
+                    name = self.bot_name.in_language(spoken or conversation.language)
                     replies = [replace(reply, author_name=name) for reply in replies]
             except DependencyUnavailable:
                 self._bot_took(asked, "unavailable")

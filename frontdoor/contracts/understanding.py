@@ -10,15 +10,21 @@ tracker and adds one more item to the reply list, ``{"custom":
 no text. The intent is what the bot acted on: the decision policy's when it
 overrode the model (a ``human`` on weak evidence answered from the knowledge
 base is ``ask_question``), with the model's own reading as ``read_as``
-(``actions.understanding``). The handoff relay (``handoff.bot.parse_rasa_replies``) reads it with
+(``actions.understanding``). Beside it, ``language`` (``en`` or ``cy``) is the
+conversation's language after the turn, the bot's language slot, when it holds
+one. The handoff relay (``handoff.bot.parse_rasa_replies``) reads it with
 :class:`Understood` and stores it as an advisors-only ``understood`` event, so
-insight counts intents from the conversation's own events.
+insight counts intents from the conversation's own events; it marks the turn's
+messages with the language, so the widget's own words (its queue lines, its
+buttons) follow the language the bot answered in.
 
 An item that does not validate is dropped (and logged): the resident's answer
 never depends on it.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -28,13 +34,15 @@ _INTENT = r"^[A-Za-z0-9_.\-]+$"
 
 class Understood(BaseModel):
     """The intent the bot acted on for one message, the NLU's confidence in it (0 to 1),
-    and the NLU's own top intent when that was another (``read_as``)."""
+    the NLU's own top intent when that was another (``read_as``), and the
+    conversation's language after the turn when the bot holds one (``language``)."""
 
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     intent: str = Field(min_length=1, max_length=60, pattern=_INTENT)
     confidence: float = Field(ge=0.0, le=1.0)
     read_as: str | None = Field(default=None, min_length=1, max_length=60, pattern=_INTENT)
+    language: Literal["en", "cy"] | None = None
 
     def as_event(self, seq: int) -> dict[str, object]:
         """The ``understood`` event's data: the intent of the resident's message ``seq``."""

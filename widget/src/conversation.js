@@ -116,6 +116,8 @@ export function createConversation({ seen = 0, outbox = [], makeId = newClientId
             buttons: cleanList(data.buttons, ["title", "payload"]),
             links: cleanList(data.links, ["title", "url", "section", "language"]),
             prompt: data.prompt == null ? "" : String(data.prompt),
+            // the language the bot answered this turn in, when it said (PROTOCOL.md §5)
+            language: author === "bot" && (data.language === "en" || data.language === "cy") ? data.language : null,
             status: "sent",
           },
           changes,

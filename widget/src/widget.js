@@ -23,9 +23,9 @@ const TYPING_IDLE_MS = 5000;
 export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, fetchImpl, timers = win }) {
   const api = createApi(config.serviceUrl, fetchImpl);
   const base = win.location.href;
+  let stored = session.getJSON("conversation");
   let language = chooseLanguage();
   let t = translator(language);
-  let stored = session.getJSON("conversation");
   let model = createConversation({ seen: stored ? stored.seen || 0 : 0, outbox: stored ? stored.outbox || [] : [] });
   let connection = null;
   let creating = null;
@@ -150,8 +150,12 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   }
 
   function chooseLanguage() {
-    // A resident's toggle wins over the page, but only on pages in the same
-    // language as when they chose (a Welsh page still starts in Welsh).
+    // The chat's language, when the bot switched to it, lasts while the chat does
+    // (a reload or the next page in this tab). Otherwise a resident's toggle wins
+    // over the page, but only on pages in the same language as when they chose
+    // (a Welsh page still starts in Welsh).
+    const spoken = stored && stored.language;
+    if (spoken === "en" || spoken === "cy") return spoken;
     const choice = prefs.getJSON("language");
     if (choice && choice.page === config.language && (choice.chosen === "en" || choice.chosen === "cy")) return choice.chosen;
     return config.language;
@@ -264,6 +268,10 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   }
 
   function apply(changes) {
+    // The bot answered in the other language (the resident wrote in it): the
+    // widget's own words follow before anything new is shown or read out.
+    const spoken = spokenLanguage(changes);
+    if (spoken && spoken !== language) followBot(spoken);
     let itemsChanged = false;
     for (const change of changes) {
       if (change.type === "item") {
@@ -436,14 +444,44 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
     renderState();
   }
 
-  function switchLanguage() {
-    language = language === "en" ? "cy" : "en";
-    prefs.setJSON("language", { page: config.language, chosen: language });
+  function useLanguage(next) {
+    language = next;
     t = translator(language);
     view.setTranslator(t, { language, council: config.council, privacyUrl: config.privacyUrl });
-    renderEverything();
+    view.setBadge(unread);
     placement.place(); // its label's length changed
+  }
+
+  function switchLanguage() {
+    useLanguage(language === "en" ? "cy" : "en");
+    prefs.setJSON("language", { page: config.language, chosen: language });
+    // the resident's choice: the language the bot last answered in no longer holds
+    if (stored && stored.language) {
+      delete stored.language;
+      persist();
+    }
+    renderEverything();
     refs.language.focus();
+  }
+
+  // The language of the newest bot message in these changes that is news to the
+  // resident (history replayed after a reload is not: it keeps their choice since).
+  function spokenLanguage(changes) {
+    let spoken = null;
+    for (const change of changes) {
+      const item = change.type === "item" && change.isNew && change.announce ? change.item : null;
+      if (item && item.kind === "message" && item.author === "bot" && item.language) spoken = item.language;
+    }
+    return spoken;
+  }
+
+  // Not the resident's choice for the page (prefs), and no focus moves: the chat
+  // keeps the language while it lasts, and a form being filled in is left as it is.
+  function followBot(next) {
+    useLanguage(next);
+    if (stored && stored.id) stored = { ...stored, language: next };
+    view.renderAllItems(model.model);
+    renderState();
   }
 
   function download() {

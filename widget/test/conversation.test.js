@@ -19,6 +19,19 @@ test("applies events in order and ignores a replayed seq", () => {
   assert.equal(c.model.lastSeq, 3);
 });
 
+test("a bot message keeps the language the bot answered in, when it is one the widget speaks", () => {
+  const c = createConversation();
+  c.receive(message(1, "bot", "Helo.", { language: "cy" }));
+  c.receive(message(2, "bot", "Hello.", { language: "en" }));
+  c.receive(message(3, "bot", "Bonjour.", { language: "fr" }));
+  c.receive(message(4, "bot", "No language."));
+  c.receive(message(5, "advisor", "Helo.", { language: "cy" })); // only the bot's turn says it
+  assert.deepEqual(
+    c.model.items.map((item) => item.language),
+    ["cy", "en", null, null, null],
+  );
+});
+
 test("the resident's own message is one item: optimistic, acked, echoed", () => {
   const c = createConversation({ makeId: ids() });
   const { frame, changes } = c.compose("My bin was missed");

@@ -16,7 +16,7 @@ function memoryArea() {
   return { getItem: (k) => (map.has(k) ? map.get(k) : null), setItem: (k, v) => map.set(k, v), removeItem: (k) => map.delete(k) };
 }
 
-function mount({ win = makeDom(), session = memoryArea(), language = "en", fetchImpl } = {}) {
+function mount({ win = makeDom(), session = memoryArea(), prefs = memoryArea(), language = "en", fetchImpl } = {}) {
   const timers = manualTimers();
   const calls = [];
   const fetchFake =
@@ -31,13 +31,13 @@ function mount({ win = makeDom(), session = memoryArea(), language = "en", fetch
     doc: win.document,
     config,
     session: createStorage(() => session),
-    prefs: createStorage(() => memoryArea()),
+    prefs: createStorage(() => prefs),
     WebSocketImpl: FakeSocket,
     fetchImpl: fetchFake,
     timers,
   });
   const $ = (selector) => win.document.querySelector(selector);
-  return { win, widget, timers, calls, session, $ };
+  return { win, widget, timers, calls, session, prefs, $ };
 }
 
 async function connected(ctx) {
@@ -254,6 +254,112 @@ test("Welsh: chosen by the page or by the toggle", () => {
   assert.equal(cy.$("#fd-root").getAttribute("lang"), "en");
   assert.equal(cy.$("#fd-launcher .fd-launcher-label").textContent, "Chat with us");
   assert.equal(cy.$("#fd-language").getAttribute("lang"), "cy");
+});
+
+// A resident on an English page writes Welsh; the bot answers in Welsh and says so.
+async function welshChat(ctx) {
+  const { $ } = ctx;
+  $("#fd-launcher").click();
+  $("#fd-input").value = "Rwyf eisiau siarad â pherson am fy nhreth gyngor";
+  $("#fd-composer").requestSubmit();
+  const socket = await connected(ctx);
+  socket.receive(message(1, "resident", "Rwyf eisiau siarad â pherson am fy nhreth gyngor", { client_id: socket.frames("message")[0].client_id }));
+  return socket;
+}
+
+function interfaceWords($) {
+  return {
+    lang: $("#fd-root").getAttribute("lang"),
+    label: $("label[for=fd-input]").textContent,
+    send: $("#fd-send").textContent,
+    human: $("#fd-human").textContent,
+    other: $("#fd-language").textContent,
+  };
+}
+
+const ENGLISH = { lang: "en", label: "Your message", send: "Send", human: "Talk to a person", other: "Cymraeg" };
+
+test("the bot answering in Welsh turns the widget's own words Welsh, without moving focus", async () => {
+  const ctx = mount();
+  const { $, win } = ctx;
+  const socket = await welshChat(ctx);
+  assert.deepEqual(interfaceWords($), ENGLISH);
+  assert.equal(win.document.activeElement, $("#fd-input"));
+  socket.receive(message(2, "bot", "Gallaf eich rhoi drwodd i rywun.", { buttons: [{ title: "Ie", payload: "/affirm" }], language: "cy" }));
+  const welsh = interfaceWords($);
+  assert.equal(welsh.lang, "cy");
+  assert.equal(welsh.label, "Eich neges");
+  assert.equal(welsh.send, "Anfon");
+  assert.equal(welsh.other, "English");
+  assert.equal(win.document.activeElement, $("#fd-input"), "focus stays where the resident is typing");
+  assert.match($("#fd-announcer").textContent, /Cynorthwyydd: Gallaf eich rhoi drwodd/, "read out in the new language");
+  assert.equal(ctx.prefs.getItem("fd-language"), null, "not the resident's choice for the page");
+  // queued: the queue's words are Welsh too
+  socket.receive(event(3, "state", { state: "waiting", previous: "bot", reason: "bot_handoff" }));
+  socket.receive({ type: "queue", position: 3, estimated_wait_seconds: 240 });
+  assert.equal($("#fd-subtitle").textContent, "Yn aros am gynghorydd");
+  assert.equal($(".fd-queue-position").textContent, "Rydych chi'n rhif 3 yn y ciw.");
+  assert.equal($("#fd-leave-queue").textContent, "Gadael y ciw");
+  assert.match($("#fd-messages").textContent, /Rydych chi yn y ciw i siarad â chynghorydd\./);
+  // what the resident sends next says the language the widget is in
+  $("#fd-input").value = "diolch";
+  $("#fd-composer").requestSubmit();
+  assert.equal(socket.frames("message").at(-1).metadata.language, "cy");
+});
+
+test("the bot answering in English again turns the words back; a message that does not say changes nothing", async () => {
+  const ctx = mount();
+  const { $ } = ctx;
+  const socket = await welshChat(ctx);
+  socket.receive(message(2, "bot", "Helo.", { language: "cy" }));
+  socket.receive(message(3, "bot", "Dim iaith.")); // says no language: stays Welsh
+  assert.equal(interfaceWords($).send, "Anfon");
+  socket.receive(message(4, "resident", "Actually, can we speak English?"));
+  socket.receive(message(5, "bot", "Of course.", { language: "en" }));
+  assert.deepEqual(interfaceWords($), ENGLISH);
+  socket.receive(message(6, "bot", "Anything else?"));
+  socket.receive(message(7, "bot", "Not a language it speaks.", { language: "fr" }));
+  assert.deepEqual(interfaceWords($), ENGLISH);
+  $("#fd-input").value = "no thanks";
+  $("#fd-composer").requestSubmit();
+  assert.equal(socket.frames("message").at(-1).metadata.language, "en");
+});
+
+test("a message that says no language leaves a fresh English widget English", async () => {
+  const ctx = mount();
+  const socket = await welshChat(ctx);
+  socket.receive(message(2, "bot", "Hello."));
+  assert.deepEqual(interfaceWords(ctx.$), ENGLISH);
+});
+
+test("the chat's language lasts a reload of the tab; the resident's toggle still wins", async () => {
+  const session = memoryArea();
+  const first = mount({ session });
+  const socket = await welshChat(first);
+  socket.receive(message(2, "bot", "Helo.", { language: "cy" }));
+
+  FakeSocket.reset();
+  const second = mount({ win: makeDom("http://localhost:8000/council-tax"), session });
+  assert.equal(interfaceWords(second.$).send, "Anfon", "still Welsh after the reload");
+  const again = FakeSocket.last;
+  again.open();
+  again.receive({ type: "welcome", state: "bot", last_seq: 2, heartbeat_seconds: 25 });
+  again.receive(message(2, "bot", "Helo.", { language: "cy" }));
+  second.$("#fd-language").click(); // the resident wants English
+  assert.deepEqual(interfaceWords(second.$), ENGLISH);
+  assert.equal(second.win.document.activeElement, second.$("#fd-language"));
+
+  FakeSocket.reset();
+  const third = mount({ win: makeDom("http://localhost:8000/bins"), session });
+  assert.deepEqual(interfaceWords(third.$), ENGLISH, "their choice, not the bot's, after the next reload");
+  const replay = FakeSocket.last;
+  replay.open();
+  replay.receive({ type: "welcome", state: "bot", last_seq: 2, heartbeat_seconds: 25 });
+  replay.receive(message(2, "bot", "Helo.", { language: "cy" }));
+  assert.deepEqual(interfaceWords(third.$), ENGLISH, "history read again does not switch back");
+  replay.receive(message(3, "resident", "Diolch yn fawr iawn am eich help"));
+  replay.receive(message(4, "bot", "Croeso.", { language: "cy" }));
+  assert.equal(interfaceWords(third.$).send, "Anfon", "a new Welsh answer does");
 });
 
 test("markup in messages is rendered as text", async () => {

@@ -7,10 +7,14 @@ app of its own with a recording message handler standing in for Rasa's agent
 (every message it sees would have reached a tracker). Without the bot secret:
 401 and the handler never runs. The whole bot is covered by
 ``tests/e2e/bot/test_internal_only.py``.
+
+The channel's item of what the bot understood also says the conversation's
+language after the turn (the bot's language slot), read from a real Rasa tracker.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import subprocess
@@ -22,9 +26,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from actions.language import LANGUAGE_SLOT
 from bottools import model as bot_model
+from frontdoor.contracts.understanding import UNDERSTOOD_KEY
 from frontdoor.exceptions import ConfigurationError
 from frontdoor.secrets import BOT_SECRET_HEADER
+from handoff.bot import parse_rasa_replies
 from tests.e2e.bot.stack import free_port, wait_for
 from tests.unit.bot.harness import ROOT
 
@@ -148,3 +155,64 @@ def test_a_malformed_body_with_the_secret_is_a_400_not_a_server_error(
     assert answer.status_code == 400
     assert answer.json()["error"] == "bad_request"
     assert body.decode() not in answer.text  # the request is never echoed
+
+
+# --- the language the bot spoke, beside what it understood --------------------------
+
+UNDERSTOOD_APP = textwrap.dedent(
+    """
+    import json, sys
+
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.slots import TextSlot
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from secret_channel import understood_in
+
+    name = sys.argv[2]
+    for slot in json.loads(sys.argv[1]):
+        events = [
+            ActionExecuted("action_listen"),
+            UserUttered("Rwyf eisiau siarad â pherson", intent={"name": "human", "confidence": 0.9},
+                        message_id="m1"),
+            ActionExecuted("action_human"),
+        ]
+        if slot is not None:
+            events.append(SlotSet(name, slot))
+        slots = [TextSlot(name, mappings=[{"type": "custom"}])]
+        tracker = DialogueStateTracker.from_events("resident", events, slots=slots)
+        print(json.dumps(understood_in(tracker, "m1")))
+    """
+)
+SLOTS = [None, "cy", "en", "fr"]
+
+
+@pytest.fixture(scope="module")
+def understood_by_slot() -> dict[str | None, object]:
+    python = bot_model.rasa_environment(ROOT) / "python"
+    env = {**os.environ, **bot_model.rasa_env(ROOT), "PYTHONPATH": str(ROOT / "bot")}
+    ran = subprocess.run(
+        [str(python), "-c", UNDERSTOOD_APP, json.dumps(SLOTS), LANGUAGE_SLOT],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(zip(SLOTS, map(json.loads, ran.stdout.splitlines()), strict=True))
+
+
+@pytest.mark.parametrize(
+    ("slot", "language"),
+    [(None, None), ("cy", "cy"), ("en", "en"), ("fr", None)],
+    ids=["unset", "welsh", "english", "not a language it speaks"],
+)
+def test_the_understood_item_says_the_conversations_language_after_the_turn(
+    understood_by_slot: dict[str | None, object], slot: str | None, language: str | None
+) -> None:
+    said: dict[str, object] = {"intent": "human", "confidence": 0.9}
+    if language is not None:
+        said["language"] = language
+    assert understood_by_slot[slot] == {UNDERSTOOD_KEY: said}
+    # the relay reads it with the contract's model
+    (reply,) = parse_rasa_replies([{"custom": understood_by_slot[slot]}])
+    assert reply.understood is not None and reply.understood.language == language

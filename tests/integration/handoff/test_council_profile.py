@@ -1,6 +1,6 @@
 """The handoff service under a second, invented council profile: the console
 carries its name and the bot's messages its bot's name (in the resident's
-language), never Bramblefield's."""
+language, or the one the bot said it answered in), never Bramblefield's."""
 
 from __future__ import annotations
 
@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from frontdoor.contracts.understanding import Understood
+from handoff.bot import BotMetadata, BotReply
 from tests.integration.handoff.conftest import (
     World,
     build_world,
@@ -39,3 +41,29 @@ def test_the_console_and_the_bot_are_the_profiles_councils(vale: World) -> None:
             ws.send_json(message("When is my bin day?"))
             reply, _ = until(ws, is_event("message", author="bot"))
         assert reply["data"]["author_name"] == name
+
+
+@pytest.mark.parametrize(
+    ("started_in", "spoken", "name"),
+    [
+        ("en", "cy", "Cynorthwyydd y Dyffryn"),
+        ("cy", "en", "Vale helper"),
+        ("en", None, "Vale helper"),
+    ],
+    ids=["welsh written on an english page", "english written on a welsh page", "not said"],
+)
+def test_the_bots_name_is_in_the_language_it_answered_in(
+    vale: World, started_in: str, spoken: str | None, name: str
+) -> None:
+    def answers(text: str, metadata: BotMetadata) -> list[BotReply]:
+        understood = Understood(intent="human", confidence=0.9, language=spoken)
+        return [BotReply(text="Gallaf eich helpu."), BotReply(understood=understood)]
+
+    vale.bot.script = answers
+    started = vale.start(language=started_in)
+    with vale.resident_socket(started) as ws:
+        receive(ws)
+        ws.send_json(message("Rwyf eisiau siarad â pherson am fy nhreth gyngor"))
+        reply, _ = until(ws, is_event("message", author="bot"))
+    assert reply["data"]["author_name"] == name
+    assert reply["data"].get("language") == spoken

@@ -6,9 +6,11 @@ store contract holds on SQL (``tests/contract/test_handoff_store_contract.py``).
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Literal
 
 import pytest
 
+from frontdoor.contracts.understanding import Understood
 from handoff import assignment, dispatcher, lifecycle, views
 from handoff.assignment import Actor
 from handoff.bot import BotReply, HandoffRequest
@@ -140,6 +142,31 @@ def test_the_bot_stays_silent_once_someone_else_is_in_charge(kit: MemoryKit) -> 
         kit.store, cid, relayed_seq=stored.event.seq, replies=[BotReply(text="hi")], limits=LIMITS
     )
     assert tx.appended == [] and kit.store.get(cid).last_seq == before
+
+
+@pytest.mark.parametrize(
+    ("spoken", "expected"),
+    [("cy", "cy"), ("en", "en"), (None, None)],
+    ids=["welsh", "english", "not said"],
+)
+def test_the_bots_messages_say_the_language_it_answered_the_turn_in(
+    kit: MemoryKit, spoken: Literal["en", "cy"] | None, expected: str | None
+) -> None:
+    cid = kit.store.create_conversation(language="en", page_url="/", identity_token=None).id
+    text = "Rwyf eisiau siarad â pherson am fy nhreth gyngor"
+    stored = lifecycle.resident_message(kit.store, cid, client_id="m1", text=text, payload=None)
+    replies = [
+        BotReply(text="Gallaf eich trosglwyddo.", buttons=({"title": "Ie", "payload": "/affirm"},)),
+        BotReply(links=({"title": "Treth gyngor", "url": "/cy/treth-gyngor"},)),
+        BotReply(understood=Understood(intent="human", confidence=0.9, language=spoken)),
+    ]
+    lifecycle.bot_answered(
+        kit.store, cid, relayed_seq=stored.event.seq, replies=replies, limits=LIMITS
+    )
+    messages = [e for e in kit.store.events_after(cid, stored.event.seq) if e.kind == "message"]
+    assert len(messages) == 2
+    assert [m.data.get("language") for m in messages] == [expected, expected]
+    assert all(("language" in m.data) == (expected is not None) for m in messages)
 
 
 def test_a_bot_that_fails_offers_a_person(kit: MemoryKit) -> None:

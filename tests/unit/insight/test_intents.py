@@ -47,6 +47,9 @@ def test_rasas_replies_carry_what_it_understood_beside_the_answer() -> None:
         {"intent": "", "confidence": 0.5},
         {"confidence": 0.5},
         "ask_bin_day",
+        {"intent": "human", "confidence": 0.5, "language": "fr"},  # not a language it speaks
+        {"intent": "human", "confidence": 0.5, "language": "CY"},
+        {"intent": "human", "confidence": 0.5, "language": ["cy"]},
     ],
 )
 def test_a_malformed_understanding_is_ignored_and_logged(
@@ -142,6 +145,20 @@ def test_the_understood_event_keeps_the_models_reading_beside_what_the_bot_did()
     assert derive([fact]).intents == (("ask_question", 1, 220),)
     plain = Understood(intent="greet", confidence=1.0)
     assert plain.as_event(2) == {"intent": "greet", "confidence": 1.0, "seq": 2}
+
+
+@pytest.mark.parametrize("language", ["en", "cy"])
+def test_the_understood_item_may_say_the_language_the_bot_answered_in(language: str) -> None:
+    body = [
+        {"text": "Gallaf eich trosglwyddo."},
+        {"custom": {UNDERSTOOD_KEY: {"intent": "human", "confidence": 0.9,
+                                     "language": language}}},
+    ]  # fmt: skip
+    understood = parse_rasa_replies(body)[1].understood
+    assert understood == Understood(intent="human", confidence=0.9, language=language)
+    # the advisors' event is what it was: insight counts intents, not languages
+    assert understood.as_event(3) == {"intent": "human", "confidence": 0.9, "seq": 3}
+    assert Understood(intent="human", confidence=0.9).language is None
 
 
 def test_the_bots_channel_repeats_the_contracts_key() -> None:
