@@ -161,11 +161,28 @@ def identity_token(tracker: Tracker) -> str | None:
 
 def chosen_language(tracker: Tracker) -> Lang:
     """The conversation's language before this message: what the resident last
-    wrote in, else what they chose in the widget (``cy`` for Cymraeg)."""
+    wrote in, else what they chose in the widget (``cy`` for Cymraeg). A language
+    the widget changed to since their previous message (they pressed its language
+    button) wins over what they last wrote in: the widget follows the bot's answers
+    (``language`` on its messages), so the bot must follow the button too."""
     slot = tracker.get_slot(LANGUAGE_SLOT)
+    widget = message_metadata(tracker).get("language")
     if slot in {"en", "cy"}:
-        return as_lang(slot)
-    return as_lang(message_metadata(tracker).get("language"))
+        pressed = widget in {"en", "cy"} and widget != slot and widget != _widget_before(tracker)
+        return as_lang(widget if pressed else slot)
+    return as_lang(widget)
+
+
+def _widget_before(tracker: Tracker) -> str | None:
+    """The widget's language with the resident's previous message (None: no message
+    before this one said)."""
+    users = [event for event in tracker.events if event.get("event") == "user"]
+    for event in reversed(users[:-1]):  # the last one is this message
+        metadata = event.get("metadata") or {}
+        language = metadata.get("language") if isinstance(metadata, dict) else None
+        if language in {"en", "cy"}:
+            return str(language)
+    return None
 
 
 # A button's payload in Rasa's intent syntax ("/ask_bin_day", a quick reply or the

@@ -242,7 +242,12 @@ class Handoff:
             await self.commit(stored.tx)
             if stored.state == State.BOT:
                 self.spawn(
-                    self.relay(conversation_id, stored.event.seq, frame.payload or frame.text)
+                    self.relay(
+                        conversation_id,
+                        stored.event.seq,
+                        frame.payload or frame.text,
+                        language=frame.metadata.get("language"),
+                    )
                 )
         return stored
 
@@ -261,8 +266,13 @@ class Handoff:
             await self.commit(stored.tx)
         return stored
 
-    async def relay(self, conversation_id: str, seq: int, text: str) -> None:
-        """Send one resident message to the bot and store its replies, one at a time."""
+    async def relay(
+        self, conversation_id: str, seq: int, text: str, *, language: object = None
+    ) -> None:
+        """Send one resident message to the bot and store its replies, one at a time.
+        ``language``: the widget's when the resident sent it (its language button;
+        ``actions.base.chosen_language``), else the conversation's (a message relayed
+        again after a restart)."""
         lock = self._bot_locks.get(conversation_id)
         if lock is None:
             lock = self._bot_locks[conversation_id] = asyncio.Lock()
@@ -282,7 +292,9 @@ class Handoff:
                 )
                 return
             metadata = BotMetadata(
-                conversation.language, conversation.identity_token, conversation.page_url
+                language if language in {"en", "cy"} else conversation.language,
+                conversation.identity_token,
+                conversation.page_url,
             )
             await self.typing(conversation_id, "bot", True, audience=Audience.ALL)
             asked = time.perf_counter()

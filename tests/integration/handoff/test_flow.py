@@ -26,6 +26,19 @@ def test_resident_talks_to_the_bot_with_metadata(world):
     assert metadata.page_url == "http://localhost:8000/bins" and metadata.language == "en"
 
 
+def test_the_widgets_language_with_each_message_goes_to_the_bot(world):
+    """The resident pressed Cymraeg on an English chat: the bot hears the widget's
+    language with that message; without one (or a made-up one), the conversation's."""
+    started = world.start()  # an English page
+    with world.resident_socket(started) as ws:
+        receive(ws)
+        for n, metadata in enumerate(({}, {"language": "cy"}, {"language": "fr"}, None)):
+            extra = {} if metadata is None else {"metadata": metadata}
+            ws.send_json(message("ie", client_id=f"m-{n}", **extra))
+            until(ws, lambda f, n=n: f.get("type") == "event" and f["seq"] == 2 * n + 2)
+    assert [metadata.language for _, _, metadata in world.bot.received] == ["en", "cy", "en", "en"]
+
+
 def test_quick_reply_payload_goes_to_the_bot(world):
     started = world.start()
     with world.resident_socket(started) as ws:

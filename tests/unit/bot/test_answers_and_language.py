@@ -290,6 +290,41 @@ def test_bad_input_gets_a_polite_reply_and_nothing_echoed(bot: BotHarness, text:
     assert "went wrong" not in result.text
 
 
+def _said(widget: str | None) -> dict[str, object]:
+    """A resident's earlier message, sent with the widget in ``widget``."""
+    metadata = {} if widget is None else {"language": widget}
+    return {"event": "user", "text": "hi", "metadata": metadata}
+
+
+@pytest.mark.parametrize(
+    ("slot", "before", "now", "expected"),
+    [
+        ("cy", "cy", "en", "en"),  # they pressed English after writing Welsh: English
+        ("en", "en", "cy", "cy"),  # pressed Cymraeg in an English chat
+        # the widget has not caught up with the bot's switch to Welsh yet (they sent
+        # this before its Welsh answer arrived): the Welsh they wrote holds
+        ("cy", "en", "en", "cy"),
+        ("cy", "cy", "cy", "cy"),
+        ("cy", None, None, "cy"),  # nothing said the widget's language
+        ("cy", None, "en", "en"),  # first said now, unlike the chat: taken as chosen
+        (None, None, "cy", "cy"),  # nothing written yet: the widget's choice
+    ],
+)
+def test_a_language_the_widget_changed_to_wins_over_the_last_one_written_in(
+    bot: BotHarness, slot: str | None, before: str | None, now: str | None, expected: str
+) -> None:
+    from actions.base import chosen_language, language
+
+    tracker = bot.tracker(
+        text="ok",
+        slots={"conversation_language": slot},
+        metadata={} if now is None else {"language": now},
+        history=[_said(before)],
+    )
+    assert chosen_language(tracker) == expected
+    assert language(tracker) == expected  # "ok" is too short to decide by itself
+
+
 @pytest.mark.parametrize("chosen", ["en", "cy"])
 def test_a_buttons_payload_keeps_the_chats_language(bot: BotHarness, chosen: str) -> None:
     """The website's Start now button sends "/ask_bin_day": three English-looking
