@@ -47,6 +47,7 @@ from payments.journey import Payments
 logger = logging.getLogger("frontdoor.bot")
 
 IDENTITY_TOKEN_KEY = "frontdoor_identity_token"  # noqa: S105 - a metadata key
+LANGUAGE_CHOSEN_KEY = "language_chosen"  # the resident pressed the language button
 
 # Tasks the resident can start, the form that collects each one's details,
 # and the slots that belong to one run of it (cleared when it starts afresh).
@@ -162,27 +163,16 @@ def identity_token(tracker: Tracker) -> str | None:
 def chosen_language(tracker: Tracker) -> Lang:
     """The conversation's language before this message: what the resident last
     wrote in, else what they chose in the widget (``cy`` for Cymraeg). A language
-    the widget changed to since their previous message (they pressed its language
-    button) wins over what they last wrote in: the widget follows the bot's answers
-    (``language`` on its messages), so the bot must follow the button too."""
+    they pressed the widget's button for since the bot last answered in another
+    (``language_chosen`` in the message's metadata) wins over what they last wrote
+    in: the widget follows the bot's answers, so the bot must follow the button."""
     slot = tracker.get_slot(LANGUAGE_SLOT)
-    widget = message_metadata(tracker).get("language")
+    metadata = message_metadata(tracker)
+    widget = metadata.get("language")
     if slot in {"en", "cy"}:
-        pressed = widget in {"en", "cy"} and widget != slot and widget != _widget_before(tracker)
+        pressed = metadata.get(LANGUAGE_CHOSEN_KEY) is True and widget in {"en", "cy"}
         return as_lang(widget if pressed else slot)
     return as_lang(widget)
-
-
-def _widget_before(tracker: Tracker) -> str | None:
-    """The widget's language with the resident's previous message (None: no message
-    before this one said)."""
-    users = [event for event in tracker.events if event.get("event") == "user"]
-    for event in reversed(users[:-1]):  # the last one is this message
-        metadata = event.get("metadata") or {}
-        language = metadata.get("language") if isinstance(metadata, dict) else None
-        if language in {"en", "cy"}:
-            return str(language)
-    return None
 
 
 # A button's payload in Rasa's intent syntax ("/ask_bin_day", a quick reply or the
@@ -200,8 +190,10 @@ def language(tracker: Tracker) -> Lang:
 
 
 def language_events(tracker: Tracker, lang: Lang) -> list[EventType]:
-    """Remember a switch, so "yes" or a postcode after it keeps the new language."""
-    return [] if chosen_language(tracker) == lang else [SlotSet(LANGUAGE_SLOT, lang)]
+    """Remember a switch, so "yes" or a postcode after it keeps the new language (the
+    slot, not ``chosen_language``: a language pressed for in the widget is remembered
+    too, and the widget follows the slot)."""
+    return [] if tracker.get_slot(LANGUAGE_SLOT) == lang else [SlotSet(LANGUAGE_SLOT, lang)]
 
 
 def current_identity(services: Services, tracker: Tracker) -> Identity:

@@ -150,13 +150,19 @@ class BotMetadata:
     language: str = "en"
     identity_token: str | None = None
     page_url: str = ""
+    # the resident pressed the widget's language button for ``language`` since the
+    # bot last answered in another (actions.base.chosen_language)
+    language_chosen: bool = False
 
     def as_rasa(self) -> dict[str, Any]:
-        return {
+        said: dict[str, Any] = {
             "language": self.language,
             "frontdoor_identity_token": self.identity_token,
             "page_url": self.page_url,
         }
+        if self.language_chosen:
+            said["language_chosen"] = True
+        return said
 
 
 class BotPort(ABC):

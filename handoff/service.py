@@ -247,6 +247,7 @@ class Handoff:
                         stored.event.seq,
                         frame.payload or frame.text,
                         language=frame.metadata.get("language"),
+                        chosen=frame.metadata.get("language_chosen") is True,
                     )
                 )
         return stored
@@ -267,12 +268,18 @@ class Handoff:
         return stored
 
     async def relay(
-        self, conversation_id: str, seq: int, text: str, *, language: object = None
+        self,
+        conversation_id: str,
+        seq: int,
+        text: str,
+        *,
+        language: object = None,
+        chosen: bool = False,
     ) -> None:
         """Send one resident message to the bot and store its replies, one at a time.
-        ``language``: the widget's when the resident sent it (its language button;
-        ``actions.base.chosen_language``), else the conversation's (a message relayed
-        again after a restart)."""
+        ``language``: the widget's when the resident sent it, else the conversation's
+        (a message relayed again after a restart); ``chosen``: they pressed its
+        language button for it (``actions.base.chosen_language``)."""
         lock = self._bot_locks.get(conversation_id)
         if lock is None:
             lock = self._bot_locks[conversation_id] = asyncio.Lock()
@@ -291,10 +298,12 @@ class Handoff:
                     )
                 )
                 return
+            widget = language if language in {"en", "cy"} else None
             metadata = BotMetadata(
-                language if language in {"en", "cy"} else conversation.language,
+                str(widget or conversation.language),
                 conversation.identity_token,
                 conversation.page_url,
+                language_chosen=chosen and widget is not None,
             )
             await self.typing(conversation_id, "bot", True, audience=Audience.ALL)
             asked = time.perf_counter()

@@ -329,7 +329,10 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
 
   function sendText(text, payload) {
     stopTyping();
-    const { frame, changes } = model.compose(text, payload, { language });
+    // "chosen": the resident pressed the language button since the bot last switched
+    // it, so the bot answers in it even where their words would not say (actions.base)
+    const chosen = stored && stored.chosen === language ? { language_chosen: true } : {};
+    const { frame, changes } = model.compose(text, payload, { language, ...chosen });
     apply(changes);
     send(frame);
     ensureConversation();
@@ -455,9 +458,11 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   function switchLanguage() {
     useLanguage(language === "en" ? "cy" : "en");
     prefs.setJSON("language", { page: config.language, chosen: language });
-    // the resident's choice: the language the bot last answered in no longer holds
-    if (stored && stored.language) {
+    // the resident's choice: the language the bot last answered in no longer holds,
+    // and the bot is told with their next message that they chose this one
+    if (stored && stored.id) {
       delete stored.language;
+      stored.chosen = language;
       persist();
     }
     renderEverything();
@@ -479,7 +484,7 @@ export function createWidget({ win, doc, config, session, prefs, WebSocketImpl, 
   // keeps the language while it lasts, and a form being filled in is left as it is.
   function followBot(next) {
     useLanguage(next);
-    if (stored && stored.id) stored = { ...stored, language: next };
+    if (stored && stored.id) stored = { ...stored, language: next, chosen: undefined };
     view.renderAllItems(model.model);
     renderState();
   }

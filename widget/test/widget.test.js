@@ -362,6 +362,28 @@ test("the chat's language lasts a reload of the tab; the resident's toggle still
   assert.equal(interfaceWords(third.$).send, "Anfon", "a new Welsh answer does");
 });
 
+test("a language pressed for after the bot switched is sent as chosen, until the bot switches again", async () => {
+  const ctx = mount();
+  const { $ } = ctx;
+  const socket = await welshChat(ctx);
+  const sent = () => socket.frames("message").at(-1).metadata;
+  assert.deepEqual(sent(), { language: "en" }, "an English page's language, not chosen");
+  socket.receive(message(2, "bot", "Helo.", { language: "cy" }));
+  $("#fd-input").value = "ie";
+  $("#fd-composer").requestSubmit();
+  assert.deepEqual(sent(), { language: "cy" }, "following the bot is not a choice");
+  $("#fd-language").click(); // the resident wants English
+  for (const text of ["ok", "thanks"]) {
+    $("#fd-input").value = text;
+    $("#fd-composer").requestSubmit();
+    assert.deepEqual(sent(), { language: "en", language_chosen: true }, "the bot answers in it");
+  }
+  socket.receive(message(9, "bot", "Croeso.", { language: "cy" })); // they wrote Welsh again
+  $("#fd-input").value = "diolch";
+  $("#fd-composer").requestSubmit();
+  assert.deepEqual(sent(), { language: "cy" });
+});
+
 test("markup in messages is rendered as text", async () => {
   const ctx = mount();
   ctx.$("#fd-launcher").click();

@@ -32,7 +32,8 @@ def test_each_message_comes_back_with_its_intent_and_confidence(chat) -> None:
 
 def test_a_buttons_payload_is_read_with_full_confidence(chat) -> None:
     replies = chat.say("/greet")
-    assert replies.understood == [{"intent": "greet", "confidence": 1.0}]
+    # with the conversation's language, which the widget's own words follow
+    assert replies.understood == [{"intent": "greet", "confidence": 1.0, "language": "en"}]
     # each message its own: the next one is not mistaken for this one
     assert chat.say("thanks a lot").understood[0]["intent"] == "thank"
 

@@ -28,15 +28,26 @@ def test_resident_talks_to_the_bot_with_metadata(world):
 
 def test_the_widgets_language_with_each_message_goes_to_the_bot(world):
     """The resident pressed Cymraeg on an English chat: the bot hears the widget's
-    language with that message; without one (or a made-up one), the conversation's."""
+    language with that message, and that they chose it; without one (or a made-up
+    one), the conversation's."""
     started = world.start()  # an English page
+    sent = (
+        {},
+        {"language": "cy", "language_chosen": True},
+        {"language": "cy"},
+        {"language": "fr", "language_chosen": True},
+        None,
+    )
     with world.resident_socket(started) as ws:
         receive(ws)
-        for n, metadata in enumerate(({}, {"language": "cy"}, {"language": "fr"}, None)):
+        for n, metadata in enumerate(sent):
             extra = {} if metadata is None else {"metadata": metadata}
             ws.send_json(message("ie", client_id=f"m-{n}", **extra))
             until(ws, lambda f, n=n: f.get("type") == "event" and f["seq"] == 2 * n + 2)
-    assert [metadata.language for _, _, metadata in world.bot.received] == ["en", "cy", "en", "en"]
+    heard = [(m.language, m.language_chosen) for _, _, m in world.bot.received]
+    assert heard == [("en", False), ("cy", True), ("cy", False), ("en", False), ("en", False)]
+    assert world.bot.received[1][2].as_rasa()["language_chosen"] is True
+    assert "language_chosen" not in world.bot.received[2][2].as_rasa()
 
 
 def test_quick_reply_payload_goes_to_the_bot(world):

@@ -4,6 +4,7 @@ bot text in Welsh when the resident writes Welsh (issue #18, 3 and 4)."""
 from __future__ import annotations
 
 import pytest
+from rasa_sdk.events import SlotSet
 
 from actions import messages, messages_cy
 from actions.answers import extract_answer, heading_anchor, sentences
@@ -290,39 +291,39 @@ def test_bad_input_gets_a_polite_reply_and_nothing_echoed(bot: BotHarness, text:
     assert "went wrong" not in result.text
 
 
-def _said(widget: str | None) -> dict[str, object]:
-    """A resident's earlier message, sent with the widget in ``widget``."""
-    metadata = {} if widget is None else {"language": widget}
-    return {"event": "user", "text": "hi", "metadata": metadata}
-
-
 @pytest.mark.parametrize(
-    ("slot", "before", "now", "expected"),
+    ("slot", "metadata", "expected"),
     [
-        ("cy", "cy", "en", "en"),  # they pressed English after writing Welsh: English
-        ("en", "en", "cy", "cy"),  # pressed Cymraeg in an English chat
-        # the widget has not caught up with the bot's switch to Welsh yet (they sent
-        # this before its Welsh answer arrived): the Welsh they wrote holds
-        ("cy", "en", "en", "cy"),
-        ("cy", "cy", "cy", "cy"),
-        ("cy", None, None, "cy"),  # nothing said the widget's language
-        ("cy", None, "en", "en"),  # first said now, unlike the chat: taken as chosen
-        (None, None, "cy", "cy"),  # nothing written yet: the widget's choice
+        # they pressed English after the bot answered their Welsh in Welsh
+        ("cy", {"language": "en", "language_chosen": True}, "en"),
+        ("en", {"language": "cy", "language_chosen": True}, "cy"),  # pressed Cymraeg
+        # the widget not yet switched to the bot's Welsh (sent before the answer came),
+        # or an English page's language: what they last wrote in holds
+        ("cy", {"language": "en"}, "cy"),
+        ("cy", {"language": "en", "language_chosen": "yes"}, "cy"),  # only true counts
+        ("cy", {"language_chosen": True}, "cy"),  # chosen, but nothing said which
+        ("cy", {}, "cy"),
+        (None, {"language": "cy"}, "cy"),  # nothing written yet: the widget's
     ],
 )
-def test_a_language_the_widget_changed_to_wins_over_the_last_one_written_in(
-    bot: BotHarness, slot: str | None, before: str | None, now: str | None, expected: str
+def test_a_language_pressed_for_in_the_widget_wins_over_the_last_one_written_in(
+    bot: BotHarness, slot: str | None, metadata: dict[str, object], expected: str
 ) -> None:
-    from actions.base import chosen_language, language
+    from actions.base import chosen_language, language, language_events
 
-    tracker = bot.tracker(
-        text="ok",
-        slots={"conversation_language": slot},
-        metadata={} if now is None else {"language": now},
-        history=[_said(before)],
-    )
+    tracker = bot.tracker(text="ok", slots={"conversation_language": slot}, metadata=metadata)
     assert chosen_language(tracker) == expected
     assert language(tracker) == expected  # "ok" is too short to decide by itself
+    # remembered: the widget follows what the bot says its language is (the slot)
+    remembered = [] if slot == expected else [SlotSet("conversation_language", expected)]
+    assert language_events(tracker, language(tracker)) == remembered
+    # words that are clearly in a language still decide, whatever was pressed
+    clear = bot.tracker(
+        text="Sut ydw i'n talu am gasgliad gwastraff gardd?",
+        slots={"conversation_language": slot},
+        metadata=metadata,
+    )
+    assert language(clear) == "cy"
 
 
 @pytest.mark.parametrize("chosen", ["en", "cy"])
