@@ -35,12 +35,18 @@ def test_the_console_and_the_bot_are_the_profiles_councils(vale: World) -> None:
     assert "Advisor console - Harrowgate Vale Borough Council</title>" in login.text
     assert "Bramblefield" not in login.text
     for language, name in (("en", "Vale helper"), ("cy", "Cynorthwyydd y Dyffryn")):
-        started = vale.start(language=language)
-        with vale.resident_socket(started) as ws:
-            receive(ws)
-            ws.send_json(message("When is my bin day?"))
-            reply, _ = until(ws, is_event("message", author="bot"))
+        reply = first_bot_reply(vale, language, "When is my bin day?")
         assert reply["data"]["author_name"] == name
+
+
+def first_bot_reply(world: World, language: str, text: str) -> dict:
+    """The bot's first message after the resident of a new chat says ``text``."""
+    started = world.start(language=language)
+    with world.resident_socket(started) as ws:
+        receive(ws)
+        ws.send_json(message(text))
+        reply, _ = until(ws, is_event("message", author="bot"))
+    return reply
 
 
 @pytest.mark.parametrize(
@@ -60,10 +66,6 @@ def test_the_bots_name_is_in_the_language_it_answered_in(
         return [BotReply(text="Gallaf eich helpu."), BotReply(understood=understood)]
 
     vale.bot.script = answers
-    started = vale.start(language=started_in)
-    with vale.resident_socket(started) as ws:
-        receive(ws)
-        ws.send_json(message("Rwyf eisiau siarad â pherson am fy nhreth gyngor"))
-        reply, _ = until(ws, is_event("message", author="bot"))
+    reply = first_bot_reply(vale, started_in, "Rwyf eisiau siarad â pherson am fy nhreth gyngor")
     assert reply["data"]["author_name"] == name
     assert reply["data"].get("language") == spoken
