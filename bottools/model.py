@@ -9,11 +9,13 @@ Models are saved as ``models/frontdoor-<fingerprint>.tar.gz`` (gitignored).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import subprocess
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +31,7 @@ SPACY_BUILDER = Path("bot/spacy_pipeline.py")
 SPACY_OUTPUT = Path("models/spacy/frontdoor_en")
 MODELS = Path("models")
 MODEL_PREFIX = "frontdoor-"
+TRAIN_LOCK = ".train.lock"  # in the models folder: one training at a time
 RASA_VERSION = "3.6.21"
 # For every Rasa subprocess: no telemetry or error reports leave the machine,
 # quiet TensorFlow, two CPU threads. (The training cache goes under models/,
@@ -139,15 +142,53 @@ def train(
     on_progress: Callable[[int], None] = lambda _: None,
 ) -> TrainResult:
     """Train unless a model for the current fingerprint exists. Runs from ``root``
-    (SpacyNLP loads ``models/spacy/frontdoor_en`` relative to it)."""
+    (SpacyNLP loads ``models/spacy/frontdoor_en`` relative to it). One training
+    at a time per models folder (:func:`training_lock`): a second caller waits
+    for the first and then finds its model."""
     root = root or project_root()
     target = model_path(root, out)
     if target.exists() and not force:
         return TrainResult(target, trained=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with training_lock(target.parent, on_wait=on_phase):
+        if target.exists() and not force:
+            return TrainResult(target, trained=False)
+        return _train(root, target, on_phase, on_progress)
+
+
+@contextmanager
+def training_lock(
+    folder: Path, *, on_wait: Callable[[str], None] = lambda _: None
+) -> Iterator[None]:
+    """Hold ``folder/.train.lock`` (an advisory lock the kernel releases when the
+    holder exits, however it exits). ``make test`` trains in the background while
+    the fast suites run, and the review queue retrains while ``make run`` serves:
+    whoever comes second waits here rather than training the same model twice."""
+    with open(folder / TRAIN_LOCK, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            on_wait("waiting for another training of this model to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _train(
+    root: Path,
+    target: Path,
+    on_phase: Callable[[str], None],
+    on_progress: Callable[[int], None],
+) -> TrainResult:
     if not (root / SPACY_OUTPUT / "meta.json").exists():
         on_phase("building the spaCy pipeline")
         build_spacy(root)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    # Rasa writes the archive where --out and --fixed-model-name say, as it goes: under
+    # a name no reader looks for (bot/serve.py serves the newest frontdoor-*.tar.gz),
+    # renamed into place once whole.
+    partial = target.with_name(f"unfinished-{target.name}")
     command = [
         str(rasa_environment(root) / "rasa"),
         "train",
@@ -160,7 +201,7 @@ def train(
         "--out",
         str(target.parent),
         "--fixed-model-name",
-        target.name.removesuffix(".tar.gz"),
+        partial.name.removesuffix(".tar.gz"),
     ]
     env = {**os.environ, **rasa_env(root)}
     on_phase("checking the training data")
@@ -185,6 +226,8 @@ def train(
             if line.strip():
                 tail = [*tail[-20:], line]
     process.wait()
+    if process.returncode == 0 and partial.exists():
+        partial.replace(target)  # whole or not at all: readers never see a half-written model
     if process.returncode != 0 or not target.exists():
         detail = next(
             (line for line in reversed(tail) if "Error" in line), tail[-1] if tail else ""
