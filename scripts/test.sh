@@ -14,13 +14,37 @@ say "lint and format (ruff)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+# The bot's model trains in the background (one core, about 3 minutes) beside the
+# type check and the fast suites, which need no model; the bot's end-to-end
+# fixture asks for the same model and waits for this training to finish
+# (bottools.model.training_lock) instead of training it again.
+train_pid=""
+train_log="$(mktemp)"
+cleanup() {  # a failed check or suite stops the training too (and its rasa child)
+  if [[ -n "$train_pid" ]]; then
+    pkill -TERM -P "$train_pid" 2>/dev/null || true
+    kill "$train_pid" 2>/dev/null || true
+  fi
+  rm -f "$train_log"
+}
+trap cleanup EXIT
+if .venv/bin/frontdoor bot --help >/dev/null 2>&1; then
+  say "bot model (trains in the background, only when the training data changed)"
+  .venv/bin/frontdoor bot train >"$train_log" 2>&1 &
+  train_pid=$!
+fi
+trained() {  # the background training's outcome, printed once
+  [[ -n "$train_pid" ]] || return 0
+  local code=0
+  wait "$train_pid" || code=$?
+  train_pid=""
+  say "bot model"
+  cat "$train_log"
+  return $code
+}
+
 say "types (mypy)"
 .venv/bin/mypy frontdoor backoffice actions bottools knowledge handoff insight privacy notify payments reports
-
-if .venv/bin/frontdoor bot --help >/dev/null 2>&1; then
-  say "bot model (trains only when the training data changed)"
-  .venv/bin/frontdoor bot train
-fi
 
 say "python tests (SQLite${FRONTDOOR_TEST_POSTGRES_URL:+ and PostgreSQL}${FRONTDOOR_TEST_REDIS_URL:+, Redis})"
 # Fast suites first; the browser and whole-stack suites last.
@@ -31,8 +55,10 @@ if [[ $# -eq 0 ]]; then
   # --durations: where the time goes, printed in every run (make test stays under 45 min).
   .venv/bin/pytest -p no:cacheprovider --cov --cov-report=term:skip-covered --durations=30 \
     tests/unit tests/contract tests/integration tests/e2e
+  trained
   # then the date and time suites again, at a late summer evening and a Sunday night
   bash scripts/test-time.sh
 else
   .venv/bin/pytest -p no:cacheprovider "$@"
+  trained
 fi
