@@ -15,14 +15,16 @@ Payload::
         "summary": {"topic", "references": [...], "verified_identity": {...} | null,
                     "verified_cases": [...], "articles_shown": [...],
                     "failed_questions": [...], "risk": kind | null,
-                    "subject": slug | null, "language": "en" | "cy"}}}
+                    "subject": slug | null, "subject_title": title | null,
+                    "language": "en" | "cy"}}}
 
 The service area is the risk's, the task's or the account's, else the area of the
 article the resident was shown. A resident who asks for a person before any of
 these ("talk to a person about my council tax bill") said what it is about: the
 knowledge base is asked with their words around the request (:func:`subject_query`),
 and an article the decision policy would show gives the area and the summary's
-``subject``, so skills routing reaches the team that can help.
+``subject`` (its slug) and ``subject_title`` (its title, in the language it was
+found in, for the advisor), so skills routing reaches the team that can help.
 
 ``verified_identity`` comes from the server-side grants (``actions.verification``)
 and lists only accounts proved for account use (a token, or the full knowledge
@@ -330,6 +332,7 @@ class Handoff(FrontdoorAction):
                 failed_questions=_texts(slot_list(tracker, "failed_questions")),
                 risk=signal.kind.value if signal else None,
                 subject=subject.slug if subject else None,
+                subject_title=subject.title if subject else None,
                 language=lang,
             ),
         )

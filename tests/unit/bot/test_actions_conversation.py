@@ -180,6 +180,7 @@ def test_asking_for_a_person_emits_one_structured_event(bot: BotHarness) -> None
             "failed_questions": [],
             "risk": None,
             "subject": None,
+            "subject_title": None,
             "language": "en",
         },
         "announced": False,
