@@ -288,15 +288,19 @@ def find_subject(services: Services, query: str, lang: str) -> KnowledgeHit | No
     return worth_showing(answer)
 
 
-def report_handover(services: Services, tracker: Tracker, reason: str) -> None:
+def report_handover(
+    services: Services, tracker: Tracker, reason: str, subject: KnowledgeHit | None = None
+) -> None:
     """The resident's own words that sent the conversation to a person go to the
-    review queue. Not a button, a bare request for a person (it would head the queue
-    for ever, teaching nothing), a bare "yes" to an offer, or repeated failures
-    (their questions were reported as they failed), and never an at-risk message:
-    what a resident at risk says is for the advisor who answers, not for the editors."""
+    review queue, with the article they named (``subject``) when one was found. Not a
+    button, a bare request for a person (it would head the queue for ever, teaching
+    nothing), a bare "yes" to an offer, or repeated failures (their questions were
+    reported as they failed), and never an at-risk message: what a resident at risk
+    says is for the advisor who answers, not for the editors."""
     text = own_words(tracker)
     if reason == REQUESTED and text is not None:
-        report_gap(services, tracker, text, MissSource.HANDOVER)
+        closest = subject.slug if subject is not None else None
+        report_gap(services, tracker, text, MissSource.HANDOVER, closest_slug=closest)
 
 
 class Handoff(FrontdoorAction):
@@ -336,7 +340,7 @@ class Handoff(FrontdoorAction):
                 language=lang,
             ),
         )
-        report_handover(self.services, tracker, reason)
+        report_handover(self.services, tracker, reason, subject)
         # One reply: the text travels inside the payload, so the channel sends one message.
         dispatcher.utter_message(
             json_message={"text": handover_text(signal, now), **request.payload()}
