@@ -1,0 +1,149 @@
+"""The article the bot's search thought closest, beside a review queue group (issue #18),
+on SQLite and PostgreSQL.
+
+The bot names it in its report (``MissedMessage.closest_slug``); the knowledge
+service keeps it with the message (``kb_content_gaps.closest_slug``, migration
+kb_0007); the editor's review queue shows the group's most named article that is
+on the website ("Closest article: <title>", escaped) and offers it first when the
+group is added to an article. An unknown, archived or unpublished slug shows nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from frontdoor.contracts.review import SIGNALS_PATH
+from knowledge import articles, gaps, publishing
+from knowledge.models import ContentGap
+from tests.integration.knowledge.conftest import EDITOR, NOW, REVIEWER, article_data, publish
+
+MINUTE = timedelta(minutes=1)
+
+
+def _record(session: Session, question: str, slugs: list[str | None]) -> list[int]:
+    """One message a client for each slug, in order, one minute apart."""
+    return [
+        gaps.record_gap(
+            session, question=question, source="handover", now=NOW + n * MINUTE,
+            client_key=f"{question}-{n}", closest_slug=slug,
+        ).id
+        for n, slug in enumerate(slugs)
+    ]  # fmt: skip
+
+
+def test_a_signal_keeps_its_closest_article_and_refuses_a_slug_not_in_the_format(  # type: ignore[no-untyped-def]
+    client, factory
+):
+    sent = [
+        ("talk to someone about my council tax bill", "pay-council-tax"),
+        ("can I keep bees", None),
+    ]
+    for question, slug in sent:
+        body = {"text": question, "source": "handover", "conversation_id": question[:10]}
+        answer = client.post(
+            SIGNALS_PATH, json={**body, **({"closest_slug": slug} if slug else {})}
+        )
+        assert answer.status_code == 201, answer.text
+    for bad in ("Pay Council Tax", "<script>alert(1)</script>", "pay--tax", "a" * 121, 42):
+        refused = client.post(
+            SIGNALS_PATH, json={"text": "my bill", "source": "fallback", "closest_slug": bad}
+        )
+        assert refused.status_code == 422, bad
+    with factory() as session:
+        rows = session.execute(
+            select(ContentGap.question, ContentGap.closest_slug).order_by(ContentGap.id)
+        ).all()
+    assert [tuple(row) for row in rows] == sent
+
+
+def test_a_groups_closest_article_is_the_most_named_one_on_the_website(factory):  # type: ignore[no-untyped-def]
+    with factory() as session:
+        bill = publish(session, title="How your council tax bill is worked out", slug="ct-bill")
+        bands = publish(session, title="Council tax bands", slug="ct-bands")
+        gone = publish(session, title="Old council tax page", slug="ct-old")
+        publishing.archive(session, gone.id, actor=REVIEWER)
+        draft = articles.create_article(
+            session, article_data(title="A draft", slug="ct-draft"), actor=EDITOR
+        )
+        assert draft.live_revision_id is None
+        _record(
+            session, "why is my council tax bill so high", ["ct-bill", "ct-bands", "ct-bands", None]
+        )
+        _record(session, "which band is my house in", ["ct-bands", "ct-bill"])  # equal: the latest
+        _record(
+            session,
+            "noisy neighbours playing music",
+            ["no-such-article", "no-such-article", "ct-draft", "ct-old", "ct-old", "ct-bill"],
+        )
+        _record(session, "fox in my garden", ["no-such-article"])
+        _record(session, "skip permit", [None, None])
+        _record(session, "pot holes in my road", ["Not A Slug"])  # never stored as one
+        session.commit()
+        listing = gaps.page_of_groups(session, now=NOW + MINUTE * 10)
+        closest = {
+            group.representative: group.closest.slug if group.closest else None
+            for group in listing.groups
+        }
+        stored = session.scalars(
+            select(ContentGap.closest_slug).where(ContentGap.question == "pot holes in my road")
+        ).all()
+    assert closest == {
+        "why is my council tax bill so high": "ct-bands",
+        "which band is my house in": "ct-bill",
+        # the most named are unknown, archived or a draft: the most named on the site
+        "noisy neighbours playing music": "ct-bill",
+        "fox in my garden": None,
+        "skip permit": None,
+        "pot holes in my road": None,
+    }
+    assert stored == [None]
+    first = next(g for g in listing.groups if g.representative.startswith("why is my"))
+    assert first.closest is not None
+    assert (first.closest.article_id, first.closest.title) == (bands.id, "Council tax bands")
+    other = next(g for g in listing.groups if g.representative.startswith("which band"))
+    assert other.closest is not None and other.closest.article_id == bill.id
+
+
+def test_the_migration_adds_the_column_and_takes_it_away(database):  # type: ignore[no-untyped-def]
+    """kb_0007 on a database holding messages from before it; then down and up again."""
+    from alembic import command
+
+    from frontdoor.migrate import alembic_config, upgrade
+
+    def migrate(action, target: str) -> None:  # type: ignore[no-untyped-def]
+        config = alembic_config()
+        with database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            action(config, target)
+
+    def columns() -> set[str]:
+        from sqlalchemy import inspect
+
+        return {c["name"] for c in inspect(database.engine).get_columns("kb_content_gaps")}
+
+    migrate(command.downgrade, "kb_0006")
+    assert "closest_slug" not in columns()
+    insert = text(
+        "INSERT INTO kb_content_gaps (question, source, language, group_key, status, "
+        "resolution, resolved_by, created_at) VALUES ('skip permit', 'fallback', 'en', "
+        "'permit skip', 'open', '', '', :at)"
+    )
+    with database.engine.begin() as connection:
+        connection.execute(insert, {"at": datetime(2026, 12, 1, tzinfo=UTC)})
+    upgrade(database.engine)
+    with database.engine.begin() as connection:
+        assert connection.execute(text("SELECT closest_slug FROM kb_content_gaps")).all() == [
+            (None,)
+        ]
+        connection.execute(text("UPDATE kb_content_gaps SET closest_slug = :s"), {"s": "ct-bill"})
+    migrate(command.downgrade, "kb_0006")
+    assert "closest_slug" not in columns()
+    with database.engine.connect() as connection:
+        assert connection.execute(text("SELECT question FROM kb_content_gaps")).all() == [
+            ("skip permit",)
+        ]
+    migrate(command.upgrade, "heads")
+    assert "closest_slug" in columns()
