@@ -10,6 +10,7 @@ group is added to an article. An unknown, archived or unpublished slug shows not
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, text
@@ -17,8 +18,15 @@ from sqlalchemy.orm import Session
 
 from frontdoor.contracts.review import SIGNALS_PATH
 from knowledge import articles, gaps, publishing
-from knowledge.models import ContentGap
-from tests.integration.knowledge.conftest import EDITOR, NOW, REVIEWER, article_data, publish
+from knowledge.models import Article, ContentGap
+from tests.integration.knowledge.conftest import (
+    EDITOR,
+    NOW,
+    REVIEWER,
+    article_data,
+    login,
+    publish,
+)
 
 MINUTE = timedelta(minutes=1)
 
@@ -105,6 +113,79 @@ def test_a_groups_closest_article_is_the_most_named_one_on_the_website(factory):
     assert (first.closest.article_id, first.closest.title) == (bands.id, "Council tax bands")
     other = next(g for g in listing.groups if g.representative.startswith("which band"))
     assert other.closest is not None and other.closest.article_id == bill.id
+
+
+def _radios(form: str) -> list[tuple[str, bool]]:
+    return [
+        (value, bool(checked))
+        for value, checked in re.findall(r'name="article_id" value="(\d+)"( checked)?', form)
+    ]
+
+
+def test_the_editor_sees_the_closest_article_escaped_and_offered_first(  # type: ignore[no-untyped-def]
+    client, staff, factory
+):
+    with factory() as session:
+        named = publish(
+            session, title='Sofas & <b>"bulky"</b> items', slug="sofas-and-bulky-items",
+            body="Book a collection for a sofa, a fridge or other bulky items.\n",
+        )  # fmt: skip
+        other = publish(session, title="Bulky waste collection", slug="bulky-waste",
+                        body="Book a bulky waste collection for a sofa or fridge.\n")  # fmt: skip
+        sofa = _record(session, "collect my old sofa", ["sofas-and-bulky-items"] * 2)
+        _record(session, "fox in my garden", ["no-such-article"])
+        session.commit()
+    client.app.state.search.sync_now()
+    login(client, "editor@example.gov.uk")
+    page = client.get("/editor/missed")
+    assert page.status_code == 200
+    escaped = "Sofas &amp; &lt;b&gt;&#34;bulky&#34;&lt;/b&gt; items"
+    assert f'Closest article: <a href="/editor/articles/{named.id}">{escaped}</a>' in page.text
+    assert "<b>" not in page.text
+    assert page.text.count("Closest article:") == 1  # the fox's unknown slug shows nothing
+    # offered before any search, already chosen
+    assert _radios(page.text) == [(str(named.id), True)]
+
+    key = gaps.normalised("collect my old sofa")
+    found = client.get("/editor/missed", params={"find": key, "q": "bulky sofa collection"})
+    radios = _radios(found.text)
+    assert {value for value, _ in radios} >= {str(named.id), str(other.id)}
+    assert [value for value, checked in radios if checked] == [str(named.id)]
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', found.text)
+    assert csrf
+    added = client.post(
+        "/editor/missed/attach",
+        data={"csrf_token": csrf.group(1), "gap_ids": ",".join(map(str, sofa)),
+              "article_id": str(named.id)},
+        follow_redirects=False,
+    )  # fmt: skip
+    assert added.status_code == 303 and f"article={named.id}" in added.headers["location"]
+    with factory() as session:
+        article = session.get(Article, named.id)
+        assert article is not None and article.alternative_questions[-1] == "collect my old sofa"
+
+
+def test_a_search_without_the_closest_article_chooses_its_first_result(  # type: ignore[no-untyped-def]
+    client, staff, factory
+):
+    with factory() as session:
+        # a Welsh article named for English messages: shown, but no English search finds it
+        welsh = publish(session, title="Casglu eitemau swmpus", slug="casglu-eitemau-swmpus",
+                        language="cy", body="Trefnwch gasgliad soffa.\n")  # fmt: skip
+        bulky = publish(session, title="Bulky waste collection", slug="bulky-waste",
+                        body="Book a bulky waste collection for a sofa or fridge.\n")  # fmt: skip
+        _record(session, "collect my old sofa", ["casglu-eitemau-swmpus"])
+        session.commit()
+    client.app.state.search.sync_now()
+    login(client, "editor@example.gov.uk")
+    page = client.get("/editor/missed").text
+    assert f'<a href="/editor/articles/{welsh.id}" lang="cy">Casglu eitemau swmpus</a>' in page
+    key = gaps.normalised("collect my old sofa")
+    found = client.get("/editor/missed", params={"find": key, "q": "bulky waste sofa"}).text
+    radios = _radios(found)
+    assert radios and str(welsh.id) not in {value for value, _ in radios}
+    assert radios[0] == (str(bulky.id), True)
+    assert [checked for _, checked in radios[1:]] == [False] * (len(radios) - 1)
 
 
 def test_the_migration_adds_the_column_and_takes_it_away(database):  # type: ignore[no-untyped-def]
