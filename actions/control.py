@@ -21,6 +21,7 @@ from actions.base import (
     latest_intent,
     latest_text,
     resume_active_form,
+    slot_list,
     stop_form_events,
 )
 from actions.cases import CaseStatus, case_exists, find_case_reference
@@ -269,8 +270,13 @@ class No(FrontdoorAction):
             self.services.answers.rate_latest(
                 tracker.sender_id, helpful=False, at=self.services.clock()
             )
+            shown = slot_list(tracker, "articles_shown")  # the answer that did not help
             report_gap(
-                self.services, tracker, tracker.get_slot("last_question"), MissSource.NOT_HELPFUL
+                self.services,
+                tracker,
+                tracker.get_slot("last_question"),
+                MissSource.NOT_HELPFUL,
+                closest_slug=shown[-1] if shown and isinstance(shown[-1], str) else None,
             )
             dispatcher.utter_message(text=messages.NOT_HELPFUL, buttons=[messages.HUMAN_BUTTON])
             return [SlotSet("awaiting", None), SlotSet("failed_answers", 0.0)]

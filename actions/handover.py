@@ -15,14 +15,16 @@ Payload::
         "summary": {"topic", "references": [...], "verified_identity": {...} | null,
                     "verified_cases": [...], "articles_shown": [...],
                     "failed_questions": [...], "risk": kind | null,
-                    "subject": slug | null, "language": "en" | "cy"}}}
+                    "subject": slug | null, "subject_title": title | null,
+                    "language": "en" | "cy"}}}
 
 The service area is the risk's, the task's or the account's, else the area of the
 article the resident was shown. A resident who asks for a person before any of
 these ("talk to a person about my council tax bill") said what it is about: the
 knowledge base is asked with their words around the request (:func:`subject_query`),
 and an article the decision policy would show gives the area and the summary's
-``subject``, so skills routing reaches the team that can help.
+``subject`` (its slug) and ``subject_title`` (its title, in the language it was
+found in, for the advisor), so skills routing reaches the team that can help.
 
 ``verified_identity`` comes from the server-side grants (``actions.verification``)
 and lists only accounts proved for account use (a token, or the full knowledge
@@ -286,15 +288,19 @@ def find_subject(services: Services, query: str, lang: str) -> KnowledgeHit | No
     return worth_showing(answer)
 
 
-def report_handover(services: Services, tracker: Tracker, reason: str) -> None:
+def report_handover(
+    services: Services, tracker: Tracker, reason: str, subject: KnowledgeHit | None = None
+) -> None:
     """The resident's own words that sent the conversation to a person go to the
-    review queue. Not a button, a bare request for a person (it would head the queue
-    for ever, teaching nothing), a bare "yes" to an offer, or repeated failures
-    (their questions were reported as they failed), and never an at-risk message:
-    what a resident at risk says is for the advisor who answers, not for the editors."""
+    review queue, with the article they named (``subject``) when one was found. Not a
+    button, a bare request for a person (it would head the queue for ever, teaching
+    nothing), a bare "yes" to an offer, or repeated failures (their questions were
+    reported as they failed), and never an at-risk message: what a resident at risk
+    says is for the advisor who answers, not for the editors."""
     text = own_words(tracker)
     if reason == REQUESTED and text is not None:
-        report_gap(services, tracker, text, MissSource.HANDOVER)
+        closest = subject.slug if subject is not None else None
+        report_gap(services, tracker, text, MissSource.HANDOVER, closest_slug=closest)
 
 
 class Handoff(FrontdoorAction):
@@ -330,10 +336,11 @@ class Handoff(FrontdoorAction):
                 failed_questions=_texts(slot_list(tracker, "failed_questions")),
                 risk=signal.kind.value if signal else None,
                 subject=subject.slug if subject else None,
+                subject_title=subject.title if subject else None,
                 language=lang,
             ),
         )
-        report_handover(self.services, tracker, reason)
+        report_handover(self.services, tracker, reason, subject)
         # One reply: the text travels inside the payload, so the channel sends one message.
         dispatcher.utter_message(
             json_message={"text": handover_text(signal, now), **request.payload()}

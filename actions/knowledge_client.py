@@ -15,8 +15,9 @@ API (the knowledge service, ``{knowledge_url}``):
          -> {"slug", "title", "body_markdown", "revision", ...} (the bot reads the body
             to answer in the article's own sentences: ``actions.answers``)
     POST /api/v1/review/signals  {"text", "source": "fallback" | "not_helpful" | "handover",
-         "language", "conversation_id"}  (``frontdoor.contracts.review.MissedMessage``:
-         the review queue of what the bot missed)
+         "language", "conversation_id", "closest_slug"?}
+         (``frontdoor.contracts.review.MissedMessage``: the review queue of what the bot
+         missed, with the article its search thought closest when it had one)
 
 Links residents see are built on the council's public address (``public_url``,
 ``FRONTDOOR_PUBLIC_URL``), whatever address the service itself answered on.
@@ -43,6 +44,7 @@ from frontdoor.contracts.knowledge import (
     KnowledgeSearchFailed,
     SearchHit,
     SearchQuery,
+    is_article_slug,
 )
 from frontdoor.contracts.review import SIGNALS_PATH, MissedMessage, MissSource
 
@@ -107,9 +109,11 @@ class KnowledgeClient(ABC):
         language: str,
         conversation_id: str,
         source: MissSource = MissSource.FALLBACK,
+        closest_slug: str | None = None,
     ) -> None:
         """Tell the review queue the bot missed a message (fell back, did not help, or
-        sent it to a person). Raises KnowledgeUnavailable."""
+        sent it to a person), with the article its search thought closest when it had
+        one. Raises KnowledgeUnavailable."""
 
     @abstractmethod
     def health(self) -> dict[str, str]:
@@ -220,6 +224,7 @@ class HttpKnowledgeClient(KnowledgeClient):
         language: str,
         conversation_id: str,
         source: MissSource = MissSource.FALLBACK,
+        closest_slug: str | None = None,
     ) -> None:
         try:
             signal = MissedMessage(
@@ -227,8 +232,12 @@ class HttpKnowledgeClient(KnowledgeClient):
                 source=source,
                 language="cy" if language == "cy" else "en",
                 conversation_id=conversation_id[:120] or None,
+                # a slug not in the format is left out, never the message with it
+                closest_slug=closest_slug if is_article_slug(closest_slug) else None,
             )
-            response = self._client.post(SIGNALS_PATH, json=signal.model_dump(mode="json"))
+            # without a slug, the body is what a service from before closest_slug accepts
+            body = signal.model_dump(mode="json", exclude_none=True)
+            response = self._client.post(SIGNALS_PATH, json=body)
             response.raise_for_status()
         except (httpx.HTTPError, ValidationError) as exc:
             cause = type(exc).__name__
@@ -305,7 +314,7 @@ class FakeKnowledgeClient(KnowledgeClient):
     threshold: float = 0.34
     available: bool = True
     base_url: str = "http://localhost:8000"
-    gaps: list[dict[str, str]] = field(default_factory=list)
+    gaps: list[dict[str, str | None]] = field(default_factory=list)
     searches: list[str] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -357,6 +366,7 @@ class FakeKnowledgeClient(KnowledgeClient):
         language: str,
         conversation_id: str,
         source: MissSource = MissSource.FALLBACK,
+        closest_slug: str | None = None,
     ) -> None:
         if not self.available:
             raise KnowledgeUnavailable("content gap report failed: fake is down")
@@ -367,6 +377,7 @@ class FakeKnowledgeClient(KnowledgeClient):
                     "source": source.value,
                     "language": language,
                     "conversation_id": conversation_id,
+                    "closest_slug": closest_slug,
                 }
             )
 

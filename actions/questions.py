@@ -13,6 +13,11 @@ would show) counts as a failure: the first asks the resident to
 rephrase, the second in a row offers a person; a good answer starts the count
 again. "No" to "Did that help?" offers to rephrase or a person and is recorded
 as a content gap, but it is not a failure: the next question starts afresh.
+
+A message reported to the review queue carries the article the search thought
+closest when the action has one at hand (``closest_slug``): on a poor answer,
+the best result it did not show; after "No", the article shown. No search is
+made only to find one.
 """
 
 from __future__ import annotations
@@ -104,10 +109,12 @@ def report_gap(
     tracker: Tracker,
     question: object,
     source: MissSource = MissSource.FALLBACK,
+    closest_slug: str | None = None,
 ) -> None:
     """Tell the review queue the bot missed a message: nothing answered it
     (``fallback``), its answer did not help (``not_helpful``) or it sent the
-    conversation to a person (``handover``)."""
+    conversation to a person (``handover``); ``closest_slug``: the article the
+    search thought closest, when the caller has one at hand."""
     if not isinstance(question, str) or not question.strip():
         return
     try:
@@ -116,15 +123,26 @@ def report_gap(
             language=language(tracker),
             conversation_id=tracker.sender_id,
             source=source,
+            closest_slug=closest_slug,
         )
     except KnowledgeUnavailable:
         logger.warning("content gap not reported: knowledge service unavailable")
 
 
+def closest_of(answer: SearchAnswer) -> str | None:
+    """The slug of the search's best result, shown or not: the article it thought closest."""
+    return answer.best.slug if answer.best is not None else None
+
+
 def record_failure(
-    services: Services, dispatcher: CollectingDispatcher, tracker: Tracker, question: str | None
+    services: Services,
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    question: str | None,
+    closest_slug: str | None = None,
 ) -> list[EventType]:
-    """A question went unanswered: report the gap, then rephrase or offer a person."""
+    """A question went unanswered: report the gap (with the article the search
+    thought closest, if any), then rephrase or offer a person."""
     lang = language(tracker)
     failures = int(tracker.get_slot("failed_answers") or 0) + 1
     failed = slot_list(tracker, "failed_questions")
@@ -134,7 +152,10 @@ def record_failure(
         events.append(SlotSet("failed_questions", [*failed, clipped][-5:]))
         try:
             services.knowledge.report_gap(
-                question=clipped, language=lang, conversation_id=tracker.sender_id
+                question=clipped,
+                language=lang,
+                conversation_id=tracker.sender_id,
+                closest_slug=closest_slug,
             )
         except KnowledgeUnavailable:
             logger.warning("content gap not reported: knowledge service unavailable")
@@ -182,11 +203,12 @@ class AnswerQuestion(FrontdoorAction):
             if latest_intent(tracker) == "out_of_scope" and not rephrasing:
                 dispatcher.utter_message(text=self.services.say(messages.OUT_OF_SCOPE))
                 return resume_active_form(dispatcher, tracker)
+            closest = closest_of(answer)
             if tracker.active_loop_name:
-                report_gap(self.services, tracker, text)
+                report_gap(self.services, tracker, text, closest_slug=closest)
                 dispatcher.utter_message(text=messages.REPHRASE)
                 return resume_active_form(dispatcher, tracker)
-            return record_failure(self.services, dispatcher, tracker, text)
+            return record_failure(self.services, dispatcher, tracker, text, closest)
         shown = slot_list(tracker, "articles_shown")
         ask = not tracker.active_loop_name
         text_shown = answer_text(self.services, text, best)

@@ -99,7 +99,10 @@ def render_summary(details: HandoverSummary) -> str:
         parts.append(f"At risk: {_words(details.risk)}.")
     if details.topic:
         parts.append(f"Topic: {_words(details.topic)}.")
-    if details.subject:
+    if details.subject_title:
+        title = details.subject_title
+        parts.append(f"Asked about: {title}{'' if title.endswith(('.', '?', '!')) else '.'}")
+    elif details.subject:  # a bot from before titles: the slug is all there is
         parts.append(f"Asked about: {details.subject} (the article their words matched).")
     if details.references:
         parts.append("References: " + ", ".join(details.references) + ".")

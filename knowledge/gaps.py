@@ -28,6 +28,13 @@ candidates again, so a new similar message starts a NEW open group showing
 only what came after the decision, rather than reopening what an editor
 already judged (the editor sees the new evidence, not the old noise again).
 
+The bot names the article its search thought closest when it had one at hand
+(``closest_slug``: a handover's subject, the answer that did not help, the best
+result not good enough to show). A group's closest article is the one its
+messages named most often (ties: the most recently named), shown only while it
+is on the website (an unknown, archived or unpublished slug shows nothing), and
+offered first when the group is added to an article.
+
 The editor's screen (``/editor/missed``) pages through open groups, most
 distinct askers first then the newest (or newest first), with counts per
 source and language, and turns a group into alternative questions of an
@@ -53,12 +60,13 @@ from sqlalchemy.orm import QueryableAttribute, Session
 
 from frontdoor import audit
 from frontdoor.clock import london_today
+from frontdoor.contracts.knowledge import is_article_slug
 from frontdoor.redaction import redact
 from knowledge.actors import Actor
 from knowledge.articles import create_article, edit_fields, get_article, utcnow
 from knowledge.exceptions import InvalidArticle, NotAllowed
 from knowledge.models import Article, ContentGap, TrainingExample
-from knowledge.publishing import submit
+from knowledge.publishing import submit, visible_clause
 from knowledge.schemas import ArticleCreate
 from knowledge.workflow import ArticleState
 
@@ -144,6 +152,16 @@ def home_key(question: str, known_keys: Sequence[str]) -> str:
     return key
 
 
+@dataclass(frozen=True)
+class ClosestArticle:
+    """The article a group's messages named as closest, as the editor sees it."""
+
+    article_id: int
+    slug: str
+    title: str
+    language: str
+
+
 @dataclass
 class GapGroup:
     representative: str
@@ -155,7 +173,26 @@ class GapGroup:
     sources: dict[str, int] = field(default_factory=dict)
     first_seen: datetime | None = None
     last_seen: datetime | None = None
+    # how often each slug was named closest, and when last (the messages' order)
+    closest_slugs: dict[str, int] = field(default_factory=dict)
+    closest: ClosestArticle | None = None  # the most named of those on the website
     _tokens: frozenset[str] = frozenset()
+    _named: int = 0
+    _last_named: dict[str, int] = field(default_factory=dict)
+
+    def name_closest(self, slug: str | None) -> None:
+        """Count one message's closest article (call in the order the messages came)."""
+        if slug:
+            self._named += 1
+            self.closest_slugs[slug] = self.closest_slugs.get(slug, 0) + 1
+            self._last_named[slug] = self._named
+
+    @property
+    def ranked_closest(self) -> list[str]:
+        """The slugs named, most often first; among equals, the most recently named."""
+        return sorted(
+            self.closest_slugs, key=lambda s: (-self.closest_slugs[s], -self._last_named[s])
+        )
 
     @property
     def count(self) -> int:
@@ -242,6 +279,7 @@ def record_gap(
     now: datetime | None = None,
     embedder: Embeds | None = None,
     similarity: float = COSINE_SIMILARITY,
+    closest_slug: str | None = None,
 ) -> ContentGap:
     """Record a message in its group; the same client asking again returns its open gap.
 
@@ -250,7 +288,8 @@ def record_gap(
     already holding ``max_open_per_client`` open gaps has said enough: its
     newest open gap is returned and nothing is added, so no one client can
     fill the screen, however slowly it writes. ``embedder`` (the search's)
-    groups by meaning; without one, by shared words.
+    groups by meaning; without one, by shared words. ``closest_slug``: the
+    article the bot's search thought closest (kept only in a slug's format).
     """
     # redacted before anything else sees it: every editor reads this list
     text = redact(" ".join(question.split()))[:2000]
@@ -291,6 +330,7 @@ def record_gap(
         resolved_by="",
         created_at=now,
         embedding=None if vector is None else vector.astype("<f4").tobytes(),
+        closest_slug=closest_slug if is_article_slug(closest_slug) else None,
     )
     session.add(gap)
     session.flush()
@@ -397,6 +437,8 @@ def page_of_groups(
             group.sources[gap.source] = group.sources.get(gap.source, 0) + 1
             group.first_seen = group.first_seen or gap.created_at
             group.last_seen = gap.created_at
+            group.name_closest(gap.closest_slug)
+        _find_closest(session, list(groups.values()), now or utcnow())
     every = [ContentGap.status == "open", since]
     return GapPage(
         list(groups.values()), total, page, per_page,
@@ -404,6 +446,22 @@ def page_of_groups(
         languages=_counts(session, ContentGap.language, every),
         sort=sort, language=language,
     )  # fmt: skip
+
+
+def _find_closest(session: Session, groups: Sequence[GapGroup], now: datetime) -> None:
+    """Each group's closest article: the most named of those on the website (an
+    unknown, archived or unpublished slug is passed over). One query a page."""
+    wanted = {slug for group in groups for slug in group.closest_slugs}
+    if not wanted:
+        return
+    found = {
+        article.slug: ClosestArticle(article.id, article.slug, article.title, article.language)
+        for article in session.scalars(
+            select(Article).where(Article.slug.in_(sorted(wanted)), visible_clause(now))
+        ).unique()
+    }
+    for group in groups:
+        group.closest = next((found[s] for s in group.ranked_closest if s in found), None)
 
 
 def group_gaps(gaps: Sequence[ContentGap]) -> list[GapGroup]:
@@ -422,6 +480,7 @@ def group_gaps(gaps: Sequence[ContentGap]) -> list[GapGroup]:
         home.sources[gap.source] = home.sources.get(gap.source, 0) + 1
         home.first_seen = home.first_seen or gap.created_at
         home.last_seen = gap.created_at
+        home.name_closest(gap.closest_slug)
     groups.sort(key=lambda g: (-g.count, -(g.last_seen or utcnow()).timestamp()))
     return groups
 

@@ -202,6 +202,9 @@ class ContentGap(Base):
     # the redacted question's unit vector from the search's embedding model (float32
     # bytes): what groups messages by meaning; NULL when no model was loaded
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # the slug of the article the bot's search thought closest, when it said
+    # (frontdoor.contracts.review.MissedMessage.closest_slug); NULL: none at hand
+    closest_slug: Mapped[str | None] = mapped_column(String(120), nullable=True)
 
 
 class TrainingExample(Base):

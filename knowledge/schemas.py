@@ -20,11 +20,10 @@ from pydantic import (
     model_validator,
 )
 
+from frontdoor.contracts.knowledge import ArticleSlug as Slug
 from frontdoor.http import MAX_DB_INT
 from knowledge.vocabulary import Language, ServiceArea
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=120)]
 Tag = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=60)]
 Question = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
 _SAFE_URL = re.compile(r"^(/(?!/)|#|https?://|mailto:|tel:)", re.IGNORECASE)

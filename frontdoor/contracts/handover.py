@@ -34,6 +34,7 @@ HANDOVER_KEY = "frontdoor_handoff"
 MAX_REASON = 200
 MAX_SERVICE_AREA = 40
 MAX_SUMMARY_TEXT = 4000
+MAX_SUBJECT_TITLE = 200  # an article's longest title (knowledge.schemas.ArticleMetadata)
 URGENT_WORDS = frozenset({"urgent", "high", "at_risk"})
 
 # Sent as ``+00:00`` ISO 8601, as the bot has always sent them.
@@ -82,7 +83,17 @@ class HandoverSummary(BaseModel):
     # the slug of the article the resident's request for a person named ("talk to
     # someone about my council tax bill"), found by the bot and not shown to them
     subject: str | None = None
+    # that article's title, in the language it was found in: what the advisor reads
+    # (a bot from before it sends only the slug)
+    subject_title: str | None = None
     language: Literal["en", "cy"] = "en"  # what the resident wrote in, last
+
+    @field_validator("subject_title", mode="before")
+    @classmethod
+    def _subject_title(cls, value: object) -> object:
+        if isinstance(value, str):
+            return " ".join(value.split())[:MAX_SUBJECT_TITLE] or None
+        return value  # None, or a type the field refuses
 
     def as_sent(self) -> dict[str, Any]:
         """The summary as the bot sent it (only the fields it set)."""

@@ -5,7 +5,9 @@ and the advisor console (``handoff.search``, async) both search the knowledge
 base over HTTP; :class:`KnowledgeSearchClient` is the one client they share,
 with one request (:class:`SearchQuery`, parameter ``lang`` as
 ``GET /api/v1/search`` takes it) and one reading of the answer
-(:class:`SearchAnswer` of :class:`SearchHit`).
+(:class:`SearchAnswer` of :class:`SearchHit`). An article's slug has one format,
+:data:`SLUG_PATTERN` (:data:`ArticleSlug`), which the knowledge service validates
+its articles with and the bot's reports to it are checked against.
 
 Reading is tolerant the way the callers always were: a missing or null field
 takes its default and a result that is not an object is skipped. Anything else
@@ -15,13 +17,34 @@ wrong (a failed request, a body that is not this shape) raises
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Annotated, Any
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+)
 
 SEARCH_PATH = "/api/v1/search"
 MAX_LIMIT = 20  # what the API accepts
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+MAX_SLUG_CHARS = 120
+ArticleSlug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=MAX_SLUG_CHARS)]
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def is_article_slug(value: object) -> bool:
+    """Whether ``value`` is in the format of an article's slug (:data:`ArticleSlug`)."""
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_SLUG_CHARS
+        and _SLUG.fullmatch(value) is not None
+    )
 
 
 class KnowledgeSearchFailed(Exception):

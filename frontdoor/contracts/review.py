@@ -8,6 +8,13 @@ message routed the conversation to a person (``handover``). The knowledge
 service redacts the text before it stores anything and answers
 :class:`SignalAccepted`. Both sides import these models, so the shape is
 checked at both ends.
+
+``closest_slug`` names the article the bot's search thought closest, when the
+bot had one at hand: the article a request for a person named (``handover``),
+the article whose answer did not help (``not_helpful``), or the search's best
+result that was not good enough to show (``fallback``). The bot never searches
+only to fill it in. It is an article's slug (``frontdoor.contracts.knowledge``'s
+format); the editors' review queue shows its title beside the group.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, StringConstraints
+
+from frontdoor.contracts.knowledge import ArticleSlug
 
 SIGNALS_PATH = "/api/v1/review/signals"
 MAX_TEXT_CHARS = 2000
@@ -36,6 +45,7 @@ class MissedMessage(BaseModel):
     source: MissSource
     language: Literal["en", "cy"] = "en"
     conversation_id: Annotated[str, StringConstraints(max_length=120)] | None = None
+    closest_slug: ArticleSlug | None = None
 
 
 class SignalAccepted(BaseModel):

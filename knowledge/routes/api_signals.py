@@ -74,7 +74,9 @@ def post_missed_message(
     """A message the bot fell back on, answered unhelpfully or routed to a person.
 
     Redacted before it is stored; grouped by meaning with the open messages of
-    its language; the same client sending the same again counts once."""
+    its language; the same client sending the same again counts once. The
+    article the bot thought closest (``closest_slug``) is kept with it, whether
+    or not such an article exists: the review queue shows only one on the website."""
     who = throttle.writer(request, data.conversation_id)
     throttle.limiter(request).hit(*throttle.gap_checks(settings, who))
     record = gaps.record_gap(
@@ -82,7 +84,7 @@ def post_missed_message(
         conversation_id=data.conversation_id, client_key=who.key(settings),
         max_open_per_client=settings.knowledge_gaps_open_per_client,
         embedder=gaps.embedder_of(request.app.state),
-        similarity=settings.knowledge_review_similarity,
+        similarity=settings.knowledge_review_similarity, closest_slug=data.closest_slug,
     )  # fmt: skip
     session.commit()
     return SignalAccepted(id=record.id)

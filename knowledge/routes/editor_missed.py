@@ -1,8 +1,9 @@
 """The editor's review queue of what the bot missed (``/editor/missed``).
 
 One screen (it was "Content gaps", and ``/editor/gaps`` still leads here):
-groups of missed messages with their counts per source and language, each
-turned into alternative questions of an article found by search, training
+groups of missed messages with their counts per source and language and the
+article the bot thought closest, each turned into alternative questions of an
+article (that closest one offered first, or one found by search), training
 examples for an intent (admins only; the bot then retrains in the
 background), a new draft, or dismissed. The rules live in ``knowledge.gaps``
 and ``knowledge.retraining``; these routes read the form and answer.
@@ -61,13 +62,18 @@ def _page(
 ) -> HTMLResponse:
     listing = gaps.page_of_groups(session, page=page, sort=sort, language=language)
     found: list[dict[str, object]] = []
+    checked: int | None = None  # the article offered first: the closest, if found
     searched = next((g for g in listing.groups if g.key == find), None)
     if searched is not None and q.strip():
         hits = run_search(session, runtime, q, language=searched.language, limit=8).results
+        ids: list[int] = []
         for hit in hits:  # the wordings go to the article, whichever section matched
             article = find_article(session, hit.slug, hit.language)
-            if article is not None and all(f["article_id"] != article.id for f in found):
+            if article is not None and article.id not in ids:
+                ids.append(article.id)
                 found.append({"article_id": article.id, "title": article.title})
+        closest = searched.closest.article_id if searched.closest else None
+        checked = closest if closest in ids else next(iter(ids), None)
     may_teach = gaps.may_change_bot(actor)
     query = {"sort": sort, **({"language": language} if language else {})}
     return render(
@@ -75,7 +81,7 @@ def _page(
         sources=gaps.SOURCES, teams=_teams(session), errors=errors or {},
         done=DONE.get(request.query_params.get("done", "")),
         article_id=request.query_params.get("article", ""),
-        find=find if searched is not None else None, q=q, found=found,
+        find=find if searched is not None else None, q=q, found=found, checked=checked,
         may_teach=may_teach, intents=retraining.intents() if may_teach else [],
         trainings=retraining.latest(session), query=urlencode(query),
         title="Missed questions",

@@ -358,6 +358,7 @@ def test_a_request_for_a_person_that_names_council_tax_goes_to_revenues(chat) ->
     assert handoff["reason"] == "requested" and handoff["priority"] == "normal"
     assert handoff["service_area"] == "revenues"
     assert handoff["summary"]["subject"] == "pay-council-tax"
+    assert handoff["summary"]["subject_title"] == "Pay your council tax"  # for the advisor
     assert handoff["summary"]["articles_shown"] == []  # found for the advisor, not shown
 
 

@@ -72,7 +72,11 @@ def test_no_offers_to_rephrase_or_a_person_and_reports_a_content_gap(bot: BotHar
         bot.tracker(
             intent="deny",
             sender_id="conv-9",
-            slots={"awaiting": "answer_feedback", "last_question": "can I pay in cash"},
+            slots={
+                "awaiting": "answer_feedback",
+                "last_question": "can I pay in cash",
+                "articles_shown": ["recycling", "pay-council-tax"],
+            },
         ),
     )
     assert "another way" in result.text and "person" in result.text
@@ -85,6 +89,8 @@ def test_no_offers_to_rephrase_or_a_person_and_reports_a_content_gap(bot: BotHar
             "source": "not_helpful",
             "language": "en",
             "conversation_id": "conv-9",
+            # the answer that did not help: the article the search thought closest
+            "closest_slug": "pay-council-tax",
         }
     ]
 
@@ -98,6 +104,36 @@ def test_a_low_confidence_search_asks_to_rephrase(bot: BotHarness) -> None:
     assert result.slot("failed_answers") == 1.0
     assert result.slot("failed_questions") == ["can I keep chickens on an allotment"]
     assert len(bot.knowledge.gaps) == 1
+    assert bot.knowledge.gaps[0]["closest_slug"] is None  # the search found nothing at all
+
+
+def test_a_poor_answer_is_reported_with_the_result_it_did_not_show(bot: BotHarness) -> None:
+    text = "a problem with a card payment"  # "card": a weak hit, below the threshold
+    weak = bot.knowledge.search(text)
+    assert weak.best is not None and weak.no_good_answer
+    assert weak.best.slug == "pay-council-tax"
+    for sender, slots in (("c-1", {}), ("c-2", {"failed_answers": 1.0})):
+        result = bot.run(
+            "action_answer_question",
+            bot.tracker(text=text, intent="nlu_fallback", sender_id=sender, slots=slots),
+        )
+        assert "Pay your council tax" not in result.text  # still not shown to the resident
+    inside_a_form = bot.tracker(text=text, intent="nlu_fallback", sender_id="c-3",
+                                active_loop="missed_bin_form")  # fmt: skip
+    bot.run("action_answer_question", inside_a_form)
+    assert [(g["conversation_id"], g["closest_slug"]) for g in bot.knowledge.gaps] == [
+        ("c-1", weak.best.slug), ("c-2", weak.best.slug), ("c-3", weak.best.slug),
+    ]  # fmt: skip
+    assert len(bot.knowledge.searches) == 4  # one per message: none made for the report
+
+
+def test_no_with_no_article_shown_reports_no_closest_article(bot: BotHarness) -> None:
+    bot.run(
+        "action_no",
+        bot.tracker(intent="deny", slots={"awaiting": "answer_feedback", "last_question": "bins"}),
+    )
+    assert [g["closest_slug"] for g in bot.knowledge.gaps] == [None]
+    assert bot.knowledge.searches == []
 
 
 def test_a_second_failure_offers_a_person(bot: BotHarness) -> None:
@@ -180,6 +216,7 @@ def test_asking_for_a_person_emits_one_structured_event(bot: BotHarness) -> None
             "failed_questions": [],
             "risk": None,
             "subject": None,
+            "subject_title": None,
             "language": "en",
         },
         "announced": False,
@@ -488,8 +525,21 @@ def test_a_request_for_a_person_is_reported_to_the_review_queue_but_never_a_risk
             "source": "handover",
             "language": "en",
             "conversation_id": "conv-h",
+            "closest_slug": None,  # no article names it
         }
     ]
+
+
+def test_a_request_for_a_person_is_reported_with_the_article_it_named(bot: BotHarness) -> None:
+    bot.run(
+        "action_handoff",
+        bot.tracker(text="talk to a person about my council tax bill", intent="human",
+                    sender_id="conv-ct"),
+    )  # fmt: skip
+    assert [(g["source"], g["closest_slug"]) for g in bot.knowledge.gaps] == [
+        ("handover", "pay-council-tax")
+    ]
+    assert bot.knowledge.searches == ["about my council tax bill"]  # the subject's only
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@ deliverables 4 and 6). Seen in a walk-through: "talk to a person about my counci
 bill", the resident's first message, went to the general queue with Topic: general,
 because only a shown article, a task or an account gave the service area. Now the
 knowledge base is asked with the words around the request (``subject_query``), and an
-article the decision policy would show gives the team and the summary's ``subject``.
+article the decision policy would show gives the team and the summary's ``subject``,
+with its title (``subject_title``) for the advisor to read.
 """
 
 from __future__ import annotations
@@ -108,6 +109,7 @@ def test_a_bare_request_stays_general_without_a_search(bot: BotHarness) -> None:
     request = _request(bot, "can I speak to a real person please", intent="human")
     assert request.service_area == "general"
     assert _summary(request).topic == "general" and _summary(request).subject is None
+    assert _summary(request).subject_title is None
     assert bot.knowledge.searches == []
 
 
@@ -116,9 +118,12 @@ def test_a_request_naming_council_tax_goes_to_revenues(bot: BotHarness) -> None:
     assert request.service_area == "revenues"
     assert request.priority == "normal" and request.reason == REQUESTED
     assert _summary(request).subject == "pay-council-tax"
+    assert _summary(request).subject_title == "Pay your council tax"
     assert bot.knowledge.searches == ["about my council tax bill"]
-    # the advisor reads what it is about in the console's summary
-    assert "Asked about: pay-council-tax" in render_summary(_summary(request))
+    # the advisor reads what it is about in the console's summary: the title, not the slug
+    rendered = render_summary(_summary(request))
+    assert "Asked about: Pay your council tax." in rendered
+    assert "pay-council-tax" not in rendered
 
 
 def test_a_welsh_request_naming_council_tax_goes_to_revenues(bot: BotHarness) -> None:
@@ -126,6 +131,8 @@ def test_a_welsh_request_naming_council_tax_goes_to_revenues(bot: BotHarness) ->
     request = _request(bot, WELSH_COUNCIL_TAX, intent="human")
     assert request.service_area == "revenues"
     assert _summary(request).subject == "ol-ddyledion-treth-gyngor"
+    # the title is the article's, in the language it was found in
+    assert _summary(request).subject_title == WELSH_ARREARS.title
     assert _summary(request).language == "cy"
     assert bot.knowledge.searches == ["am fy nhreth gyngor"]
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
 import pytest
+from pydantic import ValidationError
 
 from actions.exceptions import KnowledgeUnavailable
 from actions.knowledge_client import (
@@ -108,6 +111,37 @@ def test_missed_messages_are_posted_as_the_typed_contract() -> None:
             text="oes gwenyn", source=MissSource.NOT_HELPFUL, language="cy", conversation_id="c2"
         ),
     ]
+
+
+def test_a_report_carries_the_closest_article_and_leaves_out_a_slug_not_in_its_format() -> None:
+    bodies: list[dict[str, object]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        bodies.append(json.loads(request.content))
+        return httpx.Response(201, json={"id": 1})
+
+    api = client(handler)
+    for slug in ("pay-council-tax", "Pay Council Tax", "pay-council-tax\n", "x" * 121, None):
+        api.report_gap(
+            question="talk to someone about my bill", language="en", conversation_id="c1",
+            source=MissSource.HANDOVER, closest_slug=slug,
+        )  # fmt: skip
+    assert [body.get("closest_slug") for body in bodies] == ["pay-council-tax", *[None] * 4]
+    # without one, nothing is sent for it: what a service from before it accepts
+    assert all("closest_slug" not in body for body in bodies[1:])
+    assert bodies[0] == {
+        "text": "talk to someone about my bill", "source": "handover", "language": "en",
+        "conversation_id": "c1", "closest_slug": "pay-council-tax",
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "slug", ["Pay-Council-Tax", "pay council tax", "pay--council-tax", "-pay", "a" * 121, ""]
+)
+def test_the_contract_refuses_a_closest_slug_not_in_the_article_format(slug: str) -> None:
+    with pytest.raises(ValidationError):
+        MissedMessage(text="x", source=MissSource.FALLBACK, closest_slug=slug)
+    assert MissedMessage(text="x", source="fallback", closest_slug="a" * 120).closest_slug
 
 
 def test_a_refused_report_is_knowledge_unavailable() -> None:

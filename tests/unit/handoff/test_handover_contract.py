@@ -9,7 +9,7 @@ import logging
 import pytest
 
 from frontdoor.contracts.handover import HANDOVER_KEY, HandoverRequest, HandoverSummary
-from handoff.bot import HandoffRequest, parse_rasa_replies
+from handoff.bot import HandoffRequest, parse_rasa_replies, render_summary
 
 
 def test_missing_fields_take_defaults_long_texts_are_clipped_and_high_means_urgent():
@@ -75,6 +75,22 @@ def test_the_model_and_the_relay_agree_on_the_key_and_the_shape():
     ("sent", "rendered"),
     [
         (
+            {"topic": "general", "subject": "council-tax-bill-explained",
+             "subject_title": "How your council tax bill is worked out"},
+            "Topic: general. Asked about: How your council tax bill is worked out. Not verified.",
+        ),
+        (  # a title that ends its own sentence keeps its own mark
+            {"topic": "general", "subject": "do-i-need-planning-permission",
+             "subject_title": "Do I need planning permission?"},
+            "Topic: general. Asked about: Do I need planning permission? Not verified.",
+        ),
+        (  # Welsh: the title as the bot found it
+            {"topic": "general", "subject": "ol-ddyledion-treth-gyngor", "language": "cy",
+             "subject_title": "Os ydych chi ar ei hôl hi gyda'ch treth gyngor"},
+            "Language: Welsh (Cymraeg). Topic: general. Asked about: Os ydych chi ar ei hôl hi "
+            "gyda'ch treth gyngor. Not verified.",
+        ),
+        (  # a bot from before titles: the slug is all there is
             {"topic": "general", "subject": "council-tax-bill-explained"},
             "Topic: general. Asked about: council-tax-bill-explained (the article their "
             "words matched). Not verified.",
@@ -82,8 +98,25 @@ def test_the_model_and_the_relay_agree_on_the_key_and_the_shape():
         ({"topic": "general", "subject": None}, "Topic: general. Not verified."),
         ({"topic": "general"}, "Topic: general. Not verified."),  # a bot from before subject
     ],
-)
+)  # fmt: skip
 def test_the_subject_a_request_named_is_shown_to_the_advisor(sent, rendered):
     request = HandoffRequest.from_custom({"service_area": "revenues", "summary": sent})
     assert request is not None and request.details == sent
     assert request.summary == rendered
+
+
+def test_a_subject_title_is_one_line_and_clipped():
+    title = "How your council tax\nbill is   worked out " + "x" * 300
+    summary = HandoverSummary.model_validate({"subject": "council-tax", "subject_title": title})
+    assert summary.subject_title is not None and len(summary.subject_title) == 200
+    assert summary.subject_title.startswith("How your council tax bill is worked out x")
+    blank = HandoverSummary.model_validate({"subject": "council-tax", "subject_title": "  "})
+    assert blank.subject_title is None  # no title: the slug is shown, as from an old bot
+    assert "Asked about: council-tax (the article" in render_summary(blank)
+
+
+@pytest.mark.parametrize("title", [42, ["How your council tax bill is worked out"], {"en": "x"}])
+def test_a_subject_title_that_is_not_text_is_refused(title, caplog):
+    with caplog.at_level(logging.WARNING, logger="handoff.bot"):
+        assert HandoffRequest.from_custom({"summary": {"subject_title": title}}) is None
+    assert "subject_title: Input should be a valid string" in caplog.text
