@@ -16,6 +16,8 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Engine,
+    Insert,
+    Table,
     and_,
     delete,
     func,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from frontdoor import audit
@@ -48,6 +51,23 @@ _as = m.assignments.c
 # conversation ids per statement when presence touches residents (an instance may hold
 # thousands of sockets; bounded IN lists keep each statement's plan and parameters small)
 RESIDENT_CHUNK = 500
+
+
+def _insert_new(
+    conn: Connection,
+    table: Table,
+    row: dict[str, Any],
+    *,
+    key: str,
+    or_set: dict[str, Any] | None = None,
+) -> Insert:
+    """INSERT ``row`` unless a row with its ``key`` exists; that row then gets
+    ``or_set`` (ON CONFLICT DO NOTHING / DO UPDATE, on PostgreSQL and SQLite alike)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(**row)
+    if or_set:
+        return statement.on_conflict_do_update(index_elements=[key], set_=or_set)
+    return statement.on_conflict_do_nothing(index_elements=[key])
 
 
 def holds(user_id: int) -> ColumnElement[bool]:
@@ -126,14 +146,16 @@ class ConsoleQueries:
         with self.writing() as conn:
             exists = conn.execute(select(_a.display_name).where(_a.user_id == user_id)).first()
             if exists is None:
-                conn.execute(
-                    insert(m.advisors).values(
-                        user_id=user_id,
-                        display_name=display_name,
-                        availability="away",
-                        connected=False,
-                    )
-                )
+                # The console's socket and its "available" can both be an advisor's first
+                # request, on two connections: the later insert finds the row and does
+                # nothing (it used to fail the request with a duplicate key: a 500).
+                row = {
+                    "user_id": user_id,
+                    "display_name": display_name,
+                    "availability": "away",
+                    "connected": False,
+                }
+                conn.execute(_insert_new(conn, m.advisors, row, key="user_id"))
             elif exists.display_name != display_name:
                 conn.execute(
                     update(m.advisors)
@@ -343,19 +365,15 @@ class ConsoleQueries:
             conn.execute(insert(m.team_members).values(team_slug=team, user_id=user_id))
 
     def set_cap(self, user_id: int, cap: int, *, display_name: str) -> None:
-        with self.writing() as conn:
-            if not conn.execute(
-                update(m.advisors).where(_a.user_id == user_id).values(cap=cap)
-            ).rowcount:
-                conn.execute(
-                    insert(m.advisors).values(
-                        user_id=user_id,
-                        display_name=display_name,
-                        availability="away",
-                        connected=False,
-                        cap=cap,
-                    )
-                )
+        row = {
+            "user_id": user_id,
+            "display_name": display_name,
+            "availability": "away",
+            "connected": False,
+            "cap": cap,
+        }
+        with self.writing() as conn:  # one statement: no window for the console's first request
+            conn.execute(_insert_new(conn, m.advisors, row, key="user_id", or_set={"cap": cap}))
 
     def user_id(self, email: str) -> int | None:
         """A staff account's id by email (``frontdoor.accounts``, same database)."""
