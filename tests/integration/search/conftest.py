@@ -59,3 +59,18 @@ def real_engine(
     engine = SearchEngine(tmp_path / "search-index", real_embedder, progress=False)
     engine.rebuild(small_corpus, progress=False)
     return engine
+
+
+@pytest.fixture(scope="session")
+def searched_engine(
+    tmp_path_factory: pytest.TempPathFactory,
+    real_embedder: SentenceTransformerEmbedder,
+    small_corpus: list[IndexableArticle],
+) -> SearchEngine:
+    """One engine for the tests that only search it (embedding the corpus takes
+    seconds); a test that changes or reopens the index takes ``real_engine``."""
+    engine = SearchEngine(
+        tmp_path_factory.mktemp("searched") / "index", real_embedder, progress=False
+    )
+    engine.rebuild(small_corpus, progress=False)
+    return engine

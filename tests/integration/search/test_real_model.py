@@ -52,20 +52,20 @@ def test_model_comes_from_the_installed_package_offline(
     ],
 )
 def test_resident_questions_find_the_right_article(
-    real_engine: SearchEngine, question: str, slug: str
+    searched_engine: SearchEngine, question: str, slug: str
 ) -> None:
-    response = real_engine.search(question, limit=3)
+    response = searched_engine.search(question, limit=3)
     assert slug in [hit.slug for hit in response.results]
     assert response.results[0].snippet
 
 
-def test_out_of_scope_question_has_no_good_answer(real_engine: SearchEngine) -> None:
-    assert real_engine.search("who won the football last night").no_good_answer is True
-    assert real_engine.search("my bin was not emptied today").no_good_answer is False
+def test_out_of_scope_question_has_no_good_answer(searched_engine: SearchEngine) -> None:
+    assert searched_engine.search("who won the football last night").no_good_answer is True
+    assert searched_engine.search("my bin was not emptied today").no_good_answer is False
 
 
-def test_welsh_question_gets_the_welsh_page(real_engine: SearchEngine) -> None:
-    top = real_engine.search("pryd mae'r biniau yn cael eu casglu", language="cy").results[0]
+def test_welsh_question_gets_the_welsh_page(searched_engine: SearchEngine) -> None:
+    top = searched_engine.search("pryd mae'r biniau yn cael eu casglu", language="cy").results[0]
     assert (top.slug, top.language) == ("diwrnod-casglu-biniau", "cy")
 
 

@@ -39,6 +39,9 @@ TOKEN = secrets.token_urlsafe(48)
         ("203.0.113.9", {"authorization": "Bearer "}, None, False),
         ("127.0.0.1", {"x-forwarded-for": "a", "authorization": f"Bearer {TOKEN}"}, TOKEN, True),
     ],
+    # the token is new every run: ids without it, so every pytest-xdist worker collects
+    # the same tests
+    ids=lambda value: "token" if value == TOKEN else None,
 )
 def test_who_may_scrape(
     host: str, headers: dict[str, str], token: str | None, allowed: bool
