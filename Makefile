@@ -5,7 +5,7 @@ SHELL := /bin/bash
 # PostgreSQL and Redis for the scale-out half of the tests (present on every
 # machine here, CI included). Override to point elsewhere.
 TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
-TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/11
 
 .PHONY: help install run test test-time test-fast check bench clean
 

@@ -53,7 +53,13 @@ if [[ $# -eq 0 ]]; then
   # tests start as child processes are not measured). The floor in pyproject.toml
   # only ever rises.
   # --durations: where the time goes, printed in every run (make test stays under 45 min).
-  .venv/bin/pytest -p no:cacheprovider --cov --cov-report=term:skip-covered --durations=30 \
+  # Two workers (pytest-xdist; FRONTDOOR_TEST_WORKERS changes it, 0 runs in this process):
+  # one process keeps one core about three quarters busy, most of the rest is waiting
+  # on servers and databases. A test file stays on one worker (--dist loadfile), so its
+  # module fixtures start once; every worker has its own Redis database (tests/conftest.py)
+  # and every test database is its own already.
+  .venv/bin/pytest -p no:cacheprovider -n "${FRONTDOOR_TEST_WORKERS:-2}" --dist loadfile \
+    --cov --cov-report=term:skip-covered --durations=30 \
     tests/unit tests/contract tests/integration tests/e2e
   trained
   # then the date and time suites again, at a late summer evening and a Sunday night

@@ -41,7 +41,29 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 POSTGRES_URL = os.environ.get("FRONTDOOR_TEST_POSTGRES_URL", "")
-REDIS_URL = os.environ.get("FRONTDOOR_TEST_REDIS_URL", "")
+
+
+def worker_redis_url(url: str, worker: str) -> str:
+    """The Redis database of one pytest-xdist worker (``make test`` runs two): worker
+    ``gwN`` uses database N past the configured one (N before it when that would pass
+    15: Redis has databases 0-15 unless configured otherwise), so the workers'
+    rate-limit counters and channels never meet. PostgreSQL needs nothing of the kind
+    (every test database is a fresh, uniquely named schema or database)."""
+    number = worker.removeprefix("gw")
+    if not url or not number.isdigit() or number == "0":
+        return url
+    base, _, database = url.rpartition("/")
+    if not base.startswith("redis") or not database.isdigit() or base.endswith("/"):
+        raise pytest.UsageError(
+            f"FRONTDOOR_TEST_REDIS_URL must end in a database number to run on workers: {url}"
+        )
+    chosen = int(database) + int(number)
+    return f"{base}/{chosen if chosen <= 15 else int(database) - int(number)}"
+
+
+REDIS_URL = worker_redis_url(
+    os.environ.get("FRONTDOOR_TEST_REDIS_URL", ""), os.environ.get("PYTEST_XDIST_WORKER", "")
+)
 
 
 def _backends() -> list[str]:
