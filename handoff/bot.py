@@ -97,7 +97,9 @@ def render_summary(details: HandoverSummary) -> str:
         parts.append("Language: Welsh (Cymraeg).")
     if details.risk:
         parts.append(f"At risk: {_words(details.risk)}.")
-    if details.topic:
+    # "general" is the topic of no task in particular: beside the article the resident
+    # named it only contradicts the team tag the console shows (the article's)
+    if details.topic and not (details.topic == "general" and details.subject):
         parts.append(f"Topic: {_words(details.topic)}.")
     if details.subject_title:
         title = details.subject_title

@@ -77,23 +77,28 @@ def test_the_model_and_the_relay_agree_on_the_key_and_the_shape():
         (
             {"topic": "general", "subject": "council-tax-bill-explained",
              "subject_title": "How your council tax bill is worked out"},
-            "Topic: general. Asked about: How your council tax bill is worked out. Not verified.",
+            "Asked about: How your council tax bill is worked out. Not verified.",
         ),
         (  # a title that ends its own sentence keeps its own mark
             {"topic": "general", "subject": "do-i-need-planning-permission",
              "subject_title": "Do I need planning permission?"},
-            "Topic: general. Asked about: Do I need planning permission? Not verified.",
+            "Asked about: Do I need planning permission? Not verified.",
         ),
         (  # Welsh: the title as the bot found it
             {"topic": "general", "subject": "ol-ddyledion-treth-gyngor", "language": "cy",
              "subject_title": "Os ydych chi ar ei hôl hi gyda'ch treth gyngor"},
-            "Language: Welsh (Cymraeg). Topic: general. Asked about: Os ydych chi ar ei hôl hi "
+            "Language: Welsh (Cymraeg). Asked about: Os ydych chi ar ei hôl hi "
             "gyda'ch treth gyngor. Not verified.",
         ),
         (  # a bot from before titles: the slug is all there is
             {"topic": "general", "subject": "council-tax-bill-explained"},
-            "Topic: general. Asked about: council-tax-bill-explained (the article their "
+            "Asked about: council-tax-bill-explained (the article their "
             "words matched). Not verified.",
+        ),
+        (  # a task's topic stays beside the article
+            {"topic": "bulky", "subject": "bulky-waste-collection",
+             "subject_title": "Book a bulky waste collection"},
+            "Topic: bulky. Asked about: Book a bulky waste collection. Not verified.",
         ),
         ({"topic": "general", "subject": None}, "Topic: general. Not verified."),
         ({"topic": "general"}, "Topic: general. Not verified."),  # a bot from before subject
