@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -69,6 +70,15 @@ class Wire:
             ):
                 return index
         return -1
+
+    def wait_for_received(self, page: Any, action: str, hang_guard_s: float = 30) -> int:
+        """The index of the first cobrowse ``action`` frame the page received, once it
+        has: the console can hear of it before the resident's socket delivers it (two
+        sockets, no order between them). Playwright records frames while it waits."""
+        deadline = time.monotonic() + hang_guard_s
+        while (index := self.index_of_received(action)) < 0 and time.monotonic() < deadline:
+            page.wait_for_timeout(50)
+        return index
 
 
 def mirror_frame(advisor: Any) -> Any:
@@ -281,7 +291,7 @@ def test_consent_mirror_masking_guiding_navigation_and_stop(
         # Stop: once the service acknowledges it, not one more mirror frame.
         resident.get_by_role("button", name="Stop sharing").click()
         expect(panel.locator(".cobrowse__status")).to_contain_text("stopped sharing")
-        acked = wire.index_of_received("stopped")
+        acked = wire.wait_for_received(resident, "stopped")
         assert acked >= 0
         resident.mouse.wheel(0, 400)
         say(resident, "Thanks")

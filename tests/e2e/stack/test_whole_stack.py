@@ -7,13 +7,18 @@ browser context. Nothing is faked: the bot is the trained Rasa model, the
 answers come from the seeded Bramblefield back office and knowledge base.
 
 The tests run in file order and share the stack; the last one stops it with
-Ctrl-C (SIGINT) and checks that nothing is left running.
+Ctrl-C (SIGINT) and checks that nothing is left running. Every test that uses the
+stack lives in this one file: ``make test`` runs on pytest-xdist workers, which keep
+a file's tests together and in order, but not files in order (the probes of a fresh
+stack's secrets and internal services were a file of their own, and once ran after
+the stack was stopped).
 """
 
 from __future__ import annotations
 
 import re
 import socket
+import stat
 import time
 from typing import Any
 
@@ -22,6 +27,7 @@ import pytest
 from playwright.sync_api import expect
 
 from frontdoor import __version__
+from frontdoor.secrets import GENERATED_VARIABLES, read_secrets_file, secret_problem
 from tests.e2e.browser import axe_violations
 from tests.e2e.handoff.test_journey import messages, open_widget, say
 from tests.e2e.stack.conftest import (
@@ -220,6 +226,38 @@ def test_website_with_the_widget_open_passes_axe(
     say(resident, "when is my bin day")
     expect(messages(resident)).to_contain_text("What is your postcode?")
     assert axe_violations(resident) == []
+
+
+# --- a fresh run's secrets, and a bot nobody else can reach (issue 10, findings 2 to 4) ---------
+
+
+def test_the_first_run_wrote_private_random_secrets(frontdoor_stack: RunningStack) -> None:
+    path = frontdoor_stack.var_dir / "secrets.env"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    values = read_secrets_file(path)
+    assert set(values) == set(GENERATED_VARIABLES)
+    for name, value in values.items():
+        assert secret_problem(value) is None, name
+
+
+def test_rasa_and_the_action_server_refuse_everyone_but_their_one_client(
+    frontdoor_stack: RunningStack,
+) -> None:
+    webhook = httpx.post(
+        f"{frontdoor_stack.url('rasa')}/webhooks/rest/webhook",
+        json={"sender": "someone-elses-conversation", "message": "council tax balance"},
+        timeout=30,
+    )
+    assert webhook.status_code == 401
+    actions = httpx.post(
+        f"{frontdoor_stack.url('actions')}/webhook",
+        json={"next_action": "action_verify", "sender_id": "x", "tracker": {"slots": {}}},
+        timeout=30,
+    )
+    assert actions.status_code == 401
+    # while the handoff service, which holds the secret, still reaches the bot
+    health = httpx.get(f"{frontdoor_stack.url('handoff')}/healthz", timeout=10).json()
+    assert health["dependencies"]["bot"]["status"] == "ok"
 
 
 # --- stopping ----------------------------------------------------------------------------------

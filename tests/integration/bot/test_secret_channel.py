@@ -6,7 +6,7 @@ verified conversation used to get that resident's balance. The channel
 app of its own with a recording message handler standing in for Rasa's agent
 (every message it sees would have reached a tracker). Without the bot secret:
 401 and the handler never runs. The whole bot is covered by
-``tests/e2e/bot/test_internal_only.py``.
+``tests/e2e/stack/test_whole_stack.py``.
 
 The channel's item of what the bot understood also says the conversation's
 language after the turn (the bot's language slot), read from a real Rasa tracker.
