@@ -180,9 +180,15 @@ class GapGroup:
     _named: int = 0
     _last_named: dict[str, int] = field(default_factory=dict)
 
-    def name_closest(self, slug: str | None) -> None:
-        """Count one message's closest article (call in the order the messages came)."""
-        if slug:
+    def add(self, gap: ContentGap) -> None:
+        """Count one member (call in the order the messages came)."""
+        self.representative = self.representative or gap.question
+        self.gap_ids.append(gap.id)
+        self.questions.append(gap.question)
+        self.sources[gap.source] = self.sources.get(gap.source, 0) + 1
+        self.first_seen = self.first_seen or gap.created_at
+        self.last_seen = gap.created_at
+        if slug := gap.closest_slug:
             self._named += 1
             self.closest_slugs[slug] = self.closest_slugs.get(slug, 0) + 1
             self._last_named[slug] = self._named
@@ -430,14 +436,7 @@ def page_of_groups(
             .order_by(ContentGap.created_at, ContentGap.id)
         ).all()  # fmt: skip
         for gap in members:
-            group = groups[(gap.group_key, gap.language)]
-            group.representative = group.representative or gap.question
-            group.gap_ids.append(gap.id)
-            group.questions.append(gap.question)
-            group.sources[gap.source] = group.sources.get(gap.source, 0) + 1
-            group.first_seen = group.first_seen or gap.created_at
-            group.last_seen = gap.created_at
-            group.name_closest(gap.closest_slug)
+            groups[(gap.group_key, gap.language)].add(gap)
         _find_closest(session, list(groups.values()), now or utcnow())
     every = [ContentGap.status == "open", since]
     return GapPage(
@@ -475,12 +474,7 @@ def group_gaps(gaps: Sequence[ContentGap]) -> list[GapGroup]:
         if home is None:
             home = GapGroup(representative=gap.question, language=gap.language, _tokens=words)
             groups.append(home)
-        home.gap_ids.append(gap.id)
-        home.questions.append(gap.question)
-        home.sources[gap.source] = home.sources.get(gap.source, 0) + 1
-        home.first_seen = home.first_seen or gap.created_at
-        home.last_seen = gap.created_at
-        home.name_closest(gap.closest_slug)
+        home.add(gap)
     groups.sort(key=lambda g: (-g.count, -(g.last_seen or utcnow()).timestamp()))
     return groups
 
