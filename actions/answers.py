@@ -12,7 +12,9 @@ sentences only (never list items, headings, tables or quotes), scores each by
 the question's words it contains (a crude stem, so "living" meets "live"),
 favours the article's opening sentence (the summary every article starts
 with) and the section the search chose, and returns one or two consecutive
-sentences of the same paragraph. It never writes a word of its own: when no
+sentences of the same paragraph (the opening's second sentence always comes
+after its first, which it leans on: "Tell us exactly where it is" needs
+"Report fly-tipping online" before it). It never writes a word of its own: when no
 sentence shares a word with the question it returns the article's first
 sentence, or ``None`` when the article has no prose at all.
 """
@@ -243,6 +245,14 @@ def extract_answer(
 
     best = max(candidates, key=lambda s: (score(s), -s.position))
     answer = best.text
+    if (
+        best.position == 1
+        and best in lead
+        and len(found[0].text) + 1 + len(answer) <= MAX_ANSWER_CHARS
+    ):
+        # the summary's second sentence leans on its first ("Report fly-tipping
+        # online…" before "Tell us exactly where it is…"): both, in order
+        return f"{found[0].text} {answer}"
     following = found[best.position + 1] if best.position + 1 < len(found) else None
     if (
         following is not None

@@ -51,6 +51,27 @@ def test_a_general_question_gets_the_articles_own_summary_sentence() -> None:
     )
 
 
+FLY_TIPPING = """Report fly-tipping online or by calling 01632 960800. Tell us exactly where \
+it is and what has been dumped. We aim to clear it within 2 working days.
+
+## Private land
+
+The landowner is responsible for clearing fly-tipping on private land.
+"""
+
+
+def test_the_summarys_second_sentence_comes_after_the_first_it_leans_on() -> None:
+    answer = extract_answer("my neighbour keeps dumping rubbish in the back lane", FLY_TIPPING)
+    assert answer == (
+        "Report fly-tipping online or by calling 01632 960800. Tell us exactly where it is and "
+        "what has been dumped."
+    )
+    # a later sentence of the summary stands alone, as a section's does
+    assert extract_answer("how quickly is it cleared in working days", FLY_TIPPING) == (
+        "We aim to clear it within 2 working days."
+    )
+
+
 def test_list_items_are_never_stitched_into_an_answer() -> None:
     answer = extract_answer("what do I need to apply", SINGLE_PERSON, section_anchor="how-to-apply")
     assert answer is not None
