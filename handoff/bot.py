@@ -103,9 +103,9 @@ def render_summary(details: HandoverSummary) -> str:
         parts.append(f"Topic: {_words(details.topic)}.")
     if details.subject_title:
         title = details.subject_title
-        parts.append(f"Asked about: {title}{'' if title.endswith(('.', '?', '!')) else '.'}")
+        parts.append(f"Closest article: {title}{'' if title.endswith(('.', '?', '!')) else '.'}")
     elif details.subject:  # a bot from before titles: the slug is all there is
-        parts.append(f"Asked about: {details.subject} (the article their words matched).")
+        parts.append(f"Closest article: {details.subject}.")
     if details.references:
         parts.append("References: " + ", ".join(details.references) + ".")
     identity = details.verified_identity

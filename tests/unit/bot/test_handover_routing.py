@@ -122,7 +122,7 @@ def test_a_request_naming_council_tax_goes_to_revenues(bot: BotHarness) -> None:
     assert bot.knowledge.searches == ["about my council tax bill"]
     # the advisor reads what it is about in the console's summary: the title, not the slug
     rendered = render_summary(_summary(request))
-    assert "Asked about: Pay your council tax." in rendered
+    assert "Closest article: Pay your council tax." in rendered
     assert "pay-council-tax" not in rendered
 
 

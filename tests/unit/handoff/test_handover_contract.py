@@ -77,28 +77,27 @@ def test_the_model_and_the_relay_agree_on_the_key_and_the_shape():
         (
             {"topic": "general", "subject": "council-tax-bill-explained",
              "subject_title": "How your council tax bill is worked out"},
-            "Asked about: How your council tax bill is worked out. Not verified.",
+            "Closest article: How your council tax bill is worked out. Not verified.",
         ),
         (  # a title that ends its own sentence keeps its own mark
             {"topic": "general", "subject": "do-i-need-planning-permission",
              "subject_title": "Do I need planning permission?"},
-            "Asked about: Do I need planning permission? Not verified.",
+            "Closest article: Do I need planning permission? Not verified.",
         ),
         (  # Welsh: the title as the bot found it
             {"topic": "general", "subject": "ol-ddyledion-treth-gyngor", "language": "cy",
              "subject_title": "Os ydych chi ar ei hôl hi gyda'ch treth gyngor"},
-            "Language: Welsh (Cymraeg). Asked about: Os ydych chi ar ei hôl hi "
+            "Language: Welsh (Cymraeg). Closest article: Os ydych chi ar ei hôl hi "
             "gyda'ch treth gyngor. Not verified.",
         ),
         (  # a bot from before titles: the slug is all there is
             {"topic": "general", "subject": "council-tax-bill-explained"},
-            "Asked about: council-tax-bill-explained (the article their "
-            "words matched). Not verified.",
+            "Closest article: council-tax-bill-explained. Not verified.",
         ),
         (  # a task's topic stays beside the article
             {"topic": "bulky", "subject": "bulky-waste-collection",
              "subject_title": "Book a bulky waste collection"},
-            "Topic: bulky. Asked about: Book a bulky waste collection. Not verified.",
+            "Topic: bulky. Closest article: Book a bulky waste collection. Not verified.",
         ),
         ({"topic": "general", "subject": None}, "Topic: general. Not verified."),
         ({"topic": "general"}, "Topic: general. Not verified."),  # a bot from before subject
@@ -117,7 +116,7 @@ def test_a_subject_title_is_one_line_and_clipped():
     assert summary.subject_title.startswith("How your council tax bill is worked out x")
     blank = HandoverSummary.model_validate({"subject": "council-tax", "subject_title": "  "})
     assert blank.subject_title is None  # no title: the slug is shown, as from an old bot
-    assert "Asked about: council-tax (the article" in render_summary(blank)
+    assert "Closest article: council-tax." in render_summary(blank)
 
 
 @pytest.mark.parametrize("title", [42, ["How your council tax bill is worked out"], {"en": "x"}])
