@@ -2,9 +2,13 @@
 
 Each Welsh article records the number of the English article's live revision
 it was translated from (``Article.source_version``). Publishing the English
-article makes a newer live revision, so the Welsh one is flagged until an
-editor marks the translation as updated. A Welsh article with no recorded
-source revision (or whose English source is not live) is not flagged.
+article with a different title, summary or body (the text a translator
+translates) flags the Welsh one until an editor marks the translation as
+updated. A newer revision that changes only the English article's search aids
+and bookkeeping (alternative questions, tags, related articles, review date,
+owner team) does not: the Welsh article has its own alternative questions,
+written in Welsh, not translated. A Welsh article with no recorded source
+revision (or whose English source is not live) is not flagged.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from knowledge.exceptions import KnowledgeError
 from knowledge.models import Article, Revision
 
 OUTDATED_MESSAGE = "The English version has changed since this was translated"
+# What a translator translates; any other field of the English may change without flagging.
+TRANSLATED_FIELDS = ("title", "summary", "body")
 MARKED = "translation_updated"
 
 
@@ -50,9 +56,16 @@ def english_source(session: Session, article: Article) -> Article | None:
 
 
 def outdated_condition() -> ColumnElement[bool]:
-    """SQL: this Welsh article's English source has a newer live revision."""
+    """SQL: this Welsh article's English source has a newer live revision whose
+    translated text differs from the revision it was translated from."""
     english = aliased(Article)
     live = aliased(Revision)
+    source = aliased(Revision)
+    same_text = select(source.id).where(
+        source.article_id == english.id,
+        source.number == Article.source_version,
+        *(getattr(source, name) == getattr(live, name) for name in TRANSLATED_FIELDS),
+    )
     newer = (
         select(live.id)
         .join(english, english.live_revision_id == live.id)
@@ -60,6 +73,7 @@ def outdated_condition() -> ColumnElement[bool]:
             english.slug == Article.translation_of,
             english.language == "en",
             live.number > Article.source_version,
+            ~exists(same_text),
         )
     )
     return and_(Article.language == "cy", Article.source_version.is_not(None), exists(newer))
@@ -76,8 +90,18 @@ def outdated_ids(session: Session, ids: Iterable[int]) -> set[int]:
 def is_outdated(session: Session, article: Article) -> bool:
     if article.language != "cy" or not article.translation_of or article.source_version is None:
         return False
-    number = english_live_number(session, article.translation_of)
-    return number is not None and number > article.source_version
+    english = english_source(session, article)
+    live = english.live_revision if english is not None else None
+    if live is None or live.number <= article.source_version:
+        return False
+    source = session.scalar(
+        select(Revision).where(
+            Revision.article_id == live.article_id, Revision.number == article.source_version
+        )
+    )
+    return source is None or any(
+        getattr(source, name) != getattr(live, name) for name in TRANSLATED_FIELDS
+    )
 
 
 def stamp(session: Session, article: Article) -> None:

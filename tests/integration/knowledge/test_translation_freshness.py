@@ -1,5 +1,7 @@
-"""A Welsh article is flagged when its English source is published again after
-translation, and marking the translation as updated clears the flag (issue #18)."""
+"""A Welsh article is flagged when its English source is published again with a
+changed title, summary or body after translation, and marking the translation as
+updated clears the flag (issue #18). Changing only the English search aids
+(alternative questions, tags) does not flag it: the Welsh article has its own."""
 
 import shutil
 from pathlib import Path
@@ -23,10 +25,12 @@ CONTENT = Path(__file__).resolve().parents[3] / "knowledge" / "content"
 IMPORTER = Actor(id=None, name="Content import", roles=frozenset({"admin"}))
 
 
-def republish(session, article: Article, body: str) -> None:
+def republish(session, article: Article, body: str | None = None, **changes) -> None:
     values = articles.editorial_view(article)
     fields = set(ArticleUpdate.model_fields) - {"base_version", "note"}
-    data = {name: values[name] for name in fields} | {"body": body}
+    data = {name: values[name] for name in fields} | changes
+    if body is not None:
+        data["body"] = body
     articles.save_article(
         session, article.id, ArticleUpdate(**data, base_version=article.version), actor=EDITOR
     )
@@ -79,6 +83,31 @@ def test_publishing_the_english_flags_the_welsh_until_marked(session):
     assert actions[-1] == translations.MARKED
 
 
+def test_new_alternative_questions_or_tags_leave_the_welsh_up_to_date(session):
+    english, welsh = translated_pair(session)
+    flagged = listing.ArticleFilter(outdated_translation=True)
+    republish(
+        session, english,
+        alternative_questions=[*english.alternative_questions, "the crew forgot my bin"],
+        tags=[*english.tags, "missed"],
+    )  # fmt: skip
+    session.expire_all()
+    assert english.live_revision.number == 2 and welsh.source_version == 1
+    assert not translations.is_outdated(session, welsh)
+    assert listing.list_articles(session, flagged) == []
+
+    republish(session, english, summary="Report a bin we did not empty within 2 days.")
+    session.expire_all()
+    assert translations.is_outdated(session, welsh)
+    assert translations.outdated_ids(session, [english.id, welsh.id]) == {welsh.id}
+
+    republish(session, english, title="Report a bin that was not emptied")
+    session.expire_all()
+    assert translations.is_outdated(session, welsh)  # still measured from revision 1
+    translations.mark_updated(session, welsh, actor=EDITOR, now=articles.utcnow())
+    assert welsh.source_version == 4 and not translations.is_outdated(session, welsh)
+
+
 def test_only_a_welsh_translation_of_a_live_english_article_can_be_marked(session):
     english = publish(session)
     with pytest.raises(translations.NotATranslation):
@@ -102,10 +131,21 @@ def test_import_records_the_english_revision_and_flags_a_changed_source(session,
     assert not translations.is_outdated(session, welsh)
 
     english_file = folder / "en/waste/missed-bin.md"
+    asked = "alternative_questions:\n"  # a new one only: the Welsh text is still right
+    english_file.write_text(
+        english_file.read_text().replace(asked, f"{asked}  - the lorry went past my house\n")
+    )
+    report = transfer.import_folder(session, folder, actor=IMPORTER)
+    session.expire_all()
+    assert report.updated == 1
+    assert not translations.is_outdated(session, welsh)
+    assert translations.outdated_ids(session, [welsh.id]) == set()
+
     english_file.write_text(english_file.read_text() + "\nCall us if it happens twice.\n")
     transfer.import_folder(session, folder, actor=IMPORTER)
     session.expire_all()
     assert translations.is_outdated(session, welsh)  # only the English file changed
+    assert translations.outdated_ids(session, [welsh.id]) == {welsh.id}
 
 
 def test_editor_shows_the_flag_filters_and_clears_it(client, staff, factory):
