@@ -270,6 +270,7 @@ class Advisor(Resender):
         self.chats: set[str] = set()
         self.frames: dict[str, dict] = {}  # sent, not yet acknowledged
         self.failed = 0  # REST writes refused for good (anything but busy/unavailable)
+        self.posting: set[asyncio.Task] = set()  # REST writes not answered yet
         # its own pool, as a browser has (six connections a host)
         self.http = httpx.AsyncClient(
             base_url=base,
@@ -321,7 +322,9 @@ class Advisor(Resender):
     async def say(self, conversation_id: str, client_id: str) -> None:
         text = "Thanks, let me check that for you."
         if self.writes == "rest":  # the POST runs on its own: the advisor types on meanwhile
-            BACKGROUND.add(asyncio.create_task(self.post(conversation_id, client_id, text)))
+            task = asyncio.create_task(self.post(conversation_id, client_id, text))
+            self.posting.add(task)
+            task.add_done_callback(self.posting.discard)
             return
         assert self.ws is not None
         frame = {
@@ -360,6 +363,8 @@ async def close_clients(residents: Iterable[Resident], advisors: Iterable[Adviso
         if resident.ws is not None:
             await resident.ws.close()
     for advisor in advisors:
+        for task in list(advisor.posting):  # still waiting to be sent again: the run is over
+            task.cancel()
         if advisor.ws is not None:
             await advisor.ws.close()
         await advisor.http.aclose()
