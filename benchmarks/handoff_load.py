@@ -71,8 +71,8 @@ from handoff.devserver import ServerProcess, StaffLogin, free_port, prepare_data
 def _asyncio_only_sniffio() -> None:
     """httpcore asks ``import sniffio`` on every lock it makes (several a request); the
     package is not installed here, and a failed import is searched for again along the
-    whole ``sys.path`` each time: ~5 ms of this client's CPU per REST write, more than
-    the server spends on it. These clients run only on asyncio, which is the answer
+    whole ``sys.path`` each time: ~2 ms of this client's CPU per REST write on this
+    machine. These clients run only on asyncio, which is the answer
     httpcore falls back to without the package; this says so once."""
     if importlib.util.find_spec("sniffio") is not None:
         return
