@@ -7,6 +7,10 @@ resident→advisor and advisor→resident latency (p50/p95), messages per second
 server memory per idle connection. The same clients then run against a bare
 relay (``websockets``, no storage, no routing) for a floor to compare with.
 Target: resident→advisor p95 ≤ 50 ms. Loopback only; bounded in count and time.
+Advisors write over REST with the session cookie and the CSRF header, as the
+console does (``--advisor-writes rest``, the default); ``--advisor-writes socket``
+sends their messages as frames on the advisor socket instead, for comparison
+(what this benchmark measured before: a path the console does not use).
 
     .venv/bin/python benchmarks/handoff_load.py [--residents 1000] [--duration 60]
 
@@ -34,6 +38,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib.util
 import json
 import math
 import os
@@ -43,6 +48,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
 import uuid
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
@@ -61,6 +67,22 @@ from machine import describe_machine, percentile, target
 
 from handoff.devserver import ServerProcess, StaffLogin, free_port, prepare_database
 
+
+def _asyncio_only_sniffio() -> None:
+    """httpcore asks ``import sniffio`` on every lock it makes (several a request); the
+    package is not installed here, and a failed import is searched for again along the
+    whole ``sys.path`` each time: ~2 ms of this client's CPU per REST write on this
+    machine. These clients run only on asyncio, which is the answer
+    httpcore falls back to without the package; this says so once."""
+    if importlib.util.find_spec("sniffio") is not None:
+        return
+    sniffio = types.ModuleType("sniffio")
+    sniffio.current_async_library = lambda: "asyncio"  # type: ignore[attr-defined]
+    sys.modules["sniffio"] = sniffio
+
+
+_asyncio_only_sniffio()
+
 ORIGIN = "http://localhost:8000"
 # Every client here shares one loopback address and a live chat bursts at ~1.4 messages/s,
 # far beyond the limits meant for one resident: the benchmark raises them explicitly
@@ -78,6 +100,12 @@ SATURATE_LIMITS = {
 }
 DEFAULT_LADDER = "150x3,300x3,600x3,900x2.5,1200x2.5,1500x2.5,1800x2.5,2400x2.5"
 P95_LIMIT = 0.050
+WRITE_PATHS = {
+    "rest": "over REST, POST /api/v1/advisor/conversations/{id}/messages with the session "
+    "cookie and CSRF header, as the console (chat.js) sends them",
+    "socket": "as message frames on the advisor socket (the console does not send them so; "
+    "for comparison)",
+}
 BACKGROUND: set[asyncio.Task] = set()  # readers live as long as the run
 
 
@@ -230,15 +258,25 @@ class Resident(Resender):
 
 
 class Advisor(Resender):
-    def __init__(self, base: str, ws_base: str, login, stats: Stats) -> None:  # type: ignore[no-untyped-def]
+    """One advisor's console: a socket that reads its chats, and messages written over
+    REST as ``chat.js`` does (``writes="rest"``: POST …/messages with the session cookie
+    and the CSRF header, sent again after 429/503 ``Retry-After``), or, for comparison,
+    as ``message`` frames on the socket (``writes="socket"``; the console does not)."""
+
+    def __init__(self, base: str, ws_base: str, login, stats: Stats, writes: str = "rest") -> None:  # type: ignore[no-untyped-def]
         self.base, self.ws_base, self.login, self.stats = base, ws_base, login, stats
+        self.writes = writes
         self.ws: ClientConnection | None = None
         self.chats: set[str] = set()
         self.frames: dict[str, dict] = {}  # sent, not yet acknowledged
+        self.failed = 0  # REST writes refused for good (anything but busy/unavailable)
+        self.posting: set[asyncio.Task] = set()  # REST writes not answered yet
+        # its own pool, as a browser has (six connections a host)
         self.http = httpx.AsyncClient(
             base_url=base,
             headers={"cookie": f"fd_session={login.cookie}", "x-csrf-token": login.csrf},
             timeout=30,
+            limits=httpx.Limits(max_connections=6, max_keepalive_connections=6),
         )
 
     async def open(self) -> None:
@@ -282,15 +320,41 @@ class Advisor(Resender):
         await self.http.post(f"/api/v1/advisor/conversations/{conversation_id}/accept")
 
     async def say(self, conversation_id: str, client_id: str) -> None:
+        text = "Thanks, let me check that for you."
+        if self.writes == "rest":  # the POST runs on its own: the advisor types on meanwhile
+            task = asyncio.create_task(self.post(conversation_id, client_id, text))
+            self.posting.add(task)
+            task.add_done_callback(self.posting.discard)
+            return
         assert self.ws is not None
         frame = {
             "type": "message",
             "conversation_id": conversation_id,
             "client_id": client_id,
-            "text": "Thanks, let me check that for you.",
+            "text": text,
         }
         self.frames[client_id] = frame
         await self.ws.send(json.dumps(frame))
+
+    async def post(self, conversation_id: str, client_id: str, text: str) -> None:
+        """chat.js send(): the same ``client_id`` again after a refusal to wait
+        (429/503 with ``Retry-After``: busy, unavailable) or a network error."""
+        body = {"client_id": client_id, "text": text, "links": []}
+        path = f"/api/v1/advisor/conversations/{conversation_id}/messages"
+        for _attempt in range(20):
+            try:
+                response = await self.http.post(path, json=body)
+            except httpx.TransportError:
+                await asyncio.sleep(1)
+                continue
+            if response.status_code < 400:
+                return
+            if response.status_code not in (429, 503):
+                self.failed += 1
+                return
+            self.stats.throttled += 1
+            await asyncio.sleep(float(response.headers.get("retry-after") or 1))
+        self.failed += 1
 
 
 async def close_clients(residents: Iterable[Resident], advisors: Iterable[Advisor]) -> None:
@@ -299,6 +363,8 @@ async def close_clients(residents: Iterable[Resident], advisors: Iterable[Adviso
         if resident.ws is not None:
             await resident.ws.close()
     for advisor in advisors:
+        for task in list(advisor.posting):  # still waiting to be sent again: the run is over
+            task.cancel()
         if advisor.ws is not None:
             await advisor.ws.close()
         await advisor.http.aclose()
@@ -448,7 +514,10 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         await asyncio.sleep(3)
         rss_idle = server.rss_bytes()
         pings = [asyncio.create_task(keepalive(r.ws)) for r in residents]
-        advisors = [Advisor(server.url, server.ws_url, login, stats) for login in logins]
+        advisors = [
+            Advisor(server.url, server.ws_url, login, stats, args.advisor_writes)
+            for login in logins
+        ]
         await asyncio.gather(*(a.open() for a in advisors))
         live = residents[: args.advisors * args.cap]
         # In waves of at most one chat per advisor: 600 at once make a 600-long queue whose
@@ -489,9 +558,13 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
         quiet_cpu = (cpu_seconds(server.process.pid) - cpu) / (time.perf_counter() - quiet)
         profiler = start_profiler(args.profile, server, args.duration)
         cpu, steady_load = cpu_seconds(server.process.pid), loadavg()
+        client_cpu, steady_started = time.process_time(), time.perf_counter()
         stats.timeline = [] if args.timeline else None
         steady = await phase(args.interval, args.duration, args.interval)
         steady_cpu = cpu_seconds(server.process.pid) - cpu
+        client_cpu = time.process_time() - client_cpu
+        steady_seconds = time.perf_counter() - steady_started
+        resent, failed = stats.throttled, sum(a.failed for a in advisors)
         if args.timeline:
             write_timeline(args.timeline, stats.timeline or [])
             stats.timeline = None
@@ -512,6 +585,13 @@ async def run_handoff(args: argparse.Namespace, workdir: Path) -> dict:
             "lost": steady[3],
             # server CPU per delivered message (both ways), and the load when the phase began
             "steady_cpu": steady_cpu / max(1, len(steady[0]) + len(steady[1])),
+            # less what the same seconds cost with nobody writing (ticks, presence, pings)
+            "steady_cpu_net": (steady_cpu - quiet_cpu * steady_seconds)
+            / max(1, len(steady[0]) + len(steady[1])),
+            # the load client's own CPU (this process: sockets, and httpx for REST writes)
+            "client_cpu": client_cpu / max(1, len(steady[0]) + len(steady[1])),
+            "failed": failed,
+            "resent": resent,
             "burst_cpu": burst_cpu / max(1, len(burst[0]) + len(burst[1])),
             "steady_load": steady_load,
             "quiet_cpu": quiet_cpu,
@@ -740,7 +820,10 @@ async def saturate_handoff(
     stats = Stats()
     steps: list[dict] = []
     try:
-        advisors = [Advisor(server.url, server.ws_url, login, stats) for login in logins]
+        advisors = [
+            Advisor(server.url, server.ws_url, login, stats, args.advisor_writes)
+            for login in logins
+        ]
         gate = asyncio.Semaphore(20)
 
         async def open_one(advisor: Advisor) -> None:
@@ -893,7 +976,10 @@ class ClientShare:
         if what == "advisors":
             self.url, self.ws_url = command["url"], command["ws_url"]
             logins = [StaffLogin(*login) for login in command["logins"]]
-            self.advisors = [Advisor(self.url, self.ws_url, login, stats) for login in logins]
+            writes = command.get("writes", "rest")
+            self.advisors = [
+                Advisor(self.url, self.ws_url, login, stats, writes) for login in logins
+            ]
             gate = asyncio.Semaphore(20)
 
             async def open_one(advisor: Advisor) -> None:
@@ -1010,6 +1096,7 @@ async def saturate_handoff_shared(
                     "do": "advisors",
                     "url": server.url,
                     "ws_url": server.ws_url,
+                    "writes": args.advisor_writes,
                     "logins": [list(vars(login).values()) for login in logins[n :: clients.count]],
                 }
                 for n in range(clients.count)
@@ -1097,6 +1184,7 @@ def saturate(args: argparse.Namespace) -> int:
         f"process{'es' if args.clients > 1 else ''} (--clients); 'asked' is the ladder's rate, "
         f"'offered' what the clients sent (client-limited below {CLIENT_LIMITED:.0%} of it)"
     )
+    print(f"advisor messages: {WRITE_PATHS[args.advisor_writes]} (--advisor-writes)")
     print("rate limits of the instance under test: " + ", ".join(
         f"{name.removeprefix('FRONTDOOR_HANDOFF_LIMIT_').lower()} {value}"
         for name, value in SATURATE_LIMITS.items()
@@ -1171,6 +1259,13 @@ def main() -> int:
     parser.add_argument(
         "--clients", type=int, default=1, help="--saturate: client processes sharing the load"
     )
+    parser.add_argument(
+        "--advisor-writes",
+        choices=("rest", "socket"),
+        default="rest",
+        help="advisor messages over REST as the console sends them (default), or as "
+        "frames on the advisor socket (the console does not; for comparison)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:  # one of --clients N's processes, commanded over stdin
@@ -1200,6 +1295,7 @@ def main() -> int:
         f"{args.advisors * args.cap} live chats, a message every ~{args.interval:.0f} s each way, "
         f"{args.duration:.0f} s, {backend}, one instance, loopback"
     )
+    print(f"advisor messages: {WRITE_PATHS[args.advisor_writes]} (--advisor-writes)")
     print("rate limits raised for one loopback client: " + ", ".join(
         f"{name.removeprefix('FRONTDOOR_HANDOFF_LIMIT_').lower()} {value}"
         for name, value in LIMITS.items()
@@ -1234,7 +1330,13 @@ def main() -> int:
     )
     print(f"  messages sent but not delivered when the run ended: {result['lost']}")
     print(
+        f"  steady phase: {result['resent']} writes sent again after a refusal to wait "
+        f"(throttled, busy, unavailable), {result['failed']} advisor POSTs refused for good"
+    )
+    print(
         f"  server CPU per delivered message: steady {result['steady_cpu'] * 1000:.2f} ms "
+        f"({result['steady_cpu_net'] * 1000:.2f} ms less the quiet cost; load client "
+        f"{result['client_cpu'] * 1000:.2f} ms) "
         f"(load {result['steady_load']}), burst {result['burst_cpu'] * 1000:.2f} ms "
         f"(load {result['burst_load']})"
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from fastapi import Path as PathParam
 
@@ -149,7 +148,7 @@ async def resident_transcript(
 
 @advisors.get("/me")
 async def me(staff: AdvisorDep, desk: DeskDep, request: Request) -> dict[str, Any]:
-    info = await anyio.to_thread.run_sync(request.app.state.accounts.current, request)
+    info = await request.app.state.accounts.resolve(request)
     return {**await desk.me(staff), "csrf_token": info.csrf_token if info else None}
 
 

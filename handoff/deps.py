@@ -1,4 +1,9 @@
-"""FastAPI dependencies: the service objects and the signed-in advisor."""
+"""FastAPI dependencies: the service objects and the signed-in advisor.
+
+All ``async`` and none blocking: FastAPI hands a plain ``def`` dependency to a worker
+thread, a hop per dependency per request (three per advisor message before, beside
+the session's own read); the session is read once, in a thread, by
+``AccountsGate.resolve``."""
 
 from __future__ import annotations
 
@@ -8,18 +13,18 @@ from fastapi import Depends, Request
 
 from frontdoor.accounts.roles import Role, effective_roles
 from frontdoor.accounts.service import SessionInfo
-from frontdoor.accounts.web import require_csrf, require_roles
+from frontdoor.accounts.web import require_csrf, require_roles_async
 from handoff.desk import Desk
 from handoff.service import Handoff
 from handoff.views import Staff
 
 
-def get_handoff(request: Request) -> Handoff:
+async def get_handoff(request: Request) -> Handoff:
     handoff: Handoff = request.app.state.handoff
     return handoff
 
 
-def get_desk(request: Request) -> Desk:
+async def get_desk(request: Request) -> Desk:
     desk: Desk = request.app.state.desk
     return desk
 
@@ -29,11 +34,15 @@ def staff_of(info: SessionInfo) -> Staff:
     return Staff(info.user.id, info.user.display_name, roles, info.user.email)
 
 
-def _advisor(info: Annotated[SessionInfo, Depends(require_roles(Role.ADVISOR))]) -> Staff:
+async def _advisor(
+    info: Annotated[SessionInfo, Depends(require_roles_async(Role.ADVISOR))],
+) -> Staff:
     return staff_of(info)
 
 
-def _supervisor(info: Annotated[SessionInfo, Depends(require_roles(Role.SUPERVISOR))]) -> Staff:
+async def _supervisor(
+    info: Annotated[SessionInfo, Depends(require_roles_async(Role.SUPERVISOR))],
+) -> Staff:
     return staff_of(info)
 
 

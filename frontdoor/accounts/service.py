@@ -20,7 +20,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from frontdoor.accounts.exceptions import (
@@ -29,7 +29,7 @@ from frontdoor.accounts.exceptions import (
     UserExists,
     WeakPassword,
 )
-from frontdoor.accounts.models import AuthSession, LoginAttempt, Team, User
+from frontdoor.accounts.models import AuthSession, LoginAttempt, Team, User, UserTeam
 from frontdoor.accounts.roles import Role, effective_roles, parse_roles
 
 SESSION_LIFETIME = timedelta(hours=8)
@@ -280,28 +280,66 @@ def start_session(
     return IssuedSession(token=token, csrf_token=record.csrf_token, expires_at=record.expires_at)
 
 
+_sessions, _users = AuthSession.__table__, User.__table__
+_user_teams, _teams = UserTeam.__table__, Team.__table__
+# Built once: constructing the statement cost more CPU than running it (SQLite).
+_SESSION_AND_USER = (
+    select(
+        _sessions.c.csrf_token,
+        _sessions.c.expires_at,
+        _sessions.c.last_seen_at,
+        _users.c.id,
+        _users.c.email,
+        _users.c.display_name,
+        _users.c.roles,
+        _users.c.is_active,
+        _teams.c.name,
+    )
+    .select_from(
+        _sessions.join(_users, _users.c.id == _sessions.c.user_id)
+        .outerjoin(_user_teams, _user_teams.c.user_id == _users.c.id)
+        .outerjoin(_teams, _teams.c.id == _user_teams.c.team_id)
+    )
+    .where(_sessions.c.id == bindparam("token_id"))
+)
+
+
 def resolve_session(
     session: Session, token: str | None, *, now: datetime | None = None
 ) -> SessionInfo | None:
-    """The signed-in user behind a cookie value, or None (expired, idle, unknown)."""
+    """The signed-in user behind a cookie value, or None (expired, idle, unknown,
+    or the user deactivated).
+
+    Asked on every staff request, so it is one prepared Core statement (the
+    session, its user, a row per team of theirs) instead of loading the two
+    entities and the teams as ORM objects: three statements and ~2 ms of CPU.
+    """
     if not token or len(token) > 200:
         return None
     now = now or _now()
-    record = session.get(AuthSession, _token_id(token))
-    if record is None:
+    token_id = _token_id(token)
+    rows = session.execute(_SESSION_AND_USER, {"token_id": token_id}).all()
+    if not rows:
         return None
-    if record.expires_at <= now or record.last_seen_at + SESSION_IDLE_LIMIT <= now:
-        session.delete(record)
-        session.flush()
+    csrf_token, expires_at, last_seen_at, user_id, email, name, roles, is_active = rows[0][:8]
+    if expires_at <= now or last_seen_at + SESSION_IDLE_LIMIT <= now:
+        session.execute(delete(AuthSession).where(AuthSession.id == token_id))
         return None
-    user = session.get(User, record.user_id)
-    if user is None or not user.is_active:
+    if not is_active:
         return None
-    if now - record.last_seen_at > timedelta(minutes=1):
-        record.last_seen_at = now
-    return SessionInfo(
-        user=to_info(user), csrf_token=record.csrf_token, expires_at=record.expires_at
+    if now - last_seen_at > timedelta(minutes=1):
+        session.execute(
+            update(AuthSession).where(AuthSession.id == token_id).values(last_seen_at=now)
+        )
+    user = UserInfo(
+        id=user_id,
+        email=email,
+        display_name=name,
+        roles=parse_roles(roles),
+        teams=tuple(sorted(row[8] for row in rows if row[8] is not None)),
+        is_active=is_active,
     )
+    return SessionInfo(user=user, csrf_token=csrf_token, expires_at=expires_at)
 
 
 def end_session(session: Session, token: str | None) -> None:

@@ -9,7 +9,7 @@ knowledge editor and the advisor console share it (cookies are per host).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
@@ -122,6 +122,18 @@ class AccountsGate:
             db.commit()
         request.state.staff_session = info
         return info
+
+    async def resolve(self, request: Request) -> service.SessionInfo | None:
+        """``current`` for the event loop: the request's own answer if it was asked
+        already (the CSRF check asks first, the role check after it), no answer without
+        a cookie, else the database read in a worker thread (one hop, not one per
+        dependency)."""
+        cached = getattr(request.state, "staff_session", None)
+        if cached is not None:
+            return cached
+        if not request.cookies.get(SESSION_COOKIE):
+            return None
+        return await anyio.to_thread.run_sync(self.current, request)
 
     def current_from_cookie(self, token: str | None) -> service.SessionInfo | None:
         """For websockets, where there is no Request."""
@@ -440,6 +452,14 @@ def _gate(request: Request) -> AccountsGate:
     return request.app.state.accounts
 
 
+def _holding(info: service.SessionInfo | None, roles: tuple[Role, ...]) -> service.SessionInfo:
+    if info is None:
+        raise NotAuthenticated()
+    if roles and not info.user.has_role(*roles):
+        raise PermissionDenied(" or ".join(role.value for role in roles))
+    return info
+
+
 def require_roles(*roles: Role) -> Callable[[Request], service.SessionInfo]:
     """A dependency: the signed-in staff member, holding any of ``roles``.
 
@@ -448,12 +468,19 @@ def require_roles(*roles: Role) -> Callable[[Request], service.SessionInfo]:
     """
 
     def dependency(request: Request) -> service.SessionInfo:
-        info = _gate(request).current(request)
-        if info is None:
-            raise NotAuthenticated()
-        if roles and not info.user.has_role(*roles):
-            raise PermissionDenied(" or ".join(role.value for role in roles))
-        return info
+        return _holding(_gate(request).current(request), roles)
+
+    return dependency
+
+
+def require_roles_async(*roles: Role) -> Callable[[Request], Awaitable[service.SessionInfo]]:
+    """``require_roles`` as an ``async`` dependency: the same checks and errors, but
+    FastAPI runs it on the event loop instead of handing it to a worker thread, and
+    the session is read in one (``AccountsGate.resolve``) only if no earlier
+    dependency of the request (the CSRF check) has read it already."""
+
+    async def dependency(request: Request) -> service.SessionInfo:
+        return _holding(await _gate(request).resolve(request), roles)
 
     return dependency
 
@@ -466,9 +493,9 @@ async def require_csrf(request: Request) -> None:
     """A dependency for state-changing requests: header or form field must match.
 
     ``async`` because it may read the form; the session lookup is database work,
-    so it runs in a worker thread rather than on the event loop.
+    so it runs in a worker thread rather than on the event loop (``resolve``).
     """
-    info = await anyio.to_thread.run_sync(_gate(request).current, request)
+    info = await _gate(request).resolve(request)
     if info is None:
         raise NotAuthenticated()
     submitted = request.headers.get(CSRF_HEADER)
