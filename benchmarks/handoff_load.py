@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import json
 import math
 import os
@@ -48,7 +47,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import types
 import uuid
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
@@ -66,22 +64,6 @@ from client_processes import ClientProcesses, serve_commands
 from machine import describe_machine, percentile, target
 
 from handoff.devserver import ServerProcess, StaffLogin, free_port, prepare_database
-
-
-def _asyncio_only_sniffio() -> None:
-    """httpcore asks ``import sniffio`` on every lock it makes (several a request); the
-    package is not installed here, and a failed import is searched for again along the
-    whole ``sys.path`` each time: ~2 ms of this client's CPU per REST write on this
-    machine. These clients run only on asyncio, which is the answer
-    httpcore falls back to without the package; this says so once."""
-    if importlib.util.find_spec("sniffio") is not None:
-        return
-    sniffio = types.ModuleType("sniffio")
-    sniffio.current_async_library = lambda: "asyncio"  # type: ignore[attr-defined]
-    sys.modules["sniffio"] = sniffio
-
-
-_asyncio_only_sniffio()
 
 ORIGIN = "http://localhost:8000"
 # Every client here shares one loopback address and a live chat bursts at ~1.4 messages/s,
