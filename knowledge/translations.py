@@ -88,20 +88,10 @@ def outdated_ids(session: Session, ids: Iterable[int]) -> set[int]:
 
 
 def is_outdated(session: Session, article: Article) -> bool:
+    """One article's flag, by the same rule as the list's (``outdated_condition``)."""
     if article.language != "cy" or not article.translation_of or article.source_version is None:
         return False
-    english = english_source(session, article)
-    live = english.live_revision if english is not None else None
-    if live is None or live.number <= article.source_version:
-        return False
-    source = session.scalar(
-        select(Revision).where(
-            Revision.article_id == live.article_id, Revision.number == article.source_version
-        )
-    )
-    return source is None or any(
-        getattr(source, name) != getattr(live, name) for name in TRANSLATED_FIELDS
-    )
+    return article.id in outdated_ids(session, [article.id])
 
 
 def stamp(session: Session, article: Article) -> None:
